@@ -1,0 +1,5 @@
+//! `pipeline` reads catalogue records written as YAML, validates them against a JSON Schema
+//! and the rules a schema cannot express, normalizes dates, names and languages, and exports
+//! Dublin Core XML (oai_dc), CSV and JSON-LD.
+
+pub mod normalize;

@@ -1,0 +1,148 @@
+//! Languages: an English language name or an ISO 639 code → one ISO 639 code.
+//!
+//! The code written out is the shortest ISO 639 code for the language, as BCP 47 (RFC 5646)
+//! and the Dublin Core recommendation for `dc:language` ask: the two-letter ISO 639-1 code
+//! where the language has one (`zh`, `ru`, `ko`), otherwise the three-letter ISO 639-3 code.
+//!
+//! The tables come from the `isolang` crate (the full ISO 639-1 and 639-3 registries with
+//! their English names). Only two things are added here: the ISO 639-2/B "bibliographic"
+//! codes that libraries still write (`chi`, `ger`, `fre`, ...) and that 639-3 replaced, and a
+//! few everyday English names that differ from the registry's reference name
+//! (`Greek` for "Modern Greek (1453-)").
+
+use isolang::Language;
+
+/// ISO 639-2/B codes that differ from their ISO 639-2/T (= 639-3) form.
+const BIBLIOGRAPHIC_CODES: &[(&str, &str)] = &[
+    ("alb", "sqi"),
+    ("arm", "hye"),
+    ("baq", "eus"),
+    ("bur", "mya"),
+    ("chi", "zho"),
+    ("cze", "ces"),
+    ("dut", "nld"),
+    ("fre", "fra"),
+    ("geo", "kat"),
+    ("ger", "deu"),
+    ("gre", "ell"),
+    ("ice", "isl"),
+    ("mac", "mkd"),
+    ("mao", "mri"),
+    ("may", "msa"),
+    ("per", "fas"),
+    ("rum", "ron"),
+    ("slo", "slk"),
+    ("tib", "bod"),
+    ("wel", "cym"),
+];
+
+/// Everyday English names whose ISO reference name is longer or different.
+const ENGLISH_ALIASES: &[(&str, &str)] = &[
+    ("greek", "ell"),
+    ("modern greek", "ell"),
+    ("farsi", "fas"),
+    ("persian", "fas"),
+    ("swahili", "swa"),
+    ("malay", "msa"),
+    ("nepali", "nep"),
+    ("mandarin", "cmn"),
+    ("cantonese", "yue"),
+    ("serbo-croatian", "hbs"),
+    ("scottish gaelic", "gla"),
+    ("gaelic", "gla"),
+    ("flemish", "nld"),
+    ("castilian", "spa"),
+    ("old church slavonic", "chu"),
+];
+
+/// The normalized code for `written`, or `None` when it names no language we know.
+pub fn normalize_language(written: &str) -> Option<&'static str> {
+    language(written).map(|l| l.to_639_1().unwrap_or_else(|| l.to_639_3()))
+}
+
+/// The English reference name of a code we produced (for messages and JSON-LD labels).
+pub fn language_name(code: &str) -> Option<&'static str> {
+    language(code).map(|l| l.to_name())
+}
+
+fn language(written: &str) -> Option<Language> {
+    let w = written.trim();
+    if w.is_empty() {
+        return None;
+    }
+    let lower = w.to_lowercase();
+    let by_code = match lower.len() {
+        2 => Language::from_639_1(&lower),
+        3 => Language::from_639_3(&lower).or_else(|| {
+            BIBLIOGRAPHIC_CODES
+                .iter()
+                .find(|(b, _)| *b == lower)
+                .and_then(|(_, t)| Language::from_639_3(t))
+        }),
+        _ => None,
+    };
+    by_code
+        .or_else(|| Language::from_name_lowercase(&lower))
+        .or_else(|| {
+            ENGLISH_ALIASES
+                .iter()
+                .find(|(name, _)| *name == lower)
+                .and_then(|(_, code)| Language::from_639_3(code))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The languages of the shipped collection's documents, and the common ones.
+    #[test]
+    fn english_names_become_two_letter_codes() {
+        for (name, code) in [
+            ("Chinese", "zh"),
+            ("Korean", "ko"),
+            ("Russian", "ru"),
+            ("Hungarian", "hu"),
+            ("German", "de"),
+            ("Polish", "pl"),
+            ("Japanese", "ja"),
+            ("English", "en"),
+            ("French", "fr"),
+            ("Spanish", "es"),
+            ("Czech", "cs"),
+            ("Romanian", "ro"),
+            ("Bulgarian", "bg"),
+            ("Mongolian", "mn"),
+            ("Vietnamese", "vi"),
+            ("Albanian", "sq"),
+            ("Greek", "el"),
+            ("Arabic", "ar"),
+            ("Italian", "it"),
+            ("Portuguese", "pt"),
+        ] {
+            assert_eq!(normalize_language(name), Some(code), "{name}");
+            assert_eq!(normalize_language(&name.to_uppercase()), Some(code), "{name}");
+        }
+    }
+
+    /// ISO 639-1, 639-2/T, 639-2/B and 639-3 codes all land on the shortest code.
+    #[test]
+    fn codes_of_every_part_are_accepted() {
+        assert_eq!(normalize_language("zh"), Some("zh"));
+        assert_eq!(normalize_language("zho"), Some("zh"));
+        assert_eq!(normalize_language("chi"), Some("zh"));
+        assert_eq!(normalize_language("rus"), Some("ru"));
+        assert_eq!(normalize_language("ger"), Some("de"));
+        assert_eq!(normalize_language("KOR"), Some("ko"));
+        // No ISO 639-1 code: the 639-3 code stays.
+        assert_eq!(normalize_language("Cantonese"), Some("yue"));
+        assert_eq!(normalize_language("haw"), Some("haw"));
+    }
+
+    #[test]
+    fn unknown_names_are_refused() {
+        assert_eq!(normalize_language("Klingonese"), None);
+        assert_eq!(normalize_language(""), None);
+        assert_eq!(normalize_language("xx"), None);
+    }
+}
