@@ -3,3 +3,6 @@
 //! Dublin Core XML (oai_dc), CSV and JSON-LD.
 
 pub mod normalize;
+pub mod diagnostics;
+pub mod read;
+pub mod schema;

@@ -1,0 +1,163 @@
+//! Findings: every problem the pipeline reports, as data.
+//!
+//! A finding carries a stable code, a severity, the file and the 1-based line and column it
+//! points at, a message saying what was found, and a help line saying what to write instead.
+//! Stages never print or stop on bad data: they return findings, the pipeline sorts all of
+//! them by file and position, and only then are they rendered and the exit code decided
+//! (the habit of ruff and ripgrep: collect everything, keep going, decide at the end).
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// How serious a finding is. Errors make the run fail; warnings only with `--deny-warnings`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+macro_rules! codes {
+    ($($variant:ident = $code:literal, $severity:ident, $summary:literal;)*) => {
+        /// A finding code. The letter names the stage: `Y` reading YAML, `S` the schema,
+        /// `D` dates, `L` languages, `N` names, `X` checks across records.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code { $($variant,)* }
+
+        impl Code {
+            /// Every code, in documentation order.
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            /// The code as printed, e.g. `S002`.
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$variant => $code,)* }
+            }
+
+            /// The severity findings of this code have.
+            pub fn severity(self) -> Severity {
+                match self { $(Code::$variant => Severity::$severity,)* }
+            }
+
+            /// One line saying what the code means.
+            pub fn summary(self) -> &'static str {
+                match self { $(Code::$variant => $summary,)* }
+            }
+
+            /// The code named by `s` (case-insensitive), if any.
+            pub fn parse(s: &str) -> Option<Code> {
+                Code::ALL.iter().copied().find(|c| c.as_str().eq_ignore_ascii_case(s))
+            }
+        }
+    };
+}
+
+codes! {
+    Unreadable = "Y001", Error, "a file or folder could not be read";
+    Encoding = "Y002", Error, "a file is not UTF-8 text";
+    YamlSyntax = "Y003", Error, "a file is not well-formed YAML";
+    DuplicateKey = "Y004", Error, "a mapping has the same key twice";
+    EmptyDocument = "Y005", Error, "a file or a document of a stream holds no record";
+    NotAMapping = "Y006", Error, "a record is not a mapping of fields";
+    Limit = "Y007", Error, "a file exceeds a safety limit (size, nesting, aliases)";
+    ForbiddenCharacter = "Y008", Error, "a value holds a character XML 1.0 cannot carry";
+    MissingField = "S001", Error, "a required field is missing";
+    UnknownField = "S002", Error, "a field the record format does not know";
+    WrongType = "S003", Error, "a value has the wrong type";
+    InvalidId = "S004", Error, "an id breaks the id rules";
+    EmptyValue = "S005", Error, "a value is empty";
+    InvalidValue = "S006", Error, "a value is not one the format allows";
+    ImpossibleDate = "D001", Error, "a date that is not in the calendar";
+    ReversedRange = "D002", Error, "a date range that ends before it starts";
+    AmbiguousDate = "D003", Error, "a numeric date whose day and month order is unknown";
+    UnrecognizedDate = "D004", Error, "a date in a form the pipeline does not read";
+    UnknownLanguage = "L001", Error, "a language that is neither an ISO 639 code nor a known name";
+    NameVariants = "N001", Warning, "one name spelled in several ways across the catalogue";
+    LooksLikeOrganization = "N002", Warning, "an agent written as a person looks like an organization";
+    DuplicateId = "X001", Error, "two records share one id";
+    IdNotFileName = "X002", Error, "a record's id differs from its file name";
+    UnresolvedRelated = "X003", Error, "`related` names a record that does not exist";
+    UnresolvedCollection = "X004", Error, "`collections` names a collection that is not described";
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A 1-based line and column (columns count characters, not bytes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Location {
+    pub line: usize,
+    pub col: usize,
+}
+
+/// One problem, located.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub code: Code,
+    pub severity: Severity,
+    pub file: PathBuf,
+    /// Where the finding points; `None` for a file as a whole (e.g. it cannot be opened).
+    pub location: Option<Location>,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl Finding {
+    pub fn new(code: Code, file: &Path, location: Option<Location>, message: String) -> Self {
+        Finding {
+            code,
+            severity: code.severity(),
+            file: file.to_path_buf(),
+            location,
+            message,
+            help: None,
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// The order findings are reported in: file, then position, then code.
+    pub fn sort_key(&self) -> (&Path, Option<Location>, Code, &str) {
+        (&self.file, self.location, self.code, &self.message)
+    }
+}
+
+/// Sort findings into reporting order and drop exact repeats.
+pub fn sort_findings(findings: &mut Vec<Finding>) {
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    findings.dedup();
+}
+
+impl fmt::Display for Finding {
+    /// The concise form: `path:line:col: error[CODE]: message`, then an indented help line.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some(loc) = self.location {
+            write!(f, ":{}:{}", loc.line, loc.col)?;
+        }
+        write!(
+            f,
+            ": {}[{}]: {}",
+            self.severity.as_str(),
+            self.code,
+            self.message
+        )?;
+        if let Some(help) = &self.help {
+            write!(f, "\n  help: {help}")?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,655 @@
+//! Reading: bytes on disk → YAML documents whose every node knows its line and column.
+//!
+//! We drive saphyr's event parser (`saphyr-parser`, the parser half of the saphyr YAML 1.2
+//! project) and build our own small tree instead of loading saphyr's `MarkedYaml`. Owning the
+//! tree-building loop is what lets us report, with positions, the things a catalogue check
+//! needs: both places of a duplicate key, nesting that is too deep (refused before any
+//! recursion could overflow the stack), alias expansion past a node budget ("billion
+//! laughs"), oversized values, and characters that XML 1.0 cannot carry. The loop keeps an
+//! explicit stack, so no input can make it recurse.
+//!
+//! Plain scalars are resolved with the YAML 1.2 core schema (so `yes` stays text and
+//! `1957` is an integer); quoted and block scalars are always text.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::path::Path;
+
+use saphyr_parser::{Event, Marker, Parser, ScalarStyle, ScanError, Span as YamlSpan};
+
+use crate::diagnostics::{Code, Finding, Location};
+
+/// A node's place in its file: where it starts and where it ends (exclusive).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Span {
+    pub start: Location,
+    pub end: Location,
+    /// Character offsets of start and end in the decoded text.
+    pub start_char: usize,
+    pub end_char: usize,
+}
+
+impl Span {
+    fn from_yaml(span: YamlSpan) -> Self {
+        Span {
+            start: location(&span.start),
+            end: location(&span.end),
+            start_char: span.start.index(),
+            end_char: span.end.index(),
+        }
+    }
+}
+
+fn location(m: &Marker) -> Location {
+    Location {
+        line: m.line(),
+        col: m.col() + 1,
+    }
+}
+
+/// A YAML value with its span.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub span: Span,
+    pub value: Value,
+}
+
+/// The value of a node, after core-schema resolution of plain scalars.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Node>),
+    /// Entries in document order; keys are unique (duplicates are refused while reading).
+    Map(Vec<(Node, Node)>),
+}
+
+impl Value {
+    /// What a cataloguer would call this kind of value, for messages.
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Value::Null => "nothing (an empty value)",
+            Value::Bool(_) => "true/false",
+            Value::Int(_) => "a whole number",
+            Value::Float(_) => "a number",
+            Value::Str(_) => "text",
+            Value::Seq(_) => "a list",
+            Value::Map(_) => "a mapping of fields",
+        }
+    }
+}
+
+impl Node {
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The value for `key` in a mapping node, with the key's node.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entry(key).map(|(_, v)| v)
+    }
+
+    /// The key node and value node for `key` in a mapping node.
+    pub fn entry(&self, key: &str) -> Option<(&Node, &Node)> {
+        match &self.value {
+            Value::Map(entries) => entries
+                .iter()
+                .find(|(k, _)| k.as_str() == Some(key))
+                .map(|(k, v)| (k, v)),
+            _ => None,
+        }
+    }
+
+    /// The items of a sequence node (empty for any other node).
+    pub fn items(&self) -> &[Node] {
+        match &self.value {
+            Value::Seq(items) => items,
+            _ => &[],
+        }
+    }
+}
+
+/// Safety limits for reading untrusted files.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Largest file read, in bytes.
+    pub max_file_bytes: u64,
+    /// Longest single value, in bytes.
+    pub max_scalar_bytes: usize,
+    /// Deepest nesting of lists and mappings.
+    pub max_depth: usize,
+    /// Most nodes that aliases may expand to in one file.
+    pub max_alias_nodes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_file_bytes: 256 * 1024 * 1024,
+            max_scalar_bytes: 1024 * 1024,
+            max_depth: 64,
+            max_alias_nodes: 10_000,
+        }
+    }
+}
+
+/// Decode a file's bytes as UTF-8, accepting and dropping a UTF-8 byte-order mark.
+pub fn decode<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, Finding> {
+    const BOMS: &[(&[u8], &str)] = &[
+        (&[0x00, 0x00, 0xFE, 0xFF], "UTF-32 (big-endian)"),
+        (&[0xFF, 0xFE, 0x00, 0x00], "UTF-32 (little-endian)"),
+        (&[0xFE, 0xFF], "UTF-16 (big-endian)"),
+        (&[0xFF, 0xFE], "UTF-16 (little-endian)"),
+    ];
+    for (bom, name) in BOMS {
+        if bytes.starts_with(bom) {
+            return Err(Finding::new(
+                Code::Encoding,
+                path,
+                None,
+                format!("the file is encoded as {name}; records must be UTF-8"),
+            )
+            .with_help("save the file as UTF-8 (in most editors: Save As, encoding UTF-8)"));
+        }
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    std::str::from_utf8(bytes).map_err(|e| {
+        let valid = &bytes[..e.valid_up_to()];
+        // The prefix is valid UTF-8 by construction.
+        let valid = std::str::from_utf8(valid).unwrap_or_default();
+        let line = valid.matches('\n').count() + 1;
+        let col = valid.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        let byte = bytes.get(e.valid_up_to()).copied().unwrap_or_default();
+        Finding::new(
+            Code::Encoding,
+            path,
+            Some(Location { line, col }),
+            format!("byte 0x{byte:02X} is not valid UTF-8; records must be UTF-8 text"),
+        )
+        .with_help(
+            "the file was probably saved in another encoding (Latin-1, Windows-1252): \
+             save it as UTF-8 and check the characters on this line",
+        )
+    })
+}
+
+/// Parse YAML text into its documents. The first problem ends the file: later positions
+/// cannot be trusted after a syntax error.
+pub fn parse(path: &Path, text: &str, limits: &Limits) -> Result<Vec<Node>, Finding> {
+    let mut builder = Builder {
+        path,
+        limits,
+        docs: Vec::new(),
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        alias_nodes: 0,
+    };
+    let mut parser = Parser::new_from_str(text);
+    while let Some(event) = parser.next_event() {
+        match event {
+            Ok((event, span)) => builder.on_event(event, span)?,
+            Err(e) => return Err(syntax_error(path, &e)),
+        }
+    }
+    Ok(builder.docs)
+}
+
+fn syntax_error(path: &Path, e: &ScanError) -> Finding {
+    let info = e.info();
+    let help = if info.contains("mapping values are not allowed") {
+        "a value that contains `: ` must be put in quotes, e.g. title: \"Cable: the reply\""
+    } else if info.contains("tab") {
+        "YAML indents with spaces only: replace the tab characters with spaces"
+    } else if info.contains("did not find expected") || info.contains("while parsing") {
+        "check the indentation of this line against the lines above it, and that every \
+         quote, `[` and `{` is closed"
+    } else {
+        "check the line for unbalanced quotes or brackets and for indentation that does not \
+         line up; quote values that start with a special character (`[ { * & ! | > ' \" % @`)"
+    };
+    Finding::new(
+        Code::YamlSyntax,
+        path,
+        Some(location(e.marker())),
+        format!("this is not valid YAML: {info}"),
+    )
+    .with_help(help)
+}
+
+enum Frame {
+    Seq {
+        span: Span,
+        anchor: usize,
+        items: Vec<Node>,
+    },
+    Map {
+        span: Span,
+        anchor: usize,
+        entries: Vec<(Node, Node)>,
+        key: Option<Node>,
+        seen: HashMap<String, Location>,
+    },
+}
+
+struct Builder<'p> {
+    path: &'p Path,
+    limits: &'p Limits,
+    docs: Vec<Node>,
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, (Node, usize)>,
+    alias_nodes: usize,
+}
+
+impl Builder<'_> {
+    fn on_event(&mut self, event: Event<'_>, yspan: YamlSpan) -> Result<(), Finding> {
+        let span = Span::from_yaml(yspan);
+        match event {
+            Event::Scalar(text, style, anchor, tag) => {
+                let is_str_tag = tag.as_ref().is_some_and(|t| t.suffix == "str");
+                let node = self.scalar(text, style, is_str_tag, span)?;
+                self.finish(node, anchor)
+            }
+            Event::SequenceStart(anchor, _) => {
+                self.check_depth(span)?;
+                self.stack.push(Frame::Seq {
+                    span,
+                    anchor,
+                    items: Vec::new(),
+                });
+                Ok(())
+            }
+            Event::MappingStart(anchor, _) => {
+                self.check_depth(span)?;
+                self.stack.push(Frame::Map {
+                    span,
+                    anchor,
+                    entries: Vec::new(),
+                    key: None,
+                    seen: HashMap::new(),
+                });
+                Ok(())
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let (node, anchor) = match self.stack.pop() {
+                    Some(Frame::Seq {
+                        mut span,
+                        anchor,
+                        items,
+                    }) => {
+                        span.end = location_end(&yspan);
+                        span.end_char = yspan.end.index();
+                        (
+                            Node {
+                                span,
+                                value: Value::Seq(items),
+                            },
+                            anchor,
+                        )
+                    }
+                    Some(Frame::Map {
+                        mut span,
+                        anchor,
+                        entries,
+                        ..
+                    }) => {
+                        span.end = location_end(&yspan);
+                        span.end_char = yspan.end.index();
+                        (
+                            Node {
+                                span,
+                                value: Value::Map(entries),
+                            },
+                            anchor,
+                        )
+                    }
+                    None => return Ok(()),
+                };
+                self.finish(node, anchor)
+            }
+            Event::Alias(id) => {
+                let Some((node, count)) = self.anchors.get(&id) else {
+                    return Err(Finding::new(
+                        Code::YamlSyntax,
+                        self.path,
+                        Some(span.start),
+                        "this alias refers to an anchor that is not defined before it".into(),
+                    )
+                    .with_help("define the anchor (`&name`) before using it (`*name`)"));
+                };
+                self.alias_nodes += count;
+                if self.alias_nodes > self.limits.max_alias_nodes {
+                    return Err(Finding::new(
+                        Code::Limit,
+                        self.path,
+                        Some(span.start),
+                        format!(
+                            "aliases in this file expand to more than {} values",
+                            self.limits.max_alias_nodes
+                        ),
+                    )
+                    .with_help(
+                        "write the values out instead of repeating them through aliases; \
+                         nested aliases multiply (\"billion laughs\")",
+                    ));
+                }
+                let mut node = node.clone();
+                node.span = span;
+                self.finish(node, 0)
+            }
+            Event::DocumentStart(_)
+            | Event::DocumentEnd
+            | Event::StreamStart
+            | Event::StreamEnd
+            | Event::Nothing => Ok(()),
+        }
+    }
+
+    fn check_depth(&self, span: Span) -> Result<(), Finding> {
+        if self.stack.len() >= self.limits.max_depth {
+            return Err(Finding::new(
+                Code::Limit,
+                self.path,
+                Some(span.start),
+                format!(
+                    "lists and mappings are nested more than {} levels deep here",
+                    self.limits.max_depth
+                ),
+            )
+            .with_help("a record needs at most three levels: check the indentation"));
+        }
+        Ok(())
+    }
+
+    fn scalar(
+        &self,
+        text: Cow<'_, str>,
+        style: ScalarStyle,
+        forced_str: bool,
+        span: Span,
+    ) -> Result<Node, Finding> {
+        if text.len() > self.limits.max_scalar_bytes {
+            return Err(Finding::new(
+                Code::Limit,
+                self.path,
+                Some(span.start),
+                format!(
+                    "this value is {} bytes long, more than the limit of {} bytes",
+                    text.len(),
+                    self.limits.max_scalar_bytes
+                ),
+            )
+            .with_help("shorten the value, or raise the limit with --max-value-bytes"));
+        }
+        if let Some((i, c)) = text.chars().enumerate().find(|(_, c)| xml_forbidden(*c)) {
+            return Err(Finding::new(
+                Code::ForbiddenCharacter,
+                self.path,
+                Some(span.start),
+                format!(
+                    "this value holds the character U+{:04X} at position {}, which XML 1.0 \
+                     (and so Dublin Core) cannot carry",
+                    c as u32,
+                    i + 1
+                ),
+            )
+            .with_help("delete the character; it is usually a stray control code pasted in"));
+        }
+        let value = if style == ScalarStyle::Plain && !forced_str {
+            resolve_plain(&text)
+        } else {
+            Value::Str(text.into_owned())
+        };
+        Ok(Node { span, value })
+    }
+
+    fn finish(&mut self, node: Node, anchor: usize) -> Result<(), Finding> {
+        if anchor > 0 {
+            let count = count_nodes(&node);
+            self.anchors.insert(anchor, (node.clone(), count));
+        }
+        match self.stack.last_mut() {
+            None => self.docs.push(node),
+            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Map {
+                entries, key, seen, ..
+            }) => match key.take() {
+                None => {
+                    let text = match &node.value {
+                        Value::Str(s) => s.clone(),
+                        Value::Int(i) => i.to_string(),
+                        Value::Bool(b) => b.to_string(),
+                        Value::Float(f) => f.to_string(),
+                        Value::Null => String::new(),
+                        Value::Seq(_) | Value::Map(_) => {
+                            return Err(Finding::new(
+                                Code::YamlSyntax,
+                                self.path,
+                                Some(node.span.start),
+                                "a key must be a plain word, not a list or mapping".into(),
+                            )
+                            .with_help("write `field: value` with the field name as the key"));
+                        }
+                    };
+                    if let Some(first) = seen.get(&text) {
+                        return Err(Finding::new(
+                            Code::DuplicateKey,
+                            self.path,
+                            Some(node.span.start),
+                            format!(
+                                "`{text}` appears twice in this mapping (first at line {}, column {})",
+                                first.line, first.col
+                            ),
+                        )
+                        .with_help(format!(
+                            "keep one `{text}`: for several values write a list, \
+                             e.g. {text}: [first, second]"
+                        )));
+                    }
+                    seen.insert(text.clone(), node.span.start);
+                    *key = Some(Node {
+                        span: node.span,
+                        value: Value::Str(text),
+                    });
+                }
+                Some(k) => entries.push((k, node)),
+            },
+        }
+        Ok(())
+    }
+}
+
+fn location_end(span: &YamlSpan) -> Location {
+    location(&span.end)
+}
+
+fn count_nodes(node: &Node) -> usize {
+    let mut count = 0;
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        count += 1;
+        match &n.value {
+            Value::Seq(items) => stack.extend(items),
+            Value::Map(entries) => stack.extend(entries.iter().map(|(_, v)| v)),
+            _ => {}
+        }
+    }
+    count
+}
+
+/// Characters XML 1.0 forbids: C0 controls other than tab, newline and carriage return,
+/// and the non-characters U+FFFE and U+FFFF.
+pub fn xml_forbidden(c: char) -> bool {
+    matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}')
+}
+
+/// YAML 1.2 core schema resolution of a plain scalar.
+fn resolve_plain(text: &str) -> Value {
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "true" | "True" | "TRUE" => return Value::Bool(true),
+        "false" | "False" | "FALSE" => return Value::Bool(false),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
+            return Value::Float(f64::INFINITY);
+        }
+        "-.inf" | "-.Inf" | "-.INF" => return Value::Float(f64::NEG_INFINITY),
+        ".nan" | ".NaN" | ".NAN" => return Value::Float(f64::NAN),
+        _ => {}
+    }
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        if let Ok(i) = text.parse::<i64>() {
+            return Value::Int(i);
+        }
+        return Value::Str(text.to_string());
+    }
+    if let Some(hex) = text.strip_prefix("0x")
+        && !hex.is_empty()
+        && let Ok(i) = i64::from_str_radix(hex, 16)
+    {
+        return Value::Int(i);
+    }
+    if let Some(oct) = text.strip_prefix("0o")
+        && !oct.is_empty()
+        && let Ok(i) = i64::from_str_radix(oct, 8)
+    {
+        return Value::Int(i);
+    }
+    if is_core_float(text)
+        && let Ok(f) = text.parse::<f64>()
+    {
+        return Value::Float(f);
+    }
+    Value::Str(text.to_string())
+}
+
+/// `[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`
+fn is_core_float(text: &str) -> bool {
+    let s = text.strip_prefix(['-', '+']).unwrap_or(text).as_bytes();
+    let mut i = 0;
+    let int_digits = s.iter().take_while(|b| b.is_ascii_digit()).count();
+    i += int_digits;
+    let mut frac_digits = 0;
+    if s.get(i) == Some(&b'.') {
+        i += 1;
+        frac_digits = s[i..].iter().take_while(|b| b.is_ascii_digit()).count();
+        i += frac_digits;
+    }
+    if int_digits == 0 && frac_digits == 0 {
+        return false;
+    }
+    if matches!(s.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(s.get(i), Some(b'-' | b'+')) {
+            i += 1;
+        }
+        let exp = s[i..].iter().take_while(|b| b.is_ascii_digit()).count();
+        if exp == 0 {
+            return false;
+        }
+        i += exp;
+    }
+    i == s.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_ok(text: &str) -> Vec<Node> {
+        parse(Path::new("t.yaml"), text, &Limits::default()).expect("valid YAML")
+    }
+
+    fn parse_err(text: &str) -> Finding {
+        parse(Path::new("t.yaml"), text, &Limits::default()).expect_err("invalid YAML")
+    }
+
+    #[test]
+    fn every_value_knows_its_line_and_column() {
+        let docs = parse_ok("id: a\ntitle: \"T\"\nlist:\n  - x\n  - y\n");
+        let root = &docs[0];
+        assert_eq!(root.get("title").unwrap().span.start, Location { line: 2, col: 8 });
+        let list = root.get("list").unwrap();
+        assert_eq!(list.items()[1].span.start, Location { line: 5, col: 5 });
+        let (key, _) = root.entry("list").unwrap();
+        assert_eq!(key.span.start, Location { line: 3, col: 1 });
+    }
+
+    /// YAML 1.2.2 section 10.3.2 (core schema tag resolution).
+    #[test]
+    fn plain_scalars_follow_the_core_schema() {
+        let docs = parse_ok("a: 1957\nb: yes\nc: ~\nd: true\ne: '1957'\nf: 1.5\ng: 1950-01-11\nh: 0x1F\n");
+        let r = &docs[0];
+        assert_eq!(r.get("a").unwrap().value, Value::Int(1957));
+        assert_eq!(r.get("b").unwrap().value, Value::Str("yes".into()));
+        assert_eq!(r.get("c").unwrap().value, Value::Null);
+        assert_eq!(r.get("d").unwrap().value, Value::Bool(true));
+        assert_eq!(r.get("e").unwrap().value, Value::Str("1957".into()));
+        assert_eq!(r.get("f").unwrap().value, Value::Float(1.5));
+        assert_eq!(r.get("g").unwrap().value, Value::Str("1950-01-11".into()));
+        assert_eq!(r.get("h").unwrap().value, Value::Int(31));
+    }
+
+    #[test]
+    fn streams_hold_several_documents() {
+        let docs = parse_ok("id: a\n---\nid: b\n---\nid: c\n");
+        assert_eq!(docs.len(), 3);
+        assert_eq!(docs[2].get("id").unwrap().span.start.line, 5);
+    }
+
+    #[test]
+    fn duplicate_keys_name_both_places() {
+        let f = parse_err("id: a\ntitle: x\ntitle: y\n");
+        assert_eq!(f.code, Code::DuplicateKey);
+        assert_eq!(f.location, Some(Location { line: 3, col: 1 }));
+        assert!(f.message.contains("line 2"), "{}", f.message);
+    }
+
+    #[test]
+    fn syntax_errors_are_located() {
+        let f = parse_err("id: a\ntitle: \"unclosed\nsummary: x\n");
+        assert_eq!(f.code, Code::YamlSyntax);
+        assert!(f.location.is_some());
+    }
+
+    #[test]
+    fn alias_bombs_are_refused() {
+        let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 0..8 {
+            let prev = if i == 0 { "a".to_string() } else { format!("l{}", i - 1) };
+            text.push_str(&format!(
+                "l{i}: &l{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
+            ));
+        }
+        let f = parse_err(&text);
+        assert_eq!(f.code, Code::Limit);
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_without_recursion() {
+        let text = format!("{}{}", "[".repeat(20_000), "]".repeat(20_000));
+        let f = parse_err(&text);
+        assert!(matches!(f.code, Code::Limit | Code::YamlSyntax), "{f}");
+    }
+
+    #[test]
+    fn xml_forbidden_characters_are_refused() {
+        let f = parse_err("title: \"bell \\a here\"\n");
+        assert_eq!(f.code, Code::ForbiddenCharacter);
+        assert_eq!(f.location, Some(Location { line: 1, col: 8 }));
+    }
+
+    #[test]
+    fn encodings_other_than_utf8_are_named() {
+        let f = decode(Path::new("t.yaml"), b"\xFF\xFEi\x00d\x00").unwrap_err();
+        assert!(f.message.contains("UTF-16"));
+        let f = decode(Path::new("t.yaml"), b"id: a\ntitle: caf\xE9\n").unwrap_err();
+        assert_eq!(f.location, Some(Location { line: 2, col: 11 }));
+        assert_eq!(decode(Path::new("t.yaml"), b"\xEF\xBB\xBFid: a").unwrap(), "id: a");
+    }
+}

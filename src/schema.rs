@@ -1,0 +1,478 @@
+//! Schema validation: a YAML document against a JSON Schema (draft 2020-12), with every
+//! violation turned into a finding that points at the offending value.
+//!
+//! The schema is compiled once ([`Schema::load`]) and shared by reference across worker
+//! threads (`jsonschema::Validator` is `Send + Sync`). Each document is converted to JSON,
+//! all errors are collected (never only the first), and each error's instance path is walked
+//! back through the YAML tree to the node's line and column. A missing field points at the
+//! mapping that lacks it; an unknown field points at its key and suggests the nearest known
+//! field; a type error says what was found and what was expected.
+
+use std::path::Path;
+
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use serde_json::{Map, Number, Value as Json};
+
+use crate::diagnostics::{Code, Finding, Location};
+use crate::read::{Node, Value};
+
+/// Why a schema could not be used: the tool cannot run (exit 2).
+#[derive(Debug, thiserror::Error)]
+pub enum SchemaError {
+    #[error("cannot read the schema {path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("the schema {path} is not valid JSON: {source}")]
+    Json {
+        path: String,
+        source: serde_json::Error,
+    },
+    #[error("the schema {path} is not a valid JSON Schema: {message}")]
+    Invalid { path: String, message: String },
+}
+
+/// A compiled schema plus the field names it declares (for "did you mean" suggestions).
+pub struct Schema {
+    validator: jsonschema::Validator,
+    document: Json,
+}
+
+impl Schema {
+    /// Read and compile a schema file.
+    pub fn load(path: &Path) -> Result<Schema, SchemaError> {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| SchemaError::Io {
+            path: shown.clone(),
+            source,
+        })?;
+        let document: Json = serde_json::from_str(&text).map_err(|source| SchemaError::Json {
+            path: shown.clone(),
+            source,
+        })?;
+        Self::from_json(document).map_err(|message| SchemaError::Invalid {
+            path: shown,
+            message,
+        })
+    }
+
+    /// Compile a schema held in memory.
+    pub fn from_json(document: Json) -> Result<Schema, String> {
+        let validator = jsonschema::draft202012::new(&document).map_err(|e| e.to_string())?;
+        Ok(Schema {
+            validator,
+            document,
+        })
+    }
+
+    /// Every violation of the schema by `root`, located in `file`.
+    pub fn check(&self, file: &Path, root: &Node) -> Vec<Finding> {
+        let instance = to_json(root);
+        let mut findings = Vec::new();
+        for error in self.validator.iter_errors(&instance) {
+            let path: Vec<String> = error
+                .instance_path()
+                .as_str()
+                .split('/')
+                .skip(1)
+                .map(|s| s.replace("~1", "/").replace("~0", "~"))
+                .collect();
+            let node = walk(root, &path).unwrap_or(root);
+            findings.extend(self.describe(file, root, node, &path, error.kind()));
+        }
+        findings
+    }
+
+    fn describe(
+        &self,
+        file: &Path,
+        root: &Node,
+        node: &Node,
+        path: &[String],
+        kind: &ValidationErrorKind,
+    ) -> Vec<Finding> {
+        let at = Some(node.span.start);
+        let what = describe_path(path);
+        let one = |code, message: String, help: String| {
+            vec![Finding::new(code, file, at, message).with_help(help)]
+        };
+        match kind {
+            ValidationErrorKind::Required { property } => {
+                let field = property.as_str().unwrap_or_default();
+                let (message, help) = match context(path) {
+                    Context::Record => (
+                        format!("this record has no `{field}`, which every record needs"),
+                        format!("add a line `{field}: ...` to the record"),
+                    ),
+                    Context::Agent => (
+                        format!("an agent written as a mapping needs `{field}`"),
+                        format!(
+                            "add `{field}: ...` to this agent, or write the agent as plain text, \
+                             e.g. - Liu Shaoqi"
+                        ),
+                    ),
+                    _ => (
+                        format!("{what} needs `{field}`"),
+                        format!("add `{field}: ...` here"),
+                    ),
+                };
+                one(Code::MissingField, message, help)
+            }
+            ValidationErrorKind::AdditionalProperties { unexpected } => unexpected
+                .iter()
+                .map(|field| {
+                    let key_at = node.entry(field).map(|(k, _)| k.span.start).or(at);
+                    let known = self.known_fields(path);
+                    let message = match context(path) {
+                        Context::Record => format!("`{field}` is not a field of a record"),
+                        _ => format!("`{field}` is not a field of {what}"),
+                    };
+                    let help = match nearest(field, &known) {
+                        Some(best) => format!("did you mean `{best}`?"),
+                        None => format!("the fields allowed here are: {}", known.join(", ")),
+                    };
+                    Finding::new(Code::UnknownField, file, key_at, message).with_help(help)
+                })
+                .collect(),
+            ValidationErrorKind::Type { kind } => {
+                let expected = match kind {
+                    TypeKind::Single(t) => json_type_name(&t.to_string()),
+                    TypeKind::Multiple(set) => set
+                        .iter()
+                        .map(|t| json_type_name(&t.to_string()))
+                        .collect::<Vec<_>>()
+                        .join(" or "),
+                };
+                let found = node.value.kind_name();
+                let help = type_help(path, &node.value, &expected);
+                one(
+                    Code::WrongType,
+                    format!("{what} must be {expected}, but {found} was found"),
+                    help,
+                )
+            }
+            ValidationErrorKind::MinLength { .. } => one(
+                Code::EmptyValue,
+                format!("{what} is empty"),
+                "write a value, or delete the line if the field is optional".into(),
+            ),
+            ValidationErrorKind::Pattern { pattern } if pattern == "\\S" => one(
+                Code::EmptyValue,
+                format!("{what} holds only spaces"),
+                "write a value, or delete the line if the field is optional".into(),
+            ),
+            ValidationErrorKind::Pattern { pattern } if pattern.starts_with("^[a-z0-9]") => {
+                let written = node.as_str().unwrap_or_default();
+                one(
+                    Code::InvalidId,
+                    format!("`{written}` is not a valid id ({what})"),
+                    id_help(written),
+                )
+            }
+            ValidationErrorKind::MaxLength { limit } => one(
+                Code::InvalidId,
+                format!(
+                    "{what} is {} characters long; an id may have at most {limit}",
+                    node.as_str().map_or(0, |s| s.chars().count())
+                ),
+                "shorten the id; it names the output files".into(),
+            ),
+            ValidationErrorKind::PropertyNames { error } => {
+                let name = error.instance().as_str().unwrap_or_default().to_string();
+                let key_at = node.entry(&name).map(|(k, _)| k.span.start).or(at);
+                vec![
+                    Finding::new(
+                        Code::InvalidId,
+                        file,
+                        key_at,
+                        format!("`{name}` is not a valid collection id"),
+                    )
+                    .with_help(id_help(&name)),
+                ]
+            }
+            ValidationErrorKind::Pattern { pattern } if pattern.starts_with("^https?") => one(
+                Code::InvalidValue,
+                format!(
+                    "the authority id `{}` is not a URI",
+                    node.as_str().unwrap_or_default()
+                ),
+                "write the full URI, e.g. https://viaf.org/viaf/12345 or \
+                 http://www.wikidata.org/entity/Q5816, or leave `id` out"
+                    .into(),
+            ),
+            ValidationErrorKind::Enum { options } => {
+                let allowed: Vec<String> = options
+                    .as_array()
+                    .map(|a| a.iter().map(|o| format!("`{}`", o.as_str().unwrap_or("?"))).collect())
+                    .unwrap_or_default();
+                let written = match &node.value {
+                    Value::Str(s) => s.clone(),
+                    other => other.kind_name().to_string(),
+                };
+                one(
+                    Code::InvalidValue,
+                    format!("{what} is `{written}`, which is not allowed"),
+                    format!("write one of {}", allowed.join(" or ")),
+                )
+            }
+            other => {
+                let _ = root;
+                one(
+                    Code::InvalidValue,
+                    format!("{what}: {}", other_message(other)),
+                    "see the record format in the README".into(),
+                )
+            }
+        }
+    }
+
+    /// The property names the schema allows at `path`, for suggestions.
+    fn known_fields(&self, path: &[String]) -> Vec<String> {
+        let props = match context(path) {
+            Context::Record => self.document.pointer("/properties"),
+            Context::Agent => self.document.pointer("/$defs/agent/then/properties"),
+            Context::Source => self.document.pointer("/properties/source/then/properties"),
+            Context::Other => self
+                .document
+                .pointer("/additionalProperties/properties")
+                .or_else(|| self.document.pointer("/properties")),
+        };
+        props
+            .and_then(Json::as_object)
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default()
+    }
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Context {
+    Record,
+    Agent,
+    Source,
+    Other,
+}
+
+fn context(path: &[String]) -> Context {
+    match path {
+        [] => Context::Record,
+        [field, _index] if matches!(field.as_str(), "creators" | "recipients" | "people") => {
+            Context::Agent
+        }
+        [field] if field == "source" => Context::Source,
+        _ => Context::Other,
+    }
+}
+
+/// How a path reads to a cataloguer: `title`, `creators` entry 2, `name` of `creators` entry 2.
+fn describe_path(path: &[String]) -> String {
+    match path {
+        [] => "the record".into(),
+        [field] => format!("`{field}`"),
+        [field, index] if index.parse::<usize>().is_ok() => {
+            format!("entry {} of `{field}`", index.parse::<usize>().unwrap_or(0) + 1)
+        }
+        [field, index, sub] if index.parse::<usize>().is_ok() => format!(
+            "`{sub}` of entry {} of `{field}`",
+            index.parse::<usize>().unwrap_or(0) + 1
+        ),
+        [field, sub] => format!("`{sub}` of `{field}`"),
+        _ => format!("`{}`", path.join(".")),
+    }
+}
+
+fn json_type_name(t: &str) -> String {
+    match t {
+        "string" => "text",
+        "integer" => "a whole number",
+        "number" => "a number",
+        "array" => "a list",
+        "object" => "a mapping of fields",
+        "boolean" => "true or false",
+        "null" => "empty",
+        other => other,
+    }
+    .to_string()
+}
+
+fn type_help(path: &[String], found: &Value, expected: &str) -> String {
+    let field = path.first().map(String::as_str).unwrap_or("field");
+    match (found, expected) {
+        (Value::Int(_) | Value::Float(_) | Value::Bool(_), e) if e.starts_with("text") => {
+            format!("put the value in quotes so it is read as text, e.g. {field}: \"1984\"")
+        }
+        (Value::Null, _) => "write a value after the colon, or delete the line".into(),
+        (_, "a list") => format!(
+            "write a list: `{field}: [first, second]`, or one `- value` per line under `{field}:`"
+        ),
+        _ => format!("write {expected} here"),
+    }
+}
+
+fn id_help(written: &str) -> String {
+    let slug = slugify(written);
+    let example = if slug.is_empty() {
+        String::new()
+    } else {
+        format!(", e.g. `{slug}`")
+    };
+    format!(
+        "ids use lowercase letters a-z and digits 0-9, with single `-`, `_` or `.` \
+         between them{example}"
+    )
+}
+
+/// A valid id made from arbitrary text, for suggestions.
+pub fn slugify(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out.chars().take(128).collect::<String>().trim_end_matches('-').to_string()
+}
+
+fn nearest<'a>(field: &str, known: &'a [String]) -> Option<&'a str> {
+    known
+        .iter()
+        .map(|k| (strsim::damerau_levenshtein(field, k), k))
+        .filter(|(d, k)| *d <= 2.max(k.len() / 3))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k.as_str())
+}
+
+fn other_message(kind: &ValidationErrorKind) -> String {
+    match kind {
+        ValidationErrorKind::MinItems { limit } => format!("needs at least {limit} entries"),
+        ValidationErrorKind::MaxItems { limit } => format!("may have at most {limit} entries"),
+        ValidationErrorKind::UniqueItems => "lists the same value twice".into(),
+        ValidationErrorKind::Constant { expected_value } => {
+            format!("must be {expected_value}")
+        }
+        ValidationErrorKind::FalseSchema => "is not allowed here".into(),
+        _ => format!("breaks the schema rule `{}`", kind.keyword()),
+    }
+}
+
+/// The node at a JSON-pointer path, if the path leads anywhere.
+pub fn walk<'a>(root: &'a Node, path: &[String]) -> Option<&'a Node> {
+    let mut node = root;
+    for segment in path {
+        node = match &node.value {
+            Value::Map(_) => node.get(segment)?,
+            Value::Seq(items) => items.get(segment.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    Some(node)
+}
+
+/// The JSON form of a YAML tree, as the schema sees it. The tree is at most
+/// [`crate::read::Limits::max_depth`] deep, so recursion here is bounded.
+pub fn to_json(node: &Node) -> Json {
+    match &node.value {
+        Value::Null => Json::Null,
+        Value::Bool(b) => Json::Bool(*b),
+        Value::Int(i) => Json::Number((*i).into()),
+        Value::Float(f) => Number::from_f64(*f).map_or(Json::Null, Json::Number),
+        Value::Str(s) => Json::String(s.clone()),
+        Value::Seq(items) => Json::Array(items.iter().map(to_json).collect()),
+        Value::Map(entries) => {
+            let mut map = Map::with_capacity(entries.len());
+            for (k, v) in entries {
+                map.insert(k.as_str().unwrap_or_default().to_string(), to_json(v));
+            }
+            Json::Object(map)
+        }
+    }
+}
+
+/// The location a finding about `path` should point at in `root`.
+pub fn location_of(root: &Node, path: &[String]) -> Location {
+    walk(root, path).unwrap_or(root).span.start
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::read::{Limits, parse};
+
+    fn schema() -> Schema {
+        let text = include_str!("../schemas/record.schema.json");
+        Schema::from_json(serde_json::from_str(text).unwrap()).unwrap()
+    }
+
+    fn findings(yaml: &str) -> Vec<Finding> {
+        let docs = parse(Path::new("r.yaml"), yaml, &Limits::default()).unwrap();
+        let mut f = schema().check(Path::new("r.yaml"), &docs[0]);
+        crate::diagnostics::sort_findings(&mut f);
+        f
+    }
+
+    const VALID: &str = "id: a-1\ntitle: T\ndate: 1957\ntype: Cable\nsummary: S\n";
+
+    #[test]
+    fn a_minimal_record_is_valid() {
+        assert_eq!(findings(VALID), vec![]);
+    }
+
+    #[test]
+    fn a_missing_field_points_at_the_mapping() {
+        let f = findings("id: a\ndate: 1957\ntype: Cable\nsummary: S\n");
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].code, Code::MissingField);
+        assert_eq!(f[0].location, Some(Location { line: 1, col: 1 }));
+        assert!(f[0].message.contains("`title`"));
+    }
+
+    #[test]
+    fn an_unknown_field_suggests_the_nearest() {
+        let f = findings(&format!("{VALID}tittle: X\n"));
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].code, Code::UnknownField);
+        assert_eq!(f[0].location, Some(Location { line: 6, col: 1 }));
+        assert_eq!(f[0].help.as_deref(), Some("did you mean `title`?"));
+    }
+
+    #[test]
+    fn an_agent_mapping_without_name_says_so() {
+        let f = findings(&format!("{VALID}creators:\n  - kind: organization\n"));
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].code, Code::MissingField);
+        assert!(f[0].message.contains("agent"), "{}", f[0].message);
+        assert_eq!(f[0].location, Some(Location { line: 7, col: 5 }));
+    }
+
+    #[test]
+    fn type_errors_say_what_was_found() {
+        let f = findings("id: a\ntitle: 1984\ndate: 1957\ntype: Cable\nsummary: S\nplaces: Korea\n");
+        assert_eq!(f.len(), 2, "{f:?}");
+        assert!(f[0].message.contains("whole number"), "{}", f[0].message);
+        assert!(f[0].help.as_deref().unwrap().contains("quotes"));
+        assert!(f[1].message.contains("must be a list"), "{}", f[1].message);
+    }
+
+    #[test]
+    fn bad_ids_get_a_suggestion() {
+        let f = findings("id: Korean Officers\ntitle: T\ndate: 1957\ntype: Cable\nsummary: S\n");
+        assert_eq!(f[0].code, Code::InvalidId);
+        assert!(f[0].help.as_deref().unwrap().contains("`korean-officers`"));
+    }
+
+    #[test]
+    fn every_violation_is_reported() {
+        let f = findings("id: A\ntitle: ''\ndate: [1]\ntype: Cable\nsumary: S\n");
+        let codes: Vec<_> = f.iter().map(|f| f.code).collect();
+        assert!(codes.contains(&Code::MissingField));
+        assert!(codes.contains(&Code::InvalidId));
+        assert!(codes.contains(&Code::EmptyValue));
+        assert!(codes.contains(&Code::WrongType));
+        assert!(codes.contains(&Code::UnknownField));
+    }
+}
