@@ -2,7 +2,13 @@
 //! and the rules a schema cannot express, normalizes dates, names and languages, and exports
 //! Dublin Core XML (oai_dc), CSV and JSON-LD.
 
-pub mod normalize;
+pub mod catalogue;
+pub mod cli;
+pub mod crosscheck;
 pub mod diagnostics;
+pub mod export;
+pub mod normalize;
+pub mod publish;
 pub mod read;
+pub mod record;
 pub mod schema;

@@ -1,3 +1,185 @@
-fn main() {
-    println!("Hello, world!");
+//! The `pipeline` binary: parse arguments, call the library, print findings, map the outcome
+//! to an exit code (0 valid, 1 invalid records, 2 the tool could not run).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::Parser;
+
+use pipeline::catalogue::{self, Catalogue, Settings};
+use pipeline::cli::{Cli, Command, Common, DateOrder, RunArgs, ValidateArgs};
+use pipeline::export::ExportOptions;
+use pipeline::normalize::dates::{DateOptions, DayMonthOrder};
+use pipeline::publish;
+
+/// How a run ended, as the process exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Valid = 0,
+    Invalid = 1,
+    Failed = 2,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let outcome = match cli.command {
+        Command::Run(args) => run(&args),
+        Command::Validate(args) => validate(&args),
+    };
+    let outcome = outcome.unwrap_or_else(|message| {
+        eprintln!("pipeline: error: {message}");
+        Outcome::Failed
+    });
+    ExitCode::from(outcome as u8)
+}
+
+fn settings(common: &Common) -> Result<Settings, String> {
+    if let Some(n) = common.threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global()
+            .map_err(|e| e.to_string())?;
+    }
+    let default_schema = Path::new("schemas/record.schema.json");
+    let schema = match &common.schema {
+        Some(path) => Some(path.as_path()),
+        None if default_schema.is_file() => Some(default_schema),
+        None => None,
+    };
+    let mut settings = Settings::new(schema).map_err(|e| e.to_string())?;
+    settings.date_options = DateOptions {
+        day_month_order: common.date_order.map(|o| match o {
+            DateOrder::DayFirst => DayMonthOrder::DayFirst,
+            DateOrder::MonthFirst => DayMonthOrder::MonthFirst,
+        }),
+    };
+    Ok(settings)
+}
+
+/// Print findings to stderr; a closed pipe is not an error.
+fn report(catalogue: &Catalogue) {
+    let stderr = std::io::stderr();
+    let mut out = stderr.lock();
+    for finding in &catalogue.findings {
+        if writeln!(out, "{finding}").is_err() {
+            return;
+        }
+    }
+}
+
+fn summary(catalogue: &Catalogue, written: usize, started: Instant, common: &Common) {
+    if common.quiet {
+        return;
+    }
+    let mut line = format!(
+        "pipeline: {} records read, {} valid, {} invalid, {} written",
+        catalogue.documents,
+        catalogue.records.len(),
+        catalogue.invalid(),
+        written
+    );
+    let (errors, warnings) = (catalogue.errors(), catalogue.warnings());
+    if errors + warnings > 0 {
+        line.push_str(&format!("; {errors} errors, {warnings} warnings"));
+    }
+    line.push_str(&format!(" in {:.2}s", started.elapsed().as_secs_f64()));
+    eprintln!("{line}");
+}
+
+fn run(args: &RunArgs) -> Result<Outcome, String> {
+    let started = Instant::now();
+    let settings = settings(&args.common)?;
+    let catalogue = catalogue::load(&args.input, &settings).map_err(|e| e.to_string())?;
+    report(&catalogue);
+    if catalogue.errors() > 0 {
+        summary(&catalogue, 0, started, &args.common);
+        return Ok(Outcome::Invalid);
+    }
+    let options = ExportOptions {
+        base_iri: args.base_iri.clone(),
+        csv_separator: args.csv_separator,
+    };
+    let published = publish::publish(
+        &args.output,
+        &catalogue.records,
+        &catalogue.collections,
+        &options,
+    )
+    .map_err(|e| e.to_string())?;
+    summary(&catalogue, published.dc_files, started, &args.common);
+    Ok(Outcome::Valid)
+}
+
+fn validate(args: &ValidateArgs) -> Result<Outcome, String> {
+    let started = Instant::now();
+    let settings = settings(&args.common)?;
+    let mut total = Catalogue::default();
+    for (root, selection) in group_by_catalogue(&args.paths, &args.input)? {
+        let c = catalogue::load_selected(&root, selection.as_deref(), &settings)
+            .map_err(|e| e.to_string())?;
+        total.files += c.files;
+        total.documents += c.documents;
+        total.records.extend(c.records);
+        total.findings.extend(c.findings);
+    }
+    pipeline::diagnostics::sort_findings(&mut total.findings);
+    report(&total);
+    summary(&total, 0, started, &args.common);
+    Ok(if total.errors() > 0 {
+        Outcome::Invalid
+    } else {
+        Outcome::Valid
+    })
+}
+
+/// Which catalogue each named path belongs to: paths inside `input` are checked against the
+/// whole of `input`; another folder is a catalogue of its own; another file is checked
+/// against the folder it is in.
+type Group = (PathBuf, Option<Vec<PathBuf>>);
+
+fn group_by_catalogue(paths: &[PathBuf], input: &Path) -> Result<Vec<Group>, String> {
+    if paths.is_empty() {
+        return Ok(vec![(input.to_path_buf(), None)]);
+    }
+    let input_canon = input.canonicalize().ok();
+    let mut groups: Vec<Group> = Vec::new();
+    for path in paths {
+        if !path.exists() {
+            return Err(format!("{} does not exist", path.display()));
+        }
+        let canon = path
+            .canonicalize()
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        let inside_input = input_canon.as_ref().is_some_and(|i| canon.starts_with(i));
+        let (root, files) = if inside_input && path.is_file() {
+            (input.to_path_buf(), Some(vec![path.clone()]))
+        } else if inside_input {
+            let (files, _) = catalogue::discover(path);
+            (input.to_path_buf(), Some(files))
+        } else if path.is_dir() {
+            (path.clone(), None)
+        } else {
+            let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+            (
+                parent.unwrap_or(Path::new(".")).to_path_buf(),
+                Some(vec![path.clone()]),
+            )
+        };
+        match groups.iter_mut().find(|(r, _)| *r == root) {
+            Some((_, existing)) => match (existing.as_mut(), files) {
+                (Some(list), Some(more)) => list.extend(more),
+                _ => *existing = None,
+            },
+            None => groups.push((root, files)),
+        }
+    }
+    Ok(groups)
 }

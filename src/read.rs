@@ -573,7 +573,10 @@ mod tests {
     fn every_value_knows_its_line_and_column() {
         let docs = parse_ok("id: a\ntitle: \"T\"\nlist:\n  - x\n  - y\n");
         let root = &docs[0];
-        assert_eq!(root.get("title").unwrap().span.start, Location { line: 2, col: 8 });
+        assert_eq!(
+            root.get("title").unwrap().span.start,
+            Location { line: 2, col: 8 }
+        );
         let list = root.get("list").unwrap();
         assert_eq!(list.items()[1].span.start, Location { line: 5, col: 5 });
         let (key, _) = root.entry("list").unwrap();
@@ -583,7 +586,8 @@ mod tests {
     /// YAML 1.2.2 section 10.3.2 (core schema tag resolution).
     #[test]
     fn plain_scalars_follow_the_core_schema() {
-        let docs = parse_ok("a: 1957\nb: yes\nc: ~\nd: true\ne: '1957'\nf: 1.5\ng: 1950-01-11\nh: 0x1F\n");
+        let docs =
+            parse_ok("a: 1957\nb: yes\nc: ~\nd: true\ne: '1957'\nf: 1.5\ng: 1950-01-11\nh: 0x1F\n");
         let r = &docs[0];
         assert_eq!(r.get("a").unwrap().value, Value::Int(1957));
         assert_eq!(r.get("b").unwrap().value, Value::Str("yes".into()));
@@ -621,7 +625,11 @@ mod tests {
     fn alias_bombs_are_refused() {
         let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 0..8 {
-            let prev = if i == 0 { "a".to_string() } else { format!("l{}", i - 1) };
+            let prev = if i == 0 {
+                "a".to_string()
+            } else {
+                format!("l{}", i - 1)
+            };
             text.push_str(&format!(
                 "l{i}: &l{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
             ));
@@ -650,6 +658,9 @@ mod tests {
         assert!(f.message.contains("UTF-16"));
         let f = decode(Path::new("t.yaml"), b"id: a\ntitle: caf\xE9\n").unwrap_err();
         assert_eq!(f.location, Some(Location { line: 2, col: 11 }));
-        assert_eq!(decode(Path::new("t.yaml"), b"\xEF\xBB\xBFid: a").unwrap(), "id: a");
+        assert_eq!(
+            decode(Path::new("t.yaml"), b"\xEF\xBB\xBFid: a").unwrap(),
+            "id: a"
+        );
     }
 }

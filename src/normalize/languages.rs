@@ -121,7 +121,11 @@ mod tests {
             ("Portuguese", "pt"),
         ] {
             assert_eq!(normalize_language(name), Some(code), "{name}");
-            assert_eq!(normalize_language(&name.to_uppercase()), Some(code), "{name}");
+            assert_eq!(
+                normalize_language(&name.to_uppercase()),
+                Some(code),
+                "{name}"
+            );
         }
     }
 

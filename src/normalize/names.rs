@@ -57,9 +57,9 @@ impl AuthorityIndex {
     /// The entry whose preferred form or a variant matches `name`.
     pub fn lookup(&self, name: &str) -> Option<&AuthorityEntry> {
         let key = collapse(name);
-        self.entries
-            .iter()
-            .find(|e| collapse(&e.preferred) == key || e.variants.iter().any(|v| collapse(v) == key))
+        self.entries.iter().find(|e| {
+            collapse(&e.preferred) == key || e.variants.iter().any(|v| collapse(v) == key)
+        })
     }
 }
 
@@ -105,5 +105,9 @@ pub fn resolve_agent(
 }
 
 fn collapse(s: &str) -> String {
-    s.nfc().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ")
+    s.nfc()
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }

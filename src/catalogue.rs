@@ -1,0 +1,386 @@
+//! The catalogue: discovering record files under a folder, reading, validating and
+//! normalizing every record in parallel, and running the cross-record checks.
+//!
+//! Files are discovered in sorted order and processed with rayon; results are gathered in
+//! discovery order, so findings and records come out the same whatever the thread count.
+//! Every problem becomes a finding; only a problem with the tool's own inputs (a missing
+//! input folder, an unusable schema) stops the run with [`LoadError`].
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::crosscheck::{self, Collection, Outline};
+use crate::diagnostics::{Code, Finding, Location, sort_findings};
+use crate::normalize::dates::DateOptions;
+use crate::normalize::names::AuthorityIndex;
+use crate::read::{self, Limits, Node, Value};
+use crate::record::{self, Record};
+use crate::schema::{Schema, SchemaError};
+
+/// The record schema shipped with the tool, used when no schema file is found.
+pub const BUILTIN_RECORD_SCHEMA: &str = include_str!("../schemas/record.schema.json");
+/// The schema of `_collections.yaml`.
+pub const BUILTIN_COLLECTIONS_SCHEMA: &str = include_str!("../schemas/collections.schema.json");
+/// The name of the collections file at the top of a catalogue folder.
+pub const COLLECTIONS_FILE: &str = "_collections.yaml";
+
+/// A problem that stops the tool itself (exit code 2).
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("the input folder {0} does not exist")]
+    MissingInput(PathBuf),
+    #[error(transparent)]
+    Schema(#[from] SchemaError),
+}
+
+/// Everything that stays the same for every record of a run, built once and shared.
+pub struct Settings {
+    pub schema: Schema,
+    pub collections_schema: Schema,
+    pub limits: Limits,
+    pub date_options: DateOptions,
+    pub authorities: AuthorityIndex,
+}
+
+impl Settings {
+    /// Settings with the given record schema file, or the built-in schema for `None`.
+    pub fn new(schema_path: Option<&Path>) -> Result<Settings, LoadError> {
+        let schema = match schema_path {
+            Some(path) => Schema::load(path)?,
+            None => builtin(BUILTIN_RECORD_SCHEMA),
+        };
+        Ok(Settings {
+            schema,
+            collections_schema: builtin(BUILTIN_COLLECTIONS_SCHEMA),
+            limits: Limits::default(),
+            date_options: DateOptions::default(),
+            authorities: AuthorityIndex::empty(),
+        })
+    }
+}
+
+fn builtin(text: &str) -> Schema {
+    // The built-in schemas are tested to compile (see the tests below).
+    let json = serde_json::from_str(text).unwrap_or_default();
+    Schema::from_json(json).unwrap_or_else(|e| panic!("built-in schema does not compile: {e}"))
+}
+
+/// The outcome of reading a catalogue.
+#[derive(Debug, Default)]
+pub struct Catalogue {
+    /// Valid records, sorted by id.
+    pub records: Vec<Record>,
+    pub collections: Vec<Collection>,
+    /// Every finding, sorted by file and position.
+    pub findings: Vec<Finding>,
+    /// Record files read.
+    pub files: usize,
+    /// Records (documents) read, valid or not.
+    pub documents: usize,
+}
+
+impl Catalogue {
+    pub fn errors(&self) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == crate::diagnostics::Severity::Error)
+            .count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.findings.len() - self.errors()
+    }
+
+    /// Records read that did not make it through validation.
+    pub fn invalid(&self) -> usize {
+        self.documents - self.records.len()
+    }
+}
+
+/// Whether a file or folder name is skipped: names starting with `_` or `.`.
+fn hidden(name: &std::ffi::OsStr) -> bool {
+    name.to_str()
+        .is_some_and(|n| n.starts_with('_') || n.starts_with('.'))
+}
+
+fn is_record_file(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml")
+    )
+}
+
+/// Every record file under `root`, sorted; unreadable folders become findings.
+pub fn discover(root: &Path) -> (Vec<PathBuf>, Vec<Finding>) {
+    let mut files = Vec::new();
+    let mut findings = Vec::new();
+    let walker = walkdir::WalkDir::new(root)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !hidden(e.file_name()));
+    for entry in walker {
+        match entry {
+            Ok(e) if e.file_type().is_file() && is_record_file(e.path()) => {
+                files.push(e.into_path());
+            }
+            Ok(_) => {}
+            Err(e) => {
+                let path = e.path().unwrap_or(root).to_path_buf();
+                let message = if e.loop_ancestor().is_some() {
+                    "this symbolic link leads back to a folder that contains it (a loop)".into()
+                } else {
+                    format!("cannot be read: {}", io_reason(e.io_error()))
+                };
+                findings.push(
+                    Finding::new(Code::Unreadable, &path, None, message)
+                        .with_help("fix the permissions or remove the link"),
+                );
+            }
+        }
+    }
+    (files, findings)
+}
+
+fn canonical(path: &Path) -> PathBuf {
+    path.canonicalize().unwrap_or_else(|_| path.to_path_buf())
+}
+
+fn io_reason(e: Option<&std::io::Error>) -> String {
+    e.map_or_else(|| "unknown error".into(), |e| e.to_string())
+}
+
+/// What reading one file produced.
+#[derive(Default)]
+struct FileResult {
+    outlines: Vec<Outline>,
+    records: Vec<Record>,
+    findings: Vec<Finding>,
+    documents: usize,
+}
+
+/// Read, validate and normalize one record file. With `full` false the file is only
+/// outlined (its id and references) for the cross-record checks of other files.
+fn process_file(path: &Path, settings: &Settings, full: bool) -> FileResult {
+    let mut result = FileResult::default();
+    let docs = match read_documents(path, &settings.limits) {
+        Ok(docs) => docs,
+        Err(_) if !full => return result,
+        Err(finding) => {
+            result.findings.push(finding);
+            result.documents = 1;
+            return result;
+        }
+    };
+    if docs.is_empty() {
+        result.findings.push(
+            Finding::new(
+                Code::EmptyDocument,
+                path,
+                None,
+                "the file holds no record".into(),
+            )
+            .with_help("write the record's fields, or delete the file"),
+        );
+        result.documents = usize::from(full);
+        return result;
+    }
+    let in_stream = docs.len() > 1;
+    let ctx = record::Context {
+        authorities: &settings.authorities,
+        date_options: &settings.date_options,
+    };
+    for (i, doc) in docs.iter().enumerate() {
+        result.documents += usize::from(full);
+        match &doc.value {
+            Value::Map(_) => {}
+            Value::Null => {
+                result.findings.push(
+                    Finding::new(
+                        Code::EmptyDocument,
+                        path,
+                        Some(doc.span.start),
+                        format!("document {} of this file is empty", i + 1),
+                    )
+                    .with_help("remove the extra `---` or write the record's fields"),
+                );
+                continue;
+            }
+            other => {
+                result.findings.push(
+                    Finding::new(
+                        Code::NotAMapping,
+                        path,
+                        Some(doc.span.start),
+                        format!(
+                            "a record must be a mapping of fields, but {} was found",
+                            other.kind_name()
+                        ),
+                    )
+                    .with_help("write one `field: value` per line, starting with `id: ...`"),
+                );
+                continue;
+            }
+        }
+        result.outlines.push(Outline::of(path, in_stream, doc));
+        if !full {
+            continue;
+        }
+        let schema_findings = settings.schema.check(path, doc);
+        if !schema_findings.is_empty() {
+            result.findings.extend(schema_findings);
+            continue;
+        }
+        match record::normalize_record(path, doc, in_stream, &ctx) {
+            Ok(record) => result.records.push(record),
+            Err(findings) => result.findings.extend(findings),
+        }
+    }
+    result
+}
+
+/// Read a file and parse its YAML documents.
+pub fn read_documents(path: &Path, limits: &Limits) -> Result<Vec<Node>, Finding> {
+    let unreadable = |e: std::io::Error| {
+        Finding::new(Code::Unreadable, path, None, format!("cannot be read: {e}"))
+            .with_help("check that the file exists and that you may read it")
+    };
+    let size = std::fs::metadata(path).map_err(unreadable)?.len();
+    if size > limits.max_file_bytes {
+        return Err(Finding::new(
+            Code::Limit,
+            path,
+            None,
+            format!(
+                "the file is {size} bytes, more than the limit of {} bytes",
+                limits.max_file_bytes
+            ),
+        )
+        .with_help("split the file, or raise the limit with --max-file-bytes"));
+    }
+    let bytes = std::fs::read(path).map_err(unreadable)?;
+    let text = read::decode(path, &bytes)?;
+    read::parse(path, text, limits)
+}
+
+/// Read `_collections.yaml`, if the catalogue has one.
+fn load_collections(root: &Path, settings: &Settings) -> (Option<Vec<Collection>>, Vec<Finding>) {
+    let path = root.join(COLLECTIONS_FILE);
+    if !path.is_file() {
+        return (None, Vec::new());
+    }
+    let docs = match read_documents(&path, &settings.limits) {
+        Ok(docs) => docs,
+        Err(f) => return (Some(Vec::new()), vec![f]),
+    };
+    let Some(doc) = docs.first() else {
+        return (Some(Vec::new()), Vec::new());
+    };
+    let mut findings = settings.collections_schema.check(&path, doc);
+    if docs.len() > 1 {
+        findings.push(
+            Finding::new(
+                Code::InvalidValue,
+                &path,
+                Some(docs[1].span.start),
+                "the collections file must hold a single mapping, not a `---` stream".into(),
+            )
+            .with_help("put every collection into the first document"),
+        );
+    }
+    let mut collections = Vec::new();
+    if let Value::Map(entries) = &doc.value {
+        for (key, value) in entries {
+            let text = |field: &str| {
+                value
+                    .get(field)
+                    .and_then(Node::as_str)
+                    .map(|s| s.trim().to_string())
+            };
+            collections.push(Collection {
+                id: key.as_str().unwrap_or_default().to_string(),
+                title: text("title").unwrap_or_default(),
+                description: text("description"),
+            });
+        }
+    }
+    collections.sort_by(|a, b| a.id.cmp(&b.id));
+    (Some(collections), findings)
+}
+
+/// Read a whole catalogue folder.
+pub fn load(root: &Path, settings: &Settings) -> Result<Catalogue, LoadError> {
+    load_selected(root, None, settings)
+}
+
+/// Read a catalogue folder, checking in full only the files in `selection` (all files for
+/// `None`). The other files are read just far enough to know their ids and references, so
+/// that the cross-record checks of the selected files still see the whole catalogue; only
+/// findings in selected files are reported.
+pub fn load_selected(
+    root: &Path,
+    selection: Option<&[PathBuf]>,
+    settings: &Settings,
+) -> Result<Catalogue, LoadError> {
+    if !root.is_dir() {
+        return Err(LoadError::MissingInput(root.to_path_buf()));
+    }
+    let (files, mut findings) = discover(root);
+    let selected: Option<HashSet<PathBuf>> =
+        selection.map(|s| s.iter().map(|p| canonical(p)).collect());
+    let is_selected = |f: &Path| selected.as_ref().is_none_or(|s| s.contains(&canonical(f)));
+    let (collections, collection_findings) = load_collections(root, settings);
+    findings.extend(collection_findings);
+    let results: Vec<FileResult> = files
+        .par_iter()
+        .map(|f| process_file(f, settings, is_selected(f)))
+        .collect();
+
+    let mut catalogue = Catalogue {
+        files: files.len(),
+        ..Catalogue::default()
+    };
+    let mut outlines = Vec::new();
+    for r in results {
+        outlines.extend(r.outlines);
+        catalogue.records.extend(r.records);
+        findings.extend(r.findings);
+        catalogue.documents += r.documents;
+    }
+    let cross_findings = crosscheck::check(&outlines, collections.as_deref());
+    // A record that a cross-record check refused is not valid either.
+    let refused: HashSet<(&Path, Location)> = cross_findings
+        .iter()
+        .filter_map(|f| {
+            let at = f.location?;
+            outlines.iter().find(|o| o.file == f.file && o.mentions(at))
+        })
+        .filter_map(|o| o.id.as_ref().map(|id| (o.file.as_path(), id.location)))
+        .collect();
+    catalogue
+        .records
+        .retain(|r| !refused.contains(&(r.file.as_path(), r.id_location)));
+    catalogue.records.sort_by(|a, b| a.id.cmp(&b.id));
+    catalogue.collections = collections.unwrap_or_default();
+    findings.extend(cross_findings);
+    if selected.is_some() {
+        findings.retain(|f| is_selected(&f.file));
+        catalogue.files = files.iter().filter(|f| is_selected(f)).count();
+    }
+    sort_findings(&mut findings);
+    catalogue.findings = findings;
+    Ok(catalogue)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_schemas_compile() {
+        let s = Settings::new(None).unwrap();
+        let _ = s.schema;
+    }
+}

@@ -1,0 +1,94 @@
+//! Command-line arguments: the subcommands, their options and their help texts.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const AFTER_HELP: &str = "\
+Examples:
+  pipeline run                              convert input/ into output/
+  pipeline run --input catalogue --output public --base-iri https://archive.example.net/id/
+  pipeline validate                         check every record under input/
+  pipeline validate input/cables/a.yaml     check one file against the whole catalogue
+
+Exit codes:
+  0  every record is valid (and, for run, every export was written)
+  1  invalid records were found; nothing was written
+  2  the tool could not run: bad arguments, an unusable schema, a missing input folder,
+     or an output that could not be written";
+
+/// Validate catalogue records written in YAML and export them as Dublin Core XML (oai_dc),
+/// CSV and JSON-LD.
+#[derive(Debug, Parser)]
+#[command(name = "pipeline", version, after_help = AFTER_HELP)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate every record, then write all three exports (only when every record is valid).
+    #[command(after_help = AFTER_HELP)]
+    Run(RunArgs),
+    /// Validate records and report every problem, writing nothing.
+    #[command(after_help = AFTER_HELP)]
+    Validate(ValidateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct Common {
+    /// JSON Schema for records [default: schemas/record.schema.json if present, else the
+    /// built-in copy of the same schema].
+    #[arg(long, value_name = "FILE")]
+    pub schema: Option<PathBuf>,
+    /// Worker threads [default: one per core].
+    #[arg(long, short = 'j', value_name = "N")]
+    pub threads: Option<usize>,
+    /// How to read all-numeric dates like 03/04/1957, which are refused as ambiguous unless
+    /// this is set.
+    #[arg(long, value_enum, value_name = "ORDER")]
+    pub date_order: Option<DateOrder>,
+    /// Print only findings, no summary line.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum DateOrder {
+    /// 03/04/1957 is 3 April 1957.
+    DayFirst,
+    /// 03/04/1957 is March 4, 1957.
+    MonthFirst,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The catalogue folder to read.
+    #[arg(long, short, value_name = "DIR", default_value = "input")]
+    pub input: PathBuf,
+    /// The folder to write dc/, records.csv and records.jsonld into.
+    #[arg(long, short, value_name = "DIR", default_value = "output")]
+    pub output: PathBuf,
+    /// The base IRI of record, collection and agent identifiers in the exports.
+    #[arg(long, value_name = "IRI", default_value = crate::export::DEFAULT_BASE_IRI)]
+    pub base_iri: String,
+    /// The separator between several values in one CSV cell.
+    #[arg(long, value_name = "CHAR", default_value_t = '|')]
+    pub csv_separator: char,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Record files or catalogue folders to check [default: the --input folder]. A file inside
+    /// the --input folder is checked against the whole catalogue (ids, references).
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// The catalogue folder that files named on the command line belong to.
+    #[arg(long, short, value_name = "DIR", default_value = "input")]
+    pub input: PathBuf,
+    #[command(flatten)]
+    pub common: Common,
+}

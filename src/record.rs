@@ -1,0 +1,225 @@
+//! Records: a schema-valid YAML document → the normalized record every export is fed.
+//!
+//! [`normalize_record`] is only called on documents the schema accepted, so it can rely on
+//! the shape of the tree; it still never panics on a surprise (a missing value reads as
+//! empty). Each normalization that refuses a value returns a finding located at that value.
+
+use std::path::{Path, PathBuf};
+
+use unicode_normalization::UnicodeNormalization;
+
+use crate::diagnostics::{Code, Finding, Location};
+use crate::normalize::dates::{self, DateErrorKind, DateInput, NormalizedDate};
+use crate::normalize::languages::normalize_language;
+use crate::normalize::names::{Agent, AgentKind, AuthorityIndex, resolve_agent};
+use crate::read::{Node, Value};
+
+/// Where the original of the document is held.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// Free text, e.g. `Wilson Center Digital Archive`.
+    Text(String),
+    /// An archive and, optionally, the archive's reference for the item.
+    Archive {
+        archive: String,
+        reference: Option<String>,
+    },
+}
+
+/// A reference to another record or a collection, with where it was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reference {
+    pub id: String,
+    pub location: Location,
+}
+
+/// A record after validation and normalization.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    pub id: String,
+    /// The file the record came from and the position of its `id` value.
+    pub file: PathBuf,
+    pub id_location: Location,
+    /// Whether the file holds a `---` stream of several records.
+    pub in_stream: bool,
+    pub title: String,
+    /// The date exactly as written (an integer year as its digits).
+    pub date_as_written: String,
+    pub date: NormalizedDate,
+    pub kind: String,
+    pub summary: String,
+    pub creators: Vec<Agent>,
+    pub recipients: Vec<Agent>,
+    pub people: Vec<Agent>,
+    pub places: Vec<String>,
+    pub subjects: Vec<String>,
+    /// ISO 639 codes, in the order written, without repeats.
+    pub languages: Vec<String>,
+    pub source: Option<Source>,
+    pub rights: Option<String>,
+    pub collections: Vec<Reference>,
+    pub related: Vec<Reference>,
+}
+
+/// Everything normalization needs besides the document: shared, read-only.
+pub struct Context<'a> {
+    pub authorities: &'a AuthorityIndex,
+    pub date_options: &'a dates::DateOptions,
+}
+
+/// Normalize a schema-valid document. Returns the record, or the findings that refuse it.
+pub fn normalize_record(
+    file: &Path,
+    root: &Node,
+    in_stream: bool,
+    ctx: &Context<'_>,
+) -> Result<Record, Vec<Finding>> {
+    let mut findings = Vec::new();
+    let text = |field: &str| root.get(field).map(text_of).unwrap_or_default();
+    let id_node = root.get("id");
+
+    let (date_as_written, date) = match root.get("date") {
+        Some(node) => {
+            let (written, input) = match &node.value {
+                Value::Int(year) => (year.to_string(), DateInput::Integer(*year)),
+                Value::Str(s) => (s.clone(), DateInput::Text(s)),
+                other => (other.kind_name().to_string(), DateInput::Text("")),
+            };
+            match dates::normalize_date_with(input, ctx.date_options) {
+                Ok(date) => (written, Some(date)),
+                Err(e) => {
+                    let code = match e.kind {
+                        DateErrorKind::Impossible => Code::ImpossibleDate,
+                        DateErrorKind::Reversed => Code::ReversedRange,
+                        DateErrorKind::Ambiguous => Code::AmbiguousDate,
+                        DateErrorKind::Unrecognized => Code::UnrecognizedDate,
+                    };
+                    findings.push(
+                        Finding::new(code, file, Some(node.span.start), e.message)
+                            .with_help(e.help),
+                    );
+                    (written, None)
+                }
+            }
+        }
+        None => (String::new(), None),
+    };
+
+    let mut languages: Vec<String> = Vec::new();
+    for node in root.get("languages").map(Node::items).unwrap_or_default() {
+        let written = node.as_str().unwrap_or_default();
+        match normalize_language(written) {
+            Some(code) => {
+                if !languages.iter().any(|l| l == code) {
+                    languages.push(code.to_string());
+                }
+            }
+            None => findings.push(
+                Finding::new(
+                    Code::UnknownLanguage,
+                    file,
+                    Some(node.span.start),
+                    format!("`{written}` is neither an ISO 639 code nor a language name we know"),
+                )
+                .with_help(
+                    "write the English name of the language (Chinese, Korean, Russian) or its \
+                     ISO 639 code (zh, ko, ru; see https://iso639-3.sil.org)",
+                ),
+            ),
+        }
+    }
+
+    if !findings.is_empty() {
+        return Err(findings);
+    }
+    let agents = |field: &str| -> Vec<Agent> {
+        root.get(field)
+            .map(Node::items)
+            .unwrap_or_default()
+            .iter()
+            .map(|node| agent(node, ctx.authorities))
+            .collect()
+    };
+    let texts = |field: &str| -> Vec<String> {
+        root.get(field)
+            .map(Node::items)
+            .unwrap_or_default()
+            .iter()
+            .map(|n| collapse(&text_of(n)))
+            .collect()
+    };
+    let references = |field: &str| -> Vec<Reference> {
+        root.get(field)
+            .map(Node::items)
+            .unwrap_or_default()
+            .iter()
+            .map(|n| Reference {
+                id: text_of(n),
+                location: n.span.start,
+            })
+            .collect()
+    };
+    let source = root.get("source").map(|node| match &node.value {
+        Value::Map(_) => Source::Archive {
+            archive: node.get("archive").map(text_of).unwrap_or_default(),
+            reference: node.get("reference").map(text_of),
+        },
+        _ => Source::Text(text_of(node)),
+    });
+    Ok(Record {
+        id: id_node.map(text_of).unwrap_or_default(),
+        file: file.to_path_buf(),
+        id_location: id_node.map_or(root.span.start, |n| n.span.start),
+        in_stream,
+        title: text("title"),
+        date_as_written,
+        date: date.unwrap_or_else(|| NormalizedDate {
+            edtf: String::new(),
+            earliest: dates::Bound::Unknown,
+            latest: dates::Bound::Unknown,
+        }),
+        kind: collapse(&text("type")),
+        summary: text("summary"),
+        creators: agents("creators"),
+        recipients: agents("recipients"),
+        people: agents("people"),
+        places: texts("places"),
+        subjects: texts("subjects"),
+        languages,
+        source,
+        rights: root.get("rights").map(text_of),
+        collections: references("collections"),
+        related: references("related"),
+    })
+}
+
+fn agent(node: &Node, authorities: &AuthorityIndex) -> Agent {
+    match &node.value {
+        Value::Map(_) => {
+            let name = node.get("name").map(text_of).unwrap_or_default();
+            let kind = match node.get("kind").and_then(Node::as_str) {
+                Some("organization") => AgentKind::Organization,
+                _ => AgentKind::Person,
+            };
+            let id = node.get("id").and_then(Node::as_str);
+            resolve_agent(&name, kind, id, authorities)
+        }
+        _ => resolve_agent(&text_of(node), AgentKind::Person, None, authorities),
+    }
+}
+
+/// Free text as written, in Unicode NFC, without leading or trailing whitespace.
+fn text_of(node: &Node) -> String {
+    match &node.value {
+        Value::Str(s) => s.trim().nfc().collect(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) => f.to_string(),
+        Value::Bool(b) => b.to_string(),
+        _ => String::new(),
+    }
+}
+
+/// A short label (a place, a subject, a genre): whitespace runs collapsed to one space.
+fn collapse(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
