@@ -67,10 +67,15 @@ impl Schema {
     }
 
     /// Every violation of the schema by `root`, located in `file`.
+    ///
+    /// A misspelt required field (`tittle` for `title`) is one mistake, not two: it is
+    /// reported once, as the unknown field with its suggestion.
     pub fn check(&self, file: &Path, root: &Node) -> Vec<Finding> {
         let instance = to_json(root);
-        let mut findings = Vec::new();
-        for error in self.validator.iter_errors(&instance) {
+        let collected: Vec<_> = self.validator.iter_errors(&instance).collect();
+        let mut errors: Vec<(Vec<String>, &ValidationErrorKind)> =
+            Vec::with_capacity(collected.len());
+        for error in &collected {
             let path: Vec<String> = error
                 .instance_path()
                 .as_str()
@@ -78,8 +83,30 @@ impl Schema {
                 .skip(1)
                 .map(|s| s.replace("~1", "/").replace("~0", "~"))
                 .collect();
-            let node = walk(root, &path).unwrap_or(root);
-            findings.extend(self.describe(file, root, node, &path, error.kind()));
+            errors.push((path, error.kind()));
+        }
+        let mut typos: Vec<(&[String], String)> = Vec::new();
+        for (path, kind) in &errors {
+            if let ValidationErrorKind::AdditionalProperties { unexpected } = kind {
+                let known = self.known_fields(path);
+                for field in unexpected {
+                    if let Some(best) = nearest(field, &known) {
+                        typos.push((path, best.to_string()));
+                    }
+                }
+            }
+        }
+        let mut findings = Vec::new();
+        for (path, kind) in &errors {
+            if let ValidationErrorKind::Required { property } = kind
+                && typos
+                    .iter()
+                    .any(|(p, f)| p == path && Some(f.as_str()) == property.as_str())
+            {
+                continue;
+            }
+            let node = walk(root, path).unwrap_or(root);
+            findings.extend(self.describe(file, root, node, path, kind));
         }
         findings
     }
@@ -157,6 +184,12 @@ impl Schema {
                 format!("{what} is empty"),
                 "write a value, or delete the line if the field is optional".into(),
             ),
+            ValidationErrorKind::Pattern { pattern }
+                if pattern == "\\S" && node.as_str().is_some_and(str::is_empty) =>
+            {
+                // `minLength` already reports an empty value.
+                Vec::new()
+            }
             ValidationErrorKind::Pattern { pattern } if pattern == "\\S" => one(
                 Code::EmptyValue,
                 format!("{what} holds only spaces"),
@@ -164,11 +197,12 @@ impl Schema {
             ),
             ValidationErrorKind::Pattern { pattern } if pattern.starts_with("^[a-z0-9]") => {
                 let written = node.as_str().unwrap_or_default();
-                one(
-                    Code::InvalidId,
-                    format!("`{written}` is not a valid id ({what})"),
-                    id_help(written),
-                )
+                let message = if path == ["id"] {
+                    format!("`{written}` is not a valid id")
+                } else {
+                    format!("`{written}` ({what}) is not a valid id")
+                };
+                one(Code::InvalidId, message, id_help(written))
             }
             ValidationErrorKind::MaxLength { limit } => one(
                 Code::InvalidId,
@@ -305,6 +339,9 @@ fn json_type_name(t: &str) -> String {
 fn type_help(path: &[String], found: &Value, expected: &str) -> String {
     let field = path.first().map(String::as_str).unwrap_or("field");
     match (found, expected) {
+        _ if field == "date" => {
+            "write the date as text, e.g. date: January 11, 1950 or date: 1950-01-11".into()
+        }
         (Value::Int(_) | Value::Float(_) | Value::Bool(_), e) if e.starts_with("text") => {
             format!("put the value in quotes so it is read as text, e.g. {field}: \"1984\"")
         }
@@ -479,12 +516,15 @@ mod tests {
 
     #[test]
     fn every_violation_is_reported() {
-        let f = findings("id: A\ntitle: ''\ndate: [1]\ntype: Cable\nsumary: S\n");
+        let f = findings("id: A\ntitle: ''\ndate: [1]\nsumary: S\n");
         let codes: Vec<_> = f.iter().map(|f| f.code).collect();
         assert!(codes.contains(&Code::MissingField));
         assert!(codes.contains(&Code::InvalidId));
         assert!(codes.contains(&Code::EmptyValue));
         assert!(codes.contains(&Code::WrongType));
         assert!(codes.contains(&Code::UnknownField));
+        // `sumary` is reported once, as a typo of the missing `summary`.
+        assert_eq!(codes.len(), 5, "{f:?}");
+        assert!(!f.iter().any(|f| f.message.contains("no `summary`")));
     }
 }

@@ -79,6 +79,26 @@ fn heading(agent: &Agent) -> String {
     agent.heading.clone()
 }
 
+/// Escape element text. Besides `&`, `<` and `>`, a carriage return is written as `&#13;`:
+/// XML parsers turn a literal CR (or CR LF) into LF, so only the reference survives a
+/// round trip.
+pub fn escape_text(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains(['&', '<', '>', '\r']) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\r' => out.push_str("&#13;"),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// The oai_dc document of one record.
 pub fn render(record: &Record, options: &ExportOptions) -> std::io::Result<Vec<u8>> {
     let mut writer = Writer::new_with_indent(Vec::with_capacity(2048), b' ', 2);
@@ -101,7 +121,7 @@ pub fn render(record: &Record, options: &ExportOptions) -> std::io::Result<Vec<u
         }
         let tag = format!("dc:{name}");
         writer.write_event(Event::Start(BytesStart::new(tag.as_str())))?;
-        writer.write_event(Event::Text(BytesText::new(&value)))?;
+        writer.write_event(Event::Text(BytesText::from_escaped(escape_text(&value))))?;
         writer.write_event(Event::End(BytesEnd::new(tag.as_str())))?;
     }
     writer.write_event(Event::End(BytesEnd::new("oai_dc:dc")))?;

@@ -1,0 +1,287 @@
+//! The `pipeline` program as a user runs it: exit codes, findings with file:line:col,
+//! outputs written only for a valid catalogue, byte-identical across runs and thread counts.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use tempfile::TempDir;
+
+fn pipeline() -> Command {
+    let mut cmd = Command::cargo_bin("pipeline").expect("the pipeline binary is built");
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
+    cmd
+}
+
+fn shipped_input() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("input")
+}
+
+/// A catalogue folder with the given files.
+fn catalogue(files: &[(&str, &str)]) -> TempDir {
+    let dir = TempDir::new().unwrap();
+    for (name, text) in files {
+        let path = dir.path().join(name);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+const GOOD: &str = "id: good\ntitle: A title\ndate: 1957-12-17\ntype: Cable\nsummary: A summary.\n";
+
+fn read_tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let rel = entry
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .display()
+                .to_string();
+            out.push((rel, fs::read(entry.path()).unwrap()));
+        }
+    }
+    out
+}
+
+#[test]
+fn run_converts_the_shipped_collection() {
+    let out = TempDir::new().unwrap();
+    pipeline()
+        .args(["run", "--output"])
+        .arg(out.path())
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains(
+            "10 records read, 10 valid, 0 invalid, 10 written",
+        ));
+    let dc: Vec<_> = fs::read_dir(out.path().join("dc")).unwrap().collect();
+    assert_eq!(dc.len(), 10);
+    let csv = fs::read_to_string(out.path().join("records.csv")).unwrap();
+    let rows = csv::Reader::from_reader(csv.as_bytes()).records().count();
+    assert_eq!(rows, 10);
+    let jsonld: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.path().join("records.jsonld")).unwrap()).unwrap();
+    assert!(jsonld["@graph"].is_array());
+}
+
+#[test]
+fn outputs_are_byte_identical_across_runs_and_thread_counts() {
+    let runs: Vec<Vec<(String, Vec<u8>)>> = ["1", "2", "2", "8"]
+        .iter()
+        .map(|threads| {
+            let out = TempDir::new().unwrap();
+            pipeline()
+                .args(["run", "-q", "--threads", threads, "--output"])
+                .arg(out.path())
+                .assert()
+                .code(0);
+            read_tree(out.path())
+        })
+        .collect();
+    assert_eq!(runs[0].len(), 12);
+    for run in &runs[1..] {
+        assert!(run == &runs[0], "outputs differ between runs");
+    }
+}
+
+#[test]
+fn validate_passes_the_shipped_collection() {
+    pipeline()
+        .arg("validate")
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains(
+            "10 records read, 10 valid, 0 invalid",
+        ));
+}
+
+/// The three problems named in the "done when": each exits 1 and names file:line.
+#[test]
+fn validate_names_the_file_and_line_of_each_problem() {
+    let dir = catalogue(&[
+        (
+            "no-title.yaml",
+            "id: no-title\ndate: 1957\ntype: Cable\nsummary: S\n",
+        ),
+        (
+            "typo.yaml",
+            "id: typo\ntittle: T\ndate: 1957\ntype: Cable\nsummary: S\n",
+        ),
+        (
+            "sub/bad-date.yaml",
+            "id: bad-date\ntitle: T\ndate: February 30, 1957\ntype: Cable\nsummary: S\n",
+        ),
+    ]);
+    let assert = pipeline().arg("validate").arg(dir.path()).assert().code(1);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    let root = dir.path().display().to_string();
+    assert!(
+        stderr.contains(&format!("{root}/no-title.yaml:1:1: error[S001]")),
+        "{stderr}"
+    );
+    assert!(stderr.contains("`title`"), "{stderr}");
+    assert!(
+        stderr.contains(&format!("{root}/typo.yaml:2:1: error[S002]")),
+        "{stderr}"
+    );
+    assert!(stderr.contains("did you mean `title`?"), "{stderr}");
+    assert!(
+        stderr.contains(&format!("{root}/sub/bad-date.yaml:3:7: error[D001]")),
+        "{stderr}"
+    );
+    // Sorted by file, every finding with a help line.
+    let files: Vec<&str> = stderr.lines().filter(|l| l.contains(": error[")).collect();
+    assert_eq!(files.len(), 3, "{stderr}");
+    let mut sorted = files.clone();
+    sorted.sort();
+    assert_eq!(files, sorted);
+    assert_eq!(stderr.matches("\n  help: ").count(), 3, "{stderr}");
+}
+
+#[test]
+fn an_invalid_catalogue_writes_nothing_and_keeps_the_previous_outputs() {
+    let dir = catalogue(&[("good.yaml", GOOD)]);
+    let out = TempDir::new().unwrap();
+    pipeline()
+        .args(["run", "-q", "--input"])
+        .arg(dir.path())
+        .arg("--output")
+        .arg(out.path())
+        .assert()
+        .code(0);
+    let before = read_tree(out.path());
+    assert_eq!(before.len(), 3);
+
+    fs::write(dir.path().join("bad.yaml"), "id: bad\ntitle: T\n").unwrap();
+    pipeline()
+        .args(["run", "--input"])
+        .arg(dir.path())
+        .arg("--output")
+        .arg(out.path())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("0 written"));
+    assert_eq!(read_tree(out.path()), before);
+}
+
+#[test]
+fn a_removed_record_disappears_from_the_outputs() {
+    let dir = catalogue(&[
+        ("good.yaml", GOOD),
+        ("other.yaml", &GOOD.replace("id: good", "id: other")),
+    ]);
+    let out = TempDir::new().unwrap();
+    let run = || {
+        pipeline()
+            .args(["run", "-q", "--input"])
+            .arg(dir.path())
+            .arg("--output")
+            .arg(out.path())
+            .assert()
+            .code(0);
+    };
+    run();
+    assert!(out.path().join("dc/other.xml").exists());
+    fs::remove_file(dir.path().join("other.yaml")).unwrap();
+    run();
+    assert!(!out.path().join("dc/other.xml").exists());
+    assert!(out.path().join("dc/good.xml").exists());
+    // No temporary files are left behind.
+    let names: Vec<String> = fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    let mut names = names;
+    names.sort();
+    assert_eq!(names, ["dc", "records.csv", "records.jsonld"]);
+}
+
+#[test]
+fn a_missing_input_folder_exits_2() {
+    pipeline()
+        .args(["run", "--input", "no/such/folder"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no/such/folder"));
+}
+
+#[test]
+fn an_unusable_schema_exits_2() {
+    let dir = catalogue(&[("schema.json", "{ not json")]);
+    pipeline()
+        .args(["validate", "--schema"])
+        .arg(dir.path().join("schema.json"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("schema.json"));
+}
+
+#[test]
+fn bad_arguments_exit_2_and_help_exits_0() {
+    pipeline().arg("--no-such-flag").assert().code(2);
+    pipeline()
+        .args(["run", "--help"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("Examples:"))
+        .stdout(predicate::str::contains("Exit codes:"));
+}
+
+#[test]
+fn validating_one_file_checks_its_references_against_the_whole_catalogue() {
+    let dir = catalogue(&[
+        (
+            "a.yaml",
+            &format!("{}related: [b]\n", GOOD.replace("id: good", "id: a")),
+        ),
+        ("b.yaml", &GOOD.replace("id: good", "id: b")),
+        ("c.yaml", "id: c\n"),
+    ]);
+    // c.yaml is invalid, but only a.yaml is checked; its reference to b resolves.
+    pipeline()
+        .arg("validate")
+        .arg(dir.path().join("a.yaml"))
+        .arg("--input")
+        .arg(dir.path())
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("1 records read, 1 valid"));
+    pipeline()
+        .arg("validate")
+        .arg(dir.path().join("c.yaml"))
+        .arg("--input")
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("c.yaml:1:1: error[S001]"));
+}
+
+#[test]
+fn duplicate_ids_and_unresolved_references_fail() {
+    let dir = catalogue(&[
+        (
+            "stream.yaml",
+            &format!(
+                "{GOOD}---\n{}related: [nowhere]\ncollections: [none]\n",
+                GOOD.replace("id: good", "id: second")
+            ),
+        ),
+        ("good.yaml", GOOD),
+    ]);
+    let assert = pipeline().arg("validate").arg(dir.path()).assert().code(1);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    assert!(stderr.contains("error[X001]"), "{stderr}");
+    assert!(stderr.contains("error[X003]"), "{stderr}");
+    assert!(stderr.contains("error[X004]"), "{stderr}");
+    assert!(stderr.contains("stream.yaml:7:10: error[X003]"), "{stderr}");
+}
+
+#[test]
+fn the_shipped_input_folder_exists() {
+    assert!(shipped_input().join("_collections.yaml").is_file());
+}

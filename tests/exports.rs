@@ -1,0 +1,249 @@
+//! The exports of the shipped collection, read back with independent parsers: quick-xml for
+//! the Dublin Core (plus `xmllint` against the official oai_dc.xsd where both are present),
+//! the `csv` crate for the CSV, serde_json for the JSON-LD.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use pipeline::catalogue::{self, Catalogue, Settings};
+use pipeline::export::csv::{COLUMNS, neutralize, row, split_multi};
+use pipeline::export::{ExportOptions, dublin_core, jsonld};
+use quick_xml::events::Event;
+use quick_xml::name::ResolveResult;
+use quick_xml::reader::NsReader;
+
+fn shipped() -> Catalogue {
+    let settings = Settings::new(None).unwrap();
+    let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("input");
+    let catalogue = catalogue::load(&input, &settings).unwrap();
+    assert_eq!(
+        catalogue.findings,
+        vec![],
+        "the shipped collection is valid"
+    );
+    assert_eq!(catalogue.records.len(), 10);
+    catalogue
+}
+
+/// The DC elements of the OAI-PMH oai_dc schema (simpledc20021212.xsd: the 15 elements).
+const DC_ELEMENTS: &[&str] = &[
+    "title",
+    "creator",
+    "subject",
+    "description",
+    "publisher",
+    "contributor",
+    "date",
+    "type",
+    "format",
+    "identifier",
+    "source",
+    "language",
+    "relation",
+    "coverage",
+    "rights",
+];
+
+#[test]
+fn dublin_core_is_well_formed_oai_dc() {
+    let catalogue = shipped();
+    let options = ExportOptions::default();
+    for record in &catalogue.records {
+        let xml = dublin_core::render(record, &options).unwrap();
+        let text = String::from_utf8(xml).unwrap();
+        let mut reader = NsReader::from_str(&text);
+        let mut depth = 0;
+        let mut seen = Vec::new();
+        let mut values = Vec::new();
+        loop {
+            match reader.read_resolved_event().unwrap() {
+                (ns, Event::Start(e)) => {
+                    depth += 1;
+                    let local = e.local_name().as_ref().to_string();
+                    let ns = match ns {
+                        ResolveResult::Bound(n) => n.as_ref().to_string(),
+                        other => panic!("unbound element {local}: {other:?}"),
+                    };
+                    if depth == 1 {
+                        assert_eq!(
+                            (ns.as_str(), local.as_str()),
+                            (dublin_core::OAI_DC_NS, "dc")
+                        );
+                    } else {
+                        assert_eq!(ns, dublin_core::DC_NS, "{local}");
+                        assert!(DC_ELEMENTS.contains(&local.as_str()), "{local}");
+                        seen.push(local);
+                        values.push(String::new());
+                    }
+                }
+                (_, Event::Text(t)) if depth == 2 => {
+                    values.last_mut().unwrap().push_str(&t.xml10_content());
+                }
+                (_, Event::GeneralRef(r)) if depth == 2 => {
+                    let c = match r.resolve_char_ref().unwrap() {
+                        Some(c) => c,
+                        None => match r.xml10_content().as_ref() {
+                            "amp" => '&',
+                            "lt" => '<',
+                            "gt" => '>',
+                            "quot" => '"',
+                            "apos" => '\'',
+                            other => panic!("unknown entity {other}"),
+                        },
+                    };
+                    values.last_mut().unwrap().push(c);
+                }
+                (_, Event::End(_)) => depth -= 1,
+                (_, Event::Eof) => break,
+                _ => {}
+            }
+        }
+        assert_eq!(depth, 0);
+        // Text parses back to exactly what was exported.
+        let expected: Vec<String> = dublin_core::elements(record, &options)
+            .into_iter()
+            .map(|(_, v)| v)
+            .collect();
+        assert_eq!(values, expected, "{}", record.id);
+        for required in ["title", "date", "identifier", "type", "description"] {
+            assert!(
+                seen.iter().any(|s| s == required),
+                "{}: no dc:{required}",
+                record.id
+            );
+        }
+    }
+}
+
+fn oai_dc_xsd() -> Option<PathBuf> {
+    let xsd = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/standards/oai_dc/oai_dc.xsd");
+    xsd.is_file().then_some(xsd)
+}
+
+/// Validation against the official schema, with `xmllint` (libxml2), an independent
+/// validator. Skipped, saying so, where the XSD copies or xmllint are absent.
+#[test]
+fn dublin_core_validates_against_the_oai_dc_xsd() {
+    let Some(xsd) = oai_dc_xsd() else {
+        eprintln!("SKIPPED: ../shared/standards/oai_dc/oai_dc.xsd is not present");
+        return;
+    };
+    if Command::new("xmllint").arg("--version").output().is_err() {
+        eprintln!("SKIPPED: xmllint is not installed (Debian package libxml2-utils)");
+        return;
+    }
+    let catalogue = shipped();
+    let dir = tempfile::TempDir::new().unwrap();
+    pipeline::publish::publish(
+        dir.path(),
+        &catalogue.records,
+        &catalogue.collections,
+        &ExportOptions::default(),
+    )
+    .unwrap();
+    let files: Vec<PathBuf> = std::fs::read_dir(dir.path().join("dc"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 10);
+    let out = Command::new("xmllint")
+        .args(["--noout", "--nonet", "--schema"])
+        .arg(&xsd)
+        .args(&files)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert_eq!(stderr.matches(" validates").count(), 10, "{stderr}");
+}
+
+#[test]
+fn csv_parses_back_into_the_same_values() {
+    let catalogue = shipped();
+    let options = ExportOptions::default();
+    let bytes = pipeline::export::csv::render(&catalogue.records, &options).unwrap();
+    let mut reader = csv::Reader::from_reader(bytes.as_slice());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(header, COLUMNS);
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), catalogue.records.len());
+    for (record, parsed) in catalogue.records.iter().zip(&rows) {
+        let expected: Vec<String> = row(record, '|').into_iter().map(neutralize).collect();
+        let got: Vec<String> = parsed.iter().map(String::from).collect();
+        assert_eq!(got, expected);
+        // Multi-value cells split back into the values.
+        let places = &parsed[COLUMNS.iter().position(|c| *c == "places").unwrap()];
+        assert_eq!(split_multi(places, '|'), record.places);
+    }
+}
+
+/// Every key the JSON-LD uses must be defined by the inline context, or a JSON-LD processor
+/// would silently drop it on expansion ("without loss of any field").
+#[test]
+fn jsonld_uses_only_terms_its_context_defines() {
+    let catalogue = shipped();
+    let options = ExportOptions::default();
+    let bytes = jsonld::render(&catalogue.records, &catalogue.collections, &options).unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    let context = doc["@context"].as_object().unwrap();
+    let mut used = BTreeSet::new();
+    fn keys(v: &serde_json::Value, used: &mut BTreeSet<String>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                for (k, v) in m {
+                    used.insert(k.clone());
+                    keys(v, used);
+                }
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|v| keys(v, used)),
+            _ => {}
+        }
+    }
+    for node in doc["@graph"].as_array().unwrap() {
+        keys(node, &mut used);
+        if let Some(t) = node["@type"].as_str() {
+            assert!(context.contains_key(t), "type {t} is not in the context");
+        }
+    }
+    for key in used {
+        assert!(
+            key.starts_with('@') || context.contains_key(&key),
+            "`{key}` is not defined in the @context"
+        );
+    }
+}
+
+#[test]
+fn jsonld_record_nodes_have_absolute_ids() {
+    let catalogue = shipped();
+    let options = ExportOptions::default();
+    let bytes = jsonld::render(&catalogue.records, &catalogue.collections, &options).unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    let graph = doc["@graph"].as_array().unwrap();
+    let records: Vec<&serde_json::Value> = graph
+        .iter()
+        .filter(|n| n["@type"] == "ArchiveComponent")
+        .collect();
+    assert_eq!(records.len(), 10);
+    for (node, record) in records.iter().zip(&catalogue.records) {
+        let id = node["@id"].as_str().unwrap();
+        assert!(id.starts_with("https://"), "{id}");
+        assert!(id.ends_with(&record.id));
+        assert_eq!(node["created"], record.date.edtf.as_str());
+    }
+    // Every @id a record points at is a node of the graph.
+    let ids: BTreeSet<&str> = graph.iter().filter_map(|n| n["@id"].as_str()).collect();
+    for node in &records {
+        for key in ["creator", "recipient", "about", "isPartOf", "relation"] {
+            let targets: Vec<&str> = match &node[key] {
+                serde_json::Value::String(s) => vec![s.as_str()],
+                serde_json::Value::Array(a) => a.iter().filter_map(|v| v.as_str()).collect(),
+                _ => vec![],
+            };
+            for t in targets {
+                assert!(ids.contains(t), "{key} -> {t} is not in the graph");
+            }
+        }
+    }
+}
