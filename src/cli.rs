@@ -34,6 +34,11 @@ pub enum Command {
     /// Validate records and report every problem, writing nothing.
     #[command(after_help = AFTER_HELP)]
     Validate(ValidateArgs),
+    /// Explain a finding code: what it means, why it matters, an example and the fix.
+    Explain {
+        /// A finding code such as S002, or `all` for every code.
+        code: String,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -52,6 +57,26 @@ pub struct Common {
     /// Print only findings, no summary line.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// How to print findings [default: human on a terminal, concise otherwise]. human and
+    /// concise go to standard error; json, github and sarif to standard output.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<crate::render::Format>,
+    /// Treat warnings as errors: any warning makes the run fail (exit 1).
+    #[arg(long)]
+    pub deny_warnings: bool,
+    /// Print at most N findings (all of them are still counted).
+    #[arg(long, value_name = "N")]
+    pub max_errors: Option<usize>,
+    /// When to colour the human format.
+    #[arg(long, value_enum, value_name = "WHEN", default_value = "auto")]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -113,6 +113,9 @@ pub fn check(outlines: &[Outline], collections: Option<&[Collection]>) -> Vec<Fi
         let (false, Some(id)) = (outline.in_stream, &outline.id) else {
             continue;
         };
+        if !crate::publish::safe_file_stem(&id.id) {
+            continue; // the schema reports the id itself
+        }
         let stem = outline
             .file
             .file_stem()

@@ -161,3 +161,51 @@ impl fmt::Display for Finding {
         Ok(())
     }
 }
+
+/// The documentation page of every code, `docs/codes.md`, built into the binary so that
+/// `pipeline explain` and the page can never disagree.
+pub const CODES_PAGE: &str = include_str!("../docs/codes.md");
+
+/// The section of `docs/codes.md` that explains `code`: heading and body.
+pub fn explanation(code: Code) -> Option<&'static str> {
+    let heading = format!("\n## {} ", code.as_str());
+    let start = CODES_PAGE.find(&heading)? + 1;
+    let rest = &CODES_PAGE[start..];
+    let end = rest[3..].find("\n## ").map_or(rest.len(), |i| i + 4);
+    Some(rest[..end].trim_end())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_is_documented_and_every_section_is_a_code() {
+        for code in Code::ALL {
+            let text = explanation(*code).unwrap_or_else(|| panic!("{code} has no section"));
+            for part in [
+                "**What it means.**",
+                "**Why it matters.**",
+                "**Example.**",
+                "**Fix.**",
+            ] {
+                assert!(text.contains(part), "{code}: no {part}");
+            }
+            assert!(
+                !text[3..].contains("\n## "),
+                "{code}: section runs into the next"
+            );
+        }
+        let sections = CODES_PAGE.matches("\n## ").count();
+        assert_eq!(sections, Code::ALL.len());
+    }
+
+    #[test]
+    fn codes_parse_back() {
+        for code in Code::ALL {
+            assert_eq!(Code::parse(code.as_str()), Some(*code));
+            assert_eq!(Code::parse(&code.as_str().to_lowercase()), Some(*code));
+        }
+        assert_eq!(Code::parse("Z999"), None);
+    }
+}

@@ -11,4 +11,5 @@ pub mod normalize;
 pub mod publish;
 pub mod read;
 pub mod record;
+pub mod render;
 pub mod schema;

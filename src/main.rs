@@ -1,7 +1,7 @@
 //! The `pipeline` binary: parse arguments, call the library, print findings, map the outcome
 //! to an exit code (0 valid, 1 invalid records, 2 the tool could not run).
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -9,10 +9,12 @@ use std::time::Instant;
 use clap::Parser;
 
 use pipeline::catalogue::{self, Catalogue, Settings};
-use pipeline::cli::{Cli, Command, Common, DateOrder, RunArgs, ValidateArgs};
+use pipeline::cli::{Cli, ColorChoice, Command, Common, DateOrder, RunArgs, ValidateArgs};
+use pipeline::diagnostics::Code;
 use pipeline::export::ExportOptions;
 use pipeline::normalize::dates::{DateOptions, DayMonthOrder};
 use pipeline::publish;
+use pipeline::render::{self, Format, Summary};
 
 /// How a run ended, as the process exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,6 +35,7 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Run(args) => run(&args),
         Command::Validate(args) => validate(&args),
+        Command::Explain { code } => explain(&code),
     };
     let outcome = outcome.unwrap_or_else(|message| {
         eprintln!("pipeline: error: {message}");
@@ -64,15 +67,57 @@ fn settings(common: &Common) -> Result<Settings, String> {
     Ok(settings)
 }
 
-/// Print findings to stderr; a closed pipe is not an error.
-fn report(catalogue: &Catalogue) {
-    let stderr = std::io::stderr();
-    let mut out = stderr.lock();
-    for finding in &catalogue.findings {
-        if writeln!(out, "{finding}").is_err() {
-            return;
-        }
-    }
+/// Whether the run failed because of what was found.
+fn failed(catalogue: &Catalogue, common: &Common) -> bool {
+    catalogue.errors() > 0 || (common.deny_warnings && catalogue.warnings() > 0)
+}
+
+/// Print findings in the chosen format; a closed pipe is not an error.
+fn report(catalogue: &Catalogue, common: &Common) {
+    let stderr_is_terminal = std::io::stderr().is_terminal();
+    let format = common.format.unwrap_or(if stderr_is_terminal {
+        Format::Human
+    } else {
+        Format::Concise
+    });
+    let color = match common.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => stderr_is_terminal && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let shown = common
+        .max_errors
+        .unwrap_or(usize::MAX)
+        .min(catalogue.findings.len());
+    let summary = Summary {
+        files: catalogue.files,
+        records: catalogue.documents,
+        valid: catalogue.records.len(),
+        invalid: catalogue.invalid(),
+        errors: catalogue.errors(),
+        warnings: catalogue.warnings(),
+    };
+    let findings = &catalogue.findings[..shown];
+    let omitted = catalogue.findings.len() - shown;
+    let _ = if format.is_machine() {
+        render::render(
+            &mut std::io::stdout().lock(),
+            format,
+            findings,
+            omitted,
+            &summary,
+            color,
+        )
+    } else {
+        render::render(
+            &mut std::io::stderr().lock(),
+            format,
+            findings,
+            omitted,
+            &summary,
+            color,
+        )
+    };
 }
 
 fn summary(catalogue: &Catalogue, written: usize, started: Instant, common: &Common) {
@@ -91,15 +136,34 @@ fn summary(catalogue: &Catalogue, written: usize, started: Instant, common: &Com
         line.push_str(&format!("; {errors} errors, {warnings} warnings"));
     }
     line.push_str(&format!(" in {:.2}s", started.elapsed().as_secs_f64()));
-    eprintln!("{line}");
+    let _ = writeln!(std::io::stderr(), "{line}");
+}
+
+fn explain(code: &str) -> Result<Outcome, String> {
+    let mut out = std::io::stdout().lock();
+    if code.eq_ignore_ascii_case("all") {
+        let _ = writeln!(out, "{}", pipeline::diagnostics::CODES_PAGE.trim_end());
+        return Ok(Outcome::Valid);
+    }
+    let known = Code::parse(code).ok_or_else(|| {
+        let codes: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+        format!(
+            "`{code}` is not a finding code; the codes are {}",
+            codes.join(", ")
+        )
+    })?;
+    let text = pipeline::diagnostics::explanation(known)
+        .ok_or_else(|| format!("{known} has no explanation"))?;
+    let _ = writeln!(out, "{text}");
+    Ok(Outcome::Valid)
 }
 
 fn run(args: &RunArgs) -> Result<Outcome, String> {
     let started = Instant::now();
     let settings = settings(&args.common)?;
     let catalogue = catalogue::load(&args.input, &settings).map_err(|e| e.to_string())?;
-    report(&catalogue);
-    if catalogue.errors() > 0 {
+    report(&catalogue, &args.common);
+    if failed(&catalogue, &args.common) {
         summary(&catalogue, 0, started, &args.common);
         return Ok(Outcome::Invalid);
     }
@@ -131,9 +195,9 @@ fn validate(args: &ValidateArgs) -> Result<Outcome, String> {
         total.findings.extend(c.findings);
     }
     pipeline::diagnostics::sort_findings(&mut total.findings);
-    report(&total);
+    report(&total, &args.common);
     summary(&total, 0, started, &args.common);
-    Ok(if total.errors() > 0 {
+    Ok(if failed(&total, &args.common) {
         Outcome::Invalid
     } else {
         Outcome::Valid
