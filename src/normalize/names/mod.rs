@@ -137,10 +137,10 @@ pub fn resolve_agent(
     if let Some(i) = found {
         let (entry, preferred) = authorities.entry(i);
         let mut ids = entry.ids.clone();
-        if let Some(id) = explicit {
-            if !ids.iter().any(|x| x == id) {
-                ids.push(id.to_string());
-            }
+        if let Some(id) = explicit
+            && !ids.iter().any(|x| x == id)
+        {
+            ids.push(id.to_string());
         }
         let (name, heading, family, given) = match preferred {
             Some(p) if !p.display.is_empty() => (

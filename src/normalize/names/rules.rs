@@ -43,7 +43,7 @@
 //!    family name first, a two-syllable Korean given name hyphenated, `Kim Ch'ŏr-wŏn`).
 //!    A name is read family-first when its first word is in a surname list
 //!    (`data/surnames_*.txt`) **and** every remaining word looks like romanized syllables:
-//!    each hyphen-separated piece decomposes into one to three CV(C) syllables of the
+//!    each hyphen-separated piece decomposes into one to four CV(C) syllables of the
 //!    pinyin / Wade-Giles / McCune-Reischauer / Revised Romanization / Hepburn shape
 //!    (see [`is_syllabic`]), and there are at most three given words. So
 //!    `Kim Il Sung` → `Kim, Il Sung`; `Pak Deok-hwan` → `Pak, Deok-hwan`; `Liu Shaoqi` →
@@ -149,11 +149,12 @@ pub fn normalize_person(written: &str) -> PersonName {
     // Inverted input: `Family, Given`.
     let mut given = rest;
     strip_titles(&mut given, &mut roles);
-    if suffix.is_none() && given.len() > 1 {
-        if let Some(s) = given.last().and_then(|w| lexicon::suffix(w)) {
-            suffix = Some(s.to_string());
-            given.pop();
-        }
+    if suffix.is_none()
+        && given.len() > 1
+        && let Some(s) = given.last().and_then(|w| lexicon::suffix(w))
+    {
+        suffix = Some(s.to_string());
+        given.pop();
     }
     let mut particles = Vec::new();
     while given.len() > 1
@@ -276,7 +277,7 @@ fn is_vowel(b: u8) -> bool {
 
 /// Whether a word looks like romanized Chinese, Korean, Japanese or Vietnamese
 /// syllables: after folding (diacritics and apostrophes removed) each hyphen-separated
-/// piece is ASCII letters that split into one to three syllables of the shape
+/// piece is ASCII letters that split into one to four syllables of the shape
 /// (onset)(1-3 vowels)(coda), with the onsets and codas of pinyin, Wade-Giles,
 /// McCune-Reischauer, Revised Romanization, Hepburn and Vietnamese.
 /// `Zedong`, `Shaoqi`, `Il`, `Deok-hwan`, `Ch'ŏr-wŏn`, `Kakuei` are; `Harvey`,
@@ -286,7 +287,7 @@ pub fn is_syllabic(word: &str) -> bool {
     !folded.is_empty()
         && folded
             .split('-')
-            .all(|piece| syllable_count(piece).is_some_and(|n| (1..=3).contains(&n)))
+            .all(|piece| syllable_count(piece).is_some_and(|n| (1..=4).contains(&n)))
 }
 
 /// The fewest syllables `piece` splits into, if it splits at all.
@@ -339,11 +340,12 @@ fn from_direct_order(
     mut suffix: Option<String>,
     dates: Option<String>,
 ) -> PersonName {
-    if suffix.is_none() && words.len() > 1 {
-        if let Some(s) = words.last().and_then(|w| lexicon::suffix(w)) {
-            suffix = Some(s.to_string());
-            words.pop();
-        }
+    if suffix.is_none()
+        && words.len() > 1
+        && let Some(s) = words.last().and_then(|w| lexicon::suffix(w))
+    {
+        suffix = Some(s.to_string());
+        words.pop();
     }
     match words.len() {
         0 => return direct(words, roles, suffix, dates),
