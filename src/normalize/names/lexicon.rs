@@ -55,11 +55,17 @@ pub(crate) struct Titles {
     by_words: HashMap<Vec<String>, String>,
     /// The longest title in words, to bound the longest-first match.
     pub(crate) max_words: usize,
+    /// The first word of every title, to reject most words with one lookup.
+    first_words: HashSet<String>,
 }
 
 impl Titles {
     /// The canonical title spelled by exactly these words, if any.
     pub(crate) fn get(&self, words: &[&str]) -> Option<&str> {
+        let first = words.first().map(|w| title_word_key(w))?;
+        if !self.first_words.contains(&first) {
+            return None;
+        }
         let key: Vec<String> = words.iter().map(|w| title_word_key(w)).collect();
         self.by_words.get(&key).map(String::as_str)
     }
@@ -74,6 +80,7 @@ fn title_word_key(w: &str) -> String {
 pub(crate) static TITLE_LIST: LazyLock<Titles> = LazyLock::new(|| {
     let mut by_words = HashMap::new();
     let mut max_words = 1;
+    let mut first_words = HashSet::new();
     for line in lines(TITLES) {
         let mut forms = line.split('|').map(str::trim).filter(|f| !f.is_empty());
         let Some(canonical) = forms.next() else {
@@ -82,6 +89,7 @@ pub(crate) static TITLE_LIST: LazyLock<Titles> = LazyLock::new(|| {
         for form in std::iter::once(canonical).chain(forms) {
             let words: Vec<String> = form.split_whitespace().map(title_word_key).collect();
             max_words = max_words.max(words.len());
+            first_words.extend(words.first().cloned());
             by_words
                 .entry(words)
                 .or_insert_with(|| canonical.to_string());
@@ -90,6 +98,7 @@ pub(crate) static TITLE_LIST: LazyLock<Titles> = LazyLock::new(|| {
     Titles {
         by_words,
         max_words,
+        first_words,
     }
 });
 
@@ -125,22 +134,35 @@ pub(crate) fn particle(word: &str) -> Option<Placement> {
     Some(if capitalized { Placement::With } else { p })
 }
 
-static SUFFIX_LIST: LazyLock<Vec<String>> =
-    LazyLock::new(|| lines(SUFFIXES).map(str::to_string).collect());
+/// Suffixes: all-uppercase entries (Roman numerals) matched exactly; the others by
+/// their folded form without trailing periods.
+struct Suffixes {
+    exact: HashMap<String, String>,
+    folded: HashMap<String, String>,
+}
+
+static SUFFIX_LIST: LazyLock<Suffixes> = LazyLock::new(|| {
+    let mut list = Suffixes {
+        exact: HashMap::new(),
+        folded: HashMap::new(),
+    };
+    for s in lines(SUFFIXES) {
+        if s.chars().all(|c| c.is_ascii_uppercase()) {
+            list.exact.insert(s.to_string(), s.to_string());
+        } else {
+            list.folded
+                .insert(fold(s.trim_end_matches('.')), s.to_string());
+        }
+    }
+    list
+});
 
 /// The suffix (`Jr.`, `III`) that `word` spells, in its canonical form.
 pub(crate) fn suffix(word: &str) -> Option<&'static str> {
-    let bare = |s: &str| fold(s.trim_end_matches('.'));
-    SUFFIX_LIST
-        .iter()
-        .find(|s| {
-            let exact = s.chars().all(|c| c.is_ascii_uppercase());
-            if exact {
-                word == s.as_str()
-            } else {
-                bare(word) == bare(s)
-            }
-        })
+    let list = &*SUFFIX_LIST;
+    list.exact
+        .get(word)
+        .or_else(|| list.folded.get(&fold(word.trim_end_matches('.'))))
         .map(String::as_str)
 }
 
