@@ -1,0 +1,220 @@
+//! Variant detection across the catalogue: names that are probably the same agent spelled
+//! differently, and are not yet in the authority file.
+//!
+//! Why a module of its own: the authority match ([`super::authority`]) is strict on
+//! purpose; this module is the loose net that proposes new authority entries. It never
+//! changes a record.
+//!
+//! The **fingerprint** ([`fingerprint`]) of a person is built from the family and given
+//! names that the rules of [`super::rules`] found (so word order, titles, brackets and
+//! initials do not matter), folded (case, diacritics, hyphens, punctuation and spaces
+//! ignored), and made romanization-aware with the table in `data/romanization.txt`:
+//!
+//! - McCune-Reischauer `ŏ`/`ŭ` (also the mistaken caron `ǒ`/`ǔ`) become Revised
+//!   Romanization `eo`/`eu` before diacritics are folded;
+//! - a family name in the Korean surname list is replaced by its canonical spelling
+//!   (`Park`/`Bak` → `Pak`, `Gim` → `Kim`, `Lee`/`Rhee`/`Ri` → `Yi`, `Choi` → `Choe`,
+//!   `Jeong`/`Chung`/`Jung` → `Chong`), and every name part then gets the Korean rewrites
+//!   (MR/RR vowel spellings and the common `u`/`oo`; `k`/`g`, `t`/`d`, `p`/`b`, `ch`/`j`
+//!   that MR writes by position and RR writes one way; final `l`/`r`);
+//! - a family name in the Chinese surname list gets the Wade-Giles/pinyin rewrites
+//!   (`hs`/`x`, `ts`/`z`, `ch`/`zh`/`j`/`q`, aspirated and plain stops, `-ih`, `-ung`).
+//!
+//! The rewrites run on each syllable group (hyphen- and space-separated piece) apart, so
+//! a rule never spans two syllables. They are lossy by design (`Song`, `Sung` and
+//! `Sŏng` share a fingerprint): a group is a suggestion for a cataloguer, not a merge.
+//! Organizations are folded only. A Korean spelling of `Lee` (李) that belongs to a
+//! Chinese person gets the Korean rules too (limit).
+//!
+//! **Output order** is deterministic: groups sorted by fingerprint then kind; spellings by
+//! count (descending), then spelling; locations in input order.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::authority::{AuthorityIndex, alnum_fold, match_key, person_key};
+use super::lexicon::{self, fold};
+use super::rules::{normalize_organization, normalize_person};
+use super::{AgentKind, AuthorityEntry};
+
+/// MR breve vowels to their RR spelling, before folding.
+fn expand_breves(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 4);
+    for c in s.chars() {
+        match c {
+            'ŏ' | 'ǒ' => out.push_str("eo"),
+            'Ŏ' | 'Ǒ' => out.push_str("Eo"),
+            'ŭ' | 'ǔ' => out.push_str("eu"),
+            'Ŭ' | 'Ǔ' => out.push_str("Eu"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Fold a name part into its syllable groups: lower case, diacritics and apostrophes
+/// dropped, split on anything that is not a letter or digit.
+fn pieces(s: &str) -> Vec<String> {
+    fold(&expand_breves(s))
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|p| !p.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+fn rewrite(piece: &str, rules: &[(String, String)]) -> String {
+    let mut s = piece.to_string();
+    for (from, to) in rules {
+        if s.contains(from.as_str()) {
+            s = s.replace(from.as_str(), to);
+        }
+    }
+    s
+}
+
+/// The romanization-aware fingerprint of a name (see the module docs):
+/// `fingerprint("Pak Tŏk-hwan", Person) == fingerprint("Park Deok-hwan", Person)`.
+pub fn fingerprint(name: &str, kind: AgentKind) -> String {
+    if kind == AgentKind::Organization {
+        return alnum_fold(&normalize_organization(name));
+    }
+    let p = normalize_person(name);
+    let Some(family) = p.family.as_deref() else {
+        return alnum_fold(&p.display);
+    };
+    let table = &*lexicon::ROMANIZATION_TABLE;
+    let mut fam = pieces(family).concat();
+    let mut rest = Vec::new();
+    for part in [
+        p.given.as_deref(),
+        p.particles.as_deref(),
+        p.suffix.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        rest.extend(pieces(part));
+    }
+    let rules: &[(String, String)] = if let Some(canonical) = table.korean_surnames.get(&fam) {
+        fam = canonical.clone();
+        &table.korean
+    } else if lexicon::KOREAN_SURNAMES.contains(&fam) {
+        &table.korean
+    } else if lexicon::CHINESE_SURNAMES.contains(&fam) {
+        &table.chinese
+    } else {
+        &[]
+    };
+    let fam = rewrite(&fam, rules);
+    let given: String = rest.iter().map(|r| rewrite(r, rules)).collect();
+    format!("{fam}|{given}")
+}
+
+/// One spelling of a variant group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VariantSpelling<L> {
+    /// The spelling after the rules (display form; organizations: NFC and whitespace).
+    pub spelling: String,
+    /// How many times it occurs.
+    pub count: usize,
+    /// Where, in input order.
+    pub locations: Vec<L>,
+    /// The distinct forms as written that gave this spelling, in input order.
+    pub as_written: Vec<String>,
+}
+
+/// Names outside the authority file that share a fingerprint but are spelled differently.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VariantGroup<L> {
+    /// The shared fingerprint.
+    pub key: String,
+    pub kind: AgentKind,
+    /// Most frequent first.
+    pub spellings: Vec<VariantSpelling<L>>,
+    /// A proposed authority entry: the most frequent spelling as preferred form, the
+    /// others (minus those the authority match already equates with it) as variants.
+    pub suggested: AuthorityEntry,
+}
+
+/// Group the names of a catalogue that are not in `authorities` by fingerprint; keep the
+/// groups with two or more spellings. `names` yields (as written, kind, location).
+pub fn find_variants<'a, L: Clone>(
+    names: impl IntoIterator<Item = (&'a str, AgentKind, L)>,
+    authorities: &AuthorityIndex,
+) -> Vec<VariantGroup<L>> {
+    // (fingerprint, kind) → spelling → (first-seen order, spelling data)
+    let mut groups: BTreeMap<(String, AgentKind), HashMap<String, VariantSpelling<L>>> =
+        BTreeMap::new();
+    for (written, kind, location) in names {
+        if authorities.lookup_kind(written, kind).is_some() {
+            continue;
+        }
+        let spelling = match kind {
+            AgentKind::Person => normalize_person(written).display,
+            AgentKind::Organization => normalize_organization(written),
+        };
+        if spelling.is_empty() {
+            continue;
+        }
+        let key = fingerprint(written, kind);
+        if key.is_empty() || key == "|" {
+            continue;
+        }
+        let s = groups
+            .entry((key, kind))
+            .or_default()
+            .entry(spelling.clone())
+            .or_insert_with(|| VariantSpelling {
+                spelling,
+                count: 0,
+                locations: Vec::new(),
+                as_written: Vec::new(),
+            });
+        s.count += 1;
+        s.locations.push(location);
+        if !s.as_written.iter().any(|w| w == written) {
+            s.as_written.push(written.to_string());
+        }
+    }
+    groups
+        .into_iter()
+        .filter(|(_, spellings)| spellings.len() > 1)
+        .map(|((key, kind), spellings)| {
+            let mut spellings: Vec<_> = spellings.into_values().collect();
+            spellings.sort_by(|a, b| b.count.cmp(&a.count).then(a.spelling.cmp(&b.spelling)));
+            let preferred = spellings[0].spelling.clone();
+            let mut seen = vec![match_key(&preferred, kind)];
+            let mut variants = Vec::new();
+            for s in &spellings[1..] {
+                let k = match kind {
+                    AgentKind::Person => person_key(&normalize_person(&s.spelling)),
+                    AgentKind::Organization => match_key(&s.spelling, kind),
+                };
+                if !seen.contains(&k) {
+                    seen.push(k);
+                    variants.push(s.spelling.clone());
+                }
+            }
+            VariantGroup {
+                key,
+                kind,
+                suggested: AuthorityEntry {
+                    preferred,
+                    kind,
+                    variants,
+                    dates: None,
+                    ids: Vec::new(),
+                },
+                spellings,
+            }
+        })
+        .collect()
+}
+
+/// Whether a bare-text agent looks like a corporate body: one of its words (folded) is in
+/// `data/organization_words.txt` (`Ministry`, `Committee`, `Embassy`, ...). For a
+/// warning only.
+pub fn looks_like_organization(name: &str) -> bool {
+    fold(name)
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| !w.is_empty() && lexicon::ORGANIZATION_WORD_SET.contains(w))
+}

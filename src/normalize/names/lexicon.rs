@@ -1,0 +1,287 @@
+//! The word lists behind the name rules, kept as data files under `data/` and compiled in
+//! with `include_str!`.
+//!
+//! Why a module of its own: the rules (titles, particles, surnames, romanization
+//! equivalences, organization words) are cataloguing policy that a cataloguer should be
+//! able to review and extend without reading Rust. Each file documents its source in its
+//! own `#` comments. The lists are parsed once, on first use, into hash sets
+//! ([`std::sync::LazyLock`]), so every lookup is O(1).
+//!
+//! All keys are compared in the folded form of [`fold`]: NFD, combining marks removed,
+//! lower case, apostrophes removed (`Ch'oe` → `choe`, `Chŏng` → `chong`).
+
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+const TITLES: &str = include_str!("data/titles.txt");
+const PARTICLES: &str = include_str!("data/particles.txt");
+const SUFFIXES: &str = include_str!("data/suffixes.txt");
+const SURNAMES_CHINESE: &str = include_str!("data/surnames_chinese.txt");
+const SURNAMES_KOREAN: &str = include_str!("data/surnames_korean.txt");
+const SURNAMES_JAPANESE: &str = include_str!("data/surnames_japanese.txt");
+const SURNAMES_VIETNAMESE: &str = include_str!("data/surnames_vietnamese.txt");
+const ORGANIZATION_WORDS: &str = include_str!("data/organization_words.txt");
+const ROMANIZATION: &str = include_str!("data/romanization.txt");
+
+/// Lines of a data file without comments and blank lines.
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
+/// Whether `c` is an apostrophe-like mark (Wade-Giles and McCune-Reischauer aspiration,
+/// French elision): ASCII `'`, `’`, `‘`, `ʼ`, `ʻ`, `` ` ``.
+pub(crate) fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '’' | '‘' | 'ʼ' | 'ʻ' | '`')
+}
+
+/// Case- and diacritic-insensitive form of a word: NFD, combining marks dropped, lower
+/// case, apostrophes dropped. Other characters (hyphens, periods) are kept.
+pub(crate) fn fold(s: &str) -> String {
+    s.nfd()
+        .filter(|c| !is_combining_mark(*c) && !is_apostrophe(*c))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// A title or form of address: its canonical form and the folded word sequences that
+/// spell it.
+pub(crate) struct Titles {
+    /// Folded word sequence (each word without a trailing period) → canonical form.
+    by_words: HashMap<Vec<String>, String>,
+    /// The longest title in words, to bound the longest-first match.
+    pub(crate) max_words: usize,
+    /// The first word of every title, to reject most words with one lookup.
+    first_words: HashSet<String>,
+}
+
+impl Titles {
+    /// The canonical title spelled by exactly these words, if any.
+    pub(crate) fn get(&self, words: &[&str]) -> Option<&str> {
+        let first = words.first().map(|w| title_word_key(w))?;
+        if !self.first_words.contains(&first) {
+            return None;
+        }
+        let key: Vec<String> = words.iter().map(|w| title_word_key(w)).collect();
+        self.by_words.get(&key).map(String::as_str)
+    }
+}
+
+/// A word of a title as compared: folded, one trailing period removed.
+fn title_word_key(w: &str) -> String {
+    let f = fold(w);
+    f.strip_suffix('.').map(str::to_string).unwrap_or(f)
+}
+
+pub(crate) static TITLE_LIST: LazyLock<Titles> = LazyLock::new(|| {
+    let mut by_words = HashMap::new();
+    let mut max_words = 1;
+    let mut first_words = HashSet::new();
+    for line in lines(TITLES) {
+        let mut forms = line.split('|').map(str::trim).filter(|f| !f.is_empty());
+        let Some(canonical) = forms.next() else {
+            continue;
+        };
+        for form in std::iter::once(canonical).chain(forms) {
+            let words: Vec<String> = form.split_whitespace().map(title_word_key).collect();
+            max_words = max_words.max(words.len());
+            first_words.extend(words.first().cloned());
+            by_words
+                .entry(words)
+                .or_insert_with(|| canonical.to_string());
+        }
+    }
+    Titles {
+        by_words,
+        max_words,
+        first_words,
+    }
+});
+
+/// Where a surname prefix goes in the heading (RDA F.11).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Placement {
+    /// After the given name: `Beethoven, Ludwig van`.
+    After,
+    /// Part of the entry element: `Du Maurier, Daphne`.
+    With,
+}
+
+pub(crate) static PARTICLE_LIST: LazyLock<HashMap<String, Placement>> = LazyLock::new(|| {
+    lines(PARTICLES)
+        .filter_map(|l| {
+            let mut it = l.split_whitespace();
+            let word = it.next()?;
+            let placement = match it.next()? {
+                "after" => Placement::After,
+                _ => Placement::With,
+            };
+            Some((word.to_lowercase(), placement))
+        })
+        .collect()
+});
+
+/// The placement of `word` if it is a surname prefix. Lower-case `after` particles keep
+/// their placement; a capitalized one is read as the English custom (`Van Buren`), i.e.
+/// [`Placement::With`] (see `data/particles.txt`).
+pub(crate) fn particle(word: &str) -> Option<Placement> {
+    let p = *PARTICLE_LIST.get(&word.to_lowercase())?;
+    let capitalized = word.chars().next().is_some_and(char::is_uppercase);
+    Some(if capitalized { Placement::With } else { p })
+}
+
+/// Suffixes: all-uppercase entries (Roman numerals) matched exactly; the others by
+/// their folded form without trailing periods.
+struct Suffixes {
+    exact: HashMap<String, String>,
+    folded: HashMap<String, String>,
+}
+
+static SUFFIX_LIST: LazyLock<Suffixes> = LazyLock::new(|| {
+    let mut list = Suffixes {
+        exact: HashMap::new(),
+        folded: HashMap::new(),
+    };
+    for s in lines(SUFFIXES) {
+        if s.chars().all(|c| c.is_ascii_uppercase()) {
+            list.exact.insert(s.to_string(), s.to_string());
+        } else {
+            list.folded
+                .insert(fold(s.trim_end_matches('.')), s.to_string());
+        }
+    }
+    list
+});
+
+/// The suffix (`Jr.`, `III`) that `word` spells, in its canonical form.
+pub(crate) fn suffix(word: &str) -> Option<&'static str> {
+    let list = &*SUFFIX_LIST;
+    list.exact
+        .get(word)
+        .or_else(|| list.folded.get(&fold(word.trim_end_matches('.'))))
+        .map(String::as_str)
+}
+
+fn word_set(texts: &[&str]) -> HashSet<String> {
+    texts
+        .iter()
+        .flat_map(|t| lines(t))
+        .flat_map(str::split_whitespace)
+        .map(fold)
+        .collect()
+}
+
+/// Family names that are written first: Chinese (pinyin, Wade-Giles), Korean (MR, RR,
+/// common), Japanese and Vietnamese, folded.
+pub(crate) static CJK_SURNAMES: LazyLock<HashSet<String>> = LazyLock::new(|| {
+    word_set(&[
+        SURNAMES_CHINESE,
+        SURNAMES_KOREAN,
+        SURNAMES_JAPANESE,
+        SURNAMES_VIETNAMESE,
+    ])
+});
+
+pub(crate) static KOREAN_SURNAMES: LazyLock<HashSet<String>> =
+    LazyLock::new(|| word_set(&[SURNAMES_KOREAN]));
+
+pub(crate) static CHINESE_SURNAMES: LazyLock<HashSet<String>> =
+    LazyLock::new(|| word_set(&[SURNAMES_CHINESE]));
+
+pub(crate) static ORGANIZATION_WORD_SET: LazyLock<HashSet<String>> =
+    LazyLock::new(|| word_set(&[ORGANIZATION_WORDS]));
+
+/// The romanization equivalence table of `data/romanization.txt`.
+pub(crate) struct Romanization {
+    /// Folded Korean family-name spelling → canonical spelling (`park` → `pak`).
+    pub(crate) korean_surnames: HashMap<String, String>,
+    /// Ordered substring rewrites for Korean names.
+    pub(crate) korean: Vec<(String, String)>,
+    /// Ordered substring rewrites for Chinese names.
+    pub(crate) chinese: Vec<(String, String)>,
+}
+
+pub(crate) static ROMANIZATION_TABLE: LazyLock<Romanization> = LazyLock::new(|| {
+    let mut table = Romanization {
+        korean_surnames: HashMap::new(),
+        korean: Vec::new(),
+        chinese: Vec::new(),
+    };
+    let mut section = "";
+    for line in lines(ROMANIZATION) {
+        if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            section = match name {
+                "korean-surnames" => "ks",
+                "korean" => "k",
+                "chinese" => "c",
+                _ => "",
+            };
+            continue;
+        }
+        match section {
+            "ks" => {
+                if let Some((canonical, variants)) = line.split_once(':') {
+                    let canonical = fold(canonical.trim());
+                    for v in variants.split_whitespace() {
+                        table.korean_surnames.insert(fold(v), canonical.clone());
+                    }
+                    table
+                        .korean_surnames
+                        .insert(canonical.clone(), canonical.clone());
+                }
+            }
+            "k" | "c" => {
+                if let Some((from, to)) = line.split_once('>') {
+                    let rule = (from.trim().to_string(), to.trim().to_string());
+                    if section == "k" {
+                        table.korean.push(rule);
+                    } else {
+                        table.chinese.push(rule);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    table
+});
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_files_parse() {
+        assert_eq!(TITLE_LIST.get(&["cde."]), Some("Comrade"));
+        assert_eq!(
+            TITLE_LIST.get(&["Prime", "Minister"]),
+            Some("Prime Minister")
+        );
+        assert!(TITLE_LIST.max_words >= 2);
+        assert_eq!(particle("van"), Some(Placement::After));
+        assert_eq!(particle("Van"), Some(Placement::With));
+        assert_eq!(particle("du"), Some(Placement::With));
+        assert_eq!(suffix("jr"), Some("Jr."));
+        assert_eq!(suffix("Il"), None);
+        assert_eq!(suffix("III"), Some("III"));
+        assert!(CJK_SURNAMES.contains("mao"));
+        assert!(CJK_SURNAMES.contains("choe"));
+        assert!(CJK_SURNAMES.contains("tanaka"));
+        assert!(KOREAN_SURNAMES.contains("pak"));
+        assert!(!CJK_SURNAMES.contains("puzanov"));
+        assert_eq!(ROMANIZATION_TABLE.korean_surnames["park"], "pak");
+        assert!(!ROMANIZATION_TABLE.korean.is_empty());
+        assert!(!ROMANIZATION_TABLE.chinese.is_empty());
+        assert!(ORGANIZATION_WORD_SET.contains("ministry"));
+    }
+
+    #[test]
+    fn fold_drops_marks_and_apostrophes() {
+        assert_eq!(fold("Ch'oe Chŏng"), "choe chong");
+        assert_eq!(fold("ÉCOLE"), "ecole");
+    }
+}

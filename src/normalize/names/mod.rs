@@ -1,0 +1,195 @@
+//! Names of persons and organizations: the form as written → a display form, an inverted
+//! heading and, through the authority file, one preferred form with its authority URIs.
+//!
+//! Why this module exists: the collection's documents name the same people in many
+//! ways (`Mao [Zedong]`, `Chairman Mao [Zedong]`, `Kim Il Sung`, `Kim Il-sung`,
+//! `A.M. Puzanov`), and every export needs one display form, one heading that sorts under
+//! the family name, and the same authority URIs for the same person.
+//!
+//! Layout:
+//! - [`rules`]: the cataloguing rules for a name that is not in the authority file
+//!   (RDA 9.2.2, LC-PCC PS, ALA-LC romanization), documented rule by rule;
+//! - [`authority`]: the authority index and its match key;
+//! - [`fingerprint`]: romanization-aware variant detection across the catalogue, and the
+//!   organization-word heuristic;
+//! - `lexicon`: the data files under `data/` (titles, particles, surnames, romanization
+//!   equivalences, organization words).
+//!
+//! [`resolve_agent`] puts them together. Decisions:
+//! - A name that matches an authority entry takes the entry's preferred form as `name`,
+//!   and its heading is built from the preferred form by the same rules, plus `, dates`
+//!   (`Mao, Zedong, 1893-1976`). Organizations: the heading is the preferred form (dates
+//!   are not added to corporate headings).
+//! - The lookup tries the record's kind first, then the other kind; a matched agent takes
+//!   the entry's kind (the authority file is the better witness).
+//! - `roles` always come from what was written (`Chairman` in `Chairman Mao [Zedong]`),
+//!   matched or not.
+//! - `ids`: the entry's ids in file order, then the record's explicit id unless already
+//!   there.
+//! - `given` of a Western name includes the prefixes recorded after it (`Ludwig van`),
+//!   i.e. it is the part of the heading between the first comma and the suffix.
+//! - Life dates written in an inverted name (`Mao, Zedong, 1893-1976`) go to the heading,
+//!   never to the display form.
+
+pub mod authority;
+pub mod fingerprint;
+mod lexicon;
+pub mod rules;
+
+pub use authority::{AuthorityConflict, AuthorityIndex, match_key};
+pub use fingerprint::{
+    VariantGroup, VariantSpelling, find_variants, fingerprint, looks_like_organization,
+};
+pub use rules::{NameOrder, PersonName, is_syllabic, normalize_organization, normalize_person};
+
+/// Whether an agent is a person or an organization.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum AgentKind {
+    #[default]
+    Person,
+    Organization,
+}
+
+impl AgentKind {
+    /// The word used in records and schemas: `person` or `organization`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AgentKind::Person => "person",
+            AgentKind::Organization => "organization",
+        }
+    }
+
+    fn other(self) -> Self {
+        match self {
+            AgentKind::Person => AgentKind::Organization,
+            AgentKind::Organization => AgentKind::Person,
+        }
+    }
+}
+
+/// One entry of the authority file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthorityEntry {
+    /// The preferred form, display order (`Mao Zedong`, `A. M. Puzanov`).
+    pub preferred: String,
+    pub kind: AgentKind,
+    /// Other spellings that mean this agent.
+    pub variants: Vec<String>,
+    /// Life dates as used in headings, e.g. `1893-1976`.
+    pub dates: Option<String>,
+    /// Authority URIs (VIAF, LCNAF, Wikidata, ISNI).
+    pub ids: Vec<String>,
+}
+
+/// An agent after normalization.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Agent {
+    pub kind: AgentKind,
+    /// Exactly what the cataloguer wrote.
+    pub as_written: String,
+    /// The display form (`Mao Zedong`, `A. M. Puzanov`), or the preferred form from the
+    /// authority file.
+    pub name: String,
+    /// The inverted heading (`Mao, Zedong`, `Puzanov, A. M.`); organizations: the name.
+    pub heading: String,
+    pub family: Option<String>,
+    pub given: Option<String>,
+    /// Titles and forms of address dropped from the name (`Chairman`).
+    pub roles: Vec<String>,
+    /// Authority URIs: from the authority file and from the record's own `id`.
+    pub ids: Vec<String>,
+}
+
+/// The part of a heading after the family name: given names and the prefixes that
+/// follow them.
+fn given_with_particles(p: &PersonName) -> Option<String> {
+    match (&p.given, &p.particles) {
+        (Some(g), Some(x)) => Some(format!("{g} {x}")),
+        (g, x) => g.clone().or_else(|| x.clone()),
+    }
+}
+
+fn with_dates(heading: &str, dates: Option<&str>) -> String {
+    match dates.map(str::trim).filter(|d| !d.is_empty()) {
+        Some(d) if !heading.is_empty() => format!("{heading}, {d}"),
+        _ => heading.to_string(),
+    }
+}
+
+/// Normalize one agent as written in a record.
+pub fn resolve_agent(
+    written: &str,
+    kind: AgentKind,
+    explicit_id: Option<&str>,
+    authorities: &AuthorityIndex,
+) -> Agent {
+    let explicit = explicit_id.map(str::trim).filter(|s| !s.is_empty());
+    let person = (kind == AgentKind::Person).then(|| normalize_person(written));
+    let key_for = |k: AgentKind| match (k, &person) {
+        (AgentKind::Person, Some(p)) => authority::person_key(p),
+        _ => match_key(written, k),
+    };
+    let found = authorities
+        .index_of(kind, &key_for(kind))
+        .or_else(|| authorities.index_of(kind.other(), &key_for(kind.other())));
+    let roles = person.as_ref().map(|p| p.roles.clone()).unwrap_or_default();
+
+    if let Some(i) = found {
+        let (entry, preferred) = authorities.entry(i);
+        let mut ids = entry.ids.clone();
+        if let Some(id) = explicit
+            && !ids.iter().any(|x| x == id)
+        {
+            ids.push(id.to_string());
+        }
+        let (name, heading, family, given) = match preferred {
+            Some(p) if !p.display.is_empty() => (
+                p.display.clone(),
+                with_dates(&p.heading, entry.dates.as_deref()),
+                p.family.clone(),
+                given_with_particles(p),
+            ),
+            _ => {
+                let n = normalize_organization(&entry.preferred);
+                (n.clone(), n, None, None)
+            }
+        };
+        return Agent {
+            kind: entry.kind,
+            as_written: written.to_string(),
+            name,
+            heading,
+            family,
+            given,
+            roles,
+            ids,
+        };
+    }
+
+    let ids = explicit.map(str::to_string).into_iter().collect();
+    match person {
+        Some(p) if !p.display.is_empty() => Agent {
+            kind,
+            as_written: written.to_string(),
+            heading: with_dates(&p.heading, p.dates.as_deref()),
+            given: given_with_particles(&p),
+            name: p.display,
+            family: p.family,
+            roles,
+            ids,
+        },
+        _ => {
+            let name = normalize_organization(written);
+            Agent {
+                kind,
+                as_written: written.to_string(),
+                heading: name.clone(),
+                name,
+                family: None,
+                given: None,
+                roles,
+                ids,
+            }
+        }
+    }
+}

@@ -1,0 +1,669 @@
+//! Tests of the name normalization module: one table per rule, each citing its source,
+//! authority matching with the collection's names, variant detection across several
+//! files, and property tests (idempotence, organizations untouched, no panic).
+
+use pipeline::normalize::names::{
+    AgentKind, AuthorityEntry, AuthorityIndex, NameOrder, find_variants, fingerprint,
+    looks_like_organization, match_key, normalize_organization, normalize_person, resolve_agent,
+};
+use proptest::prelude::*;
+
+/// (as written, display, heading)
+fn check_table(rule: &str, table: &[(&str, &str, &str)]) {
+    for (written, display, heading) in table {
+        let p = normalize_person(written);
+        assert_eq!(p.display, *display, "{rule}: display of {written:?}");
+        assert_eq!(p.heading, *heading, "{rule}: heading of {written:?}");
+    }
+}
+
+/// RDA 8.5 / 1.7: NFC, one space between words.
+#[test]
+fn rule_nfc_and_whitespace() {
+    check_table(
+        "NFC + whitespace",
+        &[
+            ("  Zhou   Enlai ", "Zhou Enlai", "Zhou, Enlai"),
+            ("Pak\u{00a0}Deok-hwan", "Pak Deok-hwan", "Pak, Deok-hwan"),
+            // `e` + combining acute → precomposed é
+            ("Rene\u{0301} Behrens", "René Behrens", "Behrens, René"),
+            ("\tBehrens\n", "Behrens", "Behrens"),
+        ],
+    );
+}
+
+/// RDA 1.7.1 / LC-PCC PS 1.7.1: square brackets mark the cataloguer's interpolation.
+#[test]
+fn rule_editorial_brackets() {
+    check_table(
+        "brackets",
+        &[
+            ("Mao [Zedong]", "Mao Zedong", "Mao, Zedong"),
+            ("[Kim] Il Sung", "Kim Il Sung", "Kim, Il Sung"),
+            ("Ivankov [?]", "Ivankov", "Ivankov"),
+            ("[Puzanov]", "Puzanov", "Puzanov"),
+        ],
+    );
+}
+
+/// RDA 9.2.2.9 / 9.4 / 9.6: titles of office and terms of address are not part of the
+/// preferred name; RDA 9.2.2.9.4 keeps a term when it is all there is.
+#[test]
+fn rule_titles_to_roles() {
+    let table: &[(&str, &str, &str, &[&str])] = &[
+        (
+            "Chairman Mao [Zedong]",
+            "Mao Zedong",
+            "Mao, Zedong",
+            &["Chairman"],
+        ),
+        ("Comrade Juswiak", "Juswiak", "Juswiak", &["Comrade"]),
+        ("Cde. Juswiak", "Juswiak", "Juswiak", &["Comrade"]),
+        ("COMRADE Juswiak", "Juswiak", "Juswiak", &["Comrade"]),
+        (
+            "Premier Zhou Enlai",
+            "Zhou Enlai",
+            "Zhou, Enlai",
+            &["Premier"],
+        ),
+        (
+            "Ambassador A.M. Puzanov",
+            "A. M. Puzanov",
+            "Puzanov, A. M.",
+            &["Ambassador"],
+        ),
+        (
+            "Comrade Ambassador Puzanov",
+            "Puzanov",
+            "Puzanov",
+            &["Comrade", "Ambassador"],
+        ),
+        (
+            "Prime Minister Kishi",
+            "Kishi",
+            "Kishi",
+            &["Prime Minister"],
+        ),
+        ("Dr Behrens", "Behrens", "Behrens", &["Dr."]),
+        ("Mr. Behrens", "Behrens", "Behrens", &["Mr."]),
+        ("Counselor Behrens", "Behrens", "Behrens", &["Counselor"]),
+        ("Marshal Lin Biao", "Lin Biao", "Lin, Biao", &["Marshal"]),
+        (
+            "Mao Zedong, Chairman",
+            "Mao Zedong",
+            "Mao, Zedong",
+            &["Chairman"],
+        ),
+        // never strip the only remaining word
+        ("Premier", "Premier", "Premier", &[]),
+        ("Comrade Premier", "Premier", "Premier", &["Comrade"]),
+    ];
+    for (written, display, heading, roles) in table {
+        let p = normalize_person(written);
+        assert_eq!(p.display, *display, "display of {written:?}");
+        assert_eq!(p.heading, *heading, "heading of {written:?}");
+        assert_eq!(p.roles, *roles, "roles of {written:?}");
+    }
+}
+
+/// LC-PCC PS 8.5.6.1 (formerly LCRI 22.1B): one space between initials; in case of
+/// doubt (no period), leave as written.
+#[test]
+fn rule_initials() {
+    check_table(
+        "initials",
+        &[
+            ("A.M. Puzanov", "A. M. Puzanov", "Puzanov, A. M."),
+            ("M.S. Kapitsa", "M. S. Kapitsa", "Kapitsa, M. S."),
+            ("A.M.Puzanov", "A. M. Puzanov", "Puzanov, A. M."),
+            ("A. M. Puzanov", "A. M. Puzanov", "Puzanov, A. M."),
+            ("A Puzanov", "A Puzanov", "Puzanov, A"),
+            // LCRI 22.10: a name of initials only is not inverted
+            ("H.D.", "H. D.", "H. D."),
+        ],
+    );
+}
+
+/// RDA 9.2.2.11 and appendix F.11 (prefixes by language) and RDA 9.2.2.9.5 (Jr., Sr.).
+#[test]
+fn rule_particles_and_suffixes() {
+    check_table(
+        "particles",
+        &[
+            // German von / Dutch van: after the given name (F.11.6, F.11.3)
+            (
+                "Ludwig van Beethoven",
+                "Ludwig van Beethoven",
+                "Beethoven, Ludwig van",
+            ),
+            ("Vincent van Gogh", "Vincent van Gogh", "Gogh, Vincent van"),
+            (
+                "Johannes van der Waals",
+                "Johannes van der Waals",
+                "Waals, Johannes van der",
+            ),
+            (
+                "Otto von Bismarck",
+                "Otto von Bismarck",
+                "Bismarck, Otto von",
+            ),
+            // French preposition alone: after; article: entry element (F.11.5)
+            (
+                "Charles de Gaulle",
+                "Charles de Gaulle",
+                "Gaulle, Charles de",
+            ),
+            (
+                "Jean de La Fontaine",
+                "Jean de La Fontaine",
+                "La Fontaine, Jean de",
+            ),
+            (
+                "Daphne du Maurier",
+                "Daphne du Maurier",
+                "du Maurier, Daphne",
+            ),
+            // capitalized prefix: English custom, entry under the prefix (F.11.4)
+            ("Martin Van Buren", "Martin Van Buren", "Van Buren, Martin"),
+            // inverted input with a prefix
+            (
+                "Beethoven, Ludwig van",
+                "Ludwig van Beethoven",
+                "Beethoven, Ludwig van",
+            ),
+        ],
+    );
+    check_table(
+        "suffixes",
+        &[
+            (
+                "Martin Luther King, Jr.",
+                "Martin Luther King Jr.",
+                "King, Martin Luther, Jr.",
+            ),
+            (
+                "Martin Luther King Jr",
+                "Martin Luther King Jr.",
+                "King, Martin Luther, Jr.",
+            ),
+            (
+                "King, Martin Luther, Jr.",
+                "Martin Luther King Jr.",
+                "King, Martin Luther, Jr.",
+            ),
+            ("John Smith III", "John Smith III", "Smith, John, III"),
+            // the Korean syllable `Il` is not the numeral `II`
+            ("Kim Il", "Kim Il", "Kim, Il"),
+        ],
+    );
+}
+
+/// RDA 9.2.2.9 (surname first, then a comma) for input already inverted.
+#[test]
+fn rule_inverted_input() {
+    check_table(
+        "inverted",
+        &[
+            ("Puzanov, A. M.", "A. M. Puzanov", "Puzanov, A. M."),
+            ("Puzanov, A.M.", "A. M. Puzanov", "Puzanov, A. M."),
+            ("Kapitsa, M.S.", "M. S. Kapitsa", "Kapitsa, M. S."),
+            ("Mao, Zedong", "Mao Zedong", "Mao, Zedong"),
+            ("Kim, Il Sung", "Kim Il Sung", "Kim, Il Sung"),
+        ],
+    );
+    let p = normalize_person("Mao, Zedong, 1893-1976");
+    assert_eq!(p.heading, "Mao, Zedong");
+    assert_eq!(p.dates.as_deref(), Some("1893-1976"));
+    let a = resolve_agent(
+        "Mao, Zedong, 1893-1976",
+        AgentKind::Person,
+        None,
+        &AuthorityIndex::empty(),
+    );
+    assert_eq!(a.heading, "Mao, Zedong, 1893-1976");
+    assert_eq!(a.name, "Mao Zedong");
+}
+
+/// RDA 9.2.2.9 (example `Chiang, Kai-shek`); ALA-LC Chinese (pinyin) and Korean
+/// romanization tables: family name first; Korean two-syllable given names hyphenated.
+#[test]
+fn rule_family_name_first() {
+    let table: &[(&str, &str, Option<&str>, &str)] = &[
+        ("Mao Zedong", "Mao", Some("Zedong"), "Mao, Zedong"),
+        ("Kim Il Sung", "Kim", Some("Il Sung"), "Kim, Il Sung"),
+        ("Liu Shaoqi", "Liu", Some("Shaoqi"), "Liu, Shaoqi"),
+        ("Zhou Enlai", "Zhou", Some("Enlai"), "Zhou, Enlai"),
+        ("Lin Biao", "Lin", Some("Biao"), "Lin, Biao"),
+        ("Deng Zihui", "Deng", Some("Zihui"), "Deng, Zihui"),
+        ("Tan Zhen", "Tan", Some("Zhen"), "Tan, Zhen"),
+        ("Xiao Ke", "Xiao", Some("Ke"), "Xiao, Ke"),
+        ("Zhao Erlu", "Zhao", Some("Erlu"), "Zhao, Erlu"),
+        ("Pak Deok-hwan", "Pak", Some("Deok-hwan"), "Pak, Deok-hwan"),
+        ("Pak Yong-guk", "Pak", Some("Yong-guk"), "Pak, Yong-guk"),
+        ("Kim Il-sung", "Kim", Some("Il-sung"), "Kim, Il-sung"),
+        (
+            "Ch'oe Yong-gŏn",
+            "Ch'oe",
+            Some("Yong-gŏn"),
+            "Ch'oe, Yong-gŏn",
+        ),
+        (
+            "Chiang Kai-shek",
+            "Chiang",
+            Some("Kai-shek"),
+            "Chiang, Kai-shek",
+        ),
+        (
+            "Kishi Nobusuke",
+            "Kishi",
+            Some("Nobusuke"),
+            "Kishi, Nobusuke",
+        ),
+        // Western order
+        ("A. M. Puzanov", "Puzanov", Some("A. M."), "Puzanov, A. M."),
+        ("Behrens", "Behrens", None, "Behrens"),
+        ("Ivankov", "Ivankov", None, "Ivankov"),
+        // the documented heuristic: Harvey/Oswald are not romanized syllables
+        (
+            "Lee Harvey Oswald",
+            "Oswald",
+            Some("Lee Harvey"),
+            "Oswald, Lee Harvey",
+        ),
+        // a CJK name written given-name first gets the same heading
+        ("Zedong Mao", "Mao", Some("Zedong"), "Mao, Zedong"),
+    ];
+    for (written, family, given, heading) in table {
+        let p = normalize_person(written);
+        assert_eq!(p.family.as_deref(), Some(*family), "family of {written:?}");
+        assert_eq!(p.given.as_deref(), *given, "given of {written:?}");
+        assert_eq!(p.heading, *heading, "heading of {written:?}");
+    }
+    assert_eq!(normalize_person("Mao Zedong").order, NameOrder::FamilyFirst);
+    assert_eq!(normalize_person("Behrens").order, NameOrder::Single);
+    assert_eq!(
+        normalize_person("A. M. Puzanov").order,
+        NameOrder::GivenFirst
+    );
+}
+
+/// RDA chapter 11: a corporate name is recorded as it appears; only NFC and whitespace.
+#[test]
+fn rule_organizations_untouched() {
+    for (written, expected) in [
+        ("Ministry of Foreign Affairs", "Ministry of Foreign Affairs"),
+        ("Embassy [of Poland]", "Embassy [of Poland]"),
+        ("  General   Motors ", "General Motors"),
+        ("Chairman, Central Committee", "Chairman, Central Committee"),
+    ] {
+        let a = resolve_agent(
+            written,
+            AgentKind::Organization,
+            None,
+            &AuthorityIndex::empty(),
+        );
+        assert_eq!(a.name, expected);
+        assert_eq!(a.heading, expected);
+        assert_eq!(a.family, None);
+        assert!(a.roles.is_empty());
+        assert_eq!(normalize_organization(written), expected);
+    }
+}
+
+fn entry(preferred: &str, variants: &[&str], dates: Option<&str>, ids: &[&str]) -> AuthorityEntry {
+    AuthorityEntry {
+        preferred: preferred.into(),
+        kind: AgentKind::Person,
+        variants: variants.iter().map(|v| v.to_string()).collect(),
+        dates: dates.map(str::to_string),
+        ids: ids.iter().map(|v| v.to_string()).collect(),
+    }
+}
+
+fn collection_index() -> AuthorityIndex {
+    AuthorityIndex::new(vec![
+        entry(
+            "Mao Zedong",
+            &["Mao Tse-tung", "Mao Tsetung"],
+            Some("1893-1976"),
+            &["http://viaf.org/viaf/64013650"],
+        ),
+        entry(
+            "Kim Il-sung",
+            &["Kim Il Sung", "Kim Il-song"],
+            Some("1912-1994"),
+            &["http://www.wikidata.org/entity/Q39464"],
+        ),
+        entry(
+            "A. M. Puzanov",
+            &["Aleksandr Puzanov"],
+            Some("1906-1998"),
+            &[],
+        ),
+        entry("Liu Shaoqi", &["Liu Shao-ch'i"], Some("1898-1969"), &[]),
+        entry("Zhou Enlai", &["Chou En-lai"], Some("1898-1976"), &[]),
+        AuthorityEntry {
+            preferred: "Korea (North). Ministry of Foreign Affairs".into(),
+            kind: AgentKind::Organization,
+            variants: vec!["DPRK Ministry of Foreign Affairs".into()],
+            dates: None,
+            ids: vec![],
+        },
+    ])
+}
+
+#[test]
+fn matching_collection_names() {
+    let idx = collection_index();
+    assert!(idx.conflicts().is_empty());
+    let a = resolve_agent(
+        "Chairman Mao [Zedong]",
+        AgentKind::Person,
+        Some("http://example.org/mao"),
+        &idx,
+    );
+    assert_eq!(a.as_written, "Chairman Mao [Zedong]");
+    assert_eq!(a.name, "Mao Zedong");
+    assert_eq!(a.heading, "Mao, Zedong, 1893-1976");
+    assert_eq!(a.family.as_deref(), Some("Mao"));
+    assert_eq!(a.given.as_deref(), Some("Zedong"));
+    assert_eq!(a.roles, ["Chairman"]);
+    assert_eq!(
+        a.ids,
+        ["http://viaf.org/viaf/64013650", "http://example.org/mao"]
+    );
+
+    for written in [
+        "Kim Il-sung",
+        "Kim Il Sung",
+        "KIM IL SUNG",
+        "Kim Ilsung",
+        "kim il-sung",
+        "Kim, Il Sung",
+        "Comrade Kim Il Sung",
+        "Kim Il-sŏng",
+    ] {
+        let a = resolve_agent(written, AgentKind::Person, None, &idx);
+        assert_eq!(a.name, "Kim Il-sung", "{written:?}");
+        assert_eq!(a.heading, "Kim, Il-sung, 1912-1994", "{written:?}");
+        assert_eq!(a.as_written, written);
+    }
+    for written in ["A.M. Puzanov", "Puzanov, A.M.", "Ambassador A. M. Puzanov"] {
+        let a = resolve_agent(written, AgentKind::Person, None, &idx);
+        assert_eq!(a.heading, "Puzanov, A. M., 1906-1998", "{written:?}");
+    }
+    let a = resolve_agent("Mao [Zedong]", AgentKind::Person, None, &idx);
+    assert_eq!(a.name, "Mao Zedong");
+    let a = resolve_agent("Mao Tse-tung", AgentKind::Person, None, &idx);
+    assert_eq!(a.name, "Mao Zedong");
+    let a = resolve_agent("Chou En-lai", AgentKind::Person, None, &idx);
+    assert_eq!(a.heading, "Zhou, Enlai, 1898-1976");
+    // explicit id already in the entry is not repeated
+    let a = resolve_agent(
+        "Mao Zedong",
+        AgentKind::Person,
+        Some("http://viaf.org/viaf/64013650"),
+        &idx,
+    );
+    assert_eq!(a.ids.len(), 1);
+    // organization
+    let a = resolve_agent(
+        "DPRK  Ministry of Foreign Affairs",
+        AgentKind::Organization,
+        None,
+        &idx,
+    );
+    assert_eq!(a.name, "Korea (North). Ministry of Foreign Affairs");
+    // not in the file: rules alone, explicit id kept
+    let a = resolve_agent("M.S. Kapitsa", AgentKind::Person, Some(" Q1 "), &idx);
+    assert_eq!(a.name, "M. S. Kapitsa");
+    assert_eq!(a.heading, "Kapitsa, M. S.");
+    assert_eq!(a.ids, ["Q1"]);
+    // lookup by any form
+    assert!(idx.lookup("Liu Shao-ch'i").is_some());
+    assert!(idx.lookup("Liu Shaoqi").is_some());
+    assert!(idx.lookup("Liu Shaoqing").is_none());
+    assert!(idx.lookup("").is_none());
+    assert_eq!(
+        match_key("Chairman Mao [Zedong]", AgentKind::Person),
+        "maozedong"
+    );
+}
+
+#[test]
+fn authority_conflicts_are_reported() {
+    let idx = AuthorityIndex::new(vec![
+        entry("Kim Il-sung", &[], None, &[]),
+        entry("Kim Jong-il", &["KIM IL SUNG"], None, &[]),
+        entry("Pak Deok-hwan", &["Pak Deok-hwan"], None, &[]),
+    ]);
+    let c = idx.conflicts();
+    assert_eq!(c.len(), 1, "{c:?}");
+    assert_eq!(c[0].kept, 0);
+    assert_eq!(c[0].rejected, 1);
+    assert_eq!(c[0].form, "KIM IL SUNG");
+    assert!(c[0].to_string().contains("Kim Jong-il"));
+    // the first entry keeps the key
+    assert_eq!(
+        idx.lookup("Kim Il Sung").map(|e| e.preferred.as_str()),
+        Some("Kim Il-sung")
+    );
+}
+
+#[test]
+fn fingerprint_is_romanization_aware() {
+    let same = |a: &str, b: &str| {
+        assert_eq!(
+            fingerprint(a, AgentKind::Person),
+            fingerprint(b, AgentKind::Person),
+            "{a:?} vs {b:?}"
+        )
+    };
+    same("Pak Deok-hwan", "Park Deok-hwan");
+    same("Pak Deok-hwan", "Bak Tŏk-hwan");
+    same("Kim Il Sung", "Gim Il-seong");
+    same("Kim Il Sung", "Kim Il Song");
+    same("Ri Yong-guk", "Lee Young-guk");
+    same("Choe Yong-gon", "Choi Yong-gun");
+    same("Chung Il-kwon", "Jeong Il-gwon");
+    same("Mao Zedong", "Mao Tse-tung");
+    same("Zhou Enlai", "Chou En-lai");
+    same("Liu Shaoqi", "Liu Shao-ch'i");
+    same("Deng Xiaoping", "Teng Hsiao-p'ing");
+    same("Chairman Mao [Zedong]", "mao zedong");
+    let differ = |a: &str, b: &str| {
+        assert_ne!(
+            fingerprint(a, AgentKind::Person),
+            fingerprint(b, AgentKind::Person),
+            "{a:?} vs {b:?}"
+        )
+    };
+    differ("Zhou Enlai", "Zhu Enlai");
+    differ("Kim Il Sung", "Kim Jong Il");
+    differ("Puzanov", "Ivankov");
+}
+
+#[test]
+fn variants_across_files() {
+    let idx = collection_index();
+    let names = vec![
+        ("Pak Deok-hwan", AgentKind::Person, ("a.yaml", 3)),
+        ("Park Deok-hwan", AgentKind::Person, ("b.yaml", 7)),
+        ("Pak Deok-hwan", AgentKind::Person, ("c.yaml", 1)),
+        ("Pak Tŏk-hwan", AgentKind::Person, ("c.yaml", 9)),
+        ("Pak  Deok-hwan", AgentKind::Person, ("d.yaml", 2)),
+        // in the authority file: never a variant group
+        ("Kim Il Sung", AgentKind::Person, ("a.yaml", 4)),
+        ("Kim Il-sung", AgentKind::Person, ("b.yaml", 4)),
+        // one spelling only: no group
+        ("Behrens", AgentKind::Person, ("a.yaml", 5)),
+        ("Behrens", AgentKind::Person, ("b.yaml", 5)),
+        (
+            "Embassy [of Poland]",
+            AgentKind::Organization,
+            ("a.yaml", 6),
+        ),
+        ("Embassy of Poland", AgentKind::Organization, ("c.yaml", 6)),
+        ("Deng Xiaoping", AgentKind::Person, ("a.yaml", 8)),
+        ("Teng Hsiao-p'ing", AgentKind::Person, ("d.yaml", 8)),
+    ];
+    let groups = find_variants(names.clone(), &idx);
+    let keys: Vec<_> = groups.iter().map(|g| g.key.as_str()).collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted, "groups sorted by key");
+    assert_eq!(groups.len(), 3, "{groups:#?}");
+
+    let pak = groups
+        .iter()
+        .find(|g| g.suggested.preferred == "Pak Deok-hwan")
+        .expect("Pak group");
+    assert_eq!(pak.spellings[0].spelling, "Pak Deok-hwan");
+    assert_eq!(pak.spellings[0].count, 3);
+    assert_eq!(
+        pak.spellings[0].locations,
+        [("a.yaml", 3), ("c.yaml", 1), ("d.yaml", 2)]
+    );
+    assert_eq!(
+        pak.spellings[0].as_written,
+        ["Pak Deok-hwan", "Pak  Deok-hwan"]
+    );
+    assert_eq!(pak.spellings.len(), 3);
+    assert_eq!(pak.spellings[1].spelling, "Pak Tŏk-hwan");
+    assert_eq!(pak.spellings[2].spelling, "Park Deok-hwan");
+    assert_eq!(pak.suggested.variants, ["Pak Tŏk-hwan", "Park Deok-hwan"]);
+    assert_eq!(pak.suggested.kind, AgentKind::Person);
+
+    let embassy = groups
+        .iter()
+        .find(|g| g.kind == AgentKind::Organization)
+        .expect("organization group");
+    assert_eq!(embassy.spellings.len(), 2);
+    assert_eq!(embassy.spellings[0].spelling, "Embassy [of Poland]");
+
+    // deterministic: same input, same output
+    assert_eq!(find_variants(names, &idx), groups);
+}
+
+#[test]
+fn organization_warning() {
+    for org in [
+        "Ministry of Foreign Affairs",
+        "Central Committee of the Workers' Party of Korea",
+        "Embassy of the USSR",
+        "Chongryon",
+        "Kim Il Sung University",
+        "Ministère des Affaires étrangères",
+    ] {
+        assert!(looks_like_organization(org), "{org}");
+    }
+    for person in [
+        "Kim Il Sung",
+        "Chairman Mao [Zedong]",
+        "A. M. Puzanov",
+        "Behrens",
+    ] {
+        assert!(!looks_like_organization(person), "{person}");
+    }
+}
+
+/// Realistic person names built from the collection's kinds of parts.
+fn person_strategy() -> impl Strategy<Value = String> {
+    let title = prop::sample::select(vec![
+        "",
+        "Comrade ",
+        "Chairman ",
+        "Cde. ",
+        "Ambassador ",
+        "Dr. ",
+        "Premier ",
+    ]);
+    let western = (
+        prop::sample::select(vec![
+            "A.M.",
+            "M. S.",
+            "Ludwig",
+            "Martin Luther",
+            "A",
+            "Jean",
+        ]),
+        prop::sample::select(vec!["", " van", " de", " von der"]),
+        prop::sample::select(vec!["Puzanov", "Kapitsa", "Beethoven", "Behrens", "Müller"]),
+        prop::sample::select(vec!["", " Jr.", " III"]),
+    )
+        .prop_map(|(g, p, f, s)| format!("{g}{p} {f}{s}"));
+    let cjk = (
+        prop::sample::select(vec![
+            "Mao", "Kim", "Pak", "Liu", "Ch'oe", "Zhou", "Ri", "Tanaka",
+        ]),
+        prop::sample::select(vec![
+            "Zedong",
+            "Il Sung",
+            "Deok-hwan",
+            "Shaoqi",
+            "Yong-gŏn",
+            "[Enlai]",
+            "Kakuei",
+        ]),
+    )
+        .prop_map(|(f, g)| format!("{f} {g}"));
+    let single = prop::sample::select(vec!["Behrens", "Ivankov", "Juswiak", "Premier"])
+        .prop_map(str::to_string);
+    let inverted = (
+        prop::sample::select(vec!["Puzanov", "Mao", "Beethoven", "Kim"]),
+        prop::sample::select(vec!["A.M.", "Zedong", "Ludwig van", "Il Sung"]),
+    )
+        .prop_map(|(f, g)| format!("{f}, {g}"));
+    (title, prop_oneof![western, cjk, single, inverted]).prop_map(|(t, n)| format!("{t}{n}"))
+}
+
+proptest! {
+    /// Normalizing the display form again gives the same display and heading.
+    #[test]
+    fn person_normalization_is_idempotent(name in person_strategy()) {
+        let once = normalize_person(&name);
+        let twice = normalize_person(&once.display);
+        prop_assert_eq!(&twice.display, &once.display);
+        prop_assert_eq!(&twice.heading, &once.heading);
+    }
+
+    /// Same property on arbitrary text of letters, initials, brackets and hyphens
+    /// (no commas or digits: those are read as inversion and dates).
+    #[test]
+    fn person_normalization_is_idempotent_on_letters(
+        name in "[A-Za-zŏŭéü\\.\\-\\[\\] ']{0,40}"
+    ) {
+        let once = normalize_person(&name);
+        let twice = normalize_person(&once.display);
+        prop_assert_eq!(&twice.display, &once.display);
+        prop_assert_eq!(&twice.heading, &once.heading);
+    }
+
+    /// Organizations: only NFC and whitespace change.
+    #[test]
+    fn organizations_only_whitespace(name in "\\PC{0,60}") {
+        let a = resolve_agent(&name, AgentKind::Organization, None, &AuthorityIndex::empty());
+        let expected: String = {
+            use unicode_normalization::UnicodeNormalization;
+            name.nfc().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ")
+        };
+        prop_assert_eq!(&a.name, &expected);
+        prop_assert_eq!(&a.heading, &expected);
+        prop_assert_eq!(a.as_written, name);
+    }
+
+    /// No input panics, in any function of the module.
+    #[test]
+    fn no_panic_on_arbitrary_strings(name in "\\PC{0,80}|.{0,80}") {
+        let idx = collection_index();
+        for kind in [AgentKind::Person, AgentKind::Organization] {
+            let a = resolve_agent(&name, kind, Some(&name), &idx);
+            prop_assert_eq!(&a.as_written, &name);
+            let _ = fingerprint(&name, kind);
+            let _ = match_key(&name, kind);
+        }
+        let _ = looks_like_organization(&name);
+        let _ = find_variants([(name.as_str(), AgentKind::Person, 0u8)], &idx);
+        let _ = AuthorityIndex::new(vec![entry(&name, &[&name, ""], Some(&name), &[])]);
+    }
+}
