@@ -14,7 +14,8 @@ use rayon::prelude::*;
 use crate::crosscheck::{self, Collection, Outline};
 use crate::diagnostics::{Code, Finding, Location, sort_findings};
 use crate::normalize::dates::DateOptions;
-use crate::normalize::names::AuthorityIndex;
+use crate::normalize::names::fingerprint::find_variants;
+use crate::normalize::names::{AgentKind, AuthorityEntry, AuthorityIndex};
 use crate::read::{self, Limits, Node, Value};
 use crate::record::{self, Record};
 use crate::schema::{Schema, SchemaError};
@@ -23,8 +24,12 @@ use crate::schema::{Schema, SchemaError};
 pub const BUILTIN_RECORD_SCHEMA: &str = include_str!("../schemas/record.schema.json");
 /// The schema of `_collections.yaml`.
 pub const BUILTIN_COLLECTIONS_SCHEMA: &str = include_str!("../schemas/collections.schema.json");
+/// The schema of `_authorities.yaml`.
+pub const BUILTIN_AUTHORITIES_SCHEMA: &str = include_str!("../schemas/authorities.schema.json");
 /// The name of the collections file at the top of a catalogue folder.
 pub const COLLECTIONS_FILE: &str = "_collections.yaml";
+/// The name of the authority file at the top of a catalogue folder.
+pub const AUTHORITIES_FILE: &str = "_authorities.yaml";
 
 /// A problem that stops the tool itself (exit code 2).
 #[derive(Debug, thiserror::Error)]
@@ -39,9 +44,9 @@ pub enum LoadError {
 pub struct Settings {
     pub schema: Schema,
     pub collections_schema: Schema,
+    pub authorities_schema: Schema,
     pub limits: Limits,
     pub date_options: DateOptions,
-    pub authorities: AuthorityIndex,
 }
 
 impl Settings {
@@ -54,9 +59,9 @@ impl Settings {
         Ok(Settings {
             schema,
             collections_schema: builtin(BUILTIN_COLLECTIONS_SCHEMA),
+            authorities_schema: builtin(BUILTIN_AUTHORITIES_SCHEMA),
             limits: Limits::default(),
             date_options: DateOptions::default(),
-            authorities: AuthorityIndex::empty(),
         })
     }
 }
@@ -163,7 +168,12 @@ struct FileResult {
 
 /// Read, validate and normalize one record file. With `full` false the file is only
 /// outlined (its id and references) for the cross-record checks of other files.
-fn process_file(path: &Path, settings: &Settings, full: bool) -> FileResult {
+fn process_file(
+    path: &Path,
+    settings: &Settings,
+    authorities: &AuthorityIndex,
+    full: bool,
+) -> FileResult {
     let mut result = FileResult::default();
     let docs = match read_documents(path, &settings.limits) {
         Ok(docs) => docs,
@@ -189,7 +199,7 @@ fn process_file(path: &Path, settings: &Settings, full: bool) -> FileResult {
     }
     let in_stream = docs.len() > 1;
     let ctx = record::Context {
-        authorities: &settings.authorities,
+        authorities,
         date_options: &settings.date_options,
     };
     for (i, doc) in docs.iter().enumerate() {
@@ -233,10 +243,9 @@ fn process_file(path: &Path, settings: &Settings, full: bool) -> FileResult {
             result.findings.extend(schema_findings);
             continue;
         }
-        match record::normalize_record(path, doc, in_stream, &ctx) {
-            Ok(record) => result.records.push(record),
-            Err(findings) => result.findings.extend(findings),
-        }
+        let (record, findings) = record::normalize_record(path, doc, in_stream, &ctx);
+        result.records.extend(record);
+        result.findings.extend(findings);
     }
     result
 }
@@ -310,6 +319,123 @@ fn load_collections(root: &Path, settings: &Settings) -> (Option<Vec<Collection>
     (Some(collections), findings)
 }
 
+/// Read `_authorities.yaml`, if the catalogue has one, into an index. Schema violations and
+/// entries that claim a name another entry already claims are findings.
+fn load_authorities(root: &Path, settings: &Settings) -> (AuthorityIndex, Vec<Finding>) {
+    let path = root.join(AUTHORITIES_FILE);
+    if !path.is_file() {
+        return (AuthorityIndex::empty(), Vec::new());
+    }
+    let docs = match read_documents(&path, &settings.limits) {
+        Ok(docs) => docs,
+        Err(f) => return (AuthorityIndex::empty(), vec![f]),
+    };
+    let Some(doc) = docs.first() else {
+        return (AuthorityIndex::empty(), Vec::new());
+    };
+    let mut findings = settings.authorities_schema.check(&path, doc);
+    if !findings.is_empty() {
+        return (AuthorityIndex::empty(), findings);
+    }
+    let items = doc.items();
+    let entries: Vec<AuthorityEntry> = items
+        .iter()
+        .map(|item| {
+            let text = |field: &str| {
+                item.get(field)
+                    .and_then(Node::as_str)
+                    .map(|s| s.trim().to_string())
+            };
+            let list = |field: &str| -> Vec<String> {
+                item.get(field)
+                    .map(Node::items)
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(|n| n.as_str().map(|s| s.trim().to_string()))
+                    .collect()
+            };
+            AuthorityEntry {
+                preferred: text("preferred").unwrap_or_default(),
+                kind: match text("kind").as_deref() {
+                    Some("organization") => AgentKind::Organization,
+                    _ => AgentKind::Person,
+                },
+                variants: list("variants"),
+                dates: text("dates"),
+                ids: list("ids"),
+            }
+        })
+        .collect();
+    let index = AuthorityIndex::new(entries);
+    for conflict in index.conflicts() {
+        let at = |i: usize| items.get(i).map(|n| n.span.start);
+        let kept_at = at(conflict.kept).unwrap_or_default();
+        findings.push(
+            Finding::new(
+                Code::AuthorityConflict,
+                &path,
+                at(conflict.rejected),
+                format!(
+                    "`{}` (entry `{}`) matches the same name as the entry `{}` at line {}",
+                    conflict.form,
+                    conflict.rejected_preferred,
+                    conflict.kept_preferred,
+                    kept_at.line
+                ),
+            )
+            .with_help(
+                "merge the two entries if they are one agent; if they are different agents, \
+                 remove the shared spelling from one of them (names are matched ignoring case, \
+                 accents, hyphens, spaces, titles and brackets)",
+            ),
+        );
+    }
+    (index, findings)
+}
+
+/// Warnings for names outside the authority file that are spelled in several ways.
+fn name_variants(records: &[Record], authorities: &AuthorityIndex) -> Vec<Finding> {
+    let mentions = records.iter().flat_map(|r| {
+        r.mentions
+            .iter()
+            .map(move |m| (m.written.as_str(), m.kind, (r.file.as_path(), m.location)))
+    });
+    find_variants(mentions, authorities)
+        .into_iter()
+        .filter_map(|group| {
+            let place = |(f, l): &(&Path, Location)| format!("{}:{}:{}", f.display(), l.line, l.col);
+            let described: Vec<String> = group
+                .spellings
+                .iter()
+                .map(|s| {
+                    let places: Vec<String> = s.locations.iter().take(3).map(place).collect();
+                    let more = s.locations.len().saturating_sub(3);
+                    let more = if more > 0 { format!(" and {more} more") } else { String::new() };
+                    format!("`{}` {} times ({}{more})", s.spelling, s.count, places.join(", "))
+                })
+                .collect();
+            let (file, location) = group.spellings.get(1)?.locations.first().copied()?;
+            let entry = &group.suggested;
+            let variants: Vec<String> = entry.variants.iter().map(|v| format!("{v:?}")).collect();
+            Some(
+                Finding::new(
+                    Code::NameVariants,
+                    file,
+                    Some(location),
+                    format!("one {} may be spelled in several ways: {}", entry.kind.as_str(), described.join("; ")),
+                )
+                .with_help(format!(
+                    "if they are one {}, add to {AUTHORITIES_FILE}: `- {{preferred: {:?}, kind: {}, variants: [{}]}}`; otherwise ignore this warning",
+                    entry.kind.as_str(),
+                    entry.preferred,
+                    entry.kind.as_str(),
+                    variants.join(", ")
+                )),
+            )
+        })
+        .collect()
+}
+
 /// Read a whole catalogue folder.
 pub fn load(root: &Path, settings: &Settings) -> Result<Catalogue, LoadError> {
     load_selected(root, None, settings)
@@ -333,9 +459,11 @@ pub fn load_selected(
     let is_selected = |f: &Path| selected.as_ref().is_none_or(|s| s.contains(&canonical(f)));
     let (collections, collection_findings) = load_collections(root, settings);
     findings.extend(collection_findings);
+    let (authorities, authority_findings) = load_authorities(root, settings);
+    findings.extend(authority_findings);
     let results: Vec<FileResult> = files
         .par_iter()
-        .map(|f| process_file(f, settings, is_selected(f)))
+        .map(|f| process_file(f, settings, &authorities, is_selected(f)))
         .collect();
 
     let mut catalogue = Catalogue {
@@ -350,6 +478,7 @@ pub fn load_selected(
         catalogue.documents += r.documents;
     }
     let cross_findings = crosscheck::check(&outlines, collections.as_deref());
+    findings.extend(name_variants(&catalogue.records, &authorities));
     // A record that a cross-record check refused is not valid either.
     let refused: HashSet<(&Path, Location)> = cross_findings
         .iter()

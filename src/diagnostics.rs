@@ -81,6 +81,7 @@ codes! {
     UnknownLanguage = "L001", Error, "a language that is neither an ISO 639 code nor a known name";
     NameVariants = "N001", Warning, "one name spelled in several ways across the catalogue";
     LooksLikeOrganization = "N002", Warning, "an agent written as a person looks like an organization";
+    AuthorityConflict = "N003", Error, "two entries of the authority file claim the same name";
     DuplicateId = "X001", Error, "two records share one id";
     IdNotFileName = "X002", Error, "a record's id differs from its file name";
     UnresolvedRelated = "X003", Error, "`related` names a record that does not exist";

@@ -11,7 +11,9 @@ use unicode_normalization::UnicodeNormalization;
 use crate::diagnostics::{Code, Finding, Location};
 use crate::normalize::dates::{self, DateErrorKind, DateInput, NormalizedDate};
 use crate::normalize::languages::normalize_language;
-use crate::normalize::names::{Agent, AgentKind, AuthorityIndex, resolve_agent};
+use crate::normalize::names::{
+    Agent, AgentKind, AuthorityIndex, fingerprint::looks_like_organization, resolve_agent,
+};
 use crate::read::{Node, Value};
 
 /// Where the original of the document is held.
@@ -59,6 +61,16 @@ pub struct Record {
     pub rights: Option<String>,
     pub collections: Vec<Reference>,
     pub related: Vec<Reference>,
+    /// Every agent as written, with its kind and place, for the catalogue-wide name checks.
+    pub mentions: Vec<Mention>,
+}
+
+/// One agent as written in a record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mention {
+    pub written: String,
+    pub kind: AgentKind,
+    pub location: Location,
 }
 
 /// Everything normalization needs besides the document: shared, read-only.
@@ -67,13 +79,14 @@ pub struct Context<'a> {
     pub date_options: &'a dates::DateOptions,
 }
 
-/// Normalize a schema-valid document. Returns the record, or the findings that refuse it.
+/// Normalize a schema-valid document. Returns the record (`None` when an error refuses it)
+/// and every finding, warnings included.
 pub fn normalize_record(
     file: &Path,
     root: &Node,
     in_stream: bool,
     ctx: &Context<'_>,
-) -> Result<Record, Vec<Finding>> {
+) -> (Option<Record>, Vec<Finding>) {
     let mut findings = Vec::new();
     let text = |field: &str| root.get(field).map(text_of).unwrap_or_default();
     let id_node = root.get("id");
@@ -130,16 +143,49 @@ pub fn normalize_record(
     }
 
     if !findings.is_empty() {
-        return Err(findings);
+        return (None, findings);
     }
-    let agents = |field: &str| -> Vec<Agent> {
-        root.get(field)
-            .map(Node::items)
-            .unwrap_or_default()
-            .iter()
-            .map(|node| agent(node, ctx.authorities))
-            .collect()
+    let mut mentions = Vec::new();
+    let mut agents = |field: &str| -> Vec<Agent> {
+        let nodes = root.get(field).map(Node::items).unwrap_or_default();
+        let mut out = Vec::with_capacity(nodes.len());
+        for node in nodes {
+            let (agent, bare_text) = agent(node, ctx.authorities);
+            let at = node.get("name").unwrap_or(node).span.start;
+            if bare_text
+                && agent.kind == AgentKind::Person
+                && looks_like_organization(&agent.as_written)
+            {
+                findings.push(
+                    Finding::new(
+                        Code::LooksLikeOrganization,
+                        file,
+                        Some(at),
+                        format!(
+                            "`{}` in `{field}` looks like an organization, but plain text is \
+                             taken as a person's name",
+                            agent.as_written
+                        ),
+                    )
+                    .with_help(format!(
+                        "write it as `- {{name: {}, kind: organization}}` so that it is not \
+                         inverted like a person's name",
+                        agent.as_written
+                    )),
+                );
+            }
+            mentions.push(Mention {
+                written: agent.as_written.clone(),
+                kind: agent.kind,
+                location: at,
+            });
+            out.push(agent);
+        }
+        out
     };
+    let creators = agents("creators");
+    let recipients = agents("recipients");
+    let people = agents("people");
     let texts = |field: &str| -> Vec<String> {
         root.get(field)
             .map(Node::items)
@@ -166,7 +212,7 @@ pub fn normalize_record(
         },
         _ => Source::Text(text_of(node)),
     });
-    Ok(Record {
+    let record = Record {
         id: id_node.map(text_of).unwrap_or_default(),
         file: file.to_path_buf(),
         id_location: id_node.map_or(root.span.start, |n| n.span.start),
@@ -180,9 +226,9 @@ pub fn normalize_record(
         }),
         kind: collapse(&text("type")),
         summary: text("summary"),
-        creators: agents("creators"),
-        recipients: agents("recipients"),
-        people: agents("people"),
+        creators,
+        recipients,
+        people,
         places: texts("places"),
         subjects: texts("subjects"),
         languages,
@@ -190,10 +236,13 @@ pub fn normalize_record(
         rights: root.get("rights").map(text_of),
         collections: references("collections"),
         related: references("related"),
-    })
+        mentions,
+    };
+    (Some(record), findings)
 }
 
-fn agent(node: &Node, authorities: &AuthorityIndex) -> Agent {
+/// The agent written at `node`, and whether it was written as plain text.
+fn agent(node: &Node, authorities: &AuthorityIndex) -> (Agent, bool) {
     match &node.value {
         Value::Map(_) => {
             let name = node.get("name").map(text_of).unwrap_or_default();
@@ -202,9 +251,12 @@ fn agent(node: &Node, authorities: &AuthorityIndex) -> Agent {
                 _ => AgentKind::Person,
             };
             let id = node.get("id").and_then(Node::as_str);
-            resolve_agent(&name, kind, id, authorities)
+            (resolve_agent(&name, kind, id, authorities), false)
         }
-        _ => resolve_agent(&text_of(node), AgentKind::Person, None, authorities),
+        _ => (
+            resolve_agent(&text_of(node), AgentKind::Person, None, authorities),
+            true,
+        ),
     }
 }
 

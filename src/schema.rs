@@ -274,6 +274,7 @@ impl Schema {
             Context::Other => self
                 .document
                 .pointer("/additionalProperties/properties")
+                .or_else(|| self.document.pointer("/items/properties"))
                 .or_else(|| self.document.pointer("/properties")),
         };
         props
@@ -304,6 +305,18 @@ fn context(path: &[String]) -> Context {
 
 /// How a path reads to a cataloguer: `title`, `creators` entry 2, `name` of `creators` entry 2.
 fn describe_path(path: &[String]) -> String {
+    let index = |s: &String| s.parse::<usize>().ok().map(|i| i + 1);
+    if let Some(first) = path.first().and_then(index) {
+        // A list at the top, as in the authority file.
+        return match &path[1..] {
+            [] => format!("entry {first}"),
+            [field] => format!("`{field}` of entry {first}"),
+            [field, item, ..] => match index(item) {
+                Some(i) => format!("item {i} of `{field}` of entry {first}"),
+                None => format!("`{field}.{item}` of entry {first}"),
+            },
+        };
+    }
     match path {
         [] => "the record".into(),
         [field] => format!("`{field}`"),

@@ -66,13 +66,14 @@ pub fn context(options: &ExportOptions) -> Json {
     })
 }
 
-/// The stable `@id` of an agent: its kind and a slug of its heading.
+/// The stable `@id` of an agent: its kind and a slug of its preferred (display) name. Life
+/// dates are left out, so that adding them to the authority file does not change the IRI.
 pub fn agent_iri(agent: &Agent, options: &ExportOptions) -> String {
     let folder = match agent.kind {
         AgentKind::Person => "people",
         AgentKind::Organization => "organizations",
     };
-    format!("{}{folder}/{}", options.base_iri, iri_slug(&agent.heading))
+    format!("{}{folder}/{}", options.base_iri, iri_slug(&agent.name))
 }
 
 /// A path segment made of the letters and digits of `text` (any script), lowercased, joined
