@@ -994,3 +994,77 @@ fn parse_time(b: &[u8]) -> Result<Time, Fault> {
         offset_minutes,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn leap_rule_agrees_with_jiff() {
+        for y in -9999..=9999i64 {
+            let Ok(yy) = i16::try_from(y) else {
+                continue;
+            };
+            let jiff = jiff::civil::Date::new(yy, 2, 1).map(|d| d.days_in_month());
+            assert_eq!(
+                jiff.ok(),
+                Some(if is_leap_year(y) { 29 } else { 28 }),
+                "{y}"
+            );
+        }
+        assert_eq!(days_in_month(170_000_000, 2), 29);
+        assert_eq!(days_in_month(170_000_002, 2), 28);
+        assert_eq!(days_in_month(-170_000_000, 2), 29);
+    }
+
+    #[test]
+    fn groupings_cover_whole_months() {
+        for g in 21..=41u8 {
+            let (a, b, off) = grouping_months(g);
+            assert!((1..=12).contains(&a) && (1..=12).contains(&b), "{g}");
+            assert!(off == 1 || a <= b, "{g}");
+        }
+        assert_eq!(grouping_months(33), (1, 3, 0));
+        assert_eq!(grouping_months(36), (10, 12, 0));
+        assert_eq!(grouping_months(39), (9, 12, 0));
+        assert_eq!(grouping_months(41), (7, 12, 0));
+    }
+
+    #[test]
+    fn qualification_reaches_the_right_components() {
+        let Ok(Edtf::Date(d)) = parse("2004-06~-11") else {
+            panic!()
+        };
+        let approx = |q: Qualification| q.approximate;
+        assert!(approx(d.year.qualification));
+        assert!(d.month.is_some_and(|m| approx(m.qualification)));
+        assert!(d.day.is_some_and(|x| !approx(x.qualification)));
+        let Ok(Edtf::Date(d)) = parse("?2004-06-~11") else {
+            panic!()
+        };
+        assert!(d.year.qualification.uncertain && !d.year.qualification.approximate);
+        assert!(
+            d.month
+                .is_some_and(|m| m.qualification == Qualification::default())
+        );
+        assert!(d.day.is_some_and(|x| approx(x.qualification)));
+    }
+
+    #[test]
+    fn significant_digits() {
+        assert_eq!(significant_range(1950, 2), Ok((1900, 1999)));
+        assert_eq!(significant_range(-1950, 2), Ok((-1999, -1900)));
+        assert!(significant_range(1950, 5).is_err());
+        assert!(significant_range(1950, 0).is_err());
+    }
+
+    #[test]
+    fn times_and_offsets() {
+        assert!(parse("1985-04-12T23:20:30+14:00").is_ok());
+        assert!(parse("1985-04-12T23:20:30-12:00").is_ok());
+        assert_eq!(parse("1985-04-12T23:20:30+14:30"), Err(Fault::BadOffset));
+        assert_eq!(parse("1985-04-12T23:60:30"), Err(Fault::BadTime));
+        assert!(matches!(parse("1985-04T23:20:30"), Err(Fault::Syntax(_))));
+        assert!(matches!(parse("1985-04-12T23:20"), Err(Fault::Syntax(_))));
+    }
+}

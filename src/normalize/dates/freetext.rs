@@ -267,7 +267,7 @@ impl<'a> Parser<'_, 'a> {
     }
 
     /// A dash or a word such as `to`.
-    fn to_sep(&mut self) -> bool {
+    fn range_sep(&mut self) -> bool {
         self.tok(Tok::Dash) || self.word(TO)
     }
 
@@ -533,7 +533,7 @@ impl<'a> Parser<'_, 'a> {
         self.opt(|s| {
             let m = s.month()?;
             let d1 = s.day()?;
-            if !s.to_sep() {
+            if !s.range_sep() {
                 return None;
             }
             let (m2, d2) = match s.opt(|s| s.month()) {
@@ -547,7 +547,7 @@ impl<'a> Parser<'_, 'a> {
             self.opt(|s| {
                 let d1 = s.day()?;
                 let m1 = s.opt(|s| s.month());
-                if !s.to_sep() {
+                if !s.range_sep() {
                     return None;
                 }
                 let d2 = s.day()?;
@@ -559,7 +559,7 @@ impl<'a> Parser<'_, 'a> {
         .or_else(|| {
             self.opt(|s| {
                 let m1 = s.month()?;
-                if !s.to_sep() {
+                if !s.range_sep() {
                     return None;
                 }
                 let m2 = s.month()?;
@@ -630,10 +630,10 @@ impl<'a> Parser<'_, 'a> {
         if self.at_end() {
             return Ok(Some(Expr::Point(mark(a))));
         }
-        if self.to_sep() || self.tok(Tok::Slash) {
-            if let Some(b) = self.point()? {
-                return Ok(Some(Expr::Interval(End::At(mark(a)), End::At(mark(b)))));
-            }
+        if (self.range_sep() || self.tok(Tok::Slash))
+            && let Some(b) = self.point()?
+        {
+            return Ok(Some(Expr::Interval(End::At(mark(a)), End::At(mark(b)))));
         }
         Ok(None)
     }

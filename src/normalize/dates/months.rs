@@ -249,3 +249,60 @@ pub fn is_undated(text: &str) -> bool {
     };
     UNDATED_PHRASES.iter().any(|p| letters().eq(p.chars()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_lower_case_and_agree_across_languages() {
+        for &(lang, name, n) in MONTH_NAMES {
+            assert_eq!(name, name.to_lowercase(), "{lang} {name}");
+            assert!(!name.ends_with('.'), "{lang} {name}: periods are ignored");
+            assert!(
+                (1..=12).contains(&n) || (21..=24).contains(&n),
+                "{lang} {name}"
+            );
+            for &(lang2, name2, n2) in MONTH_NAMES {
+                if name == name2 {
+                    assert_eq!(n, n2, "`{name}` is {n} in {lang} but {n2} in {lang2}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_language_names_every_month() {
+        for lang in ["en", "de", "ru", "hu", "pl", "la"] {
+            for m in 1..=12u8 {
+                // German and Hungarian share some spellings with English (`april`,
+                // `november`), which are listed once, under English.
+                assert!(
+                    MONTH_NAMES
+                        .iter()
+                        .any(|&(l, _, n)| (l == lang || l == "en") && n == m),
+                    "{lang} {m}"
+                );
+                if lang != "de" && lang != "hu" {
+                    assert!(
+                        MONTH_NAMES.iter().any(|&(l, _, n)| l == lang && n == m),
+                        "{lang} {m}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn lookup_ignores_case() {
+        assert_eq!(lookup("JANUARY"), Some(1));
+        assert_eq!(lookup("ДЕКАБРЯ"), Some(12));
+        assert_eq!(lookup("MÄRZ"), Some(3));
+        assert_eq!(lookup("Października"), Some(10));
+        assert_eq!(lookup("xii"), Some(12));
+        assert_eq!(lookup("smarch"), None);
+        assert!(is_undated("N. D."));
+        assert!(is_undated("Б.г."));
+        assert!(!is_undated("1957"));
+    }
+}
