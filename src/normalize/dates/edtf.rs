@@ -648,6 +648,10 @@ fn significant_range(value: i64, sig: u64) -> Result<(i64, i64), Fault> {
 
 /// The values 1..=limit whose two digits match `pat` (digits or `X`): (min, max).
 fn pattern_range(pat: [u8; 2], limit: u8) -> Option<(u8, u8)> {
+    if pat[0] != b'X' && pat[1] != b'X' {
+        let v = (pat[0] - b'0') * 10 + (pat[1] - b'0');
+        return (1..=limit).contains(&v).then_some((v, v));
+    }
     let matches = |v: u8| {
         let d = [b'0' + v / 10, b'0' + v % 10];
         (pat[0] == b'X' || pat[0] == d[0]) && (pat[1] == b'X' || pat[1] == d[1])

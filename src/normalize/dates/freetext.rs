@@ -8,9 +8,11 @@
 //! as an EDTF string once, then validated by the EDTF parser (so impossible days and reversed
 //! ranges are refused in one place).
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::sync::OnceLock;
 
-use super::months::{self, word_is};
+use super::months;
 use super::{DateOptions, DayMonthOrder};
 
 const MAX_TOKENS: usize = 24;
@@ -26,8 +28,18 @@ enum Suffix {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Tok<'a> {
-    Num { val: u32, len: u8, suffix: Suffix },
-    Word(&'a str),
+    Num {
+        val: u32,
+        len: u8,
+        suffix: Suffix,
+    },
+    /// A word, with what it means worked out once: its keyword flags ([`Kw`]) and the
+    /// month or season it names (0 if none).
+    Word {
+        text: &'a str,
+        kw: u16,
+        month: u8,
+    },
     Dash,
     Slash,
     Question,
@@ -170,7 +182,7 @@ fn tokenize<'a>(text: &'a str, out: &mut [Tok<'a>; MAX_TOKENS]) -> Option<usize>
             }
             push(Tok::Num { val, len, suffix })?;
         } else if is_cjk_unit(c) {
-            push(Tok::Word(&text[start..start + c.len_utf8()]))?;
+            push(word_token(&text[start..start + c.len_utf8()]))?;
         } else if c.is_alphabetic() {
             let mut end = start + c.len_utf8();
             while let Some(&(i, d)) = it.peek() {
@@ -180,7 +192,7 @@ fn tokenize<'a>(text: &'a str, out: &mut [Tok<'a>; MAX_TOKENS]) -> Option<usize>
                 end = i + d.len_utf8();
                 it.next();
             }
-            push(Tok::Word(&text[start..end]))?;
+            push(word_token(&text[start..end]))?;
         } else {
             match c {
                 '-' | '–' | '—' | '‐' | '‑' | '−' => push(Tok::Dash)?,
@@ -193,7 +205,7 @@ fn tokenize<'a>(text: &'a str, out: &mut [Tok<'a>; MAX_TOKENS]) -> Option<usize>
     Some(n)
 }
 
-const APPROX: &[&str] = &[
+const APPROX_WORDS: &[&str] = &[
     "ca",
     "circa",
     "c",
@@ -212,14 +224,83 @@ const APPROX: &[&str] = &[
     "körülbelül",
     "cca",
 ];
-const BEFORE: &[&str] = &["before", "bef", "vor", "до", "przed"];
-const AFTER: &[&str] = &["after", "aft", "nach", "после", "po"];
-const BETWEEN: &[&str] = &["between", "zwischen", "между", "pomiędzy", "między"];
-const AND: &[&str] = &["and", "und", "и", "i", "a", "és"];
-const FROM: &[&str] = &["from", "von", "с", "od"];
-const TO: &[&str] = &["to", "until", "till", "through", "bis", "до", "по", "do"];
+const BEFORE_WORDS: &[&str] = &["before", "bef", "vor", "до", "przed"];
+const AFTER_WORDS: &[&str] = &["after", "aft", "nach", "после", "po"];
+const BETWEEN_WORDS: &[&str] = &["between", "zwischen", "между", "pomiędzy", "między"];
+const AND_WORDS: &[&str] = &["and", "und", "и", "i", "a", "és"];
+const FROM_WORDS: &[&str] = &["from", "von", "с", "od"];
+const TO_WORDS: &[&str] = &["to", "until", "till", "through", "bis", "до", "по", "do"];
 /// Words written after a year: Russian `г.`/`года`/`год`, Polish `r.`/`roku`.
-const YEAR_MARK: &[&str] = &["г", "года", "год", "r", "rok", "roku", "évben"];
+const YEAR_MARK_WORDS: &[&str] = &["г", "года", "год", "r", "rok", "roku", "évben"];
+
+/// Keyword flags, so that each word is compared with the word lists once, when it is cut.
+type Kw = u16;
+const APPROX: Kw = 1;
+const BEFORE: Kw = 1 << 1;
+const AFTER: Kw = 1 << 2;
+const BETWEEN: Kw = 1 << 3;
+const AND: Kw = 1 << 4;
+const FROM: Kw = 1 << 5;
+const TO: Kw = 1 << 6;
+const YEAR_MARK: Kw = 1 << 7;
+const THE: Kw = 1 << 8;
+const EARLY: Kw = 1 << 9;
+const MID: Kw = 1 << 10;
+const LATE: Kw = 1 << 11;
+const OF: Kw = 1 << 12;
+
+const KEYWORD_LISTS: &[(&[&str], Kw)] = &[
+    (APPROX_WORDS, APPROX),
+    (BEFORE_WORDS, BEFORE),
+    (AFTER_WORDS, AFTER),
+    (BETWEEN_WORDS, BETWEEN),
+    (AND_WORDS, AND),
+    (FROM_WORDS, FROM),
+    (TO_WORDS, TO),
+    (YEAR_MARK_WORDS, YEAR_MARK),
+    (&["the"], THE),
+    (&["early"], EARLY),
+    (&["mid", "middle"], MID),
+    (&["late"], LATE),
+    (&["of"], OF),
+];
+
+/// Every known word (lower case) → (keyword flags, month or season). Built once from
+/// [`months::MONTH_NAMES`] and the keyword lists, so a word costs one lookup.
+fn word_index() -> &'static HashMap<&'static str, (Kw, u8)> {
+    static INDEX: OnceLock<HashMap<&'static str, (Kw, u8)>> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut map: HashMap<&'static str, (Kw, u8)> = HashMap::new();
+        for &(_, name, n) in months::MONTH_NAMES {
+            map.entry(name).or_default().1 = n;
+        }
+        for &(list, flag) in KEYWORD_LISTS {
+            for &w in list {
+                map.entry(w).or_default().0 |= flag;
+            }
+        }
+        map
+    })
+}
+
+/// `text` in lower case, in `buf`; `None` if it does not fit (no known word is that long).
+fn lower<'b>(text: &str, buf: &'b mut [u8; 64]) -> Option<&'b str> {
+    let mut n = 0;
+    for c in text.chars().flat_map(char::to_lowercase) {
+        let len = c.len_utf8();
+        c.encode_utf8(buf.get_mut(n..n + len)?);
+        n += len;
+    }
+    std::str::from_utf8(buf.get(..n)?).ok()
+}
+
+fn word_token(text: &str) -> Tok<'_> {
+    let mut buf = [0u8; 64];
+    let (kw, month) = lower(text, &mut buf)
+        .and_then(|w| word_index().get(w).copied())
+        .unwrap_or((0, 0));
+    Tok::Word { text, kw, month }
+}
 
 struct Parser<'t, 'a> {
     toks: &'t [Tok<'a>],
@@ -238,9 +319,9 @@ impl<'a> Parser<'_, 'a> {
         self.pos >= self.toks.len()
     }
 
-    fn word(&mut self, list: &[&str]) -> bool {
-        if let Some(Tok::Word(w)) = self.peek()
-            && list.iter().any(|x| word_is(w, x))
+    fn word(&mut self, flag: Kw) -> bool {
+        if let Some(Tok::Word { kw, .. }) = self.peek()
+            && kw & flag != 0
         {
             self.pos += 1;
             return true;
@@ -257,8 +338,8 @@ impl<'a> Parser<'_, 'a> {
     }
 
     fn cjk(&mut self, unit: &str) -> bool {
-        if let Some(Tok::Word(w)) = self.peek()
-            && w == unit
+        if let Some(Tok::Word { text, .. }) = self.peek()
+            && text == unit
         {
             self.pos += 1;
             return true;
@@ -273,8 +354,9 @@ impl<'a> Parser<'_, 'a> {
 
     /// A month name (or Roman numeral) → 1–12.
     fn month(&mut self) -> Option<u8> {
-        if let Some(Tok::Word(w)) = self.peek()
-            && let Some(m) = months::lookup(w).filter(|m| (1..=12).contains(m))
+        if let Some(Tok::Word {
+            month: m @ 1..=12, ..
+        }) = self.peek()
         {
             self.pos += 1;
             return Some(m);
@@ -283,8 +365,9 @@ impl<'a> Parser<'_, 'a> {
     }
 
     fn season(&mut self) -> Option<u8> {
-        if let Some(Tok::Word(w)) = self.peek()
-            && let Some(m) = months::lookup(w).filter(|m| (21..=24).contains(m))
+        if let Some(Tok::Word {
+            month: m @ 21..=24, ..
+        }) = self.peek()
         {
             self.pos += 1;
             return Some(m);
@@ -299,7 +382,7 @@ impl<'a> Parser<'_, 'a> {
             && suffix != Suffix::Decade
         {
             self.pos += 1;
-            self.word(&["of"]);
+            self.word(OF);
             return u8::try_from(val).ok();
         }
         None
@@ -590,14 +673,14 @@ impl<'a> Parser<'_, 'a> {
                 .map(|b| Expr::Interval(End::At(a), End::At(b))));
         }
         self.word(FROM);
-        self.word(&["the"]);
+        self.word(THE);
         // early / mid / late 1950s
         if let Some(which) = self.opt(|s| {
-            let w = if s.word(&["early"]) {
+            let w = if s.word(EARLY) {
                 0
-            } else if s.word(&["mid", "middle"]) {
+            } else if s.word(MID) {
                 1
-            } else if s.word(&["late"]) {
+            } else if s.word(LATE) {
                 2
             } else {
                 return None;

@@ -217,9 +217,15 @@ pub fn english_name(month: u8) -> Option<&'static str> {
 }
 
 /// Whether `word` equals the lower-case `name`, ignoring case, without allocating.
+#[inline]
 pub fn word_is(word: &str, name: &str) -> bool {
     if word.is_ascii() {
         return word.eq_ignore_ascii_case(name);
+    }
+    // A non-ASCII word lower-cases to a non-ASCII word; the lengths in bytes of a word and
+    // its lower case differ by at most a few bytes per character, so compare characters.
+    if name.is_ascii() {
+        return false;
     }
     let mut a = word.chars().flat_map(char::to_lowercase);
     let mut b = name.chars();
@@ -242,6 +248,10 @@ pub fn lookup(word: &str) -> Option<u8> {
 
 /// Whether `text` is one of [`UNDATED_PHRASES`] (ignoring case, spaces and periods).
 pub fn is_undated(text: &str) -> bool {
+    // No phrase has a digit, and dates nearly always do: skip the comparisons.
+    if text.bytes().any(|b| b.is_ascii_digit()) {
+        return false;
+    }
     let letters = || {
         text.chars()
             .filter(|c| !c.is_whitespace() && *c != '.')
