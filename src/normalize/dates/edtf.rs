@@ -700,6 +700,7 @@ fn parse_date(s: &str, allow_time: bool) -> Result<EdtfDate, Fault> {
         if nd == 0 {
             return Err(Fault::Syntax("`Y` is followed by the digits of the year"));
         }
+        let leading_zero = b[i] == b'0';
         let base = parse_u64(&b[i..i + nd])?;
         i += nd;
         let mut value = base;
@@ -737,6 +738,11 @@ fn parse_date(s: &str, allow_time: bool) -> Result<EdtfDate, Fault> {
         }
         if !has_exp && nd <= 4 {
             return Err(Fault::ShortYPrefix);
+        }
+        if !has_exp && leading_zero {
+            return Err(Fault::Syntax(
+                "a year written with `Y` does not start with 0",
+            ));
         }
         if neg && value == 0 {
             return Err(Fault::NegativeZero);
@@ -965,7 +971,15 @@ fn parse_time(b: &[u8]) -> Result<Time, Fault> {
     else {
         return Err(FORM);
     };
-    let rest = &b[8..];
+    let mut rest = &b[8..];
+    // Decimal fractions of a second (ISO 8601-1), as edtf.js accepts: read and dropped.
+    if let [b'.', tail @ ..] = rest {
+        let n = tail.iter().take_while(|c| c.is_ascii_digit()).count();
+        if n == 0 {
+            return Err(FORM);
+        }
+        rest = &tail[n..];
+    }
     let offset_minutes = match rest {
         [] => None,
         [b'Z'] => Some(0),
@@ -980,6 +994,10 @@ fn parse_time(b: &[u8]) -> Result<Time, Fault> {
                 return Err(Fault::BadOffset);
             }
             let total = i16::from(oh) * 60 + i16::from(om);
+            if *sign == b'-' && total == 0 {
+                // ISO 8601 writes UTC as `Z` or `+00:00`, never `-00:00`.
+                return Err(Fault::BadOffset);
+            }
             let signed = if *sign == b'-' { -total } else { total };
             if !(-12 * 60..=14 * 60).contains(&signed) {
                 return Err(Fault::BadOffset);
@@ -988,7 +1006,8 @@ fn parse_time(b: &[u8]) -> Result<Time, Fault> {
         }
         _ => return Err(FORM),
     };
-    if hour > 23 || minute > 59 || second > 59 {
+    let end_of_day = hour == 24 && minute == 0 && second == 0;
+    if (hour > 23 && !end_of_day) || minute > 59 || second > 59 {
         return Err(Fault::BadTime);
     }
     Ok(Time {
