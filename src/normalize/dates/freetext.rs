@@ -383,7 +383,8 @@ impl<'a> Parser<'_, 'a> {
         {
             self.pos += 1;
             self.word(OF);
-            return u8::try_from(val).ok();
+            // 0 is no day (and 0 stands for "none" in `Point`): not a match.
+            return u8::try_from(val).ok().filter(|&d| d != 0);
         }
         None
     }
@@ -397,7 +398,7 @@ impl<'a> Parser<'_, 'a> {
         }) = self.peek()
         {
             self.pos += 1;
-            return u8::try_from(val).ok();
+            return u8::try_from(val).ok().filter(|&v| v != 0);
         }
         None
     }
@@ -535,6 +536,7 @@ impl<'a> Parser<'_, 'a> {
             let (day, month) = match s.order {
                 Some(DayMonthOrder::DayFirst) => (a, b),
                 Some(DayMonthOrder::MonthFirst) => (b, a),
+                // One reading only: the same either way, or one number cannot be a month.
                 None if a == b || b > 12 => (b, a),
                 None if a > 12 => (a, b),
                 None => return Err(TextFault::Ambiguous(a, b, y)),
