@@ -392,17 +392,24 @@ fn source_languages() {
         ("1957. dec. 17.", "1957-12-17"),
         ("1957. március 1.", "1957-03-01"),
         ("1957. december", "1957-12"),
+        ("1957. december 17-én", "1957-12-17"),
+        ("1957. március 2-án", "1957-03-02"),
+        ("1957. június 1-jén", "1957-06-01"),
+        ("1957. dec. 17-i", "1957-12-17"),
         // German
         ("17. Dezember 1957", "1957-12-17"),
         ("17. Dez. 1957", "1957-12-17"),
         ("1. März 1957", "1957-03-01"),
         ("1. Maerz 1957", "1957-03-01"),
+        ("1. Ma\u{308}rz 1957", "1957-03-01"),
+        ("1. MÄRZ 1957", "1957-03-01"),
         ("Mai 1957", "1957-05"),
         // Polish
         ("17 grudnia 1957", "1957-12-17"),
         ("17 grudnia 1957 r.", "1957-12-17"),
         ("grudzień 1957", "1957-12"),
         ("1 października 1957", "1957-10-01"),
+        ("1 wrzes\u{301}nia 1957", "1957-09-01"),
         // Roman-numeral months
         ("17. XII. 1957", "1957-12-17"),
         ("17 XII 1957", "1957-12-17"),
@@ -688,7 +695,55 @@ prop_compose! {
     }
 }
 
+const RU_NOM: [&str; 12] = [
+    "январь",
+    "февраль",
+    "март",
+    "апрель",
+    "май",
+    "июнь",
+    "июль",
+    "август",
+    "сентябрь",
+    "октябрь",
+    "ноябрь",
+    "декабрь",
+];
+const PL_NOM: [&str; 12] = [
+    "styczeń",
+    "luty",
+    "marzec",
+    "kwiecień",
+    "maj",
+    "czerwiec",
+    "lipiec",
+    "sierpień",
+    "wrzesień",
+    "październik",
+    "listopad",
+    "grudzień",
+];
+
 proptest! {
+    #[test]
+    fn every_written_month_gives_the_same_edtf(y in 1000i64..=9999, m in 1u8..=12) {
+        let i = usize::from(m - 1);
+        let expected = format!("{y:04}-{m:02}");
+        for form in [
+            expected.clone(),
+            format!("{} {y}", EN[i]),
+            format!("{} {y}", EN_ABBR[i]),
+            format!("{y}年{m}月"),
+            format!("{} {y} г.", RU_NOM[i]),
+            format!("{} {y}", DE[i]),
+            format!("{y}. {}", HU[i]),
+            format!("{} {y}", PL_NOM[i]),
+        ] {
+            let n = normalize_date(DateInput::Text(&form));
+            prop_assert_eq!(n.map(|n| n.edtf), Ok(expected.clone()), "{}", form);
+        }
+    }
+
     #[test]
     fn every_written_form_gives_the_same_edtf((y, m, d) in calendar_day()) {
         let expected = format!("{y:04}-{m:02}-{d:02}");

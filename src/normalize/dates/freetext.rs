@@ -12,6 +12,9 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::sync::OnceLock;
 
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
 use super::months;
 use super::{DateOptions, DayMonthOrder};
 
@@ -186,7 +189,8 @@ fn tokenize<'a>(text: &'a str, out: &mut [Tok<'a>; MAX_TOKENS]) -> Option<usize>
         } else if c.is_alphabetic() {
             let mut end = start + c.len_utf8();
             while let Some(&(i, d)) = it.peek() {
-                if !d.is_alphabetic() || is_cjk_unit(d) {
+                // Combining marks belong to the word: `März` may arrive decomposed.
+                if !(d.is_alphabetic() || is_combining_mark(d)) || is_cjk_unit(d) {
                     break;
                 }
                 end = i + d.len_utf8();
@@ -248,6 +252,7 @@ const EARLY: Kw = 1 << 9;
 const MID: Kw = 1 << 10;
 const LATE: Kw = 1 << 11;
 const OF: Kw = 1 << 12;
+const HU_DAY: Kw = 1 << 13;
 
 const KEYWORD_LISTS: &[(&[&str], Kw)] = &[
     (APPROX_WORDS, APPROX),
@@ -263,6 +268,7 @@ const KEYWORD_LISTS: &[(&[&str], Kw)] = &[
     (&["mid", "middle"], MID),
     (&["late"], LATE),
     (&["of"], OF),
+    (&["én", "án", "jén", "ján", "i"], HU_DAY),
 ];
 
 /// Every known word (lower case) → (keyword flags, month or season). Built once from
@@ -284,12 +290,23 @@ fn word_index() -> &'static HashMap<&'static str, (Kw, u8)> {
 }
 
 /// `text` in lower case, in `buf`; `None` if it does not fit (no known word is that long).
+/// Non-ASCII words are put in composed form (NFC) first, as the table is written.
 fn lower<'b>(text: &str, buf: &'b mut [u8; 64]) -> Option<&'b str> {
     let mut n = 0;
-    for c in text.chars().flat_map(char::to_lowercase) {
+    let mut put = |c: char| -> Option<()> {
         let len = c.len_utf8();
         c.encode_utf8(buf.get_mut(n..n + len)?);
         n += len;
+        Some(())
+    };
+    if text.is_ascii() {
+        for c in text.chars() {
+            put(c.to_ascii_lowercase())?;
+        }
+    } else {
+        for c in text.nfc().flat_map(char::to_lowercase) {
+            put(c)?;
+        }
     }
     std::str::from_utf8(buf.get(..n)?).ok()
 }
@@ -576,7 +593,14 @@ impl<'a> Parser<'_, 'a> {
         if let Some(p) = self.opt(|s| {
             let y = s.year()?;
             let m = s.month()?;
-            let d = s.opt(|s| s.day()).unwrap_or(0);
+            let d = s
+                .opt(|s| {
+                    let d = s.day()?;
+                    // Hungarian day suffixes: `17-én`, `2-án`, `1-jén`, `17-i`.
+                    s.opt(|s| (s.tok(Tok::Dash) && s.word(HU_DAY)).then_some(()));
+                    Some(d)
+                })
+                .unwrap_or(0);
             Some(ymd(y, m, d))
         }) {
             return Ok(Some(p));
