@@ -794,6 +794,11 @@ proptest! {
         prop_assert_eq!(n.earliest, Bound::Day(Day { year: y, month: 1, day: 1 }));
     }
 
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(4096))]
+
     #[test]
     fn arbitrary_text_never_panics(s in "\\PC{0,40}") {
         if let Ok(n) = normalize_date(DateInput::Text(&s)) {
