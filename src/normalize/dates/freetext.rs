@@ -1,0 +1,767 @@
+//! Free text → EDTF: the forms cataloguers write (`January 11, 1950`, `ca. 1950`,
+//! `17 декабря 1957 г.`, `1957年12月17日`, ...). See the parent module's docs for the list
+//! and the decisions.
+//!
+//! The text is cut into at most [`MAX_TOKENS`] tokens held on the stack (numbers, words,
+//! dashes, slashes, question marks; periods and commas are dropped), and the token sequence
+//! is matched against the known forms. The result is a small [`Expr`] that is written out
+//! as an EDTF string once, then validated by the EDTF parser (so impossible days and reversed
+//! ranges are refused in one place).
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::sync::OnceLock;
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+use super::months;
+use super::{DateOptions, DayMonthOrder};
+
+const MAX_TOKENS: usize = 24;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Suffix {
+    None,
+    /// `1st`, `2nd`, `12th`
+    Ordinal,
+    /// `1950s`, `1950's`
+    Decade,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tok<'a> {
+    Num {
+        val: u32,
+        len: u8,
+        suffix: Suffix,
+    },
+    /// A word, with what it means worked out once: its keyword flags ([`Kw`]) and the
+    /// month or season it names (0 if none).
+    Word {
+        text: &'a str,
+        kw: u16,
+        month: u8,
+    },
+    Dash,
+    Slash,
+    Question,
+}
+
+/// Why free text could not be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TextFault {
+    NoMatch,
+    /// Numeric day and month whose order is unknown: (first, second, year).
+    Ambiguous(u8, u8, u32),
+    /// `1900s`: decade or century.
+    Century(u32),
+}
+
+/// A point in time as free text gives it. `month` 0 = none; 21–24 = a season.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct Point {
+    year: u32,
+    month: u8,
+    day: u8,
+    decade: bool,
+    uncertain: bool,
+    approximate: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum End {
+    Open,
+    At(Point),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Expr {
+    Point(Point),
+    Interval(End, End),
+    Undated,
+}
+
+impl Point {
+    fn write(&self, out: &mut String) {
+        // Free-text years are four digits (see `year()`), so `{:04}` is the EDTF form.
+        if self.decade {
+            let _ = write!(out, "{:03}X", self.year / 10);
+        } else {
+            let _ = write!(out, "{:04}", self.year);
+        }
+        if self.month != 0 {
+            let _ = write!(out, "-{:02}", self.month);
+        }
+        if self.day != 0 {
+            let _ = write!(out, "-{:02}", self.day);
+        }
+        match (self.uncertain, self.approximate) {
+            (true, true) => out.push('%'),
+            (true, false) => out.push('?'),
+            (false, true) => out.push('~'),
+            (false, false) => {}
+        }
+    }
+}
+
+impl Expr {
+    /// The EDTF string for this expression (`XXXX` for undated).
+    pub(crate) fn to_edtf(self) -> String {
+        let mut out = String::with_capacity(24);
+        match self {
+            Expr::Undated => out.push_str("XXXX"),
+            Expr::Point(p) => p.write(&mut out),
+            Expr::Interval(a, b) => {
+                for (i, e) in [a, b].into_iter().enumerate() {
+                    if i == 1 {
+                        out.push('/');
+                    }
+                    match e {
+                        End::Open => out.push_str(".."),
+                        End::At(p) => p.write(&mut out),
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+fn is_cjk_unit(c: char) -> bool {
+    matches!(c, '年' | '月' | '日')
+}
+
+/// Cut `text` into tokens; `None` when it holds a character no form uses or too many tokens.
+fn tokenize<'a>(text: &'a str, out: &mut [Tok<'a>; MAX_TOKENS]) -> Option<usize> {
+    let mut n = 0;
+    let mut push = |t: Tok<'a>| -> Option<()> {
+        *out.get_mut(n)? = t;
+        n += 1;
+        Some(())
+    };
+    let mut it = text.char_indices().peekable();
+    while let Some((start, c)) = it.next() {
+        if c.is_whitespace() || c == '.' || c == ',' {
+            continue;
+        }
+        if c.is_ascii_digit() {
+            let mut val: u32 = c.to_digit(10)?;
+            let mut len: u8 = 1;
+            while let Some(&(_, d)) = it.peek() {
+                let Some(v) = d.to_digit(10).filter(|_| d.is_ascii_digit()) else {
+                    break;
+                };
+                val = val.saturating_mul(10).saturating_add(v);
+                len = len.saturating_add(1);
+                it.next();
+            }
+            // Suffixes written onto the number: st/nd/rd/th, s, 's.
+            let rest = text.get(start + usize::from(len)..).unwrap_or("");
+            let letters: usize = rest.chars().take_while(|c| c.is_ascii_alphabetic()).count();
+            let word = &rest[..letters];
+            let mut suffix = Suffix::None;
+            let mut skip = 0;
+            if ["st", "nd", "rd", "th"]
+                .iter()
+                .any(|s| word.eq_ignore_ascii_case(s))
+            {
+                suffix = Suffix::Ordinal;
+                skip = 2;
+            } else if word.eq_ignore_ascii_case("s") {
+                suffix = Suffix::Decade;
+                skip = 1;
+            } else if letters == 0 {
+                let mut cs = rest.chars();
+                if let (Some('\'' | '’'), Some('s' | 'S')) = (cs.next(), cs.next())
+                    && !cs.next().is_some_and(char::is_alphabetic)
+                {
+                    suffix = Suffix::Decade;
+                    skip = 2;
+                }
+            }
+            for _ in 0..skip {
+                it.next();
+            }
+            push(Tok::Num { val, len, suffix })?;
+        } else if is_cjk_unit(c) {
+            push(word_token(&text[start..start + c.len_utf8()]))?;
+        } else if c.is_alphabetic() {
+            let mut end = start + c.len_utf8();
+            while let Some(&(i, d)) = it.peek() {
+                // Combining marks belong to the word: `März` may arrive decomposed.
+                if !(d.is_alphabetic() || is_combining_mark(d)) || is_cjk_unit(d) {
+                    break;
+                }
+                end = i + d.len_utf8();
+                it.next();
+            }
+            push(word_token(&text[start..end]))?;
+        } else {
+            match c {
+                '-' | '–' | '—' | '‐' | '‑' | '−' => push(Tok::Dash)?,
+                '/' => push(Tok::Slash)?,
+                '?' => push(Tok::Question)?,
+                _ => return None,
+            }
+        }
+    }
+    Some(n)
+}
+
+const APPROX_WORDS: &[&str] = &[
+    "ca",
+    "circa",
+    "c",
+    "approx",
+    "approximately",
+    "about",
+    "around",
+    "um",
+    "etwa",
+    "gegen",
+    "около",
+    "ок",
+    "około",
+    "ok",
+    "kb",
+    "körülbelül",
+    "cca",
+];
+const BEFORE_WORDS: &[&str] = &["before", "bef", "vor", "до", "przed"];
+const AFTER_WORDS: &[&str] = &["after", "aft", "nach", "после", "po"];
+const BETWEEN_WORDS: &[&str] = &["between", "zwischen", "между", "pomiędzy", "między"];
+const AND_WORDS: &[&str] = &["and", "und", "и", "i", "a", "és"];
+const FROM_WORDS: &[&str] = &["from", "von", "с", "od"];
+const TO_WORDS: &[&str] = &["to", "until", "till", "through", "bis", "до", "по", "do"];
+/// Words written after a year: Russian `г.`/`года`/`год`, Polish `r.`/`roku`.
+const YEAR_MARK_WORDS: &[&str] = &["г", "года", "год", "r", "rok", "roku", "évben"];
+
+/// Keyword flags, so that each word is compared with the word lists once, when it is cut.
+type Kw = u16;
+const APPROX: Kw = 1;
+const BEFORE: Kw = 1 << 1;
+const AFTER: Kw = 1 << 2;
+const BETWEEN: Kw = 1 << 3;
+const AND: Kw = 1 << 4;
+const FROM: Kw = 1 << 5;
+const TO: Kw = 1 << 6;
+const YEAR_MARK: Kw = 1 << 7;
+const THE: Kw = 1 << 8;
+const EARLY: Kw = 1 << 9;
+const MID: Kw = 1 << 10;
+const LATE: Kw = 1 << 11;
+const OF: Kw = 1 << 12;
+const HU_DAY: Kw = 1 << 13;
+
+const KEYWORD_LISTS: &[(&[&str], Kw)] = &[
+    (APPROX_WORDS, APPROX),
+    (BEFORE_WORDS, BEFORE),
+    (AFTER_WORDS, AFTER),
+    (BETWEEN_WORDS, BETWEEN),
+    (AND_WORDS, AND),
+    (FROM_WORDS, FROM),
+    (TO_WORDS, TO),
+    (YEAR_MARK_WORDS, YEAR_MARK),
+    (&["the"], THE),
+    (&["early"], EARLY),
+    (&["mid", "middle"], MID),
+    (&["late"], LATE),
+    (&["of"], OF),
+    (&["én", "án", "jén", "ján", "i"], HU_DAY),
+];
+
+/// Every known word (lower case) → (keyword flags, month or season). Built once from
+/// [`months::MONTH_NAMES`] and the keyword lists, so a word costs one lookup.
+fn word_index() -> &'static HashMap<&'static str, (Kw, u8)> {
+    static INDEX: OnceLock<HashMap<&'static str, (Kw, u8)>> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut map: HashMap<&'static str, (Kw, u8)> = HashMap::new();
+        for &(_, name, n) in months::MONTH_NAMES {
+            map.entry(name).or_default().1 = n;
+        }
+        for &(list, flag) in KEYWORD_LISTS {
+            for &w in list {
+                map.entry(w).or_default().0 |= flag;
+            }
+        }
+        map
+    })
+}
+
+/// `text` in lower case, in `buf`; `None` if it does not fit (no known word is that long).
+/// Non-ASCII words are put in composed form (NFC) first, as the table is written.
+fn lower<'b>(text: &str, buf: &'b mut [u8; 64]) -> Option<&'b str> {
+    let mut n = 0;
+    let mut put = |c: char| -> Option<()> {
+        let len = c.len_utf8();
+        c.encode_utf8(buf.get_mut(n..n + len)?);
+        n += len;
+        Some(())
+    };
+    if text.is_ascii() {
+        for c in text.chars() {
+            put(c.to_ascii_lowercase())?;
+        }
+    } else {
+        for c in text.nfc().flat_map(char::to_lowercase) {
+            put(c)?;
+        }
+    }
+    std::str::from_utf8(buf.get(..n)?).ok()
+}
+
+fn word_token(text: &str) -> Tok<'_> {
+    let mut buf = [0u8; 64];
+    let (kw, month) = lower(text, &mut buf)
+        .and_then(|w| word_index().get(w).copied())
+        .unwrap_or((0, 0));
+    Tok::Word { text, kw, month }
+}
+
+struct Parser<'t, 'a> {
+    toks: &'t [Tok<'a>],
+    pos: usize,
+    order: Option<DayMonthOrder>,
+}
+
+type Res<T> = Result<Option<T>, TextFault>;
+
+impl<'a> Parser<'_, 'a> {
+    fn peek(&self) -> Option<Tok<'a>> {
+        self.toks.get(self.pos).copied()
+    }
+
+    fn at_end(&self) -> bool {
+        self.pos >= self.toks.len()
+    }
+
+    fn word(&mut self, flag: Kw) -> bool {
+        if let Some(Tok::Word { kw, .. }) = self.peek()
+            && kw & flag != 0
+        {
+            self.pos += 1;
+            return true;
+        }
+        false
+    }
+
+    fn tok(&mut self, t: Tok<'a>) -> bool {
+        if self.peek() == Some(t) {
+            self.pos += 1;
+            return true;
+        }
+        false
+    }
+
+    fn cjk(&mut self, unit: &str) -> bool {
+        if let Some(Tok::Word { text, .. }) = self.peek()
+            && text == unit
+        {
+            self.pos += 1;
+            return true;
+        }
+        false
+    }
+
+    /// A dash or a word such as `to`.
+    fn range_sep(&mut self) -> bool {
+        self.tok(Tok::Dash) || self.word(TO)
+    }
+
+    /// A month name (or Roman numeral) → 1–12.
+    fn month(&mut self) -> Option<u8> {
+        if let Some(Tok::Word {
+            month: m @ 1..=12, ..
+        }) = self.peek()
+        {
+            self.pos += 1;
+            return Some(m);
+        }
+        None
+    }
+
+    fn season(&mut self) -> Option<u8> {
+        if let Some(Tok::Word {
+            month: m @ 21..=24, ..
+        }) = self.peek()
+        {
+            self.pos += 1;
+            return Some(m);
+        }
+        None
+    }
+
+    /// A day number (one or two digits, ordinal or not), optionally followed by `of`.
+    fn day(&mut self) -> Option<u8> {
+        if let Some(Tok::Num { val, len, suffix }) = self.peek()
+            && len <= 2
+            && suffix != Suffix::Decade
+        {
+            self.pos += 1;
+            self.word(OF);
+            // 0 is no day (and 0 stands for "none" in `Point`): not a match.
+            return u8::try_from(val).ok().filter(|&d| d != 0);
+        }
+        None
+    }
+
+    /// A plain number of one or two digits (numeric months and days).
+    fn small(&mut self) -> Option<u8> {
+        if let Some(Tok::Num {
+            val,
+            len: 1..=2,
+            suffix: Suffix::None,
+        }) = self.peek()
+        {
+            self.pos += 1;
+            return u8::try_from(val).ok().filter(|&v| v != 0);
+        }
+        None
+    }
+
+    /// A four-digit year, with an optional year word after it (`г.`, `r.`).
+    fn year(&mut self) -> Option<u32> {
+        if let Some(Tok::Num {
+            val,
+            len: 4,
+            suffix: Suffix::None,
+        }) = self.peek()
+        {
+            self.pos += 1;
+            self.word(YEAR_MARK);
+            return Some(val);
+        }
+        None
+    }
+
+    /// Try `f`; on no match, rewind.
+    fn attempt<T>(&mut self, f: impl FnOnce(&mut Self) -> Res<T>) -> Res<T> {
+        let save = self.pos;
+        let r = f(self);
+        if !matches!(r, Ok(Some(_))) {
+            self.pos = save;
+        }
+        r
+    }
+
+    /// Try `f` returning an option; on `None`, rewind.
+    fn opt<T>(&mut self, f: impl FnOnce(&mut Self) -> Option<T>) -> Option<T> {
+        let save = self.pos;
+        let r = f(self);
+        if r.is_none() {
+            self.pos = save;
+        }
+        r
+    }
+
+    /// Trailing `?`.
+    fn question(&mut self, mut p: Point) -> Point {
+        if self.tok(Tok::Question) {
+            p.uncertain = true;
+        }
+        p
+    }
+
+    /// One point in time.
+    fn point(&mut self) -> Res<Point> {
+        let approximate = self.word(APPROX);
+        let p = self.point_inner()?;
+        Ok(p.map(|p| {
+            let mut p = self.question(p);
+            p.approximate |= approximate;
+            p
+        }))
+    }
+
+    fn point_inner(&mut self) -> Res<Point> {
+        let ymd = |year, month, day| Point {
+            year,
+            month,
+            day,
+            ..Point::default()
+        };
+        // 1957-11-12, 1957-11 (ISO with dashes), 1950/01/11, 1957.12.17 (periods dropped)
+        if let Some(p) = self.opt(|s| {
+            let y = s.year()?;
+            let sep = s.peek()?;
+            match sep {
+                Tok::Dash | Tok::Slash => {
+                    s.pos += 1;
+                    let m = s.small()?;
+                    if s.tok(sep) {
+                        let d = s.small()?;
+                        Some(ymd(y, m, d))
+                    } else if sep == Tok::Dash && (1..=12).contains(&m) {
+                        Some(ymd(y, m, 0))
+                    } else {
+                        None
+                    }
+                }
+                Tok::Num { .. } => {
+                    let m = s.small()?;
+                    let d = s.small()?;
+                    Some(ymd(y, m, d))
+                }
+                _ => None,
+            }
+        }) {
+            return Ok(Some(p));
+        }
+        // 1957年12月17日, 1957年12月, 1957年
+        if let Some(p) = self.opt(|s| {
+            let y = s.year()?;
+            if !s.cjk("年") {
+                return None;
+            }
+            let Some(m) = s.opt(|s| {
+                let m = s.small()?;
+                s.cjk("月").then_some(m)
+            }) else {
+                return Some(ymd(y, 0, 0));
+            };
+            let d = s
+                .opt(|s| {
+                    let d = s.small()?;
+                    s.cjk("日").then_some(d)
+                })
+                .unwrap_or(0);
+            Some(ymd(y, m, d))
+        }) {
+            return Ok(Some(p));
+        }
+        // 03/04/1957, 3.4.1957, 3-4-1957: numeric day and month
+        let numeric = self.attempt(|s| {
+            let Some(a) = s.small() else {
+                return Ok(None);
+            };
+            let sep = s.peek();
+            if matches!(sep, Some(Tok::Dash | Tok::Slash)) {
+                s.pos += 1;
+            }
+            let Some(b) = s.small() else {
+                return Ok(None);
+            };
+            if let Some(t @ (Tok::Dash | Tok::Slash)) = sep
+                && !s.tok(t)
+            {
+                return Ok(None);
+            }
+            let Some(y) = s.year() else {
+                return Ok(None);
+            };
+            let (day, month) = match s.order {
+                Some(DayMonthOrder::DayFirst) => (a, b),
+                Some(DayMonthOrder::MonthFirst) => (b, a),
+                // One reading only: the same either way, or one number cannot be a month.
+                None if a == b || b > 12 => (b, a),
+                None if a > 12 => (a, b),
+                None => return Err(TextFault::Ambiguous(a, b, y)),
+            };
+            Ok(Some(ymd(y, month, day)))
+        })?;
+        if numeric.is_some() {
+            return Ok(numeric);
+        }
+        // Month D, YYYY
+        if let Some(p) = self.opt(|s| {
+            let m = s.month()?;
+            let d = s.day()?;
+            let y = s.year()?;
+            Some(ymd(y, m, d))
+        }) {
+            return Ok(Some(p));
+        }
+        // D Month YYYY (also `17. XII. 1957`, `12th of November 1957`)
+        if let Some(p) = self.opt(|s| {
+            let d = s.day()?;
+            let m = s.month()?;
+            let y = s.year()?;
+            Some(ymd(y, m, d))
+        }) {
+            return Ok(Some(p));
+        }
+        // Month YYYY, Season YYYY
+        if let Some(p) = self.opt(|s| {
+            let m = s.month().or_else(|| s.season())?;
+            let y = s.year()?;
+            Some(ymd(y, m, 0))
+        }) {
+            return Ok(Some(p));
+        }
+        // YYYY Month D (Hungarian `1957. december 17.`), YYYY Month
+        if let Some(p) = self.opt(|s| {
+            let y = s.year()?;
+            let m = s.month()?;
+            let d = s
+                .opt(|s| {
+                    let d = s.day()?;
+                    // Hungarian day suffixes: `17-én`, `2-án`, `1-jén`, `17-i`.
+                    s.opt(|s| (s.tok(Tok::Dash) && s.word(HU_DAY)).then_some(()));
+                    Some(d)
+                })
+                .unwrap_or(0);
+            Some(ymd(y, m, d))
+        }) {
+            return Ok(Some(p));
+        }
+        // 1950s
+        if let Some(Tok::Num {
+            val,
+            len: 4,
+            suffix: Suffix::Decade,
+        }) = self.peek()
+        {
+            if val % 100 == 0 {
+                return Err(TextFault::Century(val));
+            }
+            if val % 10 == 0 {
+                self.pos += 1;
+                return Ok(Some(Point {
+                    year: val,
+                    decade: true,
+                    ..Point::default()
+                }));
+            }
+            return Ok(None);
+        }
+        // YYYY
+        Ok(self.year().map(|y| ymd(y, 0, 0)))
+    }
+
+    /// A range written once for both ends: `November 12-14, 1957`, `12-14 November 1957`,
+    /// `November 30 - December 2, 1957`, `30 November - 2 December 1957`,
+    /// `November-December 1957`.
+    fn shared_year_range(&mut self) -> Option<(Point, Point)> {
+        let pt = |year, month, day| Point {
+            year,
+            month,
+            day,
+            ..Point::default()
+        };
+        self.opt(|s| {
+            let m = s.month()?;
+            let d1 = s.day()?;
+            if !s.range_sep() {
+                return None;
+            }
+            let (m2, d2) = match s.opt(|s| s.month()) {
+                Some(m2) => (m2, s.day()?),
+                None => (m, s.day()?),
+            };
+            let y = s.year()?;
+            Some((pt(y, m, d1), pt(y, m2, d2)))
+        })
+        .or_else(|| {
+            self.opt(|s| {
+                let d1 = s.day()?;
+                let m1 = s.opt(|s| s.month());
+                if !s.range_sep() {
+                    return None;
+                }
+                let d2 = s.day()?;
+                let m2 = s.month()?;
+                let y = s.year()?;
+                Some((pt(y, m1.unwrap_or(m2), d1), pt(y, m2, d2)))
+            })
+        })
+        .or_else(|| {
+            self.opt(|s| {
+                let m1 = s.month()?;
+                if !s.range_sep() {
+                    return None;
+                }
+                let m2 = s.month()?;
+                let y = s.year()?;
+                Some((pt(y, m1, 0), pt(y, m2, 0)))
+            })
+        })
+    }
+
+    fn expr(&mut self) -> Res<Expr> {
+        // before / after
+        if self.word(BEFORE) {
+            return Ok(self.point()?.map(|p| Expr::Interval(End::Open, End::At(p))));
+        }
+        if self.word(AFTER) {
+            return Ok(self.point()?.map(|p| Expr::Interval(End::At(p), End::Open)));
+        }
+        // between A and B
+        if self.word(BETWEEN) {
+            let Some(a) = self.point()? else {
+                return Ok(None);
+            };
+            if !self.word(AND) {
+                return Ok(None);
+            }
+            return Ok(self
+                .point()?
+                .map(|b| Expr::Interval(End::At(a), End::At(b))));
+        }
+        self.word(FROM);
+        self.word(THE);
+        // early / mid / late 1950s
+        if let Some(which) = self.opt(|s| {
+            let w = if s.word(EARLY) {
+                0
+            } else if s.word(MID) {
+                1
+            } else if s.word(LATE) {
+                2
+            } else {
+                return None;
+            };
+            s.tok(Tok::Dash);
+            Some(w)
+        }) {
+            let Some(mut p) = self.point()?.filter(|p| p.decade) else {
+                return Ok(None);
+            };
+            p.decade = false;
+            let (a, b) = [(0, 3), (3, 6), (7, 9)][which];
+            let (mut p1, mut p2) = (p, p);
+            p1.year += a;
+            p2.year += b;
+            return Ok(Some(Expr::Interval(End::At(p1), End::At(p2))));
+        }
+        let approximate = self.opt(|s| s.word(APPROX).then_some(())).is_some();
+        let mark = |mut p: Point| {
+            p.approximate |= approximate;
+            p
+        };
+        if let Some((a, b)) = self.shared_year_range() {
+            let b = self.question(b);
+            return Ok(Some(Expr::Interval(End::At(mark(a)), End::At(mark(b)))));
+        }
+        let Some(a) = self.point()? else {
+            return Ok(None);
+        };
+        if self.at_end() {
+            return Ok(Some(Expr::Point(mark(a))));
+        }
+        if (self.range_sep() || self.tok(Tok::Slash))
+            && let Some(b) = self.point()?
+        {
+            return Ok(Some(Expr::Interval(End::At(mark(a)), End::At(mark(b)))));
+        }
+        Ok(None)
+    }
+}
+
+/// Read free text; the result still has to pass the EDTF validator.
+pub(crate) fn parse(text: &str, options: &DateOptions) -> Result<Expr, TextFault> {
+    if months::is_undated(text) {
+        return Ok(Expr::Undated);
+    }
+    let mut buf = [Tok::Dash; MAX_TOKENS];
+    let n = tokenize(text, &mut buf).ok_or(TextFault::NoMatch)?;
+    let mut p = Parser {
+        toks: &buf[..n],
+        pos: 0,
+        order: options.day_month_order,
+    };
+    match p.expr()? {
+        Some(e) if p.at_end() => Ok(e),
+        _ => Err(TextFault::NoMatch),
+    }
+}

@@ -1,0 +1,327 @@
+//! Dates: what a cataloguer wrote in `date:` → an EDTF string with the earliest and latest
+//! calendar day it covers.
+//!
+//! # Why this module exists
+//!
+//! Catalogue records are typed by people, in the languages of the collection: `ca. 1950`,
+//! `17 декабря 1957 г.`, `1957年12月17日`, `November 12-14, 1957`. Every export needs one
+//! machine-readable form (EDTF, ISO 8601-2, as the Library of Congress profiles it in its
+//! 2019 specification) and a span of calendar days to sort and filter on. This module reads
+//! a value, refuses what cannot be a date with a message a cataloguer can act on, and
+//! otherwise returns the EDTF string and the earliest and latest [`Day`].
+//!
+//! # Why a hand-written EDTF parser
+//!
+//! The `edtf` crate (0.2, the only established Rust crate) implements levels 0 and 1 only:
+//! it has no sets, no component-level qualification, no exponential years or significant
+//! digits, no unspecified digits in the middle of a date. Newer crates are young, single-
+//! author and unproven. EDTF's grammar is small enough that a hand-written parser over ASCII
+//! bytes (see [`parse_edtf`]) is short, allocation-free for anything but sets, and lets every
+//! refusal say *why* in words a cataloguer understands.
+//!
+//! # How a value is read
+//!
+//! 1. Trimmed; `[...]` around a single date (no `,` or `..` inside) is the cataloguer's mark
+//!    for a supplied date, so `[1957]` → `1957` and `[1957?]` → `1957?`. (A list of one
+//!    date means the same thing in EDTF, so nothing is lost.)
+//! 2. If the text is valid EDTF (levels 0–2), it is kept exactly as written.
+//! 3. If it is EDTF-shaped but says something impossible (`2016-02-30`, `1957-13-01`,
+//!    `1959/1957`, `-0000`), it is refused; free text is not tried.
+//! 4. Otherwise it is read as free text (see below), written out as EDTF once, and that
+//!    EDTF is validated and measured like any other.
+//!
+//! # Free text
+//!
+//! | written | EDTF |
+//! |---|---|
+//! | `January 11, 1950`, `Jan. 11, 1950`, `11 January 1950`, `12th of November 1957`, `1950/01/11`, `1950.01.11` | `1950-01-11` |
+//! | `January 1950`, `1950. január` | `1950-01` |
+//! | `ca. 1950`, `circa 1950`, `c. 1950` (also `um`, `около`, `ok.`, `kb.`) | `1950~` |
+//! | `1950s`, `1950's`, `the 1950s` | `195X` |
+//! | `early 1950s` / `mid 1950s` / `late 1950s` | `1950/1953` / `1953/1956` / `1957/1959` |
+//! | `Spring 1958` (also summer, autumn/fall, winter; German, Russian, Polish, Hungarian) | `1958-21` |
+//! | `1957-1959`, `between 1957 and 1959`, `from 1957 to 1959` | `1957/1959` |
+//! | `November 12-14, 1957`, `12-14 November 1957`, `November 12 to 14, 1957` | `1957-11-12/1957-11-14` |
+//! | `November 1957 - January 1958` | `1957-11/1958-01` |
+//! | `before 1957` / `after 1957` | `../1957` / `1957/..` |
+//! | `undated`, `n.d.`, `s.d.`, `unknown`, `o.J.`, `б.г.`, `b.d.` | `XXXX` |
+//! | `1957年12月17日`, `17 декабря 1957 г.`, `1957. december 17.`, `17. Dezember 1957`, `17 grudnia 1957`, `17. XII. 1957` | `1957-12-17` |
+//!
+//! Month names (any case, with or without the abbreviation's period, composed or
+//! decomposed accents) come from one table, [`MONTH_NAMES`]; its docs say how to add a
+//! language. Also read: Hungarian day suffixes (`1957. december 17-én`), Russian and Polish
+//! year words (`г.`, `года`, `r.`), `12th of November`, and dashes `-`, `–` or `—`.
+//! Each word is looked up once, in an index built on first use from the table, so reading
+//! a date costs one allocation (the EDTF string) and no table scans.
+//!
+//! # Decisions
+//!
+//! * **Early, mid, late decade**: early = years 0–3 of the decade (`1950/1953`), mid =
+//!   years 3–6 (`1953/1956`), late = years 7–9 (`1957/1959`). They overlap at the edges
+//!   on purpose: "mid" is vaguer than "early" or "late".
+//! * **`1900s`** (a decade written with `00`) is refused as ambiguous: it means the decade
+//!   1900–1909 to some and the century 1900–1999 to others. `190X` or `19XX` is asked for.
+//! * **Undated** (`undated`, `n.d.`, …) becomes `XXXX` (EDTF's "year unspecified"; EDTF has
+//!   no token for "no date") with both bounds [`Bound::Unknown`]. The same holds for any
+//!   EDTF date whose year is entirely `X` (`XXXX`, `XXXX-12-XX`): it could be in any year,
+//!   so no calendar day bounds it. This keeps `normalize(normalize(x).edtf)` identical.
+//! * **Qualifiers do not widen bounds**: `1950~` and `1950?` cover 1950-01-01..1950-12-31,
+//!   like `1950`. How far "about" reaches is a judgement the data does not record; the
+//!   qualifier stays in the EDTF string for whoever needs it.
+//! * **Sub-year groupings** (ISO 8601-2 / EDTF level 1 and 2 codes), northern-hemisphere
+//!   meteorological seasons for the location-independent codes:
+//!   21 spring = March–May, 22 summer = June–August, 23 autumn = September–November,
+//!   24 winter = December of the year to February of the next; 25–28 the same seasons
+//!   named as northern-hemisphere; 29–32 southern-hemisphere spring (September–November),
+//!   summer (December–February of the next year), autumn (March–May), winter (June–August);
+//!   33–36 quarters (Jan–Mar, Apr–Jun, Jul–Sep, Oct–Dec); 37–39 quadrimesters (Jan–Apr,
+//!   May–Aug, Sep–Dec); 40–41 semestrals (Jan–Jun, Jul–Dec).
+//! * **Unspecified digits** cover every value the `X`s allow that is a real month or day:
+//!   `195X` = 1950-01-01..1959-12-31, `1985-04-XX` = 1985-04-01..1985-04-30, `1984-1X` =
+//!   1984-10-01..1984-12-31.
+//! * **Significant digits and exponents**: `1950S2` = 1900..1999, `Y171010000S3` =
+//!   171000000..171999999, `Y3388E2S3` = 338000..338999; `Y-17E7` is exactly -170000000.
+//! * **Intervals**: the earliest day of the start to the latest day of the end; `..` gives
+//!   [`Bound::Open`], an empty end [`Bound::Unknown`]. An interval or set range is refused
+//!   as reversed when its start's earliest day is after its end's latest day.
+//! * **Sets** `[...]` and `{...}`: from the earliest member to the latest; `..a` / `a..`
+//!   members make that side open.
+//! * **Date-times**: the day as written (the UTC offset is not applied); offsets beyond
+//!   -12:00..+14:00 and times beyond 23:59:59 are refused.
+//! * **Numeric day and month** (`03/04/1957`, `3.4.1957`, `3-4-1957`) are refused as
+//!   ambiguous unless [`DateOptions::day_month_order`] says how the collection writes them.
+//!   Without it, a form with only one possible reading is accepted: `13/04/1957` can only be
+//!   13 April (`1957-04-13`), `04/13/1957` only April 13, and `04/04/1957` is the same day
+//!   either way. With the option set, it is followed strictly (`03/13/1957` read day-first
+//!   is refused: there is no month 13). Year-first numeric forms (`1950/01/11`) are read
+//!   year-month-day.
+//! * **Calendar**: proleptic Gregorian. Day counts come from `jiff` for years -9999..=9999
+//!   and from the Gregorian leap-year rule beyond (EDTF years may be longer).
+//! * **Years in free text** are four digits; longer or negative years are written in EDTF
+//!   (`Y170000002`, `-0044`), or given as a YAML integer ([`DateInput::Integer`]).
+
+mod edtf;
+mod freetext;
+mod months;
+
+pub use edtf::{
+    DayOfMonth, Edtf, EdtfDate, EdtfError, IntervalEnd, Month, MonthPart, Qualification, SetKind,
+    SetMember, Time, Year, date_bounds, days_in_month, format_year, grouping_months, is_leap_year,
+    parse_edtf,
+};
+pub use months::{MONTH_NAMES, UNDATED_PHRASES, lookup as month_number};
+
+use std::fmt;
+
+/// The value of `date:` as the YAML reader delivered it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateInput<'a> {
+    /// Any scalar written as text (quoted or plain, including an unquoted `1950-01-11`).
+    Text(&'a str),
+    /// A plain YAML integer, e.g. `date: 1957`.
+    Integer(i64),
+}
+
+/// A calendar day in the proleptic Gregorian calendar; years may be negative or above 9999.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Day {
+    pub year: i64,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl fmt::Display for Day {
+    /// ISO 8601 / xsd:date form: at least four year digits, a `-` sign for negative years.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.year < 0 {
+            write!(f, "-{:04}-{:02}-{:02}", -self.year, self.month, self.day)
+        } else {
+            write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+        }
+    }
+}
+
+/// One end of the span a date covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Bound {
+    /// A known calendar day.
+    Day(Day),
+    /// An open end (`..` in EDTF, e.g. `before 1957` has an open start).
+    Open,
+    /// An unknown end (an empty interval end in EDTF, or an undated document).
+    Unknown,
+}
+
+/// A normalized date: the EDTF string and the days it covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NormalizedDate {
+    /// The EDTF (ISO 8601-2) string, e.g. `1950-01-11`, `195X`, `1957/1959`.
+    pub edtf: String,
+    /// The earliest day the date can mean.
+    pub earliest: Bound,
+    /// The latest day the date can mean.
+    pub latest: Bound,
+}
+
+/// Why a date was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateErrorKind {
+    /// The calendar has no such day (`February 30, 1957`, `1957-13-01`).
+    Impossible,
+    /// An interval whose end is before its start (`1959-1957`).
+    Reversed,
+    /// A numeric form whose day/month order cannot be known (`03/04/1957`).
+    Ambiguous,
+    /// Nothing we know how to read.
+    Unrecognized,
+}
+
+/// A refusal: what was wrong and a form that would be accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DateError {
+    pub kind: DateErrorKind,
+    /// One sentence quoting what was written and why it was refused.
+    pub message: String,
+    /// What to write instead.
+    pub help: String,
+}
+
+/// How a collection writes numeric dates such as `03/04/1957`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DayMonthOrder {
+    /// `03/04/1957` is 3 April 1957.
+    DayFirst,
+    /// `03/04/1957` is March 4, 1957.
+    MonthFirst,
+}
+
+/// Options for [`normalize_date_with`]. The default reads every form that has one meaning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DateOptions {
+    /// How to read numeric day/month forms; `None` refuses those that are ambiguous.
+    pub day_month_order: Option<DayMonthOrder>,
+}
+
+/// Normalize one date value with the default options.
+pub fn normalize_date(input: DateInput<'_>) -> Result<NormalizedDate, DateError> {
+    normalize_date_with(input, &DateOptions::default())
+}
+
+/// Normalize one date value.
+pub fn normalize_date_with(
+    input: DateInput<'_>,
+    options: &DateOptions,
+) -> Result<NormalizedDate, DateError> {
+    match input {
+        DateInput::Integer(y) => {
+            let edtf = format_year(y);
+            normalize_text(&edtf, &y.to_string(), options)
+        }
+        DateInput::Text(t) => {
+            let t = t.trim();
+            normalize_text(t, t, options)
+        }
+    }
+}
+
+const FREE_TEXT_HELP: &str = "write the date as e.g. `1957-11-12`, `November 12, 1957`, \
+     `12 November 1957`, `November 1957`, `1957`, `ca. 1957`, `1950s` or `1957-1959`";
+
+fn normalize_text(
+    text: &str,
+    written: &str,
+    options: &DateOptions,
+) -> Result<NormalizedDate, DateError> {
+    if text.is_empty() {
+        return Err(DateError {
+            kind: DateErrorKind::Unrecognized,
+            message: "the date is empty".to_string(),
+            help: FREE_TEXT_HELP.to_string(),
+        });
+    }
+    let text = supplied(text).unwrap_or(text);
+    let syntax_fault = match edtf::parse(text) {
+        Ok(e) => return Ok(measured(text.to_owned(), &e)),
+        Err(f) if f.is_final() => return Err(edtf_error(f, written, text)),
+        Err(f) => f,
+    };
+    match freetext::parse(text, options) {
+        Ok(expr) => {
+            let s = expr.to_edtf();
+            match edtf::parse(&s) {
+                Ok(e) => Ok(measured(s, &e)),
+                Err(f) => Err(edtf_error(f, written, &s)),
+            }
+        }
+        Err(freetext::TextFault::NoMatch) if looks_like_edtf(text) => {
+            Err(edtf_error(syntax_fault, written, text))
+        }
+        Err(freetext::TextFault::NoMatch) => Err(DateError {
+            kind: DateErrorKind::Unrecognized,
+            message: format!("`{written}` is not a date in a form we can read"),
+            help: FREE_TEXT_HELP.to_string(),
+        }),
+        Err(freetext::TextFault::Ambiguous(a, b, y)) => {
+            let (ma, mb) = (months::english_name(b), months::english_name(a));
+            let readings = match (ma, mb) {
+                (Some(ma), Some(mb)) => format!("{a} {ma} {y} or {mb} {b}, {y}"),
+                _ => "two different days".to_string(),
+            };
+            Err(DateError {
+                kind: DateErrorKind::Ambiguous,
+                message: format!(
+                    "`{written}` could mean {readings}: the order of day and month is not known"
+                ),
+                help: format!(
+                    "write `{y:04}-{b:02}-{a:02}` for {a} {}, `{y:04}-{a:02}-{b:02}` for {} {b}, \
+                     or write the month as a word",
+                    ma.unwrap_or("?"),
+                    mb.unwrap_or("?"),
+                ),
+            })
+        }
+        Err(freetext::TextFault::Century(y)) => Err(DateError {
+            kind: DateErrorKind::Ambiguous,
+            message: format!(
+                "`{written}` could mean the decade {y}–{} or the century {y}–{}",
+                y + 9,
+                y + 99
+            ),
+            help: format!(
+                "write `{:03}X` for the decade or `{:02}XX` for the century",
+                y / 10,
+                y / 100
+            ),
+        }),
+    }
+}
+
+/// `[1957]`, `[1957?]`, `[ca. 1957]`: a date the cataloguer supplied → the date inside.
+fn supplied(text: &str) -> Option<&str> {
+    let inner = text.strip_prefix('[')?.strip_suffix(']')?.trim();
+    (!inner.is_empty() && !inner.contains(',') && !inner.contains("..")).then_some(inner)
+}
+
+/// Only characters EDTF uses: a refusal then explains the EDTF rule that was broken.
+fn looks_like_edtf(text: &str) -> bool {
+    text.bytes()
+        .all(|c| c.is_ascii_digit() || b"XYES?~%-/.[]{},:TZ+".contains(&c))
+}
+
+fn measured(edtf: String, e: &Edtf) -> NormalizedDate {
+    let (earliest, latest) = e.bounds();
+    NormalizedDate {
+        edtf,
+        earliest,
+        latest,
+    }
+}
+
+fn edtf_error(f: edtf::Fault, written: &str, edtf_text: &str) -> DateError {
+    let (kind, reason, help) = edtf::describe(f, edtf_text);
+    DateError {
+        kind,
+        message: format!("`{written}` {reason}"),
+        help,
+    }
+}

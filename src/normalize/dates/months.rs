@@ -1,0 +1,318 @@
+//! The words the free-text reader knows: month names (and season names) in the collection's
+//! languages, and the phrases that mean "undated".
+//!
+//! To add a language, append its rows to [`MONTH_NAMES`]: the language's ISO 639-1 code, the
+//! word in lower case *without* its trailing period (the reader ignores periods, so `Sept.`
+//! and `Sept` are both the row `sept`), and the month number 1–12 (or 21–24 for spring,
+//! summer, autumn, winter). Give every form archives write: nominative and genitive case,
+//! abbreviations, spellings without diacritics. A name may appear in several languages only
+//! with the same number (a unit test checks this).
+
+/// (language, lower-case name, month 1–12 or season 21–24).
+pub const MONTH_NAMES: &[(&str, &str, u8)] = &[
+    // English
+    ("en", "january", 1),
+    ("en", "jan", 1),
+    ("en", "february", 2),
+    ("en", "feb", 2),
+    ("en", "march", 3),
+    ("en", "mar", 3),
+    ("en", "april", 4),
+    ("en", "apr", 4),
+    ("en", "may", 5),
+    ("en", "june", 6),
+    ("en", "jun", 6),
+    ("en", "july", 7),
+    ("en", "jul", 7),
+    ("en", "august", 8),
+    ("en", "aug", 8),
+    ("en", "september", 9),
+    ("en", "sept", 9),
+    ("en", "sep", 9),
+    ("en", "october", 10),
+    ("en", "oct", 10),
+    ("en", "november", 11),
+    ("en", "nov", 11),
+    ("en", "december", 12),
+    ("en", "dec", 12),
+    ("en", "spring", 21),
+    ("en", "summer", 22),
+    ("en", "autumn", 23),
+    ("en", "fall", 23),
+    ("en", "winter", 24),
+    // German
+    ("de", "januar", 1),
+    ("de", "jänner", 1),
+    ("de", "jaenner", 1),
+    ("de", "februar", 2),
+    ("de", "märz", 3),
+    ("de", "maerz", 3),
+    ("de", "mrz", 3),
+    ("de", "mai", 5),
+    ("de", "juni", 6),
+    ("de", "juli", 7),
+    ("de", "oktober", 10),
+    ("de", "okt", 10),
+    ("de", "dezember", 12),
+    ("de", "dez", 12),
+    ("de", "frühling", 21),
+    ("de", "frühjahr", 21),
+    ("de", "sommer", 22),
+    ("de", "herbst", 23),
+    // Russian: genitive (as dates are written), nominative, abbreviations
+    ("ru", "января", 1),
+    ("ru", "февраля", 2),
+    ("ru", "марта", 3),
+    ("ru", "апреля", 4),
+    ("ru", "мая", 5),
+    ("ru", "июня", 6),
+    ("ru", "июля", 7),
+    ("ru", "августа", 8),
+    ("ru", "сентября", 9),
+    ("ru", "октября", 10),
+    ("ru", "ноября", 11),
+    ("ru", "декабря", 12),
+    ("ru", "январь", 1),
+    ("ru", "февраль", 2),
+    ("ru", "март", 3),
+    ("ru", "апрель", 4),
+    ("ru", "май", 5),
+    ("ru", "июнь", 6),
+    ("ru", "июль", 7),
+    ("ru", "август", 8),
+    ("ru", "сентябрь", 9),
+    ("ru", "октябрь", 10),
+    ("ru", "ноябрь", 11),
+    ("ru", "декабрь", 12),
+    ("ru", "янв", 1),
+    ("ru", "фев", 2),
+    ("ru", "февр", 2),
+    ("ru", "мар", 3),
+    ("ru", "апр", 4),
+    ("ru", "авг", 8),
+    ("ru", "сен", 9),
+    ("ru", "сент", 9),
+    ("ru", "окт", 10),
+    ("ru", "нояб", 11),
+    ("ru", "ноя", 11),
+    ("ru", "дек", 12),
+    ("ru", "весна", 21),
+    ("ru", "лето", 22),
+    ("ru", "осень", 23),
+    ("ru", "зима", 24),
+    // Hungarian
+    ("hu", "január", 1),
+    ("hu", "február", 2),
+    ("hu", "febr", 2),
+    ("hu", "március", 3),
+    ("hu", "márc", 3),
+    ("hu", "április", 4),
+    ("hu", "ápr", 4),
+    ("hu", "május", 5),
+    ("hu", "máj", 5),
+    ("hu", "június", 6),
+    ("hu", "jún", 6),
+    ("hu", "július", 7),
+    ("hu", "júl", 7),
+    ("hu", "augusztus", 8),
+    ("hu", "szeptember", 9),
+    ("hu", "szept", 9),
+    ("hu", "október", 10),
+    ("hu", "tavasz", 21),
+    ("hu", "nyár", 22),
+    ("hu", "ősz", 23),
+    ("hu", "tél", 24),
+    // Polish: genitive (as dates are written), nominative, abbreviations
+    ("pl", "stycznia", 1),
+    ("pl", "lutego", 2),
+    ("pl", "marca", 3),
+    ("pl", "kwietnia", 4),
+    ("pl", "maja", 5),
+    ("pl", "czerwca", 6),
+    ("pl", "lipca", 7),
+    ("pl", "sierpnia", 8),
+    ("pl", "września", 9),
+    ("pl", "października", 10),
+    ("pl", "listopada", 11),
+    ("pl", "grudnia", 12),
+    ("pl", "styczeń", 1),
+    ("pl", "luty", 2),
+    ("pl", "marzec", 3),
+    ("pl", "kwiecień", 4),
+    ("pl", "maj", 5),
+    ("pl", "czerwiec", 6),
+    ("pl", "lipiec", 7),
+    ("pl", "sierpień", 8),
+    ("pl", "wrzesień", 9),
+    ("pl", "październik", 10),
+    ("pl", "listopad", 11),
+    ("pl", "grudzień", 12),
+    ("pl", "sty", 1),
+    ("pl", "lut", 2),
+    ("pl", "kwi", 4),
+    ("pl", "cze", 6),
+    ("pl", "lip", 7),
+    ("pl", "sie", 8),
+    ("pl", "wrz", 9),
+    ("pl", "paź", 10),
+    ("pl", "lis", 11),
+    ("pl", "gru", 12),
+    ("pl", "wiosna", 21),
+    ("pl", "lato", 22),
+    ("pl", "jesień", 23),
+    ("pl", "zima", 24),
+    // Roman numerals, as Central European archives write months (`17. XII. 1957`)
+    ("la", "i", 1),
+    ("la", "ii", 2),
+    ("la", "iii", 3),
+    ("la", "iv", 4),
+    ("la", "v", 5),
+    ("la", "vi", 6),
+    ("la", "vii", 7),
+    ("la", "viii", 8),
+    ("la", "ix", 9),
+    ("la", "x", 10),
+    ("la", "xi", 11),
+    ("la", "xii", 12),
+];
+
+/// Phrases meaning "no date", compared with case, spaces and periods ignored (so `n.d.`,
+/// `N. d.` and `nd` are the same row `nd`).
+pub const UNDATED_PHRASES: &[&str] = &[
+    "undated",
+    "nd",       // n.d., no date
+    "nodate",   // no date
+    "unknown",  //
+    "sd",       // s.d., sine dato
+    "sinedato", //
+    "sa",       // s.a., sine anno
+    "oj",       // o.J., ohne Jahr (German)
+    "ohnedatum",
+    "бг",      // б.г., без года (Russian)
+    "бд",      // б.д., без даты (Russian)
+    "бездаты", //
+    "bd",      // b.d., bez daty (Polish)
+    "bezdaty", //
+    "én",      // é.n., év nélkül (Hungarian)
+    "keltezetlen",
+];
+
+/// English month name for messages.
+pub fn english_name(month: u8) -> Option<&'static str> {
+    const NAMES: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    NAMES.get(usize::from(month).checked_sub(1)?).copied()
+}
+
+/// Whether `word` equals the lower-case `name`, ignoring case, without allocating.
+#[inline]
+pub fn word_is(word: &str, name: &str) -> bool {
+    if word.is_ascii() {
+        return word.eq_ignore_ascii_case(name);
+    }
+    // A non-ASCII word lower-cases to a non-ASCII word; the lengths in bytes of a word and
+    // its lower case differ by at most a few bytes per character, so compare characters.
+    if name.is_ascii() {
+        return false;
+    }
+    let mut a = word.chars().flat_map(char::to_lowercase);
+    let mut b = name.chars();
+    loop {
+        match (a.next(), b.next()) {
+            (None, None) => return true,
+            (Some(x), Some(y)) if x == y => {}
+            _ => return false,
+        }
+    }
+}
+
+/// The month (1–12) or season (21–24) a word names, in any language of the table.
+pub fn lookup(word: &str) -> Option<u8> {
+    MONTH_NAMES
+        .iter()
+        .find(|(_, name, _)| word_is(word, name))
+        .map(|&(_, _, n)| n)
+}
+
+/// Whether `text` is one of [`UNDATED_PHRASES`] (ignoring case, spaces and periods).
+pub fn is_undated(text: &str) -> bool {
+    // No phrase has a digit, and dates nearly always do: skip the comparisons.
+    if text.bytes().any(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    let letters = || {
+        text.chars()
+            .filter(|c| !c.is_whitespace() && *c != '.')
+            .flat_map(char::to_lowercase)
+    };
+    UNDATED_PHRASES.iter().any(|p| letters().eq(p.chars()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_lower_case_and_agree_across_languages() {
+        for &(lang, name, n) in MONTH_NAMES {
+            assert_eq!(name, name.to_lowercase(), "{lang} {name}");
+            assert!(!name.ends_with('.'), "{lang} {name}: periods are ignored");
+            assert!(
+                (1..=12).contains(&n) || (21..=24).contains(&n),
+                "{lang} {name}"
+            );
+            for &(lang2, name2, n2) in MONTH_NAMES {
+                if name == name2 {
+                    assert_eq!(n, n2, "`{name}` is {n} in {lang} but {n2} in {lang2}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_language_names_every_month() {
+        for lang in ["en", "de", "ru", "hu", "pl", "la"] {
+            for m in 1..=12u8 {
+                // German and Hungarian share some spellings with English (`april`,
+                // `november`), which are listed once, under English.
+                assert!(
+                    MONTH_NAMES
+                        .iter()
+                        .any(|&(l, _, n)| (l == lang || l == "en") && n == m),
+                    "{lang} {m}"
+                );
+                if lang != "de" && lang != "hu" {
+                    assert!(
+                        MONTH_NAMES.iter().any(|&(l, _, n)| l == lang && n == m),
+                        "{lang} {m}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn lookup_ignores_case() {
+        assert_eq!(lookup("JANUARY"), Some(1));
+        assert_eq!(lookup("ДЕКАБРЯ"), Some(12));
+        assert_eq!(lookup("MÄRZ"), Some(3));
+        assert_eq!(lookup("Października"), Some(10));
+        assert_eq!(lookup("xii"), Some(12));
+        assert_eq!(lookup("smarch"), None);
+        assert!(is_undated("N. D."));
+        assert!(is_undated("Б.г."));
+        assert!(!is_undated("1957"));
+    }
+}

@@ -1,0 +1,930 @@
+//! Date normalization through the public API: EDTF 2019 specification examples, vectors
+//! carried over from python-edtf, the free-text forms of issue 3, refusals, and properties.
+
+use pipeline::normalize::dates::{
+    Bound, DateErrorKind, DateInput, DateOptions, Day, DayMonthOrder, NormalizedDate,
+    normalize_date, normalize_date_with, parse_edtf,
+};
+use proptest::prelude::*;
+
+fn norm(s: &str) -> NormalizedDate {
+    match normalize_date(DateInput::Text(s)) {
+        Ok(n) => n,
+        Err(e) => panic!("`{s}` was refused: {e:?}"),
+    }
+}
+
+/// "1957-01-01" → Bound::Day; "open" / "unknown".
+fn bound(s: &str) -> Bound {
+    match s {
+        "open" => Bound::Open,
+        "unknown" => Bound::Unknown,
+        _ => {
+            let (neg, rest) = match s.strip_prefix('-') {
+                Some(r) => (true, r),
+                None => (false, s),
+            };
+            let mut it = rest.split('-');
+            let y: i64 = it.next().unwrap().parse().unwrap();
+            let m: u8 = it.next().unwrap().parse().unwrap();
+            let d: u8 = it.next().unwrap().parse().unwrap();
+            Bound::Day(Day {
+                year: if neg { -y } else { y },
+                month: m,
+                day: d,
+            })
+        }
+    }
+}
+
+/// Valid EDTF: kept as written, with these bounds.
+fn check_edtf(cases: &[(&str, &str, &str)]) {
+    for &(input, earliest, latest) in cases {
+        assert!(parse_edtf(input).is_ok(), "parse_edtf refused `{input}`");
+        let n = norm(input);
+        assert_eq!(n.edtf, input, "`{input}` must be kept as written");
+        assert_eq!(n.earliest, bound(earliest), "earliest of `{input}`");
+        assert_eq!(n.latest, bound(latest), "latest of `{input}`");
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// EDTF specification, 2019 (Library of Congress, https://www.loc.gov/standards/datetime/):
+// every example of the specification, level by level.
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn spec_level_0() {
+    check_edtf(&[
+        // Date
+        ("1985-04-12", "1985-04-12", "1985-04-12"),
+        ("1985-04", "1985-04-01", "1985-04-30"),
+        ("1985", "1985-01-01", "1985-12-31"),
+        // Date and time
+        ("1985-04-12T23:20:30", "1985-04-12", "1985-04-12"),
+        ("1985-04-12T23:20:30Z", "1985-04-12", "1985-04-12"),
+        ("1985-04-12T23:20:30-04", "1985-04-12", "1985-04-12"),
+        ("1985-04-12T23:20:30+04:30", "1985-04-12", "1985-04-12"),
+        // Time interval
+        ("1964/2008", "1964-01-01", "2008-12-31"),
+        ("2004-06/2006-08", "2004-06-01", "2006-08-31"),
+        ("2004-02-01/2005-02-08", "2004-02-01", "2005-02-08"),
+        ("2004-02-01/2005-02", "2004-02-01", "2005-02-28"),
+        ("2004-02-01/2005", "2004-02-01", "2005-12-31"),
+        ("2005/2006-02", "2005-01-01", "2006-02-28"),
+    ]);
+}
+
+#[test]
+fn spec_level_1() {
+    check_edtf(&[
+        // Letter-prefixed calendar year
+        ("Y170000002", "170000002-01-01", "170000002-12-31"),
+        ("Y-170000002", "-170000002-01-01", "-170000002-12-31"),
+        // Seasons (northern hemisphere; winter runs into the next year)
+        ("2001-21", "2001-03-01", "2001-05-31"),
+        ("2001-22", "2001-06-01", "2001-08-31"),
+        ("2001-23", "2001-09-01", "2001-11-30"),
+        ("2001-24", "2001-12-01", "2002-02-28"),
+        // Qualification of a date (complete): bounds are not widened
+        ("1984?", "1984-01-01", "1984-12-31"),
+        ("2004-06~", "2004-06-01", "2004-06-30"),
+        ("2004-06-11%", "2004-06-11", "2004-06-11"),
+        // Unspecified digit(s) from the right
+        ("201X", "2010-01-01", "2019-12-31"),
+        ("20XX", "2000-01-01", "2099-12-31"),
+        ("2004-XX", "2004-01-01", "2004-12-31"),
+        ("1985-04-XX", "1985-04-01", "1985-04-30"),
+        ("1985-XX-XX", "1985-01-01", "1985-12-31"),
+        // Extended interval
+        ("1985-04-12/..", "1985-04-12", "open"),
+        ("1985-04/..", "1985-04-01", "open"),
+        ("1985/..", "1985-01-01", "open"),
+        ("../1985-04-12", "open", "1985-04-12"),
+        ("../1985-04", "open", "1985-04-30"),
+        ("../1985", "open", "1985-12-31"),
+        ("1985-04-12/", "1985-04-12", "unknown"),
+        ("1985-04/", "1985-04-01", "unknown"),
+        ("1985/", "1985-01-01", "unknown"),
+        ("/1985-04-12", "unknown", "1985-04-12"),
+        ("/1985-04", "unknown", "1985-04-30"),
+        ("/1985", "unknown", "1985-12-31"),
+        // Negative calendar year
+        ("-1985", "-1985-01-01", "-1985-12-31"),
+    ]);
+}
+
+#[test]
+fn spec_level_2() {
+    check_edtf(&[
+        // Exponential year
+        ("Y-17E7", "-170000000-01-01", "-170000000-12-31"),
+        // Significant digits
+        ("1950S2", "1900-01-01", "1999-12-31"),
+        ("Y171010000S3", "171000000-01-01", "171999999-12-31"),
+        ("Y3388E2S3", "338000-01-01", "338999-12-31"),
+        // Sub-year groupings
+        ("2001-34", "2001-04-01", "2001-06-30"),
+        // Set representation
+        ("[1667,1668,1670..1672]", "1667-01-01", "1672-12-31"),
+        ("[..1760-12-03]", "open", "1760-12-03"),
+        ("[1760-12..]", "1760-12-01", "open"),
+        ("[1760-01,1760-02,1760-12..]", "1760-01-01", "open"),
+        ("[1667,1760-12]", "1667-01-01", "1760-12-31"),
+        ("[..1984]", "open", "1984-12-31"),
+        ("{1667,1668,1670..1672}", "1667-01-01", "1672-12-31"),
+        ("{1960,1961-12}", "1960-01-01", "1961-12-31"),
+        ("{..1984}", "open", "1984-12-31"),
+        // Qualification: group (to the right) and individual (to the left)
+        ("2004-06-11%", "2004-06-11", "2004-06-11"),
+        ("2004-06~-11", "2004-06-11", "2004-06-11"),
+        ("2004?-06-11", "2004-06-11", "2004-06-11"),
+        ("?2004-06-~11", "2004-06-11", "2004-06-11"),
+        ("2004-%06-11", "2004-06-11", "2004-06-11"),
+        // Unspecified digit
+        ("156X-12-25", "1560-12-25", "1569-12-25"),
+        ("15XX-12-25", "1500-12-25", "1599-12-25"),
+        ("XXXX-12-XX", "unknown", "unknown"),
+        ("1XXX-XX", "1000-01-01", "1999-12-31"),
+        ("1XXX-12", "1000-12-01", "1999-12-31"),
+        ("1984-1X", "1984-10-01", "1984-12-31"),
+        // Interval
+        ("2004-06-~01/2004-06-~20", "2004-06-01", "2004-06-20"),
+        ("2004-06-XX/2004-07-03", "2004-06-01", "2004-07-03"),
+    ]);
+}
+
+#[test]
+fn spec_level_1_qualified_interval_ends() {
+    // Level 1 allows qualified dates as interval ends (also used by python-edtf).
+    check_edtf(&[
+        ("1984?/2004-06~", "1984-01-01", "2004-06-30"),
+        ("1984~/2004-06", "1984-01-01", "2004-06-30"),
+        ("1984/2004-06~", "1984-01-01", "2004-06-30"),
+        ("1984?/2004%", "1984-01-01", "2004-12-31"),
+        ("1984~/2004~", "1984-01-01", "2004-12-31"),
+        ("1984-06?/2004-08?", "1984-06-01", "2004-08-31"),
+        ("1984-06-02?/2004-08-08~", "1984-06-02", "2004-08-08"),
+        ("1984-06-02?/", "1984-06-02", "unknown"),
+    ]);
+}
+
+// ---------------------------------------------------------------------------------------
+// Vectors carried over from python-edtf `edtf/parser/tests.py` (EXAMPLES and BAD_EXAMPLES).
+// Bounds are python-edtf's "strict" bounds except where this module decides otherwise:
+// winter (`2010-24`) runs to February of the next year here (python-edtf stops at
+// 2010-12-31), and an entirely unspecified year (`XXXX-XX-23`) has unknown bounds here
+// (python-edtf: 0000..9999).
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn python_edtf_examples() {
+    check_edtf(&[
+        ("2001-02-03", "2001-02-03", "2001-02-03"),
+        ("2008-12", "2008-12-01", "2008-12-31"),
+        ("2008", "2008-01-01", "2008-12-31"),
+        ("-0999", "-0999-01-01", "-0999-12-31"),
+        ("0000", "0000-01-01", "0000-12-31"),
+        ("2001-02-03T09:30:01", "2001-02-03", "2001-02-03"),
+        ("2004-01-01T10:10:10Z", "2004-01-01", "2004-01-01"),
+        ("2004-01-01T10:10:10+05:00", "2004-01-01", "2004-01-01"),
+        ("-2005/-1999-02", "-2005-01-01", "-1999-02-28"),
+        ("2004-06-11?", "2004-06-11", "2004-06-11"),
+        ("2004-06?", "2004-06-01", "2004-06-30"),
+        ("1984~", "1984-01-01", "1984-12-31"),
+        ("1984%", "1984-01-01", "1984-12-31"),
+        ("199X", "1990-01-01", "1999-12-31"),
+        ("19XX", "1900-01-01", "1999-12-31"),
+        ("1999-XX", "1999-01-01", "1999-12-31"),
+        ("1999-01-XX", "1999-01-01", "1999-01-31"),
+        ("1999-XX-XX", "1999-01-01", "1999-12-31"),
+        ("-0275~", "-0275-01-01", "-0275-12-31"),
+        ("-0001~", "-0001-01-01", "-0001-12-31"),
+        ("0000~", "0000-01-01", "0000-12-31"),
+        ("/2006", "unknown", "2006-12-31"),
+        ("2004-06-01/", "2004-06-01", "unknown"),
+        ("../2006", "open", "2006-12-31"),
+        ("2004-01-01/..", "2004-01-01", "open"),
+        ("2003-22", "2003-06-01", "2003-08-31"),
+        ("2000-23", "2000-09-01", "2000-11-30"),
+        ("2010-24", "2010-12-01", "2011-02-28"),
+        ("2004-%06", "2004-06-01", "2004-06-30"),
+        ("2004-?06-?11", "2004-06-11", "2004-06-11"),
+        ("2004?-06-~11", "2004-06-11", "2004-06-11"),
+        ("?2004-%06", "2004-06-01", "2004-06-30"),
+        ("2004?-%06", "2004-06-01", "2004-06-30"),
+        ("2004?-~06-~04", "2004-06-04", "2004-06-04"),
+        ("2011-~06-~04", "2011-06-04", "2011-06-04"),
+        ("1560-XX-25", "1560-01-25", "1560-12-25"),
+        ("15XX-12-XX", "1500-12-01", "1599-12-31"),
+        ("XXXX-XX-23", "unknown", "unknown"),
+        ("[1667, 1668, 1670..1672]", "1667-01-01", "1672-12-31"),
+        ("[1760-01, 1760-02, 1760-12..]", "1760-01-01", "open"),
+        ("[1667, 1760-12]", "1667-01-01", "1760-12-31"),
+        ("{1667,1668, 1670..1672}", "1667-01-01", "1672-12-31"),
+        ("{1960, 1961-12}", "1960-01-01", "1961-12-31"),
+        ("196X", "1960-01-01", "1969-12-31"),
+        ("Y17E7", "170000000-01-01", "170000000-12-31"),
+        ("2001-29", "2001-09-01", "2001-11-30"),
+    ]);
+}
+
+#[test]
+fn python_edtf_bad_examples() {
+    for bad in [
+        "",
+        "not a edtf string",
+        "Y17E7-12-26",
+        "2016-13-08",
+        "2016-02-39",
+        "-0000-01-01",
+        "2004-(06)?-11",
+        "2004-06-(11)~",
+        "2004-(06)%",
+        "2004-(06-11)?",
+        "2004?-06-(11)~",
+        "(2004-(06)~)?",
+        "(2004)?-06-04~",
+        "(2011)-06-04~",
+        "2011-(06-04)~",
+        "2004-06-(01)~/2004-06-(20)~",
+    ] {
+        assert!(parse_edtf(bad).is_err(), "parse_edtf accepted `{bad}`");
+        assert!(
+            normalize_date(DateInput::Text(bad)).is_err(),
+            "normalize_date accepted `{bad}`"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Invalid EDTF named in issue 3, with the kind of refusal.
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn invalid_edtf_is_refused_with_a_reason() {
+    for (bad, kind) in [
+        ("2016-02-30", DateErrorKind::Impossible),
+        ("1957-02-29", DateErrorKind::Impossible),
+        ("1957-13-01", DateErrorKind::Impossible),
+        ("2001-13", DateErrorKind::Impossible),
+        ("-0000", DateErrorKind::Impossible),
+        ("1985-04-12T23:20:30+25:00", DateErrorKind::Impossible),
+        ("1985-04-12T24:20:30", DateErrorKind::Impossible),
+        ("20050924", DateErrorKind::Unrecognized),
+        ("Y1985", DateErrorKind::Unrecognized),
+        ("2001-21-03", DateErrorKind::Unrecognized),
+        ("1959/1957", DateErrorKind::Reversed),
+        ("[1672..1670]", DateErrorKind::Reversed),
+        ("1985-04-12T23:20:30/1986", DateErrorKind::Unrecognized),
+        ("2004-02-3X", DateErrorKind::Impossible),
+        ("1985-2X", DateErrorKind::Impossible),
+        ("[]", DateErrorKind::Unrecognized),
+        ("../..", DateErrorKind::Unrecognized),
+        ("/", DateErrorKind::Unrecognized),
+        ("1984?~", DateErrorKind::Unrecognized),
+    ] {
+        let e = parse_edtf(bad).expect_err(bad);
+        assert_eq!(e.kind, kind, "parse_edtf kind for `{bad}`: {e:?}");
+        let e = normalize_date(DateInput::Text(bad)).expect_err(bad);
+        assert_eq!(e.kind, kind, "kind for `{bad}`: {e:?}");
+        assert!(e.message.contains(&format!("`{bad}`")), "{e:?}");
+        assert!(!e.help.is_empty());
+    }
+    let e = normalize_date(DateInput::Text("2016-02-30")).unwrap_err();
+    assert!(e.message.contains("February 2016 has 29 days"), "{e:?}");
+    assert!(e.help.contains("`2016-02-29`"), "{e:?}");
+    let e = normalize_date(DateInput::Text("20050924")).unwrap_err();
+    assert!(e.help.contains("`2005-09-24`"), "{e:?}");
+}
+
+// ---------------------------------------------------------------------------------------
+// Free text: every form of issue 3.
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn free_text_table() {
+    let table: &[(&str, &str)] = &[
+        ("January 11, 1950", "1950-01-11"),
+        ("Jan. 11, 1950", "1950-01-11"),
+        ("11 January 1950", "1950-01-11"),
+        ("1950-01-11", "1950-01-11"),
+        ("1950/01/11", "1950-01-11"),
+        ("January 1950", "1950-01"),
+        ("1950", "1950"),
+        ("ca. 1950", "1950~"),
+        ("circa 1950", "1950~"),
+        ("c. 1950", "1950~"),
+        ("1950?", "1950?"),
+        ("1950s", "195X"),
+        ("Spring 1958", "1958-21"),
+        ("1957-1959", "1957/1959"),
+        ("between 1957 and 1959", "1957/1959"),
+        ("November 12-14, 1957", "1957-11-12/1957-11-14"),
+        ("November 1957 - January 1958", "1957-11/1958-01"),
+        ("1984?/2004-06~", "1984?/2004-06~"),
+        // abbreviations, ordinals, case
+        ("Sept. 12, 1957", "1957-09-12"),
+        ("Sep 12, 1957", "1957-09-12"),
+        ("November 12th, 1957", "1957-11-12"),
+        ("March 1st, 1957", "1957-03-01"),
+        ("March 2nd, 1957", "1957-03-02"),
+        ("March 3rd, 1957", "1957-03-03"),
+        ("12th of November 1957", "1957-11-12"),
+        ("JANUARY 11, 1950", "1950-01-11"),
+        ("january 11 1950", "1950-01-11"),
+        // day ranges
+        ("12-14 November 1957", "1957-11-12/1957-11-14"),
+        ("November 12 to 14, 1957", "1957-11-12/1957-11-14"),
+        ("November 12–14, 1957", "1957-11-12/1957-11-14"),
+        ("12–14 November 1957", "1957-11-12/1957-11-14"),
+        ("November 30 - December 2, 1957", "1957-11-30/1957-12-02"),
+        ("1957-11-12 to 1957-11-14", "1957-11-12/1957-11-14"),
+        ("1957–1959", "1957/1959"),
+        ("from 1957 to 1959", "1957/1959"),
+        // open intervals
+        ("before 1957", "../1957"),
+        ("after 1957", "1957/.."),
+        // decades
+        ("the 1950s", "195X"),
+        ("1950's", "195X"),
+        ("early 1950s", "1950/1953"),
+        ("mid 1950s", "1953/1956"),
+        ("mid-1950s", "1953/1956"),
+        ("late 1950s", "1957/1959"),
+        // supplied dates
+        ("[1957]", "1957"),
+        ("[1957?]", "1957?"),
+        ("[ca. 1957]", "1957~"),
+        // undated
+        ("undated", "XXXX"),
+        ("Undated", "XXXX"),
+        ("n.d.", "XXXX"),
+        ("n. d.", "XXXX"),
+        ("s.d.", "XXXX"),
+        ("unknown", "XXXX"),
+        // combinations
+        ("ca. 1950?", "1950%"),
+        ("ca. 1950s", "195X~"),
+        ("  1957  ", "1957"),
+    ];
+    for &(written, expected) in table {
+        assert_eq!(norm(written).edtf, expected, "`{written}`");
+    }
+}
+
+#[test]
+fn source_languages() {
+    let table: &[(&str, &str)] = &[
+        // Chinese
+        ("1957年12月17日", "1957-12-17"),
+        ("1957年12月", "1957-12"),
+        ("1957年", "1957"),
+        // Russian
+        ("17 декабря 1957 г.", "1957-12-17"),
+        ("17 декабря 1957 года", "1957-12-17"),
+        ("17 декабря 1957", "1957-12-17"),
+        ("декабрь 1957", "1957-12"),
+        ("Декабрь 1957 г.", "1957-12"),
+        ("1 марта 1957 г.", "1957-03-01"),
+        // Hungarian
+        ("1957. december 17.", "1957-12-17"),
+        ("1957. dec. 17.", "1957-12-17"),
+        ("1957. március 1.", "1957-03-01"),
+        ("1957. december", "1957-12"),
+        ("1957. december 17-én", "1957-12-17"),
+        ("1957. március 2-án", "1957-03-02"),
+        ("1957. június 1-jén", "1957-06-01"),
+        ("1957. dec. 17-i", "1957-12-17"),
+        // German
+        ("17. Dezember 1957", "1957-12-17"),
+        ("17. Dez. 1957", "1957-12-17"),
+        ("1. März 1957", "1957-03-01"),
+        ("1. Maerz 1957", "1957-03-01"),
+        ("1. Ma\u{308}rz 1957", "1957-03-01"),
+        ("1. MÄRZ 1957", "1957-03-01"),
+        ("Mai 1957", "1957-05"),
+        // Polish
+        ("17 grudnia 1957", "1957-12-17"),
+        ("17 grudnia 1957 r.", "1957-12-17"),
+        ("grudzień 1957", "1957-12"),
+        ("1 października 1957", "1957-10-01"),
+        ("1 wrzes\u{301}nia 1957", "1957-09-01"),
+        // Roman-numeral months
+        ("17. XII. 1957", "1957-12-17"),
+        ("17 XII 1957", "1957-12-17"),
+        ("1. IV. 1957", "1957-04-01"),
+    ];
+    for &(written, expected) in table {
+        assert_eq!(norm(written).edtf, expected, "`{written}`");
+    }
+}
+
+#[test]
+fn integer_and_yaml_date() {
+    let n = normalize_date(DateInput::Integer(1957)).unwrap();
+    assert_eq!(n.edtf, "1957");
+    assert_eq!(n.earliest, bound("1957-01-01"));
+    assert_eq!(
+        normalize_date(DateInput::Integer(-44)).unwrap().edtf,
+        "-0044"
+    );
+    assert_eq!(normalize_date(DateInput::Integer(0)).unwrap().edtf, "0000");
+    assert_eq!(
+        normalize_date(DateInput::Integer(170000002)).unwrap().edtf,
+        "Y170000002"
+    );
+    assert_eq!(
+        normalize_date(DateInput::Integer(i64::MIN))
+            .unwrap()
+            .edtf
+            .len(),
+        21
+    );
+    assert_eq!(norm("1950-01-11").edtf, "1950-01-11");
+}
+
+#[test]
+fn free_text_bounds() {
+    for (written, earliest, latest) in [
+        ("1950s", "1950-01-01", "1959-12-31"),
+        ("Spring 1958", "1958-03-01", "1958-05-31"),
+        ("1957-1959", "1957-01-01", "1959-12-31"),
+        ("before 1957", "open", "1957-12-31"),
+        ("after 1957", "1957-01-01", "open"),
+        ("undated", "unknown", "unknown"),
+        ("ca. 1950", "1950-01-01", "1950-12-31"),
+        ("early 1950s", "1950-01-01", "1953-12-31"),
+    ] {
+        let n = norm(written);
+        assert_eq!(
+            (n.earliest, n.latest),
+            (bound(earliest), bound(latest)),
+            "{written}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Refusals.
+// ---------------------------------------------------------------------------------------
+
+fn refusal(s: &str) -> pipeline::normalize::dates::DateError {
+    match normalize_date(DateInput::Text(s)) {
+        Ok(n) => panic!("`{s}` was accepted as {n:?}"),
+        Err(e) => e,
+    }
+}
+
+#[test]
+fn refusals() {
+    for (written, kind) in [
+        ("February 30, 1957", DateErrorKind::Impossible),
+        ("30 February 1957", DateErrorKind::Impossible),
+        ("1957-13-01", DateErrorKind::Impossible),
+        ("1957-02-29", DateErrorKind::Impossible),
+        ("32 January 1957", DateErrorKind::Impossible),
+        ("0/5/1957", DateErrorKind::Unrecognized),
+        ("1957年0月", DateErrorKind::Unrecognized),
+        ("31 июня 1957", DateErrorKind::Impossible),
+        ("1957年13月1日", DateErrorKind::Impossible),
+        ("1959-1957", DateErrorKind::Reversed),
+        ("1959/1957", DateErrorKind::Reversed),
+        ("between 1959 and 1957", DateErrorKind::Reversed),
+        ("November 14-12, 1957", DateErrorKind::Reversed),
+        ("03/04/1957", DateErrorKind::Ambiguous),
+        ("3.4.1957", DateErrorKind::Ambiguous),
+        ("3-4-1957", DateErrorKind::Ambiguous),
+        ("1900s", DateErrorKind::Ambiguous),
+        ("sometime last week", DateErrorKind::Unrecognized),
+        ("", DateErrorKind::Unrecognized),
+        ("   ", DateErrorKind::Unrecognized),
+        ("1957 1958 1959", DateErrorKind::Unrecognized),
+        ("Smarch 12, 1957", DateErrorKind::Unrecognized),
+    ] {
+        let e = refusal(written);
+        assert_eq!(e.kind, kind, "`{written}`: {e:?}");
+        assert!(!e.help.is_empty(), "{e:?}");
+        if !written.trim().is_empty() {
+            assert!(
+                e.message.contains(&format!("`{}`", written.trim())),
+                "{e:?}"
+            );
+        }
+    }
+    let e = refusal("February 30, 1957");
+    assert!(e.message.contains("February 1957 has 28 days"), "{e:?}");
+    assert!(e.help.contains("`1957-02-28`"), "{e:?}");
+    assert!(e.help.contains("`February 28, 1957`"), "{e:?}");
+    let e = refusal("1959-1957");
+    assert!(e.help.contains("`1957/1959`"), "{e:?}");
+    let e = refusal("03/04/1957");
+    assert!(e.message.contains("4 March 1957") || e.message.contains("3 April 1957"));
+    assert!(
+        e.help.contains("`1957-04-03`") && e.help.contains("`1957-03-04`"),
+        "{e:?}"
+    );
+    let e = refusal("sometime last week");
+    assert!(e.help.contains("`1957-11-12`"), "{e:?}");
+}
+
+#[test]
+fn day_month_order() {
+    let day_first = DateOptions {
+        day_month_order: Some(DayMonthOrder::DayFirst),
+    };
+    let month_first = DateOptions {
+        day_month_order: Some(DayMonthOrder::MonthFirst),
+    };
+    let with = |s, o| normalize_date_with(DateInput::Text(s), o).map(|n| n.edtf);
+    assert_eq!(with("03/04/1957", &day_first).unwrap(), "1957-04-03");
+    assert_eq!(with("03/04/1957", &month_first).unwrap(), "1957-03-04");
+    assert_eq!(with("3.4.1957", &day_first).unwrap(), "1957-04-03");
+    // Only one reading possible: accepted without options.
+    assert_eq!(norm("13/04/1957").edtf, "1957-04-13");
+    assert_eq!(norm("04/13/1957").edtf, "1957-04-13");
+    assert_eq!(norm("17.12.1957").edtf, "1957-12-17");
+    assert_eq!(norm("04/04/1957").edtf, "1957-04-04");
+    // The option is followed strictly.
+    let e = normalize_date_with(DateInput::Text("03/13/1957"), &day_first).unwrap_err();
+    assert_eq!(e.kind, DateErrorKind::Impossible);
+}
+
+// ---------------------------------------------------------------------------------------
+// Properties.
+// ---------------------------------------------------------------------------------------
+
+const EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+const EN_ABBR: [&str; 12] = [
+    "Jan.", "Feb.", "Mar.", "Apr.", "May", "Jun.", "Jul.", "Aug.", "Sept.", "Oct.", "Nov.", "Dec.",
+];
+const RU_GEN: [&str; 12] = [
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
+];
+const DE: [&str; 12] = [
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
+];
+const HU: [&str; 12] = [
+    "január",
+    "február",
+    "március",
+    "április",
+    "május",
+    "június",
+    "július",
+    "augusztus",
+    "szeptember",
+    "október",
+    "november",
+    "december",
+];
+const PL_GEN: [&str; 12] = [
+    "stycznia",
+    "lutego",
+    "marca",
+    "kwietnia",
+    "maja",
+    "czerwca",
+    "lipca",
+    "sierpnia",
+    "września",
+    "października",
+    "listopada",
+    "grudnia",
+];
+const ROMAN: [&str; 12] = [
+    "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII",
+];
+
+fn is_leap(y: i64) -> bool {
+    y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)
+}
+
+prop_compose! {
+    fn calendar_day()(y in 1000i64..=9999, m in 1u8..=12, d in 1u8..=31) -> (i64, u8, u8) {
+        let dim = match m {
+            2 if is_leap(y) => 29,
+            2 => 28,
+            4 | 6 | 9 | 11 => 30,
+            _ => 31,
+        };
+        (y, m, d.min(dim))
+    }
+}
+
+fn written_forms(y: i64, m: u8, d: u8) -> Vec<String> {
+    let i = usize::from(m - 1);
+    vec![
+        format!("{y:04}-{m:02}-{d:02}"),
+        format!("{} {d}, {y}", EN[i]),
+        format!("{d} {} {y}", EN[i]),
+        format!("{} {d}, {y}", EN_ABBR[i]),
+        format!("{} {d}, {y}", EN[i].to_uppercase()),
+        format!("{y}年{m}月{d}日"),
+        format!("{d} {} {y} г.", RU_GEN[i]),
+        format!("{d}. {} {y}", DE[i]),
+        format!("{y}. {} {d}.", HU[i]),
+        format!("{d} {} {y}", PL_GEN[i]),
+        format!("{d}. {}. {y}", ROMAN[i]),
+        format!("{y}/{m:02}/{d:02}"),
+    ]
+}
+
+fn check_bounds(n: &NormalizedDate) {
+    if let (Bound::Day(a), Bound::Day(b)) = (n.earliest, n.latest) {
+        assert!(a <= b, "{n:?}");
+    }
+}
+
+prop_compose! {
+    /// EDTF-shaped strings built from the grammar's pieces; many are invalid (and then
+    /// must be refused without panicking), many valid.
+    fn edtf_like()(
+        q1 in prop::sample::select(vec!["", "?", "~", "%"]),
+        neg in prop::bool::weighted(0.1),
+        y in "[0-9X]{4}",
+        q2 in prop::sample::select(vec!["", "?", "~", "%"]),
+        m in prop::option::of("[0-3X][0-9X]"),
+        q3 in prop::sample::select(vec!["", "?", "~", "%"]),
+        d in prop::option::of("[0-3X][0-9X]"),
+        q4 in prop::sample::select(vec!["", "?", "~", "%"]),
+    ) -> String {
+        let mut s = format!("{q1}{}{y}{q2}", if neg { "-" } else { "" });
+        if let Some(m) = m {
+            s.push_str(&format!("-{m}{q3}"));
+            if let Some(d) = d {
+                s.push_str(&format!("-{d}{q4}"));
+            }
+        }
+        s
+    }
+}
+
+const RU_NOM: [&str; 12] = [
+    "январь",
+    "февраль",
+    "март",
+    "апрель",
+    "май",
+    "июнь",
+    "июль",
+    "август",
+    "сентябрь",
+    "октябрь",
+    "ноябрь",
+    "декабрь",
+];
+const PL_NOM: [&str; 12] = [
+    "styczeń",
+    "luty",
+    "marzec",
+    "kwiecień",
+    "maj",
+    "czerwiec",
+    "lipiec",
+    "sierpień",
+    "wrzesień",
+    "październik",
+    "listopad",
+    "grudzień",
+];
+
+proptest! {
+    #[test]
+    fn every_written_month_gives_the_same_edtf(y in 1000i64..=9999, m in 1u8..=12) {
+        let i = usize::from(m - 1);
+        let expected = format!("{y:04}-{m:02}");
+        for form in [
+            expected.clone(),
+            format!("{} {y}", EN[i]),
+            format!("{} {y}", EN_ABBR[i]),
+            format!("{y}年{m}月"),
+            format!("{} {y} г.", RU_NOM[i]),
+            format!("{} {y}", DE[i]),
+            format!("{y}. {}", HU[i]),
+            format!("{} {y}", PL_NOM[i]),
+        ] {
+            let n = normalize_date(DateInput::Text(&form));
+            prop_assert_eq!(n.map(|n| n.edtf), Ok(expected.clone()), "{}", form);
+        }
+    }
+
+    #[test]
+    fn every_written_form_gives_the_same_edtf((y, m, d) in calendar_day()) {
+        let expected = format!("{y:04}-{m:02}-{d:02}");
+        for form in written_forms(y, m, d) {
+            let n = normalize_date(DateInput::Text(&form));
+            prop_assert_eq!(n.map(|n| n.edtf), Ok(expected.clone()), "{}", form);
+        }
+    }
+
+    #[test]
+    fn edtf_output_reparses_to_itself(s in edtf_like()) {
+        if let Ok(n) = normalize_date(DateInput::Text(&s)) {
+            check_bounds(&n);
+            let again = normalize_date(DateInput::Text(&n.edtf)).unwrap();
+            prop_assert_eq!(&again.edtf, &n.edtf);
+            prop_assert_eq!(again, n);
+        }
+    }
+
+    #[test]
+    fn intervals_are_ordered_and_idempotent(a in edtf_like(), b in edtf_like()) {
+        let s = format!("{a}/{b}");
+        if let Ok(n) = normalize_date(DateInput::Text(&s)) {
+            check_bounds(&n);
+            prop_assert_eq!(normalize_date(DateInput::Text(&n.edtf)), Ok(n));
+        }
+    }
+
+    #[test]
+    fn normalization_is_idempotent(
+        (y, m, d) in calendar_day(),
+        which in 0usize..12,
+        prefix in prop::sample::select(vec!["", "ca. ", "before ", "after ", "the "]),
+    ) {
+        let forms = written_forms(y, m, d);
+        let s = format!("{prefix}{}", forms[which]);
+        if let Ok(n) = normalize_date(DateInput::Text(&s)) {
+            check_bounds(&n);
+            let again = normalize_date(DateInput::Text(&n.edtf)).unwrap();
+            prop_assert_eq!(again, n);
+        }
+    }
+
+    #[test]
+    fn integers_never_fail(y in any::<i64>()) {
+        let n = normalize_date(DateInput::Integer(y)).unwrap();
+        check_bounds(&n);
+        prop_assert_eq!(n.earliest, Bound::Day(Day { year: y, month: 1, day: 1 }));
+    }
+
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(4096))]
+
+    #[test]
+    fn arbitrary_text_never_panics(s in "\\PC{0,40}") {
+        if let Ok(n) = normalize_date(DateInput::Text(&s)) {
+            check_bounds(&n);
+        }
+    }
+
+    #[test]
+    fn date_like_text_never_panics(
+        s in "[0-9XYES?~%./ \\-\\[\\]{},:TZ+年月日декабряMarchca–’']{0,30}"
+    ) {
+        let _ = parse_edtf(&s);
+        if let Ok(n) = normalize_date(DateInput::Text(&s)) {
+            check_bounds(&n);
+            prop_assert_eq!(normalize_date(DateInput::Text(&n.edtf)).map(|m| m.edtf), Ok(n.edtf));
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Vectors carried over from edtf.js `test/parser.js` (accepted and rejected inputs).
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn edtf_js_accepted() {
+    for good in [
+        "2016",
+        "0409",
+        "0023",
+        "0007",
+        "0000",
+        "9999",
+        "-0002",
+        "-9999",
+        "2016-05",
+        "2016-01",
+        "2016-12",
+        "2016-05-01",
+        "2016-05-13",
+        "2016-05-29",
+        "2016-05-30",
+        "2016-05-31",
+        "2016-05-02T16:54:59",
+        "2016-05-02T16:54:59.042",
+        "2016-05-02T24:00:00",
+        "2016-05-02T16:54:59Z",
+        "2016-05-02T16:54:59.042Z",
+        "2016-05-02T16:54:59+02:30",
+        "2016-05-02T16:54:59+00:00",
+        "2016-05-02T16:54:59+14:00",
+        "2016-05-02T16:54:59+13:30",
+        "2016-05-02T16:54:59+12:00",
+        "2016-05-02T16:54:59+04:10",
+        "2016-05-02T16:54:59-00:15",
+        "2016-05-02T16:54:59-11:59",
+        "2016-05-02T16:54:59-12:00",
+        "2016?",
+        "2016~",
+        "2016%",
+        "2016-05?",
+        "2016-05~",
+        "2016-05%",
+        "2016-05-03?",
+        "2016-05-03~",
+        "2016-05-03%",
+        "2016-05-XX",
+        "2016-XX",
+        "XXXX",
+        "19XX",
+        "198X",
+        "XXXX-XX",
+        "XXXX-XX-XX",
+        "Y170002",
+        "Y10000",
+        "Y-170002",
+        "Y-10000",
+    ] {
+        assert!(parse_edtf(good).is_ok(), "`{good}`: {:?}", parse_edtf(good));
+        let n = norm(good);
+        assert_eq!(n.edtf, good);
+    }
+    let offset = |s| match parse_edtf(s) {
+        Ok(pipeline::normalize::dates::Edtf::Date(d)) => d.time.and_then(|t| t.offset_minutes),
+        _ => None,
+    };
+    assert_eq!(offset("2016-05-02T16:54:59+02:30"), Some(150));
+    assert_eq!(offset("2016-05-02T16:54:59-11:59"), Some(-719));
+    assert_eq!(offset("2016-05-02T16:54:59-00:15"), Some(-15));
+}
+
+#[test]
+fn edtf_js_rejected() {
+    for bad in [
+        "-0000",
+        "12345",
+        "2016-13",
+        "2016-00",
+        "2016-05-00",
+        "2016-05-32",
+        "2016-02-30",
+        "2016-02-31",
+        "2016-04-31",
+        "2016-06-31",
+        "2016-09-31",
+        "2016-11-31",
+        "2016-05-02T24:00:01",
+        "2016-05-02T00:61:00",
+        "2016-05-02T01:01:60",
+        "2016-05-02T12:00:00-00:00",
+        "2016-05-02T12:00:00-12:01",
+        "2016-05-02T12:00:00-13:00",
+        "2016-05-02T12:00:00-14:00",
+        "2016-05-02T12:00:00+14:01",
+        "Y9999",
+        "Y00001",
+        "Y-9999",
+        "Y-00001",
+    ] {
+        assert!(parse_edtf(bad).is_err(), "parse_edtf accepted `{bad}`");
+        assert!(
+            normalize_date(DateInput::Text(bad)).is_err(),
+            "normalize_date accepted `{bad}`"
+        );
+    }
+    assert_eq!(
+        normalize_date(DateInput::Text("XXXX-XX")).map(|n| (n.earliest, n.latest)),
+        Ok((Bound::Unknown, Bound::Unknown))
+    );
+}
