@@ -278,7 +278,10 @@ fn duplicate_ids_and_unresolved_references_fail() {
     assert!(stderr.contains("error[X001]"), "{stderr}");
     assert!(stderr.contains("error[X003]"), "{stderr}");
     assert!(stderr.contains("error[X004]"), "{stderr}");
-    assert!(stderr.contains("stream.yaml:12:11: error[X003]"), "{stderr}");
+    assert!(
+        stderr.contains("stream.yaml:12:11: error[X003]"),
+        "{stderr}"
+    );
 }
 
 #[test]
