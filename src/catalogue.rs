@@ -134,8 +134,11 @@ pub fn discover(root: &Path) -> (Vec<PathBuf>, Vec<Finding>) {
             Ok(_) => {}
             Err(e) => {
                 let path = e.path().unwrap_or(root).to_path_buf();
+                let dangling = path.is_symlink() && !path.exists();
                 let message = if e.loop_ancestor().is_some() {
                     "this symbolic link leads back to a folder that contains it (a loop)".into()
+                } else if dangling {
+                    "this symbolic link leads nowhere: its target does not exist".into()
                 } else {
                     format!("cannot be read: {}", io_reason(e.io_error()))
                 };
@@ -411,7 +414,8 @@ fn name_variants(records: &[Record], authorities: &AuthorityIndex) -> Vec<Findin
                     let places: Vec<String> = s.locations.iter().take(3).map(place).collect();
                     let more = s.locations.len().saturating_sub(3);
                     let more = if more > 0 { format!(" and {more} more") } else { String::new() };
-                    format!("`{}` {} times ({}{more})", s.spelling, s.count, places.join(", "))
+                    let times = if s.count == 1 { "once".to_string() } else { format!("{} times", s.count) };
+                    format!("`{}` {times} ({}{more})", s.spelling, places.join(", "))
                 })
                 .collect();
             let (file, location) = group.spellings.get(1)?.locations.first().copied()?;

@@ -447,8 +447,8 @@ impl Builder<'_> {
                             ),
                         )
                         .with_help(format!(
-                            "keep one `{text}`: for several values write a list, \
-                             e.g. {text}: [first, second]"
+                            "keep one `{text}` and delete the other; a field that takes several \
+                             values takes them as one list, e.g. subjects: [Trade, Education]"
                         )));
                     }
                     seen.insert(text.clone(), node.span.start);

@@ -138,7 +138,16 @@ fn human(out: &mut dyn Write, findings: &[Finding], color: bool) -> io::Result<(
                     .char_indices()
                     .nth(loc.col.saturating_sub(1))
                     .map_or(text.len(), |(i, _)| i);
-                let end = text.trim_end().len().max(start);
+                // Underline a key up to its colon, any other value to the end of the line.
+                let rest = &text[start..];
+                let key_len = rest.find(':').filter(|&i| {
+                    !rest[..i].contains([' ', '"', '\'', '[', '{'])
+                        && rest[i + 1..].chars().next().is_none_or(char::is_whitespace)
+                });
+                let end = match key_len {
+                    Some(len) if len > 0 => start + len,
+                    _ => text.trim_end().len().max(start),
+                };
                 let end = if end == start {
                     (start + 1).min(text.len())
                 } else {
