@@ -34,6 +34,10 @@ pub enum Command {
     /// Validate records and report every problem, writing nothing.
     #[command(after_help = AFTER_HELP)]
     Validate(ValidateArgs),
+    /// Rewrite records in place with the normalizations that are safe: NFC, whitespace, and
+    /// dates to EDTF where the reading is certain. Everything else stays byte for byte.
+    #[command(after_help = FIX_HELP)]
+    Fix(FixArgs),
     /// Explain a finding code: what it means, why it matters, an example and the fix.
     Explain {
         /// A finding code such as S002, or `all` for every code.
@@ -101,6 +105,29 @@ pub struct RunArgs {
     /// The separator between several values in one CSV cell.
     #[arg(long, value_name = "CHAR", default_value_t = '|')]
     pub csv_separator: char,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+const FIX_HELP: &str = "\
+Examples:
+  pipeline fix --diff                       show what would change under input/, change nothing
+  pipeline fix                              apply the changes
+  pipeline fix input/a.yaml input/b.yaml    only these files
+
+Exit codes:
+  0  nothing is left to report (with --diff: nothing would change)
+  1  some values were left alone and reported (with --diff: also when changes are pending)
+  2  the tool could not run, or a file could not be written";
+
+#[derive(Debug, Args)]
+pub struct FixArgs {
+    /// Record files or folders [default: input].
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Show the changes as a unified diff on standard output and write nothing.
+    #[arg(long)]
+    pub diff: bool,
     #[command(flatten)]
     pub common: Common,
 }

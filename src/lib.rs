@@ -7,6 +7,7 @@ pub mod cli;
 pub mod crosscheck;
 pub mod diagnostics;
 pub mod export;
+pub mod fix;
 pub mod normalize;
 pub mod publish;
 pub mod read;

@@ -9,7 +9,7 @@ use std::time::Instant;
 use clap::Parser;
 
 use pipeline::catalogue::{self, Catalogue, Settings};
-use pipeline::cli::{Cli, ColorChoice, Command, Common, DateOrder, RunArgs, ValidateArgs};
+use pipeline::cli::{Cli, ColorChoice, Command, Common, DateOrder, FixArgs, RunArgs, ValidateArgs};
 use pipeline::diagnostics::Code;
 use pipeline::export::ExportOptions;
 use pipeline::normalize::dates::{DateOptions, DayMonthOrder};
@@ -35,6 +35,7 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Run(args) => run(&args),
         Command::Validate(args) => validate(&args),
+        Command::Fix(args) => fix(&args),
         Command::Explain { code } => explain(&code),
     };
     let outcome = outcome.unwrap_or_else(|message| {
@@ -137,6 +138,65 @@ fn summary(catalogue: &Catalogue, written: usize, started: Instant, common: &Com
     }
     line.push_str(&format!(" in {:.2}s", started.elapsed().as_secs_f64()));
     let _ = writeln!(std::io::stderr(), "{line}");
+}
+
+fn fix(args: &FixArgs) -> Result<Outcome, String> {
+    let started = Instant::now();
+    let settings = settings(&args.common)?;
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from("input")]
+    } else {
+        args.paths.clone()
+    };
+    if let Some(missing) = paths.iter().find(|p| !p.exists()) {
+        return Err(format!("{} does not exist", missing.display()));
+    }
+    let (files, mut findings) = pipeline::fix::files(&paths);
+    let plans: Vec<pipeline::fix::FileFix> = {
+        use rayon::prelude::*;
+        files
+            .par_iter()
+            .map(|f| pipeline::fix::plan(f, &settings.limits, &settings.date_options))
+            .collect()
+    };
+    let (mut values, mut changed) = (0, 0);
+    for plan in &plans {
+        findings.extend(plan.findings.iter().cloned());
+        if plan.fixed.is_none() {
+            continue;
+        }
+        values += plan.edits;
+        changed += 1;
+        if args.diff {
+            let _ = write!(std::io::stdout().lock(), "{}", pipeline::fix::diff(plan));
+        } else {
+            pipeline::fix::write(plan)
+                .map_err(|e| format!("cannot write {}: {e}", plan.path.display()))?;
+        }
+    }
+    pipeline::diagnostics::sort_findings(&mut findings);
+    let catalogue = Catalogue {
+        findings,
+        files: files.len(),
+        ..Catalogue::default()
+    };
+    report(&catalogue, &args.common);
+    if !args.common.quiet {
+        let verb = if args.diff { "would fix" } else { "fixed" };
+        let _ = writeln!(
+            std::io::stderr(),
+            "pipeline: {verb} {values} values in {changed} of {} files; {} left as written, in {:.2}s",
+            files.len(),
+            catalogue.findings.len(),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    let pending = args.diff && changed > 0;
+    Ok(if failed(&catalogue, &args.common) || pending {
+        Outcome::Invalid
+    } else {
+        Outcome::Valid
+    })
 }
 
 fn explain(code: &str) -> Result<Outcome, String> {

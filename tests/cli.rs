@@ -288,3 +288,44 @@ fn duplicate_ids_and_unresolved_references_fail() {
 fn the_shipped_input_folder_exists() {
     assert!(shipped_input().join("_collections.yaml").is_file());
 }
+
+#[test]
+fn fix_shows_a_diff_then_applies_only_safe_changes() {
+    let original = "# Keep this comment.\nid: x\ntitle:  'Cable,  Liu Shaoqi  to Mao'  # and this one\ndate: January 22, 1950\ntype: Cable\nsummary: >-\n  Folded   text\n  stays as it is.\n";
+    let ambiguous = "id: y\ntitle: T\ndate: 03/04/1957\ntype: Cable\nsummary: S\n";
+    let dir = catalogue(&[("x.yaml", original), ("y.yaml", ambiguous)]);
+    let x = dir.path().join("x.yaml");
+
+    let assert = pipeline()
+        .args(["fix", "--diff"])
+        .arg(dir.path())
+        .assert()
+        .code(1);
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+    assert!(stdout.contains("\n-date: January 22, 1950\n"), "{stdout}");
+    assert!(stdout.contains("\n+date: 1950-01-22\n"), "{stdout}");
+    assert_eq!(
+        fs::read_to_string(&x).unwrap(),
+        original,
+        "--diff writes nothing"
+    );
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    assert!(stderr.contains("y.yaml:3:7: error[D003]"), "{stderr}");
+
+    pipeline().args(["fix"]).arg(dir.path()).assert().code(1);
+    assert_eq!(
+        fs::read_to_string(&x).unwrap(),
+        "# Keep this comment.\nid: x\ntitle:  'Cable, Liu Shaoqi to Mao'  # and this one\ndate: 1950-01-22\ntype: Cable\nsummary: >-\n  Folded   text\n  stays as it is.\n"
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join("y.yaml")).unwrap(),
+        ambiguous
+    );
+    // Nothing is left to change in x.yaml.
+    pipeline()
+        .args(["fix", "--diff"])
+        .arg(&x)
+        .assert()
+        .code(0)
+        .stdout("");
+}

@@ -1,0 +1,514 @@
+//! `pipeline fix`: apply the normalizations that are safe to make in the records themselves.
+//!
+//! Safe means the meaning cannot change: Unicode NFC, leading/trailing whitespace and runs
+//! of whitespace inside single-line values, and dates rewritten as EDTF where the reading is
+//! certain (not for an all-numeric day/month date, which is ambiguous, nor for the
+//! conventions `early/mid/late 1950s`, which are our reading, not the cataloguer's).
+//!
+//! Files are edited by span, never re-serialized: each changed value's source text is
+//! replaced in place, keeping its quoting style where it can, so comments, key order,
+//! indentation and every other byte of the file stay as they were. Multi-line values
+//! (block and folded scalars, plain scalars over several lines) are left alone. Before a
+//! file is written, the edited text is parsed again and compared with the intended values;
+//! if anything else changed, the file is left alone and reported. Each file is written
+//! atomically (a temporary file in the same folder, then a rename).
+
+use std::path::{Path, PathBuf};
+
+use unicode_normalization::UnicodeNormalization;
+
+use crate::catalogue;
+use crate::diagnostics::{Code, Finding};
+use crate::normalize::dates::{self, DateErrorKind, DateInput, DateOptions};
+use crate::read::{self, Limits, Node, Value};
+
+/// One change to a file: the byte range of a value's source text and its new text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    /// Where the value starts, as a character offset (how the YAML tree knows it).
+    pub start_char: usize,
+    pub start_byte: usize,
+    pub end_byte: usize,
+    /// The new value (unquoted).
+    pub value: String,
+    /// The source text that replaces the old one (quoted as needed).
+    pub source: String,
+}
+
+/// What fixing one file would do.
+#[derive(Debug, Default)]
+pub struct FileFix {
+    pub path: PathBuf,
+    pub original: String,
+    /// The fixed text, when there is anything to change.
+    pub fixed: Option<String>,
+    pub edits: usize,
+    /// Values left alone, and why.
+    pub findings: Vec<Finding>,
+}
+
+/// Work out the fixes for one file without writing anything.
+pub fn plan(path: &Path, limits: &Limits, date_options: &DateOptions) -> FileFix {
+    let mut result = FileFix {
+        path: path.to_path_buf(),
+        ..FileFix::default()
+    };
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            result.findings.push(Finding::new(
+                Code::Unreadable,
+                path,
+                None,
+                format!("cannot be read: {e}"),
+            ));
+            return result;
+        }
+    };
+    let text = match read::decode(path, &bytes) {
+        Ok(t) => t,
+        Err(f) => {
+            result.findings.push(f);
+            return result;
+        }
+    };
+    // A UTF-8 byte-order mark is kept as it was.
+    let bom = bytes.len() - text.len();
+    let docs = match read::parse(path, text, limits) {
+        Ok(d) => d,
+        Err(f) => {
+            result.findings.push(f);
+            return result;
+        }
+    };
+    let mut edits = Vec::new();
+    let lines = LineIndex::new(text);
+    let mut ctx = Collector {
+        path,
+        text,
+        lines: &lines,
+        date_options,
+        edits: &mut edits,
+        findings: &mut result.findings,
+    };
+    for doc in &docs {
+        if let Value::Map(entries) = &doc.value {
+            for (key, value) in entries {
+                let field = key.as_str().unwrap_or_default();
+                ctx.collect(field, value, false);
+            }
+        }
+    }
+    result.original = String::from_utf8_lossy(&bytes).into_owned();
+    if edits.is_empty() {
+        return result;
+    }
+    edits.sort_by_key(|e| e.start_byte);
+    let fixed = apply(text, &edits);
+    // Safety net: the edited file must read back as the same documents, with exactly the
+    // intended values changed.
+    match read::parse(path, &fixed, limits) {
+        Ok(new_docs) if same_except(&docs, &new_docs, &edits) => {
+            result.edits = edits.len();
+            result.fixed = Some(format!("{}{fixed}", &result.original[..bom]));
+        }
+        _ => result.findings.push(
+            Finding::new(
+                Code::YamlSyntax,
+                path,
+                None,
+                "the fixes could not be applied without changing something else; the file was left alone".into(),
+            )
+            .with_help("please report this file; fix its values by hand"),
+        ),
+    }
+    result
+}
+
+/// Write a planned fix, atomically.
+pub fn write(fix: &FileFix) -> std::io::Result<()> {
+    let Some(fixed) = &fix.fixed else {
+        return Ok(());
+    };
+    let dir = fix
+        .path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new().prefix(".fix-").tempfile_in(dir)?;
+    std::io::Write::write_all(&mut tmp, fixed.as_bytes())?;
+    if let Ok(meta) = std::fs::metadata(&fix.path) {
+        let _ = std::fs::set_permissions(tmp.path(), meta.permissions());
+    }
+    tmp.as_file().sync_all()?;
+    tmp.persist(&fix.path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// The unified diff of a planned fix.
+pub fn diff(fix: &FileFix) -> String {
+    let Some(fixed) = &fix.fixed else {
+        return String::new();
+    };
+    let name = fix.path.display().to_string();
+    similar::TextDiff::from_lines(fix.original.as_str(), fixed.as_str())
+        .unified_diff()
+        .context_radius(2)
+        .header(&format!("a/{name}"), &format!("b/{name}"))
+        .to_string()
+}
+
+/// Every record file named by `paths` (files, or folders searched like an input folder).
+pub fn files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Finding>) {
+    let mut files = Vec::new();
+    let mut findings = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let (f, e) = catalogue::discover(p);
+            files.extend(f);
+            findings.extend(e);
+        } else {
+            files.push(p.clone());
+        }
+    }
+    (files, findings)
+}
+
+/// Byte offsets of line starts, to turn a (line, column) into a byte offset without
+/// walking the whole file for every value.
+struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex { starts }
+    }
+
+    /// The byte offset of a 1-based line and column (columns count characters).
+    fn byte(&self, text: &str, loc: crate::diagnostics::Location) -> Option<usize> {
+        let line_start = *self.starts.get(loc.line.checked_sub(1)?)?;
+        let line = &text[line_start..];
+        let col = loc.col.checked_sub(1)?;
+        let offset = line
+            .char_indices()
+            .nth(col)
+            .map(|(i, _)| i)
+            .or_else(|| (line.chars().count() == col).then_some(line.len()))?;
+        Some(line_start + offset)
+    }
+}
+
+struct Collector<'a> {
+    path: &'a Path,
+    text: &'a str,
+    lines: &'a LineIndex,
+    date_options: &'a DateOptions,
+    edits: &'a mut Vec<Edit>,
+    findings: &'a mut Vec<Finding>,
+}
+
+impl Collector<'_> {
+    /// Collect the edits for `node`, a value of `field`; `in_flow` is whether it sits inside
+    /// a `[...]` or `{...}` collection, where commas and brackets end a plain value.
+    fn collect(&mut self, field: &str, node: &Node, in_flow: bool) {
+        match &node.value {
+            Value::Seq(_) | Value::Map(_) => {
+                let flow = in_flow
+                    || self
+                        .lines
+                        .byte(self.text, node.span.start)
+                        .and_then(|b| self.text[b..].chars().next())
+                        .is_some_and(|c| c == '[' || c == '{');
+                match &node.value {
+                    Value::Seq(items) => {
+                        for item in items {
+                            self.collect(field, item, flow);
+                        }
+                    }
+                    Value::Map(entries) => {
+                        for (_, value) in entries {
+                            self.collect(field, value, flow);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Value::Str(value) => self.scalar(field, node, value, in_flow),
+            _ => {}
+        }
+    }
+
+    fn scalar(&mut self, field: &str, node: &Node, value: &str, in_flow: bool) {
+        let (Some(start), Some(end)) = (
+            self.lines.byte(self.text, node.span.start),
+            self.lines.byte(self.text, node.span.end),
+        ) else {
+            return;
+        };
+        let Some(source) = self.text.get(start..end) else {
+            return;
+        };
+        // A quoted value's span can run on past its closing quote (over blanks and a
+        // comment): end it at the quote.
+        let end = match quoted_len(source) {
+            Some(len) => start + len,
+            None => end,
+        };
+        let source = &self.text[start..end];
+        if source.is_empty() || source.contains(['\n', '\r']) {
+            return;
+        }
+        // A block scalar's span starts after its `|` or `>` indicator line.
+        if matches!(
+            self.text[..start].trim_end().chars().last(),
+            Some('|' | '>')
+        ) {
+            return;
+        }
+        let mut new_value: String = value.nfc().collect::<String>();
+        new_value = new_value.split_whitespace().collect::<Vec<_>>().join(" ");
+        if field == "date" {
+            match certain_edtf(&new_value, self.date_options) {
+                Ok(Some(edtf)) => new_value = edtf,
+                Ok(None) => {}
+                Err(finding) => self.findings.push(Finding {
+                    file: self.path.to_path_buf(),
+                    location: Some(node.span.start),
+                    ..finding
+                }),
+            }
+        }
+        if new_value == value || new_value.is_empty() {
+            return;
+        }
+        self.edits.push(Edit {
+            start_char: node.span.start_char,
+            start_byte: start,
+            end_byte: end,
+            source: requote(source, &new_value, in_flow),
+            value: new_value,
+        });
+    }
+}
+
+/// The EDTF form of a date when the reading is certain; `Ok(None)` when it should stay as
+/// written; a finding when it cannot be read or is ambiguous.
+fn certain_edtf(written: &str, options: &DateOptions) -> Result<Option<String>, Finding> {
+    let lower = written.to_lowercase();
+    if ["early", "mid", "late"].iter().any(|w| lower.contains(w)) {
+        return Ok(None);
+    }
+    match dates::normalize_date_with(DateInput::Text(written), options) {
+        Ok(d) if d.edtf != written => Ok(Some(d.edtf)),
+        Ok(_) => Ok(None),
+        Err(e) => {
+            let code = match e.kind {
+                DateErrorKind::Ambiguous => Code::AmbiguousDate,
+                DateErrorKind::Impossible => Code::ImpossibleDate,
+                DateErrorKind::Reversed => Code::ReversedRange,
+                DateErrorKind::Unrecognized => Code::UnrecognizedDate,
+            };
+            Err(Finding::new(
+                code,
+                Path::new(""),
+                None,
+                format!("left as written: {}", e.message),
+            )
+            .with_help(e.help))
+        }
+    }
+}
+
+/// `value` written in the quoting style of `old_source`, or double-quoted where a plain
+/// scalar would read differently.
+fn requote(old_source: &str, value: &str, in_flow: bool) -> String {
+    if old_source.starts_with('\'') {
+        return format!("'{}'", value.replace('\'', "''"));
+    }
+    if old_source.starts_with('"') || !plain_safe(value, in_flow) {
+        let mut out = String::from("\"");
+        for c in value.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '\t' => out.push_str("\\t"),
+                c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+                c => out.push(c),
+            }
+        }
+        out.push('"');
+        return out;
+    }
+    value.to_string()
+}
+
+/// Whether `value` reads back as the same text when written as a plain scalar (inside a
+/// flow collection, commas and brackets would end it too).
+fn plain_safe(value: &str, in_flow: bool) -> bool {
+    let first = value.chars().next();
+    let indicator = matches!(
+        first,
+        Some('-' | '?' | ':' | ',' | '[' | ']' | '{' | '}' | '#' | '&' | '*' | '!' | '|' | '>')
+            | Some('\'' | '"' | '%' | '@' | '`')
+    );
+    let starts_ok =
+        !indicator || (first == Some('-') && value.len() > 1 && !value.starts_with("- "));
+    let breaks_plain = value.contains(": ")
+        || value.contains(" #")
+        || value.ends_with(':')
+        || (in_flow && value.contains([',', '[', ']', '{', '}']));
+    let reads_as_other_type = matches!(
+        value,
+        "true" | "false" | "True" | "False" | "TRUE" | "FALSE" | "null" | "Null" | "NULL" | "~"
+    ) || looks_numeric(value);
+    starts_ok && !breaks_plain && !reads_as_other_type
+}
+
+/// The length in bytes of a quoted scalar at the start of `source`, closing quote included;
+/// `None` when `source` does not start with a quote (or the quote is not closed).
+fn quoted_len(source: &str) -> Option<usize> {
+    let quote = source.chars().next().filter(|c| *c == '\'' || *c == '"')?;
+    let mut chars = source.char_indices().skip(1).peekable();
+    while let Some((i, c)) = chars.next() {
+        match (quote, c) {
+            ('"', '\\') => {
+                chars.next();
+            }
+            ('\'', '\'') if chars.peek().is_some_and(|(_, n)| *n == '\'') => {
+                chars.next();
+            }
+            (q, c) if q == c => return Some(i + c.len_utf8()),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Whether YAML's core schema would read a plain `value` as a number (`-0500` as -500).
+fn looks_numeric(value: &str) -> bool {
+    let lower = value.to_ascii_lowercase();
+    value.parse::<f64>().is_ok()
+        || lower.starts_with("0x")
+        || lower.starts_with("0o")
+        || lower.trim_start_matches(['+', '-']).starts_with(".inf")
+        || lower == ".nan"
+}
+
+fn apply(text: &str, edits: &[Edit]) -> String {
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut at = 0;
+    for e in edits {
+        if e.start_byte < at {
+            continue; // overlapping edits cannot happen; never write one twice
+        }
+        out.push_str(&text[at..e.start_byte]);
+        out.push_str(&e.source);
+        at = e.end_byte;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+/// The text a scalar stands for, whatever type YAML resolved it to.
+fn scalar_text(value: &Value) -> Option<String> {
+    match value {
+        Value::Str(s) => Some(s.clone()),
+        Value::Int(i) => Some(i.to_string()),
+        Value::Float(f) => Some(f.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Null => Some(String::new()),
+        _ => None,
+    }
+}
+
+fn same_except(old: &[Node], new: &[Node], edits: &[Edit]) -> bool {
+    fn walk(a: &Node, b: &Node, edits: &[Edit]) -> bool {
+        match (&a.value, &b.value) {
+            (Value::Seq(x), Value::Seq(y)) => {
+                x.len() == y.len() && x.iter().zip(y).all(|(a, b)| walk(a, b, edits))
+            }
+            (Value::Map(x), Value::Map(y)) => {
+                x.len() == y.len()
+                    && x.iter()
+                        .zip(y)
+                        .all(|((ka, va), (kb, vb))| ka.value == kb.value && walk(va, vb, edits))
+            }
+            (x, y) => match edits.iter().find(|e| e.start_char == a.span.start_char) {
+                Some(edit) => scalar_text(y).as_deref() == Some(edit.value.as_str()),
+                None => x == y,
+            },
+        }
+    }
+    old.len() == new.len() && old.iter().zip(new).all(|(a, b)| walk(a, b, edits))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fix_text(text: &str) -> FileFix {
+        let dir = tempfile::TempDir::new().unwrap();
+        let path = dir.path().join("r.yaml");
+        std::fs::write(&path, text).unwrap();
+        plan(&path, &Limits::default(), &DateOptions::default())
+    }
+
+    #[test]
+    fn dates_become_edtf_and_everything_else_stays_byte_for_byte() {
+        let text = "# A comment that must stay.\nid: a   # trailing comment\ntitle:   'Cable,  Liu   Shaoqi'\ndate: January 22, 1950\ntype: Cable\nsummary: >-\n  Folded   text\n  stays.\nplaces: [ China ,  \"Korea  (North)\" ]\n";
+        let fix = fix_text(text);
+        assert_eq!(
+            fix.fixed.as_deref(),
+            Some(
+                "# A comment that must stay.\nid: a   # trailing comment\ntitle:   'Cable, Liu Shaoqi'\ndate: 1950-01-22\ntype: Cable\nsummary: >-\n  Folded   text\n  stays.\nplaces: [ China ,  \"Korea (North)\" ]\n"
+            )
+        );
+        assert_eq!(fix.edits, 3);
+    }
+
+    #[test]
+    fn nfc_is_applied_and_quoting_added_only_where_needed() {
+        // "Kapitsa" with a decomposed é (e + U+0301) in a plain scalar.
+        let fix = fix_text("id: a\ntitle: Caf\u{65}\u{301} talk\ndate: ca. 1950\n");
+        let fixed = fix.fixed.unwrap();
+        assert!(fixed.contains("title: Caf\u{e9} talk\n"), "{fixed}");
+        assert!(fixed.contains("date: 1950~\n"), "{fixed}");
+    }
+
+    #[test]
+    fn ambiguous_dates_are_left_alone_and_reported() {
+        let fix = fix_text("id: a\ndate: 03/04/1957\n");
+        assert_eq!(fix.fixed, None);
+        assert_eq!(fix.findings.len(), 1);
+        assert_eq!(fix.findings[0].code, Code::AmbiguousDate);
+        assert_eq!(fix.findings[0].location.unwrap().line, 2);
+    }
+
+    #[test]
+    fn conventions_are_not_applied() {
+        assert_eq!(fix_text("id: a\ndate: early 1950s\n").fixed, None);
+        assert_eq!(fix_text("id: a\ndate: 1950-01-11\n").fixed, None);
+    }
+
+    #[test]
+    fn edtf_that_plain_yaml_would_misread_is_quoted() {
+        // `..` is fine plain; `[1957]` becomes `1957`; an open start `../1957` is plain-safe.
+        let fix = fix_text("id: a\ndate: before 1957\n");
+        assert!(fix.fixed.unwrap().contains("date: ../1957\n"));
+        assert_eq!(requote("x", "[1667,1668]", false), "\"[1667,1668]\"");
+        assert_eq!(requote("x", "true", false), "\"true\"");
+        assert_eq!(requote("'x'", "it's", false), "'it''s'");
+        // Commas end a plain value only inside [ ] and { }.
+        assert_eq!(requote("x", "Cable, to Mao", false), "Cable, to Mao");
+        assert_eq!(requote("x", "Cable, to Mao", true), "\"Cable, to Mao\"");
+        assert_eq!(quoted_len("'it''s'  # c"), Some(7));
+        assert_eq!(quoted_len("\"a \\\" b\" ]"), Some(8));
+        assert_eq!(quoted_len("plain"), None);
+        // A negative EDTF year would be read back as a number.
+        assert_eq!(requote("x", "-0500", false), "\"-0500\"");
+    }
+}
