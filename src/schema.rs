@@ -352,6 +352,11 @@ fn json_type_name(t: &str) -> String {
 fn type_help(path: &[String], found: &Value, expected: &str) -> String {
     let field = path.first().map(String::as_str).unwrap_or("field");
     match (found, expected) {
+        (Value::Seq(_) | Value::Map(_), _) if field == "date" => {
+            "YAML reads an unquoted `[...]` or `{...}` as a list or a mapping: put the date in \
+             quotes, e.g. date: \"[1957?]\" or date: \"{1667,1668}\""
+                .into()
+        }
         _ if field == "date" => {
             "write the date as text, e.g. date: January 11, 1950 or date: 1950-01-11".into()
         }

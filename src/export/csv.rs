@@ -7,8 +7,9 @@
 //! A cell that a spreadsheet would run as a formula is neutralized as OWASP recommends
 //! (https://owasp.org/www-community/attacks/CSV_Injection): a cell starting with `=`, `+`,
 //! `-`, `@`, a tab or a carriage return gets a leading `'`. One exception is made, so that
-//! dates stay dates: a cell that is a plain EDTF or ISO date with a negative year
-//! (`-0500`, `-0500-03-01`) is left alone, since a spreadsheet can only read it as a number.
+//! dates stay dates: a cell that is a negative number or a plain EDTF/ISO date with a
+//! negative year (`-500`, `-0500`, `-0500-03-01`) is left alone, since a spreadsheet can only
+//! read it as a number, never run it.
 
 use crate::export::{ExportOptions, bound_text};
 use crate::normalize::names::Agent;
@@ -88,22 +89,22 @@ pub fn neutralize(cell: String) -> String {
     if risky { format!("'{cell}") } else { cell }
 }
 
-/// `-YYYY`, `-YYYY-MM` or `-YYYY-MM-DD`: a negative year an EDTF or ISO date may have.
+/// A negative number or a date with a negative year: `-500`, `-0500`, `-0500-03`,
+/// `-0500-03-01`, `-170000000-01-01` (a minus sign, digits, then up to two `-DD` parts).
 fn is_negative_date(cell: &str) -> bool {
-    let b = cell.as_bytes();
-    let digits = |s: &[u8]| !s.is_empty() && s.iter().all(u8::is_ascii_digit);
-    match b.len() {
-        5 => digits(&b[1..5]),
-        8 => digits(&b[1..5]) && b[5] == b'-' && digits(&b[6..8]),
-        11 => {
-            digits(&b[1..5])
-                && b[5] == b'-'
-                && digits(&b[6..8])
-                && b[8] == b'-'
-                && digits(&b[9..11])
-        }
-        _ => false,
-    }
+    let Some(rest) = cell.strip_prefix('-') else {
+        return false;
+    };
+    let mut parts = rest.split('-');
+    let year_ok = parts
+        .next()
+        .is_some_and(|y| !y.is_empty() && y.bytes().all(|b| b.is_ascii_digit()));
+    let rest: Vec<&str> = parts.collect();
+    year_ok
+        && rest.len() <= 2
+        && rest
+            .iter()
+            .all(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
 fn headings(agents: &[Agent], separator: char) -> String {
@@ -191,5 +192,10 @@ mod tests {
         // Negative EDTF years stay dates.
         assert_eq!(neutralize("-0500".into()), "-0500");
         assert_eq!(neutralize("-0500-03-01".into()), "-0500-03-01");
+        assert_eq!(neutralize("-170000000-01-01".into()), "-170000000-01-01");
+        assert_eq!(neutralize("-500".into()), "-500");
+        assert_eq!(neutralize("-0500-03-01+1".into()), "'-0500-03-01+1");
+        assert_eq!(neutralize("-".into()), "'-");
+        assert_eq!(neutralize("-1-2-3-4".into()), "'-1-2-3-4");
     }
 }

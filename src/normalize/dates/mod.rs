@@ -98,7 +98,10 @@
 //! * **Calendar**: proleptic Gregorian. Day counts come from `jiff` for years -9999..=9999
 //!   and from the Gregorian leap-year rule beyond (EDTF years may be longer).
 //! * **Years in free text** are four digits; longer or negative years are written in EDTF
-//!   (`Y170000002`, `-0044`), or given as a YAML integer ([`DateInput::Integer`]).
+//!   (`Y170000002`, `-0044`), or given as a YAML integer ([`DateInput::Integer`]) of at most
+//!   four digits. A longer integer is refused: `date: 19570101` is a date written without
+//!   hyphens (refused with the suggestion `1957-01-01`), and a year beyond ±9999 is asked
+//!   for in EDTF (`"Y170000002"`), where the `Y` makes the intent explicit.
 
 mod edtf;
 mod freetext;
@@ -213,6 +216,28 @@ pub fn normalize_date_with(
     options: &DateOptions,
 ) -> Result<NormalizedDate, DateError> {
     match input {
+        DateInput::Integer(y) if !(-9999..=9999).contains(&y) => {
+            // `date: 19570101` is almost always a date written without hyphens (which EDTF
+            // refuses, as in `20050924`), not the year 19,570,101.
+            let digits = y.unsigned_abs().to_string();
+            let compact = (y > 0 && digits.len() == 8)
+                .then(|| format!("{}-{}-{}", &digits[..4], &digits[4..6], &digits[6..]))
+                .filter(|iso| parse_edtf(iso).is_ok());
+            Err(DateError {
+                kind: DateErrorKind::Unrecognized,
+                message: match &compact {
+                    Some(_) => format!("`{y}` looks like a date written without hyphens"),
+                    None => format!("`{y}` is not a year of four digits or fewer"),
+                },
+                help: match compact {
+                    Some(iso) => format!("write `{iso}` (with hyphens)"),
+                    None => format!(
+                        "write a year of more than four digits in EDTF, in quotes: \"{}\"",
+                        format_year(y)
+                    ),
+                },
+            })
+        }
         DateInput::Integer(y) => {
             let edtf = format_year(y);
             normalize_text(&edtf, &y.to_string(), options)
