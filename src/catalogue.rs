@@ -6,7 +6,7 @@
 //! Every problem becomes a finding; only a problem with the tool's own inputs (a missing
 //! input folder, an unusable schema) stops the run with [`LoadError`].
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use crate::crosscheck::{self, Collection, Outline};
 use crate::diagnostics::{Code, Finding, Location, sort_findings};
 use crate::normalize::dates::DateOptions;
-use crate::normalize::names::fingerprint::find_variants;
+use crate::normalize::names::fingerprint::{find_variants, fingerprint};
 use crate::normalize::names::{AgentKind, AuthorityEntry, AuthorityIndex};
 use crate::read::{self, Limits, Node, Value};
 use crate::record::{self, Record};
@@ -396,8 +396,62 @@ fn load_authorities(root: &Path, settings: &Settings) -> (AuthorityIndex, Vec<Fi
     (index, findings)
 }
 
-/// Warnings for names outside the authority file that are spelled in several ways.
+/// Warnings for names outside the authority file that are spelled in several ways, or
+/// that look like another spelling of an authority entry.
 fn name_variants(records: &[Record], authorities: &AuthorityIndex) -> Vec<Finding> {
+    let mut findings = near_authority(records, authorities);
+    findings.extend(variant_groups(records, authorities));
+    findings
+}
+
+/// A name not in the authority file whose romanization-aware fingerprint is that of an
+/// entry (`Park Deok-hwan` and the entry `Pak Deok-hwan`): probably a variant to add.
+fn near_authority(records: &[Record], authorities: &AuthorityIndex) -> Vec<Finding> {
+    let mut by_fingerprint: HashMap<(AgentKind, String), &AuthorityEntry> = HashMap::new();
+    for entry in authorities.entries() {
+        for form in std::iter::once(&entry.preferred).chain(&entry.variants) {
+            let key = fingerprint(form, entry.kind);
+            if !key.is_empty() && key != "|" {
+                by_fingerprint.entry((entry.kind, key)).or_insert(entry);
+            }
+        }
+    }
+    if by_fingerprint.is_empty() {
+        return Vec::new();
+    }
+    let mut findings = Vec::new();
+    for record in records {
+        for m in &record.mentions {
+            if authorities.lookup_kind(&m.written, m.kind).is_some() {
+                continue;
+            }
+            let Some(entry) = by_fingerprint.get(&(m.kind, fingerprint(&m.written, m.kind))) else {
+                continue;
+            };
+            findings.push(
+                Finding::new(
+                    Code::NameVariants,
+                    &record.file,
+                    Some(m.location),
+                    format!(
+                        "`{}` is not in {AUTHORITIES_FILE}, but may be another spelling of `{}`",
+                        m.written, entry.preferred
+                    ),
+                )
+                .with_help(format!(
+                    "if it is the same {}, add {:?} to the `variants` of `{}` in {AUTHORITIES_FILE}",
+                    entry.kind.as_str(),
+                    m.written,
+                    entry.preferred
+                )),
+            );
+        }
+    }
+    findings
+}
+
+/// Names outside the authority file that share a fingerprint but are spelled differently.
+fn variant_groups(records: &[Record], authorities: &AuthorityIndex) -> Vec<Finding> {
     let mentions = records.iter().flat_map(|r| {
         r.mentions
             .iter()

@@ -329,3 +329,32 @@ fn fix_shows_a_diff_then_applies_only_safe_changes() {
         .code(0)
         .stdout("");
 }
+
+/// A spelling outside the authority file that matches an entry under the
+/// romanization-aware fingerprint (McCune-Reischauer `Pak` / common `Park`) is a warning
+/// naming the entry, and the run still succeeds without --deny-warnings.
+#[test]
+fn a_spelling_close_to_an_authority_entry_is_a_warning() {
+    let dir = catalogue(&[
+        (
+            "_authorities.yaml",
+            "- preferred: Pak Deok-hwan\n  kind: person\n",
+        ),
+        (
+            "good.yaml",
+            &format!("{GOOD}people: [Park Deok-hwan, Pak Deok-hwan]\n"),
+        ),
+    ]);
+    let assert = pipeline().arg("validate").arg(dir.path()).assert().code(0);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    assert!(
+        stderr.contains("good.yaml:6:10: warning[N001]: `Park Deok-hwan` is not in _authorities.yaml, but may be another spelling of `Pak Deok-hwan`"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.matches("warning[N001]").count(), 1, "{stderr}");
+    pipeline()
+        .args(["validate", "--deny-warnings"])
+        .arg(dir.path())
+        .assert()
+        .code(1);
+}
