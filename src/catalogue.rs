@@ -400,21 +400,31 @@ fn name_variants(records: &[Record], authorities: &AuthorityIndex) -> Vec<Findin
             .iter()
             .map(move |m| (m.written.as_str(), m.kind, (r.file.as_path(), m.location)))
     });
-    find_variants(mentions, authorities)
+    variant_findings(find_variants(mentions, authorities))
+}
+
+/// The N001 warnings of the variant groups found in a catalogue.
+pub(crate) fn variant_findings<P: AsRef<Path>>(
+    groups: Vec<crate::normalize::names::fingerprint::VariantGroup<(P, Location)>>,
+) -> Vec<Finding> {
+    groups
         .into_iter()
         .filter_map(|group| {
-            let place = |(f, l): &(&Path, Location)| format!("{}:{}:{}", f.display(), l.line, l.col);
+            let place = |(f, l): &(P, Location)| {
+                format!("{}:{}:{}", f.as_ref().display(), l.line, l.col)
+            };
             let described: Vec<String> = group
                 .spellings
                 .iter()
                 .map(|s| {
                     let places: Vec<String> = s.locations.iter().take(3).map(place).collect();
-                    let more = s.locations.len().saturating_sub(3);
+                    let more = s.count.saturating_sub(3);
                     let more = if more > 0 { format!(" and {more} more") } else { String::new() };
                     format!("`{}` {} times ({}{more})", s.spelling, s.count, places.join(", "))
                 })
                 .collect();
-            let (file, location) = group.spellings.get(1)?.locations.first().copied()?;
+            let (file, location) = group.spellings.get(1)?.locations.first()?;
+            let (file, location) = (file.as_ref(), *location);
             let entry = &group.suggested;
             let variants: Vec<String> = entry.variants.iter().map(|v| format!("{v:?}")).collect();
             Some(
