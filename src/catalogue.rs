@@ -84,6 +84,9 @@ pub struct Catalogue {
     pub files: usize,
     /// Records (documents) read, valid or not.
     pub documents: usize,
+    /// Valid records (`records.len()` when the records are kept; the streaming run counts
+    /// them without keeping them).
+    pub valid: usize,
 }
 
 impl Catalogue {
@@ -100,17 +103,17 @@ impl Catalogue {
 
     /// Records read that did not make it through validation.
     pub fn invalid(&self) -> usize {
-        self.documents - self.records.len()
+        self.documents - self.valid
     }
 }
 
 /// Whether a file or folder name is skipped: names starting with `_` or `.`.
-fn hidden(name: &std::ffi::OsStr) -> bool {
+pub(crate) fn hidden(name: &std::ffi::OsStr) -> bool {
     name.to_str()
         .is_some_and(|n| n.starts_with('_') || n.starts_with('.'))
 }
 
-fn is_record_file(path: &Path) -> bool {
+pub(crate) fn is_record_file(path: &Path) -> bool {
     matches!(
         path.extension().and_then(|e| e.to_str()),
         Some("yaml" | "yml")
@@ -159,16 +162,16 @@ fn io_reason(e: Option<&std::io::Error>) -> String {
 
 /// What reading one file produced.
 #[derive(Default)]
-struct FileResult {
-    outlines: Vec<Outline>,
-    records: Vec<Record>,
-    findings: Vec<Finding>,
-    documents: usize,
+pub(crate) struct FileResult {
+    pub outlines: Vec<Outline>,
+    pub records: Vec<Record>,
+    pub findings: Vec<Finding>,
+    pub documents: usize,
 }
 
 /// Read, validate and normalize one record file. With `full` false the file is only
 /// outlined (its id and references) for the cross-record checks of other files.
-fn process_file(
+pub(crate) fn process_file(
     path: &Path,
     settings: &Settings,
     authorities: &AuthorityIndex,
@@ -198,56 +201,80 @@ fn process_file(
         return result;
     }
     let in_stream = docs.len() > 1;
+    for (i, doc) in docs.iter().enumerate() {
+        process_document(
+            path,
+            i,
+            doc,
+            in_stream,
+            settings,
+            authorities,
+            full,
+            &mut result,
+        );
+    }
+    result
+}
+
+/// Validate and normalize document `i` (from 0) of a file, adding to `result`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn process_document(
+    path: &Path,
+    i: usize,
+    doc: &Node,
+    in_stream: bool,
+    settings: &Settings,
+    authorities: &AuthorityIndex,
+    full: bool,
+    result: &mut FileResult,
+) {
     let ctx = record::Context {
         authorities,
         date_options: &settings.date_options,
     };
-    for (i, doc) in docs.iter().enumerate() {
-        result.documents += usize::from(full);
-        match &doc.value {
-            Value::Map(_) => {}
-            Value::Null => {
-                result.findings.push(
-                    Finding::new(
-                        Code::EmptyDocument,
-                        path,
-                        Some(doc.span.start),
-                        format!("document {} of this file is empty", i + 1),
-                    )
-                    .with_help("remove the extra `---` or write the record's fields"),
-                );
-                continue;
-            }
-            other => {
-                result.findings.push(
-                    Finding::new(
-                        Code::NotAMapping,
-                        path,
-                        Some(doc.span.start),
-                        format!(
-                            "a record must be a mapping of fields, but {} was found",
-                            other.kind_name()
-                        ),
-                    )
-                    .with_help("write one `field: value` per line, starting with `id: ...`"),
-                );
-                continue;
-            }
+    result.documents += usize::from(full);
+    match &doc.value {
+        Value::Map(_) => {}
+        Value::Null => {
+            result.findings.push(
+                Finding::new(
+                    Code::EmptyDocument,
+                    path,
+                    Some(doc.span.start),
+                    format!("document {} of this file is empty", i + 1),
+                )
+                .with_help("remove the extra `---` or write the record's fields"),
+            );
+            return;
         }
-        result.outlines.push(Outline::of(path, in_stream, doc));
-        if !full {
-            continue;
+        other => {
+            result.findings.push(
+                Finding::new(
+                    Code::NotAMapping,
+                    path,
+                    Some(doc.span.start),
+                    format!(
+                        "a record must be a mapping of fields, but {} was found",
+                        other.kind_name()
+                    ),
+                )
+                .with_help("write one `field: value` per line, starting with `id: ...`"),
+            );
+            return;
         }
-        let schema_findings = settings.schema.check(path, doc);
-        if !schema_findings.is_empty() {
-            result.findings.extend(schema_findings);
-            continue;
-        }
-        let (record, findings) = record::normalize_record(path, doc, in_stream, &ctx);
-        result.records.extend(record);
-        result.findings.extend(findings);
     }
-    result
+    result.outlines.push(Outline::of(path, in_stream, doc));
+    if !full {
+        return;
+    }
+    let schema_findings = settings.schema.check(path, doc);
+    if !schema_findings.is_empty() {
+        result.findings.extend(schema_findings);
+        return;
+    }
+    let (record, findings) = record::normalize_record(path, doc, in_stream, &ctx);
+    result.records.extend(record);
+    result.findings.extend(findings);
 }
 
 /// Read a file and parse its YAML documents.
@@ -275,7 +302,10 @@ pub fn read_documents(path: &Path, limits: &Limits) -> Result<Vec<Node>, Finding
 }
 
 /// Read `_collections.yaml`, if the catalogue has one.
-fn load_collections(root: &Path, settings: &Settings) -> (Option<Vec<Collection>>, Vec<Finding>) {
+pub(crate) fn load_collections(
+    root: &Path,
+    settings: &Settings,
+) -> (Option<Vec<Collection>>, Vec<Finding>) {
     let path = root.join(COLLECTIONS_FILE);
     if !path.is_file() {
         return (None, Vec::new());
@@ -321,7 +351,7 @@ fn load_collections(root: &Path, settings: &Settings) -> (Option<Vec<Collection>
 
 /// Read `_authorities.yaml`, if the catalogue has one, into an index. Schema violations and
 /// entries that claim a name another entry already claims are findings.
-fn load_authorities(root: &Path, settings: &Settings) -> (AuthorityIndex, Vec<Finding>) {
+pub(crate) fn load_authorities(root: &Path, settings: &Settings) -> (AuthorityIndex, Vec<Finding>) {
     let path = root.join(AUTHORITIES_FILE);
     if !path.is_file() {
         return (AuthorityIndex::empty(), Vec::new());
@@ -510,6 +540,7 @@ pub fn load_selected(
     }
     sort_findings(&mut findings);
     catalogue.findings = findings;
+    catalogue.valid = catalogue.records.len();
     Ok(catalogue)
 }
 

@@ -101,8 +101,31 @@ pub struct RunArgs {
     /// The separator between several values in one CSV cell.
     #[arg(long, value_name = "CHAR", default_value_t = '|')]
     pub csv_separator: char,
+    /// Process only shard I of N (from 0): the records whose id hashes (FNV-1a) to I modulo
+    /// N. Cross-record checks still see the whole catalogue. Combine the shards' outputs
+    /// with `pipeline merge`.
+    #[arg(long, value_name = "I/N", value_parser = parse_shard)]
+    pub shard: Option<crate::streaming::Shard>,
     #[command(flatten)]
     pub common: Common,
+}
+
+fn parse_shard(text: &str) -> Result<crate::streaming::Shard, String> {
+    let (i, n) = text
+        .split_once('/')
+        .ok_or_else(|| format!("`{text}` is not I/N, e.g. 0/4"))?;
+    let index: u32 = i
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{i}` is not a number"))?;
+    let count: u32 = n
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{n}` is not a number"))?;
+    if count == 0 || index >= count {
+        return Err(format!("shard {index}/{count}: I must be less than N"));
+    }
+    Ok(crate::streaming::Shard { index, count })
 }
 
 #[derive(Debug, Args)]

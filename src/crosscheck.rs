@@ -207,11 +207,7 @@ pub fn check(outlines: &[Outline], collections: Option<&[Collection]>) -> Vec<Fi
             }
         }
         for c in &outline.collections {
-            if !collections
-                .unwrap_or_default()
-                .iter()
-                .any(|k| k.id == c.id)
-            {
+            if !collections.unwrap_or_default().iter().any(|k| k.id == c.id) {
                 findings.push(unresolved_collection(&outline.file, c, collections));
             }
         }
