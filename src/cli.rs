@@ -34,6 +34,9 @@ pub enum Command {
     /// Validate records and report every problem, writing nothing.
     #[command(after_help = AFTER_HELP)]
     Validate(ValidateArgs),
+    /// Combine the outputs of `run --shard I/N` (every shard of one run) into the outputs a
+    /// single run would have written.
+    Merge(MergeArgs),
     /// Explain a finding code: what it means, why it matters, an example and the fix.
     Explain {
         /// A finding code such as S002, or `all` for every code.
@@ -139,4 +142,17 @@ pub struct ValidateArgs {
     pub input: PathBuf,
     #[command(flatten)]
     pub common: Common,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The shards' output folders.
+    #[arg(value_name = "SHARD_DIR", required = true)]
+    pub shards: Vec<PathBuf>,
+    /// The folder to write dc/, records.csv and records.jsonld into.
+    #[arg(long, short, value_name = "DIR", default_value = "output")]
+    pub output: PathBuf,
+    /// The separator the shards used between several values in one CSV cell.
+    #[arg(long, value_name = "CHAR", default_value_t = '|')]
+    pub csv_separator: char,
 }

@@ -14,5 +14,6 @@ pub mod read;
 pub mod record;
 pub mod render;
 pub mod schema;
+pub mod shard;
 pub mod stream_index;
 pub mod streaming;

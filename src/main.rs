@@ -35,6 +35,7 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Run(args) => run(&args),
         Command::Validate(args) => validate(&args),
+        Command::Merge(args) => merge(&args),
         Command::Explain { code } => explain(&code),
     };
     let outcome = outcome.unwrap_or_else(|message| {
@@ -185,6 +186,20 @@ fn run(args: &RunArgs) -> Result<Outcome, String> {
         None => 0,
     };
     summary(&catalogue, written, started, &args.common);
+    Ok(Outcome::Valid)
+}
+
+fn merge(args: &pipeline::cli::MergeArgs) -> Result<Outcome, String> {
+    let started = Instant::now();
+    let published = pipeline::shard::merge(&args.shards, &args.output, args.csv_separator)
+        .map_err(|e| e.to_string())?;
+    let _ = writeln!(
+        std::io::stderr(),
+        "pipeline: {} shards merged, {} written in {:.2}s",
+        args.shards.len(),
+        published.dc_files,
+        started.elapsed().as_secs_f64()
+    );
     Ok(Outcome::Valid)
 }
 

@@ -210,6 +210,8 @@ pub struct Staged {
     collections: Vec<Collection>,
     options: ExportOptions,
     written: usize,
+    /// For a sharded run: the shard and the first record (id) that mentions each agent.
+    shard: Option<(Shard, BTreeMap<String, String>)>,
 }
 
 struct Writers {
@@ -282,6 +284,9 @@ pub fn run(
         Some(output) => Some(Writers::new(output, &options.export, &collections)?),
         None => None,
     };
+    if let (Some(w), Some(shard)) = (writers.as_mut(), options.shard) {
+        w.staged.shard = Some((shard, BTreeMap::new()));
+    }
     let staging = writers.as_ref().map(|w| w.staged.dc.path().to_path_buf());
     let mut briefs: Vec<Brief> = Vec::with_capacity(units.len());
     let mut spellings: HashMap<(String, AgentKind), Spelling> = HashMap::new();
@@ -687,6 +692,7 @@ impl Writers {
                 collections: Vec::new(),
                 options: options.clone(),
                 written: 0,
+                shard: None,
             },
             csv,
             records,
@@ -716,6 +722,9 @@ impl Writers {
             match self.staged.agents.get_mut(&iri) {
                 Some(existing) => existing.merge(node),
                 None => {
+                    if let Some((_, first)) = self.staged.shard.as_mut() {
+                        first.insert(iri.clone(), f.id.clone());
+                    }
                     self.staged.agents.insert(iri, node);
                 }
             }
@@ -746,6 +755,19 @@ impl Staged {
     /// Assemble the JSON-LD document, flush everything to disk and swap the new outputs in.
     pub fn publish(self) -> Result<Published, PublishError> {
         let output = &self.output;
+        let shard_tmp = match &self.shard {
+            Some((shard, first)) => {
+                let text = crate::shard::manifest(*shard, self.written, &self.agents, first)
+                    .map_err(|e| at(output)(std::io::Error::other(e)))?;
+                let mut tmp = tempfile::Builder::new()
+                    .prefix(".export-new-")
+                    .tempfile_in(output)
+                    .map_err(at(output))?;
+                tmp.write_all(text.as_bytes()).map_err(at(output))?;
+                Some(tmp)
+            }
+            None => None,
+        };
         let jsonld_tmp = tempfile::Builder::new()
             .prefix(".export-new-")
             .tempfile_in(output)
@@ -799,9 +821,40 @@ impl Staged {
             path: jsonld_path.clone(),
             source: e.error,
         })?;
+        if let Some(tmp) = shard_tmp {
+            let path = output.join(crate::shard::MANIFEST);
+            tmp.persist(&path).map_err(|e| PublishError {
+                path: path.clone(),
+                source: e.error,
+            })?;
+        }
         Ok(Published {
             dc_files: self.written,
         })
+    }
+
+    /// Staged outputs assembled from parts (by `pipeline merge`).
+    pub(crate) fn from_parts(
+        output: &Path,
+        dc: tempfile::TempDir,
+        csv: tempfile::NamedTempFile,
+        records: tempfile::NamedTempFile,
+        agents: BTreeMap<String, AgentNode>,
+        collections: Vec<Collection>,
+        options: ExportOptions,
+        written: usize,
+    ) -> Staged {
+        Staged {
+            output: output.to_path_buf(),
+            dc,
+            csv,
+            records,
+            agents,
+            collections,
+            options,
+            written,
+            shard: None,
+        }
     }
 }
 

@@ -133,3 +133,30 @@ fn streaming_findings_equal_the_in_memory_findings() {
         (expected.documents, expected.valid)
     );
 }
+
+#[test]
+fn shards_merged_equal_the_single_run() {
+    let dir = mixed();
+    let single = TempDir::new().unwrap();
+    streamed(dir.path(), single.path(), None);
+    for n in [2u32, 3] {
+        let shards: Vec<TempDir> = (0..n).map(|_| TempDir::new().unwrap()).collect();
+        let mut written = 0;
+        for (i, out) in shards.iter().enumerate() {
+            let c = streamed(
+                dir.path(),
+                out.path(),
+                Some(Shard {
+                    index: i as u32,
+                    count: n,
+                }),
+            );
+            written += c.valid;
+        }
+        assert_eq!(written, 6, "each record is in exactly one shard");
+        let merged = TempDir::new().unwrap();
+        let dirs: Vec<_> = shards.iter().map(|d| d.path().to_path_buf()).collect();
+        pipeline::shard::merge(&dirs, merged.path(), '|').unwrap();
+        assert_eq!(tree(merged.path()), tree(single.path()), "{n} shards");
+    }
+}
