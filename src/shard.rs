@@ -329,8 +329,8 @@ pub fn merge(
         parts.push(part);
     }
     let mut written = 0usize;
-    loop {
-        let Some(i) = (0..parts.len())
+    let smallest = |parts: &[Part]| {
+        (0..parts.len())
             .filter(|&i| parts[i].next.is_some())
             .min_by(|&a, &b| {
                 parts[a]
@@ -339,9 +339,8 @@ pub fn merge(
                     .map(|n| &n.0)
                     .cmp(&parts[b].next.as_ref().map(|n| &n.0))
             })
-        else {
-            break;
-        };
+    };
+    while let Some(i) = smallest(&parts) {
         if let Some((_, row, member)) = parts[i].next.take() {
             csv_out.write_byte_record(&row).map_err(fail)?;
             if written > 0 {

@@ -834,6 +834,7 @@ impl Staged {
     }
 
     /// Staged outputs assembled from parts (by `pipeline merge`).
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn from_parts(
         output: &Path,
         dc: tempfile::TempDir,
