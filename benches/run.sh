@@ -14,7 +14,8 @@ sizes=("$@")
 ((${#sizes[@]})) || sizes=(10000 100000)
 
 cargo build --release --quiet --bin pipeline --example generate
-bin=target/release/pipeline
+target=${CARGO_TARGET_DIR:-target}
+bin=$target/release/pipeline
 work=${BENCH_DIR:-$(mktemp -d)}
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -srm)"
 echo "date: $(date -u +%Y-%m-%d)"
@@ -33,8 +34,8 @@ measure() { # label N command...
 
 for n in "${sizes[@]}"; do
   input=$work/in-$n
-  [[ -d $input ]] || target/release/examples/generate "$n" "$input"
-  cat "$input"/*/* >/dev/null  # warm the page cache
+  [[ -d $input ]] || $target/release/examples/generate "$n" "$input"
+  find "$input" -type f -exec cat {} + >/dev/null  # warm the page cache
   rm -rf "$work/copy"
   measure "cp -r" "$n" cp -r "$input" "$work/copy"
   measure "pipeline validate" "$n" "$bin" validate -q --input "$input"

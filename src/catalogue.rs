@@ -6,7 +6,7 @@
 //! Every problem becomes a finding; only a problem with the tool's own inputs (a missing
 //! input folder, an unusable schema) stops the run with [`LoadError`].
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -84,6 +84,9 @@ pub struct Catalogue {
     pub files: usize,
     /// Records (documents) read, valid or not.
     pub documents: usize,
+    /// Valid records (`records.len()` when the records are kept; the streaming run counts
+    /// them without keeping them).
+    pub valid: usize,
 }
 
 impl Catalogue {
@@ -100,17 +103,17 @@ impl Catalogue {
 
     /// Records read that did not make it through validation.
     pub fn invalid(&self) -> usize {
-        self.documents - self.records.len()
+        self.documents - self.valid
     }
 }
 
 /// Whether a file or folder name is skipped: names starting with `_` or `.`.
-fn hidden(name: &std::ffi::OsStr) -> bool {
+pub(crate) fn hidden(name: &std::ffi::OsStr) -> bool {
     name.to_str()
         .is_some_and(|n| n.starts_with('_') || n.starts_with('.'))
 }
 
-fn is_record_file(path: &Path) -> bool {
+pub(crate) fn is_record_file(path: &Path) -> bool {
     matches!(
         path.extension().and_then(|e| e.to_str()),
         Some("yaml" | "yml")
@@ -162,16 +165,16 @@ fn io_reason(e: Option<&std::io::Error>) -> String {
 
 /// What reading one file produced.
 #[derive(Default)]
-struct FileResult {
-    outlines: Vec<Outline>,
-    records: Vec<Record>,
-    findings: Vec<Finding>,
-    documents: usize,
+pub(crate) struct FileResult {
+    pub outlines: Vec<Outline>,
+    pub records: Vec<Record>,
+    pub findings: Vec<Finding>,
+    pub documents: usize,
 }
 
 /// Read, validate and normalize one record file. With `full` false the file is only
 /// outlined (its id and references) for the cross-record checks of other files.
-fn process_file(
+pub(crate) fn process_file(
     path: &Path,
     settings: &Settings,
     authorities: &AuthorityIndex,
@@ -201,56 +204,80 @@ fn process_file(
         return result;
     }
     let in_stream = docs.len() > 1;
+    for (i, doc) in docs.iter().enumerate() {
+        process_document(
+            path,
+            i,
+            doc,
+            in_stream,
+            settings,
+            authorities,
+            full,
+            &mut result,
+        );
+    }
+    result
+}
+
+/// Validate and normalize document `i` (from 0) of a file, adding to `result`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn process_document(
+    path: &Path,
+    i: usize,
+    doc: &Node,
+    in_stream: bool,
+    settings: &Settings,
+    authorities: &AuthorityIndex,
+    full: bool,
+    result: &mut FileResult,
+) {
     let ctx = record::Context {
         authorities,
         date_options: &settings.date_options,
     };
-    for (i, doc) in docs.iter().enumerate() {
-        result.documents += usize::from(full);
-        match &doc.value {
-            Value::Map(_) => {}
-            Value::Null => {
-                result.findings.push(
-                    Finding::new(
-                        Code::EmptyDocument,
-                        path,
-                        Some(doc.span.start),
-                        format!("document {} of this file is empty", i + 1),
-                    )
-                    .with_help("remove the extra `---` or write the record's fields"),
-                );
-                continue;
-            }
-            other => {
-                result.findings.push(
-                    Finding::new(
-                        Code::NotAMapping,
-                        path,
-                        Some(doc.span.start),
-                        format!(
-                            "a record must be a mapping of fields, but {} was found",
-                            other.kind_name()
-                        ),
-                    )
-                    .with_help("write one `field: value` per line, starting with `id: ...`"),
-                );
-                continue;
-            }
+    result.documents += usize::from(full);
+    match &doc.value {
+        Value::Map(_) => {}
+        Value::Null => {
+            result.findings.push(
+                Finding::new(
+                    Code::EmptyDocument,
+                    path,
+                    Some(doc.span.start),
+                    format!("document {} of this file is empty", i + 1),
+                )
+                .with_help("remove the extra `---` or write the record's fields"),
+            );
+            return;
         }
-        result.outlines.push(Outline::of(path, in_stream, doc));
-        if !full {
-            continue;
+        other => {
+            result.findings.push(
+                Finding::new(
+                    Code::NotAMapping,
+                    path,
+                    Some(doc.span.start),
+                    format!(
+                        "a record must be a mapping of fields, but {} was found",
+                        other.kind_name()
+                    ),
+                )
+                .with_help("write one `field: value` per line, starting with `id: ...`"),
+            );
+            return;
         }
-        let schema_findings = settings.schema.check(path, doc);
-        if !schema_findings.is_empty() {
-            result.findings.extend(schema_findings);
-            continue;
-        }
-        let (record, findings) = record::normalize_record(path, doc, in_stream, &ctx);
-        result.records.extend(record);
-        result.findings.extend(findings);
     }
-    result
+    result.outlines.push(Outline::of(path, in_stream, doc));
+    if !full {
+        return;
+    }
+    let schema_findings = settings.schema.check(path, doc);
+    if !schema_findings.is_empty() {
+        result.findings.extend(schema_findings);
+        return;
+    }
+    let (record, findings) = record::normalize_record(path, doc, in_stream, &ctx);
+    result.records.extend(record);
+    result.findings.extend(findings);
 }
 
 /// Read a file and parse its YAML documents.
@@ -278,7 +305,10 @@ pub fn read_documents(path: &Path, limits: &Limits) -> Result<Vec<Node>, Finding
 }
 
 /// Read `_collections.yaml`, if the catalogue has one.
-fn load_collections(root: &Path, settings: &Settings) -> (Option<Vec<Collection>>, Vec<Finding>) {
+pub(crate) fn load_collections(
+    root: &Path,
+    settings: &Settings,
+) -> (Option<Vec<Collection>>, Vec<Finding>) {
     let path = root.join(COLLECTIONS_FILE);
     if !path.is_file() {
         return (None, Vec::new());
@@ -324,7 +354,7 @@ fn load_collections(root: &Path, settings: &Settings) -> (Option<Vec<Collection>
 
 /// Read `_authorities.yaml`, if the catalogue has one, into an index. Schema violations and
 /// entries that claim a name another entry already claims are findings.
-fn load_authorities(root: &Path, settings: &Settings) -> (AuthorityIndex, Vec<Finding>) {
+pub(crate) fn load_authorities(root: &Path, settings: &Settings) -> (AuthorityIndex, Vec<Finding>) {
     let path = root.join(AUTHORITIES_FILE);
     if !path.is_file() {
         return (AuthorityIndex::empty(), Vec::new());
@@ -407,6 +437,29 @@ fn name_variants(records: &[Record], authorities: &AuthorityIndex) -> Vec<Findin
 /// A name not in the authority file whose romanization-aware fingerprint is that of an
 /// entry (`Park Deok-hwan` and the entry `Pak Deok-hwan`): probably a variant to add.
 fn near_authority(records: &[Record], authorities: &AuthorityIndex) -> Vec<Finding> {
+    let mut spellings: BTreeMap<(&str, AgentKind), Vec<(PathBuf, Location)>> = BTreeMap::new();
+    for record in records {
+        for m in &record.mentions {
+            spellings
+                .entry((m.written.as_str(), m.kind))
+                .or_default()
+                .push((record.file.clone(), m.location));
+        }
+    }
+    near_authority_findings(
+        spellings
+            .into_iter()
+            .map(|((w, k), places)| (w, k, places.len(), places)),
+        authorities,
+    )
+}
+
+/// One N001 warning per distinct spelling (as written, kind, how often, its first places)
+/// that is not in the authority file but shares its fingerprint with an entry's form.
+pub fn near_authority_findings<'a>(
+    spellings: impl IntoIterator<Item = (&'a str, AgentKind, usize, Vec<(PathBuf, Location)>)>,
+    authorities: &AuthorityIndex,
+) -> Vec<Finding> {
     let mut by_fingerprint: HashMap<(AgentKind, String), &AuthorityEntry> = HashMap::new();
     for entry in authorities.entries() {
         for form in std::iter::once(&entry.preferred).chain(&entry.variants) {
@@ -420,32 +473,38 @@ fn near_authority(records: &[Record], authorities: &AuthorityIndex) -> Vec<Findi
         return Vec::new();
     }
     let mut findings = Vec::new();
-    for record in records {
-        for m in &record.mentions {
-            if authorities.lookup_kind(&m.written, m.kind).is_some() {
-                continue;
-            }
-            let Some(entry) = by_fingerprint.get(&(m.kind, fingerprint(&m.written, m.kind))) else {
-                continue;
-            };
-            findings.push(
-                Finding::new(
-                    Code::NameVariants,
-                    &record.file,
-                    Some(m.location),
-                    format!(
-                        "`{}` is not in {AUTHORITIES_FILE}, but may be another spelling of `{}`",
-                        m.written, entry.preferred
-                    ),
-                )
-                .with_help(format!(
-                    "if it is the same {}, add {:?} to the `variants` of `{}` in {AUTHORITIES_FILE}",
-                    entry.kind.as_str(),
-                    m.written,
-                    entry.preferred
-                )),
-            );
+    for (written, kind, count, mut places) in spellings {
+        if authorities.lookup_kind(written, kind).is_some() {
+            continue;
         }
+        let Some(entry) = by_fingerprint.get(&(kind, fingerprint(written, kind))) else {
+            continue;
+        };
+        places.sort();
+        let Some((file, location)) = places.first().cloned() else {
+            continue;
+        };
+        let elsewhere = match count {
+            0 | 1 => String::new(),
+            2 => " (written so once more)".to_string(),
+            n => format!(" (written so {} more times)", n - 1),
+        };
+        findings.push(
+            Finding::new(
+                Code::NameVariants,
+                &file,
+                Some(location),
+                format!(
+                    "`{written}` is not in {AUTHORITIES_FILE}, but may be another spelling of `{}`{elsewhere}",
+                    entry.preferred
+                ),
+            )
+            .with_help(format!(
+                "if it is the same {}, add {written:?} to the `variants` of `{}` in {AUTHORITIES_FILE}",
+                entry.kind.as_str(),
+                entry.preferred
+            )),
+        );
     }
     findings
 }
@@ -457,22 +516,32 @@ fn variant_groups(records: &[Record], authorities: &AuthorityIndex) -> Vec<Findi
             .iter()
             .map(move |m| (m.written.as_str(), m.kind, (r.file.as_path(), m.location)))
     });
-    find_variants(mentions, authorities)
+    variant_findings(find_variants(mentions, authorities))
+}
+
+/// The N001 warnings of the variant groups found in a catalogue.
+pub(crate) fn variant_findings<P: AsRef<Path>>(
+    groups: Vec<crate::normalize::names::fingerprint::VariantGroup<(P, Location)>>,
+) -> Vec<Finding> {
+    groups
         .into_iter()
         .filter_map(|group| {
-            let place = |(f, l): &(&Path, Location)| format!("{}:{}:{}", f.display(), l.line, l.col);
+            let place = |(f, l): &(P, Location)| {
+                format!("{}:{}:{}", f.as_ref().display(), l.line, l.col)
+            };
             let described: Vec<String> = group
                 .spellings
                 .iter()
                 .map(|s| {
                     let places: Vec<String> = s.locations.iter().take(3).map(place).collect();
-                    let more = s.locations.len().saturating_sub(3);
+                    let more = s.count.saturating_sub(3);
                     let more = if more > 0 { format!(" and {more} more") } else { String::new() };
                     let times = if s.count == 1 { "once".to_string() } else { format!("{} times", s.count) };
                     format!("`{}` {times} ({}{more})", s.spelling, places.join(", "))
                 })
                 .collect();
-            let (file, location) = group.spellings.get(1)?.locations.first().copied()?;
+            let (file, location) = group.spellings.get(1)?.locations.first()?;
+            let (file, location) = (file.as_ref(), *location);
             let entry = &group.suggested;
             let variants: Vec<String> = entry.variants.iter().map(|v| format!("{v:?}")).collect();
             Some(
@@ -558,6 +627,7 @@ pub fn load_selected(
     }
     sort_findings(&mut findings);
     catalogue.findings = findings;
+    catalogue.valid = catalogue.records.len();
     Ok(catalogue)
 }
 

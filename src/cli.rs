@@ -38,6 +38,9 @@ pub enum Command {
     /// dates to EDTF where the reading is certain. Everything else stays byte for byte.
     #[command(after_help = FIX_HELP)]
     Fix(FixArgs),
+    /// Combine the outputs of `run --shard I/N` (every shard of one run) into the outputs a
+    /// single run would have written.
+    Merge(MergeArgs),
     /// Explain a finding code: what it means, why it matters, an example and the fix.
     Explain {
         /// A finding code such as S002, or `all` for every code.
@@ -105,6 +108,11 @@ pub struct RunArgs {
     /// The separator between several values in one CSV cell.
     #[arg(long, value_name = "CHAR", default_value_t = '|')]
     pub csv_separator: char,
+    /// Process only shard I of N (from 0): the records whose id hashes (FNV-1a) to I modulo
+    /// N. Cross-record checks still see the whole catalogue. Combine the shards' outputs
+    /// with `pipeline merge`.
+    #[arg(long, value_name = "I/N", value_parser = parse_shard)]
+    pub shard: Option<crate::streaming::Shard>,
     #[command(flatten)]
     pub common: Common,
 }
@@ -132,6 +140,24 @@ pub struct FixArgs {
     pub common: Common,
 }
 
+fn parse_shard(text: &str) -> Result<crate::streaming::Shard, String> {
+    let (i, n) = text
+        .split_once('/')
+        .ok_or_else(|| format!("`{text}` is not I/N, e.g. 0/4"))?;
+    let index: u32 = i
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{i}` is not a number"))?;
+    let count: u32 = n
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{n}` is not a number"))?;
+    if count == 0 || index >= count {
+        return Err(format!("shard {index}/{count}: I must be less than N"));
+    }
+    Ok(crate::streaming::Shard { index, count })
+}
+
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
     /// Record files or catalogue folders to check [default: the --input folder]. A file inside
@@ -143,4 +169,17 @@ pub struct ValidateArgs {
     pub input: PathBuf,
     #[command(flatten)]
     pub common: Common,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The shards' output folders.
+    #[arg(value_name = "SHARD_DIR", required = true)]
+    pub shards: Vec<PathBuf>,
+    /// The folder to write dc/, records.csv and records.jsonld into.
+    #[arg(long, short, value_name = "DIR", default_value = "output")]
+    pub output: PathBuf,
+    /// The separator the shards used between several values in one CSV cell.
+    #[arg(long, value_name = "CHAR", default_value_t = '|')]
+    pub csv_separator: char,
 }

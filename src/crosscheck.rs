@@ -72,6 +72,102 @@ fn place(file: &Path, location: Location) -> String {
     format!("{}:{}:{}", file.display(), location.line, location.col)
 }
 
+/// The X001 finding at the `i`-th of several places that use the id `id`.
+pub fn duplicate_id(id: &str, places: &[(&Path, Location)], i: usize) -> Finding {
+    let others: Vec<String> = places
+        .iter()
+        .enumerate()
+        .filter(|(j, _)| *j != i)
+        .map(|(_, (f, l))| place(f, *l))
+        .collect();
+    let (file, location) = places[i];
+    Finding::new(
+        Code::DuplicateId,
+        file,
+        Some(location),
+        format!("the id `{id}` is also used at {}", others.join(", ")),
+    )
+    .with_help("give each record its own id; ids name the output files")
+}
+
+/// The X002 finding when the id of a single-record file differs from the file's stem.
+pub fn id_not_file_name(file: &Path, id: &Reference) -> Option<Finding> {
+    if !crate::publish::safe_file_stem(&id.id) {
+        return None; // the schema reports the id itself
+    }
+    let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+    if stem == id.id {
+        return None;
+    }
+    let ext = file.extension().and_then(|s| s.to_str()).unwrap_or("yaml");
+    Some(
+        Finding::new(
+            Code::IdNotFileName,
+            file,
+            Some(id.location),
+            format!(
+                "the id `{}` differs from the file name `{stem}.{ext}`",
+                id.id
+            ),
+        )
+        .with_help(format!(
+            "rename the file to `{}.{ext}`, or change the id to `{stem}`",
+            id.id
+        )),
+    )
+}
+
+/// The X003 finding for a `related` entry that names no record; `known_ids` are every id
+/// of the catalogue, for the suggestion.
+pub fn unresolved_related(file: &Path, r: &Reference, known_ids: &[&str]) -> Finding {
+    let help = match nearest(&r.id, known_ids) {
+        Some(best) => format!("did you mean `{best}`?"),
+        None => "write the id of a record in this catalogue, or remove the entry".into(),
+    };
+    Finding::new(
+        Code::UnresolvedRelated,
+        file,
+        Some(r.location),
+        format!("`related` names `{}`, but no record has that id", r.id),
+    )
+    .with_help(help)
+}
+
+/// The X004 finding for a `collections` entry that names no described collection.
+pub fn unresolved_collection(
+    file: &Path,
+    c: &Reference,
+    collections: Option<&[Collection]>,
+) -> Finding {
+    let collection_ids: Vec<&str> = collections
+        .unwrap_or_default()
+        .iter()
+        .map(|c| c.id.as_str())
+        .collect();
+    let help = match (collections, nearest(&c.id, &collection_ids)) {
+        (None, _) => format!(
+            "describe the collection in `_collections.yaml` at the top of the \
+             catalogue folder: `{}: {{title: ..., description: ...}}`",
+            c.id
+        ),
+        (Some(_), Some(best)) => format!("did you mean `{best}`?"),
+        (Some(_), None) => format!(
+            "add `{}` with its title and description to `_collections.yaml`",
+            c.id
+        ),
+    };
+    Finding::new(
+        Code::UnresolvedCollection,
+        file,
+        Some(c.location),
+        format!(
+            "the collection `{}` is not described in _collections.yaml",
+            c.id
+        ),
+    )
+    .with_help(help)
+}
+
 /// Run every cross-record check. `collections` is `None` when the catalogue has no
 /// `_collections.yaml`.
 pub fn check(outlines: &[Outline], collections: Option<&[Collection]>) -> Vec<Finding> {
@@ -90,22 +186,8 @@ pub fn check(outlines: &[Outline], collections: Option<&[Collection]>) -> Vec<Fi
         if places.len() < 2 {
             continue;
         }
-        for (i, (file, location)) in places.iter().enumerate() {
-            let others: Vec<String> = places
-                .iter()
-                .enumerate()
-                .filter(|(j, _)| *j != i)
-                .map(|(_, (f, l))| place(f, *l))
-                .collect();
-            findings.push(
-                Finding::new(
-                    Code::DuplicateId,
-                    file,
-                    Some(*location),
-                    format!("the id `{id}` is also used at {}", others.join(", ")),
-                )
-                .with_help("give each record its own id; ids name the output files"),
-            );
+        for i in 0..places.len() {
+            findings.push(duplicate_id(id, places, i));
         }
     }
 
@@ -113,91 +195,20 @@ pub fn check(outlines: &[Outline], collections: Option<&[Collection]>) -> Vec<Fi
         let (false, Some(id)) = (outline.in_stream, &outline.id) else {
             continue;
         };
-        if !crate::publish::safe_file_stem(&id.id) {
-            continue; // the schema reports the id itself
-        }
-        let stem = outline
-            .file
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or("");
-        if stem != id.id {
-            let ext = outline
-                .file
-                .extension()
-                .and_then(|s| s.to_str())
-                .unwrap_or("yaml");
-            findings.push(
-                Finding::new(
-                    Code::IdNotFileName,
-                    &outline.file,
-                    Some(id.location),
-                    format!(
-                        "the id `{}` differs from the file name `{stem}.{ext}`",
-                        id.id
-                    ),
-                )
-                .with_help(format!(
-                    "rename the file to `{}.{ext}`, or change the id to `{stem}`",
-                    id.id
-                )),
-            );
-        }
+        findings.extend(id_not_file_name(&outline.file, id));
     }
 
     let known_ids: Vec<&str> = by_id.keys().copied().collect();
     let id_set: HashSet<&str> = known_ids.iter().copied().collect();
-    let collection_ids: Vec<&str> = collections
-        .unwrap_or_default()
-        .iter()
-        .map(|c| c.id.as_str())
-        .collect();
     for outline in outlines {
         for r in &outline.related {
             if !id_set.contains(r.id.as_str()) {
-                let help = match nearest(&r.id, &known_ids) {
-                    Some(best) => format!("did you mean `{best}`?"),
-                    None => {
-                        "write the id of a record in this catalogue, or remove the entry".into()
-                    }
-                };
-                findings.push(
-                    Finding::new(
-                        Code::UnresolvedRelated,
-                        &outline.file,
-                        Some(r.location),
-                        format!("`related` names `{}`, but no record has that id", r.id),
-                    )
-                    .with_help(help),
-                );
+                findings.push(unresolved_related(&outline.file, r, &known_ids));
             }
         }
         for c in &outline.collections {
-            if !collection_ids.contains(&c.id.as_str()) {
-                let help = match (collections, nearest(&c.id, &collection_ids)) {
-                    (None, _) => format!(
-                        "describe the collection in `_collections.yaml` at the top of the \
-                         catalogue folder: `{}: {{title: ..., description: ...}}`",
-                        c.id
-                    ),
-                    (Some(_), Some(best)) => format!("did you mean `{best}`?"),
-                    (Some(_), None) => format!(
-                        "add `{}` with its title and description to `_collections.yaml`",
-                        c.id
-                    ),
-                };
-                findings.push(
-                    Finding::new(
-                        Code::UnresolvedCollection,
-                        &outline.file,
-                        Some(c.location),
-                        format!(
-                            "the collection `{}` is not described in _collections.yaml",
-                            c.id
-                        ),
-                    )
-                    .with_help(help),
-                );
+            if !collections.unwrap_or_default().iter().any(|k| k.id == c.id) {
+                findings.push(unresolved_collection(&outline.file, c, collections));
             }
         }
     }

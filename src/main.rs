@@ -13,8 +13,8 @@ use pipeline::cli::{Cli, ColorChoice, Command, Common, DateOrder, FixArgs, RunAr
 use pipeline::diagnostics::Code;
 use pipeline::export::ExportOptions;
 use pipeline::normalize::dates::{DateOptions, DayMonthOrder};
-use pipeline::publish;
 use pipeline::render::{self, Format, Summary};
+use pipeline::streaming;
 
 /// How a run ended, as the process exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +36,7 @@ fn main() -> ExitCode {
         Command::Run(args) => run(&args),
         Command::Validate(args) => validate(&args),
         Command::Fix(args) => fix(&args),
+        Command::Merge(args) => merge(&args),
         Command::Explain { code } => explain(&code),
     };
     let outcome = outcome.unwrap_or_else(|message| {
@@ -93,7 +94,7 @@ fn report(catalogue: &Catalogue, common: &Common) {
     let summary = Summary {
         files: catalogue.files,
         records: catalogue.documents,
-        valid: catalogue.records.len(),
+        valid: catalogue.valid,
         invalid: catalogue.invalid(),
         errors: catalogue.errors(),
         warnings: catalogue.warnings(),
@@ -128,7 +129,7 @@ fn summary(catalogue: &Catalogue, written: usize, started: Instant, common: &Com
     let mut line = format!(
         "pipeline: {} records read, {} valid, {} invalid, {} written",
         catalogue.documents,
-        catalogue.records.len(),
+        catalogue.valid,
         catalogue.invalid(),
         written
     );
@@ -221,24 +222,44 @@ fn explain(code: &str) -> Result<Outcome, String> {
 fn run(args: &RunArgs) -> Result<Outcome, String> {
     let started = Instant::now();
     let settings = settings(&args.common)?;
-    let catalogue = catalogue::load(&args.input, &settings).map_err(|e| e.to_string())?;
+    let progress = pipeline::progress::Progress::new(args.common.quiet);
+    let report_progress = |done: u64, total: u64| progress.update(done, total);
+    let options = streaming::Options {
+        output: Some(&args.output),
+        export: ExportOptions {
+            base_iri: args.base_iri.clone(),
+            csv_separator: args.csv_separator,
+        },
+        shard: args.shard,
+        progress: Some(&report_progress),
+    };
+    let (catalogue, staged) =
+        streaming::run(&args.input, &settings, &options).map_err(|e| e.to_string())?;
+    progress.finish();
     report(&catalogue, &args.common);
     if failed(&catalogue, &args.common) {
         summary(&catalogue, 0, started, &args.common);
         return Ok(Outcome::Invalid);
     }
-    let options = ExportOptions {
-        base_iri: args.base_iri.clone(),
-        csv_separator: args.csv_separator,
+    let written = match staged {
+        Some(staged) => staged.publish().map_err(|e| e.to_string())?.dc_files,
+        None => 0,
     };
-    let published = publish::publish(
-        &args.output,
-        &catalogue.records,
-        &catalogue.collections,
-        &options,
-    )
-    .map_err(|e| e.to_string())?;
-    summary(&catalogue, published.dc_files, started, &args.common);
+    summary(&catalogue, written, started, &args.common);
+    Ok(Outcome::Valid)
+}
+
+fn merge(args: &pipeline::cli::MergeArgs) -> Result<Outcome, String> {
+    let started = Instant::now();
+    let published = pipeline::shard::merge(&args.shards, &args.output, args.csv_separator)
+        .map_err(|e| e.to_string())?;
+    let _ = writeln!(
+        std::io::stderr(),
+        "pipeline: {} shards merged, {} written in {:.2}s",
+        args.shards.len(),
+        published.dc_files,
+        started.elapsed().as_secs_f64()
+    );
     Ok(Outcome::Valid)
 }
 
@@ -246,11 +267,29 @@ fn validate(args: &ValidateArgs) -> Result<Outcome, String> {
     let started = Instant::now();
     let settings = settings(&args.common)?;
     let mut total = Catalogue::default();
-    for (root, selection) in group_by_catalogue(&args.paths, &args.input)? {
+    if args.paths.is_empty() {
+        // The whole catalogue: the streaming run, with bounded memory.
+        let progress = pipeline::progress::Progress::new(args.common.quiet);
+        let report_progress = |done: u64, total: u64| progress.update(done, total);
+        let options = streaming::Options {
+            output: None,
+            export: ExportOptions::default(),
+            shard: None,
+            progress: Some(&report_progress),
+        };
+        let (c, _) = streaming::run(&args.input, &settings, &options).map_err(|e| e.to_string())?;
+        progress.finish();
+        total = c;
+    }
+    for (root, selection) in group_by_catalogue(&args.paths, &args.input)?
+        .into_iter()
+        .filter(|_| !args.paths.is_empty())
+    {
         let c = catalogue::load_selected(&root, selection.as_deref(), &settings)
             .map_err(|e| e.to_string())?;
         total.files += c.files;
         total.documents += c.documents;
+        total.valid += c.valid;
         total.records.extend(c.records);
         total.findings.extend(c.findings);
     }

@@ -127,7 +127,7 @@ fn write_temp(dir: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile, Publi
 }
 
 /// Put the folder `new` in the place of `target`, removing the old folder.
-fn replace_dir(new: PathBuf, target: &Path) -> Result<(), PublishError> {
+pub fn replace_dir(new: PathBuf, target: &Path) -> Result<(), PublishError> {
     if target.exists() {
         #[cfg(target_os = "linux")]
         {

@@ -97,15 +97,49 @@ fn iri_slug(text: &str) -> String {
     }
 }
 
-/// One agent node, merged over every mention of the agent.
-#[derive(Default)]
-struct AgentNode {
-    kind: Option<AgentKind>,
-    name: String,
-    family: Option<String>,
-    given: Option<String>,
-    written: std::collections::BTreeSet<String>,
-    ids: std::collections::BTreeSet<String>,
+/// One agent node, merged over every mention of the agent. The first mention (in record
+/// order) gives the kind and the name parts; later mentions add written forms and ids.
+#[derive(Debug, Default, Clone)]
+pub struct AgentNode {
+    pub kind: Option<AgentKind>,
+    pub name: String,
+    pub family: Option<String>,
+    pub given: Option<String>,
+    pub written: std::collections::BTreeSet<String>,
+    pub ids: std::collections::BTreeSet<String>,
+}
+
+impl AgentNode {
+    /// The node of one mention of `agent`.
+    pub fn of(agent: &Agent) -> AgentNode {
+        let mut node = AgentNode::default();
+        node.add(agent);
+        node
+    }
+
+    /// Add a mention; the first one sets the kind and name parts.
+    pub fn add(&mut self, a: &Agent) {
+        if self.kind.is_none() {
+            self.kind = Some(a.kind);
+            self.name = a.name.clone();
+            self.family = a.family.clone();
+            self.given = a.given.clone();
+        }
+        self.written.insert(a.as_written.clone());
+        self.ids.extend(a.ids.iter().cloned());
+    }
+
+    /// Merge a node built from later mentions into this one.
+    pub fn merge(&mut self, later: AgentNode) {
+        if self.kind.is_none() {
+            self.kind = later.kind;
+            self.name = later.name;
+            self.family = later.family;
+            self.given = later.given;
+        }
+        self.written.extend(later.written);
+        self.ids.extend(later.ids);
+    }
 }
 
 fn string_or_list(mut values: Vec<String>) -> Option<Json> {
@@ -120,6 +154,136 @@ fn refs(iris: Vec<String>) -> Option<Json> {
     string_or_list(iris)
 }
 
+/// The node of one record; `agent_ref` is called for each agent mentioned, in order, and
+/// returns the agent's `@id`.
+pub fn record_node(
+    record: &Record,
+    options: &ExportOptions,
+    mut agent_ref: impl FnMut(&Agent) -> String,
+) -> Json {
+    let mut agent_refs =
+        |list: &[Agent]| -> Vec<String> { list.iter().map(&mut agent_ref).collect() };
+    let creators = agent_refs(&record.creators);
+    let recipients = agent_refs(&record.recipients);
+    let people = agent_refs(&record.people);
+
+    let mut node = Map::new();
+    node.insert("@id".into(), Json::String(options.record_iri(&record.id)));
+    node.insert("@type".into(), Json::String("ArchiveComponent".into()));
+    node.insert("identifier".into(), Json::String(record.id.clone()));
+    node.insert("name".into(), Json::String(record.title.clone()));
+    if !record.date.edtf.is_empty() {
+        node.insert("created".into(), Json::String(record.date.edtf.clone()));
+    }
+    node.insert(
+        "dateAsWritten".into(),
+        Json::String(record.date_as_written.clone()),
+    );
+    for (key, open_key, bound) in [
+        ("dateEarliest", "dateOpenStart", &record.date.earliest),
+        ("dateLatest", "dateOpenEnd", &record.date.latest),
+    ] {
+        match bound {
+            Bound::Day(day) => {
+                node.insert(key.into(), Json::String(day.to_string()));
+            }
+            Bound::Open => {
+                node.insert(open_key.into(), Json::Bool(true));
+            }
+            Bound::Unknown => {}
+        }
+    }
+    node.insert("genre".into(), Json::String(record.kind.clone()));
+    node.insert("abstract".into(), Json::String(record.summary.clone()));
+    let optional = [
+        ("creator", refs(creators)),
+        ("recipient", refs(recipients)),
+        ("about", refs(people)),
+        ("keywords", string_or_list(record.subjects.clone())),
+        ("spatialCoverage", string_or_list(record.places.clone())),
+        ("inLanguage", string_or_list(record.languages.clone())),
+    ];
+    for (key, value) in optional {
+        if let Some(v) = value {
+            node.insert(key.into(), v);
+        }
+    }
+    match &record.source {
+        Some(Source::Text(t)) => {
+            node.insert("source".into(), Json::String(t.clone()));
+        }
+        Some(Source::Archive { archive, reference }) => {
+            node.insert(
+                "holdingArchive".into(),
+                json!({ "@type": "ArchiveOrganization", "name": archive }),
+            );
+            if let Some(r) = reference {
+                node.insert("itemLocation".into(), Json::String(r.clone()));
+            }
+        }
+        None => {}
+    }
+    if let Some(r) = &record.rights {
+        node.insert("rights".into(), Json::String(r.clone()));
+    }
+    let part_of = record
+        .collections
+        .iter()
+        .map(|c| options.collection_iri(&c.id))
+        .collect();
+    if let Some(v) = refs(part_of) {
+        node.insert("isPartOf".into(), v);
+    }
+    let related = record
+        .related
+        .iter()
+        .map(|r| options.record_iri(&r.id))
+        .collect();
+    if let Some(v) = refs(related) {
+        node.insert("relation".into(), v);
+    }
+    Json::Object(node)
+}
+
+/// The node of a collection.
+pub fn collection_node(c: &Collection, options: &ExportOptions) -> Json {
+    let mut node = Map::new();
+    node.insert("@id".into(), Json::String(options.collection_iri(&c.id)));
+    node.insert("@type".into(), Json::String("Collection".into()));
+    node.insert("identifier".into(), Json::String(c.id.clone()));
+    node.insert("name".into(), Json::String(c.title.clone()));
+    if let Some(d) = &c.description {
+        node.insert("description".into(), Json::String(d.clone()));
+    }
+    Json::Object(node)
+}
+
+/// The node of an agent, merged over all its mentions.
+pub fn agent_node(iri: String, a: AgentNode) -> Json {
+    let mut node = Map::new();
+    node.insert("@id".into(), Json::String(iri));
+    let kind = match a.kind.unwrap_or_default() {
+        AgentKind::Person => "Person",
+        AgentKind::Organization => "Organization",
+    };
+    node.insert("@type".into(), Json::String(kind.into()));
+    node.insert("name".into(), Json::String(a.name.clone()));
+    if let Some(f) = a.family {
+        node.insert("familyName".into(), Json::String(f));
+    }
+    if let Some(g) = a.given {
+        node.insert("givenName".into(), Json::String(g));
+    }
+    let alternates: Vec<String> = a.written.into_iter().filter(|w| *w != a.name).collect();
+    if let Some(v) = string_or_list(alternates) {
+        node.insert("alternateName".into(), v);
+    }
+    if let Some(v) = refs(a.ids.into_iter().collect()) {
+        node.insert("sameAs".into(), v);
+    }
+    Json::Object(node)
+}
+
 /// The whole JSON-LD document.
 pub fn render(
     records: &[Record],
@@ -129,141 +293,16 @@ pub fn render(
     let mut agents: BTreeMap<String, AgentNode> = BTreeMap::new();
     let mut record_nodes = Vec::with_capacity(records.len());
     for record in records {
-        let mut agent_refs = |list: &[Agent]| -> Vec<String> {
-            list.iter()
-                .map(|a| {
-                    let iri = agent_iri(a, options);
-                    let node = agents.entry(iri.clone()).or_default();
-                    if node.kind.is_none() {
-                        node.kind = Some(a.kind);
-                        node.name = a.name.clone();
-                        node.family = a.family.clone();
-                        node.given = a.given.clone();
-                    }
-                    node.written.insert(a.as_written.clone());
-                    node.ids.extend(a.ids.iter().cloned());
-                    iri
-                })
-                .collect()
-        };
-        let creators = agent_refs(&record.creators);
-        let recipients = agent_refs(&record.recipients);
-        let people = agent_refs(&record.people);
-
-        let mut node = Map::new();
-        node.insert("@id".into(), Json::String(options.record_iri(&record.id)));
-        node.insert("@type".into(), Json::String("ArchiveComponent".into()));
-        node.insert("identifier".into(), Json::String(record.id.clone()));
-        node.insert("name".into(), Json::String(record.title.clone()));
-        if !record.date.edtf.is_empty() {
-            node.insert("created".into(), Json::String(record.date.edtf.clone()));
-        }
-        node.insert(
-            "dateAsWritten".into(),
-            Json::String(record.date_as_written.clone()),
-        );
-        for (key, open_key, bound) in [
-            ("dateEarliest", "dateOpenStart", &record.date.earliest),
-            ("dateLatest", "dateOpenEnd", &record.date.latest),
-        ] {
-            match bound {
-                Bound::Day(day) => {
-                    node.insert(key.into(), Json::String(day.to_string()));
-                }
-                Bound::Open => {
-                    node.insert(open_key.into(), Json::Bool(true));
-                }
-                Bound::Unknown => {}
-            }
-        }
-        node.insert("genre".into(), Json::String(record.kind.clone()));
-        node.insert("abstract".into(), Json::String(record.summary.clone()));
-        let optional = [
-            ("creator", refs(creators)),
-            ("recipient", refs(recipients)),
-            ("about", refs(people)),
-            ("keywords", string_or_list(record.subjects.clone())),
-            ("spatialCoverage", string_or_list(record.places.clone())),
-            ("inLanguage", string_or_list(record.languages.clone())),
-        ];
-        for (key, value) in optional {
-            if let Some(v) = value {
-                node.insert(key.into(), v);
-            }
-        }
-        match &record.source {
-            Some(Source::Text(t)) => {
-                node.insert("source".into(), Json::String(t.clone()));
-            }
-            Some(Source::Archive { archive, reference }) => {
-                node.insert(
-                    "holdingArchive".into(),
-                    json!({ "@type": "ArchiveOrganization", "name": archive }),
-                );
-                if let Some(r) = reference {
-                    node.insert("itemLocation".into(), Json::String(r.clone()));
-                }
-            }
-            None => {}
-        }
-        if let Some(r) = &record.rights {
-            node.insert("rights".into(), Json::String(r.clone()));
-        }
-        let part_of = record
-            .collections
-            .iter()
-            .map(|c| options.collection_iri(&c.id))
-            .collect();
-        if let Some(v) = refs(part_of) {
-            node.insert("isPartOf".into(), v);
-        }
-        let related = record
-            .related
-            .iter()
-            .map(|r| options.record_iri(&r.id))
-            .collect();
-        if let Some(v) = refs(related) {
-            node.insert("relation".into(), v);
-        }
-        record_nodes.push(Json::Object(node));
+        record_nodes.push(record_node(record, options, |a| {
+            let iri = agent_iri(a, options);
+            agents.entry(iri.clone()).or_default().add(a);
+            iri
+        }));
     }
 
     let mut graph = Vec::with_capacity(collections.len() + agents.len() + record_nodes.len());
-    for c in collections {
-        let mut node = Map::new();
-        node.insert("@id".into(), Json::String(options.collection_iri(&c.id)));
-        node.insert("@type".into(), Json::String("Collection".into()));
-        node.insert("identifier".into(), Json::String(c.id.clone()));
-        node.insert("name".into(), Json::String(c.title.clone()));
-        if let Some(d) = &c.description {
-            node.insert("description".into(), Json::String(d.clone()));
-        }
-        graph.push(Json::Object(node));
-    }
-    for (iri, a) in agents {
-        let mut node = Map::new();
-        node.insert("@id".into(), Json::String(iri));
-        let kind = match a.kind.unwrap_or_default() {
-            AgentKind::Person => "Person",
-            AgentKind::Organization => "Organization",
-        };
-        node.insert("@type".into(), Json::String(kind.into()));
-        node.insert("name".into(), Json::String(a.name.clone()));
-        if let Some(f) = a.family {
-            node.insert("familyName".into(), Json::String(f));
-        }
-        if let Some(g) = a.given {
-            node.insert("givenName".into(), Json::String(g));
-        }
-        let alternates: Vec<String> = a.written.into_iter().filter(|w| *w != a.name).collect();
-        if let Some(v) = string_or_list(alternates) {
-            node.insert("alternateName".into(), v);
-        }
-        if let Some(v) = refs(a.ids.into_iter().collect()) {
-            node.insert("sameAs".into(), v);
-        }
-        graph.push(Json::Object(node));
-    }
+    graph.extend(collections.iter().map(|c| collection_node(c, options)));
+    graph.extend(agents.into_iter().map(|(iri, a)| agent_node(iri, a)));
     graph.extend(record_nodes);
     let document = json!({ "@context": context(options), "@graph": graph });
     let mut bytes = serde_json::to_vec_pretty(&document)?;

@@ -175,6 +175,56 @@ pub fn find_variants<'a, L: Clone>(
             s.as_written.push(written.to_string());
         }
     }
+    variant_groups(groups)
+}
+
+/// [`find_variants`] over names already counted: `names` yields (as written, kind, number
+/// of mentions, some of their locations). Each spelling's locations are sorted, so callers
+/// that keep only the first few locations of each written form still get the first ones.
+pub fn find_variants_counted<'a, L: Clone + Ord>(
+    names: impl IntoIterator<Item = (&'a str, AgentKind, usize, Vec<L>)>,
+    authorities: &AuthorityIndex,
+) -> Vec<VariantGroup<L>> {
+    let mut groups: BTreeMap<(String, AgentKind), HashMap<String, VariantSpelling<L>>> =
+        BTreeMap::new();
+    for (written, kind, count, locations) in names {
+        if authorities.lookup_kind(written, kind).is_some() {
+            continue;
+        }
+        let spelling = match kind {
+            AgentKind::Person => normalize_person(written).display,
+            AgentKind::Organization => normalize_organization(written),
+        };
+        if spelling.is_empty() {
+            continue;
+        }
+        let key = fingerprint(written, kind);
+        if key.is_empty() || key == "|" {
+            continue;
+        }
+        let s = groups
+            .entry((key, kind))
+            .or_default()
+            .entry(spelling.clone())
+            .or_insert_with(|| VariantSpelling {
+                spelling,
+                count: 0,
+                locations: Vec::new(),
+                as_written: Vec::new(),
+            });
+        s.count += count;
+        s.locations.extend(locations);
+        s.locations.sort();
+        if !s.as_written.iter().any(|w| w == written) {
+            s.as_written.push(written.to_string());
+        }
+    }
+    variant_groups(groups)
+}
+
+type Groups<L> = BTreeMap<(String, AgentKind), HashMap<String, VariantSpelling<L>>>;
+
+fn variant_groups<L>(groups: Groups<L>) -> Vec<VariantGroup<L>> {
     groups
         .into_iter()
         .filter(|(_, spellings)| spellings.len() > 1)

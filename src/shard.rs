@@ -1,0 +1,427 @@
+//! Sharded runs and `pipeline merge`: several machines each export a part of a catalogue,
+//! and the parts are combined into exactly the outputs of a single run.
+//!
+//! A shard's output folder (`pipeline run --shard I/N`) holds the usual exports for its own
+//! records (`dc/`, `records.csv`, `records.jsonld`, each valid on its own) plus
+//! `shard.json`, the manifest:
+//!
+//! ```json
+//! {"format": "pipeline-shard/1", "shard": 0, "of": 2, "records": 5123,
+//!  "agents": [{"iri": "...", "first": "rec-00000007", "kind": "person", "name": "...",
+//!              "family": "...", "given": "...", "written": ["..."], "ids": ["..."]}]}
+//! ```
+//!
+//! `agents` keeps what the JSON-LD agent nodes lose (every written form, and which record
+//! mentioned the agent first), so that merged agent nodes are the ones a single run builds:
+//! the first mention in id order across all shards gives the name. The records of each
+//! shard are in id order in its CSV and JSON-LD; the merge interleaves them (a k-way merge,
+//! one record at a time) and moves the Dublin Core files.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs::{self, File};
+use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use serde_json::{Value as Json, json};
+
+use crate::crosscheck::Collection;
+use crate::export::ExportOptions;
+use crate::export::jsonld::AgentNode;
+use crate::normalize::names::AgentKind;
+use crate::publish::Published;
+use crate::streaming::{Shard, Staged};
+
+/// The manifest's file name in a shard's output folder.
+pub const MANIFEST: &str = "shard.json";
+const FORMAT: &str = "pipeline-shard/1";
+
+/// The manifest of a shard.
+pub fn manifest(
+    shard: Shard,
+    records: usize,
+    agents: &BTreeMap<String, AgentNode>,
+    first: &BTreeMap<String, String>,
+) -> serde_json::Result<String> {
+    let agents: Vec<Json> = agents
+        .iter()
+        .map(|(iri, a)| {
+            json!({
+                "iri": iri,
+                "first": first.get(iri),
+                "kind": match a.kind.unwrap_or_default() {
+                    AgentKind::Person => "person",
+                    AgentKind::Organization => "organization",
+                },
+                "name": a.name,
+                "family": a.family,
+                "given": a.given,
+                "written": a.written,
+                "ids": a.ids,
+            })
+        })
+        .collect();
+    let doc = json!({
+        "format": FORMAT,
+        "shard": shard.index,
+        "of": shard.count,
+        "records": records,
+        "agents": agents,
+    });
+    let mut text = serde_json::to_string(&doc)?;
+    text.push('\n');
+    Ok(text)
+}
+
+/// Why shards could not be merged (exit 2).
+#[derive(Debug, thiserror::Error)]
+pub enum MergeError {
+    #[error("{0}: {1}")]
+    Io(PathBuf, std::io::Error),
+    #[error("{0}: {1}")]
+    Invalid(PathBuf, String),
+    #[error(transparent)]
+    Publish(#[from] crate::publish::PublishError),
+}
+
+fn io(path: &Path) -> impl Fn(std::io::Error) -> MergeError + '_ {
+    move |e| MergeError::Io(path.to_path_buf(), e)
+}
+
+/// The members of a pretty-printed `@graph`, one at a time, as their text.
+struct Members {
+    lines: std::io::Lines<BufReader<File>>,
+    path: PathBuf,
+}
+
+impl Members {
+    fn open(path: &Path) -> Result<Members, MergeError> {
+        let file = File::open(path).map_err(io(path))?;
+        let mut lines = BufReader::with_capacity(1 << 20, file).lines();
+        // Skip to the `@graph` array.
+        for line in lines.by_ref() {
+            let line = line.map_err(io(path))?;
+            if line.starts_with("  \"@graph\": [") {
+                break;
+            }
+        }
+        Ok(Members {
+            lines,
+            path: path.to_path_buf(),
+        })
+    }
+
+    fn next_member(&mut self) -> Result<Option<String>, MergeError> {
+        let mut text = String::new();
+        for line in self.lines.by_ref() {
+            let line = line.map_err(io(&self.path))?;
+            if text.is_empty() && line != "    {" {
+                return Ok(None); // the end of the array
+            }
+            let end = line == "    }" || line == "    },";
+            text.push_str(line.strip_suffix(',').filter(|_| end).unwrap_or(&line));
+            if end {
+                return Ok(Some(text));
+            }
+            text.push('\n');
+        }
+        Ok(None)
+    }
+}
+
+/// The id of a record member (its `identifier`).
+fn member_id(text: &str) -> Option<String> {
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("      \"identifier\": "))?;
+    serde_json::from_str(
+        line.trim_start()
+            .strip_prefix("\"identifier\": ")?
+            .trim_end_matches(','),
+    )
+    .ok()
+}
+
+struct Part {
+    dir: PathBuf,
+    csv: ::csv::Reader<File>,
+    members: Members,
+    next: Option<(String, ::csv::ByteRecord, String)>,
+}
+
+impl Part {
+    fn advance(&mut self) -> Result<(), MergeError> {
+        let mut row = ::csv::ByteRecord::new();
+        let csv_path = self.dir.join("records.csv");
+        let more = self
+            .csv
+            .read_byte_record(&mut row)
+            .map_err(|e| MergeError::Invalid(csv_path.clone(), e.to_string()))?;
+        if !more {
+            self.next = None;
+            return Ok(());
+        }
+        let member = self.members.next_member()?.ok_or_else(|| {
+            MergeError::Invalid(
+                self.members.path.clone(),
+                "fewer records than in records.csv".into(),
+            )
+        })?;
+        let id = String::from_utf8_lossy(row.get(0).unwrap_or_default()).into_owned();
+        if member_id(&member).as_deref() != Some(id.as_str()) {
+            return Err(MergeError::Invalid(
+                self.members.path.clone(),
+                format!("records.csv and records.jsonld disagree at `{id}`"),
+            ));
+        }
+        self.next = Some((id, row, member));
+        Ok(())
+    }
+}
+
+/// Combine the outputs of shards `0/N` … `N-1/N` into `output`.
+pub fn merge(
+    shards: &[PathBuf],
+    output: &Path,
+    csv_separator: char,
+) -> Result<Published, MergeError> {
+    let mut manifests = Vec::new();
+    for dir in shards {
+        let path = dir.join(MANIFEST);
+        let text = fs::read_to_string(&path).map_err(io(&path))?;
+        let m: Json = serde_json::from_str(&text)
+            .map_err(|e| MergeError::Invalid(path.clone(), e.to_string()))?;
+        if m["format"] != FORMAT {
+            return Err(MergeError::Invalid(
+                path,
+                format!("not a {FORMAT} manifest"),
+            ));
+        }
+        manifests.push((path, m));
+    }
+    let count = manifests
+        .first()
+        .and_then(|(_, m)| m["of"].as_u64())
+        .unwrap_or(0);
+    let mut seen: BTreeSet<u64> = BTreeSet::new();
+    for (path, m) in &manifests {
+        if m["of"].as_u64() != Some(count) || !seen.insert(m["shard"].as_u64().unwrap_or(u64::MAX))
+        {
+            return Err(MergeError::Invalid(
+                path.clone(),
+                "shards of different runs, or one shard twice".into(),
+            ));
+        }
+    }
+    if seen.len() as u64 != count {
+        let missing: Vec<String> = (0..count)
+            .filter(|i| !seen.contains(i))
+            .map(|i| format!("{i}/{count}"))
+            .collect();
+        return Err(MergeError::Invalid(
+            output.to_path_buf(),
+            format!("missing shards: {}", missing.join(", ")),
+        ));
+    }
+
+    // Agents: the first mention in id order gives the name; every form is kept.
+    let mut agents: BTreeMap<String, (String, AgentNode)> = BTreeMap::new();
+    for (_, m) in &manifests {
+        for a in m["agents"].as_array().into_iter().flatten() {
+            let text = |k: &str| a[k].as_str().map(str::to_string);
+            let list = |k: &str| -> BTreeSet<String> {
+                a[k].as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            };
+            let node = AgentNode {
+                kind: Some(if a["kind"] == "organization" {
+                    AgentKind::Organization
+                } else {
+                    AgentKind::Person
+                }),
+                name: text("name").unwrap_or_default(),
+                family: text("family"),
+                given: text("given"),
+                written: list("written"),
+                ids: list("ids"),
+            };
+            let first = text("first").unwrap_or_default();
+            let iri = text("iri").unwrap_or_default();
+            match agents.remove(&iri) {
+                None => {
+                    agents.insert(iri, (first, node));
+                }
+                Some((f, mut existing)) => {
+                    if first < f {
+                        let mut node = node;
+                        node.merge(existing);
+                        agents.insert(iri, (first, node));
+                    } else {
+                        existing.merge(node);
+                        agents.insert(iri, (f, existing));
+                    }
+                }
+            }
+        }
+    }
+
+    // Options and collections, from the first shard's JSON-LD document.
+    let first_jsonld = shards[0].join("records.jsonld");
+    let (options, collections) = head(&first_jsonld, csv_separator)?;
+
+    fs::create_dir_all(output).map_err(io(output))?;
+    let dc = tempfile::Builder::new()
+        .prefix(".dc-new-")
+        .tempdir_in(output)
+        .map_err(io(output))?;
+    let csv_tmp = tempfile::Builder::new()
+        .prefix(".export-new-")
+        .tempfile_in(output)
+        .map_err(io(output))?;
+    let records_tmp = tempfile::Builder::new()
+        .prefix(".export-new-")
+        .tempfile_in(output)
+        .map_err(io(output))?;
+    let mut csv_out = ::csv::WriterBuilder::new()
+        .terminator(::csv::Terminator::CRLF)
+        .from_writer(BufWriter::with_capacity(
+            1 << 20,
+            csv_tmp.reopen().map_err(io(output))?,
+        ));
+    let fail = |e: ::csv::Error| MergeError::Invalid(output.to_path_buf(), e.to_string());
+    csv_out
+        .write_record(crate::export::csv::COLUMNS)
+        .map_err(fail)?;
+    let mut records_out =
+        BufWriter::with_capacity(1 << 20, records_tmp.reopen().map_err(io(output))?);
+
+    let mut parts = Vec::new();
+    for dir in shards {
+        let csv_path = dir.join("records.csv");
+        let csv = ::csv::Reader::from_path(&csv_path)
+            .map_err(|e| MergeError::Invalid(csv_path, e.to_string()))?;
+        let mut members = Members::open(&dir.join("records.jsonld"))?;
+        // Skip the collection and agent members.
+        let skip = collections.len() + m_agents(&manifests, dir);
+        for _ in 0..skip {
+            members.next_member()?;
+        }
+        let mut part = Part {
+            dir: dir.clone(),
+            csv,
+            members,
+            next: None,
+        };
+        part.advance()?;
+        // Dublin Core files move (or are copied, across file systems) into the new folder.
+        let dc_dir = dir.join("dc");
+        if dc_dir.is_dir() {
+            for entry in fs::read_dir(&dc_dir).map_err(io(&dc_dir))? {
+                let entry = entry.map_err(io(&dc_dir))?;
+                let to = dc.path().join(entry.file_name());
+                if fs::hard_link(entry.path(), &to).is_err() {
+                    fs::copy(entry.path(), &to).map_err(io(&entry.path()))?;
+                }
+            }
+        }
+        parts.push(part);
+    }
+    let mut written = 0usize;
+    let smallest = |parts: &[Part]| {
+        (0..parts.len())
+            .filter(|&i| parts[i].next.is_some())
+            .min_by(|&a, &b| {
+                parts[a]
+                    .next
+                    .as_ref()
+                    .map(|n| &n.0)
+                    .cmp(&parts[b].next.as_ref().map(|n| &n.0))
+            })
+    };
+    while let Some(i) = smallest(&parts) {
+        if let Some((_, row, member)) = parts[i].next.take() {
+            csv_out.write_byte_record(&row).map_err(fail)?;
+            if written > 0 {
+                records_out.write_all(b",\n").map_err(io(output))?;
+            }
+            records_out
+                .write_all(member.as_bytes())
+                .map_err(io(output))?;
+            written += 1;
+        }
+        parts[i].advance()?;
+    }
+    csv_out.flush().map_err(io(output))?;
+    drop(csv_out);
+    records_out.flush().map_err(io(output))?;
+    drop(records_out);
+    let agents = agents.into_iter().map(|(iri, (_, a))| (iri, a)).collect();
+    let staged = Staged::from_parts(
+        output,
+        dc,
+        csv_tmp,
+        records_tmp,
+        agents,
+        collections,
+        options,
+        written,
+    );
+    Ok(staged.publish()?)
+}
+
+fn m_agents(manifests: &[(PathBuf, Json)], dir: &Path) -> usize {
+    manifests
+        .iter()
+        .find(|(p, _)| p.parent() == Some(dir))
+        .and_then(|(_, m)| m["agents"].as_array().map(Vec::len))
+        .unwrap_or(0)
+}
+
+/// The export options (base IRI from the context) and the collections of a shard's
+/// JSON-LD document.
+fn head(path: &Path, csv_separator: char) -> Result<(ExportOptions, Vec<Collection>), MergeError> {
+    let file = File::open(path).map_err(io(path))?;
+    let mut context = String::new();
+    let mut base = None;
+    for line in BufReader::new(file).lines() {
+        let line = line.map_err(io(path))?;
+        if let Some(v) = line.trim().strip_prefix("\"catalogue\": ") {
+            let v: String = serde_json::from_str(v.trim_end_matches(','))
+                .map_err(|e| MergeError::Invalid(path.to_path_buf(), e.to_string()))?;
+            base = v.strip_suffix("vocab#").map(str::to_string);
+        }
+        if line.starts_with("  \"@graph\"") {
+            break;
+        }
+        context.push_str(&line);
+    }
+    let base_iri = base.ok_or_else(|| {
+        MergeError::Invalid(
+            path.to_path_buf(),
+            "no catalogue vocabulary in the context".into(),
+        )
+    })?;
+    let mut members = Members::open(path)?;
+    let mut collections = Vec::new();
+    while let Some(m) = members.next_member()? {
+        let node: Json = serde_json::from_str(&m)
+            .map_err(|e| MergeError::Invalid(path.to_path_buf(), e.to_string()))?;
+        if node["@type"] != "Collection" {
+            break;
+        }
+        collections.push(Collection {
+            id: node["identifier"].as_str().unwrap_or_default().to_string(),
+            title: node["name"].as_str().unwrap_or_default().to_string(),
+            description: node["description"].as_str().map(str::to_string),
+        });
+    }
+    Ok((
+        ExportOptions {
+            base_iri,
+            csv_separator,
+        },
+        collections,
+    ))
+}

@@ -1,0 +1,213 @@
+//! The index of a `---` stream: where each document starts and ends, and its id, found by
+//! scanning lines, without parsing.
+//!
+//! It exists so that a stream of a million records can be processed in id order with
+//! bounded memory: the streaming run ([`crate::streaming`]) indexes the stream once
+//! (sequential reading, a few dozen bytes kept per document), sorts the documents by id, and
+//! then reads, parses and renders each document on its own (`pread` of its byte range).
+//!
+//! Documents are split where YAML 1.2 splits them: at a `---` line or after a `...` line, both
+//! at column 0 (a marker at column 0 cannot occur inside a scalar). A segment holding only
+//! blank lines, comments and directives before the first `---` is not a document of its own,
+//! as in the YAML parser. The id is read from a top-level `id: value` line when the value is
+//! a plain id (letters a-z, digits, `-`, `_`, `.`); any other form (quoted, flow mapping,
+//! missing) leaves the id unknown, and the caller parses that document to learn it.
+
+use std::io::{self, BufRead};
+
+/// One document of a stream.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocRange {
+    /// Byte offset of the document's first line in the file.
+    pub offset: u64,
+    /// Length in bytes.
+    pub len: u64,
+    /// Lines before the document (its first line is line `line + 1`).
+    pub line: usize,
+    /// The id, when a plain `id:` line gives it.
+    pub id: Option<Box<str>>,
+}
+
+fn marker(line: &[u8], m: &[u8; 3]) -> bool {
+    line.starts_with(m) && line.get(3).is_none_or(|b| b.is_ascii_whitespace())
+}
+
+/// Whether a line holds a value (not blank, not a comment, not a directive).
+fn content(line: &[u8]) -> bool {
+    if line.first() == Some(&b'%') {
+        return false;
+    }
+    match line
+        .iter()
+        .position(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+    {
+        Some(i) => line[i] != b'#',
+        None => false,
+    }
+}
+
+/// The id of an `id: value` line, when the value is a plain id.
+pub fn plain_id(line: &[u8]) -> Option<&str> {
+    let rest = line.strip_prefix(b"id:")?;
+    let rest = std::str::from_utf8(rest).ok()?;
+    if !rest.is_empty() && !rest.starts_with([' ', '\t']) {
+        return None;
+    }
+    let rest = match rest.find(" #") {
+        Some(i) => &rest[..i],
+        None => rest,
+    };
+    let value = rest.trim_matches([' ', '\t', '\r', '\n']);
+    let plain = !value.is_empty()
+        && value.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.')
+        });
+    plain.then_some(value)
+}
+
+/// Whether `bytes` may hold more than one document (a fast test before [`index`]).
+pub fn may_be_stream(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"---")
+        || bytes.starts_with(b"...")
+        || bytes.windows(4).any(|w| w == b"\n---" || w == b"\n...")
+}
+
+/// Index the documents of a stream.
+pub fn index(mut reader: impl BufRead) -> io::Result<Vec<DocRange>> {
+    let mut docs = Vec::new();
+    let mut buf = Vec::with_capacity(256);
+    let mut offset = 0u64;
+    let mut line_no = 0usize;
+    // The current segment.
+    let mut start = 0u64;
+    let mut start_line = 0usize;
+    let mut explicit = false;
+    let mut has_content = false;
+    let mut id: Option<Box<str>> = None;
+    let mut ids_seen = 0usize;
+    let mut close = |end: u64,
+                     start: u64,
+                     start_line: usize,
+                     explicit: bool,
+                     has_content: bool,
+                     id: Option<Box<str>>,
+                     ids_seen: usize| {
+        if explicit || has_content {
+            docs.push(DocRange {
+                offset: start,
+                len: end - start,
+                line: start_line,
+                // Two `id:` lines are a duplicate key: let the parser report it.
+                id: if ids_seen == 1 { id } else { None },
+            });
+        }
+    };
+    loop {
+        buf.clear();
+        let n = reader.read_until(b'\n', &mut buf)?;
+        if n == 0 {
+            break;
+        }
+        let line = &buf[..];
+        if marker(line, b"---") {
+            if explicit || has_content {
+                close(
+                    offset,
+                    start,
+                    start_line,
+                    explicit,
+                    has_content,
+                    id.take(),
+                    ids_seen,
+                );
+                start = offset;
+                start_line = line_no;
+            }
+            explicit = true;
+            has_content = content(&line[3..]);
+            ids_seen = 0;
+        } else if marker(line, b"...") {
+            close(
+                offset + n as u64,
+                start,
+                start_line,
+                explicit,
+                has_content,
+                id.take(),
+                ids_seen,
+            );
+            start = offset + n as u64;
+            start_line = line_no + 1;
+            explicit = false;
+            has_content = false;
+            ids_seen = 0;
+        } else if content(line) {
+            has_content = true;
+            if line.starts_with(b"id:") {
+                ids_seen += 1;
+                id = plain_id(line).map(Into::into);
+            }
+        }
+        offset += n as u64;
+        line_no += 1;
+    }
+    close(
+        offset,
+        start,
+        start_line,
+        explicit,
+        has_content,
+        id,
+        ids_seen,
+    );
+    Ok(docs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(text: &str) -> Vec<(u64, u64, usize, Option<String>)> {
+        index(text.as_bytes())
+            .unwrap()
+            .into_iter()
+            .map(|d| (d.offset, d.len, d.line, d.id.map(String::from)))
+            .collect()
+    }
+
+    #[test]
+    fn splits_at_markers_like_the_parser() {
+        assert_eq!(ids("id: a\n"), vec![(0, 6, 0, Some("a".into()))]);
+        assert_eq!(
+            ids("---\nid: a\n---\nid: b # note\n"),
+            vec![(0, 10, 0, Some("a".into())), (10, 17, 2, Some("b".into()))]
+        );
+        // Comments and directives before the first marker belong to the first document.
+        assert_eq!(ids("# c\n%YAML 1.2\n---\nid: a\n").len(), 1);
+        // An explicit empty document counts; trailing blank lines do not.
+        assert_eq!(ids("id: a\n---\n").len(), 2);
+        assert_eq!(ids("id: a\n...\n\n").len(), 1);
+        assert_eq!(ids("").len(), 0);
+        assert_eq!(ids("# only a comment\n").len(), 0);
+        // `----` is not a marker; an indented `---` is not either.
+        assert_eq!(ids("id: a\nsummary: |\n  ---\n----: x\n").len(), 1);
+    }
+
+    #[test]
+    fn only_plain_ids_are_read_without_parsing() {
+        assert_eq!(plain_id(b"id: abc-1.x_y\n"), Some("abc-1.x_y"));
+        assert_eq!(plain_id(b"id: 'abc'\n"), None);
+        assert_eq!(plain_id(b"id: Abc\n"), None);
+        assert_eq!(plain_id(b"idx: abc\n"), None);
+        assert_eq!(plain_id(b"id:\n"), None);
+        // Two id lines: the parser reports the duplicate key; no id is guessed.
+        assert_eq!(ids("id: a\nid: b\n")[0].3, None);
+    }
+
+    #[test]
+    fn fast_test_finds_every_marker() {
+        assert!(!may_be_stream(b"id: a\ntitle: x\n"));
+        assert!(may_be_stream(b"id: a\n---\nid: b\n"));
+        assert!(may_be_stream(b"---\nid: a\n"));
+    }
+}
