@@ -6,8 +6,6 @@
 
 use std::path::{Path, PathBuf};
 
-use unicode_normalization::UnicodeNormalization;
-
 use crate::diagnostics::{Code, Finding, Location};
 use crate::normalize::dates::{self, DateErrorKind, DateInput, NormalizedDate};
 use crate::normalize::languages::normalize_language;
@@ -263,7 +261,7 @@ fn agent(node: &Node, authorities: &AuthorityIndex) -> (Agent, bool) {
 /// Free text as written, in Unicode NFC, without leading or trailing whitespace.
 fn text_of(node: &Node) -> String {
     match &node.value {
-        Value::Str(s) => s.trim().nfc().collect(),
+        Value::Str(s) => crate::normalize::nfc(s.trim()).into_owned(),
         Value::Int(i) => i.to_string(),
         Value::Float(f) => f.to_string(),
         Value::Bool(b) => b.to_string(),

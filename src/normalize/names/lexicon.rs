@@ -42,6 +42,18 @@ pub(crate) fn is_apostrophe(c: char) -> bool {
 /// Case- and diacritic-insensitive form of a word: NFD, combining marks dropped, lower
 /// case, apostrophes dropped. Other characters (hyphens, periods) are kept.
 pub(crate) fn fold(s: &str) -> String {
+    if s.is_ascii() {
+        // NFD leaves ASCII as it is and it has no combining marks.
+        return s
+            .bytes()
+            .filter(|&b| b != b'\'' && b != b'`')
+            .map(|b| char::from(b.to_ascii_lowercase()))
+            .collect();
+    }
+    fold_unicode(s)
+}
+
+fn fold_unicode(s: &str) -> String {
     s.nfd()
         .filter(|c| !is_combining_mark(*c) && !is_apostrophe(*c))
         .flat_map(char::to_lowercase)
@@ -283,5 +295,15 @@ mod tests {
     fn fold_drops_marks_and_apostrophes() {
         assert_eq!(fold("Ch'oe Chŏng"), "choe chong");
         assert_eq!(fold("ÉCOLE"), "ecole");
+    }
+
+    #[test]
+    fn ascii_fast_path_folds_as_the_unicode_path() {
+        let every: String = (0u8..128).map(char::from).collect();
+        assert_eq!(fold(&every), fold_unicode(&every));
+        assert_eq!(
+            fold("O'Brien `X` Kim-IL.sung"),
+            fold_unicode("O'Brien `X` Kim-IL.sung")
+        );
     }
 }

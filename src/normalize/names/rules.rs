@@ -62,8 +62,6 @@
 //! Organizations (RDA chapter 11) get none of this: only NFC and whitespace
 //! ([`normalize_organization`]); `Embassy [of Poland]` keeps its brackets.
 
-use unicode_normalization::UnicodeNormalization;
-
 use super::lexicon::{self, Placement};
 
 /// How a person's name was read.
@@ -104,8 +102,15 @@ pub struct PersonName {
 
 /// NFC, whitespace collapsed to single spaces and trimmed.
 pub fn collapse(s: &str) -> String {
-    let nfc: String = s.nfc().collect();
-    nfc.split_whitespace().collect::<Vec<_>>().join(" ")
+    let nfc = crate::normalize::nfc(s);
+    let mut out = String::with_capacity(nfc.len());
+    for word in nfc.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 /// An organization's name: NFC and whitespace only; nothing else is changed.
@@ -115,7 +120,10 @@ pub fn normalize_organization(written: &str) -> String {
 
 /// Apply the person rules of this module to a name as written.
 pub fn normalize_person(written: &str) -> PersonName {
-    let cleaned: String = written.nfc().filter(|c| *c != '[' && *c != ']').collect();
+    let cleaned: String = crate::normalize::nfc(written)
+        .chars()
+        .filter(|c| *c != '[' && *c != ']')
+        .collect();
     let mut roles = Vec::new();
     let mut parts = cleaned.split(',').map(words_of).filter(|w| !w.is_empty());
     let Some(mut first) = parts.next() else {
