@@ -598,7 +598,16 @@ impl Ctx<'_> {
 
     fn render(&self, record: &Record) -> Result<Fragment, RunError> {
         let options = self.export;
-        if let Some(dir) = self.staging {
+        let Some(dir) = self.staging else {
+            // Validating only: nothing is written, so nothing is rendered.
+            return Ok(Fragment {
+                id: record.id.clone(),
+                csv: Vec::new(),
+                jsonld: Vec::new(),
+                agents: Vec::new(),
+            });
+        };
+        {
             let path = dir.join(format!("{}.xml", record.id));
             let fail = |source: std::io::Error| PublishError {
                 path: path.clone(),

@@ -100,8 +100,8 @@ fn language(written: &str) -> Option<Language> {
     };
     let lower: &str = &lower;
     let by_code = match lower.len() {
-        2 => Language::from_639_1(&lower),
-        3 => Language::from_639_3(&lower).or_else(|| {
+        2 => Language::from_639_1(lower),
+        3 => Language::from_639_3(lower).or_else(|| {
             BIBLIOGRAPHIC_CODES
                 .iter()
                 .find(|(b, _)| *b == lower)
