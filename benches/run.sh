@@ -8,6 +8,8 @@
 # time, records/s and peak RSS (from /usr/bin/time -v) for: cp -r, `pipeline validate`, and
 # `pipeline run` with 1 thread and with all threads. The page cache is warmed first by one
 # untimed read. Record the figures with the machine and date in BENCHMARKS.md.
+# PIPELINE_BIN=path measures another build (e.g. the previous commit's) in the same session;
+# BENCH_DIR=dir keeps the generated catalogues between calls.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 sizes=("$@")
@@ -15,10 +17,10 @@ sizes=("$@")
 
 cargo build --release --quiet --bin pipeline --example generate
 target=${CARGO_TARGET_DIR:-target}
-bin=$target/release/pipeline
+bin=${PIPELINE_BIN:-$target/release/pipeline}
 work=${BENCH_DIR:-$(mktemp -d)}
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -srm)"
-echo "date: $(date -u +%Y-%m-%d)"
+echo "date: $(date -u +%Y-%m-%d), load average: $(cut -d' ' -f1-3 /proc/loadavg), binary: $bin"
 printf '%-10s %-26s %9s %12s %10s\n' records command seconds records/s peak_MiB
 
 measure() { # label N command...
@@ -42,4 +44,5 @@ for n in "${sizes[@]}"; do
   measure "pipeline run -j1" "$n" "$bin" run -q -j1 --input "$input" --output "$work/out1"
   measure "pipeline run" "$n" "$bin" run -q --input "$input" --output "$work/out"
   rm -rf "$work/copy" "$work/out1" "$work/out"
+  echo "load average after N=$n: $(cut -d' ' -f1-3 /proc/loadavg)"
 done

@@ -583,15 +583,56 @@ pub fn load_selected(
     let (files, mut findings) = discover(root);
     let selected: Option<HashSet<PathBuf>> =
         selection.map(|s| s.iter().map(|p| canonical(p)).collect());
-    let is_selected = |f: &Path| selected.as_ref().is_none_or(|s| s.contains(&canonical(f)));
+    // Only a file whose name is one of the selected files' names is canonicalized.
+    let names: HashSet<&std::ffi::OsStr> = selection
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|p| p.file_name())
+        .collect();
+    let is_selected = |f: &Path| {
+        selected.as_ref().is_none_or(|s| {
+            f.file_name().is_some_and(|n| names.contains(n)) && s.contains(&canonical(f))
+        })
+    };
     let (collections, collection_findings) = load_collections(root, settings);
     findings.extend(collection_findings);
     let (authorities, authority_findings) = load_authorities(root, settings);
     findings.extend(authority_findings);
-    let results: Vec<FileResult> = files
+    // The files not selected are only outlined: from the outline cache when it knows them.
+    let mut cache = selected
+        .is_some()
+        .then(|| crate::cache::OutlineCache::open(root, &settings.limits));
+    let results: Vec<(FileResult, Option<crate::cache::Stamp>)> = files
         .par_iter()
-        .map(|f| process_file(f, settings, &authorities, is_selected(f)))
+        .map(|f| {
+            if is_selected(f) {
+                return (process_file(f, settings, &authorities, true), None);
+            }
+            let stamp = cache
+                .as_ref()
+                .and_then(|_| std::fs::metadata(f).ok())
+                .map(|m| crate::cache::Stamp::of(&m));
+            if let (Some(c), Some(stamp)) = (cache.as_ref(), stamp.as_ref())
+                && let Some(outlines) = c.get(f, stamp)
+            {
+                let hit = FileResult {
+                    outlines,
+                    ..FileResult::default()
+                };
+                return (hit, None);
+            }
+            (process_file(f, settings, &authorities, false), stamp)
+        })
         .collect();
+    if let Some(mut c) = cache.take() {
+        for (f, (r, stamp)) in files.iter().zip(&results) {
+            if let Some(stamp) = stamp {
+                c.put(f, *stamp, &r.outlines);
+            }
+        }
+        c.save(&files);
+    }
+    let results = results.into_iter().map(|(r, _)| r);
 
     let mut catalogue = Catalogue {
         files: files.len(),

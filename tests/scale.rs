@@ -160,3 +160,102 @@ fn shards_merged_equal_the_single_run() {
         assert_eq!(tree(merged.path()), tree(single.path()), "{n} shards");
     }
 }
+
+/// `pipeline validate --input DIR FILE` with the outline cache in `cache` (`None`: off);
+/// its exit code and findings.
+fn validate_one(input: &Path, file: &str, cache: Option<&Path>) -> (i32, String) {
+    let out = assert_cmd::Command::cargo_bin("pipeline")
+        .unwrap()
+        .args(["validate", "-q", "--format", "concise", "--input"])
+        .arg(input)
+        .arg(input.join(file))
+        .env(
+            "PIPELINE_CACHE_DIR",
+            cache.map_or("".as_ref(), Path::as_os_str),
+        )
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stderr).unwrap();
+    (
+        out.status.code().unwrap(),
+        text.replace(&*input.to_string_lossy(), "IN"),
+    )
+}
+
+fn set_mtime(path: &Path, t: std::time::SystemTime) {
+    fs::File::options()
+        .write(true)
+        .open(path)
+        .unwrap()
+        .set_modified(t)
+        .unwrap();
+}
+
+/// The only file in the cache folder.
+fn cache_file(dir: &Path) -> std::path::PathBuf {
+    let files: Vec<_> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    files[0].clone()
+}
+
+#[test]
+fn outline_cache_gives_the_same_findings_and_sees_edits() {
+    let input = mixed();
+    let p = input.path();
+    fs::write(
+        p.join("a/d-1.yaml"),
+        record("d-1", "collections: [col]\nrelated: [b-1, e-1]\n"),
+    )
+    .unwrap();
+    let an_hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for f in ["a/b-1.yaml", "a/d-1.yaml", "a/f-1.yaml", "stream.yaml"] {
+        set_mtime(&p.join(f), an_hour_ago);
+    }
+    // Files changed within the last RACY_SECONDS are not cached: let them age.
+    std::thread::sleep(std::time::Duration::from_millis(
+        pipeline::cache::RACY_SECONDS * 1000 + 200,
+    ));
+    let cache = TempDir::new().unwrap();
+    let without = validate_one(p, "a/d-1.yaml", None);
+    assert_eq!(without.0, 0, "{}", without.1);
+    assert!(!without.1.contains("error"), "{}", without.1);
+    assert!(fs::read_dir(cache.path()).unwrap().next().is_none());
+    let cold = validate_one(p, "a/d-1.yaml", Some(cache.path()));
+    assert_eq!(cold, without);
+    let stored = cache_file(cache.path());
+    let warm = validate_one(p, "a/d-1.yaml", Some(cache.path()));
+    assert_eq!(warm, without);
+
+    // The warm run reads the cache: an outline changed in the cache changes the result.
+    let text = fs::read_to_string(&stored).unwrap();
+    assert!(text.contains("[\"b-1\","), "{text}");
+    fs::write(&stored, text.replace("[\"b-1\",", "[\"b-9\",")).unwrap();
+    let tampered = validate_one(p, "a/d-1.yaml", Some(cache.path()));
+    assert_eq!(tampered.0, 1);
+    assert!(tampered.1.contains("X003"), "{}", tampered.1);
+    fs::write(&stored, text).unwrap();
+    assert_eq!(validate_one(p, "a/d-1.yaml", Some(cache.path())), without);
+
+    // An edit that keeps the size and the modification time is still seen (the change time
+    // moves), and the edited file is outlined again.
+    let b = p.join("a/b-1.yaml");
+    let edited = fs::read_to_string(&b)
+        .unwrap()
+        .replace("id: b-1", "id: b-2");
+    fs::write(&b, edited).unwrap();
+    set_mtime(&b, an_hour_ago);
+    let after_edit = validate_one(p, "a/d-1.yaml", Some(cache.path()));
+    assert_eq!(after_edit.0, 1);
+    assert!(after_edit.1.contains("X003"), "{}", after_edit.1);
+    assert_eq!(after_edit, validate_one(p, "a/d-1.yaml", None));
+
+    // A corrupt cache is ignored.
+    fs::write(&stored, "not json").unwrap();
+    assert_eq!(
+        validate_one(p, "a/d-1.yaml", Some(cache.path())),
+        after_edit
+    );
+}
