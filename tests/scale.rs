@@ -259,3 +259,69 @@ fn outline_cache_gives_the_same_findings_and_sees_edits() {
         after_edit
     );
 }
+
+/// `pipeline` with `args`, which must succeed.
+fn pipeline_cli(args: &[&std::ffi::OsStr]) {
+    let out = assert_cmd::Command::cargo_bin("pipeline")
+        .unwrap()
+        .args(args)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// `run --shard I/N` for every I, then `pipeline merge`, all through the binary: the merged
+/// folder holds exactly what one `pipeline run` writes; an incomplete set is refused.
+#[test]
+fn cli_shards_and_merge_equal_the_single_run() {
+    let dir = mixed();
+    let input = dir.path().as_os_str();
+    let single = TempDir::new().unwrap();
+    pipeline_cli(&[
+        "run".as_ref(),
+        "-q".as_ref(),
+        "--input".as_ref(),
+        input,
+        "--output".as_ref(),
+        single.path().as_os_str(),
+    ]);
+    let shards: Vec<TempDir> = (0..3).map(|_| TempDir::new().unwrap()).collect();
+    for (i, out) in shards.iter().enumerate() {
+        let shard = format!("{i}/3");
+        pipeline_cli(&[
+            "run".as_ref(),
+            "-q".as_ref(),
+            "--input".as_ref(),
+            input,
+            "--output".as_ref(),
+            out.path().as_os_str(),
+            "--shard".as_ref(),
+            shard.as_ref(),
+        ]);
+        assert!(out.path().join(pipeline::shard::MANIFEST).is_file());
+    }
+    let merged = TempDir::new().unwrap();
+    let mut args: Vec<&std::ffi::OsStr> = vec!["merge".as_ref()];
+    args.extend(shards.iter().map(|d| d.path().as_os_str()));
+    args.extend(["--output".as_ref(), merged.path().as_os_str()]);
+    pipeline_cli(&args);
+    assert_eq!(tree(merged.path()), tree(single.path()));
+
+    // Two shards of three: refused, exit 2, nothing written.
+    let partial = TempDir::new().unwrap();
+    let out = assert_cmd::Command::cargo_bin("pipeline")
+        .unwrap()
+        .arg("merge")
+        .args(shards[..2].iter().map(|d| d.path()))
+        .arg("--output")
+        .arg(partial.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(tree(partial.path()).is_empty());
+}
