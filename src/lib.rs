@@ -9,6 +9,7 @@ pub mod crosscheck;
 pub mod diagnostics;
 pub mod export;
 pub mod fix;
+pub mod incremental;
 pub mod normalize;
 pub mod progress;
 pub mod publish;

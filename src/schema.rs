@@ -58,6 +58,11 @@ impl Schema {
     }
 
     /// Compile a schema held in memory.
+    /// The schema document (its JSON), e.g. to tell two schemas apart.
+    pub fn document(&self) -> &Json {
+        &self.document
+    }
+
     pub fn from_json(document: Json) -> Result<Schema, String> {
         let validator = jsonschema::draft202012::new(&document).map_err(|e| e.to_string())?;
         Ok(Schema {

@@ -31,6 +31,7 @@ use crate::crosscheck::{self, Collection, Outline};
 use crate::diagnostics::{Code, Finding, Location, sort_findings};
 use crate::export::jsonld::{self, AgentNode};
 use crate::export::{ExportOptions, csv as csv_export, dublin_core};
+use crate::incremental::{self, CachedAgent, CachedOutline, CachedRecord, Entry};
 use crate::normalize::names::AgentKind;
 use crate::normalize::names::fingerprint::find_variants_counted;
 use crate::publish::{PublishError, Published, safe_file_stem};
@@ -178,6 +179,8 @@ struct Fragment {
     csv: Vec<u8>,
     jsonld: Vec<u8>,
     agents: Vec<(String, AgentNode)>,
+    /// The Dublin Core document (kept only for the incremental cache).
+    dc: Vec<u8>,
 }
 
 /// Where a mention was written, ordered as the in-memory run orders them.
@@ -191,6 +194,8 @@ struct Done {
     documents: usize,
     fragments: Vec<Fragment>,
     mentions: Vec<(String, AgentKind, MentionPlace)>,
+    /// The unit's key and entry for this run's incremental cache.
+    cache: Option<(incremental::Key, Vec<u8>)>,
 }
 
 /// Every spelling of an agent: how often, and the first few places.
@@ -212,6 +217,8 @@ pub struct Staged {
     written: usize,
     /// For a sharded run: the shard and the first record (id) that mentions each agent.
     shard: Option<(Shard, BTreeMap<String, String>)>,
+    /// This run's incremental cache, put in place after the exports.
+    pack: Option<incremental::PackWriter>,
 }
 
 struct Writers {
@@ -287,12 +294,30 @@ pub fn run(
     if let (Some(w), Some(shard)) = (writers.as_mut(), options.shard) {
         w.staged.shard = Some((shard, BTreeMap::new()));
     }
+    // The incremental cache: runs that write exports, without shards.
+    let store = match (options.output, options.shard) {
+        (Some(output), None) => Some(incremental::Store::open(
+            output,
+            incremental::run_key(root, settings, &options.export),
+        )),
+        _ => None,
+    };
+    if let (Some(w), Some(store)) = (writers.as_mut(), store.as_ref()) {
+        w.staged.pack = store.writer().ok();
+    }
     let staging = writers.as_ref().map(|w| w.staged.dc.path().to_path_buf());
     let mut briefs: Vec<Brief> = Vec::with_capacity(units.len());
     let mut spellings: HashMap<(String, AgentKind), Spelling> = HashMap::new();
     let mut documents = 0usize;
     let mut fragments = 0usize;
+    let previous = options
+        .output
+        .map(|o| o.join("dc"))
+        .filter(|d| d.is_dir() && options.shard.is_none());
     let ctx = Ctx {
+        root,
+        previous: previous.as_deref(),
+        store: store.as_ref(),
         files: &files,
         docs: &docs,
         settings,
@@ -328,6 +353,12 @@ pub fn run(
                 s.first.truncate(3);
             }
             fragments += done.fragments.len();
+            if let (Some(w), Some((key, entry))) = (writers.as_mut(), done.cache.as_ref())
+                && let Some(pack) = w.staged.pack.as_mut()
+                && pack.append(key, entry).is_err()
+            {
+                w.staged.pack = None; // the cache is only an optimization
+            }
             if let Some(w) = writers.as_mut() {
                 for f in done.fragments {
                     w.append(f)?;
@@ -478,11 +509,7 @@ fn read_doc(
         Finding::new(Code::Unreadable, path, None, format!("cannot be read: {e}"))
             .with_help("check that the file exists and that you may read it")
     };
-    let mut file = File::open(path).map_err(unreadable)?;
-    file.seek(SeekFrom::Start(range.offset))
-        .map_err(unreadable)?;
-    let mut bytes = vec![0; range.len as usize];
-    file.read_exact(&mut bytes).map_err(unreadable)?;
+    let bytes = read_range(path, range).map_err(unreadable)?;
     let text = read::decode(path, &bytes)?;
     let shift = |mut f: Finding| {
         if let Some(l) = f.location.as_mut() {
@@ -496,6 +523,65 @@ fn read_doc(
     };
     shift_lines(&mut doc, range.line);
     Ok(Some(doc))
+}
+
+/// The bytes of one document of a stream.
+fn read_range(path: &Path, range: &DocRange) -> std::io::Result<Vec<u8>> {
+    let mut file = File::open(path)?;
+    file.seek(SeekFrom::Start(range.offset))?;
+    let mut bytes = vec![0; range.len as usize];
+    file.read_exact(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// The cache entry of a unit processed now (`None` if a fragment is not UTF-8 text).
+fn entry(result: &FileResult, fragments: &mut [Fragment]) -> Option<Vec<u8>> {
+    let place = |r: &Reference| (r.id.clone(), r.location.line as u32, r.location.col as u32);
+    let outlines = result
+        .outlines
+        .iter()
+        .map(|o| CachedOutline {
+            in_stream: o.in_stream,
+            id: o.id.as_ref().map(place),
+            related: o.related.iter().map(place).collect(),
+            collections: o.collections.iter().map(place).collect(),
+        })
+        .collect();
+    let mut records = Vec::with_capacity(fragments.len());
+    for (record, f) in result.records.iter().zip(fragments.iter_mut()) {
+        let mentions = record
+            .mentions
+            .iter()
+            .enumerate()
+            .map(|(i, m)| {
+                (
+                    m.written.clone(),
+                    m.kind.as_str().to_string(),
+                    i as u32,
+                    m.location.line as u32,
+                    m.location.col as u32,
+                )
+            })
+            .collect();
+        let cached = CachedRecord {
+            id: f.id.clone(),
+            dc: String::from_utf8(std::mem::take(&mut f.dc)).ok()?,
+            csv: String::from_utf8(f.csv.clone()).ok()?,
+            jsonld: String::from_utf8(f.jsonld.clone()).ok()?,
+            agents: f
+                .agents
+                .iter()
+                .map(|(iri, a)| (iri.clone(), CachedAgent::of(a)))
+                .collect(),
+        };
+        records.push((cached, mentions));
+    }
+    serde_json::to_vec(&Entry {
+        documents: result.documents,
+        outlines,
+        records,
+    })
+    .ok()
 }
 
 /// Move every position of a tree down by `lines`.
@@ -519,6 +605,11 @@ fn shift_lines(node: &mut Node, lines: usize) {
 
 /// What every unit's processing shares.
 struct Ctx<'a> {
+    root: &'a Path,
+    /// The Dublin Core folder of the previous run, whose unchanged files are linked into the
+    /// new one instead of being written again.
+    previous: Option<&'a Path>,
+    store: Option<&'a incremental::Store>,
     files: &'a [Box<Path>],
     docs: &'a [StreamDoc],
     settings: &'a Settings,
@@ -528,8 +619,132 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    /// Write a Dublin Core file into the staging folder. When the previous run's file of the
+    /// same name holds the same bytes, it is hard-linked instead: creating tens of thousands
+    /// of new inodes (and freeing as many old ones) is most of a re-run's time on ext4.
+    fn put_dc(&self, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+        if let (Some(previous), Some(name)) = (self.previous, path.file_name()) {
+            let old = previous.join(name);
+            if fs::symlink_metadata(&old)
+                .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+                && fs::read(&old).is_ok_and(|b| b == bytes)
+                && fs::hard_link(&old, path).is_ok()
+            {
+                return Ok(());
+            }
+        }
+        fs::write(path, bytes)
+    }
+
+    /// The unit's key in the incremental cache (`None`: not cached).
+    fn unit_key(&self, unit: Unit) -> Option<incremental::Key> {
+        let store = self.store?;
+        let limit = self.settings.limits.max_file_bytes;
+        let (file, ordinal, line, bytes) = match unit {
+            Unit::File(f) => {
+                let path = &self.files[f as usize];
+                if fs::metadata(path).ok()?.len() > limit {
+                    return None;
+                }
+                (f, u32::MAX, 0, fs::read(path).ok()?)
+            }
+            Unit::Doc(d) => {
+                let doc = &self.docs[d as usize];
+                if doc.range.len > limit {
+                    return None;
+                }
+                let path = &self.files[doc.file as usize];
+                let bytes = read_range(path, &doc.range).ok()?;
+                (doc.file, doc.ordinal, doc.range.line, bytes)
+            }
+        };
+        let path = &self.files[file as usize];
+        let relative = path.strip_prefix(self.root).unwrap_or(path);
+        Some(store.key(relative, ordinal, line, &bytes))
+    }
+
+    /// A unit as the previous run left it in the cache.
+    fn replay(
+        &self,
+        unit: Unit,
+        entry: Entry,
+        key: incremental::Key,
+        raw: Vec<u8>,
+    ) -> Result<Done, RunError> {
+        let (file, ordinal) = match unit {
+            Unit::File(f) => (f, 0u32),
+            Unit::Doc(d) => (self.docs[d as usize].file, self.docs[d as usize].ordinal),
+        };
+        let place = |(id, line, col): &incremental::Ref| -> (Box<str>, Loc) {
+            (
+                id.as_str().into(),
+                Loc {
+                    line: *line,
+                    col: *col,
+                },
+            )
+        };
+        let mut done = Done {
+            briefs: entry
+                .outlines
+                .iter()
+                .map(|o| Brief {
+                    file,
+                    in_stream: o.in_stream,
+                    valid: false,
+                    mine: true,
+                    id: o.id.as_ref().map(place),
+                    related: o.related.iter().map(place).collect(),
+                    collections: o.collections.iter().map(place).collect(),
+                })
+                .collect(),
+            documents: entry.documents,
+            cache: Some((key, raw)),
+            ..Done::default()
+        };
+        for (record, mentions) in entry.records {
+            if let Some(dir) = self.staging {
+                let path = dir.join(format!("{}.xml", record.id));
+                if !safe_file_stem(&record.id) {
+                    return Err(RunError::Internal(format!(
+                        "cached record id `{}` cannot name a file",
+                        record.id
+                    )));
+                }
+                self.put_dc(&path, record.dc.as_bytes())
+                    .map_err(|source| PublishError {
+                        path: path.clone(),
+                        source,
+                    })?;
+            }
+            for (written, kind, i, line, col) in mentions {
+                let loc = Loc { line, col };
+                done.mentions
+                    .push((written, Entry::kind(&kind), (file, ordinal, i, loc)));
+            }
+            done.fragments.push(Fragment {
+                id: record.id,
+                csv: record.csv.into_bytes(),
+                jsonld: record.jsonld.into_bytes(),
+                agents: record
+                    .agents
+                    .into_iter()
+                    .map(|(iri, a)| (iri, a.node()))
+                    .collect(),
+                dc: Vec::new(),
+            });
+        }
+        Ok(done)
+    }
+
     fn process(&self, unit: Unit, mine: bool) -> Result<Done, RunError> {
-        let (file, ordinal, result) = match unit {
+        let key = if mine { self.unit_key(unit) } else { None };
+        if let (Some(store), Some(key)) = (self.store, key)
+            && let Some((entry, raw)) = store.get(&key)
+        {
+            return self.replay(unit, entry, key, raw);
+        }
+        let (file, ordinal, mut result) = match unit {
             Unit::File(f) => {
                 let path = &self.files[f as usize];
                 let r = catalogue::process_file(path, self.settings, self.authorities, mine);
@@ -582,7 +797,7 @@ impl Ctx<'_> {
                 .iter()
                 .map(|o| Brief::of(file, o, mine))
                 .collect(),
-            findings: result.findings,
+            findings: std::mem::take(&mut result.findings),
             documents: result.documents,
             ..Done::default()
         };
@@ -592,6 +807,16 @@ impl Ctx<'_> {
                 done.mentions.push((m.written.clone(), m.kind, place));
             }
             done.fragments.push(self.render(record)?);
+        }
+        // Only a unit that came through with no finding at all is cached.
+        let clean = done.findings.is_empty()
+            && result.records.len() == result.outlines.len()
+            && result.records.len() == result.documents;
+        if let Some(key) = key.filter(|_| clean) {
+            done.cache = entry(&result, &mut done.fragments).map(|e| (key, e));
+        }
+        for f in &mut done.fragments {
+            f.dc = Vec::new();
         }
         Ok(done)
     }
@@ -605,9 +830,10 @@ impl Ctx<'_> {
                 csv: Vec::new(),
                 jsonld: Vec::new(),
                 agents: Vec::new(),
+                dc: Vec::new(),
             });
         };
-        {
+        let dc = {
             let path = dir.join(format!("{}.xml", record.id));
             let fail = |source: std::io::Error| PublishError {
                 path: path.clone(),
@@ -621,8 +847,9 @@ impl Ctx<'_> {
                 .into());
             }
             let bytes = dublin_core::render(record, options).map_err(fail)?;
-            fs::write(&path, bytes).map_err(fail)?;
-        }
+            self.put_dc(&path, &bytes).map_err(fail)?;
+            bytes
+        };
         let mut csv = ::csv::WriterBuilder::new()
             .terminator(::csv::Terminator::CRLF)
             .from_writer(Vec::with_capacity(1024));
@@ -646,6 +873,7 @@ impl Ctx<'_> {
             csv,
             jsonld: graph_member(&node)?,
             agents,
+            dc: if self.store.is_some() { dc } else { Vec::new() },
         })
     }
 }
@@ -713,6 +941,7 @@ impl Writers {
                 options: options.clone(),
                 written: 0,
                 shard: None,
+                pack: None,
             },
             csv,
             records,
@@ -841,6 +1070,10 @@ impl Staged {
             path: jsonld_path.clone(),
             source: e.error,
         })?;
+        if let Some(pack) = self.pack {
+            // The cache is only an optimization: a pack that cannot be put in place is left.
+            let _ = pack.finish();
+        }
         if let Some(tmp) = shard_tmp {
             let path = output.join(crate::shard::MANIFEST);
             tmp.persist(&path).map_err(|e| PublishError {
@@ -875,6 +1108,7 @@ impl Staged {
             options,
             written,
             shard: None,
+            pack: None,
         }
     }
 }

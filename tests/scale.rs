@@ -9,9 +9,14 @@ use pipeline::export::ExportOptions;
 use pipeline::streaming::{self, Options, Shard};
 use tempfile::TempDir;
 
+/// Every file under `dir` with its bytes, except the incremental cache (not an export).
 fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+    let walker = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() != 1 || e.file_name() != pipeline::incremental::DIR);
+    for entry in walker {
         let entry = entry.unwrap();
         if entry.file_type().is_file() {
             let rel = entry
@@ -324,4 +329,101 @@ fn cli_shards_and_merge_equal_the_single_run() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(tree(partial.path()).is_empty());
+}
+
+/// A streaming run with an optional schema file, published.
+fn run_with_schema(input: &Path, out: &Path, schema: Option<&Path>) {
+    let settings = Settings::new(schema).unwrap();
+    let options = Options {
+        output: Some(out),
+        export: ExportOptions::default(),
+        shard: None,
+        progress: None,
+    };
+    let (c, staged) = streaming::run(input, &settings, &options).unwrap();
+    assert_eq!(c.errors(), 0, "{:?}", c.findings);
+    staged.unwrap().publish().unwrap();
+}
+
+/// The exports only (without the incremental cache).
+fn exports(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let t = tree(dir);
+    assert!(t.iter().all(|(name, _)| !name.contains("records.pack")));
+    t
+}
+
+fn tamper_pack(out: &Path, from: &str, to: &str) {
+    assert_eq!(from.len(), to.len());
+    let pack = out.join(pipeline::incremental::DIR).join("records.pack");
+    let mut bytes = fs::read(&pack).unwrap();
+    let mut found = 0;
+    let n = from.len();
+    for i in 0..bytes.len().saturating_sub(n - 1) {
+        if &bytes[i..i + n] == from.as_bytes() {
+            bytes[i..i + n].copy_from_slice(to.as_bytes());
+            found += 1;
+        }
+    }
+    assert!(found > 0, "`{from}` is not in the pack");
+    fs::write(&pack, bytes).unwrap();
+}
+
+#[test]
+fn incremental_runs_equal_clean_runs_and_redo_what_changed() {
+    let input = mixed();
+    let p = input.path();
+    let out = TempDir::new().unwrap();
+    run_with_schema(p, out.path(), None);
+    assert!(out.path().join(".cache/records.pack").is_file());
+    assert!(!out.path().join("dc/.cache").exists());
+    // A second run over the cache writes the same bytes as a clean run.
+    run_with_schema(p, out.path(), None);
+    let clean = TempDir::new().unwrap();
+    run_with_schema(p, clean.path(), None);
+    assert_eq!(exports(out.path()), exports(clean.path()));
+
+    // The cache is read: what it holds is what the next run writes.
+    tamper_pack(out.path(), "Record b-1", "Record X-1");
+    run_with_schema(p, out.path(), None);
+    let csv = fs::read_to_string(out.path().join("records.csv")).unwrap();
+    assert!(csv.contains("Record X-1"), "{csv}");
+
+    // An edited record is processed again (the others still come from the cache).
+    let d = p.join("a/d-1.yaml");
+    let text = fs::read_to_string(&d).unwrap();
+    fs::write(
+        &d,
+        text.replace("title: Record d-1", "title: Record d-1, edited"),
+    )
+    .unwrap();
+    run_with_schema(p, out.path(), None);
+    let csv = fs::read_to_string(out.path().join("records.csv")).unwrap();
+    assert!(csv.contains("Record d-1, edited"), "{csv}");
+    assert!(csv.contains("Record X-1"), "{csv}");
+    let xml = fs::read_to_string(out.path().join("dc/d-1.xml")).unwrap();
+    assert!(xml.contains("Record d-1, edited"), "{xml}");
+
+    // Another schema invalidates every entry.
+    let schema = TempDir::new().unwrap();
+    let schema_path = schema.path().join("record.schema.json");
+    let mut json: serde_json::Value =
+        serde_json::from_str(pipeline::catalogue::BUILTIN_RECORD_SCHEMA).unwrap();
+    json["$comment"] = "a comment changes nothing but the schema's bytes".into();
+    fs::write(&schema_path, json.to_string()).unwrap();
+    run_with_schema(p, out.path(), Some(&schema_path));
+    let clean = TempDir::new().unwrap();
+    run_with_schema(p, clean.path(), Some(&schema_path));
+    assert_eq!(exports(out.path()), exports(clean.path()));
+
+    // So does another authority file.
+    tamper_pack(out.path(), "Record b-1", "Record X-1");
+    fs::write(
+        p.join("_authorities.yaml"),
+        "- {preferred: Zhou Enlai, kind: person, variants: [Chou En-lai]}\n",
+    )
+    .unwrap();
+    run_with_schema(p, out.path(), Some(&schema_path));
+    let clean = TempDir::new().unwrap();
+    run_with_schema(p, clean.path(), Some(&schema_path));
+    assert_eq!(exports(out.path()), exports(clean.path()));
 }
