@@ -38,6 +38,10 @@ pub enum Command {
     /// dates to EDTF where the reading is certain. Everything else stays byte for byte.
     #[command(after_help = FIX_HELP)]
     Fix(FixArgs),
+    /// Convert a stream of records from standard input to standard output, record by
+    /// record (a filter for Hadoop Streaming, Spark `RDD.pipe`, GNU parallel `--pipe`).
+    #[command(after_help = CONVERT_HELP)]
+    Convert(ConvertArgs),
     /// Combine the outputs of `run --shard I/N` (every shard of one run) into the outputs a
     /// single run would have written.
     Merge(MergeArgs),
@@ -182,4 +186,51 @@ pub struct MergeArgs {
     /// The separator the shards used between several values in one CSV cell.
     #[arg(long, value_name = "CHAR", default_value_t = '|')]
     pub csv_separator: char,
+}
+
+const CONVERT_HELP: &str = "\
+Each record is validated alone (schema, dates, names, languages); the cross-record checks
+need a whole catalogue and are not run. Invalid records are left out and reported on
+standard error as <stdin>:LINE:COL, LINE counted in the whole stream.
+
+Output framing: jsonl and oai-dc write one record per line (oai-dc: one <oai_dc:dc>
+document per line, no XML declaration); csv writes the header first.
+
+Examples:
+  pipeline convert --from yaml-stream --to csv < records.yaml > records.csv
+  cat part-*.jsonl | pipeline convert --from jsonl --to oai-dc > records.dc.lines
+  parallel --pipe -k pipeline convert --from jsonl --to jsonl < big.jsonl > valid.jsonl
+
+Exit codes:
+  0  every record is valid
+  1  invalid records were found (and left out)
+  2  the tool could not run (bad arguments, an unusable schema, unreadable input)";
+
+#[derive(Debug, Args)]
+pub struct ConvertArgs {
+    /// The format of standard input.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub from: crate::convert::InputFormat,
+    /// The format of standard output.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub to: crate::convert::OutputFormat,
+    /// The base IRI of record, collection and agent identifiers in the output.
+    #[arg(long, value_name = "IRI", default_value = crate::export::DEFAULT_BASE_IRI)]
+    pub base_iri: String,
+    /// The separator between several values in one CSV cell.
+    #[arg(long, value_name = "CHAR", default_value_t = '|')]
+    pub csv_separator: char,
+    /// JSON Schema for records [default: schemas/record.schema.json if present, else the
+    /// built-in copy of the same schema].
+    #[arg(long, value_name = "FILE")]
+    pub schema: Option<PathBuf>,
+    /// How to read all-numeric dates like 03/04/1957.
+    #[arg(long, value_enum, value_name = "ORDER")]
+    pub date_order: Option<DateOrder>,
+    /// No summary line.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Treat warnings as errors (exit 1; the records are still written).
+    #[arg(long)]
+    pub deny_warnings: bool,
 }

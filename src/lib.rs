@@ -5,6 +5,7 @@
 pub mod cache;
 pub mod catalogue;
 pub mod cli;
+pub mod convert;
 pub mod crosscheck;
 pub mod diagnostics;
 pub mod export;

@@ -42,6 +42,7 @@ fn main() -> ExitCode {
         Command::Validate(args) => validate(&args),
         Command::Fix(args) => fix(&args),
         Command::Merge(args) => merge(&args),
+        Command::Convert(args) => convert(&args),
         Command::Explain { code } => explain(&code),
     };
     let outcome = outcome.unwrap_or_else(|message| {
@@ -58,15 +59,22 @@ fn settings(common: &Common) -> Result<Settings, String> {
             .build_global()
             .map_err(|e| e.to_string())?;
     }
+    settings_of(common.schema.as_ref(), common.date_order)
+}
+
+fn settings_of(
+    schema: Option<&PathBuf>,
+    date_order: Option<DateOrder>,
+) -> Result<Settings, String> {
     let default_schema = Path::new("schemas/record.schema.json");
-    let schema = match &common.schema {
+    let schema = match schema {
         Some(path) => Some(path.as_path()),
         None if default_schema.is_file() => Some(default_schema),
         None => None,
     };
     let mut settings = Settings::new(schema).map_err(|e| e.to_string())?;
     settings.date_options = DateOptions {
-        day_month_order: common.date_order.map(|o| match o {
+        day_month_order: date_order.map(|o| match o {
             DateOrder::DayFirst => DayMonthOrder::DayFirst,
             DateOrder::MonthFirst => DayMonthOrder::MonthFirst,
         }),
@@ -252,6 +260,44 @@ fn run(args: &RunArgs) -> Result<Outcome, String> {
     };
     summary(&catalogue, written, started, &args.common);
     Ok(Outcome::Valid)
+}
+
+fn convert(args: &pipeline::cli::ConvertArgs) -> Result<Outcome, String> {
+    let started = Instant::now();
+    let settings = settings_of(args.schema.as_ref(), args.date_order)?;
+    let export = ExportOptions {
+        base_iri: args.base_iri.clone(),
+        csv_separator: args.csv_separator,
+    };
+    let counts = pipeline::convert::convert(
+        std::io::stdin().lock(),
+        std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock()),
+        std::io::stderr().lock(),
+        args.from,
+        args.to,
+        &settings,
+        &export,
+    )
+    .map_err(|e| e.to_string())?;
+    if !args.quiet {
+        let _ = writeln!(
+            std::io::stderr(),
+            "pipeline: {} records read, {} written, {} left out; {} errors, {} warnings in {:.2}s",
+            counts.records,
+            counts.written,
+            counts.records - counts.written,
+            counts.errors,
+            counts.warnings,
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(
+        if counts.errors > 0 || (args.deny_warnings && counts.warnings > 0) {
+            Outcome::Invalid
+        } else {
+            Outcome::Valid
+        },
+    )
 }
 
 fn merge(args: &pipeline::cli::MergeArgs) -> Result<Outcome, String> {

@@ -28,12 +28,12 @@ pub struct DocRange {
     pub id: Option<Box<str>>,
 }
 
-fn marker(line: &[u8], m: &[u8; 3]) -> bool {
+pub(crate) fn marker(line: &[u8], m: &[u8; 3]) -> bool {
     line.starts_with(m) && line.get(3).is_none_or(|b| b.is_ascii_whitespace())
 }
 
 /// Whether a line holds a value (not blank, not a comment, not a directive).
-fn content(line: &[u8]) -> bool {
+pub(crate) fn content(line: &[u8]) -> bool {
     if line.first() == Some(&b'%') {
         return false;
     }

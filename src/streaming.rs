@@ -585,7 +585,7 @@ fn entry(result: &FileResult, fragments: &mut [Fragment]) -> Option<Vec<u8>> {
 }
 
 /// Move every position of a tree down by `lines`.
-fn shift_lines(node: &mut Node, lines: usize) {
+pub(crate) fn shift_lines(node: &mut Node, lines: usize) {
     let mut stack = vec![node];
     while let Some(n) = stack.pop() {
         n.span.start.line += lines;

@@ -18,8 +18,8 @@ use crate::record::{Record, Source};
 
 pub const OAI_DC_NS: &str = "http://www.openarchives.org/OAI/2.0/oai_dc/";
 pub const DC_NS: &str = "http://purl.org/dc/elements/1.1/";
-const XSI_NS: &str = "http://www.w3.org/2001/XMLSchema-instance";
-const SCHEMA_LOCATION: &str =
+pub const XSI_NS: &str = "http://www.w3.org/2001/XMLSchema-instance";
+pub const SCHEMA_LOCATION: &str =
     "http://www.openarchives.org/OAI/2.0/oai_dc/ http://www.openarchives.org/OAI/2.0/oai_dc.xsd";
 
 /// The `dc:` elements of a record, in the order they are written.
