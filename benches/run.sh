@@ -6,8 +6,9 @@
 #
 # For each N it generates N records (examples/generate.rs, deterministic), then reports wall
 # time, records/s and peak RSS (from /usr/bin/time -v) for: cp -r, `pipeline validate`, and
-# `pipeline run` with 1 thread and with all threads. The page cache is warmed first by one
-# untimed read. Record the figures with the machine and date in BENCHMARKS.md.
+# `pipeline run` with 1 thread and with all threads, `run` again over its own output, and
+# `validate` of one file against the whole catalogue (outline cache cold, then warm). The
+# page cache is warmed first by one untimed read. Record the figures with the machine and date in BENCHMARKS.md.
 # PIPELINE_BIN=path measures another build (e.g. the previous commit's) in the same session;
 # BENCH_DIR=dir keeps the generated catalogues between calls.
 set -euo pipefail
@@ -43,6 +44,13 @@ for n in "${sizes[@]}"; do
   measure "pipeline validate" "$n" "$bin" validate -q --input "$input"
   measure "pipeline run -j1" "$n" "$bin" run -q -j1 --input "$input" --output "$work/out1"
   measure "pipeline run" "$n" "$bin" run -q --input "$input" --output "$work/out"
+  # The same run again over its own output (incremental cache, unchanged DC files linked).
+  measure "pipeline run (again)" "$n" "$bin" run -q --input "$input" --output "$work/out"
+  # One file checked against the whole catalogue: first (outline cache empty), then again.
+  one=$(find "$input" -name '*.yaml' ! -name '_*' | sort | sed -n '42p')
+  rm -rf "$work/cache"
+  PIPELINE_CACHE_DIR=$work/cache measure "validate 1 file (cold)" "$n" "$bin" validate -q --input "$input" "$one"
+  PIPELINE_CACHE_DIR=$work/cache measure "validate 1 file (warm)" "$n" "$bin" validate -q --input "$input" "$one"
   rm -rf "$work/copy" "$work/out1" "$work/out"
   echo "load average after N=$n: $(cut -d' ' -f1-3 /proc/loadavg)"
 done
