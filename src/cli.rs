@@ -10,6 +10,9 @@ Examples:
   pipeline run --input catalogue --output public --base-iri https://archive.example.net/id/
   pipeline validate                         check every record under input/
   pipeline validate input/cables/a.yaml     check one file against the whole catalogue
+  pipeline validate --format github         findings as GitHub Actions annotations
+  pipeline fix --diff                       show the safe normalizations, change nothing
+  pipeline explain S002                     what a finding code means and how to fix it
 
 Exit codes:
   0  every record is valid (and, for run, every export was written)
