@@ -123,6 +123,12 @@ fn report(catalogue: &Catalogue, common: &Common) {
 }
 
 fn summary(catalogue: &Catalogue, written: usize, started: Instant, common: &Common) {
+    if catalogue.files == 0 && catalogue.findings.is_empty() {
+        let _ = writeln!(
+            std::io::stderr(),
+            "pipeline: warning: no record files (*.yaml, *.yml) were found; check the folder"
+        );
+    }
     if common.quiet {
         return;
     }
