@@ -22,6 +22,8 @@ enum Outcome {
     Valid = 0,
     Invalid = 1,
     Failed = 2,
+    /// Stopped by SIGINT or SIGTERM while writing (128 + 2, as shells report Ctrl-C).
+    Interrupted = 130,
 }
 
 fn main() -> ExitCode {
@@ -58,6 +60,9 @@ fn settings(common: &Common) -> Result<Settings, String> {
         None => None,
     };
     let mut settings = Settings::new(schema).map_err(|e| e.to_string())?;
+    let limits = &mut settings.limits;
+    limits.max_file_bytes = common.max_file_bytes.unwrap_or(limits.max_file_bytes);
+    limits.max_scalar_bytes = common.max_value_bytes.unwrap_or(limits.max_scalar_bytes);
     settings.date_options = DateOptions {
         day_month_order: common.date_order.map(|o| match o {
             DateOrder::DayFirst => DayMonthOrder::DayFirst,
@@ -161,6 +166,7 @@ fn explain(code: &str) -> Result<Outcome, String> {
 fn run(args: &RunArgs) -> Result<Outcome, String> {
     let started = Instant::now();
     let settings = settings(&args.common)?;
+    publish::check_separate(&args.input, &args.output)?;
     let catalogue = catalogue::load(&args.input, &settings).map_err(|e| e.to_string())?;
     report(&catalogue, &args.common);
     if failed(&catalogue, &args.common) {
@@ -171,13 +177,20 @@ fn run(args: &RunArgs) -> Result<Outcome, String> {
         base_iri: args.base_iri.clone(),
         csv_separator: args.csv_separator,
     };
-    let published = publish::publish(
+    publish::stop_on_signals().map_err(|e| e.to_string())?;
+    let published = match publish::publish(
         &args.output,
         &catalogue.records,
         &catalogue.collections,
         &options,
-    )
-    .map_err(|e| e.to_string())?;
+    ) {
+        Ok(published) => published,
+        Err(e) if e.is_interrupted() => {
+            eprintln!("pipeline: {}", e.source);
+            return Ok(Outcome::Interrupted);
+        }
+        Err(e) => return Err(e.to_string()),
+    };
     summary(&catalogue, published.dc_files, started, &args.common);
     Ok(Outcome::Valid)
 }
