@@ -134,7 +134,7 @@ pub struct Limits {
 /// The deepest nesting [`parse`] ever builds, whatever [`Limits::max_depth`] says. Trees are
 /// cloned, dropped, validated and converted to JSON by recursive code; this cap keeps every
 /// one of those recursions far from the stack's end.
-pub const HARD_MAX_DEPTH: usize = 256;
+pub const HARD_MAX_DEPTH: usize = 128;
 
 impl Default for Limits {
     fn default() -> Self {

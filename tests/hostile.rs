@@ -212,3 +212,273 @@ fn every_hostile_fixture_is_one_located_finding() {
         assert!(first.help.is_some(), "{file}: no help line");
     }
 }
+
+#[test]
+fn the_cli_names_every_hostile_file_and_exits_1() {
+    let assert = pipeline()
+        .args(["validate", "--format", "concise"])
+        .arg(fixtures())
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    for (file, code, _) in CASES {
+        if let Some(code) = code {
+            assert!(
+                stderr.contains(&format!("{file}")) && stderr.contains(code.as_str()),
+                "{file} not reported:\n{stderr}"
+            );
+        }
+    }
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+/// saphyr-parser itself, driven to the end of 20,000-level inputs on a thread with a small
+/// stack: it keeps its own state stack and never recurses per level. (Block nesting it
+/// reads in full; `[`/`{` it stops at 255 levels with an error.)
+#[test]
+fn the_yaml_parser_does_not_recurse_on_deep_nesting() {
+    let deep_indented: String = (0..2_000)
+        .map(|i| format!("{}k:\n", " ".repeat(i)))
+        .collect();
+    let inputs = [
+        ("- ".repeat(20_000) + "x\n", false),
+        ("? ".repeat(20_000) + "x\n", false),
+        (deep_indented + &" ".repeat(2_000) + "x\n", false),
+        ("[".repeat(20_000) + &"]".repeat(20_000), true),
+        ("{a: ".repeat(20_000) + "b" + &"}".repeat(20_000), true),
+    ];
+    let handle = std::thread::Builder::new()
+        .stack_size(128 * 1024)
+        .spawn(move || {
+            for (text, refused) in inputs {
+                let mut parser = saphyr_parser::Parser::new_from_str(&text);
+                let mut events = 0usize;
+                let mut error = None;
+                while let Some(event) = parser.next_event() {
+                    match event {
+                        Ok(_) => events += 1,
+                        Err(e) => {
+                            error = Some(e.info().to_string());
+                            break;
+                        }
+                    }
+                }
+                if refused {
+                    assert!(error.is_some_and(|e| e.contains("recursion limit")));
+                } else {
+                    assert!(error.is_none(), "{error:?}");
+                    assert!(events > 2_000, "{events}");
+                }
+            }
+        })
+        .unwrap();
+    handle.join().expect("no stack overflow in saphyr-parser");
+}
+
+/// However high a caller sets the depth limit, the reader stops at its hard cap, so no tree
+/// it builds is deep enough to overflow the stack when it is dropped, cloned or validated.
+/// Checked on a 1 MiB stack, half of what a worker thread has, in a debug build (whose
+/// frames are the largest).
+#[test]
+fn the_reader_caps_depth_and_deep_trees_drop_on_a_small_stack() {
+    let handle = std::thread::Builder::new()
+        .stack_size(1024 * 1024)
+        .spawn(|| {
+            let limits = Limits {
+                max_depth: usize::MAX,
+                ..Limits::default()
+            };
+            let path = Path::new("deep.yaml");
+            let text = "- ".repeat(20_000) + "x\n";
+            let f = read::parse(path, &text, &limits).unwrap_err();
+            assert_eq!(f.code, Code::Limit);
+            let col = 2 * read::HARD_MAX_DEPTH + 1;
+            assert_eq!(f.location.map(|l| (l.line, l.col)), Some((1, col)));
+            // A tree exactly at the cap is built, cloned and dropped.
+            let text = "- ".repeat(read::HARD_MAX_DEPTH) + "x\n";
+            let docs = read::parse(path, &text, &limits).unwrap();
+            let settings = Settings::new(None).unwrap();
+            let findings = settings.schema.check(path, &docs[0]);
+            assert_eq!(findings[0].code, Code::WrongType, "a list is not a record");
+            let copy = docs.clone();
+            drop(docs);
+            drop(copy);
+        })
+        .unwrap();
+    handle.join().expect("no stack overflow");
+}
+
+#[test]
+fn alias_bombs_are_refused_fast() {
+    for file in ["alias-bomb.yaml", "alias-long-text.yaml"] {
+        let bytes = fs::read(fixtures().join(file)).unwrap();
+        let text = std::str::from_utf8(&bytes).unwrap();
+        let started = Instant::now();
+        let f = read::parse(Path::new(file), text, &Limits::default()).unwrap_err();
+        assert_eq!(f.code, Code::Limit, "{f}");
+        assert!(started.elapsed() < Duration::from_secs(2), "{file}");
+    }
+}
+
+/// A catalogue folder with the given files.
+fn catalogue(files: &[(&str, &[u8])]) -> TempDir {
+    let dir = TempDir::new().unwrap();
+    for (name, bytes) in files {
+        let path = dir.path().join(name);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, bytes).unwrap();
+    }
+    dir
+}
+
+fn record(id: &str, summary: &str) -> Vec<u8> {
+    format!("id: {id}\ntitle: T\ndate: 1957-12-17\ntype: Cable\nsummary: {summary}\n").into_bytes()
+}
+
+#[test]
+fn huge_values_and_files_are_refused_with_the_option_that_raises_the_limit() {
+    let huge = "x".repeat(2 * 1024 * 1024);
+    let dir = catalogue(&[("huge.yaml", &record("huge", &huge))]);
+    pipeline()
+        .arg("validate")
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("huge.yaml:5:10"))
+        .stderr(predicate::str::contains("Y007"))
+        .stderr(predicate::str::contains("--max-value-bytes"));
+    pipeline()
+        .args(["validate", "--max-value-bytes", "3000000"])
+        .arg(dir.path())
+        .assert()
+        .code(0);
+    pipeline()
+        .args([
+            "validate",
+            "--max-file-bytes",
+            "1000000",
+            "--max-value-bytes",
+            "3000000",
+        ])
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("Y007"))
+        .stderr(predicate::str::contains("--max-file-bytes"));
+    pipeline()
+        .args(["validate", "--max-value-bytes", "lots"])
+        .arg(dir.path())
+        .assert()
+        .code(2);
+}
+
+/// Whether permissions stop this process from reading `path` (they do not for root).
+#[cfg(unix)]
+fn permissions_bind(path: &Path) -> bool {
+    if path.is_dir() {
+        fs::read_dir(path).is_err()
+    } else {
+        fs::read(path).is_err()
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_files_and_folders_are_findings() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = catalogue(&[
+        ("good.yaml", &record("good", "S.")),
+        ("locked.yaml", &record("locked", "S.")),
+        ("private/inner.yaml", &record("inner", "S.")),
+    ]);
+    let (file, folder) = (dir.path().join("locked.yaml"), dir.path().join("private"));
+    fs::set_permissions(&file, fs::Permissions::from_mode(0o000)).unwrap();
+    fs::set_permissions(&folder, fs::Permissions::from_mode(0o000)).unwrap();
+    let binding = permissions_bind(&file) && permissions_bind(&folder);
+    if binding {
+        pipeline()
+            .arg("validate")
+            .arg(dir.path())
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains("locked.yaml: error[Y001]"))
+            .stderr(predicate::str::contains("private: error[Y001]"));
+    } else {
+        eprintln!("SKIPPED: running as root, chmod 000 does not stop reads");
+    }
+    fs::set_permissions(&file, fs::Permissions::from_mode(0o644)).unwrap();
+    fs::set_permissions(&folder, fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn symbolic_link_loops_and_dangling_links_are_findings() {
+    let dir = catalogue(&[("good.yaml", &record("good", "S."))]);
+    fs::create_dir(dir.path().join("sub")).unwrap();
+    std::os::unix::fs::symlink("..", dir.path().join("sub/loop")).unwrap();
+    std::os::unix::fs::symlink("nowhere.yaml", dir.path().join("dangling.yaml")).unwrap();
+    pipeline()
+        .arg("validate")
+        .arg(dir.path())
+        .timeout(Duration::from_secs(30))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("loop: error[Y001]"))
+        .stderr(predicate::str::contains("(a loop)"))
+        .stderr(predicate::str::contains("dangling.yaml: error[Y001]"));
+}
+
+#[test]
+fn record_ids_cannot_lead_outside_the_output_folder() {
+    let dir = TempDir::new().unwrap();
+    let input = dir.path().join("in");
+    fs::create_dir(&input).unwrap();
+    for (name, id) in [
+        ("a.yaml", "../../escaped"),
+        ("b.yaml", "/tmp/escaped"),
+        ("c.yaml", "x/../../escaped"),
+    ] {
+        fs::write(input.join(name), record(id, "S.")).unwrap();
+    }
+    let output = dir.path().join("out");
+    pipeline()
+        .args(["run", "--input"])
+        .arg(&input)
+        .arg("--output")
+        .arg(&output)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("S004"));
+    assert!(!output.exists());
+    let names: Vec<_> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["in"]);
+}
+
+#[test]
+fn input_and_output_folders_must_not_overlap() {
+    let dir = catalogue(&[("good.yaml", &record("good", "S."))]);
+    for output in [dir.path().to_path_buf(), dir.path().join("out")] {
+        pipeline()
+            .args(["run", "--input"])
+            .arg(dir.path())
+            .arg("--output")
+            .arg(&output)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("overlap"));
+    }
+    let parent = dir.path().parent().unwrap().to_path_buf();
+    pipeline()
+        .args(["run", "--input"])
+        .arg(dir.path())
+        .arg("--output")
+        .arg(parent)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("overlap"));
+    assert!(!dir.path().join("out").exists());
+    assert!(!dir.path().join("dc").exists());
+}
