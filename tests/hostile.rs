@@ -482,3 +482,175 @@ fn input_and_output_folders_must_not_overlap() {
     assert!(!dir.path().join("out").exists());
     assert!(!dir.path().join("dc").exists());
 }
+
+// ---- Round trips of the three exports (proptest) -------------------------------------------
+
+mod round_trips {
+    use pipeline::diagnostics::Location;
+    use pipeline::export::{ExportOptions, csv as csv_export, dublin_core, jsonld};
+    use pipeline::normalize::dates::{Bound, NormalizedDate};
+    use pipeline::read::xml_forbidden;
+    use pipeline::record::Record;
+    use proptest::prelude::*;
+    use quick_xml::events::Event;
+
+    /// Text with what breaks exports: separators, quotes, escapes, markup, `]]>`, CR, tab,
+    /// newlines, formula starts, non-BMP characters, and any other allowed character.
+    fn text() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            Just("|".to_string()),
+            Just("\\".to_string()),
+            Just("\"".to_string()),
+            Just(",".to_string()),
+            Just("&".to_string()),
+            Just("<".to_string()),
+            Just("]]>".to_string()),
+            Just("\r".to_string()),
+            Just("\r\n".to_string()),
+            Just("\n".to_string()),
+            Just("\t".to_string()),
+            Just("=".to_string()),
+            Just("-".to_string()),
+            Just("😀".to_string()),
+            Just("𠀀".to_string()),
+            any::<char>()
+                .prop_filter("XML 1.0 character", |c| !xml_forbidden(*c))
+                .prop_map(String::from),
+            "[a-z ]{1,5}",
+        ];
+        prop::collection::vec(piece, 1..8).prop_map(|p| p.concat())
+    }
+
+    fn record(title: String, summary: String, subjects: Vec<String>) -> Record {
+        Record {
+            id: "r1".into(),
+            file: "r1.yaml".into(),
+            id_location: Location { line: 1, col: 5 },
+            in_stream: false,
+            title,
+            date_as_written: "1957".into(),
+            date: NormalizedDate {
+                edtf: "1957".into(),
+                earliest: Bound::Unknown,
+                latest: Bound::Unknown,
+            },
+            kind: "Cable".into(),
+            summary,
+            creators: vec![],
+            recipients: vec![],
+            people: vec![],
+            places: subjects.clone(),
+            subjects,
+            languages: vec![],
+            source: None,
+            rights: None,
+            collections: vec![],
+            related: vec![],
+            mentions: vec![],
+        }
+    }
+
+    /// Element texts of a Dublin Core document, read back by an XML parser.
+    fn xml_texts(bytes: &[u8], element: &str) -> Vec<String> {
+        let mut reader = quick_xml::Reader::from_reader(bytes);
+        let (mut out, mut current, mut inside) = (Vec::new(), String::new(), false);
+        let mut buf = Vec::new();
+        loop {
+            match reader.read_event_into(&mut buf).unwrap() {
+                Event::Start(e) => {
+                    inside = e.name().as_ref() == element;
+                    current.clear();
+                }
+                Event::Text(t) if inside => current.push_str(&t.xml10_content()),
+                Event::GeneralRef(r) if inside => match r.resolve_char_ref().unwrap() {
+                    Some(c) => current.push(c),
+                    None => current.push(match &*r.xml10_content() {
+                        "amp" => '&',
+                        "lt" => '<',
+                        "gt" => '>',
+                        "quot" => '"',
+                        "apos" => '\'',
+                        other => panic!("unknown entity {other}"),
+                    }),
+                },
+                Event::End(_) if inside => {
+                    out.push(std::mem::take(&mut current));
+                    inside = false;
+                }
+                Event::Eof => break,
+                _ => {}
+            }
+            buf.clear();
+        }
+        out
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn csv_parses_back_to_the_same_values(
+            title in text(), summary in text(), subjects in prop::collection::vec(text(), 1..4),
+            separator in prop::sample::select(vec!['|', ';', ',', '\t']),
+        ) {
+            let options = ExportOptions { csv_separator: separator, ..ExportOptions::default() };
+            let r = record(title.clone(), summary.clone(), subjects.clone());
+            let bytes = csv_export::render(std::slice::from_ref(&r), &options).unwrap();
+            let mut reader = ::csv::Reader::from_reader(bytes.as_slice());
+            let rows: Vec<::csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+            prop_assert_eq!(rows.len(), 1);
+            let cell = |name: &str| {
+                let i = csv_export::COLUMNS.iter().position(|c| *c == name).unwrap();
+                rows[0][i].to_string()
+            };
+            // A formula start is neutralized with a leading `'`, and only then.
+            let unneutralize = |cell: String, original_first: char| {
+                if matches!(original_first, '=' | '+' | '-' | '@' | '\t' | '\r') {
+                    cell.strip_prefix('\'').map(str::to_string).unwrap_or(cell)
+                } else {
+                    cell
+                }
+            };
+            prop_assert_eq!(unneutralize(cell("title"), title.chars().next().unwrap()), title);
+            prop_assert_eq!(unneutralize(cell("summary"), summary.chars().next().unwrap()), summary);
+            let joined = unneutralize(cell("subjects"), subjects[0].chars().next().unwrap());
+            prop_assert_eq!(csv_export::split_multi(&joined, separator), subjects);
+        }
+
+        #[test]
+        fn xml_text_parses_back_equal(title in text(), summary in text(), subject in text()) {
+            let r = record(title.clone(), summary.clone(), vec![subject.clone()]);
+            let bytes = dublin_core::render(&r, &ExportOptions::default()).unwrap();
+            prop_assert_eq!(xml_texts(&bytes, "dc:title"), vec![title]);
+            prop_assert_eq!(xml_texts(&bytes, "dc:description"), vec![summary]);
+            prop_assert_eq!(xml_texts(&bytes, "dc:subject"), vec![subject]);
+        }
+
+        #[test]
+        fn characters_xml_forbids_are_never_written(
+            before in text(),
+            c in prop::sample::select(vec!['\u{0}', '\u{1}', '\u{8}', '\u{B}', '\u{C}', '\u{1F}', '\u{FFFE}', '\u{FFFF}']),
+        ) {
+            let r = record(format!("{before}{c}"), "S".into(), vec![]);
+            prop_assert!(dublin_core::render(&r, &ExportOptions::default()).is_err());
+        }
+
+        #[test]
+        fn jsonld_values_parse_back_equal(
+            title in text(), summary in text(), subjects in prop::collection::vec(text(), 1..4),
+        ) {
+            let r = record(title.clone(), summary.clone(), subjects.clone());
+            let bytes = jsonld::render(std::slice::from_ref(&r), &[], &ExportOptions::default()).unwrap();
+            let doc: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+            let node = doc["@graph"].as_array().unwrap().iter()
+                .find(|n| n["@type"] == "ArchiveComponent").unwrap();
+            prop_assert_eq!(node["name"].as_str().unwrap(), title);
+            prop_assert_eq!(node["abstract"].as_str().unwrap(), summary);
+            let keywords: Vec<String> = match &node["keywords"] {
+                serde_json::Value::String(s) => vec![s.clone()],
+                v => v.as_array().unwrap().iter().map(|s| s.as_str().unwrap().to_string()).collect(),
+            };
+            prop_assert_eq!(keywords, subjects);
+        }
+    }
+}
