@@ -654,3 +654,245 @@ mod round_trips {
         }
     }
 }
+
+// ---- Fuzzing on the stable toolchain ------------------------------------------------------
+
+/// The three entry points of the `cargo fuzz` targets in `fuzz/`, driven by a small
+/// deterministic mutator seeded from the fixtures and the shipped records. `FUZZ_ITERATIONS`
+/// sets the number of inputs per entry point (default 2,000; `scripts/fuzz.sh` runs 300,000
+/// in a release build). Any panic fails the test and prints the input; so does an input that
+/// takes more than five seconds (a hang).
+mod fuzz_smoke {
+    use std::path::Path;
+    use std::time::{Duration, Instant};
+
+    use pipeline::catalogue::Settings;
+    use pipeline::normalize::dates::{DateInput, normalize_date};
+    use pipeline::normalize::names::{AgentKind, AuthorityIndex, resolve_agent};
+    use pipeline::read::{self, Limits, Value};
+    use pipeline::record::{self, Context};
+
+    /// xorshift64*: deterministic, so a failure can be replayed with the same seed.
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+        }
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n.max(1) as u64) as usize
+        }
+    }
+
+    const TOKENS: &[&str] = &[
+        ": ",
+        "- ",
+        "[",
+        "]",
+        "{",
+        "}",
+        ",",
+        "&a ",
+        "*a",
+        "\"",
+        "'",
+        "\n",
+        "  ",
+        "---\n",
+        "? ",
+        "!!str ",
+        "|\n  ",
+        ">-\n  ",
+        "#",
+        "\t",
+        "%YAML 1.2\n",
+        "\u{FEFF}",
+        "é",
+        "😀",
+        "\\u0000",
+        "\\x07",
+        "\r\n",
+        "id: ",
+        "date: ",
+        "title: ",
+        "~",
+        "null",
+        "0x1F",
+        "1957",
+        "..",
+        "/",
+        "c. ",
+        "?",
+        "~",
+        "%",
+        "X",
+        "-01-",
+        "January ",
+        "[Zedong]",
+        ", ",
+        "Jr.",
+        "\u{301}",
+    ];
+
+    fn mutate(rng: &mut Rng, seeds: &[Vec<u8>]) -> Vec<u8> {
+        let mut data = seeds[rng.below(seeds.len())].clone();
+        for _ in 0..=rng.below(8) {
+            let at = rng.below(data.len() + 1);
+            match rng.below(6) {
+                0 if !data.is_empty() => {
+                    let i = rng.below(data.len());
+                    data[i] ^= 1 << rng.below(8);
+                }
+                1 => data.insert(at, rng.next() as u8),
+                2 => {
+                    let t = TOKENS[rng.below(TOKENS.len())].as_bytes();
+                    data.splice(at..at, t.iter().copied());
+                }
+                3 if at < data.len() => {
+                    let end = (at + rng.below(16)).min(data.len());
+                    data.drain(at..end);
+                }
+                4 if at < data.len() => {
+                    let end = (at + rng.below(64)).min(data.len());
+                    let piece = data[at..end].to_vec();
+                    data.splice(at..at, piece.into_iter().cycle().take((end - at) * 4));
+                }
+                _ => {
+                    let other = &seeds[rng.below(seeds.len())];
+                    let from = rng.below(other.len());
+                    let end = (from + rng.below(128)).min(other.len());
+                    data.splice(at..at, other[from..end].iter().copied());
+                }
+            }
+        }
+        data.truncate(64 * 1024);
+        data
+    }
+
+    /// The reader with record validation: what `fuzz/fuzz_targets/read_record.rs` runs.
+    fn read_record(settings: &Settings, authorities: &AuthorityIndex, bytes: &[u8]) {
+        let path = Path::new("fuzz.yaml");
+        let Ok(text) = read::decode(path, bytes) else {
+            return;
+        };
+        let Ok(docs) = read::parse(path, text, &Limits::default()) else {
+            return;
+        };
+        let ctx = Context {
+            authorities,
+            date_options: &settings.date_options,
+        };
+        for doc in &docs {
+            if matches!(doc.value, Value::Map(_)) && settings.schema.check(path, doc).is_empty() {
+                let _ = record::normalize_record(path, doc, docs.len() > 1, &ctx);
+            }
+        }
+    }
+
+    fn seeds() -> Vec<Vec<u8>> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut seeds = Vec::new();
+        for dir in ["tests/fixtures/hostile", "input"] {
+            for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+                let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+                if bytes.len() <= 64 * 1024 {
+                    seeds.push(bytes);
+                }
+            }
+        }
+        seeds
+    }
+
+    const DATES: &[&str] = &[
+        "January 22, 1950",
+        "1950-01-11",
+        "195X",
+        "1957/1959",
+        "03/04/1957",
+        "c. 1950",
+        "[1950..1952]",
+        "17-én",
+        "1950-01-11T10:00:00Z",
+        "-0500",
+        "1957?",
+        "1950s",
+        "undated",
+        "22 janvier 1950",
+        "1950年1月22日",
+        "before 1957",
+        "Y-170000002",
+        "2001-21",
+        "..",
+    ];
+    const NAMES: &[&str] = &[
+        "Liu Shaoqi",
+        "Mao [Zedong]",
+        "Puzanov, A. M.",
+        "Kim Il Sung",
+        "Chairman Mao",
+        "Ministry of Foreign Affairs",
+        "de Gaulle, Charles",
+        "O'Brien, J. Jr.",
+        "Ri Ju-yeon",
+    ];
+
+    fn iterations() -> usize {
+        std::env::var("FUZZ_ITERATIONS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(2_000)
+    }
+
+    /// Run `f` on `input`; on a panic or a hang, say which input it was.
+    fn guarded(target: &str, input: &[u8], f: impl FnOnce()) {
+        let started = Instant::now();
+        if let Err(panic) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+            eprintln!(
+                "{target}: panic on input {:?}",
+                String::from_utf8_lossy(input)
+            );
+            std::panic::resume_unwind(panic);
+        }
+        let took = started.elapsed();
+        assert!(
+            took < Duration::from_secs(5),
+            "{target}: {took:?} on input {:?}",
+            String::from_utf8_lossy(input)
+        );
+    }
+
+    #[test]
+    fn fuzz_smoke_reader_dates_and_names() {
+        let settings = Settings::new(None).unwrap();
+        let authorities = AuthorityIndex::empty();
+        let seeds = seeds();
+        let text_seeds = |list: &[&str]| -> Vec<Vec<u8>> {
+            list.iter().map(|s| s.as_bytes().to_vec()).collect()
+        };
+        let (dates, names) = (text_seeds(DATES), text_seeds(NAMES));
+        let mut rng = Rng(0x5EED_CAFE_F00D_D00D);
+        for _ in 0..iterations() {
+            let input = mutate(&mut rng, &seeds);
+            guarded("read_record", &input, || {
+                read_record(&settings, &authorities, &input)
+            });
+
+            let input = mutate(&mut rng, &dates);
+            let text = String::from_utf8_lossy(&input);
+            guarded("normalize_date", &input, || {
+                let _ = normalize_date(DateInput::Text(&text));
+                let _ = normalize_date(DateInput::Integer(rng.next() as i64));
+            });
+
+            let input = mutate(&mut rng, &names);
+            let text = String::from_utf8_lossy(&input);
+            guarded("resolve_agent", &input, || {
+                for kind in [AgentKind::Person, AgentKind::Organization] {
+                    let _ = resolve_agent(&text, kind, Some("http://viaf.org/x"), &authorities);
+                }
+            });
+        }
+    }
+}
