@@ -224,7 +224,7 @@ fn the_cli_names_every_hostile_file_and_exits_1() {
     for (file, code, _) in CASES {
         if let Some(code) = code {
             assert!(
-                stderr.contains(&format!("{file}")) && stderr.contains(code.as_str()),
+                stderr.contains(file) && stderr.contains(code.as_str()),
                 "{file} not reported:\n{stderr}"
             );
         }

@@ -75,7 +75,11 @@ fn read_outputs(output: &Path) -> Outputs {
 /// The outputs parse and hold `n` records each: nothing is truncated.
 fn assert_loadable(o: &Outputs, n: usize) {
     let mut reader = csv::Reader::from_reader(o.csv.as_slice());
-    let rows = reader.records().map(|r| r.unwrap()).count();
+    let rows = reader
+        .records()
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap()
+        .len();
     assert_eq!(rows, n, "CSV rows");
     let doc: serde_json::Value = serde_json::from_slice(&o.jsonld).unwrap();
     let records = doc["@graph"]
