@@ -80,6 +80,12 @@ pub struct Common {
     /// When to colour the human format.
     #[arg(long, value_enum, value_name = "WHEN", default_value = "auto")]
     pub color: ColorChoice,
+    /// Largest record file read, in bytes [default: 268435456, 256 MiB].
+    #[arg(long, value_name = "BYTES")]
+    pub max_file_bytes: Option<u64>,
+    /// Longest single value in a record, in bytes [default: 1048576, 1 MiB].
+    #[arg(long, value_name = "BYTES")]
+    pub max_value_bytes: Option<usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

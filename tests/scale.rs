@@ -9,9 +9,18 @@ use pipeline::export::ExportOptions;
 use pipeline::streaming::{self, Options, Shard};
 use tempfile::TempDir;
 
+/// The files a user reads in an output folder: through the links, without the hidden
+/// generation folders, the lock and the link `.current` (their names differ between runs).
 fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+    let visible =
+        |e: &walkdir::DirEntry| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.');
+    for entry in walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(visible)
+    {
         let entry = entry.unwrap();
         if entry.file_type().is_file() {
             let rel = entry
