@@ -19,7 +19,17 @@ if cargo +nightly fuzz --version >/dev/null 2>&1; then
   done
 else
   echo "note: cargo-fuzz with a nightly toolchain is not available here (cargo install cargo-fuzz;"
-  echo "      rustup toolchain install nightly); running the stable-toolchain fallback instead."
+  echo "      rustup toolchain install nightly). Building the same targets with stable cargo: they"
+  echo "      run under libFuzzer's driver without coverage instrumentation (random mutation, no"
+  echo "      feedback), which still catches panics, hangs and memory blow-ups."
+  (cd fuzz && cargo build --release --quiet)
+  corpus=$(mktemp -d)
+  trap 'rm -rf "$corpus"' EXIT
+  cp tests/fixtures/hostile/* input/*.yaml "$corpus"/
+  for target in read_record normalize_date resolve_agent; do
+    echo "== $target (uninstrumented) for ${seconds}s"
+    fuzz/target/release/$target "$corpus" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=1024 2>&1 | tail -n 2
+  done
 fi
 
 echo "== stable fallback: ${FUZZ_ITERATIONS:=300000} inputs per entry point"
