@@ -237,6 +237,17 @@ fn an_unusable_schema_exits_2() {
 #[test]
 fn bad_arguments_exit_2_and_help_exits_0() {
     pipeline().arg("--no-such-flag").assert().code(2);
+    // A base IRI ids cannot be appended to, and a separator that is the escape character.
+    pipeline()
+        .args(["run", "--base-iri", "https://archive.example.net/id"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("must end with `/` or `#`"));
+    pipeline()
+        .args(["run", "--csv-separator", "\\"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("escape character"));
     pipeline()
         .args(["run", "--help"])
         .assert()
