@@ -10,6 +10,9 @@ Examples:
   pipeline run --input catalogue --output public --base-iri https://archive.example.net/id/
   pipeline validate                         check every record under input/
   pipeline validate input/cables/a.yaml     check one file against the whole catalogue
+  pipeline validate --format github         findings as GitHub Actions annotations
+  pipeline fix --diff                       show the safe normalizations, change nothing
+  pipeline explain S002                     what a finding code means and how to fix it
 
 Exit codes:
   0  every record is valid (and, for run, every export was written)
@@ -81,6 +84,12 @@ pub struct Common {
     /// When to colour the human format.
     #[arg(long, value_enum, value_name = "WHEN", default_value = "auto")]
     pub color: ColorChoice,
+    /// Largest record file read, in bytes [default: 268435456, 256 MiB].
+    #[arg(long, value_name = "BYTES")]
+    pub max_file_bytes: Option<u64>,
+    /// Longest single value in a record, in bytes [default: 1048576, 1 MiB].
+    #[arg(long, value_name = "BYTES")]
+    pub max_value_bytes: Option<usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -107,10 +116,10 @@ pub struct RunArgs {
     #[arg(long, short, value_name = "DIR", default_value = "output")]
     pub output: PathBuf,
     /// The base IRI of record, collection and agent identifiers in the exports.
-    #[arg(long, value_name = "IRI", default_value = crate::export::DEFAULT_BASE_IRI)]
+    #[arg(long, value_name = "IRI", default_value = crate::export::DEFAULT_BASE_IRI, value_parser = parse_base_iri)]
     pub base_iri: String,
     /// The separator between several values in one CSV cell.
-    #[arg(long, value_name = "CHAR", default_value_t = '|')]
+    #[arg(long, value_name = "CHAR", default_value_t = '|', value_parser = parse_separator)]
     pub csv_separator: char,
     /// Process only shard I of N (from 0): the records whose id hashes (FNV-1a) to I modulo
     /// N. Cross-record checks still see the whole catalogue. Combine the shards' outputs
@@ -142,6 +151,44 @@ pub struct FixArgs {
     pub diff: bool,
     #[command(flatten)]
     pub common: Common,
+}
+
+/// A base IRI: absolute (`scheme:`), without spaces, ending in `/` or `#` so that ids can be
+/// appended to it.
+fn parse_base_iri(text: &str) -> Result<String, String> {
+    let scheme_ok = text.split_once(':').is_some_and(|(scheme, _)| {
+        scheme
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    });
+    if !scheme_ok || text.contains(char::is_whitespace) {
+        return Err(format!(
+            "`{text}` is not an absolute IRI, e.g. https://archive.example.net/id/"
+        ));
+    }
+    if !text.ends_with(['/', '#']) {
+        return Err(format!(
+            "`{text}` must end with `/` or `#` (record ids are appended to it): `{text}/`"
+        ));
+    }
+    Ok(text.to_string())
+}
+
+/// A multi-value separator: one character that is not the escape (`\\`), a quote or a line
+/// break.
+fn parse_separator(text: &str) -> Result<char, String> {
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) if !matches!(c, '\\' | '"' | '\n' | '\r') => Ok(c),
+        (Some(_), None) => Err(format!(
+            "{text:?} cannot separate values: it is the escape character, a quote or a line break"
+        )),
+        _ => Err(format!("`{text}` is not a single character")),
+    }
 }
 
 fn parse_shard(text: &str) -> Result<crate::streaming::Shard, String> {
@@ -184,7 +231,7 @@ pub struct MergeArgs {
     #[arg(long, short, value_name = "DIR", default_value = "output")]
     pub output: PathBuf,
     /// The separator the shards used between several values in one CSV cell.
-    #[arg(long, value_name = "CHAR", default_value_t = '|')]
+    #[arg(long, value_name = "CHAR", default_value_t = '|', value_parser = parse_separator)]
     pub csv_separator: char,
 }
 
@@ -215,10 +262,10 @@ pub struct ConvertArgs {
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub to: crate::convert::OutputFormat,
     /// The base IRI of record, collection and agent identifiers in the output.
-    #[arg(long, value_name = "IRI", default_value = crate::export::DEFAULT_BASE_IRI)]
+    #[arg(long, value_name = "IRI", default_value = crate::export::DEFAULT_BASE_IRI, value_parser = parse_base_iri)]
     pub base_iri: String,
     /// The separator between several values in one CSV cell.
-    #[arg(long, value_name = "CHAR", default_value_t = '|')]
+    #[arg(long, value_name = "CHAR", default_value_t = '|', value_parser = parse_separator)]
     pub csv_separator: char,
     /// JSON Schema for records [default: schemas/record.schema.json if present, else the
     /// built-in copy of the same schema].

@@ -5,9 +5,9 @@
 //! Why here and how:
 //!
 //! - **Where**: `<output>/.cache/records.pack`, next to the exports it helps to rebuild. The
-//!   publish step replaces `dc/`, `records.csv` and `records.jsonld` one by one, never the
-//!   whole output folder, so the cache survives it; a reader of the exports never sees it
-//!   (it is not under `dc/`). Deleting it is always safe: the next run is a clean one.
+//!   publish step switches generations of `dc/`, `records.csv` and `records.jsonld`, never
+//!   the whole output folder, so the cache survives it; a reader of the exports never sees
+//!   it (it is not under `dc/`). Deleting it is always safe: the next run is a clean one.
 //! - **Key** of a unit (a single-record file, or one document of a `---` stream): BLAKE3 of
 //!   the run key, the file's path relative to the catalogue, the document's number and first
 //!   line, and its bytes. The **run key** covers everything else an output depends on: this
@@ -24,7 +24,8 @@
 //! - **Pack file**: a header line, then `[16-byte key][u32 length][JSON entry]` records, in
 //!   the order of the run. Each run writes a new pack holding exactly the units of this run
 //!   (hits copied, misses added) and renames it into place after publishing, so entries of
-//!   deleted or edited records do not accumulate.
+//!   deleted or edited records do not accumulate. The new pack is written inside the run's
+//!   new generation ([`crate::publish`]), so a failed or killed run leaves no stray file.
 //! - Not used by `validate` (no output folder) nor by sharded runs.
 
 use std::collections::HashMap;
@@ -43,6 +44,7 @@ use crate::normalize::names::AgentKind;
 pub const DIR: &str = ".cache";
 const PACK: &str = "records.pack";
 const HEADER: &[u8] = b"pipeline-incremental/1\n";
+const TEMP_PREFIX: &str = ".records-new-";
 
 /// The key of one unit.
 pub type Key = [u8; 16];
@@ -208,12 +210,12 @@ impl Store {
         Some((entry, bytes))
     }
 
-    /// A writer for this run's pack, in the cache folder.
-    pub fn writer(&self) -> std::io::Result<PackWriter> {
-        let dir = self.path.parent().unwrap_or(Path::new("."));
-        fs::create_dir_all(dir)?;
+    /// A writer for this run's pack, written in `dir` (the run's new generation of the
+    /// output folder, so that a failed or killed run leaves nothing behind) and moved to the
+    /// cache folder by [`PackWriter::finish`].
+    pub fn writer(&self, dir: &Path) -> std::io::Result<PackWriter> {
         let file = tempfile::Builder::new()
-            .prefix(".records-new-")
+            .prefix(TEMP_PREFIX)
             .tempfile_in(dir)?;
         let mut out = BufWriter::with_capacity(1 << 20, file.reopen()?);
         out.write_all(HEADER)?;
@@ -293,6 +295,9 @@ impl PackWriter {
     /// Put the pack in place of the previous one.
     pub fn finish(self) -> std::io::Result<()> {
         self.out.into_inner().map_err(|e| e.into_error())?;
+        if let Some(dir) = self.path.parent() {
+            fs::create_dir_all(dir)?;
+        }
         self.file.persist(&self.path).map_err(|e| e.error)?;
         Ok(())
     }

@@ -13,6 +13,7 @@ use pipeline::cli::{Cli, ColorChoice, Command, Common, DateOrder, FixArgs, RunAr
 use pipeline::diagnostics::Code;
 use pipeline::export::ExportOptions;
 use pipeline::normalize::dates::{DateOptions, DayMonthOrder};
+use pipeline::publish;
 use pipeline::render::{self, Format, Summary};
 use pipeline::streaming;
 
@@ -27,6 +28,8 @@ enum Outcome {
     Valid = 0,
     Invalid = 1,
     Failed = 2,
+    /// Stopped by SIGINT or SIGTERM while writing (128 + 2, as shells report Ctrl-C).
+    Interrupted = 130,
 }
 
 fn main() -> ExitCode {
@@ -59,12 +62,19 @@ fn settings(common: &Common) -> Result<Settings, String> {
             .build_global()
             .map_err(|e| e.to_string())?;
     }
-    settings_of(common.schema.as_ref(), common.date_order)
+    settings_of(
+        common.schema.as_ref(),
+        common.date_order,
+        common.max_file_bytes,
+        common.max_value_bytes,
+    )
 }
 
 fn settings_of(
     schema: Option<&PathBuf>,
     date_order: Option<DateOrder>,
+    max_file_bytes: Option<u64>,
+    max_value_bytes: Option<usize>,
 ) -> Result<Settings, String> {
     let default_schema = Path::new("schemas/record.schema.json");
     let schema = match schema {
@@ -73,6 +83,9 @@ fn settings_of(
         None => None,
     };
     let mut settings = Settings::new(schema).map_err(|e| e.to_string())?;
+    let limits = &mut settings.limits;
+    limits.max_file_bytes = max_file_bytes.unwrap_or(limits.max_file_bytes);
+    limits.max_scalar_bytes = max_value_bytes.unwrap_or(limits.max_scalar_bytes);
     settings.date_options = DateOptions {
         day_month_order: date_order.map(|o| match o {
             DateOrder::DayFirst => DayMonthOrder::DayFirst,
@@ -136,6 +149,12 @@ fn report(catalogue: &Catalogue, common: &Common) {
 }
 
 fn summary(catalogue: &Catalogue, written: usize, started: Instant, common: &Common) {
+    if catalogue.files == 0 && catalogue.findings.is_empty() {
+        let _ = writeln!(
+            std::io::stderr(),
+            "pipeline: warning: no record files (*.yaml, *.yml) were found; check the folder"
+        );
+    }
     if common.quiet {
         return;
     }
@@ -235,6 +254,7 @@ fn explain(code: &str) -> Result<Outcome, String> {
 fn run(args: &RunArgs) -> Result<Outcome, String> {
     let started = Instant::now();
     let settings = settings(&args.common)?;
+    publish::check_separate(&args.input, &args.output)?;
     let progress = pipeline::progress::Progress::new(args.common.quiet);
     let report_progress = |done: u64, total: u64| progress.update(done, total);
     let options = streaming::Options {
@@ -246,16 +266,33 @@ fn run(args: &RunArgs) -> Result<Outcome, String> {
         shard: args.shard,
         progress: Some(&report_progress),
     };
-    let (catalogue, staged) =
-        streaming::run(&args.input, &settings, &options).map_err(|e| e.to_string())?;
+    // From here on, Ctrl-C and SIGTERM stop the run cleanly: between batches while reading,
+    // before the switch while publishing; the previous outputs stay in force.
+    publish::stop_on_signals().map_err(|e| e.to_string())?;
+    let (catalogue, staged) = match streaming::run(&args.input, &settings, &options) {
+        Ok(done) => done,
+        Err(e) if e.is_interrupted() => {
+            progress.finish();
+            eprintln!(
+                "pipeline: interrupted by a signal; the previous outputs are left as they were"
+            );
+            return Ok(Outcome::Interrupted);
+        }
+        Err(e) => return Err(e.to_string()),
+    };
     progress.finish();
     report(&catalogue, &args.common);
     if failed(&catalogue, &args.common) {
         summary(&catalogue, 0, started, &args.common);
         return Ok(Outcome::Invalid);
     }
-    let written = match staged {
-        Some(staged) => staged.publish().map_err(|e| e.to_string())?.dc_files,
+    let written = match staged.map(|s| s.publish()) {
+        Some(Ok(published)) => published.dc_files,
+        Some(Err(e)) if e.is_interrupted() => {
+            eprintln!("pipeline: {}", e.source);
+            return Ok(Outcome::Interrupted);
+        }
+        Some(Err(e)) => return Err(e.to_string()),
         None => 0,
     };
     summary(&catalogue, written, started, &args.common);
@@ -264,7 +301,7 @@ fn run(args: &RunArgs) -> Result<Outcome, String> {
 
 fn convert(args: &pipeline::cli::ConvertArgs) -> Result<Outcome, String> {
     let started = Instant::now();
-    let settings = settings_of(args.schema.as_ref(), args.date_order)?;
+    let settings = settings_of(args.schema.as_ref(), args.date_order, None, None)?;
     let export = ExportOptions {
         base_iri: args.base_iri.clone(),
         csv_separator: args.csv_separator,

@@ -1,15 +1,38 @@
-//! Publishing: writing the three exports so that a reader never sees a half-written file.
+//! Publishing: writing the three exports so that a reader sees either the complete previous
+//! set or the complete new set, never a mix and never a half-written file, whatever happens
+//! to the run (an error, a full disk, Ctrl-C, `kill -9`, a power cut after the switch).
 //!
-//! Every file is first written in full under a temporary name in the output folder, flushed
-//! to disk, and only then renamed over the old one (a rename within one file system is
-//! atomic). The Dublin Core files are written into a fresh folder that replaces `dc/` as a
-//! whole (on Linux with one atomic `renameat2(RENAME_EXCHANGE)`), so records removed from the
-//! input disappear from `dc/` and no reader sees a mix of old and new files there. If
-//! anything fails before the renames, the previous outputs are left as they were.
+//! On Unix the output folder is laid out in generations:
+//!
+//! ```text
+//! output/.gen-XXXXXX/            one complete set: dc/, records.csv, records.jsonld
+//! output/.current -> .gen-XXXXXX the set in force (a symbolic link)
+//! output/dc             -> .current/dc
+//! output/records.csv    -> .current/records.csv
+//! output/records.jsonld -> .current/records.jsonld
+//! ```
+//!
+//! A run writes a whole new generation beside the current one, flushes it to disk, and only
+//! then switches `.current` to it with one `rename` of a symbolic link, which is atomic: the
+//! three paths users read change together. The previous generation is removed after the
+//! switch; leftovers of a killed run (a half-written generation, temporary links, and the
+//! `.dc-new-*` / `.export-new-*` files of earlier versions) are removed at the start of the next
+//! run. The three user-facing paths are links the tool replaces, never follows for writing,
+//! so a `dc` link planted to point elsewhere is replaced, not written through.
+//!
+//! What is not atomic: a reader that opens `records.csv` and later `dc/x.xml` may straddle a
+//! switch; to read one set for sure, resolve `.current` once and read inside that generation.
+//! The first run over an output folder in the old layout (real `dc/` folder and files)
+//! replaces each of the three paths separately (each replacement atomic).
+//!
+//! One run at a time may write an output folder: a lock (`.pipeline.lock`, `flock`) refuses a
+//! second. Record ids are checked again at the point of writing ([`safe_file_stem`]).
 
 use std::fs::{self, File};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 
@@ -17,12 +40,30 @@ use crate::crosscheck::Collection;
 use crate::export::{ExportOptions, csv, dublin_core, jsonld};
 use crate::record::Record;
 
+/// The link naming the generation in force.
+pub const CURRENT: &str = ".current";
+/// The start of a generation folder's name.
+pub const GENERATION_PREFIX: &str = ".gen-";
+/// The lock file that keeps two runs from writing one output folder.
+pub const LOCK_FILE: &str = ".pipeline.lock";
+/// The paths users read, relative to the output folder.
+pub const OUTPUTS: [&str; 3] = ["dc", "records.csv", "records.jsonld"];
+/// Names of temporary entries a killed run may leave (this version and earlier ones).
+const LEFTOVER_PREFIXES: [&str; 4] = [".dc-new-", ".export-new-", ".current-new-", ".link-new-"];
+
 /// A failure to write the outputs: the tool cannot do its job (exit code 2).
 #[derive(Debug, thiserror::Error)]
 #[error("cannot write {path}: {source}")]
 pub struct PublishError {
     pub path: PathBuf,
     pub source: std::io::Error,
+}
+
+impl PublishError {
+    /// Whether the run stopped because of SIGINT or SIGTERM (see [`stop_on_signals`]).
+    pub fn is_interrupted(&self) -> bool {
+        self.source.kind() == std::io::ErrorKind::Interrupted
+    }
 }
 
 fn at(path: &Path) -> impl FnOnce(std::io::Error) -> PublishError + '_ {
@@ -38,6 +79,37 @@ pub struct Published {
     pub dc_files: usize,
 }
 
+static INTERRUPTED: OnceLock<Arc<AtomicBool>> = OnceLock::new();
+
+/// From now on, SIGINT and SIGTERM stop a run cleanly instead of killing the process: the
+/// streaming run checks between batches and publishing checks before the switch
+/// ([`interrupted`]); the half-written generation is removed and the previous outputs stay
+/// in force. A second signal ends the process at once (exit 130); the next run removes what
+/// it left. Called by the binary at the start of `pipeline run`, since the new generation is
+/// written from the first batch on.
+pub fn stop_on_signals() -> std::io::Result<()> {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    let flag = INTERRUPTED.get_or_init(Arc::default);
+    for signal in [SIGINT, SIGTERM] {
+        signal_hook::flag::register_conditional_shutdown(signal, 130, Arc::clone(flag))?;
+        signal_hook::flag::register(signal, Arc::clone(flag))?;
+    }
+    Ok(())
+}
+
+fn check_interrupted(path: &Path) -> Result<(), PublishError> {
+    if INTERRUPTED.get().is_some_and(|f| f.load(Ordering::Relaxed)) {
+        return Err(PublishError {
+            path: path.to_path_buf(),
+            source: std::io::Error::new(
+                std::io::ErrorKind::Interrupted,
+                "interrupted by a signal; the previous outputs are left as they were",
+            ),
+        });
+    }
+    Ok(())
+}
+
 /// Whether `id` can name a file inside the output folder and nowhere else. The schema's id
 /// pattern already ensures this; the check is repeated here, at the point of writing.
 pub fn safe_file_stem(id: &str) -> bool {
@@ -49,6 +121,132 @@ pub fn safe_file_stem(id: &str) -> bool {
         })
 }
 
+/// Refuse an output folder that is the input folder, inside it, or contains it: the tool
+/// would read its own outputs, or replacing `dc/` could remove records. Paths are compared
+/// after resolving symbolic links (of the part that exists).
+pub fn check_separate(input: &Path, output: &Path) -> Result<(), String> {
+    let (i, o) = (resolve(input), resolve(output));
+    if o.starts_with(&i) || i.starts_with(&o) {
+        return Err(format!(
+            "the output folder {} and the input folder {} overlap (one is inside the other); \
+             choose an output folder outside the catalogue",
+            output.display(),
+            input.display()
+        ));
+    }
+    Ok(())
+}
+
+/// `path` made absolute, with the symbolic links of its longest existing prefix resolved.
+fn resolve(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(mut resolved) = existing.canonicalize() {
+            resolved.extend(rest.iter().rev());
+            return resolved;
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_owned());
+                existing = parent;
+            }
+            _ => return absolute,
+        }
+    }
+}
+
+/// A new generation being written: the output folder is locked, what earlier killed runs
+/// left is removed, and the folder `output/.gen-XXXXXX/` (with an empty `dc/`) is ready for
+/// the exports. [`Generation::commit`] switches it in; dropping it instead removes it, so an
+/// error or an interruption leaves the previous outputs in force.
+pub struct Generation {
+    output: PathBuf,
+    /// `None` once committed.
+    dir: Option<tempfile::TempDir>,
+    lock: Option<File>,
+    /// Whether this run created the output folder (removed again if nothing is published).
+    created: bool,
+}
+
+impl Drop for Generation {
+    /// A generation dropped before [`Generation::commit`]: its folder is removed (by
+    /// `TempDir`), and an output folder this run created is removed too, so a failed first
+    /// run leaves nothing behind.
+    fn drop(&mut self) {
+        if self.dir.take().is_none() || !self.created {
+            return;
+        }
+        drop(self.lock.take());
+        let _ = fs::remove_file(self.output.join(LOCK_FILE));
+        let _ = fs::remove_dir(&self.output);
+    }
+}
+
+impl Generation {
+    /// Lock `output` (created if missing), clean leftovers, and start a new generation.
+    pub fn begin(output: &Path) -> Result<Generation, PublishError> {
+        let created = !output.exists();
+        fs::create_dir_all(output).map_err(at(output))?;
+        let lock = lock(output)?;
+        remove_leftovers(output);
+        let dir = tempfile::Builder::new()
+            .prefix(GENERATION_PREFIX)
+            .tempdir_in(output)
+            .map_err(at(output))?;
+        let dc = dir.path().join("dc");
+        fs::create_dir(&dc).map_err(at(&dc))?;
+        Ok(Generation {
+            output: output.to_path_buf(),
+            dir: Some(dir),
+            lock: Some(lock),
+            created,
+        })
+    }
+
+    /// The generation's folder: `dc/`, `records.csv` and `records.jsonld` go here.
+    pub fn path(&self) -> &Path {
+        self.dir.as_ref().map_or(&self.output, |d| d.path())
+    }
+
+    /// The generation's `dc/` folder.
+    pub fn dc_dir(&self) -> PathBuf {
+        self.path().join("dc")
+    }
+
+    /// Write one whole file of the generation (it must not exist yet).
+    pub fn write(&self, name: &str, bytes: &[u8]) -> Result<(), PublishError> {
+        write_file(&self.path().join(name), bytes)
+    }
+
+    /// Flush the generation to disk and switch it in: the three output paths now show it.
+    pub fn commit(mut self) -> Result<(), PublishError> {
+        let output = self.output.clone();
+        check_interrupted(&output)?;
+        sync_generation(self.path())?;
+        check_interrupted(&output)?;
+        let name = self
+            .path()
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let Some(dir) = self.dir.take() else {
+            return Ok(());
+        };
+        let kept = dir.keep();
+        if let Err(e) = switch(&output, &name) {
+            let _ = fs::remove_dir_all(&kept);
+            return Err(e);
+        }
+        link_outputs(&output)?;
+        remove_leftovers(&output);
+        File::open(&output)
+            .and_then(|dir| dir.sync_all())
+            .map_err(at(&output))
+    }
+}
+
 /// Render and write every export of `records` into `output`.
 pub fn publish(
     output: &Path,
@@ -56,41 +254,88 @@ pub fn publish(
     collections: &[Collection],
     options: &ExportOptions,
 ) -> Result<Published, PublishError> {
-    fs::create_dir_all(output).map_err(at(output))?;
-    let staging = tempfile::Builder::new()
-        .prefix(".dc-new-")
-        .tempdir_in(output)
-        .map_err(at(output))?;
-
+    let generation = Generation::begin(output)?;
+    let dc_dir = generation.dc_dir();
     let ((dc, csv_bytes), jsonld_bytes) = rayon::join(
         || {
             rayon::join(
-                || write_dublin_core(staging.path(), records, options),
+                || write_dublin_core(&dc_dir, records, options),
                 || csv::render(records, options).map_err(std::io::Error::other),
             )
         },
         || jsonld::render(records, collections, options).map_err(std::io::Error::other),
     );
     dc?;
-    let csv_path = output.join("records.csv");
-    let jsonld_path = output.join("records.jsonld");
-    let csv_tmp = write_temp(output, &csv_bytes.map_err(at(&csv_path))?)?;
-    let jsonld_tmp = write_temp(output, &jsonld_bytes.map_err(at(&jsonld_path))?)?;
-
-    // Everything is on disk: now replace the old outputs.
-    let dc_path = output.join("dc");
-    replace_dir(staging.keep(), &dc_path)?;
-    csv_tmp.persist(&csv_path).map_err(|e| PublishError {
-        path: csv_path.clone(),
-        source: e.error,
-    })?;
-    jsonld_tmp.persist(&jsonld_path).map_err(|e| PublishError {
-        path: jsonld_path.clone(),
-        source: e.error,
-    })?;
+    for (name, bytes) in [("records.csv", csv_bytes), ("records.jsonld", jsonld_bytes)] {
+        let bytes = bytes.map_err(at(&output.join(name)))?;
+        generation.write(name, &bytes)?;
+    }
+    generation.commit()?;
     Ok(Published {
         dc_files: records.len(),
     })
+}
+
+/// Stop with an "interrupted" error if SIGINT or SIGTERM arrived (see [`stop_on_signals`]).
+pub fn interrupted(path: &Path) -> Result<(), PublishError> {
+    check_interrupted(path)
+}
+
+/// Hold the output folder's lock until the returned file is dropped.
+fn lock(output: &Path) -> Result<File, PublishError> {
+    let path = output.join(LOCK_FILE);
+    let file = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(at(&path))?;
+    #[cfg(unix)]
+    {
+        use rustix::fs::{FlockOperation, flock};
+        flock(&file, FlockOperation::NonBlockingLockExclusive).map_err(|e| PublishError {
+            path: output.to_path_buf(),
+            source: if e == rustix::io::Errno::WOULDBLOCK {
+                std::io::Error::new(
+                    std::io::ErrorKind::WouldBlock,
+                    "another pipeline run is writing to this folder",
+                )
+            } else {
+                e.into()
+            },
+        })?;
+    }
+    Ok(file)
+}
+
+/// The generation `.current` names, if any.
+fn current_generation(output: &Path) -> Option<std::ffi::OsString> {
+    let target = fs::read_link(output.join(CURRENT)).ok()?;
+    target.file_name().map(ToOwned::to_owned)
+}
+
+/// Remove what a killed run left and every generation but the current one. Best effort: a
+/// leftover that cannot be removed now is tried again next time.
+fn remove_leftovers(output: &Path) {
+    let current = current_generation(output);
+    let Ok(entries) = fs::read_dir(output) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let text = name.to_string_lossy();
+        let stale = LEFTOVER_PREFIXES.iter().any(|p| text.starts_with(p))
+            || text == "dc.old"
+            || (text.starts_with(GENERATION_PREFIX) && current.as_ref() != Some(&name));
+        if !stale {
+            continue;
+        }
+        let path = entry.path();
+        let _ = match fs::symlink_metadata(&path) {
+            Ok(m) if m.is_dir() => fs::remove_dir_all(&path),
+            _ => fs::remove_file(&path),
+        };
+    }
 }
 
 fn write_dublin_core(
@@ -99,6 +344,7 @@ fn write_dublin_core(
     options: &ExportOptions,
 ) -> Result<(), PublishError> {
     records.par_iter().try_for_each(|record| {
+        check_interrupted(dir)?;
         let path = dir.join(format!("{}.xml", record.id));
         if !safe_file_stem(&record.id) {
             return Err(PublishError {
@@ -110,39 +356,140 @@ fn write_dublin_core(
             });
         }
         let bytes = dublin_core::render(record, options).map_err(at(&path))?;
-        let mut file = File::create(&path).map_err(at(&path))?;
-        file.write_all(&bytes).map_err(at(&path))?;
-        file.sync_all().map_err(at(&path))
+        write_file(&path, &bytes)
     })
 }
 
-fn write_temp(dir: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile, PublishError> {
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".export-new-")
-        .tempfile_in(dir)
-        .map_err(at(dir))?;
-    tmp.write_all(bytes).map_err(at(tmp.path()))?;
-    tmp.as_file().sync_all().map_err(at(tmp.path()))?;
-    Ok(tmp)
+/// Create `path` (which must not exist: a planted file or link is never written through).
+fn write_file(path: &Path, bytes: &[u8]) -> Result<(), PublishError> {
+    let mut file = File::options()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(at(path))?;
+    file.write_all(bytes).map_err(at(path))?;
+    #[cfg(not(target_os = "linux"))]
+    file.sync_all().map_err(at(path))?;
+    Ok(())
 }
 
-/// Put the folder `new` in the place of `target`, removing the old folder.
-pub fn replace_dir(new: PathBuf, target: &Path) -> Result<(), PublishError> {
-    if target.exists() {
-        #[cfg(target_os = "linux")]
-        {
-            use rustix::fs::{CWD, RenameFlags, renameat_with};
-            if renameat_with(CWD, &new, CWD, target, RenameFlags::EXCHANGE).is_ok() {
-                // `new` now holds the previous files.
-                return fs::remove_dir_all(&new).map_err(at(&new));
-            }
+/// Flush the new generation to disk before it is switched in. On Linux one `syncfs` flushes
+/// the file system holding it, much faster than one `fsync` per file.
+fn sync_generation(dir: &Path) -> Result<(), PublishError> {
+    let handle = File::open(dir).map_err(at(dir))?;
+    #[cfg(target_os = "linux")]
+    rustix::fs::syncfs(&handle).map_err(|e| at(dir)(e.into()))?;
+    #[cfg(not(target_os = "linux"))]
+    handle.sync_all().map_err(at(dir))?;
+    Ok(())
+}
+
+/// Point `.current` at the generation `name` with one atomic rename.
+fn switch(output: &Path, name: &str) -> Result<(), PublishError> {
+    let current = output.join(CURRENT);
+    let temp = output.join(format!(".current-new-{name}"));
+    let _ = fs::remove_file(&temp);
+    symlink(Path::new(name), &temp)?;
+    fs::rename(&temp, &current).map_err(at(&current))
+}
+
+/// Make `dc`, `records.csv` and `records.jsonld` links through `.current`. Nothing to do
+/// after the first run; replaces the real folder and files of the old layout, and any link
+/// that points elsewhere, each with one atomic rename or exchange.
+fn link_outputs(output: &Path) -> Result<(), PublishError> {
+    for name in OUTPUTS {
+        let path = output.join(name);
+        let want = Path::new(CURRENT).join(name);
+        if fs::read_link(&path).is_ok_and(|target| target == want) {
+            continue;
         }
-        // Without an atomic exchange: move the old folder aside, then the new one in.
-        let old = target.with_extension("old");
-        let _ = fs::remove_dir_all(&old);
-        fs::rename(target, &old).map_err(at(target))?;
-        fs::rename(&new, target).map_err(at(target))?;
-        return fs::remove_dir_all(&old).map_err(at(&old));
+        let temp = output.join(format!(".link-new-{name}"));
+        let _ = fs::remove_file(&temp);
+        symlink(&want, &temp)?;
+        match fs::symlink_metadata(&path) {
+            Ok(meta) if meta.is_dir() => {
+                exchange(&temp, &path)?;
+                // `temp` now holds the old folder.
+                fs::remove_dir_all(&temp).map_err(at(&temp))?;
+            }
+            // `rename` replaces a file or a link itself, never what a link points to.
+            _ => fs::rename(&temp, &path).map_err(at(&path))?,
+        }
     }
-    fs::rename(&new, target).map_err(at(target))
+    Ok(())
+}
+
+/// Swap two paths; with no atomic exchange, move `target` aside and `new` into its place.
+fn exchange(new: &Path, target: &Path) -> Result<(), PublishError> {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        if renameat_with(CWD, new, CWD, target, RenameFlags::EXCHANGE).is_ok() {
+            return Ok(());
+        }
+    }
+    let aside = target.with_extension("old");
+    let _ = fs::remove_dir_all(&aside);
+    fs::rename(target, &aside).map_err(at(target))?;
+    fs::rename(new, target).map_err(at(target))?;
+    fs::rename(&aside, new).map_err(at(new))
+}
+
+fn symlink(target: &Path, link: &Path) -> Result<(), PublishError> {
+    #[cfg(unix)]
+    return std::os::unix::fs::symlink(target, link).map_err(at(link));
+    #[cfg(windows)]
+    return if target.extension().is_some() {
+        std::os::windows::fs::symlink_file(target, link).map_err(at(link))
+    } else {
+        std::os::windows::fs::symlink_dir(target, link).map_err(at(link))
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_that_could_leave_the_folder_are_not_file_stems() {
+        for bad in [
+            "",
+            ".",
+            "..",
+            "../x",
+            "a/b",
+            "a\\b",
+            ".hidden",
+            "/etc/passwd",
+            "A",
+            "a b",
+            "a\0b",
+        ] {
+            assert!(!safe_file_stem(bad), "{bad:?}");
+        }
+        assert!(!safe_file_stem(&"a".repeat(129)));
+        for good in ["a", "liu-shaoqi-cable-1950-01-22", "a.b_c-1"] {
+            assert!(safe_file_stem(good), "{good:?}");
+        }
+    }
+
+    #[test]
+    fn overlapping_input_and_output_folders_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("input");
+        fs::create_dir(&input).unwrap();
+        assert!(check_separate(&input, &input).is_err());
+        assert!(check_separate(&input, &input.join("out")).is_err());
+        assert!(check_separate(&input.join("sub"), &input).is_err());
+        assert!(check_separate(&input, &dir.path().join("output")).is_ok());
+        // `input-2` starts with the text `input` but is not inside it.
+        assert!(check_separate(&input, &dir.path().join("input-2")).is_ok());
+        #[cfg(unix)]
+        {
+            // A link that leads into the input folder is seen through.
+            let link = dir.path().join("sneaky");
+            std::os::unix::fs::symlink(&input, &link).unwrap();
+            assert!(check_separate(&input, &link.join("out")).is_err());
+        }
+    }
 }

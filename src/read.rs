@@ -126,7 +126,15 @@ pub struct Limits {
     pub max_depth: usize,
     /// Most nodes that aliases may expand to in one file.
     pub max_alias_nodes: usize,
+    /// Most bytes of text that aliases may expand to in one file (an alias of one long
+    /// value repeated many times is a "billion laughs" too).
+    pub max_alias_bytes: usize,
 }
+
+/// The deepest nesting [`parse`] ever builds, whatever [`Limits::max_depth`] says. Trees are
+/// cloned, dropped, validated and converted to JSON by recursive code; this cap keeps every
+/// one of those recursions far from the stack's end.
+pub const HARD_MAX_DEPTH: usize = 128;
 
 impl Default for Limits {
     fn default() -> Self {
@@ -135,6 +143,7 @@ impl Default for Limits {
             max_scalar_bytes: 1024 * 1024,
             max_depth: 64,
             max_alias_nodes: 10_000,
+            max_alias_bytes: 16 * 1024 * 1024,
         }
     }
 }
@@ -189,19 +198,49 @@ pub fn parse(path: &Path, text: &str, limits: &Limits) -> Result<Vec<Node>, Find
         stack: Vec::new(),
         anchors: HashMap::new(),
         alias_nodes: 0,
+        alias_bytes: 0,
     };
     let mut parser = Parser::new_from_str(text);
     while let Some(event) = parser.next_event() {
         match event {
             Ok((event, span)) => builder.on_event(event, span)?,
-            Err(e) => return Err(syntax_error(path, &e)),
+            Err(e) => return Err(syntax_error(path, text, &e)),
         }
     }
     Ok(builder.docs)
 }
 
-fn syntax_error(path: &Path, e: &ScanError) -> Finding {
+fn syntax_error(path: &Path, text: &str, e: &ScanError) -> Finding {
     let info = e.info();
+    let at = Some(location(e.marker()));
+    // saphyr's scanner stops at 255 levels of `[` / `{` (it looks ahead, so this can come
+    // before our own depth check sees the 65th level): a limit, not a syntax error.
+    if info.contains("recursion limit exceeded") {
+        return Finding::new(
+            Code::Limit,
+            path,
+            at,
+            "`[` and `{` are nested more than 255 levels deep here (records allow 64)".into(),
+        )
+        .with_help("a record needs at most three levels: check the brackets");
+    }
+    // A raw control character the YAML scanner refuses (NUL and the like).
+    if info.contains("unprintable character") {
+        let found = text
+            .chars()
+            .nth(e.marker().index())
+            .map_or(String::new(), |c| format!(" U+{:04X}", c as u32));
+        return Finding::new(
+            Code::ForbiddenCharacter,
+            path,
+            at,
+            format!(
+                "this line holds the control character{found}, which YAML and XML 1.0 \
+                 cannot carry"
+            ),
+        )
+        .with_help("delete the character; it is usually a stray control code pasted in");
+    }
     let help = if info.contains("mapping values are not allowed") {
         "a value that contains `: ` must be put in quotes, e.g. title: \"Cable: the reply\""
     } else if info.contains("tab") {
@@ -216,7 +255,7 @@ fn syntax_error(path: &Path, e: &ScanError) -> Finding {
     Finding::new(
         Code::YamlSyntax,
         path,
-        Some(location(e.marker())),
+        at,
         format!("this is not valid YAML: {info}"),
     )
     .with_help(help)
@@ -242,8 +281,18 @@ struct Builder<'p> {
     limits: &'p Limits,
     docs: Vec<Node>,
     stack: Vec<Frame>,
-    anchors: HashMap<usize, (Node, usize)>,
+    /// Anchored nodes with their size in nodes, in bytes of text, and their depth.
+    anchors: HashMap<usize, (Node, Cost)>,
     alias_nodes: usize,
+    alias_bytes: usize,
+}
+
+/// What repeating a node through an alias costs.
+#[derive(Clone, Copy)]
+struct Cost {
+    nodes: usize,
+    bytes: usize,
+    depth: usize,
 }
 
 impl Builder<'_> {
@@ -313,7 +362,7 @@ impl Builder<'_> {
                 self.finish(node, anchor)
             }
             Event::Alias(id) => {
-                let Some((node, count)) = self.anchors.get(&id) else {
+                let Some((node, cost)) = self.anchors.get(&id) else {
                     return Err(Finding::new(
                         Code::YamlSyntax,
                         self.path,
@@ -322,16 +371,25 @@ impl Builder<'_> {
                     )
                     .with_help("define the anchor (`&name`) before using it (`*name`)"));
                 };
-                self.alias_nodes += count;
-                if self.alias_nodes > self.limits.max_alias_nodes {
+                let cost = *cost;
+                if self.stack.len() + cost.depth > self.max_depth() {
+                    return Err(self.too_deep(span));
+                }
+                self.alias_nodes = self.alias_nodes.saturating_add(cost.nodes);
+                self.alias_bytes = self.alias_bytes.saturating_add(cost.bytes);
+                if self.alias_nodes > self.limits.max_alias_nodes
+                    || self.alias_bytes > self.limits.max_alias_bytes
+                {
+                    let what = if self.alias_nodes > self.limits.max_alias_nodes {
+                        format!("more than {} values", self.limits.max_alias_nodes)
+                    } else {
+                        format!("more than {} bytes of text", self.limits.max_alias_bytes)
+                    };
                     return Err(Finding::new(
                         Code::Limit,
                         self.path,
                         Some(span.start),
-                        format!(
-                            "aliases in this file expand to more than {} values",
-                            self.limits.max_alias_nodes
-                        ),
+                        format!("aliases in this file expand to {what}"),
                     )
                     .with_help(
                         "write the values out instead of repeating them through aliases; \
@@ -350,20 +408,29 @@ impl Builder<'_> {
         }
     }
 
+    /// The depth limit in force: the configured one, never above [`HARD_MAX_DEPTH`].
+    fn max_depth(&self) -> usize {
+        self.limits.max_depth.min(HARD_MAX_DEPTH)
+    }
+
     fn check_depth(&self, span: Span) -> Result<(), Finding> {
-        if self.stack.len() >= self.limits.max_depth {
-            return Err(Finding::new(
-                Code::Limit,
-                self.path,
-                Some(span.start),
-                format!(
-                    "lists and mappings are nested more than {} levels deep here",
-                    self.limits.max_depth
-                ),
-            )
-            .with_help("a record needs at most three levels: check the indentation"));
+        if self.stack.len() >= self.max_depth() {
+            return Err(self.too_deep(span));
         }
         Ok(())
+    }
+
+    fn too_deep(&self, span: Span) -> Finding {
+        Finding::new(
+            Code::Limit,
+            self.path,
+            Some(span.start),
+            format!(
+                "lists and mappings are nested more than {} levels deep here",
+                self.max_depth()
+            ),
+        )
+        .with_help("a record needs at most three levels: check the indentation")
     }
 
     fn scalar(
@@ -410,8 +477,8 @@ impl Builder<'_> {
 
     fn finish(&mut self, node: Node, anchor: usize) -> Result<(), Finding> {
         if anchor > 0 {
-            let count = count_nodes(&node);
-            self.anchors.insert(anchor, (node.clone(), count));
+            let cost = cost_of(&node);
+            self.anchors.insert(anchor, (node.clone(), cost));
         }
         match self.stack.last_mut() {
             None => self.docs.push(node),
@@ -468,18 +535,32 @@ fn location_end(span: &YamlSpan) -> Location {
     location(&span.end)
 }
 
-fn count_nodes(node: &Node) -> usize {
-    let mut count = 0;
-    let mut stack = vec![node];
-    while let Some(n) = stack.pop() {
-        count += 1;
+/// Counted with an explicit stack: the node may be as deep as the depth limit allows.
+fn cost_of(node: &Node) -> Cost {
+    let mut cost = Cost {
+        nodes: 0,
+        bytes: 0,
+        depth: 0,
+    };
+    let mut stack = vec![(node, 1)];
+    while let Some((n, depth)) = stack.pop() {
+        cost.nodes += 1;
+        if matches!(n.value, Value::Seq(_) | Value::Map(_)) {
+            cost.depth = cost.depth.max(depth);
+        }
         match &n.value {
-            Value::Seq(items) => stack.extend(items),
-            Value::Map(entries) => stack.extend(entries.iter().map(|(_, v)| v)),
+            Value::Str(s) => cost.bytes += s.len(),
+            Value::Seq(items) => stack.extend(items.iter().map(|i| (i, depth + 1))),
+            Value::Map(entries) => {
+                for (k, v) in entries {
+                    cost.bytes += k.as_str().map_or(0, str::len);
+                    stack.push((v, depth + 1));
+                }
+            }
             _ => {}
         }
     }
-    count
+    cost
 }
 
 /// Characters XML 1.0 forbids: C0 controls other than tab, newline and carriage return,

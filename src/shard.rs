@@ -271,31 +271,24 @@ pub fn merge(
     let first_jsonld = shards[0].join("records.jsonld");
     let (options, collections) = head(&first_jsonld, csv_separator)?;
 
-    fs::create_dir_all(output).map_err(io(output))?;
-    let dc = tempfile::Builder::new()
-        .prefix(".dc-new-")
-        .tempdir_in(output)
-        .map_err(io(output))?;
-    let csv_tmp = tempfile::Builder::new()
-        .prefix(".export-new-")
-        .tempfile_in(output)
-        .map_err(io(output))?;
-    let records_tmp = tempfile::Builder::new()
-        .prefix(".export-new-")
-        .tempfile_in(output)
-        .map_err(io(output))?;
+    let generation = crate::publish::Generation::begin(output)?;
+    let dc = generation.dc_dir();
+    let csv_path = generation.path().join("records.csv");
+    let records_path = Staged::records_part(&generation);
     let mut csv_out = ::csv::WriterBuilder::new()
         .terminator(::csv::Terminator::CRLF)
         .from_writer(BufWriter::with_capacity(
             1 << 20,
-            csv_tmp.reopen().map_err(io(output))?,
+            fs::File::create(&csv_path).map_err(io(&csv_path))?,
         ));
     let fail = |e: ::csv::Error| MergeError::Invalid(output.to_path_buf(), e.to_string());
     csv_out
         .write_record(crate::export::csv::COLUMNS)
         .map_err(fail)?;
-    let mut records_out =
-        BufWriter::with_capacity(1 << 20, records_tmp.reopen().map_err(io(output))?);
+    let mut records_out = BufWriter::with_capacity(
+        1 << 20,
+        fs::File::create(&records_path).map_err(io(&records_path))?,
+    );
 
     let mut parts = Vec::new();
     for dir in shards {
@@ -320,7 +313,7 @@ pub fn merge(
         if dc_dir.is_dir() {
             for entry in fs::read_dir(&dc_dir).map_err(io(&dc_dir))? {
                 let entry = entry.map_err(io(&dc_dir))?;
-                let to = dc.path().join(entry.file_name());
+                let to = dc.join(entry.file_name());
                 if fs::hard_link(entry.path(), &to).is_err() {
                     fs::copy(entry.path(), &to).map_err(io(&entry.path()))?;
                 }
@@ -358,16 +351,7 @@ pub fn merge(
     records_out.flush().map_err(io(output))?;
     drop(records_out);
     let agents = agents.into_iter().map(|(iri, (_, a))| (iri, a)).collect();
-    let staged = Staged::from_parts(
-        output,
-        dc,
-        csv_tmp,
-        records_tmp,
-        agents,
-        collections,
-        options,
-        written,
-    );
+    let staged = Staged::from_parts(output, generation, agents, collections, options, written);
     Ok(staged.publish()?)
 }
 

@@ -34,7 +34,7 @@ use crate::export::{ExportOptions, csv as csv_export, dublin_core};
 use crate::incremental::{self, CachedAgent, CachedOutline, CachedRecord, Entry};
 use crate::normalize::names::AgentKind;
 use crate::normalize::names::fingerprint::find_variants_counted;
-use crate::publish::{PublishError, Published, safe_file_stem};
+use crate::publish::{Generation, PublishError, Published, safe_file_stem};
 use crate::read::{self, Node, Value};
 use crate::record::{Record, Reference};
 use crate::stream_index::{self, DocRange};
@@ -87,6 +87,13 @@ pub enum RunError {
     Publish(#[from] PublishError),
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+impl RunError {
+    /// Whether the run stopped because of SIGINT or SIGTERM.
+    pub fn is_interrupted(&self) -> bool {
+        matches!(self, RunError::Publish(e) if e.is_interrupted())
+    }
 }
 
 /// A place, compactly.
@@ -205,12 +212,15 @@ struct Spelling {
     first: Vec<MentionPlace>,
 }
 
-/// The exports of a run, written to temporary files, waiting to be published.
+/// The JSON-LD record nodes of a run, gathered in the new generation until the document is
+/// assembled (and removed before it is switched in).
+const RECORDS_PART: &str = ".records-part";
+
+/// The exports of a run, written into a new generation of the output folder
+/// ([`crate::publish::Generation`]), waiting to be published.
 pub struct Staged {
     output: PathBuf,
-    dc: tempfile::TempDir,
-    csv: tempfile::NamedTempFile,
-    records: tempfile::NamedTempFile,
+    generation: Generation,
     agents: BTreeMap<String, AgentNode>,
     collections: Vec<Collection>,
     options: ExportOptions,
@@ -303,9 +313,9 @@ pub fn run(
         _ => None,
     };
     if let (Some(w), Some(store)) = (writers.as_mut(), store.as_ref()) {
-        w.staged.pack = store.writer().ok();
+        w.staged.pack = store.writer(w.staged.generation.path()).ok();
     }
-    let staging = writers.as_ref().map(|w| w.staged.dc.path().to_path_buf());
+    let staging = writers.as_ref().map(|w| w.staged.generation.dc_dir());
     let mut briefs: Vec<Brief> = Vec::with_capacity(units.len());
     let mut spellings: HashMap<(String, AgentKind), Spelling> = HashMap::new();
     let mut documents = 0usize;
@@ -326,6 +336,9 @@ pub fn run(
         export: &options.export,
     };
     for batch in units.chunks(BATCH) {
+        // SIGINT/SIGTERM (once `publish::stop_on_signals` is set): stop between batches; the
+        // staged generation is dropped, so nothing is left behind.
+        crate::publish::interrupted(root)?;
         let results: Vec<Result<Done, RunError>> = batch
             .par_iter()
             .map(|u| {
@@ -905,21 +918,13 @@ impl Writers {
         options: &ExportOptions,
         _collections: &Option<Vec<Collection>>,
     ) -> Result<Writers, PublishError> {
-        fs::create_dir_all(output).map_err(at(output))?;
-        let temp = |prefix: &str| {
-            tempfile::Builder::new()
-                .prefix(prefix)
-                .tempfile_in(output)
-                .map_err(at(output))
+        let generation = Generation::begin(output)?;
+        let create = |name: &str| {
+            let path = generation.path().join(name);
+            File::create(&path).map_err(at(&path))
         };
-        let dc = tempfile::Builder::new()
-            .prefix(".dc-new-")
-            .tempdir_in(output)
-            .map_err(at(output))?;
-        let csv_tmp = temp(".export-new-")?;
-        let records_tmp = temp(".export-new-")?;
-        let mut csv = BufWriter::with_capacity(1 << 20, csv_tmp.reopen().map_err(at(output))?);
-        let records = BufWriter::with_capacity(1 << 20, records_tmp.reopen().map_err(at(output))?);
+        let mut csv = BufWriter::with_capacity(1 << 20, create("records.csv")?);
+        let records = BufWriter::with_capacity(1 << 20, create(RECORDS_PART)?);
         let mut header = ::csv::WriterBuilder::new()
             .terminator(::csv::Terminator::CRLF)
             .from_writer(Vec::new());
@@ -933,9 +938,7 @@ impl Writers {
         Ok(Writers {
             staged: Staged {
                 output: output.to_path_buf(),
-                dc,
-                csv: csv_tmp,
-                records: records_tmp,
+                generation,
                 agents: BTreeMap::new(),
                 collections: Vec::new(),
                 options: options.clone(),
@@ -1001,28 +1004,16 @@ impl Staged {
         self.written
     }
 
-    /// Assemble the JSON-LD document, flush everything to disk and swap the new outputs in.
+    /// Assemble the JSON-LD document, flush everything to disk and switch the new
+    /// generation in.
     pub fn publish(self) -> Result<Published, PublishError> {
         let output = &self.output;
-        let shard_tmp = match &self.shard {
-            Some((shard, first)) => {
-                let text = crate::shard::manifest(*shard, self.written, &self.agents, first)
-                    .map_err(|e| at(output)(std::io::Error::other(e)))?;
-                let mut tmp = tempfile::Builder::new()
-                    .prefix(".export-new-")
-                    .tempfile_in(output)
-                    .map_err(at(output))?;
-                tmp.write_all(text.as_bytes()).map_err(at(output))?;
-                Some(tmp)
-            }
-            None => None,
-        };
-        let jsonld_tmp = tempfile::Builder::new()
-            .prefix(".export-new-")
-            .tempfile_in(output)
-            .map_err(at(output))?;
+        let generation = self.generation;
+        let jsonld_path = generation.path().join("records.jsonld");
+        let part_path = generation.path().join(RECORDS_PART);
         {
-            let mut w = BufWriter::with_capacity(1 << 20, jsonld_tmp.reopen().map_err(at(output))?);
+            let file = File::create(&jsonld_path).map_err(at(&jsonld_path))?;
+            let mut w = BufWriter::with_capacity(1 << 20, file);
             let empty =
                 serde_json::json!({ "@context": jsonld::context(&self.options), "@graph": [] });
             let text = serde_json::to_string_pretty(&empty)
@@ -1040,13 +1031,14 @@ impl Staged {
                 let bytes = graph_member(&jsonld::collection_node(c, &self.options)).map_err(io)?;
                 member(&mut w, &bytes).map_err(at(output))?;
             }
-            for (iri, a) in self.agents {
-                let bytes = graph_member(&jsonld::agent_node(iri, a)).map_err(io)?;
+            for (iri, a) in &self.agents {
+                let bytes =
+                    graph_member(&jsonld::agent_node(iri.clone(), a.clone())).map_err(io)?;
                 member(&mut w, &bytes).map_err(at(output))?;
             }
             if self.written > 0 {
                 member(&mut w, b"").map_err(at(output))?;
-                let mut records = self.records.reopen().map_err(at(output))?;
+                let mut records = File::open(&part_path).map_err(at(&part_path))?;
                 std::io::copy(&mut records, &mut w).map_err(at(output))?;
             }
             let tail: &[u8] = if members == 0 {
@@ -1057,42 +1049,38 @@ impl Staged {
             w.write_all(tail).map_err(at(output))?;
             w.into_inner().map_err(|e| at(output)(e.into_error()))?;
         }
-        sync_all(output, &[self.csv.path(), jsonld_tmp.path()])?;
-        let dc_path = output.join("dc");
-        crate::publish::replace_dir(self.dc.keep(), &dc_path)?;
-        let csv_path = output.join("records.csv");
-        self.csv.persist(&csv_path).map_err(|e| PublishError {
-            path: csv_path.clone(),
-            source: e.error,
-        })?;
-        let jsonld_path = output.join("records.jsonld");
-        jsonld_tmp.persist(&jsonld_path).map_err(|e| PublishError {
-            path: jsonld_path.clone(),
-            source: e.error,
-        })?;
-        if let Some(pack) = self.pack {
-            // The cache is only an optimization: a pack that cannot be put in place is left.
-            let _ = pack.finish();
-        }
-        if let Some(tmp) = shard_tmp {
+        fs::remove_file(&part_path).map_err(at(&part_path))?;
+        if let Some((shard, first)) = &self.shard {
+            // The manifest sits beside the outputs; it is written before the switch, and
+            // `merge` checks its record count against the outputs.
+            let text = crate::shard::manifest(*shard, self.written, &self.agents, first)
+                .map_err(|e| at(output)(std::io::Error::other(e)))?;
             let path = output.join(crate::shard::MANIFEST);
+            let mut tmp = tempfile::Builder::new()
+                .prefix(".manifest-")
+                .tempfile_in(output)
+                .map_err(at(output))?;
+            tmp.write_all(text.as_bytes()).map_err(at(output))?;
             tmp.persist(&path).map_err(|e| PublishError {
                 path: path.clone(),
                 source: e.error,
             })?;
+        }
+        generation.commit()?;
+        if let Some(pack) = self.pack {
+            // The cache is only an optimization: a pack that cannot be put in place is left.
+            let _ = pack.finish();
         }
         Ok(Published {
             dc_files: self.written,
         })
     }
 
-    /// Staged outputs assembled from parts (by `pipeline merge`).
-    #[allow(clippy::too_many_arguments)]
+    /// Staged outputs assembled by `pipeline merge`: `generation` holds `dc/`,
+    /// `records.csv` and the record nodes in [`Staged::records_part`].
     pub(crate) fn from_parts(
         output: &Path,
-        dc: tempfile::TempDir,
-        csv: tempfile::NamedTempFile,
-        records: tempfile::NamedTempFile,
+        generation: Generation,
         agents: BTreeMap<String, AgentNode>,
         collections: Vec<Collection>,
         options: ExportOptions,
@@ -1100,9 +1088,7 @@ impl Staged {
     ) -> Staged {
         Staged {
             output: output.to_path_buf(),
-            dc,
-            csv,
-            records,
+            generation,
             agents,
             collections,
             options,
@@ -1111,23 +1097,11 @@ impl Staged {
             pack: None,
         }
     }
-}
 
-/// Flush every file written under `output` to disk before the renames. On Linux one
-/// `syncfs` does it for the whole file system (instead of one `fsync` per Dublin Core file,
-/// which cost ~2 ms each); elsewhere the big files are synced one by one.
-fn sync_all(output: &Path, files: &[&Path]) -> Result<(), PublishError> {
-    #[cfg(target_os = "linux")]
-    {
-        let dir = File::open(output).map_err(at(output))?;
-        if rustix::fs::syncfs(&dir).is_ok() {
-            return Ok(());
-        }
+    /// Where the JSON-LD record nodes are gathered inside a generation.
+    pub(crate) fn records_part(generation: &Generation) -> PathBuf {
+        generation.path().join(RECORDS_PART)
     }
-    for f in files {
-        File::open(f).and_then(|f| f.sync_all()).map_err(at(f))?;
-    }
-    Ok(())
 }
 
 /// The cross-record checks over the outlines; also how many valid records they refused.

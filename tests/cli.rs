@@ -34,10 +34,13 @@ const GOOD: &str = "id: good\ntitle: A title\ndate: 1957-12-17\ntype: Cable\nsum
 /// The exports under `dir` (the incremental cache, `.cache/`, is not one).
 fn read_tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
+    // The outputs are links into the current generation (see src/publish.rs): follow them,
+    // and skip the hidden generation folders themselves.
     let walker = walkdir::WalkDir::new(dir)
+        .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() != 1 || e.file_name() != ".cache");
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
     for entry in walker {
         let entry = entry.unwrap();
         if entry.file_type().is_file() {
@@ -203,7 +206,13 @@ fn a_removed_record_disappears_from_the_outputs() {
         .collect();
     let mut names = names;
     names.sort();
-    assert_eq!(names, [".cache", "dc", "records.csv", "records.jsonld"]);
+    assert_eq!(names.len(), 7, "{names:?}");
+    assert_eq!(names[..2], [".cache", ".current"]);
+    assert!(names[2].starts_with(".gen-"), "{names:?}");
+    assert_eq!(
+        names[3..],
+        [".pipeline.lock", "dc", "records.csv", "records.jsonld"]
+    );
 }
 
 #[test]
@@ -229,6 +238,17 @@ fn an_unusable_schema_exits_2() {
 #[test]
 fn bad_arguments_exit_2_and_help_exits_0() {
     pipeline().arg("--no-such-flag").assert().code(2);
+    // A base IRI ids cannot be appended to, and a separator that is the escape character.
+    pipeline()
+        .args(["run", "--base-iri", "https://archive.example.net/id"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("must end with `/` or `#`"));
+    pipeline()
+        .args(["run", "--csv-separator", "\\"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("escape character"));
     pipeline()
         .args(["run", "--help"])
         .assert()

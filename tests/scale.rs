@@ -9,14 +9,18 @@ use pipeline::export::ExportOptions;
 use pipeline::streaming::{self, Options, Shard};
 use tempfile::TempDir;
 
-/// Every file under `dir` with its bytes, except the incremental cache (not an export).
+/// The files a user reads in an output folder: through the links, without the hidden
+/// generation folders, the lock and the link `.current` (their names differ between runs).
 fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
-    let walker = walkdir::WalkDir::new(dir)
+    let visible =
+        |e: &walkdir::DirEntry| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.');
+    for entry in walkdir::WalkDir::new(dir)
+        .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() != 1 || e.file_name() != pipeline::incremental::DIR);
-    for entry in walker {
+        .filter_entry(visible)
+    {
         let entry = entry.unwrap();
         if entry.file_type().is_file() {
             let rel = entry

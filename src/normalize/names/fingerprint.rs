@@ -141,41 +141,8 @@ pub fn find_variants<'a, L: Clone>(
     names: impl IntoIterator<Item = (&'a str, AgentKind, L)>,
     authorities: &AuthorityIndex,
 ) -> Vec<VariantGroup<L>> {
-    // (fingerprint, kind) → spelling → (first-seen order, spelling data)
-    let mut groups: BTreeMap<(String, AgentKind), HashMap<String, VariantSpelling<L>>> =
-        BTreeMap::new();
-    for (written, kind, location) in names {
-        if authorities.lookup_kind(written, kind).is_some() {
-            continue;
-        }
-        let spelling = match kind {
-            AgentKind::Person => normalize_person(written).display,
-            AgentKind::Organization => normalize_organization(written),
-        };
-        if spelling.is_empty() {
-            continue;
-        }
-        let key = fingerprint(written, kind);
-        if key.is_empty() || key == "|" {
-            continue;
-        }
-        let s = groups
-            .entry((key, kind))
-            .or_default()
-            .entry(spelling.clone())
-            .or_insert_with(|| VariantSpelling {
-                spelling,
-                count: 0,
-                locations: Vec::new(),
-                as_written: Vec::new(),
-            });
-        s.count += 1;
-        s.locations.push(location);
-        if !s.as_written.iter().any(|w| w == written) {
-            s.as_written.push(written.to_string());
-        }
-    }
-    variant_groups(groups)
+    let counted = names.into_iter().map(|(w, k, l)| (w, k, 1, vec![l]));
+    variant_groups(group_spellings(counted, authorities))
 }
 
 /// [`find_variants`] over names already counted: `names` yields (as written, kind, number
@@ -185,8 +152,22 @@ pub fn find_variants_counted<'a, L: Clone + Ord>(
     names: impl IntoIterator<Item = (&'a str, AgentKind, usize, Vec<L>)>,
     authorities: &AuthorityIndex,
 ) -> Vec<VariantGroup<L>> {
-    let mut groups: BTreeMap<(String, AgentKind), HashMap<String, VariantSpelling<L>>> =
-        BTreeMap::new();
+    let mut groups = group_spellings(names, authorities);
+    for spellings in groups.values_mut() {
+        for s in spellings.values_mut() {
+            s.locations.sort();
+        }
+    }
+    variant_groups(groups)
+}
+
+/// Names outside the authority file, grouped by (fingerprint, kind) and then by spelling
+/// (the display form the rules give), with counts, locations and the forms as written.
+fn group_spellings<'a, L>(
+    names: impl IntoIterator<Item = (&'a str, AgentKind, usize, Vec<L>)>,
+    authorities: &AuthorityIndex,
+) -> Groups<L> {
+    let mut groups: Groups<L> = BTreeMap::new();
     for (written, kind, count, locations) in names {
         if authorities.lookup_kind(written, kind).is_some() {
             continue;
@@ -214,12 +195,11 @@ pub fn find_variants_counted<'a, L: Clone + Ord>(
             });
         s.count += count;
         s.locations.extend(locations);
-        s.locations.sort();
         if !s.as_written.iter().any(|w| w == written) {
             s.as_written.push(written.to_string());
         }
     }
-    variant_groups(groups)
+    groups
 }
 
 type Groups<L> = BTreeMap<(String, AgentKind), HashMap<String, VariantSpelling<L>>>;
