@@ -180,8 +180,36 @@ pub(crate) fn process_file(
     authorities: &AuthorityIndex,
     full: bool,
 ) -> FileResult {
+    process_read(
+        path,
+        read_documents(path, &settings.limits),
+        settings,
+        authorities,
+        full,
+    )
+}
+
+/// [`process_file`] for a file whose bytes (within the size limit) were already read.
+pub(crate) fn process_bytes(
+    path: &Path,
+    bytes: &[u8],
+    settings: &Settings,
+    authorities: &AuthorityIndex,
+    full: bool,
+) -> FileResult {
+    let docs = read::decode(path, bytes).and_then(|text| read::parse(path, text, &settings.limits));
+    process_read(path, docs, settings, authorities, full)
+}
+
+fn process_read(
+    path: &Path,
+    docs: Result<Vec<Node>, Finding>,
+    settings: &Settings,
+    authorities: &AuthorityIndex,
+    full: bool,
+) -> FileResult {
     let mut result = FileResult::default();
-    let docs = match read_documents(path, &settings.limits) {
+    let docs = match docs {
         Ok(docs) => docs,
         Err(_) if !full => return result,
         Err(finding) => {

@@ -649,8 +649,9 @@ impl Ctx<'_> {
         fs::write(path, bytes)
     }
 
-    /// The unit's key in the incremental cache (`None`: not cached).
-    fn unit_key(&self, unit: Unit) -> Option<incremental::Key> {
+    /// The unit's key in the incremental cache (`None`: not cached), and its bytes, so that
+    /// a unit not found in the cache is not read again.
+    fn unit_key(&self, unit: Unit) -> Option<(incremental::Key, Vec<u8>)> {
         let store = self.store?;
         let limit = self.settings.limits.max_file_bytes;
         let (file, ordinal, line, bytes) = match unit {
@@ -673,7 +674,7 @@ impl Ctx<'_> {
         };
         let path = &self.files[file as usize];
         let relative = path.strip_prefix(self.root).unwrap_or(path);
-        Some(store.key(relative, ordinal, line, &bytes))
+        Some((store.key(relative, ordinal, line, &bytes), bytes))
     }
 
     /// A unit as the previous run left it in the cache.
@@ -751,7 +752,10 @@ impl Ctx<'_> {
     }
 
     fn process(&self, unit: Unit, mine: bool) -> Result<Done, RunError> {
-        let key = if mine { self.unit_key(unit) } else { None };
+        let (key, bytes) = match if mine { self.unit_key(unit) } else { None } {
+            Some((key, bytes)) => (Some(key), Some(bytes)),
+            None => (None, None),
+        };
         if let (Some(store), Some(key)) = (self.store, key)
             && let Some((entry, raw)) = store.get(&key)
         {
@@ -760,7 +764,12 @@ impl Ctx<'_> {
         let (file, ordinal, mut result) = match unit {
             Unit::File(f) => {
                 let path = &self.files[f as usize];
-                let r = catalogue::process_file(path, self.settings, self.authorities, mine);
+                let r = match &bytes {
+                    Some(bytes) => {
+                        catalogue::process_bytes(path, bytes, self.settings, self.authorities, mine)
+                    }
+                    None => catalogue::process_file(path, self.settings, self.authorities, mine),
+                };
                 (f, 0u32, r)
             }
             Unit::Doc(d) => {
