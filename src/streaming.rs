@@ -254,16 +254,31 @@ pub fn run(
     let (authorities, authority_findings) = catalogue::load_authorities(root, settings);
     findings.extend(authority_findings);
 
-    // Index: which files are streams, and the ids of their documents.
+    // The incremental cache: runs that write exports, without shards.
+    let store = match (options.output, options.shard) {
+        (Some(output), None) => Some(incremental::Store::open(
+            output,
+            incremental::run_key(root, settings, &options.export),
+        )),
+        _ => None,
+    };
+
+    // Index: which files are streams, and the ids of their documents. A single-record file
+    // is read here anyway: its key in the incremental cache is taken from these bytes, so
+    // that a file found in the cache is not read again.
+    let mut file_keys: Vec<Option<incremental::Key>> = Vec::with_capacity(files.len());
     let mut docs: Vec<StreamDoc> = Vec::new();
     let mut units: Vec<Unit> = Vec::with_capacity(files.len());
     let total_work = files.len() as u64 * 2;
     let mut done_work = 0u64;
     for (chunk_no, chunk) in files.chunks(BATCH * 4).enumerate() {
-        let indexed: Vec<Option<Vec<DocRange>>> =
-            chunk.par_iter().map(|f| index_file(f, settings)).collect();
-        for (i, stream) in indexed.into_iter().enumerate() {
+        let indexed: Vec<(Option<Vec<DocRange>>, Option<incremental::Key>)> = chunk
+            .par_iter()
+            .map(|f| index_file(f, settings, store.as_ref().map(|s| (s, root))))
+            .collect();
+        for (i, (stream, file_key)) in indexed.into_iter().enumerate() {
             let file = (chunk_no * BATCH * 4 + i) as u32;
+            file_keys.push(file_key);
             match stream {
                 None => units.push(Unit::File(file)),
                 Some(ranges) => {
@@ -304,14 +319,6 @@ pub fn run(
     if let (Some(w), Some(shard)) = (writers.as_mut(), options.shard) {
         w.staged.shard = Some((shard, BTreeMap::new()));
     }
-    // The incremental cache: runs that write exports, without shards.
-    let store = match (options.output, options.shard) {
-        (Some(output), None) => Some(incremental::Store::open(
-            output,
-            incremental::run_key(root, settings, &options.export),
-        )),
-        _ => None,
-    };
     if let (Some(w), Some(store)) = (writers.as_mut(), store.as_ref()) {
         w.staged.pack = store.writer(w.staged.generation.path()).ok();
     }
@@ -326,6 +333,7 @@ pub fn run(
         .filter(|d| d.is_dir() && options.shard.is_none());
     let ctx = Ctx {
         root,
+        file_keys: &file_keys,
         previous: previous.as_deref(),
         store: store.as_ref(),
         files: &files,
@@ -462,23 +470,45 @@ pub fn run(
     Ok((catalogue, staged))
 }
 
-/// Whether a file is a stream (its documents indexed) or a single-record file (`None`).
+/// Whether a file is a stream (its documents indexed) or a single-record file (`None`);
+/// for a single-record file read whole, its key in the incremental cache (with `store`).
 /// Problems reading it are left for the processing stage to report.
-fn index_file(path: &Path, settings: &Settings) -> Option<Vec<DocRange>> {
-    let size = fs::metadata(path).ok()?.len();
-    let mut ranges = if size <= settings.limits.max_file_bytes {
-        let bytes = fs::read(path).ok()?;
-        if !stream_index::may_be_stream(&bytes) {
-            return None;
-        }
-        stream_index::index(&bytes[..]).ok()?
-    } else {
-        let file = File::open(path).ok()?;
-        stream_index::index(BufReader::with_capacity(1 << 20, file)).ok()?
+fn index_file(
+    path: &Path,
+    settings: &Settings,
+    store: Option<(&incremental::Store, &Path)>,
+) -> (Option<Vec<DocRange>>, Option<incremental::Key>) {
+    let Ok(meta) = fs::metadata(path) else {
+        return (None, None);
     };
-    if ranges.len() <= 1 && size <= settings.limits.max_file_bytes {
-        return None;
-    }
+    let size = meta.len();
+    let single = |bytes: &[u8]| {
+        let key = store.map(|(s, root)| file_key(s, root, path, bytes));
+        (None, key)
+    };
+    let mut ranges = if size <= settings.limits.max_file_bytes {
+        let Ok(bytes) = fs::read(path) else {
+            return (None, None);
+        };
+        if !stream_index::may_be_stream(&bytes) {
+            return single(&bytes);
+        }
+        let Ok(ranges) = stream_index::index(&bytes[..]) else {
+            return (None, None);
+        };
+        if ranges.len() <= 1 {
+            return single(&bytes);
+        }
+        ranges
+    } else {
+        let Ok(file) = File::open(path) else {
+            return (None, None);
+        };
+        match stream_index::index(BufReader::with_capacity(1 << 20, file)) {
+            Ok(ranges) => ranges,
+            Err(_) => return (None, None),
+        }
+    };
     // Documents whose id is not a plain `id:` line: parse them to learn it.
     for (i, range) in ranges.iter_mut().enumerate() {
         if range.id.is_none()
@@ -490,7 +520,18 @@ fn index_file(path: &Path, settings: &Settings) -> Option<Vec<DocRange>> {
                 .map(|s| s.trim().into());
         }
     }
-    Some(ranges)
+    (Some(ranges), None)
+}
+
+/// The incremental-cache key of a single-record file with these bytes.
+fn file_key(
+    store: &incremental::Store,
+    root: &Path,
+    path: &Path,
+    bytes: &[u8],
+) -> incremental::Key {
+    let relative = path.strip_prefix(root).unwrap_or(path);
+    store.key(relative, u32::MAX, 0, bytes)
 }
 
 /// Read and parse one document of a stream; positions are those in the whole file.
@@ -619,6 +660,8 @@ pub(crate) fn shift_lines(node: &mut Node, lines: usize) {
 /// What every unit's processing shares.
 struct Ctx<'a> {
     root: &'a Path,
+    /// The incremental-cache key of each single-record file, as the index pass read it.
+    file_keys: &'a [Option<incremental::Key>],
     /// The Dublin Core folder of the previous run, whose unchanged files are linked into the
     /// new one instead of being written again.
     previous: Option<&'a Path>,
@@ -660,7 +703,8 @@ impl Ctx<'_> {
                 if fs::metadata(path).ok()?.len() > limit {
                     return None;
                 }
-                (f, u32::MAX, 0, fs::read(path).ok()?)
+                let bytes = fs::read(path).ok()?;
+                return Some((file_key(store, self.root, path, &bytes), bytes));
             }
             Unit::Doc(d) => {
                 let doc = &self.docs[d as usize];
@@ -752,6 +796,13 @@ impl Ctx<'_> {
     }
 
     fn process(&self, unit: Unit, mine: bool) -> Result<Done, RunError> {
+        // A single-record file whose bytes, as the index pass read them, are in the cache.
+        if let (Some(store), Unit::File(f), true) = (self.store, unit, mine)
+            && let Some(key) = self.file_keys[f as usize]
+            && let Some((entry, raw)) = store.get(&key)
+        {
+            return self.replay(unit, entry, key, raw);
+        }
         let (key, bytes) = match if mine { self.unit_key(unit) } else { None } {
             Some((key, bytes)) => (Some(key), Some(bytes)),
             None => (None, None),
