@@ -14,6 +14,11 @@
 //! first indexed ([`crate::stream_index`]: byte range and id of each document), its
 //! documents are sorted by id with the single files, and each is then read by itself.
 //!
+//! When writing exports (without shards), each unit is first looked up in the incremental
+//! cache ([`crate::incremental`]) by the hash of its bytes: a unit found there is not parsed,
+//! validated or rendered again, and a Dublin Core file identical to the previous run's is
+//! hard-linked from it instead of written (creating inodes dominates a re-run otherwise).
+//!
 //! Nothing is published until the caller has seen the findings: [`Staged::publish`] assembles
 //! the final files and swaps them in (the same write-then-rename as [`crate::publish`]); a
 //! dropped [`Staged`] removes its temporary files. The outputs are byte-identical to those of
