@@ -82,6 +82,7 @@ codes! {
     NameVariants = "N001", Warning, "one name spelled in several ways across the catalogue";
     LooksLikeOrganization = "N002", Warning, "an agent written as a person looks like an organization";
     AuthorityConflict = "N003", Error, "two entries of the authority file claim the same name";
+    KindDiffersFromAuthority = "N004", Warning, "an agent's `kind` differs from its authority entry";
     DuplicateId = "X001", Error, "two records share one id";
     IdNotFileName = "X002", Error, "a record's id differs from its file name";
     UnresolvedRelated = "X003", Error, "`related` names a record that does not exist";

@@ -148,9 +148,34 @@ pub fn normalize_record(
         let nodes = root.get(field).map(Node::items).unwrap_or_default();
         let mut out = Vec::with_capacity(nodes.len());
         for node in nodes {
-            let (agent, bare_text) = agent(node, ctx.authorities);
+            let (agent, written) = agent(node, ctx.authorities);
             let at = node.get("name").unwrap_or(node).span.start;
-            if bare_text
+            if let Written::Mapping { kind: Some(kind) } = written
+                && kind != agent.kind
+            {
+                let kind_at = node.get("kind").map_or(at, |k| k.span.start);
+                findings.push(
+                    Finding::new(
+                        Code::KindDiffersFromAuthority,
+                        file,
+                        Some(kind_at),
+                        format!(
+                            "`{}` is written as {} `{}`, but the authority file has it as {} `{}`",
+                            agent.as_written,
+                            article(kind),
+                            kind.as_str(),
+                            article(agent.kind),
+                            agent.kind.as_str()
+                        ),
+                    )
+                    .with_help(format!(
+                        "write `kind: {}` (the exports use the authority file's kind), or correct \
+                         the entry in _authorities.yaml",
+                        agent.kind.as_str()
+                    )),
+                );
+            }
+            if written == Written::Text
                 && agent.kind == AgentKind::Person
                 && looks_like_organization(&agent.as_written)
             {
@@ -239,22 +264,41 @@ pub fn normalize_record(
     (Some(record), findings)
 }
 
-/// The agent written at `node`, and whether it was written as plain text.
-fn agent(node: &Node, authorities: &AuthorityIndex) -> (Agent, bool) {
+/// How an agent was written: as plain text, or as a mapping with or without `kind:`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Written {
+    Text,
+    Mapping { kind: Option<AgentKind> },
+}
+
+/// The agent written at `node`, and how it was written.
+fn agent(node: &Node, authorities: &AuthorityIndex) -> (Agent, Written) {
     match &node.value {
         Value::Map(_) => {
             let name = node.get("name").map(text_of).unwrap_or_default();
-            let kind = match node.get("kind").and_then(Node::as_str) {
-                Some("organization") => AgentKind::Organization,
-                _ => AgentKind::Person,
+            let written = match node.get("kind").and_then(Node::as_str) {
+                Some("organization") => Some(AgentKind::Organization),
+                Some("person") => Some(AgentKind::Person),
+                _ => None,
             };
             let id = node.get("id").and_then(Node::as_str);
-            (resolve_agent(&name, kind, id, authorities), false)
+            let kind = written.unwrap_or_default();
+            (
+                resolve_agent(&name, kind, id, authorities),
+                Written::Mapping { kind: written },
+            )
         }
         _ => (
             resolve_agent(&text_of(node), AgentKind::Person, None, authorities),
-            true,
+            Written::Text,
         ),
+    }
+}
+
+fn article(kind: AgentKind) -> &'static str {
+    match kind {
+        AgentKind::Person => "a",
+        AgentKind::Organization => "an",
     }
 }
 
