@@ -164,8 +164,8 @@ fn io_reason(e: Option<&std::io::Error>) -> String {
 }
 
 /// What reading one file produced.
-#[derive(Default)]
-pub(crate) struct FileResult {
+#[derive(Debug, Default)]
+pub struct FileResult {
     pub outlines: Vec<Outline>,
     pub records: Vec<Record>,
     pub findings: Vec<Finding>,
@@ -189,8 +189,9 @@ pub(crate) fn process_file(
     )
 }
 
-/// [`process_file`] for a file whose bytes (within the size limit) were already read.
-pub(crate) fn process_bytes(
+/// [`process_file`] for a file whose bytes (within the size limit) were already read. Also
+/// the entry point of the `read_record` fuzz target and its stable fallback test.
+pub fn process_bytes(
     path: &Path,
     bytes: &[u8],
     settings: &Settings,

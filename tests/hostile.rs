@@ -669,8 +669,6 @@ mod fuzz_smoke {
     use pipeline::catalogue::Settings;
     use pipeline::normalize::dates::{DateInput, normalize_date};
     use pipeline::normalize::names::{AgentKind, AuthorityIndex, resolve_agent};
-    use pipeline::read::{self, Limits, Value};
-    use pipeline::record::{self, Context};
 
     /// xorshift64*: deterministic, so a failure can be replayed with the same seed.
     struct Rng(u64);
@@ -774,21 +772,7 @@ mod fuzz_smoke {
     /// The reader with record validation: what `fuzz/fuzz_targets/read_record.rs` runs.
     fn read_record(settings: &Settings, authorities: &AuthorityIndex, bytes: &[u8]) {
         let path = Path::new("fuzz.yaml");
-        let Ok(text) = read::decode(path, bytes) else {
-            return;
-        };
-        let Ok(docs) = read::parse(path, text, &Limits::default()) else {
-            return;
-        };
-        let ctx = Context {
-            authorities,
-            date_options: &settings.date_options,
-        };
-        for doc in &docs {
-            if matches!(doc.value, Value::Map(_)) && settings.schema.check(path, doc).is_empty() {
-                let _ = record::normalize_record(path, doc, docs.len() > 1, &ctx);
-            }
-        }
+        let _ = pipeline::catalogue::process_bytes(path, bytes, settings, authorities, true);
     }
 
     fn seeds() -> Vec<Vec<u8>> {
