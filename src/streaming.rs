@@ -832,8 +832,23 @@ impl Ctx<'_> {
                 let doc = &self.docs[d as usize];
                 let path = &self.files[doc.file as usize];
                 let mut r = FileResult::default();
-                match read_doc(path, doc.ordinal as usize, &doc.range, self.settings) {
-                    Ok(Some(node)) => catalogue::process_document(
+                let node = match read_doc(path, doc.ordinal as usize, &doc.range, self.settings) {
+                    Ok(Some(node)) => Some(node),
+                    // A document of comments only: as the parser would see it, empty.
+                    Ok(None) => Some(Node {
+                        span: Default::default(),
+                        value: Value::Null,
+                    }),
+                    Err(finding) => {
+                        if mine {
+                            r.findings.push(finding);
+                            r.documents = 1;
+                        }
+                        None
+                    }
+                };
+                if let Some(node) = node {
+                    catalogue::process_document(
                         path,
                         doc.ordinal as usize,
                         &node,
@@ -842,29 +857,7 @@ impl Ctx<'_> {
                         self.authorities,
                         mine,
                         &mut r,
-                    ),
-                    Ok(None) => {
-                        // A document of comments only: as the parser would see it, empty.
-                        let node = Node {
-                            span: Default::default(),
-                            value: Value::Null,
-                        };
-                        catalogue::process_document(
-                            path,
-                            doc.ordinal as usize,
-                            &node,
-                            true,
-                            self.settings,
-                            self.authorities,
-                            mine,
-                            &mut r,
-                        );
-                    }
-                    Err(finding) if mine => {
-                        r.findings.push(finding);
-                        r.documents = 1;
-                    }
-                    Err(_) => {}
+                    );
                 }
                 (doc.file, doc.ordinal, r)
             }
