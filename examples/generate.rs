@@ -10,6 +10,8 @@
 //! with like.
 
 use std::fmt::Write as _;
+
+use pipeline::normalize::dates::month_name;
 use std::fs;
 use std::io::{BufWriter, Write};
 use std::path::Path;
@@ -35,20 +37,6 @@ impl Rng {
     }
 }
 
-const MONTHS: &[&str] = &[
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
 const PERSONS: &[&str] = &[
     "Mao [Zedong]",
     "Chairman Mao Zedong",
@@ -135,14 +123,16 @@ fn date(rng: &mut Rng) -> String {
     let year = 1945 + rng.below(30);
     let month = 1 + rng.below(12);
     let day = 1 + rng.below(28);
+    // The month's English name, from the table the date reader itself uses.
+    let name = |m: usize| month_name(m as u8).unwrap_or("January");
     match rng.below(8) {
         0 => format!("{year}-{month:02}-{day:02}"),
-        1 => format!("{} {year}", MONTHS[month - 1]),
+        1 => format!("{} {year}", name(month)),
         2 => format!("ca. {year}"),
         3 => format!("{year}-{}", year + 1 + rng.below(3)),
-        4 => format!("{day} {} {year}", MONTHS[month - 1]),
+        4 => format!("{day} {} {year}", name(month)),
         5 => format!("{year}"),
-        _ => format!("{} {day}, {year}", MONTHS[month - 1]),
+        _ => format!("{} {day}, {year}", name(month)),
     }
 }
 

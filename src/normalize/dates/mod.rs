@@ -112,7 +112,9 @@ pub use edtf::{
     SetMember, Time, Year, date_bounds, days_in_month, format_year, grouping_months, is_leap_year,
     parse_edtf,
 };
-pub use months::{MONTH_NAMES, UNDATED_PHRASES, lookup as month_number};
+pub use months::{
+    MONTH_NAMES, UNDATED_PHRASES, english_name as month_name, lookup as month_number,
+};
 
 use std::fmt;
 
