@@ -17,15 +17,25 @@
 //!   new, so the whole catalogue is processed again.
 //! - **What is kept**: only units that came through with no finding at all. For each, what
 //!   the streaming run keeps of it (outlines for the cross-record checks, name mentions for
-//!   the variant warnings) and what it writes (Dublin Core file, CSV row, JSON-LD node,
-//!   agents). Cross-record checks and name-variant warnings always run over every outline
-//!   and mention, cached or not; units with findings are always processed again, so their
+//!   the variant warnings, the agents it names for the JSON-LD agent nodes) and *where* its
+//!   exports are in the previous generation of the output: the byte range of its CSV row in
+//!   `records.csv` and of its node in `records.jsonld`, and a BLAKE3 digest of each of them
+//!   and of its Dublin Core file. The exports themselves are not copied into the cache (that
+//!   made the cache larger than the exports: ~5 KB per record); a hit reads them back from
+//!   the previous generation and checks them against the digests, so an output file edited,
+//!   truncated or removed since makes that unit a miss, processed again, never a wrong byte.
+//!   Cross-record checks and name-variant warnings always run over every outline and
+//!   mention, cached or not; units with findings are always processed again, so their
 //!   findings are reported every time.
-//! - **Pack file**: a header line, then `[16-byte key][u32 length][JSON entry]` records, in
-//!   the order of the run. Each run writes a new pack holding exactly the units of this run
-//!   (hits copied, misses added) and renames it into place after publishing, so entries of
-//!   deleted or edited records do not accumulate. The new pack is written inside the run's
-//!   new generation ([`crate::publish`]), so a failed or killed run leaves no stray file.
+//! - **Pack file**: a header line, the name of the generation the pack describes and the
+//!   offset of the record nodes in its `records.jsonld`, then
+//!   `[16-byte key][u32 length][entry]` records in the order of the run, each entry encoded
+//!   with postcard (a compact, stable serde format). A pack whose generation is not the one
+//!   `.current` names is ignored (the run is a clean one). Each run writes a new pack holding
+//!   exactly the units of this run (hits carried over with their new places, misses added)
+//!   and renames it into place after publishing, so entries of deleted or edited records do
+//!   not accumulate. The new pack is written inside the run's new generation
+//!   ([`crate::publish`]), so a failed or killed run leaves no stray file.
 //! - Not used by `validate` (no output folder) nor by sharded runs.
 
 use std::collections::HashMap;
@@ -43,11 +53,23 @@ use crate::normalize::names::AgentKind;
 /// The cache folder inside the output folder.
 pub const DIR: &str = ".cache";
 const PACK: &str = "records.pack";
-const HEADER: &[u8] = b"pipeline-incremental/1\n";
+const HEADER: &[u8] = b"pipeline-incremental/2\n";
 const TEMP_PREFIX: &str = ".records-new-";
 
 /// The key of one unit.
 pub type Key = [u8; 16];
+
+/// A BLAKE3 digest, cut to 128 bits: enough to tell an edited output file from the one a
+/// unit wrote (this guards against accidents, not against an adversary who can write the
+/// output folder anyway).
+pub type Digest = [u8; 16];
+
+/// The digest of some bytes.
+pub fn digest(bytes: &[u8]) -> Digest {
+    let mut d = [0u8; 16];
+    d.copy_from_slice(&blake3::hash(bytes).as_bytes()[..16]);
+    d
+}
 
 /// A place: (text, line, column).
 pub type Ref = (String, u32, u32);
@@ -102,48 +124,83 @@ impl CachedAgent {
     }
 }
 
-/// One record as rendered.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct CachedRecord {
-    pub id: String,
-    pub dc: String,
-    pub csv: String,
-    pub jsonld: String,
-    pub agents: Vec<(String, CachedAgent)>,
+/// Where one export of a record is in the generation the pack describes: its byte range
+/// (for `records.jsonld`, counted from the first record node) and digest.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
+pub struct Piece {
+    pub offset: u64,
+    pub len: u32,
+    pub digest: Digest,
 }
 
 /// A name as written: (spelling, kind, its number in the record, line, column).
 pub type CachedMention = (String, String, u32, u32, u32);
+
+/// One record as rendered: where its exports are, and what the run keeps of it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CachedRecord {
+    pub id: String,
+    /// The digest of its Dublin Core file, `dc/<id>.xml`.
+    pub dc: Digest,
+    pub csv: Piece,
+    pub jsonld: Piece,
+    pub agents: Vec<(String, CachedAgent)>,
+    pub mentions: Vec<CachedMention>,
+}
 
 /// What one unit gave, as kept between runs.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Entry {
     pub documents: usize,
     pub outlines: Vec<CachedOutline>,
-    /// Per record, in order: the record and its mentions.
-    pub records: Vec<(CachedRecord, Vec<CachedMention>)>,
+    pub records: Vec<CachedRecord>,
 }
 
 impl Entry {
     pub fn kind(text: &str) -> AgentKind {
         kind_of(text)
     }
+
+    /// The entry as stored in a pack.
+    pub fn encode(&self) -> Option<Vec<u8>> {
+        postcard::to_stdvec(self).ok()
+    }
 }
 
 /// Where each entry of a pack is: key → (offset, length).
 type Index = HashMap<Key, (u64, u32)>;
 
+/// The generation a pack describes, opened: its exports, read back on a hit.
+struct Previous {
+    pack: File,
+    index: Index,
+    dc: PathBuf,
+    csv: File,
+    jsonld: File,
+    /// Where the first record node starts in `records.jsonld`.
+    jsonld_base: u64,
+}
+
 /// The previous run's pack, for lookups from any thread.
 pub struct Store {
     run_key: [u8; 32],
     path: PathBuf,
-    old: Option<(File, Index)>,
+    old: Option<Previous>,
 }
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Store").field("path", &self.path).finish()
     }
+}
+
+/// The exports of a cached record, read back from the previous generation and checked.
+pub struct Replayed {
+    /// The previous generation's Dublin Core file, and its bytes.
+    pub dc_path: PathBuf,
+    pub dc: Vec<u8>,
+    pub csv: Vec<u8>,
+    pub jsonld: Vec<u8>,
 }
 
 /// The run key (see the module docs).
@@ -175,13 +232,11 @@ pub fn run_key(root: &Path, settings: &Settings, export: &ExportOptions) -> [u8;
 }
 
 impl Store {
-    /// The pack of the previous run into `output`, if there is a readable one.
+    /// The pack of the previous run into `output`, if there is a readable one that describes
+    /// the generation in force.
     pub fn open(output: &Path, run_key: [u8; 32]) -> Store {
         let path = output.join(DIR).join(PACK);
-        let old = File::open(&path).ok().and_then(|f| {
-            let index = index(&f).ok()?;
-            Some((f, index))
-        });
+        let old = open_previous(output, &path).ok();
         Store { run_key, path, old }
     }
 
@@ -200,14 +255,34 @@ impl Store {
         key
     }
 
-    /// The stored entry of `key` and its bytes, if the previous run kept one.
-    pub fn get(&self, key: &Key) -> Option<(Entry, Vec<u8>)> {
-        let (file, index) = self.old.as_ref()?;
-        let &(offset, len) = index.get(key)?;
+    /// The stored entry of `key`, if the previous run kept one.
+    pub fn get(&self, key: &Key) -> Option<Entry> {
+        let old = self.old.as_ref()?;
+        let &(offset, len) = old.index.get(key)?;
         let mut bytes = vec![0; len as usize];
-        read_at(file, &mut bytes, offset).ok()?;
-        let entry = serde_json::from_slice(&bytes).ok()?;
-        Some((entry, bytes))
+        read_at(&old.pack, &mut bytes, offset).ok()?;
+        postcard::from_bytes(&bytes).ok()
+    }
+
+    /// The exports of `record` as the previous generation holds them, if every one of them
+    /// is still there with the digest the record was written with.
+    pub fn replay(&self, record: &CachedRecord) -> Option<Replayed> {
+        let old = self.old.as_ref()?;
+        let piece = |file: &File, base: u64, p: &Piece| -> Option<Vec<u8>> {
+            let mut bytes = vec![0; p.len as usize];
+            read_at(file, &mut bytes, base.checked_add(p.offset)?).ok()?;
+            (digest(&bytes) == p.digest).then_some(bytes)
+        };
+        let csv = piece(&old.csv, 0, &record.csv)?;
+        let jsonld = piece(&old.jsonld, old.jsonld_base, &record.jsonld)?;
+        let dc_path = old.dc.join(format!("{}.xml", record.id));
+        let dc = fs::read(&dc_path).ok()?;
+        (digest(&dc) == record.dc).then_some(Replayed {
+            dc_path,
+            dc,
+            csv,
+            jsonld,
+        })
     }
 
     /// A writer for this run's pack, written in `dir` (the run's new generation of the
@@ -217,14 +292,46 @@ impl Store {
         let file = tempfile::Builder::new()
             .prefix(TEMP_PREFIX)
             .tempfile_in(dir)?;
+        let generation = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let name_len = u16::try_from(generation.len()).map_err(std::io::Error::other)?;
         let mut out = BufWriter::with_capacity(1 << 20, file.reopen()?);
         out.write_all(HEADER)?;
+        out.write_all(&name_len.to_le_bytes())?;
+        out.write_all(generation.as_bytes())?;
+        let base_at = (HEADER.len() + 2 + generation.len()) as u64;
+        out.write_all(&0u64.to_le_bytes())?; // the record nodes' offset, set by `finish`
         Ok(PackWriter {
             file,
             out,
             path: self.path.clone(),
+            base_at,
         })
     }
+}
+
+/// Open the previous generation described by the pack at `path`.
+fn open_previous(output: &Path, path: &Path) -> std::io::Result<Previous> {
+    let pack = File::open(path)?;
+    let (generation, jsonld_base, index) = index(&pack)?;
+    if crate::publish::current_generation(output).as_deref()
+        != Some(std::ffi::OsStr::new(&generation))
+    {
+        return Err(std::io::Error::other(
+            "the pack describes another generation",
+        ));
+    }
+    let dir = output.join(&generation);
+    Ok(Previous {
+        pack,
+        index,
+        dc: dir.join("dc"),
+        csv: File::open(dir.join("records.csv"))?,
+        jsonld: File::open(dir.join("records.jsonld"))?,
+        jsonld_base,
+    })
 }
 
 #[cfg(unix)]
@@ -241,16 +348,24 @@ fn read_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
     f.read_exact(buf)
 }
 
-/// Read the index of a pack.
-fn index(file: &File) -> std::io::Result<Index> {
+/// Read the index of a pack: the generation it describes, where that generation's record
+/// nodes start in `records.jsonld`, and where each entry is.
+fn index(file: &File) -> std::io::Result<(String, u64, Index)> {
     let mut r = BufReader::with_capacity(1 << 16, file);
     let mut header = vec![0; HEADER.len()];
     r.read_exact(&mut header)?;
     if header != HEADER {
         return Err(std::io::Error::other("not a pack of this format"));
     }
+    let mut len = [0u8; 2];
+    r.read_exact(&mut len)?;
+    let mut name = vec![0; usize::from(u16::from_le_bytes(len))];
+    r.read_exact(&mut name)?;
+    let generation = String::from_utf8(name).map_err(std::io::Error::other)?;
+    let mut base = [0u8; 8];
+    r.read_exact(&mut base)?;
     let mut index = HashMap::new();
-    let mut offset = HEADER.len() as u64;
+    let mut offset = (HEADER.len() + 2 + generation.len() + 8) as u64;
     let mut head = [0u8; 20];
     loop {
         match r.read_exact(&mut head) {
@@ -266,7 +381,7 @@ fn index(file: &File) -> std::io::Result<Index> {
         r.seek_relative(i64::from(len))?;
         offset += u64::from(len);
     }
-    Ok(index)
+    Ok((generation, u64::from_le_bytes(base), index))
 }
 
 /// This run's pack, written in the order of the run.
@@ -274,6 +389,8 @@ pub struct PackWriter {
     file: tempfile::NamedTempFile,
     out: BufWriter<File>,
     path: PathBuf,
+    /// Where the record nodes' offset is written.
+    base_at: u64,
 }
 
 impl std::fmt::Debug for PackWriter {
@@ -292,13 +409,30 @@ impl PackWriter {
         self.out.write_all(entry)
     }
 
-    /// Put the pack in place of the previous one.
-    pub fn finish(self) -> std::io::Result<()> {
-        self.out.into_inner().map_err(|e| e.into_error())?;
+    /// Put the pack in place of the previous one; `jsonld_base` is where the record nodes
+    /// start in the new generation's `records.jsonld`.
+    pub fn finish(self, jsonld_base: u64) -> std::io::Result<()> {
+        let file = self.out.into_inner().map_err(|e| e.into_error())?;
+        write_at(&file, &jsonld_base.to_le_bytes(), self.base_at)?;
+        drop(file);
         if let Some(dir) = self.path.parent() {
             fs::create_dir_all(dir)?;
         }
         self.file.persist(&self.path).map_err(|e| e.error)?;
         Ok(())
     }
+}
+
+#[cfg(unix)]
+fn write_at(file: &File, buf: &[u8], offset: u64) -> std::io::Result<()> {
+    use std::os::unix::fs::FileExt;
+    file.write_all_at(buf, offset)
+}
+
+#[cfg(not(unix))]
+fn write_at(file: &File, buf: &[u8], offset: u64) -> std::io::Result<()> {
+    use std::io::{Seek, SeekFrom};
+    let mut f = file.try_clone()?;
+    f.seek(SeekFrom::Start(offset))?;
+    f.write_all(buf)
 }

@@ -309,7 +309,7 @@ fn lock(output: &Path) -> Result<File, PublishError> {
 }
 
 /// The generation `.current` names, if any.
-fn current_generation(output: &Path) -> Option<std::ffi::OsString> {
+pub(crate) fn current_generation(output: &Path) -> Option<std::ffi::OsString> {
     let target = fs::read_link(output.join(CURRENT)).ok()?;
     target.file_name().map(ToOwned::to_owned)
 }

@@ -36,7 +36,7 @@ use crate::crosscheck::{self, Collection, Outline};
 use crate::diagnostics::{Code, Finding, Location, sort_findings};
 use crate::export::jsonld::{self, AgentNode};
 use crate::export::{ExportOptions, csv as csv_export, dublin_core};
-use crate::incremental::{self, CachedAgent, CachedOutline, CachedRecord, Entry};
+use crate::incremental::{self, CachedAgent, CachedOutline, CachedRecord, Entry, Piece};
 use crate::normalize::names::AgentKind;
 use crate::normalize::names::fingerprint::find_variants_counted;
 use crate::publish::{Generation, PublishError, Published, safe_file_stem};
@@ -191,8 +191,8 @@ struct Fragment {
     csv: Vec<u8>,
     jsonld: Vec<u8>,
     agents: Vec<(String, AgentNode)>,
-    /// The Dublin Core document (kept only for the incremental cache).
-    dc: Vec<u8>,
+    /// The digest of its Dublin Core document (only for the incremental cache).
+    dc: Option<incremental::Digest>,
 }
 
 /// Where a mention was written, ordered as the in-memory run orders them.
@@ -206,8 +206,9 @@ struct Done {
     documents: usize,
     fragments: Vec<Fragment>,
     mentions: Vec<(String, AgentKind, MentionPlace)>,
-    /// The unit's key and entry for this run's incremental cache.
-    cache: Option<(incremental::Key, Vec<u8>)>,
+    /// The unit's key and entry for this run's incremental cache (the places of its
+    /// exports are filled in when they are written).
+    cache: Option<(incremental::Key, Entry)>,
 }
 
 /// Every spelling of an agent: how often, and the first few places.
@@ -240,8 +241,14 @@ struct Writers {
     staged: Staged,
     csv: BufWriter<File>,
     records: BufWriter<File>,
+    /// Bytes written so far to `records.csv` and to the record nodes.
+    csv_len: u64,
+    records_len: u64,
     last_id: Option<String>,
 }
+
+/// Where a record's CSV row and JSON-LD node were written: (offset, length) of each.
+type Written = Option<((u64, u32), (u64, u32))>;
 
 /// Validate (and, with `options.output`, export) the catalogue under `root`.
 pub fn run(
@@ -379,15 +386,13 @@ pub fn run(
                 s.first.truncate(3);
             }
             fragments += done.fragments.len();
-            if let (Some(w), Some((key, entry))) = (writers.as_mut(), done.cache.as_ref())
-                && let Some(pack) = w.staged.pack.as_mut()
-                && pack.append(key, entry).is_err()
-            {
-                w.staged.pack = None; // the cache is only an optimization
-            }
             if let Some(w) = writers.as_mut() {
+                let mut places = Vec::with_capacity(done.fragments.len());
                 for f in done.fragments {
-                    w.append(f)?;
+                    places.push(w.append(f)?);
+                }
+                if let Some((key, entry)) = done.cache {
+                    w.cache(&key, entry, &places);
                 }
             }
         }
@@ -593,8 +598,9 @@ fn read_range(path: &Path, range: &DocRange) -> std::io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// The cache entry of a unit processed now (`None` if a fragment is not UTF-8 text).
-fn entry(result: &FileResult, fragments: &mut [Fragment]) -> Option<Vec<u8>> {
+/// The cache entry of a unit processed now; the places of its exports are filled in when
+/// they are written ([`Writers::cache`]).
+fn entry(result: &FileResult, fragments: &[Fragment]) -> Option<Entry> {
     let place = |r: &Reference| (r.id.clone(), r.location.line as u32, r.location.col as u32);
     let outlines = result
         .outlines
@@ -607,7 +613,7 @@ fn entry(result: &FileResult, fragments: &mut [Fragment]) -> Option<Vec<u8>> {
         })
         .collect();
     let mut records = Vec::with_capacity(fragments.len());
-    for (record, f) in result.records.iter().zip(fragments.iter_mut()) {
+    for (record, f) in result.records.iter().zip(fragments) {
         let mentions = record
             .mentions
             .iter()
@@ -622,25 +628,30 @@ fn entry(result: &FileResult, fragments: &mut [Fragment]) -> Option<Vec<u8>> {
                 )
             })
             .collect();
-        let cached = CachedRecord {
+        records.push(CachedRecord {
             id: f.id.clone(),
-            dc: String::from_utf8(std::mem::take(&mut f.dc)).ok()?,
-            csv: String::from_utf8(f.csv.clone()).ok()?,
-            jsonld: String::from_utf8(f.jsonld.clone()).ok()?,
+            dc: f.dc?,
+            csv: Piece {
+                digest: incremental::digest(&f.csv),
+                ..Piece::default()
+            },
+            jsonld: Piece {
+                digest: incremental::digest(&f.jsonld),
+                ..Piece::default()
+            },
             agents: f
                 .agents
                 .iter()
                 .map(|(iri, a)| (iri.clone(), CachedAgent::of(a)))
                 .collect(),
-        };
-        records.push((cached, mentions));
+            mentions,
+        });
     }
-    serde_json::to_vec(&Entry {
+    Some(Entry {
         documents: result.documents,
         outlines,
         records,
     })
-    .ok()
 }
 
 /// Move every position of a tree down by `lines`.
@@ -694,7 +705,7 @@ impl Ctx<'_> {
                 return Ok(());
             }
         }
-        fs::write(path, bytes)
+        write_new(path, bytes)
     }
 
     /// The unit's key in the incremental cache (`None`: not cached), and its bytes, so that
@@ -726,18 +737,28 @@ impl Ctx<'_> {
         Some((store.key(relative, ordinal, line, &bytes), bytes))
     }
 
-    /// A unit as the previous run left it in the cache.
-    fn replay(
-        &self,
-        unit: Unit,
-        entry: Entry,
-        key: incremental::Key,
-        raw: Vec<u8>,
-    ) -> Result<Done, RunError> {
+    /// A unit as the previous run left it in the cache, if its exports are still in the
+    /// previous generation as they were written (`None`: process the unit again).
+    fn replay(&self, unit: Unit, entry: Entry, key: incremental::Key) -> Option<Done> {
+        let store = self.store?;
         let (file, ordinal) = match unit {
             Unit::File(f) => (f, 0u32),
             Unit::Doc(d) => (self.docs[d as usize].file, self.docs[d as usize].ordinal),
         };
+        // Everything is read back and checked before anything is written.
+        let exports: Vec<incremental::Replayed> = entry
+            .records
+            .iter()
+            .map(|r| store.replay(r).filter(|_| safe_file_stem(&r.id)))
+            .collect::<Option<_>>()?;
+        if let Some(dir) = self.staging {
+            for (record, replayed) in entry.records.iter().zip(&exports) {
+                let path = dir.join(format!("{}.xml", record.id));
+                fs::hard_link(&replayed.dc_path, &path)
+                    .or_else(|_| write_new(&path, &replayed.dc))
+                    .ok()?;
+            }
+        }
         let place = |(id, line, col): &incremental::Ref| -> (Box<str>, Loc) {
             (
                 id.as_str().into(),
@@ -762,60 +783,57 @@ impl Ctx<'_> {
                 })
                 .collect(),
             documents: entry.documents,
-            cache: Some((key, raw)),
             ..Done::default()
         };
-        for (record, mentions) in entry.records {
-            if let Some(dir) = self.staging {
-                let path = dir.join(format!("{}.xml", record.id));
-                if !safe_file_stem(&record.id) {
-                    return Err(RunError::Internal(format!(
-                        "cached record id `{}` cannot name a file",
-                        record.id
-                    )));
-                }
-                self.put_dc(&path, record.dc.as_bytes())
-                    .map_err(|source| PublishError {
-                        path: path.clone(),
-                        source,
-                    })?;
-            }
-            for (written, kind, i, line, col) in mentions {
+        let mut kept = Vec::with_capacity(entry.records.len());
+        for (record, replayed) in entry.records.into_iter().zip(exports) {
+            for (written, kind, i, line, col) in record.mentions.iter().cloned() {
                 let loc = Loc { line, col };
                 done.mentions
                     .push((written, Entry::kind(&kind), (file, ordinal, i, loc)));
             }
             done.fragments.push(Fragment {
-                id: record.id,
-                csv: record.csv.into_bytes(),
-                jsonld: record.jsonld.into_bytes(),
+                id: record.id.clone(),
+                csv: replayed.csv,
+                jsonld: replayed.jsonld,
                 agents: record
                     .agents
-                    .into_iter()
-                    .map(|(iri, a)| (iri, a.node()))
+                    .iter()
+                    .map(|(iri, a)| (iri.clone(), a.clone().node()))
                     .collect(),
-                dc: Vec::new(),
+                dc: Some(record.dc),
             });
+            kept.push(record);
         }
-        Ok(done)
+        done.cache = Some((
+            key,
+            Entry {
+                documents: entry.documents,
+                outlines: entry.outlines,
+                records: kept,
+            },
+        ));
+        Some(done)
     }
 
     fn process(&self, unit: Unit, mine: bool) -> Result<Done, RunError> {
         // A single-record file whose bytes, as the index pass read them, are in the cache.
         if let (Some(store), Unit::File(f), true) = (self.store, unit, mine)
             && let Some(key) = self.file_keys[f as usize]
-            && let Some((entry, raw)) = store.get(&key)
+            && let Some(entry) = store.get(&key)
+            && let Some(done) = self.replay(unit, entry, key)
         {
-            return self.replay(unit, entry, key, raw);
+            return Ok(done);
         }
         let (key, bytes) = match if mine { self.unit_key(unit) } else { None } {
             Some((key, bytes)) => (Some(key), Some(bytes)),
             None => (None, None),
         };
         if let (Some(store), Some(key)) = (self.store, key)
-            && let Some((entry, raw)) = store.get(&key)
+            && let Some(entry) = store.get(&key)
+            && let Some(done) = self.replay(unit, entry, key)
         {
-            return self.replay(unit, entry, key, raw);
+            return Ok(done);
         }
         let (file, ordinal, mut result) = match unit {
             Unit::File(f) => {
@@ -884,10 +902,7 @@ impl Ctx<'_> {
             && result.records.len() == result.outlines.len()
             && result.records.len() == result.documents;
         if let Some(key) = key.filter(|_| clean) {
-            done.cache = entry(&result, &mut done.fragments).map(|e| (key, e));
-        }
-        for f in &mut done.fragments {
-            f.dc = Vec::new();
+            done.cache = entry(&result, &done.fragments).map(|e| (key, e));
         }
         Ok(done)
     }
@@ -901,7 +916,7 @@ impl Ctx<'_> {
                 csv: Vec::new(),
                 jsonld: Vec::new(),
                 agents: Vec::new(),
-                dc: Vec::new(),
+                dc: None,
             });
         };
         let dc = {
@@ -944,7 +959,7 @@ impl Ctx<'_> {
             csv,
             jsonld: graph_member(&node)?,
             agents,
-            dc: if self.store.is_some() { dc } else { Vec::new() },
+            dc: self.store.is_some().then(|| incremental::digest(&dc)),
         })
     }
 }
@@ -961,6 +976,20 @@ fn graph_member(node: &serde_json::Value) -> Result<Vec<u8>, RunError> {
         out.extend_from_slice(line.as_bytes());
     }
     Ok(out)
+}
+
+/// Write a new file. A file already at `path` is removed first, not truncated: it may be a
+/// hard link to the previous generation's file (two records with one id both write it).
+fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let create = || File::options().write(true).create_new(true).open(path);
+    let mut file = match create() {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            fs::remove_file(path)?;
+            create()?
+        }
+        other => other?,
+    };
+    file.write_all(bytes)
 }
 
 fn at(path: &Path) -> impl Fn(std::io::Error) -> PublishError + '_ {
@@ -994,6 +1023,8 @@ impl Writers {
             .map_err(|e| at(output)(std::io::Error::other(e.to_string())))?;
         csv.write_all(&header).map_err(at(output))?;
         Ok(Writers {
+            csv_len: header.len() as u64,
+            records_len: 0,
             staged: Staged {
                 output: output.to_path_buf(),
                 generation,
@@ -1010,7 +1041,8 @@ impl Writers {
         })
     }
 
-    fn append(&mut self, f: Fragment) -> Result<(), RunError> {
+    /// Write a record's CSV row and JSON-LD node; where they went (`None`: not written).
+    fn append(&mut self, f: Fragment) -> Result<Written, RunError> {
         if let Some(last) = &self.last_id {
             if f.id < *last {
                 return Err(RunError::Internal(format!(
@@ -1019,15 +1051,24 @@ impl Writers {
                 )));
             }
             if f.id == *last {
-                return Ok(()); // a duplicate id: X001 fails the run
+                return Ok(None); // a duplicate id: X001 fails the run
             }
         }
         let out = self.staged.output.clone();
+        let len = |bytes: &[u8]| {
+            u32::try_from(bytes.len())
+                .map_err(|_| RunError::Internal(format!("record `{}` is too large", f.id)))
+        };
+        let csv_place = (self.csv_len, len(&f.csv)?);
         self.csv.write_all(&f.csv).map_err(at(&out))?;
+        self.csv_len += f.csv.len() as u64;
         if self.staged.written > 0 {
             self.records.write_all(b",\n").map_err(at(&out))?;
+            self.records_len += 2;
         }
+        let jsonld_place = (self.records_len, len(&f.jsonld)?);
         self.records.write_all(&f.jsonld).map_err(at(&out))?;
+        self.records_len += f.jsonld.len() as u64;
         for (iri, node) in f.agents {
             match self.staged.agents.get_mut(&iri) {
                 Some(existing) => existing.merge(node),
@@ -1041,7 +1082,28 @@ impl Writers {
         }
         self.staged.written += 1;
         self.last_id = Some(f.id);
-        Ok(())
+        Ok(Some((csv_place, jsonld_place)))
+    }
+
+    /// Add a unit to this run's incremental cache, with the places its records were written.
+    fn cache(&mut self, key: &incremental::Key, mut entry: Entry, places: &[Written]) {
+        let Some(pack) = self.staged.pack.as_mut() else {
+            return;
+        };
+        if places.len() != entry.records.len() {
+            return;
+        }
+        for (record, place) in entry.records.iter_mut().zip(places) {
+            let Some(((csv_offset, csv_len), (jsonld_offset, jsonld_len))) = *place else {
+                return; // not written: nothing to find next time
+            };
+            (record.csv.offset, record.csv.len) = (csv_offset, csv_len);
+            (record.jsonld.offset, record.jsonld.len) = (jsonld_offset, jsonld_len);
+        }
+        let stored = entry.encode().map(|bytes| pack.append(key, &bytes));
+        if !matches!(stored, Some(Ok(()))) {
+            self.staged.pack = None; // the cache is only an optimization
+        }
     }
 
     fn finish(self) -> Result<Staged, PublishError> {
@@ -1069,6 +1131,7 @@ impl Staged {
         let generation = self.generation;
         let jsonld_path = generation.path().join("records.jsonld");
         let part_path = generation.path().join(RECORDS_PART);
+        let mut jsonld_base = 0;
         {
             let file = File::create(&jsonld_path).map_err(at(&jsonld_path))?;
             let mut w = BufWriter::with_capacity(1 << 20, file);
@@ -1096,6 +1159,8 @@ impl Staged {
             }
             if self.written > 0 {
                 member(&mut w, b"").map_err(at(output))?;
+                w.flush().map_err(at(output))?;
+                jsonld_base = w.get_ref().stream_position().map_err(at(output))?;
                 let mut records = File::open(&part_path).map_err(at(&part_path))?;
                 std::io::copy(&mut records, &mut w).map_err(at(output))?;
             }
@@ -1127,7 +1192,7 @@ impl Staged {
         generation.commit()?;
         if let Some(pack) = self.pack {
             // The cache is only an optimization: a pack that cannot be put in place is left.
-            let _ = pack.finish();
+            let _ = pack.finish(jsonld_base);
         }
         Ok(Published {
             dc_files: self.written,

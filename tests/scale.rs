@@ -386,11 +386,14 @@ fn incremental_runs_equal_clean_runs_and_redo_what_changed() {
     run_with_schema(p, clean.path(), None);
     assert_eq!(exports(out.path()), exports(clean.path()));
 
-    // The cache is read: what it holds is what the next run writes.
-    tamper_pack(out.path(), "Record b-1", "Record X-1");
+    // The cache is read: what it holds is what the next run writes (the agents of the
+    // JSON-LD come from it; the exports are read back from the previous generation).
+    tamper_pack(out.path(), "Zhou Enlai", "Zhou Enlax");
     run_with_schema(p, out.path(), None);
+    let jsonld = fs::read_to_string(out.path().join("records.jsonld")).unwrap();
+    assert!(jsonld.contains("Zhou Enlax"), "{jsonld}");
     let csv = fs::read_to_string(out.path().join("records.csv")).unwrap();
-    assert!(csv.contains("Record X-1"), "{csv}");
+    assert!(csv.contains("Record b-1"), "{csv}");
 
     // An edited record is processed again (the others still come from the cache).
     let d = p.join("a/d-1.yaml");
@@ -403,7 +406,8 @@ fn incremental_runs_equal_clean_runs_and_redo_what_changed() {
     run_with_schema(p, out.path(), None);
     let csv = fs::read_to_string(out.path().join("records.csv")).unwrap();
     assert!(csv.contains("Record d-1, edited"), "{csv}");
-    assert!(csv.contains("Record X-1"), "{csv}");
+    let jsonld = fs::read_to_string(out.path().join("records.jsonld")).unwrap();
+    assert!(jsonld.contains("Zhou Enlax"), "{jsonld}");
     let xml = fs::read_to_string(out.path().join("dc/d-1.xml")).unwrap();
     assert!(xml.contains("Record d-1, edited"), "{xml}");
 
@@ -420,7 +424,7 @@ fn incremental_runs_equal_clean_runs_and_redo_what_changed() {
     assert_eq!(exports(out.path()), exports(clean.path()));
 
     // So does another authority file.
-    tamper_pack(out.path(), "Record b-1", "Record X-1");
+    tamper_pack(out.path(), "Zhou Enlai", "Zhou Enlax");
     fs::write(
         p.join("_authorities.yaml"),
         "- {preferred: Zhou Enlai, kind: person, variants: [Chou En-lai]}\n",
@@ -430,4 +434,94 @@ fn incremental_runs_equal_clean_runs_and_redo_what_changed() {
     let clean = TempDir::new().unwrap();
     run_with_schema(p, clean.path(), Some(&schema_path));
     assert_eq!(exports(out.path()), exports(clean.path()));
+}
+
+/// A cached unit whose exports in the previous generation were edited, truncated or removed
+/// since is processed again: the cache never puts a byte into the outputs that a clean run
+/// would not write.
+#[test]
+fn incremental_runs_check_the_previous_exports_they_reuse() {
+    let input = mixed();
+    let p = input.path();
+    let clean = TempDir::new().unwrap();
+    run_with_schema(p, clean.path(), None);
+    let out = TempDir::new().unwrap();
+    run_with_schema(p, out.path(), None);
+    let current = out
+        .path()
+        .join(fs::read_link(out.path().join(".current")).unwrap());
+
+    // A CSV row edited in place (same length), a JSON-LD node edited in place, a Dublin
+    // Core file removed and another one emptied.
+    let edit = |path: &Path, from: &str, to: &str| {
+        let text = fs::read_to_string(path).unwrap();
+        assert!(text.contains(from), "`{from}` is not in {}", path.display());
+        // Replace the file (not write through it): the generation's files may be linked.
+        fs::remove_file(path).unwrap();
+        fs::write(path, text.replacen(from, to, 1)).unwrap();
+    };
+    edit(&current.join("records.csv"), "Record f-1", "Record F-1");
+    edit(&current.join("records.jsonld"), "Record e-1", "Record E-1");
+    fs::remove_file(current.join("dc/a-1.xml")).unwrap();
+    fs::remove_file(current.join("dc/b-1.xml")).unwrap();
+    fs::write(current.join("dc/b-1.xml"), "").unwrap();
+
+    run_with_schema(p, out.path(), None);
+    assert_eq!(exports(out.path()), exports(clean.path()));
+    // And the cache the repaired run wrote is whole again.
+    run_with_schema(p, out.path(), None);
+    assert_eq!(exports(out.path()), exports(clean.path()));
+}
+
+/// A pack left by a run whose generation is not the one in force (it was switched by hand,
+/// or the pack was copied from another output folder) is not used.
+#[test]
+fn a_pack_of_another_generation_is_ignored() {
+    let input = mixed();
+    let p = input.path();
+    let out = TempDir::new().unwrap();
+    run_with_schema(p, out.path(), None);
+    let first_pack = fs::read(out.path().join(".cache/records.pack")).unwrap();
+    run_with_schema(p, out.path(), None);
+    // The first run's pack names a generation that has been removed since.
+    fs::write(out.path().join(".cache/records.pack"), &first_pack).unwrap();
+    tamper_pack(out.path(), "Zhou Enlai", "Zhou Enlax");
+    run_with_schema(p, out.path(), None);
+    let jsonld = fs::read_to_string(out.path().join("records.jsonld")).unwrap();
+    assert!(!jsonld.contains("Zhou Enlax"), "{jsonld}");
+    let clean = TempDir::new().unwrap();
+    run_with_schema(p, clean.path(), None);
+    assert_eq!(exports(out.path()), exports(clean.path()));
+}
+
+/// Two records with one id both write `dc/<id>.xml` in the new generation. When the first
+/// was linked from the previous generation (an unchanged record), the second must replace
+/// the link, not write through it into the published file; the run then fails (X001) and
+/// the published outputs are exactly as they were.
+#[test]
+fn a_repeated_id_does_not_write_through_into_the_published_files() {
+    let input = mixed();
+    let p = input.path();
+    let out = TempDir::new().unwrap();
+    run_with_schema(p, out.path(), None);
+    let before = exports(out.path());
+    let other = record("b-1", "").replace("Record b-1", "Another record");
+    fs::write(
+        p.join("more.yaml"),
+        format!("---\n{other}---\n{}", record("g-1", "")),
+    )
+    .unwrap();
+    let settings = Settings::new(None).unwrap();
+    let options = Options {
+        output: Some(out.path()),
+        export: ExportOptions::default(),
+        shard: None,
+        progress: None,
+    };
+    for _ in 0..5 {
+        let (c, staged) = streaming::run(p, &settings, &options).unwrap();
+        assert!(c.errors() > 0, "X001 expected");
+        drop(staged); // not published
+        assert_eq!(exports(out.path()), before);
+    }
 }
