@@ -240,6 +240,11 @@ impl Store {
         Store { run_key, path, old }
     }
 
+    /// Whether there is a previous pack to look units up in.
+    pub fn has_previous(&self) -> bool {
+        self.old.is_some()
+    }
+
     /// The key of a unit: its path relative to the catalogue, where it is, and its bytes.
     pub fn key(&self, relative: &Path, ordinal: u32, line: usize, bytes: &[u8]) -> Key {
         let mut h = blake3::Hasher::new();

@@ -19,5 +19,6 @@ pub mod record;
 pub mod render;
 pub mod schema;
 pub mod shard;
+pub mod staging;
 pub mod stream_index;
 pub mod streaming;

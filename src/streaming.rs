@@ -42,6 +42,7 @@ use crate::normalize::names::fingerprint::find_variants_counted;
 use crate::publish::{Generation, PublishError, Published, safe_file_stem};
 use crate::read::{self, Node, Value};
 use crate::record::{Record, Reference};
+use crate::staging::Folder;
 use crate::stream_index::{self, DocRange};
 
 /// Records processed together: enough to keep both cores busy, few enough that a batch's
@@ -218,6 +219,58 @@ struct Spelling {
     first: Vec<MentionPlace>,
 }
 
+/// What the run keeps of every unit, gathered on the calling thread in unit order.
+#[derive(Default)]
+struct Gathered {
+    findings: Vec<Finding>,
+    briefs: Vec<Brief>,
+    spellings: HashMap<(String, AgentKind), Spelling>,
+    documents: usize,
+    fragments: usize,
+}
+
+impl Gathered {
+    /// Take the results of one batch, in order, and write their exports; the units taken.
+    fn take(
+        &mut self,
+        results: Vec<Result<Done, RunError>>,
+        mut writers: Option<&mut Writers>,
+    ) -> Result<usize, RunError> {
+        let units = results.len();
+        for done in results {
+            let done = done?;
+            self.findings.extend(done.findings);
+            self.documents += done.documents;
+            let valid_ids: HashSet<&str> = done.fragments.iter().map(|f| f.id.as_str()).collect();
+            for mut brief in done.briefs {
+                brief.valid = brief
+                    .id
+                    .as_ref()
+                    .is_some_and(|(id, _)| valid_ids.contains(&**id));
+                self.briefs.push(brief);
+            }
+            for (written, kind, place) in done.mentions {
+                let s = self.spellings.entry((written, kind)).or_default();
+                s.count += 1;
+                s.first.push(place);
+                s.first.sort();
+                s.first.truncate(3);
+            }
+            self.fragments += done.fragments.len();
+            if let Some(w) = writers.as_deref_mut() {
+                let mut places = Vec::with_capacity(done.fragments.len());
+                for f in done.fragments {
+                    places.push(w.append(f)?);
+                }
+                if let Some((key, entry)) = done.cache {
+                    w.cache(&key, entry, &places);
+                }
+            }
+        }
+        Ok(units)
+    }
+}
+
 /// The JSON-LD record nodes of a run, gathered in the new generation until the document is
 /// assembled (and removed before it is switched in).
 const RECORDS_PART: &str = ".records-part";
@@ -276,8 +329,10 @@ pub fn run(
     };
 
     // Index: which files are streams, and the ids of their documents. A single-record file
-    // is read here anyway: its key in the incremental cache is taken from these bytes, so
-    // that a file found in the cache is not read again.
+    // is read here anyway: when there is a previous pack to look it up in, its key in the
+    // incremental cache is taken from these bytes, so that a file found in the cache is not
+    // read again (without one, the key is taken when the file is processed).
+    let lookup = store.as_ref().filter(|s| s.has_previous());
     let mut file_keys: Vec<Option<incremental::Key>> = Vec::with_capacity(files.len());
     let mut docs: Vec<StreamDoc> = Vec::new();
     let mut units: Vec<Unit> = Vec::with_capacity(files.len());
@@ -286,7 +341,7 @@ pub fn run(
     for (chunk_no, chunk) in files.chunks(BATCH * 4).enumerate() {
         let indexed: Vec<(Option<Vec<DocRange>>, Option<incremental::Key>)> = chunk
             .par_iter()
-            .map(|f| index_file(f, settings, store.as_ref().map(|s| (s, root))))
+            .map(|f| index_file(f, settings, lookup.map(|s| (s, root))))
             .collect();
         for (i, (stream, file_key)) in indexed.into_iter().enumerate() {
             let file = (chunk_no * BATCH * 4 + i) as u32;
@@ -334,11 +389,18 @@ pub fn run(
     if let (Some(w), Some(store)) = (writers.as_mut(), store.as_ref()) {
         w.staged.pack = store.writer(w.staged.generation.path()).ok();
     }
-    let staging = writers.as_ref().map(|w| w.staged.generation.dc_dir());
-    let mut briefs: Vec<Brief> = Vec::with_capacity(units.len());
-    let mut spellings: HashMap<(String, AgentKind), Spelling> = HashMap::new();
-    let mut documents = 0usize;
-    let mut fragments = 0usize;
+    let staging = match writers.as_ref() {
+        Some(w) => {
+            let dir = w.staged.generation.dc_dir();
+            Some(Folder::open(&dir).map_err(at(&dir))?)
+        }
+        None => None,
+    };
+    let mut gathered = Gathered {
+        findings,
+        briefs: Vec::with_capacity(units.len()),
+        ..Gathered::default()
+    };
     let previous = options
         .output
         .map(|o| o.join("dc"))
@@ -352,55 +414,50 @@ pub fn run(
         docs: &docs,
         settings,
         authorities: &authorities,
-        staging: staging.as_deref(),
+        staging: staging.as_ref(),
         export: &options.export,
     };
+    // Batch k+1 is processed (on every thread) while the results of batch k are gathered
+    // and written in order on this one, so that no core waits for the writing.
+    let mut pending: Option<Vec<Result<Done, RunError>>> = None;
     for batch in units.chunks(BATCH) {
         // SIGINT/SIGTERM (once `publish::stop_on_signals` is set): stop between batches; the
         // staged generation is dropped, so nothing is left behind.
         crate::publish::interrupted(root)?;
-        let results: Vec<Result<Done, RunError>> = batch
-            .par_iter()
-            .map(|u| {
-                let mine = options.shard.is_none_or(|s| s.owns(key(u)));
-                ctx.process(*u, mine)
-            })
-            .collect();
-        for done in results {
-            let done = done?;
-            findings.extend(done.findings);
-            documents += done.documents;
-            let valid_ids: HashSet<&str> = done.fragments.iter().map(|f| f.id.as_str()).collect();
-            for mut brief in done.briefs {
-                brief.valid = brief
-                    .id
-                    .as_ref()
-                    .is_some_and(|(id, _)| valid_ids.contains(&**id));
-                briefs.push(brief);
-            }
-            for (written, kind, place) in done.mentions {
-                let s = spellings.entry((written, kind)).or_default();
-                s.count += 1;
-                s.first.push(place);
-                s.first.sort();
-                s.first.truncate(3);
-            }
-            fragments += done.fragments.len();
-            if let Some(w) = writers.as_mut() {
-                let mut places = Vec::with_capacity(done.fragments.len());
-                for f in done.fragments {
-                    places.push(w.append(f)?);
-                }
-                if let Some((key, entry)) = done.cache {
-                    w.cache(&key, entry, &places);
-                }
-            }
+        let (results, taken) = rayon::join(
+            || {
+                batch
+                    .par_iter()
+                    .map(|u| {
+                        let mine = options.shard.is_none_or(|s| s.owns(key(u)));
+                        ctx.process(*u, mine)
+                    })
+                    .collect::<Vec<_>>()
+            },
+            || match pending.take() {
+                Some(results) => gathered.take(results, writers.as_mut()),
+                None => Ok(0),
+            },
+        );
+        done_work += taken? as u64;
+        if let Some(p) = options.progress {
+            p(done_work, total_work);
         }
-        done_work += batch.len() as u64;
+        pending = Some(results);
+    }
+    if let Some(results) = pending.take() {
+        done_work += gathered.take(results, writers.as_mut())? as u64;
         if let Some(p) = options.progress {
             p(done_work, total_work);
         }
     }
+    let Gathered {
+        mut findings,
+        briefs,
+        spellings,
+        documents,
+        fragments,
+    } = gathered;
 
     // Cross-record checks over every outline.
     let (cross, refused) = cross_check(&briefs, &files, collections.as_deref());
@@ -686,7 +743,7 @@ struct Ctx<'a> {
     docs: &'a [StreamDoc],
     settings: &'a Settings,
     authorities: &'a crate::normalize::names::AuthorityIndex,
-    staging: Option<&'a Path>,
+    staging: Option<&'a Folder>,
     export: &'a ExportOptions,
 }
 
@@ -694,18 +751,18 @@ impl Ctx<'_> {
     /// Write a Dublin Core file into the staging folder. When the previous run's file of the
     /// same name holds the same bytes, it is hard-linked instead: creating tens of thousands
     /// of new inodes (and freeing as many old ones) is most of a re-run's time on ext4.
-    fn put_dc(&self, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-        if let (Some(previous), Some(name)) = (self.previous, path.file_name()) {
+    fn put_dc(&self, dir: &Folder, name: &str, bytes: &[u8]) -> std::io::Result<()> {
+        if let Some(previous) = self.previous {
             let old = previous.join(name);
             if fs::symlink_metadata(&old)
                 .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
                 && fs::read(&old).is_ok_and(|b| b == bytes)
-                && fs::hard_link(&old, path).is_ok()
+                && fs::hard_link(&old, dir.path(name)).is_ok()
             {
                 return Ok(());
             }
         }
-        write_new(path, bytes)
+        dir.write_new(name, bytes)
     }
 
     /// The unit's key in the incremental cache (`None`: not cached), and its bytes, so that
@@ -753,9 +810,9 @@ impl Ctx<'_> {
             .collect::<Option<_>>()?;
         if let Some(dir) = self.staging {
             for (record, replayed) in entry.records.iter().zip(&exports) {
-                let path = dir.join(format!("{}.xml", record.id));
-                fs::hard_link(&replayed.dc_path, &path)
-                    .or_else(|_| write_new(&path, &replayed.dc))
+                let name = format!("{}.xml", record.id);
+                fs::hard_link(&replayed.dc_path, dir.path(&name))
+                    .or_else(|_| dir.write_new(&name, &replayed.dc))
                     .ok()?;
             }
         }
@@ -920,7 +977,8 @@ impl Ctx<'_> {
             });
         };
         let dc = {
-            let path = dir.join(format!("{}.xml", record.id));
+            let name = format!("{}.xml", record.id);
+            let path = dir.path(&name);
             let fail = |source: std::io::Error| PublishError {
                 path: path.clone(),
                 source,
@@ -933,7 +991,7 @@ impl Ctx<'_> {
                 .into());
             }
             let bytes = dublin_core::render(record, options).map_err(fail)?;
-            self.put_dc(&path, &bytes).map_err(fail)?;
+            self.put_dc(dir, &name, &bytes).map_err(fail)?;
             bytes
         };
         let mut csv = ::csv::WriterBuilder::new()
@@ -976,20 +1034,6 @@ fn graph_member(node: &serde_json::Value) -> Result<Vec<u8>, RunError> {
         out.extend_from_slice(line.as_bytes());
     }
     Ok(out)
-}
-
-/// Write a new file. A file already at `path` is removed first, not truncated: it may be a
-/// hard link to the previous generation's file (two records with one id both write it).
-fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let create = || File::options().write(true).create_new(true).open(path);
-    let mut file = match create() {
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            fs::remove_file(path)?;
-            create()?
-        }
-        other => other?,
-    };
-    file.write_all(bytes)
 }
 
 fn at(path: &Path) -> impl Fn(std::io::Error) -> PublishError + '_ {
