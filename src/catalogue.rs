@@ -123,6 +123,13 @@ pub(crate) fn is_record_file(path: &Path) -> bool {
 /// Every record file under `root`, sorted; unreadable folders become findings.
 pub fn discover(root: &Path) -> (Vec<PathBuf>, Vec<Finding>) {
     let mut files = Vec::new();
+    let findings = discover_with(root, |path| files.push(path));
+    (files, findings)
+}
+
+/// [`discover`], handing each record file to `found` in order instead of collecting them
+/// (a run over a million files keeps them in a [`crate::file_list::FileList`]).
+pub fn discover_with(root: &Path, mut found: impl FnMut(PathBuf)) -> Vec<Finding> {
     let mut findings = Vec::new();
     let walker = walkdir::WalkDir::new(root)
         .follow_links(true)
@@ -132,7 +139,7 @@ pub fn discover(root: &Path) -> (Vec<PathBuf>, Vec<Finding>) {
     for entry in walker {
         match entry {
             Ok(e) if e.file_type().is_file() && is_record_file(e.path()) => {
-                files.push(e.into_path());
+                found(e.into_path());
             }
             Ok(_) => {}
             Err(e) => {
@@ -152,7 +159,7 @@ pub fn discover(root: &Path) -> (Vec<PathBuf>, Vec<Finding>) {
             }
         }
     }
-    (files, findings)
+    findings
 }
 
 fn canonical(path: &Path) -> PathBuf {

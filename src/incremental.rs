@@ -38,7 +38,6 @@
 //!   ([`crate::publish`]), so a failed or killed run leaves no stray file.
 //! - Not used by `validate` (no output folder) nor by sharded runs.
 
-use std::collections::HashMap;
 use std::fs::{self, File};
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
@@ -167,8 +166,14 @@ impl Entry {
     }
 }
 
-/// Where each entry of a pack is: key → (offset, length).
-type Index = HashMap<Key, (u64, u32)>;
+/// Where each entry of a pack is, sorted by key: (key, offset << 24 | length). Kept for a
+/// whole re-run, so as small as it can be: 24 bytes per unit (a hash map was ~70).
+type Index = Vec<(Key, u64)>;
+
+/// Entries longer than this are not indexed (they are misses): no record comes near it.
+const MAX_ENTRY: u32 = (1 << 24) - 1;
+/// Packs longer than this are not used (a 1,000,000-record pack is ~850 MB).
+const MAX_PACK: u64 = (1 << 40) - 1;
 
 /// The generation a pack describes, opened: its exports, read back on a hit.
 struct Previous {
@@ -263,7 +268,9 @@ impl Store {
     /// The stored entry of `key`, if the previous run kept one.
     pub fn get(&self, key: &Key) -> Option<Entry> {
         let old = self.old.as_ref()?;
-        let &(offset, len) = old.index.get(key)?;
+        let i = old.index.binary_search_by(|(k, _)| k.cmp(key)).ok()?;
+        let packed = old.index[i].1;
+        let (offset, len) = (packed >> 24, packed & u64::from(MAX_ENTRY));
         let mut bytes = vec![0; len as usize];
         read_at(&old.pack, &mut bytes, offset).ok()?;
         postcard::from_bytes(&bytes).ok()
@@ -369,7 +376,7 @@ fn index(file: &File) -> std::io::Result<(String, u64, Index)> {
     let generation = String::from_utf8(name).map_err(std::io::Error::other)?;
     let mut base = [0u8; 8];
     r.read_exact(&mut base)?;
-    let mut index = HashMap::new();
+    let mut index = Vec::new();
     let mut offset = (HEADER.len() + 2 + generation.len() + 8) as u64;
     let mut head = [0u8; 20];
     loop {
@@ -382,10 +389,16 @@ fn index(file: &File) -> std::io::Result<(String, u64, Index)> {
         key.copy_from_slice(&head[..16]);
         let len = u32::from_le_bytes([head[16], head[17], head[18], head[19]]);
         offset += 20;
-        index.insert(key, (offset, len));
+        if len <= MAX_ENTRY && offset <= MAX_PACK {
+            index.push((key, offset << 24 | u64::from(len)));
+        }
         r.seek_relative(i64::from(len))?;
         offset += u64::from(len);
     }
+    // One key twice does not come from this program (a unit's key includes its place); keep
+    // the first.
+    index.sort_by(|a, b| a.0.cmp(&b.0));
+    index.dedup_by(|later, first| later.0 == first.0);
     Ok((generation, u64::from_le_bytes(base), index))
 }
 

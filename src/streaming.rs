@@ -32,13 +32,15 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::catalogue::{self, Catalogue, FileResult, LoadError, Settings};
-use crate::crosscheck::{self, Collection, Outline};
+use crate::crosscheck::Collection;
 use crate::diagnostics::{Code, Finding, Location, sort_findings};
 use crate::export::jsonld::{self, AgentNode};
 use crate::export::{ExportOptions, csv as csv_export, dublin_core};
+use crate::file_list::FileList;
 use crate::incremental::{self, CachedAgent, CachedOutline, CachedRecord, Entry, Piece};
 use crate::normalize::names::AgentKind;
 use crate::normalize::names::fingerprint::find_variants_counted;
+use crate::outline_table::{Brief, Loc, OutlineTable};
 use crate::publish::{Generation, PublishError, Published, safe_file_stem};
 use crate::read::{self, Node, Value};
 use crate::record::{Record, Reference};
@@ -102,74 +104,6 @@ impl RunError {
     }
 }
 
-/// A place, compactly.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-struct Loc {
-    line: u32,
-    col: u32,
-}
-
-impl From<Location> for Loc {
-    fn from(l: Location) -> Loc {
-        Loc {
-            line: l.line as u32,
-            col: l.col as u32,
-        }
-    }
-}
-
-impl From<Loc> for Location {
-    fn from(l: Loc) -> Location {
-        Location {
-            line: l.line as usize,
-            col: l.col as usize,
-        }
-    }
-}
-
-/// The outline of one record, as small as it can be: what the cross-record checks need.
-struct Brief {
-    file: u32,
-    in_stream: bool,
-    /// Whether the record made it through validation and normalization.
-    valid: bool,
-    /// Whether the record is in this run's shard (always, without shards).
-    mine: bool,
-    id: Option<(Box<str>, Loc)>,
-    related: Box<[(Box<str>, Loc)]>,
-    collections: Box<[(Box<str>, Loc)]>,
-}
-
-fn refs(list: &[Reference]) -> Box<[(Box<str>, Loc)]> {
-    list.iter()
-        .map(|r| (r.id.as_str().into(), r.location.into()))
-        .collect()
-}
-
-impl Brief {
-    fn of(file: u32, o: &Outline, mine: bool) -> Brief {
-        Brief {
-            file,
-            in_stream: o.in_stream,
-            valid: false,
-            mine,
-            id: o
-                .id
-                .as_ref()
-                .map(|r| (r.id.as_str().into(), r.location.into())),
-            related: refs(&o.related),
-            collections: refs(&o.collections),
-        }
-    }
-}
-
-fn reference((id, loc): &(Box<str>, Loc)) -> Reference {
-    Reference {
-        id: id.to_string(),
-        location: (*loc).into(),
-    }
-}
-
 /// One document of a `---` stream, indexed.
 struct StreamDoc {
     file: u32,
@@ -223,7 +157,7 @@ struct Spelling {
 #[derive(Default)]
 struct Gathered {
     findings: Vec<Finding>,
-    briefs: Vec<Brief>,
+    briefs: OutlineTable,
     spellings: HashMap<(String, AgentKind), Spelling>,
     documents: usize,
     fragments: usize,
@@ -247,7 +181,9 @@ impl Gathered {
                     .id
                     .as_ref()
                     .is_some_and(|(id, _)| valid_ids.contains(&**id));
-                self.briefs.push(brief);
+                self.briefs
+                    .push(brief)
+                    .map_err(|e| RunError::Internal(e.to_string()))?;
             }
             for (written, kind, place) in done.mentions {
                 let s = self.spellings.entry((written, kind)).or_default();
@@ -312,8 +248,8 @@ pub fn run(
     if !root.is_dir() {
         return Err(LoadError::MissingInput(root.to_path_buf()).into());
     }
-    let (files, mut findings) = catalogue::discover(root);
-    let files: Vec<Box<Path>> = files.into_iter().map(PathBuf::into_boxed_path).collect();
+    let mut files = FileList::new();
+    let mut findings = catalogue::discover_with(root, |path| files.push(&path));
     let (collections, collection_findings) = catalogue::load_collections(root, settings);
     findings.extend(collection_findings);
     let (authorities, authority_findings) = catalogue::load_authorities(root, settings);
@@ -333,19 +269,23 @@ pub fn run(
     // incremental cache is taken from these bytes, so that a file found in the cache is not
     // read again (without one, the key is taken when the file is processed).
     let lookup = store.as_ref().filter(|s| s.has_previous());
-    let mut file_keys: Vec<Option<incremental::Key>> = Vec::with_capacity(files.len());
+    let mut file_keys: Vec<Option<incremental::Key>> = Vec::new();
     let mut docs: Vec<StreamDoc> = Vec::new();
     let mut units: Vec<Unit> = Vec::with_capacity(files.len());
     let total_work = files.len() as u64 * 2;
     let mut done_work = 0u64;
-    for (chunk_no, chunk) in files.chunks(BATCH * 4).enumerate() {
+    for chunk_start in (0..files.len()).step_by(BATCH * 4) {
+        let chunk = chunk_start..files.len().min(chunk_start + BATCH * 4);
         let indexed: Vec<(Option<Vec<DocRange>>, Option<incremental::Key>)> = chunk
-            .par_iter()
-            .map(|f| index_file(f, settings, lookup.map(|s| (s, root))))
+            .clone()
+            .into_par_iter()
+            .map(|f| index_file(&files[f], settings, lookup.map(|s| (s, root))))
             .collect();
         for (i, (stream, file_key)) in indexed.into_iter().enumerate() {
-            let file = (chunk_no * BATCH * 4 + i) as u32;
-            file_keys.push(file_key);
+            let file = (chunk_start + i) as u32;
+            if lookup.is_some() {
+                file_keys.push(file_key);
+            }
             match stream {
                 None => units.push(Unit::File(file)),
                 Some(ranges) => {
@@ -398,7 +338,7 @@ pub fn run(
     };
     let mut gathered = Gathered {
         findings,
-        briefs: Vec::with_capacity(units.len()),
+        briefs: OutlineTable::with_capacity(units.len()),
         ..Gathered::default()
     };
     let previous = options
@@ -460,7 +400,7 @@ pub fn run(
     } = gathered;
 
     // Cross-record checks over every outline.
-    let (cross, refused) = cross_check(&briefs, &files, collections.as_deref());
+    let (cross, refused) = briefs.cross_check(&files, collections.as_deref());
     findings.extend(cross);
     let groups = find_variants_counted(
         spellings
@@ -503,18 +443,14 @@ pub fn run(
         &authorities,
     ));
     if options.shard.is_some() {
-        let mine: HashSet<&Path> = briefs
-            .iter()
-            .filter(|b| b.mine)
-            .map(|b| &*files[b.file as usize])
+        let mine: HashSet<&Path> = (0..briefs.len())
+            .filter(|&i| briefs.mine(i))
+            .map(|i| &files[briefs.file(i) as usize])
             .collect();
         // Findings in other shards' files are theirs to report; those in the collections
         // and authority files are reported by every shard.
         findings.retain(|f| {
-            mine.contains(f.file.as_path())
-                || files
-                    .binary_search_by(|p| (**p).cmp(f.file.as_path()))
-                    .is_err()
+            mine.contains(f.file.as_path()) || files.binary_search(f.file.as_path()).is_err()
         });
     }
     sort_findings(&mut findings);
@@ -739,7 +675,7 @@ struct Ctx<'a> {
     /// new one instead of being written again.
     previous: Option<&'a Path>,
     store: Option<&'a incremental::Store>,
-    files: &'a [Box<Path>],
+    files: &'a FileList,
     docs: &'a [StreamDoc],
     settings: &'a Settings,
     authorities: &'a crate::normalize::names::AuthorityIndex,
@@ -876,7 +812,7 @@ impl Ctx<'_> {
     fn process(&self, unit: Unit, mine: bool) -> Result<Done, RunError> {
         // A single-record file whose bytes, as the index pass read them, are in the cache.
         if let (Some(store), Unit::File(f), true) = (self.store, unit, mine)
-            && let Some(key) = self.file_keys[f as usize]
+            && let Some(key) = self.file_keys.get(f as usize).copied().flatten()
             && let Some(entry) = store.get(&key)
             && let Some(done) = self.replay(unit, entry, key)
         {
@@ -1269,82 +1205,4 @@ impl Staged {
     pub(crate) fn records_part(generation: &Generation) -> PathBuf {
         generation.path().join(RECORDS_PART)
     }
-}
-
-/// The cross-record checks over the outlines; also how many valid records they refused.
-fn cross_check(
-    briefs: &[Brief],
-    files: &[Box<Path>],
-    collections: Option<&[Collection]>,
-) -> (Vec<Finding>, usize) {
-    let mut findings = Vec::new();
-    let mut refused = vec![false; briefs.len()];
-    // Ids, sorted, with the outline that holds each.
-    let mut ids: Vec<(&str, usize)> = briefs
-        .iter()
-        .enumerate()
-        .filter_map(|(i, b)| b.id.as_ref().map(|(id, _)| (&**id, i)))
-        .collect();
-    ids.sort();
-    for group in ids.chunk_by(|a, b| a.0 == b.0) {
-        if group.len() < 2 {
-            continue;
-        }
-        let mut places: Vec<(usize, &Path, Location)> = group
-            .iter()
-            .map(|&(_, i)| {
-                let b = &briefs[i];
-                let loc = b.id.as_ref().map(|(_, l)| (*l).into()).unwrap_or_default();
-                (i, &*files[b.file as usize], loc)
-            })
-            .collect();
-        // The in-memory check lists places in discovery order.
-        places.sort_by_key(|&(i, _, loc)| (briefs[i].file, loc));
-        let bare: Vec<(&Path, Location)> = places.iter().map(|&(_, f, l)| (f, l)).collect();
-        for (k, &(i, _, _)) in places.iter().enumerate() {
-            findings.push(crosscheck::duplicate_id(group[0].0, &bare, k));
-            refused[i] = true;
-        }
-    }
-    let known: Vec<&str> = {
-        let mut v: Vec<&str> = ids.iter().map(|(id, _)| *id).collect();
-        v.dedup();
-        v
-    };
-    for (i, b) in briefs.iter().enumerate() {
-        let file = &files[b.file as usize];
-        if !b.in_stream
-            && let Some(id) = &b.id
-            && let Some(f) = crosscheck::id_not_file_name(file, &reference(id))
-        {
-            findings.push(f);
-            refused[i] = true;
-        }
-        for r in b.related.iter() {
-            if known.binary_search(&&*r.0).is_err() {
-                findings.push(crosscheck::unresolved_related(file, &reference(r), &known));
-                refused[i] = true;
-            }
-        }
-        for c in b.collections.iter() {
-            if !collections
-                .unwrap_or_default()
-                .iter()
-                .any(|k| *k.id == *c.0)
-            {
-                findings.push(crosscheck::unresolved_collection(
-                    file,
-                    &reference(c),
-                    collections,
-                ));
-                refused[i] = true;
-            }
-        }
-    }
-    let refused = briefs
-        .iter()
-        .zip(&refused)
-        .filter(|(b, r)| **r && b.valid && b.mine)
-        .count();
-    (findings, refused)
 }

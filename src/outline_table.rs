@@ -1,0 +1,409 @@
+//! The outlines of a whole catalogue, compactly, and the cross-record checks over them.
+//!
+//! Why a module: the cross-record checks (duplicate ids, an id that is not its file's name,
+//! references to records or collections that do not exist) need every record's id and
+//! references with their places, so a streaming run keeps one outline per record for the
+//! whole catalogue: the one thing it keeps that grows with the catalogue. Kept as separate
+//! boxed strings that was ~140 bytes per record (and the checks copied every id once more),
+//! too much for a million records in 256 MB. Here every string goes into one text arena and
+//! each record is one fixed row of 32 bytes plus 16 per reference; collection ids, which
+//! repeat in every record, are stored once.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use crate::crosscheck::{self, Collection, Outline};
+use crate::diagnostics::{Finding, Location};
+use crate::file_list::FileList;
+use crate::record::Reference;
+
+/// A place, compactly.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Loc {
+    pub line: u32,
+    pub col: u32,
+}
+
+impl From<Location> for Loc {
+    fn from(l: Location) -> Loc {
+        Loc {
+            line: l.line as u32,
+            col: l.col as u32,
+        }
+    }
+}
+
+impl From<Loc> for Location {
+    fn from(l: Loc) -> Location {
+        Location {
+            line: l.line as usize,
+            col: l.col as usize,
+        }
+    }
+}
+
+/// The outline of one record as a worker hands it over: what the cross-record checks need.
+pub(crate) struct Brief {
+    pub file: u32,
+    pub in_stream: bool,
+    /// Whether the record made it through validation and normalization.
+    pub valid: bool,
+    /// Whether the record is in this run's shard (always, without shards).
+    pub mine: bool,
+    pub id: Option<(Box<str>, Loc)>,
+    pub related: Box<[(Box<str>, Loc)]>,
+    pub collections: Box<[(Box<str>, Loc)]>,
+}
+
+fn refs(list: &[Reference]) -> Box<[(Box<str>, Loc)]> {
+    list.iter()
+        .map(|r| (r.id.as_str().into(), r.location.into()))
+        .collect()
+}
+
+impl Brief {
+    pub fn of(file: u32, o: &Outline, mine: bool) -> Brief {
+        Brief {
+            file,
+            in_stream: o.in_stream,
+            valid: false,
+            mine,
+            id: o
+                .id
+                .as_ref()
+                .map(|r| (r.id.as_str().into(), r.location.into())),
+            related: refs(&o.related),
+            collections: refs(&o.collections),
+        }
+    }
+}
+
+/// A string in the arena.
+#[derive(Debug, Clone, Copy, Default)]
+struct Text {
+    start: u32,
+    len: u32,
+}
+
+const IN_STREAM: u8 = 1;
+const VALID: u8 = 2;
+const MINE: u8 = 4;
+const HAS_ID: u8 = 8;
+
+/// One record's outline.
+#[derive(Debug, Clone, Copy)]
+struct Row {
+    file: u32,
+    flags: u8,
+    id: Text,
+    id_at: Loc,
+    /// Its references: `related` then `collections` of them, from `first`.
+    first: u32,
+    related: u16,
+    collections: u16,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Ref {
+    text: Text,
+    at: Loc,
+}
+
+/// Every record's outline, in the order of the run.
+#[derive(Default)]
+pub(crate) struct OutlineTable {
+    text: String,
+    rows: Vec<Row>,
+    refs: Vec<Ref>,
+    /// Collection ids already in the arena.
+    collection_texts: HashMap<Box<str>, Text>,
+}
+
+/// The table cannot hold more (4 GiB of ids and references, or 65,535 references in one
+/// record: far beyond any catalogue this tool reads, but said rather than wrapped).
+#[derive(Debug, thiserror::Error)]
+#[error("the catalogue's outlines exceed what one run can hold ({0})")]
+pub(crate) struct Full(&'static str);
+
+impl OutlineTable {
+    pub fn with_capacity(records: usize) -> OutlineTable {
+        OutlineTable {
+            rows: Vec::with_capacity(records),
+            ..OutlineTable::default()
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    fn put(&mut self, s: &str) -> Result<Text, Full> {
+        let start = u32::try_from(self.text.len()).map_err(|_| Full("4 GiB of ids"))?;
+        let len = u32::try_from(s.len()).map_err(|_| Full("an id of 4 GiB"))?;
+        start.checked_add(len).ok_or(Full("4 GiB of ids"))?;
+        self.text.push_str(s);
+        Ok(Text { start, len })
+    }
+
+    fn collection(&mut self, s: &str) -> Result<Text, Full> {
+        if let Some(t) = self.collection_texts.get(s) {
+            return Ok(*t);
+        }
+        let t = self.put(s)?;
+        self.collection_texts.insert(s.into(), t);
+        Ok(t)
+    }
+
+    /// Add one record's outline.
+    pub fn push(&mut self, b: Brief) -> Result<(), Full> {
+        let first = u32::try_from(self.refs.len()).map_err(|_| Full("4 billion references"))?;
+        let count = |n: usize| u16::try_from(n).map_err(|_| Full("65,535 references"));
+        let related = count(b.related.len())?;
+        let collections = count(b.collections.len())?;
+        for (s, at) in b.related.iter() {
+            let text = self.put(s)?;
+            self.refs.push(Ref { text, at: *at });
+        }
+        for (s, at) in b.collections.iter() {
+            let text = self.collection(s)?;
+            self.refs.push(Ref { text, at: *at });
+        }
+        let (id, id_at) = match &b.id {
+            Some((s, at)) => (self.put(s)?, *at),
+            None => (Text::default(), Loc::default()),
+        };
+        let flags = u8::from(b.in_stream) * IN_STREAM
+            | u8::from(b.valid) * VALID
+            | u8::from(b.mine) * MINE
+            | u8::from(b.id.is_some()) * HAS_ID;
+        self.rows.push(Row {
+            file: b.file,
+            flags,
+            id,
+            id_at,
+            first,
+            related,
+            collections,
+        });
+        Ok(())
+    }
+
+    fn text(&self, t: Text) -> &str {
+        &self.text[t.start as usize..(t.start + t.len) as usize]
+    }
+
+    pub fn file(&self, i: usize) -> u32 {
+        self.rows[i].file
+    }
+
+    pub fn mine(&self, i: usize) -> bool {
+        self.rows[i].flags & MINE != 0
+    }
+
+    fn valid(&self, i: usize) -> bool {
+        self.rows[i].flags & VALID != 0
+    }
+
+    fn in_stream(&self, i: usize) -> bool {
+        self.rows[i].flags & IN_STREAM != 0
+    }
+
+    pub fn id(&self, i: usize) -> Option<(&str, Loc)> {
+        let r = &self.rows[i];
+        (r.flags & HAS_ID != 0).then(|| (self.text(r.id), r.id_at))
+    }
+
+    fn references(&self, i: usize) -> (&[Ref], &[Ref]) {
+        let r = &self.rows[i];
+        let first = r.first as usize;
+        let middle = first + usize::from(r.related);
+        (
+            &self.refs[first..middle],
+            &self.refs[middle..middle + usize::from(r.collections)],
+        )
+    }
+
+    fn reference(&self, r: &Ref) -> Reference {
+        Reference {
+            id: self.text(r.text).to_string(),
+            location: r.at.into(),
+        }
+    }
+
+    /// The cross-record checks over every outline; also how many valid records of this
+    /// run's shard they refused.
+    pub fn cross_check(
+        &self,
+        files: &FileList,
+        collections: Option<&[Collection]>,
+    ) -> (Vec<Finding>, usize) {
+        let mut findings = Vec::new();
+        let mut refused = vec![false; self.len()];
+        // Rows with an id, sorted by id (then by row, as the in-memory check orders them).
+        let mut ids: Vec<u32> = (0..self.len())
+            .filter(|&i| self.id(i).is_some())
+            .map(|i| i as u32)
+            .collect();
+        let id_of = |i: u32| self.id(i as usize).map_or("", |(s, _)| s);
+        ids.sort_by(|&a, &b| id_of(a).cmp(id_of(b)).then(a.cmp(&b)));
+        for group in ids.chunk_by(|&a, &b| id_of(a) == id_of(b)) {
+            if group.len() < 2 {
+                continue;
+            }
+            let mut places: Vec<(usize, &Path, Location)> = group
+                .iter()
+                .map(|&i| {
+                    let i = i as usize;
+                    let loc = self.id(i).map(|(_, l)| l.into()).unwrap_or_default();
+                    (i, &files[self.file(i) as usize], loc)
+                })
+                .collect();
+            // The in-memory check lists places in discovery order.
+            places.sort_by_key(|&(i, _, loc)| (self.file(i), loc));
+            let bare: Vec<(&Path, Location)> = places.iter().map(|&(_, f, l)| (f, l)).collect();
+            for (k, &(i, _, _)) in places.iter().enumerate() {
+                findings.push(crosscheck::duplicate_id(id_of(group[0]), &bare, k));
+                refused[i] = true;
+            }
+        }
+        let exists = |id: &str| ids.binary_search_by(|&i| id_of(i).cmp(id)).is_ok();
+        // Every distinct id, for suggestions; made only when a reference does not resolve.
+        let mut known: Option<Vec<&str>> = None;
+        for (i, refused) in refused.iter_mut().enumerate() {
+            let file = &files[self.file(i) as usize];
+            if !self.in_stream(i)
+                && let Some((id, at)) = self.id(i)
+                && let Some(f) = crosscheck::id_not_file_name(
+                    file,
+                    &Reference {
+                        id: id.to_string(),
+                        location: at.into(),
+                    },
+                )
+            {
+                findings.push(f);
+                *refused = true;
+            }
+            let (related, in_collections) = self.references(i);
+            for r in related {
+                if !exists(self.text(r.text)) {
+                    let known = known.get_or_insert_with(|| {
+                        let mut v: Vec<&str> = ids.iter().map(|&i| id_of(i)).collect();
+                        v.dedup();
+                        v
+                    });
+                    findings.push(crosscheck::unresolved_related(
+                        file,
+                        &self.reference(r),
+                        known,
+                    ));
+                    *refused = true;
+                }
+            }
+            for c in in_collections {
+                let id = self.text(c.text);
+                if !collections.unwrap_or_default().iter().any(|k| *k.id == *id) {
+                    findings.push(crosscheck::unresolved_collection(
+                        file,
+                        &self.reference(c),
+                        collections,
+                    ));
+                    *refused = true;
+                }
+            }
+        }
+        let refused = (0..self.len())
+            .filter(|&i| refused[i] && self.valid(i) && self.mine(i))
+            .count();
+        (findings, refused)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn brief(file: u32, id: Option<&str>, related: &[&str], collections: &[&str]) -> Brief {
+        let at = |n: usize| Loc {
+            line: n as u32 + 1,
+            col: 3,
+        };
+        Brief {
+            file,
+            in_stream: true,
+            valid: true,
+            mine: true,
+            id: id.map(|s| (s.into(), at(0))),
+            related: related
+                .iter()
+                .enumerate()
+                .map(|(n, s)| ((*s).into(), at(n + 1)))
+                .collect(),
+            collections: collections
+                .iter()
+                .enumerate()
+                .map(|(n, s)| ((*s).into(), at(n + 10)))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn rows_give_back_what_was_pushed() {
+        let mut t = OutlineTable::default();
+        t.push(brief(0, Some("a-1"), &["b-1", "c-1"], &["col"]))
+            .unwrap();
+        t.push(brief(1, None, &[], &["col", "other"])).unwrap();
+        assert_eq!(t.len(), 2);
+        assert_eq!(t.id(0).map(|(s, _)| s), Some("a-1"));
+        assert_eq!(t.id(1), None);
+        let (related, collections) = t.references(0);
+        let texts = |r: &[Ref]| r.iter().map(|r| t.text(r.text)).collect::<Vec<_>>();
+        assert_eq!(texts(related), ["b-1", "c-1"]);
+        assert_eq!(texts(collections), ["col"]);
+        assert_eq!(related[1].at, Loc { line: 3, col: 3 });
+        let (related, collections) = t.references(1);
+        assert!(related.is_empty());
+        assert_eq!(texts(collections), ["col", "other"]);
+        // A collection id repeated in every record is stored once.
+        assert_eq!(t.text.matches("col").count(), 1);
+    }
+
+    #[test]
+    fn cross_check_finds_duplicates_and_unresolved_references() {
+        let files: FileList = ["s.yaml", "t.yaml"].iter().collect();
+        let collections = vec![Collection {
+            id: "col".into(),
+            title: "A collection".into(),
+            description: None,
+        }];
+        let mut t = OutlineTable::default();
+        t.push(brief(0, Some("a-1"), &["b-1"], &["col"])).unwrap();
+        t.push(brief(0, Some("b-1"), &["a-2"], &["nope"])).unwrap();
+        t.push(brief(1, Some("a-1"), &[], &[])).unwrap();
+        let (findings, refused) = t.cross_check(&files, Some(&collections));
+        let codes: Vec<String> = findings.iter().map(|f| f.code.to_string()).collect();
+        // Two duplicate-id findings (one per place), an unresolved related record (with a
+        // suggestion) and an unresolved collection.
+        assert_eq!(
+            codes.iter().filter(|c| c.as_str() == "X001").count(),
+            2,
+            "{codes:?}"
+        );
+        assert_eq!(
+            codes.iter().filter(|c| c.as_str() == "X003").count(),
+            1,
+            "{codes:?}"
+        );
+        assert_eq!(
+            codes.iter().filter(|c| c.as_str() == "X004").count(),
+            1,
+            "{codes:?}"
+        );
+        let related = findings
+            .iter()
+            .find(|f| f.code.to_string() == "X003")
+            .unwrap();
+        assert!(format!("{related:?}").contains("a-1"), "{related:?}");
+        assert_eq!(refused, 3);
+    }
+}
