@@ -172,10 +172,11 @@ impl OutlineTable {
             Some((s, at)) => (self.put(s)?, *at),
             None => (Text::default(), Loc::default()),
         };
-        let flags = u8::from(b.in_stream) * IN_STREAM
-            | u8::from(b.valid) * VALID
-            | u8::from(b.mine) * MINE
-            | u8::from(b.id.is_some()) * HAS_ID;
+        let flag = |on: bool, bit: u8| if on { bit } else { 0 };
+        let flags = flag(b.in_stream, IN_STREAM)
+            | flag(b.valid, VALID)
+            | flag(b.mine, MINE)
+            | flag(b.id.is_some(), HAS_ID);
         self.rows.push(Row {
             file: b.file,
             flags,
