@@ -397,7 +397,7 @@ fn index(file: &File) -> std::io::Result<(String, u64, Index)> {
     }
     // One key twice does not come from this program (a unit's key includes its place); keep
     // the first.
-    index.sort_by(|a, b| a.0.cmp(&b.0));
+    index.sort_by_key(|e| e.0);
     index.dedup_by(|later, first| later.0 == first.0);
     Ok((generation, u64::from_le_bytes(base), index))
 }
