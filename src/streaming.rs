@@ -104,13 +104,47 @@ impl RunError {
     }
 }
 
-/// One document of a `---` stream, indexed.
+/// One document of a `---` stream, indexed: 40 bytes, its id in [`DocKeys`] (a stream of a
+/// million records keeps a million of these for the whole run).
 struct StreamDoc {
     file: u32,
     /// Its number in the file, from 0.
     ordinal: u32,
-    range: DocRange,
-    key: Box<str>,
+    offset: u64,
+    len: u64,
+    line: u64,
+    /// Where its id (the sort key) is in [`DocKeys`].
+    key: (u32, u32),
+}
+
+impl StreamDoc {
+    fn range(&self) -> DocRange {
+        DocRange {
+            offset: self.offset,
+            len: self.len,
+            line: self.line as usize,
+            id: None,
+        }
+    }
+}
+
+/// The ids of the indexed stream documents, one after the other.
+#[derive(Default)]
+struct DocKeys(String);
+
+impl DocKeys {
+    fn put(&mut self, key: &str) -> Result<(u32, u32), RunError> {
+        let too_many = || RunError::Internal("more than 4 GiB of record ids in streams".into());
+        let start = u32::try_from(self.0.len()).map_err(|_| too_many())?;
+        let len = u32::try_from(key.len()).map_err(|_| too_many())?;
+        start.checked_add(len).ok_or_else(too_many)?;
+        self.0.push_str(key);
+        Ok((start, len))
+    }
+
+    fn get(&self, (start, len): (u32, u32)) -> &str {
+        &self.0[start as usize..(start + len) as usize]
+    }
 }
 
 /// A unit of work: a single-record file or one document of a stream.
@@ -271,6 +305,7 @@ pub fn run(
     let lookup = store.as_ref().filter(|s| s.has_previous());
     let mut file_keys: Vec<Option<incremental::Key>> = Vec::new();
     let mut docs: Vec<StreamDoc> = Vec::new();
+    let mut doc_keys = DocKeys::default();
     let mut units: Vec<Unit> = Vec::with_capacity(files.len());
     let total_work = files.len() as u64 * 2;
     let mut done_work = 0u64;
@@ -289,13 +324,17 @@ pub fn run(
             match stream {
                 None => units.push(Unit::File(file)),
                 Some(ranges) => {
-                    for (ordinal, mut range) in ranges.into_iter().enumerate() {
-                        let key = range.id.take().unwrap_or_default();
+                    docs.reserve_exact(ranges.len());
+                    units.reserve(ranges.len());
+                    for (ordinal, range) in ranges.into_iter().enumerate() {
+                        let key = doc_keys.put(range.id.as_deref().unwrap_or_default())?;
                         units.push(Unit::Doc(docs.len() as u32));
                         docs.push(StreamDoc {
                             file,
                             ordinal: ordinal as u32,
-                            range,
+                            offset: range.offset,
+                            len: range.len,
+                            line: range.line as u64,
                             key,
                         });
                     }
@@ -313,7 +352,7 @@ pub fn run(
                 .file_stem()
                 .and_then(|s| s.to_str())
                 .unwrap_or(""),
-            Unit::Doc(d) => &docs[d as usize].key,
+            Unit::Doc(d) => doc_keys.get(docs[d as usize].key),
         }
     };
     units.sort_by(|a, b| key(a).cmp(key(b)));
@@ -717,12 +756,12 @@ impl Ctx<'_> {
             }
             Unit::Doc(d) => {
                 let doc = &self.docs[d as usize];
-                if doc.range.len > limit {
+                if doc.len > limit {
                     return None;
                 }
                 let path = &self.files[doc.file as usize];
-                let bytes = read_range(path, &doc.range).ok()?;
-                (doc.file, doc.ordinal, doc.range.line, bytes)
+                let bytes = read_range(path, &doc.range()).ok()?;
+                (doc.file, doc.ordinal, doc.line as usize, bytes)
             }
         };
         let path = &self.files[file as usize];
@@ -843,7 +882,7 @@ impl Ctx<'_> {
                 let doc = &self.docs[d as usize];
                 let path = &self.files[doc.file as usize];
                 let mut r = FileResult::default();
-                let node = match read_doc(path, doc.ordinal as usize, &doc.range, self.settings) {
+                let node = match read_doc(path, doc.ordinal as usize, &doc.range(), self.settings) {
                     Ok(Some(node)) => Some(node),
                     // A document of comments only: as the parser would see it, empty.
                     Ok(None) => Some(Node {
