@@ -180,6 +180,13 @@ struct Done {
     cache: Option<(incremental::Key, Entry)>,
 }
 
+/// What one unit of a batch gave: a unit processed, or (validating only, on the first read of
+/// a file) a stream whose documents are still to be processed.
+enum Step {
+    Done(Done),
+    Stream(u32, Vec<DocRange>),
+}
+
 /// Every spelling of an agent: how often, and the first few places.
 #[derive(Default)]
 struct Spelling {
@@ -198,15 +205,22 @@ struct Gathered {
 }
 
 impl Gathered {
-    /// Take the results of one batch, in order, and write their exports; the units taken.
+    /// Take the results of one batch, in order, and write their exports; the streams found
+    /// (validating only) are added to `streams`.
     fn take(
         &mut self,
-        results: Vec<Result<Done, RunError>>,
+        results: Vec<Result<Step, RunError>>,
         mut writers: Option<&mut Writers>,
-    ) -> Result<usize, RunError> {
-        let units = results.len();
-        for done in results {
-            let done = done?;
+        streams: &mut Vec<(u32, Vec<DocRange>)>,
+    ) -> Result<(), RunError> {
+        for step in results {
+            let done = match step? {
+                Step::Done(done) => done,
+                Step::Stream(file, ranges) => {
+                    streams.push((file, ranges));
+                    continue;
+                }
+            };
             self.findings.extend(done.findings);
             self.documents += done.documents;
             let valid_ids: HashSet<&str> = done.fragments.iter().map(|f| f.id.as_str()).collect();
@@ -237,7 +251,43 @@ impl Gathered {
                 }
             }
         }
-        Ok(units)
+        Ok(())
+    }
+
+    /// Process `units` in batches on every thread with `work`, gathering each batch (and
+    /// writing its exports) on this thread while the next one is processed, so that no core
+    /// waits for the writing. Stops between batches on SIGINT/SIGTERM (once
+    /// `publish::stop_on_signals` is set): the staged generation is then dropped, so nothing
+    /// is left behind. Returns the streams found.
+    fn batches(
+        &mut self,
+        units: &[Unit],
+        work: &(dyn Fn(Unit) -> Result<Step, RunError> + Sync),
+        mut writers: Option<&mut Writers>,
+        root: &Path,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<Vec<(u32, Vec<DocRange>)>, RunError> {
+        let mut streams = Vec::new();
+        let mut pending: Option<(usize, Vec<Result<Step, RunError>>)> = None;
+        for batch in units.chunks(BATCH) {
+            crate::publish::interrupted(root)?;
+            let (results, taken) = rayon::join(
+                || batch.par_iter().map(|u| work(*u)).collect::<Vec<_>>(),
+                || match pending.take() {
+                    Some((n, results)) => self
+                        .take(results, writers.as_deref_mut(), &mut streams)
+                        .map(|()| n),
+                    None => Ok(0),
+                },
+            );
+            progress(taken? as u64);
+            pending = Some((batch.len(), results));
+        }
+        if let Some((n, results)) = pending.take() {
+            self.take(results, writers, &mut streams)?;
+            progress(n as u64);
+        }
+        Ok(streams)
     }
 }
 
@@ -298,137 +348,134 @@ pub fn run(
         _ => None,
     };
 
-    // Index: which files are streams, and the ids of their documents. A single-record file
-    // is read here anyway: when there is a previous pack to look it up in, its key in the
-    // incremental cache is taken from these bytes, so that a file found in the cache is not
-    // read again (without one, the key is taken when the file is processed).
-    let lookup = store.as_ref().filter(|s| s.has_previous());
-    let mut file_keys: Vec<Option<incremental::Key>> = Vec::new();
     let mut docs: Vec<StreamDoc> = Vec::new();
     let mut doc_keys = DocKeys::default();
-    let mut units: Vec<Unit> = Vec::with_capacity(files.len());
-    let total_work = files.len() as u64 * 2;
-    let mut done_work = 0u64;
-    for chunk_start in (0..files.len()).step_by(BATCH * 4) {
-        let chunk = chunk_start..files.len().min(chunk_start + BATCH * 4);
-        let indexed: Vec<(Option<Vec<DocRange>>, Option<incremental::Key>)> = chunk
-            .clone()
-            .into_par_iter()
-            .map(|f| index_file(&files[f], settings, lookup.map(|s| (s, root))))
-            .collect();
-        for (i, (stream, file_key)) in indexed.into_iter().enumerate() {
-            let file = (chunk_start + i) as u32;
-            if lookup.is_some() {
-                file_keys.push(file_key);
-            }
-            match stream {
-                None => units.push(Unit::File(file)),
-                Some(ranges) => {
-                    docs.reserve_exact(ranges.len());
-                    units.reserve(ranges.len());
-                    for (ordinal, range) in ranges.into_iter().enumerate() {
-                        let key = doc_keys.put(range.id.as_deref().unwrap_or_default())?;
-                        units.push(Unit::Doc(docs.len() as u32));
-                        docs.push(StreamDoc {
-                            file,
-                            ordinal: ordinal as u32,
-                            offset: range.offset,
-                            len: range.len,
-                            line: range.line as u64,
-                            key,
-                        });
+    let mut units: Vec<Unit> = Vec::new();
+    let mut file_keys: Vec<Option<incremental::Key>> = Vec::new();
+    let mut writers: Option<Writers> = None;
+    let mut gathered = Gathered {
+        findings,
+        briefs: OutlineTable::with_capacity(files.len()),
+        ..Gathered::default()
+    };
+    // Validating only, the order records are processed in does not matter (the findings are
+    // sorted at the end, the cross-record checks sort what they compare), so each file is
+    // read once: a single-record file is processed from that read, a stream's documents
+    // after every file. Exports are written in id order, which needs every stream's ids
+    // first: a run reads each file in an index pass, then processes it.
+    let validating_only = options.output.is_none() && options.shard.is_none();
+    let total_work = std::cell::Cell::new(files.len() as u64 * if validating_only { 1 } else { 2 });
+    let done_work = std::cell::Cell::new(0u64);
+    let mut progress = |n: u64| {
+        done_work.set(done_work.get() + n);
+        if let Some(p) = options.progress {
+            p(done_work.get(), total_work.get());
+        }
+    };
+    let base = Ctx {
+        root,
+        file_keys: &[],
+        previous: None,
+        store: None,
+        files: &files,
+        docs: &[],
+        settings,
+        authorities: &authorities,
+        staging: None,
+        export: &options.export,
+    };
+    if validating_only {
+        let file_units: Vec<Unit> = (0..files.len() as u32).map(Unit::File).collect();
+        let work = |u: Unit| match u {
+            Unit::File(f) => base.first_read(f),
+            Unit::Doc(_) => base.process(u, true).map(Step::Done),
+        };
+        let streams = gathered.batches(&file_units, &work, None, root, &mut progress)?;
+        drop(file_units);
+        for (file, ranges) in streams {
+            push_stream(file, ranges, &mut docs, &mut doc_keys, &mut units)?;
+        }
+        total_work.set(total_work.get() + units.len() as u64);
+        let ctx = Ctx {
+            docs: &docs,
+            ..base
+        };
+        let work = |u: Unit| ctx.process(u, true).map(Step::Done);
+        gathered.batches(&units, &work, None, root, &mut progress)?;
+    } else {
+        // Index: which files are streams, and the ids of their documents. A single-record
+        // file is read here anyway: when there is a previous pack to look it up in, its key in
+        // the incremental cache is taken from these bytes, so that a file found in the cache
+        // is not read again (without one, the key is taken when the file is processed).
+        let lookup = store.as_ref().filter(|s| s.has_previous());
+        units.reserve(files.len());
+        for chunk_start in (0..files.len()).step_by(BATCH * 4) {
+            let chunk = chunk_start..files.len().min(chunk_start + BATCH * 4);
+            let indexed: Vec<(Option<Vec<DocRange>>, Option<incremental::Key>)> = chunk
+                .clone()
+                .into_par_iter()
+                .map(|f| index_file(&files[f], settings, lookup.map(|s| (s, root))))
+                .collect();
+            for (i, (stream, file_key)) in indexed.into_iter().enumerate() {
+                let file = (chunk_start + i) as u32;
+                if lookup.is_some() {
+                    file_keys.push(file_key);
+                }
+                match stream {
+                    None => units.push(Unit::File(file)),
+                    Some(ranges) => {
+                        push_stream(file, ranges, &mut docs, &mut doc_keys, &mut units)?
                     }
                 }
             }
+            progress(chunk.len() as u64);
         }
-        done_work += chunk.len() as u64;
-        if let Some(p) = options.progress {
-            p(done_work, total_work);
-        }
-    }
-    let key = |u: &Unit| -> &str {
-        match *u {
-            Unit::File(f) => files[f as usize]
-                .file_stem()
-                .and_then(|s| s.to_str())
-                .unwrap_or(""),
-            Unit::Doc(d) => doc_keys.get(docs[d as usize].key),
-        }
-    };
-    units.sort_by(|a, b| key(a).cmp(key(b)));
-    let total_work = files.len() as u64 + units.len() as u64;
+        let key = |u: &Unit| -> &str {
+            match *u {
+                Unit::File(f) => files[f as usize]
+                    .file_stem()
+                    .and_then(|s| s.to_str())
+                    .unwrap_or(""),
+                Unit::Doc(d) => doc_keys.get(docs[d as usize].key),
+            }
+        };
+        units.sort_by(|a, b| key(a).cmp(key(b)));
+        total_work.set(files.len() as u64 + units.len() as u64);
 
-    let mut writers = match options.output {
-        Some(output) => Some(Writers::new(output, &options.export, &collections)?),
-        None => None,
-    };
-    if let (Some(w), Some(shard)) = (writers.as_mut(), options.shard) {
-        w.staged.shard = Some((shard, BTreeMap::new()));
-    }
-    if let (Some(w), Some(store)) = (writers.as_mut(), store.as_ref()) {
-        w.staged.pack = store.writer(w.staged.generation.path()).ok();
-    }
-    let staging = match writers.as_ref() {
-        Some(w) => {
-            let dir = w.staged.generation.dc_dir();
-            Some(Folder::open(&dir).map_err(at(&dir))?)
+        if let Some(output) = options.output {
+            let mut w = Writers::new(output, &options.export, &collections)?;
+            if let Some(shard) = options.shard {
+                w.staged.shard = Some((shard, BTreeMap::new()));
+            }
+            if let Some(store) = store.as_ref() {
+                w.staged.pack = store.writer(w.staged.generation.path()).ok();
+            }
+            writers = Some(w);
         }
-        None => None,
-    };
-    let mut gathered = Gathered {
-        findings,
-        briefs: OutlineTable::with_capacity(units.len()),
-        ..Gathered::default()
-    };
-    let previous = options
-        .output
-        .map(|o| o.join("dc"))
-        .filter(|d| d.is_dir() && options.shard.is_none());
-    let ctx = Ctx {
-        root,
-        file_keys: &file_keys,
-        previous: previous.as_deref(),
-        store: store.as_ref(),
-        files: &files,
-        docs: &docs,
-        settings,
-        authorities: &authorities,
-        staging: staging.as_ref(),
-        export: &options.export,
-    };
-    // Batch k+1 is processed (on every thread) while the results of batch k are gathered
-    // and written in order on this one, so that no core waits for the writing.
-    let mut pending: Option<Vec<Result<Done, RunError>>> = None;
-    for batch in units.chunks(BATCH) {
-        // SIGINT/SIGTERM (once `publish::stop_on_signals` is set): stop between batches; the
-        // staged generation is dropped, so nothing is left behind.
-        crate::publish::interrupted(root)?;
-        let (results, taken) = rayon::join(
-            || {
-                batch
-                    .par_iter()
-                    .map(|u| {
-                        let mine = options.shard.is_none_or(|s| s.owns(key(u)));
-                        ctx.process(*u, mine)
-                    })
-                    .collect::<Vec<_>>()
-            },
-            || match pending.take() {
-                Some(results) => gathered.take(results, writers.as_mut()),
-                None => Ok(0),
-            },
-        );
-        done_work += taken? as u64;
-        if let Some(p) = options.progress {
-            p(done_work, total_work);
-        }
-        pending = Some(results);
-    }
-    if let Some(results) = pending.take() {
-        done_work += gathered.take(results, writers.as_mut())? as u64;
-        if let Some(p) = options.progress {
-            p(done_work, total_work);
-        }
+        let staging = match writers.as_ref() {
+            Some(w) => {
+                let dir = w.staged.generation.dc_dir();
+                Some(Folder::open(&dir).map_err(at(&dir))?)
+            }
+            None => None,
+        };
+        let previous = options
+            .output
+            .map(|o| o.join("dc"))
+            .filter(|d| d.is_dir() && options.shard.is_none());
+        let ctx = Ctx {
+            file_keys: &file_keys,
+            previous: previous.as_deref(),
+            store: store.as_ref(),
+            docs: &docs,
+            staging: staging.as_ref(),
+            ..base
+        };
+        let work = |u: Unit| {
+            let mine = options.shard.is_none_or(|s| s.owns(key(&u)));
+            ctx.process(u, mine).map(Step::Done)
+        };
+        gathered.batches(&units, &work, writers.as_mut(), root, &mut progress)?;
     }
     let Gathered {
         mut findings,
@@ -512,44 +559,86 @@ pub fn run(
     Ok((catalogue, staged))
 }
 
-/// Whether a file is a stream (its documents indexed) or a single-record file (`None`);
-/// for a single-record file read whole, its key in the incremental cache (with `store`).
-/// Problems reading it are left for the processing stage to report.
+/// Add the documents of the stream `file` to the units to process.
+fn push_stream(
+    file: u32,
+    ranges: Vec<DocRange>,
+    docs: &mut Vec<StreamDoc>,
+    doc_keys: &mut DocKeys,
+    units: &mut Vec<Unit>,
+) -> Result<(), RunError> {
+    docs.reserve_exact(ranges.len());
+    units.reserve(ranges.len());
+    for (ordinal, range) in ranges.into_iter().enumerate() {
+        let key = doc_keys.put(range.id.as_deref().unwrap_or_default())?;
+        units.push(Unit::Doc(docs.len() as u32));
+        docs.push(StreamDoc {
+            file,
+            ordinal: ordinal as u32,
+            offset: range.offset,
+            len: range.len,
+            line: range.line as u64,
+            key,
+        });
+    }
+    Ok(())
+}
+
+/// What a first read of a file found.
+enum Classified {
+    /// A single-record file, with its bytes when they could be read within the limits
+    /// (otherwise processing it reports why).
+    Single(Option<Vec<u8>>),
+    /// A `---` stream of several documents.
+    Stream(Vec<DocRange>),
+}
+
+/// Read a file once and tell a stream from a single-record file. Problems reading it are
+/// left for the processing stage to report.
+fn classify(path: &Path, settings: &Settings) -> Classified {
+    let Ok(meta) = fs::metadata(path) else {
+        return Classified::Single(None);
+    };
+    if meta.len() <= settings.limits.max_file_bytes {
+        let Ok(bytes) = fs::read(path) else {
+            return Classified::Single(None);
+        };
+        if !stream_index::may_be_stream(&bytes) {
+            return Classified::Single(Some(bytes));
+        }
+        match stream_index::index(&bytes[..]) {
+            Ok(ranges) if ranges.len() > 1 => Classified::Stream(ranges),
+            Ok(_) => Classified::Single(Some(bytes)),
+            Err(_) => Classified::Single(None),
+        }
+    } else {
+        let Ok(file) = File::open(path) else {
+            return Classified::Single(None);
+        };
+        match stream_index::index(BufReader::with_capacity(1 << 20, file)) {
+            Ok(ranges) => Classified::Stream(ranges),
+            Err(_) => Classified::Single(None),
+        }
+    }
+}
+
+/// Whether a file is a stream (its documents indexed, with their ids) or a single-record
+/// file (`None`); for a single-record file read whole, its key in the incremental cache
+/// (with `store`).
 fn index_file(
     path: &Path,
     settings: &Settings,
     store: Option<(&incremental::Store, &Path)>,
 ) -> (Option<Vec<DocRange>>, Option<incremental::Key>) {
-    let Ok(meta) = fs::metadata(path) else {
-        return (None, None);
-    };
-    let size = meta.len();
-    let single = |bytes: &[u8]| {
-        let key = store.map(|(s, root)| file_key(s, root, path, bytes));
-        (None, key)
-    };
-    let mut ranges = if size <= settings.limits.max_file_bytes {
-        let Ok(bytes) = fs::read(path) else {
-            return (None, None);
-        };
-        if !stream_index::may_be_stream(&bytes) {
-            return single(&bytes);
+    let mut ranges = match classify(path, settings) {
+        Classified::Single(bytes) => {
+            let key = bytes
+                .as_deref()
+                .zip(store)
+                .map(|(bytes, (s, root))| file_key(s, root, path, bytes));
+            return (None, key);
         }
-        let Ok(ranges) = stream_index::index(&bytes[..]) else {
-            return (None, None);
-        };
-        if ranges.len() <= 1 {
-            return single(&bytes);
-        }
-        ranges
-    } else {
-        let Ok(file) = File::open(path) else {
-            return (None, None);
-        };
-        match stream_index::index(BufReader::with_capacity(1 << 20, file)) {
-            Ok(ranges) => ranges,
-            Err(_) => return (None, None),
-        }
+        Classified::Stream(ranges) => ranges,
     };
     // Documents whose id is not a plain `id:` line: parse them to learn it.
     for (i, range) in ranges.iter_mut().enumerate() {
@@ -867,7 +956,7 @@ impl Ctx<'_> {
         {
             return Ok(done);
         }
-        let (file, ordinal, mut result) = match unit {
+        let (file, ordinal, result) = match unit {
             Unit::File(f) => {
                 let path = &self.files[f as usize];
                 let r = match &bytes {
@@ -912,6 +1001,41 @@ impl Ctx<'_> {
                 (doc.file, doc.ordinal, r)
             }
         };
+        self.finish(file, ordinal, result, mine, key)
+    }
+
+    /// Validating only, the first and only read of a file: a single-record file is processed
+    /// at once from the bytes read; a stream is handed back to have its documents processed.
+    fn first_read(&self, f: u32) -> Result<Step, RunError> {
+        let path = &self.files[f as usize];
+        match classify(path, self.settings) {
+            Classified::Stream(ranges) => Ok(Step::Stream(f, ranges)),
+            Classified::Single(bytes) => {
+                let result = match bytes {
+                    Some(bytes) => catalogue::process_bytes(
+                        path,
+                        &bytes,
+                        self.settings,
+                        self.authorities,
+                        true,
+                    ),
+                    None => catalogue::process_file(path, self.settings, self.authorities, true),
+                };
+                Ok(Step::Done(self.finish(f, 0, result, true, None)?))
+            }
+        }
+    }
+
+    /// What the run keeps of a unit just processed: outlines, findings, mentions, rendered
+    /// exports, and its cache entry.
+    fn finish(
+        &self,
+        file: u32,
+        ordinal: u32,
+        mut result: FileResult,
+        mine: bool,
+        key: Option<incremental::Key>,
+    ) -> Result<Done, RunError> {
         let mut done = Done {
             briefs: result
                 .outlines
