@@ -1093,9 +1093,13 @@ impl Ctx<'_> {
             self.put_dc(dir, &name, &bytes).map_err(fail)?;
             bytes
         };
+        // The writer's own buffer only stages bytes on their way into the row (flushed when
+        // full, so its size never shows in the output): 256 bytes instead of the default
+        // 8 KiB, which were allocated and zeroed for every record.
         let mut csv = ::csv::WriterBuilder::new()
             .terminator(::csv::Terminator::CRLF)
-            .from_writer(Vec::with_capacity(1024));
+            .buffer_capacity(256)
+            .from_writer(Vec::with_capacity(2048));
         csv.write_record(
             csv_export::row(record, options.csv_separator)
                 .into_iter()
@@ -1106,7 +1110,7 @@ impl Ctx<'_> {
             .into_inner()
             .map_err(|e| RunError::Internal(e.to_string()))?;
         let mut agents = Vec::new();
-        let node = jsonld::record_node(record, options, |a| {
+        let node = jsonld::RecordNode::new(record, options, |a| {
             let iri = jsonld::agent_iri(a, options);
             agents.push((iri.clone(), AgentNode::of(a)));
             iri
@@ -1121,17 +1125,11 @@ impl Ctx<'_> {
     }
 }
 
-/// A node as it appears in the pretty-printed `@graph` array: indented by four spaces.
-fn graph_member(node: &serde_json::Value) -> Result<Vec<u8>, RunError> {
-    let text = serde_json::to_string_pretty(node).map_err(|e| RunError::Internal(e.to_string()))?;
-    let mut out = Vec::with_capacity(text.len() + text.len() / 8);
-    for (i, line) in text.split('\n').enumerate() {
-        if i > 0 {
-            out.push(b'\n');
-        }
-        out.extend_from_slice(b"    ");
-        out.extend_from_slice(line.as_bytes());
-    }
+/// A node as it appears in the pretty-printed `@graph` array: indented by four spaces
+/// ([`jsonld::graph_member`], written in one pass from the node).
+fn graph_member<T: serde::Serialize + ?Sized>(node: &T) -> Result<Vec<u8>, RunError> {
+    let mut out = Vec::with_capacity(2048);
+    jsonld::graph_member(node, &mut out).map_err(|e| RunError::Internal(e.to_string()))?;
     Ok(out)
 }
 

@@ -46,6 +46,10 @@ pub fn join_multi<'a>(values: impl IntoIterator<Item = &'a str>, separator: char
         if i > 0 {
             out.push(separator);
         }
+        if !needs_escape(v, separator) {
+            out.push_str(v);
+            continue;
+        }
         for c in v.chars() {
             if c == separator || c == '\\' {
                 out.push('\\');
@@ -54,6 +58,18 @@ pub fn join_multi<'a>(values: impl IntoIterator<Item = &'a str>, separator: char
         }
     }
     out
+}
+
+/// Whether `value` holds the separator or the escape character. An ASCII separator (the
+/// usual case) is looked for byte by byte: in UTF-8 an ASCII byte is only ever that
+/// character.
+fn needs_escape(value: &str, separator: char) -> bool {
+    if separator.is_ascii() {
+        let sep = separator as u8;
+        value.bytes().any(|b| b == sep || b == b'\\')
+    } else {
+        value.contains([separator, '\\'])
+    }
 }
 
 /// Split a cell written by [`join_multi`] back into its values.
@@ -178,6 +194,11 @@ mod tests {
         let cell = join_multi(values, '|');
         assert_eq!(cell, "a\\|b|c\\\\d||plain|\\\\\\|");
         assert_eq!(split_multi(&cell, '|'), values);
+        // A separator outside ASCII.
+        let values = ["a¦b", "Kim Il-sung", "c\\d"];
+        let cell = join_multi(values, '¦');
+        assert_eq!(cell, "a\\¦b¦Kim Il-sung¦c\\\\d");
+        assert_eq!(split_multi(&cell, '¦'), values);
     }
 
     /// OWASP CSV injection: `=`, `+`, `-`, `@`, tab and carriage return start a formula.

@@ -5,8 +5,15 @@
 //! Text is escaped by quick-xml; characters XML 1.0 forbids never reach here (the reader
 //! refuses them with a located finding), and [`render`] checks again so that an invalid
 //! document can never be written.
+//!
+//! [`render`] runs once per record, so it borrows the values from the record
+//! ([`for_each_element`], the one list of the mapping that [`elements`] also collects) and
+//! writes the fixed root element and the `dc:` tag names from constants; what it writes is
+//! the same as building each piece afresh.
 
+use std::borrow::Cow;
 use std::io::Write;
+use std::sync::LazyLock;
 
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
@@ -25,65 +32,124 @@ pub const SCHEMA_LOCATION: &str =
 /// The `dc:` elements of a record, in the order they are written.
 pub fn elements(record: &Record, options: &ExportOptions) -> Vec<(&'static str, String)> {
     let mut out: Vec<(&'static str, String)> = Vec::new();
-    let mut push = |name, value: String| out.push((name, value));
-    push("title", record.title.clone());
-    for a in &record.creators {
-        push("creator", heading(a));
-    }
-    for a in &record.recipients {
-        push("contributor", heading(a));
-    }
-    for a in &record.people {
-        push("subject", heading(a));
-    }
-    for s in &record.subjects {
-        push("subject", s.clone());
-    }
-    push("description", record.summary.clone());
-    if !record.date.edtf.is_empty() {
-        push("date", record.date.edtf.clone());
-    }
-    push("type", record.kind.clone());
-    for l in &record.languages {
-        push("language", l.clone());
-    }
-    for p in &record.places {
-        push("coverage", p.clone());
-    }
-    match &record.source {
-        Some(Source::Text(t)) => push("source", t.clone()),
-        Some(Source::Archive { archive, reference }) => push(
-            "source",
-            match reference {
-                Some(r) => format!("{archive}, {r}"),
-                None => archive.clone(),
-            },
-        ),
-        None => {}
-    }
-    if let Some(r) = &record.rights {
-        push("rights", r.clone());
-    }
-    for c in &record.collections {
-        push("relation", options.collection_iri(&c.id));
-    }
-    for r in &record.related {
-        push("relation", options.record_iri(&r.id));
-    }
-    push("identifier", record.id.clone());
-    push("identifier", options.record_iri(&record.id));
+    let Ok(()) = for_each_element(record, options, |name, value| {
+        out.push((name, value.into_owned()));
+        Ok::<(), std::convert::Infallible>(())
+    });
     out
 }
 
-fn heading(agent: &Agent) -> String {
-    agent.heading.clone()
+/// Call `f` with each `dc:` element of a record (name and value), in the order they are
+/// written; the values are borrowed from the record where they are stored as written.
+pub fn for_each_element<'r, E>(
+    record: &'r Record,
+    options: &ExportOptions,
+    mut f: impl FnMut(&'static str, Cow<'r, str>) -> Result<(), E>,
+) -> Result<(), E> {
+    let b = |s: &'r String| Cow::Borrowed(s.as_str());
+    f("title", b(&record.title))?;
+    for a in &record.creators {
+        f("creator", heading(a))?;
+    }
+    for a in &record.recipients {
+        f("contributor", heading(a))?;
+    }
+    for a in &record.people {
+        f("subject", heading(a))?;
+    }
+    for s in &record.subjects {
+        f("subject", b(s))?;
+    }
+    f("description", b(&record.summary))?;
+    if !record.date.edtf.is_empty() {
+        f("date", b(&record.date.edtf))?;
+    }
+    f("type", b(&record.kind))?;
+    for l in &record.languages {
+        f("language", b(l))?;
+    }
+    for p in &record.places {
+        f("coverage", b(p))?;
+    }
+    match &record.source {
+        Some(Source::Text(t)) => f("source", b(t))?,
+        Some(Source::Archive { archive, reference }) => f(
+            "source",
+            match reference {
+                Some(r) => Cow::Owned(format!("{archive}, {r}")),
+                None => b(archive),
+            },
+        )?,
+        None => {}
+    }
+    if let Some(r) = &record.rights {
+        f("rights", b(r))?;
+    }
+    for c in &record.collections {
+        f("relation", Cow::Owned(options.collection_iri(&c.id)))?;
+    }
+    for r in &record.related {
+        f("relation", Cow::Owned(options.record_iri(&r.id)))?;
+    }
+    f("identifier", b(&record.id))?;
+    f("identifier", Cow::Owned(options.record_iri(&record.id)))
+}
+
+fn heading(agent: &Agent) -> Cow<'_, str> {
+    Cow::Borrowed(&agent.heading)
+}
+
+/// The qualified tag of a `dc:` element name.
+fn tag(name: &'static str) -> Cow<'static, str> {
+    Cow::Borrowed(match name {
+        "title" => "dc:title",
+        "creator" => "dc:creator",
+        "subject" => "dc:subject",
+        "description" => "dc:description",
+        "publisher" => "dc:publisher",
+        "contributor" => "dc:contributor",
+        "date" => "dc:date",
+        "type" => "dc:type",
+        "format" => "dc:format",
+        "identifier" => "dc:identifier",
+        "source" => "dc:source",
+        "language" => "dc:language",
+        "relation" => "dc:relation",
+        "coverage" => "dc:coverage",
+        "rights" => "dc:rights",
+        other => return Cow::Owned(format!("dc:{other}")),
+    })
+}
+
+/// The `oai_dc:dc` start tag with its namespaces and schema location; the same for every
+/// record.
+static ROOT: LazyLock<BytesStart<'static>> = LazyLock::new(|| {
+    let mut root = BytesStart::new("oai_dc:dc");
+    root.push_attribute(("xmlns:oai_dc", OAI_DC_NS));
+    root.push_attribute(("xmlns:dc", DC_NS));
+    root.push_attribute(("xmlns:xsi", XSI_NS));
+    root.push_attribute(("xsi:schemaLocation", SCHEMA_LOCATION));
+    root
+});
+
+/// Whether `text` holds a character that [`xml_forbidden`] refuses. Most text is checked
+/// byte by byte: a forbidden character is a C0 control (a byte below 0x20) or U+FFFE/U+FFFF
+/// (whose UTF-8 starts with 0xEF), so text with neither byte is accepted without decoding.
+fn first_forbidden(text: &str) -> Option<char> {
+    if !text.bytes().any(|b| b < 0x20 || b == 0xEF) {
+        return None;
+    }
+    text.chars().find(|c| xml_forbidden(*c))
 }
 
 /// Escape element text. Besides `&`, `<` and `>`, a carriage return is written as `&#13;`:
 /// XML parsers turn a literal CR (or CR LF) into LF, so only the reference survives a
 /// round trip.
 pub fn escape_text(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.contains(['&', '<', '>', '\r']) {
+    if !text
+        .bytes()
+        .any(|b| matches!(b, b'&' | b'<' | b'>' | b'\r'))
+    {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 16);
@@ -103,14 +169,9 @@ pub fn escape_text(text: &str) -> std::borrow::Cow<'_, str> {
 pub fn render(record: &Record, options: &ExportOptions) -> std::io::Result<Vec<u8>> {
     let mut writer = Writer::new_with_indent(Vec::with_capacity(2048), b' ', 2);
     writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
-    let mut root = BytesStart::new("oai_dc:dc");
-    root.push_attribute(("xmlns:oai_dc", OAI_DC_NS));
-    root.push_attribute(("xmlns:dc", DC_NS));
-    root.push_attribute(("xmlns:xsi", XSI_NS));
-    root.push_attribute(("xsi:schemaLocation", SCHEMA_LOCATION));
-    writer.write_event(Event::Start(root))?;
-    for (name, value) in elements(record, options) {
-        if let Some(c) = value.chars().find(|c| xml_forbidden(*c)) {
+    writer.write_event(Event::Start(ROOT.borrow()))?;
+    for_each_element(record, options, |name, value| {
+        if let Some(c) = first_forbidden(&value) {
             return Err(std::io::Error::new(
                 std::io::ErrorKind::InvalidData,
                 format!(
@@ -119,13 +180,70 @@ pub fn render(record: &Record, options: &ExportOptions) -> std::io::Result<Vec<u
                 ),
             ));
         }
-        let tag = format!("dc:{name}");
-        writer.write_event(Event::Start(BytesStart::new(tag.as_str())))?;
+        let tag = tag(name);
+        writer.write_event(Event::Start(BytesStart::new(&*tag)))?;
         writer.write_event(Event::Text(BytesText::from_escaped(escape_text(&value))))?;
-        writer.write_event(Event::End(BytesEnd::new(tag.as_str())))?;
-    }
+        writer.write_event(Event::End(BytesEnd::new(&*tag)))
+    })?;
     writer.write_event(Event::End(BytesEnd::new("oai_dc:dc")))?;
     let mut bytes = writer.into_inner();
     bytes.write_all(b"\n")?;
     Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn byte_check_finds_what_the_char_check_finds() {
+        for text in [
+            "",
+            "plain ASCII",
+            "tab\tnewline\ncarriage return\r",
+            "bell \u{7} here",
+            "\u{0}",
+            "\u{1F}",
+            "non-character \u{FFFE}",
+            "non-character \u{FFFF}",
+            "fullwidth \u{FF21} and \u{F000}, private use, are allowed",
+            "Kim Il-sung 김일성 毛泽东 Ŏ",
+        ] {
+            assert_eq!(
+                first_forbidden(text),
+                text.chars().find(|c| xml_forbidden(*c)),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn tags_are_the_names_qualified() {
+        for name in [
+            "title",
+            "creator",
+            "subject",
+            "description",
+            "publisher",
+            "contributor",
+            "date",
+            "type",
+            "format",
+            "identifier",
+            "source",
+            "language",
+            "relation",
+            "coverage",
+            "rights",
+            "other",
+        ] {
+            assert_eq!(tag(name), format!("dc:{name}"));
+        }
+    }
+
+    #[test]
+    fn escaping() {
+        assert!(matches!(escape_text("plain"), Cow::Borrowed("plain")));
+        assert_eq!(escape_text("a&b<c>d\re"), "a&amp;b&lt;c&gt;d&#13;e");
+    }
 }

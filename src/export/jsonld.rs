@@ -11,9 +11,19 @@
 //!
 //! Each distinct agent is one node with a stable `@id` made from its kind and heading;
 //! records point at agents, collections and related records by `@id`.
+//!
+//! A record node is a [`RecordNode`], serialized straight from the record: a run writes
+//! thousands of them, and building a `serde_json::Value` tree for each (a map, a key string
+//! and a value string per field) cost more than writing it. [`record_node`] gives the same
+//! node as a `Value` (same fields, same order) for the whole-document [`render`], and
+//! [`graph_member`] writes any node as it appears inside the pretty-printed `@graph`.
 
 use std::collections::BTreeMap;
 
+use std::io;
+
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::ser::{Formatter, PrettyFormatter};
 use serde_json::{Map, Value as Json, json};
 
 use crate::crosscheck::Collection;
@@ -70,30 +80,51 @@ pub fn context(options: &ExportOptions) -> Json {
 /// dates are left out, so that adding them to the authority file does not change the IRI.
 pub fn agent_iri(agent: &Agent, options: &ExportOptions) -> String {
     let folder = match agent.kind {
-        AgentKind::Person => "people",
-        AgentKind::Organization => "organizations",
+        AgentKind::Person => "people/",
+        AgentKind::Organization => "organizations/",
     };
-    format!("{}{folder}/{}", options.base_iri, iri_slug(&agent.name))
+    let mut iri = String::with_capacity(options.base_iri.len() + folder.len() + agent.name.len());
+    iri.push_str(&options.base_iri);
+    iri.push_str(folder);
+    push_iri_slug(&agent.name, &mut iri);
+    iri
 }
 
 /// A path segment made of the letters and digits of `text` (any script), lowercased, joined
 /// by `-`. IRIs (RFC 3987) allow non-ASCII letters, so `毛泽东` stays readable.
+#[cfg(test)]
 fn iri_slug(text: &str) -> String {
     let mut out = String::new();
-    for c in text.chars().flat_map(char::to_lowercase) {
+    push_iri_slug(text, &mut out);
+    out
+}
+
+/// Append the slug of `text` (see `iri_slug`) to `out`. An ASCII character is lowercased
+/// and classified by its ASCII rules, which for ASCII are the Unicode ones, without going
+/// through the Unicode case-mapping iterator.
+fn push_iri_slug(text: &str, out: &mut String) {
+    let start = out.len();
+    let push = |c: char, out: &mut String| {
         if c.is_alphanumeric() {
             out.push(c);
-        } else if !out.is_empty() && !out.ends_with('-') {
+        } else if out.len() > start && !out.ends_with('-') {
             out.push('-');
         }
+    };
+    for c in text.chars() {
+        if c.is_ascii() {
+            push(c.to_ascii_lowercase(), out);
+        } else {
+            for lower in c.to_lowercase() {
+                push(lower, out);
+            }
+        }
     }
-    while out.ends_with('-') {
+    while out.len() > start && out.ends_with('-') {
         out.pop();
     }
-    if out.is_empty() {
-        "unnamed".into()
-    } else {
-        out
+    if out.len() == start {
+        out.push_str("unnamed");
     }
 }
 
@@ -154,95 +185,230 @@ fn refs(iris: Vec<String>) -> Option<Json> {
     string_or_list(iris)
 }
 
-/// The node of one record; `agent_ref` is called for each agent mentioned, in order, and
-/// returns the agent's `@id`.
+/// Several values of one property: left out when there are none, a single value as itself,
+/// more as an array (as [`string_or_list`] makes them).
+struct OneOrMany<'a, T>(&'a [T]);
+
+impl<T: Serialize> Serialize for OneOrMany<'_, T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            [one] => one.serialize(s),
+            many => many.serialize(s),
+        }
+    }
+}
+
+/// `key: value` in `map`, left out when `values` is empty.
+fn entry_list<M: SerializeMap, T: Serialize>(
+    map: &mut M,
+    key: &str,
+    values: &[T],
+) -> Result<(), M::Error> {
+    if values.is_empty() {
+        return Ok(());
+    }
+    map.serialize_entry(key, &OneOrMany(values))
+}
+
+/// `{"@type": "ArchiveOrganization", "name": archive}`.
+struct HoldingArchive<'a>(&'a str);
+
+impl Serialize for HoldingArchive<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(2))?;
+        map.serialize_entry("@type", "ArchiveOrganization")?;
+        map.serialize_entry("name", self.0)?;
+        map.end()
+    }
+}
+
+/// The node of one record, borrowed from it and serialized field by field (see the module
+/// docs). Its agents' `@id`s are taken when it is made.
+pub struct RecordNode<'a> {
+    record: &'a Record,
+    options: &'a ExportOptions,
+    creators: Vec<String>,
+    recipients: Vec<String>,
+    people: Vec<String>,
+}
+
+impl<'a> RecordNode<'a> {
+    /// `agent_ref` is called for each agent mentioned, in order (creators, recipients,
+    /// people), and returns the agent's `@id`.
+    pub fn new(
+        record: &'a Record,
+        options: &'a ExportOptions,
+        mut agent_ref: impl FnMut(&Agent) -> String,
+    ) -> Self {
+        let mut agent_refs =
+            |list: &[Agent]| -> Vec<String> { list.iter().map(&mut agent_ref).collect() };
+        let creators = agent_refs(&record.creators);
+        let recipients = agent_refs(&record.recipients);
+        let people = agent_refs(&record.people);
+        RecordNode {
+            record,
+            options,
+            creators,
+            recipients,
+            people,
+        }
+    }
+}
+
+impl Serialize for RecordNode<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (record, options) = (self.record, self.options);
+        let mut node = s.serialize_map(None)?;
+        node.serialize_entry("@id", &options.record_iri(&record.id))?;
+        node.serialize_entry("@type", "ArchiveComponent")?;
+        node.serialize_entry("identifier", &record.id)?;
+        node.serialize_entry("name", &record.title)?;
+        if !record.date.edtf.is_empty() {
+            node.serialize_entry("created", &record.date.edtf)?;
+        }
+        node.serialize_entry("dateAsWritten", &record.date_as_written)?;
+        for (key, open_key, bound) in [
+            ("dateEarliest", "dateOpenStart", &record.date.earliest),
+            ("dateLatest", "dateOpenEnd", &record.date.latest),
+        ] {
+            match bound {
+                Bound::Day(day) => node.serialize_entry(key, &day.to_string())?,
+                Bound::Open => node.serialize_entry(open_key, &true)?,
+                Bound::Unknown => {}
+            }
+        }
+        node.serialize_entry("genre", &record.kind)?;
+        node.serialize_entry("abstract", &record.summary)?;
+        entry_list(&mut node, "creator", &self.creators)?;
+        entry_list(&mut node, "recipient", &self.recipients)?;
+        entry_list(&mut node, "about", &self.people)?;
+        entry_list(&mut node, "keywords", &record.subjects)?;
+        entry_list(&mut node, "spatialCoverage", &record.places)?;
+        entry_list(&mut node, "inLanguage", &record.languages)?;
+        match &record.source {
+            Some(Source::Text(t)) => node.serialize_entry("source", t)?,
+            Some(Source::Archive { archive, reference }) => {
+                node.serialize_entry("holdingArchive", &HoldingArchive(archive))?;
+                if let Some(r) = reference {
+                    node.serialize_entry("itemLocation", r)?;
+                }
+            }
+            None => {}
+        }
+        if let Some(r) = &record.rights {
+            node.serialize_entry("rights", r)?;
+        }
+        let part_of: Vec<String> = record
+            .collections
+            .iter()
+            .map(|c| options.collection_iri(&c.id))
+            .collect();
+        entry_list(&mut node, "isPartOf", &part_of)?;
+        let related: Vec<String> = record
+            .related
+            .iter()
+            .map(|r| options.record_iri(&r.id))
+            .collect();
+        entry_list(&mut node, "relation", &related)?;
+        node.end()
+    }
+}
+
+/// The node of one record as a JSON value; `agent_ref` is called for each agent mentioned,
+/// in order, and returns the agent's `@id`.
 pub fn record_node(
     record: &Record,
     options: &ExportOptions,
-    mut agent_ref: impl FnMut(&Agent) -> String,
+    agent_ref: impl FnMut(&Agent) -> String,
 ) -> Json {
-    let mut agent_refs =
-        |list: &[Agent]| -> Vec<String> { list.iter().map(&mut agent_ref).collect() };
-    let creators = agent_refs(&record.creators);
-    let recipients = agent_refs(&record.recipients);
-    let people = agent_refs(&record.people);
+    serde_json::to_value(RecordNode::new(record, options, agent_ref))
+        .expect("a record node has string keys only, so it is always a JSON value")
+}
 
-    let mut node = Map::new();
-    node.insert("@id".into(), Json::String(options.record_iri(&record.id)));
-    node.insert("@type".into(), Json::String("ArchiveComponent".into()));
-    node.insert("identifier".into(), Json::String(record.id.clone()));
-    node.insert("name".into(), Json::String(record.title.clone()));
-    if !record.date.edtf.is_empty() {
-        node.insert("created".into(), Json::String(record.date.edtf.clone()));
+/// Append `node` to `out` as it appears inside the pretty-printed `@graph` array of
+/// [`render`]: pretty-printed, and every line indented by four more spaces. Written in one
+/// pass, by serde_json's own pretty printer whose line breaks (and only those: a newline
+/// inside a string is escaped) are followed by the four spaces.
+pub fn graph_member<T: Serialize + ?Sized>(node: &T, out: &mut Vec<u8>) -> serde_json::Result<()> {
+    out.extend_from_slice(GRAPH_INDENT);
+    let formatter = GraphMemberFormatter(PrettyFormatter::new());
+    node.serialize(&mut serde_json::Serializer::with_formatter(out, formatter))
+}
+
+const GRAPH_INDENT: &[u8] = b"    ";
+
+/// [`PrettyFormatter`] (what `to_vec_pretty` uses), with the output of the four methods that
+/// write line breaks passed through [`Indented`]. Every other method is delegated as it is,
+/// so the pretty printer's state (depth, whether a container has values) stays its own.
+struct GraphMemberFormatter(PrettyFormatter<'static>);
+
+impl Formatter for GraphMemberFormatter {
+    fn begin_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_array(w)
     }
-    node.insert(
-        "dateAsWritten".into(),
-        Json::String(record.date_as_written.clone()),
-    );
-    for (key, open_key, bound) in [
-        ("dateEarliest", "dateOpenStart", &record.date.earliest),
-        ("dateLatest", "dateOpenEnd", &record.date.latest),
-    ] {
-        match bound {
-            Bound::Day(day) => {
-                node.insert(key.into(), Json::String(day.to_string()));
-            }
-            Bound::Open => {
-                node.insert(open_key.into(), Json::Bool(true));
-            }
-            Bound::Unknown => {}
+
+    fn end_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_array(&mut Indented(w))
+    }
+
+    fn begin_array_value<W: ?Sized + io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        self.0.begin_array_value(&mut Indented(w), first)
+    }
+
+    fn end_array_value<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_array_value(w)
+    }
+
+    fn begin_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_object(w)
+    }
+
+    fn end_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_object(&mut Indented(w))
+    }
+
+    fn begin_object_key<W: ?Sized + io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        self.0.begin_object_key(&mut Indented(w), first)
+    }
+
+    fn begin_object_value<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+
+    fn end_object_value<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_object_value(w)
+    }
+}
+
+/// A writer that puts [`GRAPH_INDENT`] after every newline it passes on.
+struct Indented<'a, W: ?Sized>(&'a mut W);
+
+impl<W: ?Sized + io::Write> io::Write for Indented<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.write_all(buf)?;
+        Ok(buf.len())
+    }
+
+    fn write_all(&mut self, mut buf: &[u8]) -> io::Result<()> {
+        while let Some(i) = buf.iter().position(|&b| b == b'\n') {
+            self.0.write_all(&buf[..=i])?;
+            self.0.write_all(GRAPH_INDENT)?;
+            buf = &buf[i + 1..];
         }
+        self.0.write_all(buf)
     }
-    node.insert("genre".into(), Json::String(record.kind.clone()));
-    node.insert("abstract".into(), Json::String(record.summary.clone()));
-    let optional = [
-        ("creator", refs(creators)),
-        ("recipient", refs(recipients)),
-        ("about", refs(people)),
-        ("keywords", string_or_list(record.subjects.clone())),
-        ("spatialCoverage", string_or_list(record.places.clone())),
-        ("inLanguage", string_or_list(record.languages.clone())),
-    ];
-    for (key, value) in optional {
-        if let Some(v) = value {
-            node.insert(key.into(), v);
-        }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
     }
-    match &record.source {
-        Some(Source::Text(t)) => {
-            node.insert("source".into(), Json::String(t.clone()));
-        }
-        Some(Source::Archive { archive, reference }) => {
-            node.insert(
-                "holdingArchive".into(),
-                json!({ "@type": "ArchiveOrganization", "name": archive }),
-            );
-            if let Some(r) = reference {
-                node.insert("itemLocation".into(), Json::String(r.clone()));
-            }
-        }
-        None => {}
-    }
-    if let Some(r) = &record.rights {
-        node.insert("rights".into(), Json::String(r.clone()));
-    }
-    let part_of = record
-        .collections
-        .iter()
-        .map(|c| options.collection_iri(&c.id))
-        .collect();
-    if let Some(v) = refs(part_of) {
-        node.insert("isPartOf".into(), v);
-    }
-    let related = record
-        .related
-        .iter()
-        .map(|r| options.record_iri(&r.id))
-        .collect();
-    if let Some(v) = refs(related) {
-        node.insert("relation".into(), v);
-    }
-    Json::Object(node)
 }
 
 /// The node of a collection.
@@ -308,4 +474,81 @@ pub fn render(
     let mut bytes = serde_json::to_vec_pretty(&document)?;
     bytes.push(b'\n');
     Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `graph_member` replaced: the node pretty-printed, then every line indented.
+    fn reindented(node: &Json) -> Vec<u8> {
+        let text = serde_json::to_string_pretty(node).unwrap();
+        let lines: Vec<String> = text.split('\n').map(|l| format!("    {l}")).collect();
+        lines.join("\n").into_bytes()
+    }
+
+    /// The slug as it was made before the ASCII path: every character through the Unicode
+    /// case mapping.
+    fn unicode_slug(text: &str) -> String {
+        let mut out = String::new();
+        for c in text.chars().flat_map(char::to_lowercase) {
+            if c.is_alphanumeric() {
+                out.push(c);
+            } else if !out.is_empty() && !out.ends_with('-') {
+                out.push('-');
+            }
+        }
+        while out.ends_with('-') {
+            out.pop();
+        }
+        if out.is_empty() {
+            "unnamed".into()
+        } else {
+            out
+        }
+    }
+
+    #[test]
+    fn slugs_agree_with_the_unicode_case_mapping() {
+        for text in [
+            "Kim Il-sung",
+            "A. M. Puzanov",
+            "  -- ",
+            "",
+            "Ministry of Public Security (PRC)",
+            "毛泽东",
+            "Pak Tŏk-hwan",
+            "İSTANBUL ΣΟΦΊΑ",
+            "Ludwig van Beethoven, 1770-1827",
+            "K\u{212A}elvin",
+        ] {
+            assert_eq!(iri_slug(text), unicode_slug(text), "{text:?}");
+        }
+        assert_eq!(iri_slug("Kim Il-sung"), "kim-il-sung");
+    }
+
+    #[test]
+    fn graph_member_is_the_pretty_node_indented() {
+        let nodes = [
+            json!({
+                "@id": "https://example.org/catalogue/records/a",
+                "name": "two\nlines, a \"quote\" and a tab\t",
+                "empty": [],
+                "none": {},
+                "list": ["x", {"nested": [1, 2.5, true, null]}],
+                "holdingArchive": { "@type": "ArchiveOrganization", "name": "AVPRF" }
+            }),
+            json!("alone"),
+            json!([]),
+        ];
+        for node in &nodes {
+            let mut out = b"kept ".to_vec();
+            graph_member(node, &mut out).unwrap();
+            let expected = [b"kept ".to_vec(), reindented(node)].concat();
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                String::from_utf8(expected).unwrap()
+            );
+        }
+    }
 }

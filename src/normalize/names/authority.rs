@@ -22,10 +22,15 @@
 //! - **Kind**: a key belongs to the entry's kind. [`AuthorityIndex::lookup`] tries the
 //!   person key, then the organization key; [`AuthorityIndex::lookup_kind`] tries the
 //!   given kind only.
+//! - **Identity**: an index cannot change once built (no `&mut self` method), and each one
+//!   built gets a process-unique number ([`AuthorityIndex::identity`]; a clone keeps it, as it
+//!   has the same entries). The per-thread memo of [`super::resolve_agent`] is tagged with
+//!   it, so a memoized agent is never reused with another authority file.
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::lexicon::fold;
 use super::rules::{PersonName, normalize_organization, normalize_person};
@@ -82,8 +87,10 @@ impl fmt::Display for AuthorityConflict {
 }
 
 /// The authority file, indexed for lookup by any of its forms.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct AuthorityIndex {
+    /// Process-unique number of this index (see the module docs, "Identity").
+    identity: u64,
     entries: Vec<AuthorityEntry>,
     /// The preferred form of each person entry after the rules (for its heading).
     preferred: Vec<Option<PersonName>>,
@@ -91,10 +98,34 @@ pub struct AuthorityIndex {
     conflicts: Vec<AuthorityConflict>,
 }
 
+/// A fresh identity for each index built in this process.
+fn next_identity() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+impl Default for AuthorityIndex {
+    fn default() -> Self {
+        Self {
+            identity: next_identity(),
+            entries: Vec::new(),
+            preferred: Vec::new(),
+            keys: HashMap::new(),
+            conflicts: Vec::new(),
+        }
+    }
+}
+
 impl AuthorityIndex {
     /// An index with no entries: every name is normalized by rule alone.
     pub fn empty() -> Self {
         Self::default()
+    }
+
+    /// The process-unique number of this index: two indexes with the same identity have the
+    /// same entries (one is a clone of the other).
+    pub(crate) fn identity(&self) -> u64 {
+        self.identity
     }
 
     /// Index `entries` (O(n) in the number of forms). Conflicting claims are kept in
@@ -135,6 +166,7 @@ impl AuthorityIndex {
             }
         }
         Self {
+            identity: next_identity(),
             entries,
             preferred,
             keys,

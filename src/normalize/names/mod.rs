@@ -30,10 +30,13 @@
 //!   i.e. it is the part of the heading between the first comma and the suffix.
 //! - Life dates written in an inverted name (`Mao, Zedong, 1893-1976`) go to the heading,
 //!   never to the display form.
+//! - A spelling is resolved once per thread and authority index: [`resolve_agent`] keeps the
+//!   result in a bounded per-thread memo (`memo`: key, bound and why it is sound there).
 
 pub mod authority;
 pub mod fingerprint;
 mod lexicon;
+mod memo;
 pub mod rules;
 
 pub use authority::{AuthorityConflict, AuthorityIndex, match_key};
@@ -117,13 +120,44 @@ fn with_dates(heading: &str, dates: Option<&str>) -> String {
 }
 
 /// Normalize one agent as written in a record.
+///
+/// The same `written`, `kind` and `authorities` always give the same agent, so it comes from
+/// this thread's memo after the first time (see `memo`); `explicit_id` is added afterwards.
 pub fn resolve_agent(
     written: &str,
     kind: AgentKind,
     explicit_id: Option<&str>,
     authorities: &AuthorityIndex,
 ) -> Agent {
-    let explicit = explicit_id.map(str::trim).filter(|s| !s.is_empty());
+    let agent = memo::resolved(written, kind, authorities, || {
+        resolve_uncached(written, kind, authorities)
+    });
+    with_explicit_id(agent, explicit_id)
+}
+
+/// [`resolve_agent`] without the memo (the reference the memo is tested against).
+#[cfg(test)]
+fn resolve_direct(
+    written: &str,
+    kind: AgentKind,
+    explicit_id: Option<&str>,
+    authorities: &AuthorityIndex,
+) -> Agent {
+    with_explicit_id(resolve_uncached(written, kind, authorities), explicit_id)
+}
+
+/// The record's explicit id goes after the authority entry's ids, unless already there.
+fn with_explicit_id(mut agent: Agent, explicit_id: Option<&str>) -> Agent {
+    if let Some(id) = explicit_id.map(str::trim).filter(|s| !s.is_empty())
+        && !agent.ids.iter().any(|x| x == id)
+    {
+        agent.ids.push(id.to_string());
+    }
+    agent
+}
+
+/// [`resolve_agent`] without the memo and without an explicit id: the entry's ids only.
+fn resolve_uncached(written: &str, kind: AgentKind, authorities: &AuthorityIndex) -> Agent {
     let person = (kind == AgentKind::Person).then(|| normalize_person(written));
     let key_for = |k: AgentKind| match (k, &person) {
         (AgentKind::Person, Some(p)) => authority::person_key(p),
@@ -136,12 +170,7 @@ pub fn resolve_agent(
 
     if let Some(i) = found {
         let (entry, preferred) = authorities.entry(i);
-        let mut ids = entry.ids.clone();
-        if let Some(id) = explicit
-            && !ids.iter().any(|x| x == id)
-        {
-            ids.push(id.to_string());
-        }
+        let ids = entry.ids.clone();
         let (name, heading, family, given) = match preferred {
             Some(p) if !p.display.is_empty() => (
                 p.display.clone(),
@@ -166,7 +195,7 @@ pub fn resolve_agent(
         };
     }
 
-    let ids = explicit.map(str::to_string).into_iter().collect();
+    let ids = Vec::new();
     match person {
         Some(p) if !p.display.is_empty() => Agent {
             kind,
