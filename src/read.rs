@@ -148,6 +148,36 @@ impl Default for Limits {
     }
 }
 
+/// The bytes of the file at `path`, or `None` when it holds more than `limit` bytes.
+///
+/// A catalogue's files are small and read once or twice each by a run over a million of
+/// them, so the system calls count: a small file is read with `open`, two `read`s and
+/// `close`, without the `statx` that `std::fs::read` makes to size its buffer (and without
+/// a separate one to check the limit). Only a file that fills the first 64 KiB is measured.
+pub fn read_within(path: &Path, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    const FIRST: u64 = 64 * 1024;
+    let file = std::fs::File::open(path)?;
+    let mut bytes = Vec::with_capacity(8 * 1024);
+    (&file).take(FIRST.min(limit + 1)).read_to_end(&mut bytes)?;
+    if (bytes.len() as u64) < FIRST.min(limit + 1) {
+        return Ok(Some(bytes));
+    }
+    let size = file.metadata()?.len();
+    if size > limit {
+        return Ok(None);
+    }
+    bytes.reserve(
+        usize::try_from(size)
+            .unwrap_or(0)
+            .saturating_sub(bytes.len()),
+    );
+    (&file)
+        .take(limit + 1 - bytes.len() as u64)
+        .read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= limit).then_some(bytes))
+}
+
 /// Decode a file's bytes as UTF-8, accepting and dropping a UTF-8 byte-order mark.
 pub fn decode<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, Finding> {
     const BOMS: &[(&[u8], &str)] = &[
@@ -640,6 +670,41 @@ fn is_core_float(text: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn read_within_reads_whole_files_up_to_the_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, len: usize| {
+            let path = dir.path().join(name);
+            let bytes: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
+            std::fs::write(&path, &bytes).unwrap();
+            (path, bytes)
+        };
+        for (len, limit, fits) in [
+            (0, 10, true),
+            (10, 10, true),
+            (11, 10, false),
+            (1500, 1 << 20, true),
+            (64 * 1024, 64 * 1024, true),
+            (64 * 1024 + 1, 64 * 1024, false),
+            (200_000, 1 << 20, true),
+            (200_000, 199_999, false),
+            (200_000, 100_000, false),
+        ] {
+            let (path, bytes) = write(&format!("f{len}-{limit}"), len);
+            let got = read_within(&path, limit).unwrap();
+            if fits {
+                assert_eq!(
+                    got.as_deref(),
+                    Some(&bytes[..]),
+                    "{len} bytes, limit {limit}"
+                );
+            } else {
+                assert!(got.is_none(), "{len} bytes, limit {limit}");
+            }
+        }
+        assert!(read_within(&dir.path().join("missing"), 10).is_err());
+    }
     use super::*;
 
     fn parse_ok(text: &str) -> Vec<Node> {

@@ -596,13 +596,11 @@ enum Classified {
 /// Read a file once and tell a stream from a single-record file. Problems reading it are
 /// left for the processing stage to report.
 fn classify(path: &Path, settings: &Settings) -> Classified {
-    let Ok(meta) = fs::metadata(path) else {
-        return Classified::Single(None);
+    let whole = match read::read_within(path, settings.limits.max_file_bytes) {
+        Ok(whole) => whole,
+        Err(_) => return Classified::Single(None),
     };
-    if meta.len() <= settings.limits.max_file_bytes {
-        let Ok(bytes) = fs::read(path) else {
-            return Classified::Single(None);
-        };
+    if let Some(bytes) = whole {
         if !stream_index::may_be_stream(&bytes) {
             return Classified::Single(Some(bytes));
         }
@@ -837,10 +835,7 @@ impl Ctx<'_> {
         let (file, ordinal, line, bytes) = match unit {
             Unit::File(f) => {
                 let path = &self.files[f as usize];
-                if fs::metadata(path).ok()?.len() > limit {
-                    return None;
-                }
-                let bytes = fs::read(path).ok()?;
+                let bytes = read::read_within(path, limit).ok()??;
                 return Some((file_key(store, self.root, path, &bytes), bytes));
             }
             Unit::Doc(d) => {
