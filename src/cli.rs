@@ -126,6 +126,11 @@ pub struct RunArgs {
     /// with `pipeline merge`.
     #[arg(long, value_name = "I/N", value_parser = parse_shard)]
     pub shard: Option<crate::streaming::Shard>,
+    /// Do not flush the outputs to disk before switching them in. Faster where flushing is
+    /// slow; the switch stays atomic for readers, but after a power loss the outputs in
+    /// force may be incomplete. For scratch outputs and benchmarks.
+    #[arg(long)]
+    pub no_sync: bool,
     #[command(flatten)]
     pub common: Common,
 }

@@ -286,7 +286,12 @@ fn run(args: &RunArgs) -> Result<Outcome, String> {
         summary(&catalogue, 0, started, &args.common);
         return Ok(Outcome::Invalid);
     }
-    let written = match staged.map(|s| s.publish()) {
+    let written = match staged.map(|mut s| {
+        if args.no_sync {
+            s.skip_sync();
+        }
+        s.publish()
+    }) {
         Some(Ok(published)) => published.dc_files,
         Some(Err(e)) if e.is_interrupted() => {
             eprintln!("pipeline: {}", e.source);

@@ -168,6 +168,9 @@ pub struct Generation {
     lock: Option<File>,
     /// Whether this run created the output folder (removed again if nothing is published).
     created: bool,
+    /// Whether the generation is flushed to disk before it is switched in (see
+    /// [`Generation::skip_sync`]).
+    sync: bool,
 }
 
 impl Drop for Generation {
@@ -202,6 +205,7 @@ impl Generation {
             dir: Some(dir),
             lock: Some(lock),
             created,
+            sync: true,
         })
     }
 
@@ -220,11 +224,21 @@ impl Generation {
         write_file(&self.path().join(name), bytes)
     }
 
+    /// Do not flush the generation to disk before switching it in (`run --no-sync`): the
+    /// switch is still atomic for readers, but after a power loss or a crash of the system
+    /// (not of this program) the outputs in force may be incomplete. For scratch outputs,
+    /// and for measuring against tools that do not flush either.
+    pub fn skip_sync(&mut self) {
+        self.sync = false;
+    }
+
     /// Flush the generation to disk and switch it in: the three output paths now show it.
     pub fn commit(mut self) -> Result<(), PublishError> {
         let output = self.output.clone();
         check_interrupted(&output)?;
-        sync_generation(self.path())?;
+        if self.sync {
+            sync_generation(self.path())?;
+        }
         check_interrupted(&output)?;
         let name = self
             .path()

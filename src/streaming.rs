@@ -1260,6 +1260,11 @@ impl Staged {
         self.written
     }
 
+    /// Publish without flushing to disk first ([`Generation::skip_sync`]).
+    pub fn skip_sync(&mut self) {
+        self.generation.skip_sync();
+    }
+
     /// Assemble the JSON-LD document, flush everything to disk and switch the new
     /// generation in.
     pub fn publish(self) -> Result<Published, PublishError> {

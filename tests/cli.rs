@@ -97,6 +97,32 @@ fn outputs_are_byte_identical_across_runs_and_thread_counts() {
     }
 }
 
+/// `--no-sync` changes when the outputs reach the disk, never what they are.
+#[test]
+fn no_sync_writes_the_same_outputs() {
+    let synced = TempDir::new().unwrap();
+    let unsynced = TempDir::new().unwrap();
+    for (out, extra) in [(&synced, None), (&unsynced, Some("--no-sync"))] {
+        pipeline()
+            .args(["run", "-q", "--output"])
+            .arg(out.path())
+            .args(extra)
+            .assert()
+            .code(0);
+    }
+    let tree = read_tree(synced.path());
+    assert_eq!(tree.len(), 12);
+    assert!(
+        read_tree(unsynced.path()) == tree,
+        "outputs differ with --no-sync"
+    );
+    pipeline()
+        .args(["run", "--help"])
+        .assert()
+        .code(0)
+        .stdout(predicates::str::contains("--no-sync"));
+}
+
 #[test]
 fn validate_passes_the_shipped_collection() {
     pipeline()
