@@ -8,8 +8,9 @@
 #
 # WORKDIR receives the copies and outputs (removed between repeats); put it on the same file
 # system as INPUT for a fair comparison. `cp -r` does not flush what it wrote; `run` does
-# (one `syncfs` before the outputs are switched in), so `cp -r` followed by `sync` is also
-# timed. PIPELINE_BIN=path measures another build; PIPELINE_ARGS adds arguments to `run`
+# (one `syncfs` before the outputs are switched in), so both are timed both ways: `cp -r`
+# and `run --no-sync` (nothing flushed), `cp -r` followed by `sync` and `run` (everything
+# flushed). PIPELINE_BIN=path measures another build; PIPELINE_ARGS adds arguments to `run`
 # (e.g. "-j1").
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -31,7 +32,7 @@ seconds() { # command... → wall seconds
   t1=$(date +%s.%N)
   echo "$t1 - $t0" | bc -l
 }
-declare -a cp_t cps_t run_t val_t
+declare -a cp_t cps_t run_t runns_t val_t
 for ((i = 0; i < repeats; i++)); do
   rm -rf "$work/copy" "$work/out"; sync
   cp_t+=("$(seconds cp -r "$input" "$work/copy")")
@@ -41,15 +42,20 @@ for ((i = 0; i < repeats; i++)); do
   # shellcheck disable=SC2086
   run_t+=("$(seconds "$bin" run -q ${PIPELINE_ARGS:-} --input "$input" --output "$work/out")")
   rm -rf "$work/out"; sync
+  # shellcheck disable=SC2086
+  runns_t+=("$(seconds "$bin" run -q --no-sync ${PIPELINE_ARGS:-} --input "$input" --output "$work/out")")
+  rm -rf "$work/out"; sync
   val_t+=("$(seconds "$bin" validate -q --input "$input")")
-  printf 'repeat %d: cp -r %.2f s, cp -r + sync %.2f s, run %.2f s, validate %.2f s\n' \
-    "$((i + 1))" "${cp_t[i]}" "${cps_t[i]}" "${run_t[i]}" "${val_t[i]}"
+  printf 'repeat %d: cp -r %.2f s, cp -r + sync %.2f s, run %.2f s, run --no-sync %.2f s, validate %.2f s\n' \
+    "$((i + 1))" "${cp_t[i]}" "${cps_t[i]}" "${run_t[i]}" "${runns_t[i]}" "${val_t[i]}"
 done
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END{print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-cp_m=$(median "${cp_t[@]}") cps_m=$(median "${cps_t[@]}") run_m=$(median "${run_t[@]}") val_m=$(median "${val_t[@]}")
-printf 'median: cp -r %.2f s, cp -r + sync %.2f s, run %.2f s (%.0f records/s), validate %.2f s (%.0f records/s)\n' \
-  "$cp_m" "$cps_m" "$run_m" "$(echo "$n / $run_m" | bc -l)" "$val_m" "$(echo "$n / $val_m" | bc -l)"
-printf 'run / cp -r = %.2f, run / (cp -r + sync) = %.2f, validate / cp -r = %.2f\n' \
-  "$(echo "$run_m / $cp_m" | bc -l)" "$(echo "$run_m / $cps_m" | bc -l)" "$(echo "$val_m / $cp_m" | bc -l)"
+cp_m=$(median "${cp_t[@]}") cps_m=$(median "${cps_t[@]}") run_m=$(median "${run_t[@]}")
+runns_m=$(median "${runns_t[@]}") val_m=$(median "${val_t[@]}")
+printf 'median: cp -r %.2f s, cp -r + sync %.2f s, run %.2f s (%.0f records/s), run --no-sync %.2f s (%.0f records/s), validate %.2f s (%.0f records/s)\n' \
+  "$cp_m" "$cps_m" "$run_m" "$(echo "$n / $run_m" | bc -l)" "$runns_m" "$(echo "$n / $runns_m" | bc -l)" \
+  "$val_m" "$(echo "$n / $val_m" | bc -l)"
+printf 'run --no-sync / cp -r = %.2f, run / (cp -r + sync) = %.2f, validate / cp -r = %.2f\n' \
+  "$(echo "$runns_m / $cp_m" | bc -l)" "$(echo "$run_m / $cps_m" | bc -l)" "$(echo "$val_m / $cp_m" | bc -l)"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 rm -rf "$work/copy" "$work/out"

@@ -13,6 +13,8 @@
 //! (X002 otherwise), so sorting files by stem sorts their records by id. A `---` stream is
 //! first indexed ([`crate::stream_index`]: byte range and id of each document), its
 //! documents are sorted by id with the single files, and each is then read by itself.
+//! Validating only (nothing written, so no order to keep), the index pass is skipped: each
+//! file is read once, and a stream's documents are processed after every file.
 //!
 //! When writing exports (without shards), each unit is first looked up in the incremental
 //! cache ([`crate::incremental`]) by the hash of its bytes: a unit found there is not parsed,
