@@ -683,12 +683,21 @@ pub fn load_selected(
     }
     let cross_findings = crosscheck::check(&outlines, collections.as_deref());
     findings.extend(name_variants(&catalogue.records, &authorities));
-    // A record that a cross-record check refused is not valid either.
+    // A record that a cross-record check refused is not valid either. (Outlines by file, so
+    // that many findings in a big catalogue do not each scan every outline.)
+    let mut by_file: HashMap<&Path, Vec<&Outline>> = HashMap::new();
+    for o in &outlines {
+        by_file.entry(o.file.as_path()).or_default().push(o);
+    }
     let refused: HashSet<(&Path, Location)> = cross_findings
         .iter()
         .filter_map(|f| {
             let at = f.location?;
-            outlines.iter().find(|o| o.file == f.file && o.mentions(at))
+            by_file
+                .get(f.file.as_path())?
+                .iter()
+                .copied()
+                .find(|o| o.mentions(at))
         })
         .filter_map(|o| o.id.as_ref().map(|id| (o.file.as_path(), id.location)))
         .collect();

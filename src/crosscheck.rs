@@ -6,7 +6,7 @@
 //! taken from the raw YAML tree whether or not the record itself is valid: one broken record
 //! must not make every reference to it fail as well.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::{Code, Finding, Location};
@@ -117,10 +117,41 @@ pub fn id_not_file_name(file: &Path, id: &Reference) -> Option<Finding> {
     )
 }
 
-/// The X003 finding for a `related` entry that names no record; `known_ids` are every id
-/// of the catalogue, for the suggestion.
-pub fn unresolved_related(file: &Path, r: &Reference, known_ids: &[&str]) -> Finding {
-    let help = match nearest(&r.id, known_ids) {
+/// At most this many distinct unresolved `related` ids get a "did you mean" suggestion.
+pub const MAX_SUGGESTED: usize = 1_000;
+
+/// Suggestions for `related` ids that name no record. Finding the nearest id compares one id
+/// with every id of the catalogue, so each distinct unresolved id is searched once (a
+/// renamed record referenced by thousands of others costs one search, not thousands: 10k
+/// such references to one id took 66 s), and only the first [`MAX_SUGGESTED`] distinct ones
+/// in sorted order are searched at all, so that every path and thread count agrees on which
+/// get one. The others get the generic help.
+pub struct RelatedSuggestions<'k> {
+    found: HashMap<Box<str>, &'k str>,
+}
+
+impl<'k> RelatedSuggestions<'k> {
+    pub fn new<'w>(unresolved: impl IntoIterator<Item = &'w str>, known_ids: &[&'k str]) -> Self {
+        let mut distinct: Vec<&str> = unresolved.into_iter().collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        let found = distinct
+            .iter()
+            .take(MAX_SUGGESTED)
+            .filter_map(|w| nearest(w, known_ids).map(|k| (Box::from(*w), k)))
+            .collect();
+        RelatedSuggestions { found }
+    }
+
+    pub fn get(&self, id: &str) -> Option<&'k str> {
+        self.found.get(id).copied()
+    }
+}
+
+/// The X003 finding for a `related` entry that names no record, with the suggestion of
+/// [`RelatedSuggestions`].
+pub fn unresolved_related(file: &Path, r: &Reference, suggestion: Option<&str>) -> Finding {
+    let help = match suggestion {
         Some(best) => format!("did you mean `{best}`?"),
         None => "write the id of a record in this catalogue, or remove the entry".into(),
     };
@@ -200,10 +231,18 @@ pub fn check(outlines: &[Outline], collections: Option<&[Collection]>) -> Vec<Fi
 
     let known_ids: Vec<&str> = by_id.keys().copied().collect();
     let id_set: HashSet<&str> = known_ids.iter().copied().collect();
+    let suggestions = RelatedSuggestions::new(
+        outlines
+            .iter()
+            .flat_map(|o| &o.related)
+            .map(|r| r.id.as_str())
+            .filter(|id| !id_set.contains(id)),
+        &known_ids,
+    );
     for outline in outlines {
         for r in &outline.related {
             if !id_set.contains(r.id.as_str()) {
-                findings.push(unresolved_related(&outline.file, r, &known_ids));
+                findings.push(unresolved_related(&outline.file, r, suggestions.get(&r.id)));
             }
         }
         for c in &outline.collections {
@@ -216,8 +255,11 @@ pub fn check(outlines: &[Outline], collections: Option<&[Collection]>) -> Vec<Fi
 }
 
 fn nearest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let chars = word.chars().count();
     candidates
         .iter()
+        // The distance is at least the difference in length: skip what cannot be near.
+        .filter(|c| c.chars().count().abs_diff(chars) <= 3.max(c.len() / 4))
         .map(|c| (strsim::damerau_levenshtein(word, c), *c))
         .filter(|(d, c)| *d <= 3.max(c.len() / 4))
         .min_by_key(|(d, c)| (*d, *c))
@@ -228,6 +270,67 @@ fn nearest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
 mod tests {
     use super::*;
     use crate::read::{Limits, parse};
+
+    /// `nearest` without the length filter: what it must agree with.
+    fn nearest_unfiltered<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+        candidates
+            .iter()
+            .map(|c| (strsim::damerau_levenshtein(word, c), *c))
+            .filter(|(d, c)| *d <= 3.max(c.len() / 4))
+            .min_by_key(|(d, c)| (*d, *c))
+            .map(|(_, c)| c)
+    }
+
+    #[test]
+    fn the_length_filter_changes_no_suggestion() {
+        let known = [
+            "a",
+            "ab",
+            "abc",
+            "kim-il-sung-1957",
+            "kim-il-sung-1958",
+            "zhou-enlai-cable-1950",
+            "zhou-enlai-cable-1950-01-22",
+            "été-1950",
+            "x",
+        ];
+        for word in [
+            "",
+            "a",
+            "abcd",
+            "kim-il-sung-1957x",
+            "kim-ilsung-1957",
+            "zhou-enlai-cable",
+            "zhou-enlai-cable-1950-01",
+            "ete-1950",
+            "été-195",
+            "completely-different-id",
+        ] {
+            assert_eq!(
+                nearest(word, &known),
+                nearest_unfiltered(word, &known),
+                "{word}"
+            );
+        }
+    }
+
+    #[test]
+    fn suggestions_are_searched_once_per_id_and_capped_in_sorted_order() {
+        let known = ["rec-0001", "rec-0002"];
+        let s = RelatedSuggestions::new(["rec-001", "rec-001", "nothing-like-it"], &known);
+        assert_eq!(s.get("rec-001"), Some("rec-0001"));
+        assert_eq!(s.get("nothing-like-it"), None);
+        // Past the cap (in sorted order), no suggestion, whatever the input order.
+        let wrong: Vec<String> = (0..=MAX_SUGGESTED)
+            .map(|i| format!("rec-{i:05}x"))
+            .collect();
+        let known = ["rec-00000", &format!("rec-{MAX_SUGGESTED:05}")];
+        let mut reversed: Vec<&str> = wrong.iter().map(String::as_str).collect();
+        reversed.reverse();
+        let s = RelatedSuggestions::new(reversed, &known);
+        assert_eq!(s.get("rec-00000x"), Some("rec-00000"));
+        assert_eq!(s.get(&format!("rec-{MAX_SUGGESTED:05}x")), None);
+    }
 
     fn outline(file: &str, yaml: &str) -> Vec<Outline> {
         let docs = parse(Path::new(file), yaml, &Limits::default()).unwrap();

@@ -268,8 +268,22 @@ impl OutlineTable {
             }
         }
         let exists = |id: &str| ids.binary_search_by(|&i| id_of(i).cmp(id)).is_ok();
-        // Every distinct id, for suggestions; made only when a reference does not resolve.
-        let mut known: Option<Vec<&str>> = None;
+        // Suggestions for the references that do not resolve (made only when there are some).
+        let unresolved = || {
+            (0..self.len())
+                .flat_map(|i| self.references(i).0)
+                .map(|r| self.text(r.text))
+                .filter(|id| !exists(id))
+        };
+        let known: Vec<&str> = match unresolved().next() {
+            Some(_) => {
+                let mut v: Vec<&str> = ids.iter().map(|&i| id_of(i)).collect();
+                v.dedup();
+                v
+            }
+            None => Vec::new(),
+        };
+        let suggestions = crosscheck::RelatedSuggestions::new(unresolved(), &known);
         for (i, refused) in refused.iter_mut().enumerate() {
             let file = &files[self.file(i) as usize];
             if !self.in_stream(i)
@@ -287,16 +301,12 @@ impl OutlineTable {
             }
             let (related, in_collections) = self.references(i);
             for r in related {
-                if !exists(self.text(r.text)) {
-                    let known = known.get_or_insert_with(|| {
-                        let mut v: Vec<&str> = ids.iter().map(|&i| id_of(i)).collect();
-                        v.dedup();
-                        v
-                    });
+                let id = self.text(r.text);
+                if !exists(id) {
                     findings.push(crosscheck::unresolved_related(
                         file,
                         &self.reference(r),
-                        known,
+                        suggestions.get(id),
                     ));
                     *refused = true;
                 }
