@@ -31,10 +31,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
-use crate::crosscheck::Outline;
-use crate::diagnostics::Location;
+use crate::crosscheck::{Outline, StoredOutline};
 use crate::read::Limits;
-use crate::record::Reference;
 
 /// A file modified this recently is outlined but not cached.
 pub const RACY_SECONDS: u64 = 2;
@@ -84,34 +82,10 @@ impl Stamp {
     }
 }
 
-type Ref = (String, u32, u32);
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct Brief {
-    in_stream: bool,
-    id: Option<Ref>,
-    related: Vec<Ref>,
-    collections: Vec<Ref>,
-}
-
-fn to_ref(r: &Reference) -> Ref {
-    (r.id.clone(), r.location.line as u32, r.location.col as u32)
-}
-
-fn from_ref((id, line, col): &Ref) -> Reference {
-    Reference {
-        id: id.clone(),
-        location: Location {
-            line: *line as usize,
-            col: *col as usize,
-        },
-    }
-}
-
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Entry {
     stamp: Stamp,
-    outlines: Vec<Brief>,
+    outlines: Vec<StoredOutline>,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -189,19 +163,7 @@ impl OutlineCache {
     /// The outlines of `file` when its stamp is the one they were taken from.
     pub fn get(&self, file: &Path, stamp: &Stamp) -> Option<Vec<Outline>> {
         let entry = self.stored.entries.get(&self.key(file)?)?;
-        (entry.stamp == *stamp).then(|| {
-            entry
-                .outlines
-                .iter()
-                .map(|b| Outline {
-                    file: file.to_path_buf(),
-                    in_stream: b.in_stream,
-                    id: b.id.as_ref().map(from_ref),
-                    related: b.related.iter().map(from_ref).collect(),
-                    collections: b.collections.iter().map(from_ref).collect(),
-                })
-                .collect()
-        })
+        (entry.stamp == *stamp).then(|| entry.outlines.iter().map(|o| o.outline(file)).collect())
     }
 
     /// Remember the outlines of `file` as of `stamp` (unless the stamp is too recent).
@@ -213,15 +175,7 @@ impl OutlineCache {
             }
             return;
         }
-        let outlines = outlines
-            .iter()
-            .map(|o| Brief {
-                in_stream: o.in_stream,
-                id: o.id.as_ref().map(to_ref),
-                related: o.related.iter().map(to_ref).collect(),
-                collections: o.collections.iter().map(to_ref).collect(),
-            })
-            .collect();
+        let outlines = outlines.iter().map(StoredOutline::of).collect();
         self.stored.entries.insert(key, Entry { stamp, outlines });
         self.changed = true;
     }

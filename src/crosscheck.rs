@@ -24,6 +24,55 @@ pub struct Outline {
     pub collections: Vec<Reference>,
 }
 
+/// A reference as stored between runs: (id, line, column).
+pub type StoredRef = (String, u32, u32);
+
+/// An [`Outline`] as the caches store it (the outline cache of `validate FILE`, the
+/// incremental cache of `run`): without its file, which the cache's key names.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct StoredOutline {
+    pub in_stream: bool,
+    pub id: Option<StoredRef>,
+    pub related: Vec<StoredRef>,
+    pub collections: Vec<StoredRef>,
+}
+
+fn store_ref(r: &Reference) -> StoredRef {
+    (r.id.clone(), r.location.line as u32, r.location.col as u32)
+}
+
+fn load_ref((id, line, col): &StoredRef) -> Reference {
+    Reference {
+        id: id.clone(),
+        location: Location {
+            line: *line as usize,
+            col: *col as usize,
+        },
+    }
+}
+
+impl StoredOutline {
+    pub fn of(o: &Outline) -> StoredOutline {
+        StoredOutline {
+            in_stream: o.in_stream,
+            id: o.id.as_ref().map(store_ref),
+            related: o.related.iter().map(store_ref).collect(),
+            collections: o.collections.iter().map(store_ref).collect(),
+        }
+    }
+
+    /// The outline again, as read from `file`.
+    pub fn outline(&self, file: &Path) -> Outline {
+        Outline {
+            file: file.to_path_buf(),
+            in_stream: self.in_stream,
+            id: self.id.as_ref().map(load_ref),
+            related: self.related.iter().map(load_ref).collect(),
+            collections: self.collections.iter().map(load_ref).collect(),
+        }
+    }
+}
+
 impl Outline {
     /// The outline of a document, read leniently from its raw tree.
     pub fn of(file: &Path, in_stream: bool, root: &Node) -> Outline {

@@ -71,15 +71,10 @@ pub fn digest(bytes: &[u8]) -> Digest {
 }
 
 /// A place: (text, line, column).
-pub type Ref = (String, u32, u32);
+pub use crate::crosscheck::StoredRef as Ref;
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct CachedOutline {
-    pub in_stream: bool,
-    pub id: Option<Ref>,
-    pub related: Vec<Ref>,
-    pub collections: Vec<Ref>,
-}
+/// What the cross-record checks need of a cached record (the same form as the outline cache).
+pub use crate::crosscheck::StoredOutline as CachedOutline;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CachedAgent {

@@ -78,11 +78,31 @@ impl Brief {
     }
 }
 
-/// A string in the arena.
+/// A string in a [`TextArena`].
 #[derive(Debug, Clone, Copy, Default)]
-struct Text {
+pub(crate) struct Text {
     start: u32,
     len: u32,
+}
+
+/// Strings written one after the other into one buffer, each named by a [`Text`] of 8 bytes
+/// (a boxed string costs 16 bytes plus an allocation). Used for the outlines' ids and
+/// references here and for the ids of indexed stream documents.
+#[derive(Debug, Default)]
+pub(crate) struct TextArena(String);
+
+impl TextArena {
+    pub fn put(&mut self, s: &str) -> Result<Text, Full> {
+        let start = u32::try_from(self.0.len()).map_err(|_| Full("4 GiB of ids"))?;
+        let len = u32::try_from(s.len()).map_err(|_| Full("an id of 4 GiB"))?;
+        start.checked_add(len).ok_or(Full("4 GiB of ids"))?;
+        self.0.push_str(s);
+        Ok(Text { start, len })
+    }
+
+    pub fn get(&self, t: Text) -> &str {
+        &self.0[t.start as usize..(t.start + t.len) as usize]
+    }
 }
 
 const IN_STREAM: u8 = 1;
@@ -112,7 +132,7 @@ struct Ref {
 /// Every record's outline, in the order of the run.
 #[derive(Default)]
 pub(crate) struct OutlineTable {
-    text: String,
+    text: TextArena,
     rows: Vec<Row>,
     refs: Vec<Ref>,
     /// Collection ids already in the arena.
@@ -138,11 +158,7 @@ impl OutlineTable {
     }
 
     fn put(&mut self, s: &str) -> Result<Text, Full> {
-        let start = u32::try_from(self.text.len()).map_err(|_| Full("4 GiB of ids"))?;
-        let len = u32::try_from(s.len()).map_err(|_| Full("an id of 4 GiB"))?;
-        start.checked_add(len).ok_or(Full("4 GiB of ids"))?;
-        self.text.push_str(s);
-        Ok(Text { start, len })
+        self.text.put(s)
     }
 
     fn collection(&mut self, s: &str) -> Result<Text, Full> {
@@ -190,7 +206,7 @@ impl OutlineTable {
     }
 
     fn text(&self, t: Text) -> &str {
-        &self.text[t.start as usize..(t.start + t.len) as usize]
+        self.text.get(t)
     }
 
     pub fn file(&self, i: usize) -> u32 {
@@ -376,7 +392,7 @@ mod tests {
         assert!(related.is_empty());
         assert_eq!(texts(collections), ["col", "other"]);
         // A collection id repeated in every record is stored once.
-        assert_eq!(t.text.matches("col").count(), 1);
+        assert_eq!(t.text.0.matches("col").count(), 1);
     }
 
     #[test]

@@ -42,10 +42,10 @@ use crate::file_list::FileList;
 use crate::incremental::{self, CachedAgent, CachedOutline, CachedRecord, Entry, Piece};
 use crate::normalize::names::AgentKind;
 use crate::normalize::names::fingerprint::find_variants_counted;
-use crate::outline_table::{Brief, Loc, OutlineTable};
+use crate::outline_table::{Brief, Loc, OutlineTable, Text, TextArena};
 use crate::publish::{Generation, PublishError, Published, safe_file_stem};
 use crate::read::{self, Node, Value};
-use crate::record::{Record, Reference};
+use crate::record::Record;
 use crate::staging::Folder;
 use crate::stream_index::{self, DocRange};
 
@@ -106,7 +106,7 @@ impl RunError {
     }
 }
 
-/// One document of a `---` stream, indexed: 40 bytes, its id in [`DocKeys`] (a stream of a
+/// One document of a `---` stream, indexed: 40 bytes, its id in a [`TextArena`] (a stream of a
 /// million records keeps a million of these for the whole run).
 struct StreamDoc {
     file: u32,
@@ -115,8 +115,8 @@ struct StreamDoc {
     offset: u64,
     len: u64,
     line: u64,
-    /// Where its id (the sort key) is in [`DocKeys`].
-    key: (u32, u32),
+    /// Its id (the sort key), in the run's [`TextArena`] of document ids.
+    key: Text,
 }
 
 impl StreamDoc {
@@ -127,25 +127,6 @@ impl StreamDoc {
             line: self.line as usize,
             id: None,
         }
-    }
-}
-
-/// The ids of the indexed stream documents, one after the other.
-#[derive(Default)]
-struct DocKeys(String);
-
-impl DocKeys {
-    fn put(&mut self, key: &str) -> Result<(u32, u32), RunError> {
-        let too_many = || RunError::Internal("more than 4 GiB of record ids in streams".into());
-        let start = u32::try_from(self.0.len()).map_err(|_| too_many())?;
-        let len = u32::try_from(key.len()).map_err(|_| too_many())?;
-        start.checked_add(len).ok_or_else(too_many)?;
-        self.0.push_str(key);
-        Ok((start, len))
-    }
-
-    fn get(&self, (start, len): (u32, u32)) -> &str {
-        &self.0[start as usize..(start + len) as usize]
     }
 }
 
@@ -351,7 +332,7 @@ pub fn run(
     };
 
     let mut docs: Vec<StreamDoc> = Vec::new();
-    let mut doc_keys = DocKeys::default();
+    let mut doc_keys = TextArena::default();
     let mut units: Vec<Unit> = Vec::new();
     let mut file_keys: Vec<Option<incremental::Key>> = Vec::new();
     let mut writers: Option<Writers> = None;
@@ -566,13 +547,15 @@ fn push_stream(
     file: u32,
     ranges: Vec<DocRange>,
     docs: &mut Vec<StreamDoc>,
-    doc_keys: &mut DocKeys,
+    doc_keys: &mut TextArena,
     units: &mut Vec<Unit>,
 ) -> Result<(), RunError> {
     docs.reserve_exact(ranges.len());
     units.reserve(ranges.len());
     for (ordinal, range) in ranges.into_iter().enumerate() {
-        let key = doc_keys.put(range.id.as_deref().unwrap_or_default())?;
+        let key = doc_keys
+            .put(range.id.as_deref().unwrap_or_default())
+            .map_err(|e| RunError::Internal(e.to_string()))?;
         units.push(Unit::Doc(docs.len() as u32));
         docs.push(StreamDoc {
             file,
@@ -722,17 +705,7 @@ fn read_range(path: &Path, range: &DocRange) -> std::io::Result<Vec<u8>> {
 /// The cache entry of a unit processed now; the places of its exports are filled in when
 /// they are written ([`Writers::cache`]).
 fn entry(result: &FileResult, fragments: &[Fragment]) -> Option<Entry> {
-    let place = |r: &Reference| (r.id.clone(), r.location.line as u32, r.location.col as u32);
-    let outlines = result
-        .outlines
-        .iter()
-        .map(|o| CachedOutline {
-            in_stream: o.in_stream,
-            id: o.id.as_ref().map(place),
-            related: o.related.iter().map(place).collect(),
-            collections: o.collections.iter().map(place).collect(),
-        })
-        .collect();
+    let outlines = result.outlines.iter().map(CachedOutline::of).collect();
     let mut records = Vec::with_capacity(fragments.len());
     for (record, f) in result.records.iter().zip(fragments) {
         let mentions = record
