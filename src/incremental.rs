@@ -276,6 +276,11 @@ impl Store {
     pub fn replay(&self, record: &CachedRecord) -> Option<Replayed> {
         let old = self.old.as_ref()?;
         let piece = |file: &File, base: u64, p: &Piece| -> Option<Vec<u8>> {
+            // A damaged pack must not make us allocate gigabytes: no record's export is
+            // anywhere near the size of the largest entry.
+            if p.len > MAX_ENTRY {
+                return None;
+            }
             let mut bytes = vec![0; p.len as usize];
             read_at(file, &mut bytes, base.checked_add(p.offset)?).ok()?;
             (digest(&bytes) == p.digest).then_some(bytes)
