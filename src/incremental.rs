@@ -425,6 +425,55 @@ impl PackWriter {
         self.out.write_all(entry)
     }
 
+    /// Rewrite the entries appended so far with `moved(n, record)` applied to each record of
+    /// the `n`th entry (from 0), when the run has moved the exports they point to
+    /// (`streaming` merging two sequences of records). An error, or `None` from `moved`,
+    /// leaves the pack unusable: drop it.
+    pub fn relocate(
+        &mut self,
+        moved: &mut dyn FnMut(usize, &mut CachedRecord) -> Option<()>,
+    ) -> std::io::Result<()> {
+        self.out.flush()?;
+        let dir = self
+            .file
+            .path()
+            .parent()
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        let file = tempfile::Builder::new()
+            .prefix(TEMP_PREFIX)
+            .tempfile_in(dir)?;
+        let mut out = BufWriter::with_capacity(1 << 20, file.reopen()?);
+        let mut r = BufReader::with_capacity(1 << 20, File::open(self.file.path())?);
+        let mut head = vec![0; self.base_at as usize + 8];
+        r.read_exact(&mut head)?;
+        out.write_all(&head)?;
+        let unusable = || std::io::Error::other("a pack entry cannot be moved");
+        let mut key_len = [0u8; 20];
+        let mut bytes = Vec::new();
+        for n in 0.. {
+            match r.read_exact(&mut key_len) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => break,
+                Err(e) => return Err(e),
+            }
+            let len = u32::from_le_bytes([key_len[16], key_len[17], key_len[18], key_len[19]]);
+            bytes.resize(len as usize, 0);
+            r.read_exact(&mut bytes)?;
+            let mut entry: Entry = postcard::from_bytes(&bytes).map_err(|_| unusable())?;
+            for record in &mut entry.records {
+                moved(n, record).ok_or_else(unusable)?;
+            }
+            let encoded = entry.encode().ok_or_else(unusable)?;
+            let len = u32::try_from(encoded.len()).map_err(std::io::Error::other)?;
+            out.write_all(&key_len[..16])?;
+            out.write_all(&len.to_le_bytes())?;
+            out.write_all(&encoded)?;
+        }
+        self.out = out;
+        self.file = file;
+        Ok(())
+    }
+
     /// Put the pack in place of the previous one; `jsonld_base` is where the record nodes
     /// start in the new generation's `records.jsonld`.
     pub fn finish(self, jsonld_base: u64) -> std::io::Result<()> {

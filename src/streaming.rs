@@ -9,12 +9,15 @@
 //! record (id and references with their places, for the cross-record checks), one entry per
 //! distinct agent (JSON-LD agent nodes) and per distinct spelling (name-variant warnings).
 //!
-//! Id order without holding the records: a single-record file must be named after its id
-//! (X002 otherwise), so sorting files by stem sorts their records by id. A `---` stream is
-//! first indexed ([`crate::stream_index`]: byte range and id of each document), its
-//! documents are sorted by id with the single files, and each is then read by itself.
-//! Validating only (nothing written, so no order to keep), the index pass is skipped: each
-//! file is read once, and a stream's documents are processed after every file.
+//! Id order without holding the records, reading each file once: a single-record file must
+//! be named after its id (X002 otherwise), so processing files sorted by stem gives their
+//! records in id order. Each file is read once and processed from that read; a `---` stream
+//! found that way is indexed ([`crate::stream_index`]: byte range and id of each document)
+//! and its documents are processed after every file, sorted by id, each read by itself.
+//! When the documents' ids fall between the files' ids, their CSV rows and JSON-LD nodes are
+//! written to a second pair of files, and the two sequences are merged by id at the end
+//! (records only move; the incremental cache's places are moved with them). Validating only
+//! (nothing written, so no order to keep), nothing is sorted.
 //!
 //! When writing exports (without shards), each unit is first looked up in the incremental
 //! cache ([`crate::incremental`]) by the hash of its bytes: a unit found there is not parsed,
@@ -153,6 +156,8 @@ type MentionPlace = (u32, u32, u32, Loc);
 /// What processing one unit gave.
 #[derive(Default)]
 struct Done {
+    /// The unit: a file's or a document's number.
+    unit: u32,
     briefs: Vec<Brief>,
     findings: Vec<Finding>,
     documents: usize,
@@ -163,8 +168,8 @@ struct Done {
     cache: Option<(incremental::Key, Entry)>,
 }
 
-/// What one unit of a batch gave: a unit processed, or (validating only, on the first read of
-/// a file) a stream whose documents are still to be processed.
+/// What one unit of a batch gave: a unit processed, or (on the read of a file) a stream whose
+/// documents are still to be processed.
 enum Step {
     Done(Done),
     Stream(u32, Vec<DocRange>),
@@ -189,7 +194,7 @@ struct Gathered {
 
 impl Gathered {
     /// Take the results of one batch, in order, and write their exports; the streams found
-    /// (validating only) are added to `streams`.
+    /// are added to `streams`.
     fn take(
         &mut self,
         results: Vec<Result<Step, RunError>>,
@@ -227,7 +232,7 @@ impl Gathered {
             if let Some(w) = writers.as_deref_mut() {
                 let mut places = Vec::with_capacity(done.fragments.len());
                 for f in done.fragments {
-                    places.push(w.append(f)?);
+                    places.push(w.append(f, done.unit)?);
                 }
                 if let Some((key, entry)) = done.cache {
                     w.cache(&key, entry, &places);
@@ -295,12 +300,35 @@ pub struct Staged {
 
 struct Writers {
     staged: Staged,
+    /// The part being written: the single-record files' records, then the stream
+    /// documents' (in a second part when their ids fall between the files' ids).
+    part: Part,
+    /// The files' part, once a second part is being written.
+    files_part: Option<Part>,
+    /// The length of the CSV header in `records.csv`.
+    header_len: u64,
+    shard: Option<Shard>,
+    /// Entries appended to this run's pack, and how many of them for the files' part.
+    pack_entries: usize,
+    files_part_entries: usize,
+}
+
+/// A sequence of records in id order, written to a CSV file and a file of JSON-LD record
+/// nodes (separated by `,\n`).
+struct Part {
     csv: BufWriter<File>,
     records: BufWriter<File>,
-    /// Bytes written so far to `records.csv` and to the record nodes.
+    csv_path: PathBuf,
+    records_path: PathBuf,
+    /// Bytes written so far to each.
     csv_len: u64,
     records_len: u64,
+    /// Every record written: (unit, length of its CSV row, length of its JSON-LD node).
+    order: Vec<(u32, u32, u32)>,
     last_id: Option<String>,
+    /// The agents its records name, and the first record (id) that names each.
+    agents: BTreeMap<String, AgentNode>,
+    first: BTreeMap<String, String>,
 }
 
 /// Where a record's CSV row and JSON-LD node were written: (offset, length) of each.
@@ -334,20 +362,22 @@ pub fn run(
     let mut docs: Vec<StreamDoc> = Vec::new();
     let mut doc_keys = TextArena::default();
     let mut units: Vec<Unit> = Vec::new();
-    let mut file_keys: Vec<Option<incremental::Key>> = Vec::new();
     let mut writers: Option<Writers> = None;
     let mut gathered = Gathered {
         findings,
         briefs: OutlineTable::with_capacity(files.len()),
         ..Gathered::default()
     };
-    // Validating only, the order records are processed in does not matter (the findings are
-    // sorted at the end, the cross-record checks sort what they compare), so each file is
-    // read once: a single-record file is processed from that read, a stream's documents
-    // after every file. Exports are written in id order, which needs every stream's ids
-    // first: a run reads each file in an index pass, then processes it.
-    let validating_only = options.output.is_none() && options.shard.is_none();
-    let total_work = std::cell::Cell::new(files.len() as u64 * if validating_only { 1 } else { 2 });
+    // Each file is read once. A single-record file is processed from that read; a stream
+    // is indexed from it, and its documents are processed after every file. Exports are
+    // written in id order: the files are processed sorted by stem (a file is named after its
+    // record's id), then the documents sorted by id; when those ids fall between the files'
+    // ids, the documents' exports are written apart and the two sequences are merged at the
+    // end ([`Writers::finish`]). Validating only, order does not matter (the findings are
+    // sorted at the end, the cross-record checks sort what they compare), so nothing is
+    // sorted.
+    let ordered = !(options.output.is_none() && options.shard.is_none());
+    let total_work = std::cell::Cell::new(files.len() as u64);
     let done_work = std::cell::Cell::new(0u64);
     let mut progress = |n: u64| {
         done_work.set(done_work.get() + n);
@@ -355,111 +385,78 @@ pub fn run(
             p(done_work.get(), total_work.get());
         }
     };
-    let base = Ctx {
+    if let Some(output) = options.output {
+        let mut w = Writers::new(output, &options.export)?;
+        w.shard = options.shard;
+        if let Some(store) = store.as_ref() {
+            w.staged.pack = store.writer(w.staged.generation.path()).ok();
+        }
+        writers = Some(w);
+    }
+    let staging = match writers.as_ref() {
+        Some(w) => {
+            let dir = w.staged.generation.dc_dir();
+            Some(Folder::open(&dir).map_err(at(&dir))?)
+        }
+        None => None,
+    };
+    let previous = options
+        .output
+        .map(|o| o.join("dc"))
+        .filter(|d| d.is_dir() && options.shard.is_none());
+    let stem = |f: u32| -> &str {
+        files[f as usize]
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("")
+    };
+    let mine = |id: &str| options.shard.is_none_or(|s| s.owns(id));
+    let ctx = Ctx {
         root,
-        file_keys: &[],
-        previous: None,
-        store: None,
+        previous: previous.as_deref(),
+        store: store.as_ref(),
         files: &files,
         docs: &[],
         settings,
         authorities: &authorities,
-        staging: None,
+        staging: staging.as_ref(),
         export: &options.export,
     };
-    if validating_only {
-        let file_units: Vec<Unit> = (0..files.len() as u32).map(Unit::File).collect();
-        let work = |u: Unit| match u {
-            Unit::File(f) => base.first_read(f),
-            Unit::Doc(_) => base.process(u, true).map(Step::Done),
-        };
-        let streams = gathered.batches(&file_units, &work, None, root, &mut progress)?;
-        drop(file_units);
-        for (file, ranges) in streams {
-            push_stream(file, ranges, &mut docs, &mut doc_keys, &mut units)?;
-        }
-        total_work.set(total_work.get() + units.len() as u64);
-        let ctx = Ctx {
-            docs: &docs,
-            ..base
-        };
-        let work = |u: Unit| ctx.process(u, true).map(Step::Done);
-        gathered.batches(&units, &work, None, root, &mut progress)?;
-    } else {
-        // Index: which files are streams, and the ids of their documents. A single-record
-        // file is read here anyway: when there is a previous pack to look it up in, its key in
-        // the incremental cache is taken from these bytes, so that a file found in the cache
-        // is not read again (without one, the key is taken when the file is processed).
-        let lookup = store.as_ref().filter(|s| s.has_previous());
-        units.reserve(files.len());
-        for chunk_start in (0..files.len()).step_by(BATCH * 4) {
-            let chunk = chunk_start..files.len().min(chunk_start + BATCH * 4);
-            let indexed: Vec<(Option<Vec<DocRange>>, Option<incremental::Key>)> = chunk
-                .clone()
-                .into_par_iter()
-                .map(|f| index_file(&files[f], settings, lookup.map(|s| (s, root))))
-                .collect();
-            for (i, (stream, file_key)) in indexed.into_iter().enumerate() {
-                let file = (chunk_start + i) as u32;
-                if lookup.is_some() {
-                    file_keys.push(file_key);
-                }
-                match stream {
-                    None => units.push(Unit::File(file)),
-                    Some(ranges) => {
-                        push_stream(file, ranges, &mut docs, &mut doc_keys, &mut units)?
-                    }
-                }
-            }
-            progress(chunk.len() as u64);
-        }
-        let key = |u: &Unit| -> &str {
-            match *u {
-                Unit::File(f) => files[f as usize]
-                    .file_stem()
-                    .and_then(|s| s.to_str())
-                    .unwrap_or(""),
-                Unit::Doc(d) => doc_keys.get(docs[d as usize].key),
-            }
-        };
-        units.sort_by(|a, b| key(a).cmp(key(b)));
-        total_work.set(files.len() as u64 + units.len() as u64);
 
-        if let Some(output) = options.output {
-            let mut w = Writers::new(output, &options.export, &collections)?;
-            if let Some(shard) = options.shard {
-                w.staged.shard = Some((shard, BTreeMap::new()));
-            }
-            if let Some(store) = store.as_ref() {
-                w.staged.pack = store.writer(w.staged.generation.path()).ok();
-            }
-            writers = Some(w);
-        }
-        let staging = match writers.as_ref() {
-            Some(w) => {
-                let dir = w.staged.generation.dc_dir();
-                Some(Folder::open(&dir).map_err(at(&dir))?)
-            }
-            None => None,
-        };
-        let previous = options
-            .output
-            .map(|o| o.join("dc"))
-            .filter(|d| d.is_dir() && options.shard.is_none());
-        let ctx = Ctx {
-            file_keys: &file_keys,
-            previous: previous.as_deref(),
-            store: store.as_ref(),
-            docs: &docs,
-            staging: staging.as_ref(),
-            ..base
-        };
-        let work = |u: Unit| {
-            let mine = options.shard.is_none_or(|s| s.owns(key(&u)));
-            ctx.process(u, mine).map(Step::Done)
-        };
-        gathered.batches(&units, &work, writers.as_mut(), root, &mut progress)?;
+    let mut file_units: Vec<Unit> = (0..files.len() as u32).map(Unit::File).collect();
+    if ordered {
+        file_units.sort_by(|a, b| match (a, b) {
+            (Unit::File(a), Unit::File(b)) => stem(*a).cmp(stem(*b)),
+            _ => std::cmp::Ordering::Equal,
+        });
     }
+    let work = |u: Unit| match u {
+        Unit::File(f) => ctx.file_step(f, mine(stem(f))),
+        Unit::Doc(_) => Err(RunError::Internal("a document before its stream".into())),
+    };
+    let streams = gathered.batches(&file_units, &work, writers.as_mut(), root, &mut progress)?;
+    drop(file_units);
+
+    for (file, ranges) in streams {
+        push_stream(file, ranges, &mut docs, &mut doc_keys, &mut units)?;
+    }
+    let doc_key = |d: u32| doc_keys.get(docs[d as usize].key);
+    if ordered {
+        units.sort_by(|a, b| match (a, b) {
+            (Unit::Doc(a), Unit::Doc(b)) => doc_key(*a).cmp(doc_key(*b)),
+            _ => std::cmp::Ordering::Equal,
+        });
+    }
+    total_work.set(total_work.get() + units.len() as u64);
+    if let (Some(w), Some(Unit::Doc(first))) = (writers.as_mut(), units.first()) {
+        w.documents_from(doc_key(*first))?;
+    }
+    let ctx = Ctx { docs: &docs, ..ctx };
+    let work = |u: Unit| match u {
+        Unit::Doc(d) => ctx.doc_step(d, mine(doc_key(d))),
+        Unit::File(_) => Err(RunError::Internal("a file among documents".into())),
+    };
+    gathered.batches(&units, &work, writers.as_mut(), root, &mut progress)?;
     let Gathered {
         mut findings,
         briefs,
@@ -533,7 +530,10 @@ pub fn run(
     };
     let staged = match writers {
         Some(w) => {
-            let mut staged = w.finish()?;
+            let id = |second: bool, unit: u32| {
+                if second { doc_key(unit) } else { stem(unit) }.to_string()
+            };
+            let mut staged = w.finish(&id)?;
             staged.collections = collections.unwrap_or_default();
             Some(staged)
         }
@@ -605,25 +605,9 @@ fn classify(path: &Path, settings: &Settings) -> Classified {
     }
 }
 
-/// Whether a file is a stream (its documents indexed, with their ids) or a single-record
-/// file (`None`); for a single-record file read whole, its key in the incremental cache
-/// (with `store`).
-fn index_file(
-    path: &Path,
-    settings: &Settings,
-    store: Option<(&incremental::Store, &Path)>,
-) -> (Option<Vec<DocRange>>, Option<incremental::Key>) {
-    let mut ranges = match classify(path, settings) {
-        Classified::Single(bytes) => {
-            let key = bytes
-                .as_deref()
-                .zip(store)
-                .map(|(bytes, (s, root))| file_key(s, root, path, bytes));
-            return (None, key);
-        }
-        Classified::Stream(ranges) => ranges,
-    };
-    // Documents whose id is not a plain `id:` line: parse them to learn it.
+/// The ids of a stream's documents whose id is not a plain `id:` line (which the index
+/// reads): parse those documents to learn it.
+fn learn_ids(path: &Path, ranges: &mut [DocRange], settings: &Settings) {
     for (i, range) in ranges.iter_mut().enumerate() {
         if range.id.is_none()
             && let Ok(Some(doc)) = read_doc(path, i, range, settings)
@@ -634,7 +618,6 @@ fn index_file(
                 .map(|s| s.trim().into());
         }
     }
-    (Some(ranges), None)
 }
 
 /// The incremental-cache key of a single-record file with these bytes.
@@ -770,8 +753,6 @@ pub(crate) fn shift_lines(node: &mut Node, lines: usize) {
 /// What every unit's processing shares.
 struct Ctx<'a> {
     root: &'a Path,
-    /// The incremental-cache key of each single-record file, as the index pass read it.
-    file_keys: &'a [Option<incremental::Key>],
     /// The Dublin Core folder of the previous run, whose unchanged files are linked into the
     /// new one instead of being written again.
     previous: Option<&'a Path>,
@@ -802,30 +783,26 @@ impl Ctx<'_> {
         dir.write_new(name, bytes)
     }
 
-    /// The unit's key in the incremental cache (`None`: not cached), and its bytes, so that
-    /// a unit not found in the cache is not read again.
-    fn unit_key(&self, unit: Unit) -> Option<(incremental::Key, Vec<u8>)> {
+    /// A document's key in the incremental cache (`None`: not cached), and its bytes, so
+    /// that a document not found in the cache is not read again.
+    fn doc_cache_key(&self, d: u32) -> Option<(incremental::Key, Vec<u8>)> {
         let store = self.store?;
-        let limit = self.settings.limits.max_file_bytes;
-        let (file, ordinal, line, bytes) = match unit {
-            Unit::File(f) => {
-                let path = &self.files[f as usize];
-                let bytes = read::read_within(path, limit).ok()??;
-                return Some((file_key(store, self.root, path, &bytes), bytes));
-            }
-            Unit::Doc(d) => {
-                let doc = &self.docs[d as usize];
-                if doc.len > limit {
-                    return None;
-                }
-                let path = &self.files[doc.file as usize];
-                let bytes = read_range(path, &doc.range()).ok()?;
-                (doc.file, doc.ordinal, doc.line as usize, bytes)
-            }
-        };
-        let path = &self.files[file as usize];
+        let doc = &self.docs[d as usize];
+        if doc.len > self.settings.limits.max_file_bytes {
+            return None;
+        }
+        let path = &self.files[doc.file as usize];
+        let bytes = read_range(path, &doc.range()).ok()?;
         let relative = path.strip_prefix(self.root).unwrap_or(path);
-        Some((store.key(relative, ordinal, line, &bytes), bytes))
+        let key = store.key(relative, doc.ordinal, doc.line as usize, &bytes);
+        Some((key, bytes))
+    }
+
+    /// The unit found in the cache under `key`, if there is one whose exports are still
+    /// whole in the previous generation.
+    fn cached(&self, unit: Unit, key: Option<incremental::Key>) -> Option<Done> {
+        let (store, key) = self.store.zip(key)?;
+        self.replay(unit, store.get(&key)?, key)
     }
 
     /// A unit as the previous run left it in the cache, if its exports are still in the
@@ -907,93 +884,80 @@ impl Ctx<'_> {
         Some(done)
     }
 
-    fn process(&self, unit: Unit, mine: bool) -> Result<Done, RunError> {
-        // A single-record file whose bytes, as the index pass read them, are in the cache.
-        if let (Some(store), Unit::File(f), true) = (self.store, unit, mine)
-            && let Some(key) = self.file_keys.get(f as usize).copied().flatten()
-            && let Some(entry) = store.get(&key)
-            && let Some(done) = self.replay(unit, entry, key)
-        {
-            return Ok(done);
-        }
-        let (key, bytes) = match if mine { self.unit_key(unit) } else { None } {
+    /// The one read of a file: a single-record file is processed from the bytes read (or
+    /// found by them in the incremental cache); a stream is handed back, indexed, to have its
+    /// documents processed after every file.
+    fn file_step(&self, f: u32, mine: bool) -> Result<Step, RunError> {
+        let path = &self.files[f as usize];
+        let bytes = match classify(path, self.settings) {
+            Classified::Single(bytes) => bytes,
+            Classified::Stream(mut ranges) => {
+                learn_ids(path, &mut ranges, self.settings);
+                return Ok(Step::Stream(f, ranges));
+            }
+        };
+        let key = match (self.store, &bytes) {
+            (Some(store), Some(bytes)) if mine => Some(file_key(store, self.root, path, bytes)),
+            _ => None,
+        };
+        let done = match self.cached(Unit::File(f), key) {
+            Some(done) => done,
+            None => {
+                let (settings, authorities) = (self.settings, self.authorities);
+                let result = match bytes {
+                    Some(bytes) => {
+                        catalogue::process_bytes(path, &bytes, settings, authorities, mine)
+                    }
+                    None => catalogue::process_file(path, settings, authorities, mine),
+                };
+                self.finish(f, 0, result, mine, key)?
+            }
+        };
+        Ok(Step::Done(Done { unit: f, ..done }))
+    }
+
+    /// One document of a stream, read by itself (or found in the incremental cache).
+    fn doc_step(&self, d: u32, mine: bool) -> Result<Step, RunError> {
+        let (key, bytes) = match if mine { self.doc_cache_key(d) } else { None } {
             Some((key, bytes)) => (Some(key), Some(bytes)),
             None => (None, None),
         };
-        if let (Some(store), Some(key)) = (self.store, key)
-            && let Some(entry) = store.get(&key)
-            && let Some(done) = self.replay(unit, entry, key)
-        {
-            return Ok(done);
+        if let Some(done) = self.cached(Unit::Doc(d), key) {
+            return Ok(Step::Done(Done { unit: d, ..done }));
         }
-        let (file, ordinal, result) = match unit {
-            Unit::File(f) => {
-                let path = &self.files[f as usize];
-                let r = match &bytes {
-                    Some(bytes) => {
-                        catalogue::process_bytes(path, bytes, self.settings, self.authorities, mine)
-                    }
-                    None => catalogue::process_file(path, self.settings, self.authorities, mine),
-                };
-                (f, 0u32, r)
-            }
-            Unit::Doc(d) => {
-                let doc = &self.docs[d as usize];
-                let path = &self.files[doc.file as usize];
-                let mut r = FileResult::default();
-                let node = match read_doc(path, doc.ordinal as usize, &doc.range(), self.settings) {
-                    Ok(Some(node)) => Some(node),
-                    // A document of comments only: as the parser would see it, empty.
-                    Ok(None) => Some(Node {
-                        span: Default::default(),
-                        value: Value::Null,
-                    }),
-                    Err(finding) => {
-                        if mine {
-                            r.findings.push(finding);
-                            r.documents = 1;
-                        }
-                        None
-                    }
-                };
-                if let Some(node) = node {
-                    catalogue::process_document(
-                        path,
-                        doc.ordinal as usize,
-                        &node,
-                        true,
-                        self.settings,
-                        self.authorities,
-                        mine,
-                        &mut r,
-                    );
+        drop(bytes);
+        let doc = &self.docs[d as usize];
+        let path = &self.files[doc.file as usize];
+        let mut r = FileResult::default();
+        let node = match read_doc(path, doc.ordinal as usize, &doc.range(), self.settings) {
+            Ok(Some(node)) => Some(node),
+            // A document of comments only: as the parser would see it, empty.
+            Ok(None) => Some(Node {
+                span: Default::default(),
+                value: Value::Null,
+            }),
+            Err(finding) => {
+                if mine {
+                    r.findings.push(finding);
+                    r.documents = 1;
                 }
-                (doc.file, doc.ordinal, r)
+                None
             }
         };
-        self.finish(file, ordinal, result, mine, key)
-    }
-
-    /// Validating only, the first and only read of a file: a single-record file is processed
-    /// at once from the bytes read; a stream is handed back to have its documents processed.
-    fn first_read(&self, f: u32) -> Result<Step, RunError> {
-        let path = &self.files[f as usize];
-        match classify(path, self.settings) {
-            Classified::Stream(ranges) => Ok(Step::Stream(f, ranges)),
-            Classified::Single(bytes) => {
-                let result = match bytes {
-                    Some(bytes) => catalogue::process_bytes(
-                        path,
-                        &bytes,
-                        self.settings,
-                        self.authorities,
-                        true,
-                    ),
-                    None => catalogue::process_file(path, self.settings, self.authorities, true),
-                };
-                Ok(Step::Done(self.finish(f, 0, result, true, None)?))
-            }
+        if let Some(node) = node {
+            catalogue::process_document(
+                path,
+                doc.ordinal as usize,
+                &node,
+                true,
+                self.settings,
+                self.authorities,
+                mine,
+                &mut r,
+            );
         }
+        let done = self.finish(doc.file, doc.ordinal, r, mine, key)?;
+        Ok(Step::Done(Done { unit: d, ..done }))
     }
 
     /// What the run keeps of a unit just processed: outlines, findings, mentions, rendered
@@ -1110,19 +1074,41 @@ fn at(path: &Path) -> impl Fn(std::io::Error) -> PublishError + '_ {
     }
 }
 
-impl Writers {
-    fn new(
-        output: &Path,
-        options: &ExportOptions,
-        _collections: &Option<Vec<Collection>>,
-    ) -> Result<Writers, PublishError> {
-        let generation = Generation::begin(output)?;
-        let create = |name: &str| {
-            let path = generation.path().join(name);
-            File::create(&path).map_err(at(&path))
+impl Part {
+    fn create(path: PathBuf, records_path: PathBuf) -> Result<Part, PublishError> {
+        let open = |path: &Path| {
+            File::create(path)
+                .map(|f| BufWriter::with_capacity(1 << 20, f))
+                .map_err(at(path))
         };
-        let mut csv = BufWriter::with_capacity(1 << 20, create("records.csv")?);
-        let records = BufWriter::with_capacity(1 << 20, create(RECORDS_PART)?);
+        Ok(Part {
+            csv: open(&path)?,
+            records: open(&records_path)?,
+            csv_path: path,
+            records_path,
+            csv_len: 0,
+            records_len: 0,
+            order: Vec::new(),
+            last_id: None,
+            agents: BTreeMap::new(),
+            first: BTreeMap::new(),
+        })
+    }
+
+    /// Flush both files to the operating system.
+    fn flush(&mut self) -> Result<(), PublishError> {
+        self.csv.flush().map_err(at(&self.csv_path))?;
+        self.records.flush().map_err(at(&self.records_path))
+    }
+}
+
+impl Writers {
+    fn new(output: &Path, options: &ExportOptions) -> Result<Writers, PublishError> {
+        let generation = Generation::begin(output)?;
+        let mut part = Part::create(
+            generation.path().join("records.csv"),
+            generation.path().join(RECORDS_PART),
+        )?;
         let mut header = ::csv::WriterBuilder::new()
             .terminator(::csv::Terminator::CRLF)
             .from_writer(Vec::new());
@@ -1132,10 +1118,15 @@ impl Writers {
         let header = header
             .into_inner()
             .map_err(|e| at(output)(std::io::Error::other(e.to_string())))?;
-        csv.write_all(&header).map_err(at(output))?;
+        part.csv.write_all(&header).map_err(at(output))?;
+        part.csv_len = header.len() as u64;
         Ok(Writers {
-            csv_len: header.len() as u64,
-            records_len: 0,
+            header_len: header.len() as u64,
+            part,
+            files_part: None,
+            shard: None,
+            pack_entries: 0,
+            files_part_entries: 0,
             staged: Staged {
                 output: output.to_path_buf(),
                 generation,
@@ -1146,15 +1137,30 @@ impl Writers {
                 shard: None,
                 pack: None,
             },
-            csv,
-            records,
-            last_id: None,
         })
     }
 
+    /// The stream documents come next, the first of them with id `first`: when that id
+    /// sorts after every record written so far they continue the files' part; otherwise
+    /// they are written to a second part, merged with the first by [`Writers::finish`].
+    fn documents_from(&mut self, first: &str) -> Result<(), PublishError> {
+        if self.part.last_id.as_deref().is_none_or(|last| last < first) {
+            return Ok(());
+        }
+        let dir = self.staged.generation.path().to_path_buf();
+        let second = Part::create(
+            dir.join(".records-csv-streams"),
+            dir.join(".records-part-streams"),
+        )?;
+        self.files_part = Some(std::mem::replace(&mut self.part, second));
+        self.files_part_entries = self.pack_entries;
+        Ok(())
+    }
+
     /// Write a record's CSV row and JSON-LD node; where they went (`None`: not written).
-    fn append(&mut self, f: Fragment) -> Result<Written, RunError> {
-        if let Some(last) = &self.last_id {
+    fn append(&mut self, f: Fragment, unit: u32) -> Result<Written, RunError> {
+        let part = &mut self.part;
+        if let Some(last) = &part.last_id {
             if f.id < *last {
                 return Err(RunError::Internal(format!(
                     "record `{}` came after `{last}`: the stream index and the parsed id disagree",
@@ -1165,34 +1171,37 @@ impl Writers {
                 return Ok(None); // a duplicate id: X001 fails the run
             }
         }
-        let out = self.staged.output.clone();
         let len = |bytes: &[u8]| {
             u32::try_from(bytes.len())
                 .map_err(|_| RunError::Internal(format!("record `{}` is too large", f.id)))
         };
-        let csv_place = (self.csv_len, len(&f.csv)?);
-        self.csv.write_all(&f.csv).map_err(at(&out))?;
-        self.csv_len += f.csv.len() as u64;
-        if self.staged.written > 0 {
-            self.records.write_all(b",\n").map_err(at(&out))?;
-            self.records_len += 2;
+        let (csv_len, jsonld_len) = (len(&f.csv)?, len(&f.jsonld)?);
+        let csv_place = (part.csv_len, csv_len);
+        part.csv.write_all(&f.csv).map_err(at(&part.csv_path))?;
+        part.csv_len += f.csv.len() as u64;
+        if !part.order.is_empty() {
+            part.records
+                .write_all(b",\n")
+                .map_err(at(&part.records_path))?;
+            part.records_len += 2;
         }
-        let jsonld_place = (self.records_len, len(&f.jsonld)?);
-        self.records.write_all(&f.jsonld).map_err(at(&out))?;
-        self.records_len += f.jsonld.len() as u64;
+        let jsonld_place = (part.records_len, jsonld_len);
+        part.records
+            .write_all(&f.jsonld)
+            .map_err(at(&part.records_path))?;
+        part.records_len += f.jsonld.len() as u64;
         for (iri, node) in f.agents {
-            match self.staged.agents.get_mut(&iri) {
+            match part.agents.get_mut(&iri) {
                 Some(existing) => existing.merge(node),
                 None => {
-                    if let Some((_, first)) = self.staged.shard.as_mut() {
-                        first.insert(iri.clone(), f.id.clone());
-                    }
-                    self.staged.agents.insert(iri, node);
+                    part.first.insert(iri.clone(), f.id.clone());
+                    part.agents.insert(iri, node);
                 }
             }
         }
+        part.order.push((unit, csv_len, jsonld_len));
         self.staged.written += 1;
-        self.last_id = Some(f.id);
+        part.last_id = Some(f.id);
         Ok(Some((csv_place, jsonld_place)))
     }
 
@@ -1212,21 +1221,179 @@ impl Writers {
             (record.jsonld.offset, record.jsonld.len) = (jsonld_offset, jsonld_len);
         }
         let stored = entry.encode().map(|bytes| pack.append(key, &bytes));
-        if !matches!(stored, Some(Ok(()))) {
+        if matches!(stored, Some(Ok(()))) {
+            self.pack_entries += 1;
+        } else {
             self.staged.pack = None; // the cache is only an optimization
         }
     }
 
-    fn finish(self) -> Result<Staged, PublishError> {
-        let out = self.staged.output.clone();
-        self.csv
-            .into_inner()
-            .map_err(|e| at(&out)(e.into_error()))?;
-        self.records
-            .into_inner()
-            .map_err(|e| at(&out)(e.into_error()))?;
+    /// Close the files; with two parts, merge them by id (`id(second, unit)` is the id of a
+    /// record written from `unit` in the first or the second part) into `records.csv` and
+    /// the record nodes, and move the places in this run's pack to match.
+    fn finish(mut self, id: &dyn Fn(bool, u32) -> String) -> Result<Staged, PublishError> {
+        self.part.flush()?;
+        let mut agents = std::mem::take(&mut self.part.agents);
+        let mut first = std::mem::take(&mut self.part.first);
+        if let Some(mut files_part) = self.files_part.take() {
+            files_part.flush()?;
+            let moved = merge_parts(&files_part, &self.part, self.header_len, id)?;
+            for path in [&self.part.csv_path, &self.part.records_path] {
+                fs::remove_file(path).map_err(at(path))?;
+            }
+            // Agents named in both parts: the first mention in id order gives the name.
+            let mut merged = std::mem::take(&mut files_part.agents);
+            for (iri, node) in agents {
+                let later_first = first.remove(&iri).unwrap_or_default();
+                match merged.remove(&iri) {
+                    Some(mut earlier) if files_part.first[&iri] < later_first => {
+                        earlier.merge(node);
+                        merged.insert(iri, earlier);
+                    }
+                    Some(files_node) => {
+                        let mut node = node;
+                        node.merge(files_node);
+                        files_part.first.insert(iri.clone(), later_first);
+                        merged.insert(iri, node);
+                    }
+                    None => {
+                        files_part.first.insert(iri.clone(), later_first);
+                        merged.insert(iri, node);
+                    }
+                }
+            }
+            agents = merged;
+            first = std::mem::take(&mut files_part.first);
+            let split = self.files_part_entries;
+            if let Some(pack) = self.staged.pack.as_mut()
+                && pack
+                    .relocate(&mut |n, record| {
+                        let part = &moved[usize::from(n >= split)];
+                        record.csv.offset = part.csv(record.csv.offset)?;
+                        record.jsonld.offset = part.jsonld(record.jsonld.offset)?;
+                        Some(())
+                    })
+                    .is_err()
+            {
+                self.staged.pack = None;
+            }
+        }
+        self.staged.agents = agents;
+        self.staged.shard = self.shard.map(|s| (s, first));
         Ok(self.staged)
     }
+}
+
+/// Where the records of one part moved in the merged files: (old offset, new offset) of
+/// each CSV row and JSON-LD node, in the order of the old offsets.
+#[derive(Default)]
+struct Moved {
+    csv: Vec<(u64, u64)>,
+    jsonld: Vec<(u64, u64)>,
+}
+
+impl Moved {
+    fn csv(&self, old: u64) -> Option<u64> {
+        let i = self.csv.binary_search_by_key(&old, |m| m.0).ok()?;
+        Some(self.csv[i].1)
+    }
+
+    fn jsonld(&self, old: u64) -> Option<u64> {
+        let i = self.jsonld.binary_search_by_key(&old, |m| m.0).ok()?;
+        Some(self.jsonld[i].1)
+    }
+}
+
+/// Merge the records of two parts by id into the first part's files (the CSV header, of
+/// `header_len` bytes, stays first); where each record moved, for each part.
+fn merge_parts(
+    files: &Part,
+    streams: &Part,
+    header_len: u64,
+    id: &dyn Fn(bool, u32) -> String,
+) -> Result<[Moved; 2], PublishError> {
+    let parts = [files, streams];
+    let dir = files.csv_path.parent().unwrap_or(Path::new("."));
+    let open = |path: &Path| {
+        File::open(path)
+            .map(|f| BufReader::with_capacity(1 << 20, f))
+            .map_err(at(path))
+    };
+    let create = |name: &str| {
+        let path = dir.join(name);
+        File::create(&path)
+            .map(|f| (BufWriter::with_capacity(1 << 20, f), path.clone()))
+            .map_err(at(&path))
+    };
+    let mut csv_in = [open(&files.csv_path)?, open(&streams.csv_path)?];
+    let mut records_in = [open(&files.records_path)?, open(&streams.records_path)?];
+    let (mut csv_out, csv_tmp) = create(".records-csv-merged")?;
+    let (mut records_out, records_tmp) = create(".records-part-merged")?;
+    let copy = |from: &mut BufReader<File>, to: &mut BufWriter<File>, len: u64| {
+        let copied = std::io::copy(&mut from.by_ref().take(len), to)?;
+        if copied == len {
+            Ok(())
+        } else {
+            Err(std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                "a part of the exports is shorter than was written",
+            ))
+        }
+    };
+    copy(&mut csv_in[0], &mut csv_out, header_len).map_err(at(&csv_tmp))?;
+    let mut moved = [Moved::default(), Moved::default()];
+    let mut next = [0usize; 2];
+    // Offsets in the parts being read, and in the merged files.
+    let mut old = [(header_len, 0u64), (0, 0)];
+    let (mut csv_len, mut records_len) = (header_len, 0u64);
+    let mut ids: [Option<String>; 2] = [None, None];
+    loop {
+        for p in 0..2 {
+            if ids[p].is_none() {
+                ids[p] = parts[p].order.get(next[p]).map(|o| id(p == 1, o.0));
+            }
+        }
+        // The files' record first when both have one id: that is the order of a run over
+        // one sorted sequence (the run fails on a repeated id anyway, X001).
+        let p = match (&ids[0], &ids[1]) {
+            (Some(a), Some(b)) => usize::from(b < a),
+            (Some(_), None) => 0,
+            (None, Some(_)) => 1,
+            (None, None) => break,
+        };
+        let (_, csv, jsonld) = parts[p].order[next[p]];
+        if next[p] > 0 {
+            // Skip the part's own `,\n` before this node.
+            let mut separator = [0u8; 2];
+            records_in[p]
+                .read_exact(&mut separator)
+                .map_err(at(&parts[p].records_path))?;
+            old[p].1 += 2;
+        }
+        if next[0] + next[1] > 0 {
+            records_out.write_all(b",\n").map_err(at(&records_tmp))?;
+            records_len += 2;
+        }
+        copy(&mut csv_in[p], &mut csv_out, u64::from(csv)).map_err(at(&csv_tmp))?;
+        copy(&mut records_in[p], &mut records_out, u64::from(jsonld)).map_err(at(&records_tmp))?;
+        moved[p].csv.push((old[p].0, csv_len));
+        moved[p].jsonld.push((old[p].1, records_len));
+        old[p].0 += u64::from(csv);
+        old[p].1 += u64::from(jsonld);
+        csv_len += u64::from(csv);
+        records_len += u64::from(jsonld);
+        next[p] += 1;
+        ids[p] = None;
+    }
+    csv_out
+        .into_inner()
+        .map_err(|e| at(&csv_tmp)(e.into_error()))?;
+    records_out
+        .into_inner()
+        .map_err(|e| at(&records_tmp)(e.into_error()))?;
+    fs::rename(&csv_tmp, &files.csv_path).map_err(at(&files.csv_path))?;
+    fs::rename(&records_tmp, &files.records_path).map_err(at(&files.records_path))?;
+    Ok(moved)
 }
 
 impl Staged {

@@ -436,6 +436,39 @@ fn incremental_runs_equal_clean_runs_and_redo_what_changed() {
     assert_eq!(exports(out.path()), exports(clean.path()));
 }
 
+/// In `mixed()` the stream's ids fall between the files' ids, so a run writes the files'
+/// records and the stream's apart and merges them: the places kept in the cache must be
+/// those in the merged outputs, for records of both kinds. A cached agent changed in the
+/// pack shows that a record was taken from the cache; a wrong place would fail the digest
+/// check and the record would be processed again (without the change).
+#[test]
+fn incremental_runs_find_both_files_and_stream_documents_after_a_merge() {
+    let input = mixed();
+    let p = input.path();
+    fs::write(
+        p.join("a/f-1.yaml"),
+        record("f-1", "collections: [col]\ncreators: [Peng Dehuai]\n"),
+    )
+    .unwrap();
+    let out = TempDir::new().unwrap();
+    run_with_schema(p, out.path(), None);
+    tamper_pack(out.path(), "Peng Dehuai", "Peng Dehuax"); // a file's record
+    tamper_pack(out.path(), "Zhou Enlai", "Zhou Enlax"); // a stream document
+    run_with_schema(p, out.path(), None);
+    let jsonld = fs::read_to_string(out.path().join("records.jsonld")).unwrap();
+    assert!(jsonld.contains("Peng Dehuax"), "{jsonld}");
+    assert!(jsonld.contains("Zhou Enlax"), "{jsonld}");
+    let clean = TempDir::new().unwrap();
+    run_with_schema(p, clean.path(), None);
+    let (got, want) = (exports(out.path()), exports(clean.path()));
+    assert_eq!(got.len(), want.len());
+    for ((name, a), (_, b)) in got.iter().zip(&want) {
+        if name != "records.jsonld" {
+            assert!(a == b, "{name} differs");
+        }
+    }
+}
+
 /// A cached unit whose exports in the previous generation were edited, truncated or removed
 /// since is processed again: the cache never puts a byte into the outputs that a clean run
 /// would not write.
