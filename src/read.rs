@@ -302,9 +302,17 @@ enum Frame {
         anchor: usize,
         entries: Vec<(Node, Node)>,
         key: Option<Node>,
-        seen: HashMap<String, Location>,
+        /// The keys so far and where they are, once the mapping has [`SMALL_MAP`] of them
+        /// (a smaller one is searched through its entries).
+        seen: Option<HashMap<String, Location>>,
     },
 }
+
+/// Up to this many keys, a new key is compared with every earlier one to find a duplicate
+/// (a record's mappings hold a dozen keys: cheaper than hashing each one into a map); past
+/// it, the mapping gets an index, so that a mapping of a million keys costs no more than
+/// that.
+const SMALL_MAP: usize = 16;
 
 struct Builder<'p> {
     path: &'p Path,
@@ -350,7 +358,7 @@ impl Builder<'_> {
                     anchor,
                     entries: Vec::new(),
                     key: None,
-                    seen: HashMap::new(),
+                    seen: None,
                 });
                 Ok(())
             }
@@ -517,8 +525,9 @@ impl Builder<'_> {
                 entries, key, seen, ..
             }) => match key.take() {
                 None => {
-                    let text = match &node.value {
-                        Value::Str(s) => s.clone(),
+                    let span = node.span;
+                    let text = match node.value {
+                        Value::Str(s) => s,
                         Value::Int(i) => i.to_string(),
                         Value::Bool(b) => b.to_string(),
                         Value::Float(f) => f.to_string(),
@@ -527,17 +536,32 @@ impl Builder<'_> {
                             return Err(Finding::new(
                                 Code::YamlSyntax,
                                 self.path,
-                                Some(node.span.start),
+                                Some(span.start),
                                 "a key must be a plain word, not a list or mapping".into(),
                             )
                             .with_help("write `field: value` with the field name as the key"));
                         }
                     };
-                    if let Some(first) = seen.get(&text) {
+                    if seen.is_none() && entries.len() >= SMALL_MAP {
+                        *seen = Some(
+                            entries
+                                .iter()
+                                .map(|(k, _)| (k.as_str().unwrap_or_default().into(), k.span.start))
+                                .collect(),
+                        );
+                    }
+                    let first = match seen {
+                        Some(seen) => seen.get(&text).copied(),
+                        None => entries
+                            .iter()
+                            .find(|(k, _)| k.as_str() == Some(&text))
+                            .map(|(k, _)| k.span.start),
+                    };
+                    if let Some(first) = first {
                         return Err(Finding::new(
                             Code::DuplicateKey,
                             self.path,
-                            Some(node.span.start),
+                            Some(span.start),
                             format!(
                                 "`{text}` appears twice in this mapping (first at line {}, column {})",
                                 first.line, first.col
@@ -548,9 +572,11 @@ impl Builder<'_> {
                              values takes them as one list, e.g. subjects: [Trade, Education]"
                         )));
                     }
-                    seen.insert(text.clone(), node.span.start);
+                    if let Some(seen) = seen {
+                        seen.insert(text.clone(), span.start);
+                    }
                     *key = Some(Node {
-                        span: node.span,
+                        span,
                         value: Value::Str(text),
                     });
                 }
@@ -758,6 +784,31 @@ mod tests {
         assert_eq!(f.code, Code::DuplicateKey);
         assert_eq!(f.location, Some(Location { line: 3, col: 1 }));
         assert!(f.message.contains("line 2"), "{}", f.message);
+    }
+
+    #[test]
+    fn duplicate_keys_are_found_in_small_and_large_mappings() {
+        // Below and past SMALL_MAP keys, duplicates are found by different means.
+        for keys in [3, SMALL_MAP - 1, SMALL_MAP, SMALL_MAP + 1, 40] {
+            let mut text: String = (1..=keys).map(|i| format!("k{i}: v\n")).collect();
+            assert_eq!(parse_ok(&text).len(), 1);
+            for repeated in [1, keys] {
+                let with = format!("{text}k{repeated}: again\n");
+                let f = parse_err(&with);
+                assert_eq!(f.code, Code::DuplicateKey, "{keys} keys");
+                assert_eq!(
+                    f.location,
+                    Some(Location {
+                        line: keys + 1,
+                        col: 1
+                    })
+                );
+                let first = format!("first at line {repeated}, column 1");
+                assert!(f.message.contains(&first), "{keys} keys: {}", f.message);
+            }
+            text.push_str("nested: {a: 1, b: 2, a: 3}\n");
+            assert_eq!(parse_err(&text).code, Code::DuplicateKey);
+        }
     }
 
     #[test]
