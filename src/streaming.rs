@@ -1043,10 +1043,15 @@ impl Ctx<'_> {
         let csv = csv
             .into_inner()
             .map_err(|e| RunError::Internal(e.to_string()))?;
-        let mut agents = Vec::new();
+        let mut agents: Vec<(String, AgentNode)> = Vec::new();
         let node = jsonld::RecordNode::new(record, options, |a| {
             let iri = jsonld::agent_iri(a, options);
-            agents.push((iri.clone(), AgentNode::of(a)));
+            // One node per agent of the record (an agent named twice is merged here, as
+            // the run would merge the two nodes).
+            match agents.iter_mut().find(|(known, _)| *known == iri) {
+                Some((_, node)) => node.add(a),
+                None => agents.push((iri.clone(), AgentNode::of(a))),
+            }
             iri
         });
         Ok(Fragment {
