@@ -9,6 +9,7 @@ pub mod convert;
 pub mod crosscheck;
 pub mod diagnostics;
 pub mod export;
+pub mod fast_yaml;
 pub mod file_list;
 pub mod fix;
 pub mod incremental;

@@ -220,16 +220,32 @@ pub fn decode<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, Finding> {
 
 /// Parse YAML text into its documents. The first problem ends the file: later positions
 /// cannot be trusted after a syntax error.
+///
+/// Most records are read by the fast front end ([`crate::fast_yaml`]); a file it declines,
+/// and a file whose tree it builds but the checks refuse, is read again by saphyr, whose
+/// result is the one returned. Both give the same tree for every file the fast front end
+/// accepts.
 pub fn parse(path: &Path, text: &str, limits: &Limits) -> Result<Vec<Node>, Finding> {
-    let mut builder = Builder {
-        path,
-        limits,
-        docs: Vec::new(),
-        stack: Vec::new(),
-        anchors: HashMap::new(),
-        alias_nodes: 0,
-        alias_bytes: 0,
-    };
+    if let Some(Ok(docs)) = parse_fast(path, text, limits) {
+        return Ok(docs);
+    }
+    parse_saphyr(path, text, limits)
+}
+
+/// [`parse`] with the fast front end only: `None` when it declines the text. For the
+/// differential tests; [`parse`] is the reader.
+pub fn parse_fast(path: &Path, text: &str, limits: &Limits) -> Option<Result<Vec<Node>, Finding>> {
+    let mut builder = Builder::new(path, limits);
+    match crate::fast_yaml::parse(text, |event, span| builder.on_event(event, span)) {
+        Ok(()) => Some(Ok(builder.docs)),
+        Err(crate::fast_yaml::Stop::Sink(finding)) => Some(Err(finding)),
+        Err(crate::fast_yaml::Stop::Declined) => None,
+    }
+}
+
+/// [`parse`] with saphyr's parser only. For the differential tests; [`parse`] is the reader.
+pub fn parse_saphyr(path: &Path, text: &str, limits: &Limits) -> Result<Vec<Node>, Finding> {
+    let mut builder = Builder::new(path, limits);
     let mut parser = Parser::new_from_str(text);
     while let Some(event) = parser.next_event() {
         match event {
@@ -333,7 +349,19 @@ struct Cost {
     depth: usize,
 }
 
-impl Builder<'_> {
+impl<'p> Builder<'p> {
+    fn new(path: &'p Path, limits: &'p Limits) -> Self {
+        Builder {
+            path,
+            limits,
+            docs: Vec::new(),
+            stack: Vec::new(),
+            anchors: HashMap::new(),
+            alias_nodes: 0,
+            alias_bytes: 0,
+        }
+    }
+
     fn on_event(&mut self, event: Event<'_>, yspan: YamlSpan) -> Result<(), Finding> {
         let span = Span::from_yaml(yspan);
         match event {

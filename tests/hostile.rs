@@ -657,7 +657,7 @@ mod round_trips {
 
 // ---- Fuzzing on the stable toolchain ------------------------------------------------------
 
-/// The three entry points of the `cargo fuzz` targets in `fuzz/`, driven by a small
+/// The four entry points of the `cargo fuzz` targets in `fuzz/`, driven by a small
 /// deterministic mutator seeded from the fixtures and the shipped records. `FUZZ_ITERATIONS`
 /// sets the number of inputs per entry point (default 2,000; `scripts/fuzz.sh` runs 300,000
 /// in a release build). Any panic fails the test and prints the input; so does an input that
@@ -775,6 +775,26 @@ mod fuzz_smoke {
         let _ = pipeline::catalogue::process_bytes(path, bytes, settings, authorities, true);
     }
 
+    /// Inputs the fast YAML front end accepted (and so compared with saphyr).
+    static FAST_ACCEPTED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+    /// The fast YAML front end against saphyr: what `fuzz/fuzz_targets/fast_yaml.rs` runs.
+    fn fast_yaml_agrees(bytes: &[u8]) {
+        use pipeline::read::{self, Limits};
+        let path = Path::new("fuzz.yaml");
+        let Ok(text) = read::decode(path, bytes) else {
+            return;
+        };
+        let limits = Limits::default();
+        if let Some(Ok(fast)) = read::parse_fast(path, text, &limits) {
+            FAST_ACCEPTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            match read::parse_saphyr(path, text, &limits) {
+                Ok(slow) => assert_eq!(format!("{fast:?}"), format!("{slow:?}")),
+                Err(e) => panic!("the fast path accepted what saphyr refuses: {e}"),
+            }
+        }
+    }
+
     fn seeds() -> Vec<Vec<u8>> {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut seeds = Vec::new();
@@ -862,6 +882,7 @@ mod fuzz_smoke {
             guarded("read_record", &input, || {
                 read_record(&settings, &authorities, &input)
             });
+            guarded("fast_yaml", &input, || fast_yaml_agrees(&input));
 
             let input = mutate(&mut rng, &dates);
             let text = String::from_utf8_lossy(&input);
@@ -878,5 +899,10 @@ mod fuzz_smoke {
                 }
             });
         }
+        eprintln!(
+            "fast_yaml: {} of {} inputs took the fast path and agreed with saphyr",
+            FAST_ACCEPTED.load(std::sync::atomic::Ordering::Relaxed),
+            iterations()
+        );
     }
 }
