@@ -638,6 +638,18 @@ fn read_doc(
     range: &DocRange,
     settings: &Settings,
 ) -> Result<Option<Node>, Finding> {
+    parse_doc(path, ordinal, range, None, settings)
+}
+
+/// Parse one document of a stream, from its `bytes` when they have been read already (else
+/// they are read from the file); positions are those in the whole file.
+fn parse_doc(
+    path: &Path,
+    ordinal: usize,
+    range: &DocRange,
+    bytes: Option<Vec<u8>>,
+    settings: &Settings,
+) -> Result<Option<Node>, Finding> {
     let at = Location {
         line: range.line + 1,
         col: 1,
@@ -660,7 +672,10 @@ fn read_doc(
         Finding::new(Code::Unreadable, path, None, format!("cannot be read: {e}"))
             .with_help("check that the file exists and that you may read it")
     };
-    let bytes = read_range(path, range).map_err(unreadable)?;
+    let bytes = match bytes {
+        Some(bytes) => bytes,
+        None => read_range(path, range).map_err(unreadable)?,
+    };
     let text = read::decode(path, &bytes)?;
     let shift = |mut f: Finding| {
         if let Some(l) = f.location.as_mut() {
@@ -925,11 +940,11 @@ impl Ctx<'_> {
         if let Some(done) = self.cached(Unit::Doc(d), key) {
             return Ok(Step::Done(Done { unit: d, ..done }));
         }
-        drop(bytes);
         let doc = &self.docs[d as usize];
         let path = &self.files[doc.file as usize];
         let mut r = FileResult::default();
-        let node = match read_doc(path, doc.ordinal as usize, &doc.range(), self.settings) {
+        let range = doc.range();
+        let node = match parse_doc(path, doc.ordinal as usize, &range, bytes, self.settings) {
             Ok(Some(node)) => Some(node),
             // A document of comments only: as the parser would see it, empty.
             Ok(None) => Some(Node {
