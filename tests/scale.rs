@@ -65,6 +65,24 @@ fn mixed() -> TempDir {
     dir
 }
 
+/// Single files and a stream whose ids all sort after theirs (`after`) or all before: the
+/// stream's records continue the files' sequence, or come first (a merge).
+fn files_and_a_stream(after: bool) -> TempDir {
+    let dir = TempDir::new().unwrap();
+    let p = dir.path();
+    for id in ["m-1", "m-2"] {
+        fs::write(p.join(format!("{id}.yaml")), record(id, "")).unwrap();
+    }
+    let ids = if after {
+        ["x-2", "x-1"]
+    } else {
+        ["a-2", "a-1"]
+    };
+    let stream: Vec<String> = ids.iter().map(|id| record(id, "")).collect();
+    fs::write(p.join("stream.yaml"), stream.join("---\n")).unwrap();
+    dir
+}
+
 fn in_memory(input: &Path, out: &Path) {
     let settings = Settings::new(None).unwrap();
     let c = catalogue::load(input, &settings).unwrap();
@@ -90,7 +108,8 @@ fn streamed(input: &Path, out: &Path, shard: Option<Shard>) -> pipeline::catalog
 fn streaming_outputs_equal_the_in_memory_outputs() {
     let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("input");
     let mix = mixed();
-    for input in [shipped.as_path(), mix.path()] {
+    let (after, before) = (files_and_a_stream(true), files_and_a_stream(false));
+    for input in [shipped.as_path(), mix.path(), after.path(), before.path()] {
         let (a, b) = (TempDir::new().unwrap(), TempDir::new().unwrap());
         in_memory(input, a.path());
         let c = streamed(input, b.path(), None);
