@@ -146,9 +146,8 @@ fn first_forbidden(text: &str) -> Option<char> {
 /// XML parsers turn a literal CR (or CR LF) into LF, so only the reference survives a
 /// round trip.
 pub fn escape_text(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text
-        .bytes()
-        .any(|b| matches!(b, b'&' | b'<' | b'>' | b'\r'))
+    let bytes = text.as_bytes();
+    if memchr::memchr3(b'&', b'<', b'>', bytes).is_none() && memchr::memchr(b'\r', bytes).is_none()
     {
         return std::borrow::Cow::Borrowed(text);
     }
@@ -209,6 +208,15 @@ mod tests {
             "fullwidth \u{FF21} and \u{F000}, private use, are allowed",
             "Kim Il-sung 김일성 毛泽东 Ŏ",
         ] {
+            // Also where the character falls at either side of a 64-byte chunk's edge.
+            for pad in [0, 1, 62, 63, 64, 65, 127, 128] {
+                let padded = format!("{}{text}", "x".repeat(pad));
+                assert_eq!(
+                    first_forbidden(&padded),
+                    padded.chars().find(|c| xml_forbidden(*c)),
+                    "{padded:?}"
+                );
+            }
             assert_eq!(
                 first_forbidden(text),
                 text.chars().find(|c| xml_forbidden(*c)),
@@ -245,5 +253,13 @@ mod tests {
     fn escaping() {
         assert!(matches!(escape_text("plain"), Cow::Borrowed("plain")));
         assert_eq!(escape_text("a&b<c>d\re"), "a&amp;b&lt;c&gt;d&#13;e");
+        for pad in [0, 1, 62, 63, 64, 65, 127, 128] {
+            let plain = "y".repeat(pad);
+            assert!(matches!(escape_text(&plain), Cow::Borrowed(_)));
+            for c in ["&", "<", ">", "\r"] {
+                let text = format!("{plain}{c}");
+                assert!(matches!(escape_text(&text), Cow::Owned(_)), "{text:?}");
+            }
+        }
     }
 }

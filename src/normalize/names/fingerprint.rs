@@ -244,7 +244,113 @@ fn variant_groups<L>(groups: Groups<L>) -> Vec<VariantGroup<L>> {
 /// `data/organization_words.txt` (`Ministry`, `Committee`, `Embassy`, ...). For a
 /// warning only.
 pub fn looks_like_organization(name: &str) -> bool {
+    if name.is_ascii() {
+        return ascii_looks_like_organization(name);
+    }
     fold(name)
         .split(|c: char| !c.is_alphanumeric())
         .any(|w| !w.is_empty() && lexicon::ORGANIZATION_WORD_SET.contains(w))
+}
+
+/// The longest word [`ascii_looks_like_organization`] looks up; every word of the list is
+/// shorter (tested), so a longer word cannot be one of them.
+const LONGEST_ORGANIZATION_WORD: usize = 32;
+
+/// [`looks_like_organization`] for ASCII text, without building the folded string (it runs
+/// for most names of every record): folding ASCII only lowercases and drops `'` and `` ` ``,
+/// so each word is lowercased into a small buffer, apostrophes skipped, and looked up.
+fn ascii_looks_like_organization(name: &str) -> bool {
+    let mut word = [0u8; LONGEST_ORGANIZATION_WORD];
+    let mut len = 0usize;
+    let mut too_long = false;
+    let found = |word: &[u8], too_long: bool| {
+        !word.is_empty()
+            && !too_long
+            && std::str::from_utf8(word).is_ok_and(|w| lexicon::ORGANIZATION_WORD_SET.contains(w))
+    };
+    for b in name.bytes() {
+        if b.is_ascii_alphanumeric() {
+            if len < word.len() {
+                word[len] = b.to_ascii_lowercase();
+                len += 1;
+            } else {
+                too_long = true;
+            }
+        } else if b != b'\'' && b != b'`' {
+            if found(&word[..len], too_long) {
+                return true;
+            }
+            (len, too_long) = (0, false);
+        }
+    }
+    found(&word[..len], too_long)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The definition: fold, split into words, look each up.
+    fn by_folding(name: &str) -> bool {
+        fold(name)
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| !w.is_empty() && lexicon::ORGANIZATION_WORD_SET.contains(w))
+    }
+
+    #[test]
+    fn every_organization_word_fits_the_ascii_buffer() {
+        for w in lexicon::ORGANIZATION_WORD_SET.iter() {
+            assert!(w.len() <= LONGEST_ORGANIZATION_WORD, "{w}");
+        }
+    }
+
+    #[test]
+    fn ascii_names_are_judged_as_by_folding() {
+        for name in [
+            "Ministry of Foreign Affairs",
+            "Chinese Ministry of Foreign Affairs",
+            "MINISTRY",
+            "Kim Il Sung",
+            "Pak's Committee",
+            "Comm'ittee",
+            "Com`mittee",
+            "Embassy,Soviet",
+            "",
+            "x",
+            "Ministryx",
+            "A.M. Puzanov",
+        ] {
+            assert_eq!(
+                ascii_looks_like_organization(name),
+                by_folding(name),
+                "{name:?}"
+            );
+        }
+        assert!(looks_like_organization("Comm'ittee of the Party"));
+        assert!(!looks_like_organization("Kim Il Sung"));
+    }
+
+    proptest! {
+        #[test]
+        fn ascii_fast_path_agrees_with_folding(
+            parts in prop::collection::vec(
+                prop_oneof![
+                    Just("Ministry".to_string()),
+                    Just("party".to_string()),
+                    Just("CO".to_string()),
+                    Just("'".to_string()),
+                    Just("`".to_string()),
+                    Just(" ".to_string()),
+                    Just(".".to_string()),
+                    Just("-".to_string()),
+                    "[ -~]{0,40}",
+                ],
+                0..8,
+            )
+        ) {
+            let name: String = parts.concat();
+            prop_assert_eq!(ascii_looks_like_organization(&name), by_folding(&name));
+        }
+    }
 }
