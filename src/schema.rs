@@ -2,8 +2,11 @@
 //! violation turned into a finding that points at the offending value.
 //!
 //! The schema is compiled once ([`Schema::load`]) and shared by reference across worker
-//! threads (`jsonschema::Validator` is `Send + Sync`). Each document is converted to JSON,
-//! all errors are collected (never only the first), and each error's instance path is walked
+//! threads (`jsonschema::Validator` is `Send + Sync`). The validator reads our YAML tree
+//! directly, through jsonschema's interface for other JSON representations ([`Tree`], the
+//! same interface its Python and Ruby bindings use), so a document is not copied into a
+//! `serde_json::Value` first; the tree reads exactly as [`to_json`] would convert it. All
+//! errors are collected (never only the first), and each error's instance path is walked
 //! back through the YAML tree to the node's line and column. A missing field points at the
 //! mapping that lacks it; an unknown field points at its key and suggests the nearest known
 //! field; a type error says what was found and what was expected.
@@ -35,7 +38,7 @@ pub enum SchemaError {
 
 /// A compiled schema plus the field names it declares (for "did you mean" suggestions).
 pub struct Schema {
-    validator: jsonschema::Validator,
+    validator: jsonschema::Validator<Tree>,
     document: Json,
 }
 
@@ -64,7 +67,10 @@ impl Schema {
     }
 
     pub fn from_json(document: Json) -> Result<Schema, String> {
-        let validator = jsonschema::draft202012::new(&document).map_err(|e| e.to_string())?;
+        let validator = jsonschema::options_for::<Tree>()
+            .with_draft(jsonschema::Draft::Draft202012)
+            .build(&document)
+            .map_err(|e| e.to_string())?;
         Ok(Schema {
             validator,
             document,
@@ -76,8 +82,7 @@ impl Schema {
     /// A misspelt required field (`tittle` for `title`) is one mistake, not two: it is
     /// reported once, as the unknown field with its suggestion.
     pub fn check(&self, file: &Path, root: &Node) -> Vec<Finding> {
-        let instance = to_json(root);
-        let collected: Vec<_> = self.validator.iter_errors(&instance).collect();
+        let collected: Vec<_> = self.validator.iter_errors(root).collect();
         let mut errors: Vec<(Vec<String>, &ValidationErrorKind)> =
             Vec::with_capacity(collected.len());
         for error in &collected {
@@ -464,6 +469,165 @@ pub fn to_json(node: &Node) -> Json {
     }
 }
 
+/// The YAML tree as jsonschema reads it: the same JSON as [`to_json`] makes of it, read in
+/// place (a mapping's keys are text; a float that JSON cannot hold, `.nan` or `.inf`, reads
+/// as null).
+pub struct Tree;
+
+impl jsonschema::json::Json for Tree {
+    type Node<'a> = &'a Node;
+    type PreparedKey = String;
+    type StringBuffer = NameNode;
+
+    fn prepare_key(key: &str) -> String {
+        key.to_owned()
+    }
+
+    fn with_string_node<T>(buffer: &mut NameNode, string: &str, f: impl FnOnce(&Node) -> T) -> T {
+        match &mut buffer.0.value {
+            Value::Str(text) => {
+                text.clear();
+                text.push_str(string);
+            }
+            other => *other = Value::Str(string.to_owned()),
+        }
+        f(&buffer.0)
+    }
+}
+
+/// A text node that jsonschema reuses to check property names (`propertyNames`).
+pub struct NameNode(Node);
+
+impl Default for NameNode {
+    fn default() -> Self {
+        NameNode(Node {
+            span: Default::default(),
+            value: Value::Str(String::new()),
+        })
+    }
+}
+
+/// A number of the tree as JSON holds it.
+fn json_number(value: &Value) -> Option<Number> {
+    match value {
+        Value::Int(i) => Some((*i).into()),
+        Value::Float(f) => Number::from_f64(*f),
+        _ => None,
+    }
+}
+
+impl<'a> jsonschema::json::Node<'a, Tree> for &'a Node {
+    type Object = &'a [(Node, Node)];
+    type Array = &'a [Node];
+    type Number = Number;
+
+    fn as_object(&self) -> Option<&'a [(Node, Node)]> {
+        match &self.value {
+            Value::Map(entries) => Some(entries),
+            _ => None,
+        }
+    }
+
+    fn as_array(&self) -> Option<&'a [Node]> {
+        match &self.value {
+            Value::Seq(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    fn as_string(&self) -> Option<std::borrow::Cow<'a, str>> {
+        match &self.value {
+            Value::Str(text) => Some(std::borrow::Cow::Borrowed(text)),
+            _ => None,
+        }
+    }
+
+    fn as_number(&self) -> Option<Number> {
+        json_number(&self.value)
+    }
+
+    fn as_boolean(&self) -> Option<bool> {
+        match self.value {
+            Value::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    fn is_null(&self) -> bool {
+        self.json_type() == jsonschema::JsonType::Null
+    }
+
+    fn json_type(&self) -> jsonschema::JsonType {
+        use jsonschema::JsonType;
+        match &self.value {
+            Value::Null => JsonType::Null,
+            Value::Bool(_) => JsonType::Boolean,
+            Value::Int(_) => JsonType::Number,
+            Value::Float(f) if f.is_finite() => JsonType::Number,
+            Value::Float(_) => JsonType::Null,
+            Value::Str(_) => JsonType::String,
+            Value::Seq(_) => JsonType::Array,
+            Value::Map(_) => JsonType::Object,
+        }
+    }
+
+    fn to_value(&self) -> std::borrow::Cow<'a, Json> {
+        std::borrow::Cow::Owned(to_json(self))
+    }
+
+    fn identity(&self) -> Option<jsonschema::json::NodeIdentity> {
+        Some(jsonschema::json::NodeIdentity::new(
+            std::ptr::from_ref::<Node>(*self) as usize,
+        ))
+    }
+}
+
+impl<'a> jsonschema::json::Object<'a, Tree> for &'a [(Node, Node)] {
+    type Node = &'a Node;
+    type MemberName = &'a str;
+    type MembersIter = Members<'a>;
+
+    fn len(&self) -> usize {
+        <[(Node, Node)]>::len(self)
+    }
+
+    fn get(&self, key: &String) -> Option<&'a Node> {
+        self.iter()
+            .find(|(k, _)| k.as_str().unwrap_or_default() == key)
+            .map(|(_, v)| v)
+    }
+
+    fn members(&self) -> Members<'a> {
+        Members(self.iter())
+    }
+}
+
+/// The entries of a mapping as JSON members: (key text, value).
+pub struct Members<'a>(std::slice::Iter<'a, (Node, Node)>);
+
+impl<'a> Iterator for Members<'a> {
+    type Item = (&'a str, &'a Node);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.0
+            .next()
+            .map(|(k, v)| (k.as_str().unwrap_or_default(), v))
+    }
+}
+
+impl<'a> jsonschema::json::Array<'a, Tree> for &'a [Node] {
+    type Node = &'a Node;
+    type ElementsIter = std::slice::Iter<'a, Node>;
+
+    fn len(&self) -> usize {
+        <[Node]>::len(self)
+    }
+
+    fn elements(&self) -> std::slice::Iter<'a, Node> {
+        self.iter()
+    }
+}
+
 /// The location a finding about `path` should point at in `root`.
 pub fn location_of(root: &Node, path: &[String]) -> Location {
     walk(root, path).unwrap_or(root).span.start
@@ -484,6 +648,111 @@ mod tests {
         let mut f = schema().check(Path::new("r.yaml"), &docs[0]);
         crate::diagnostics::sort_findings(&mut f);
         f
+    }
+
+    /// Every error of `validator` on `instance`: (instance path, schema path, message).
+    fn errors_of<'i, F: jsonschema::json::Json>(
+        validator: &'i jsonschema::Validator<F>,
+        instance: F::Node<'i>,
+    ) -> Vec<(String, String, String)> {
+        let mut errors: Vec<_> = validator
+            .iter_errors(instance)
+            .map(|e| {
+                (
+                    e.instance_path().as_str().to_string(),
+                    e.schema_path().as_str().to_string(),
+                    e.to_string(),
+                )
+            })
+            .collect();
+        errors.sort();
+        errors
+    }
+
+    /// The validator reading the tree in place reports what the stock validator reports on
+    /// the tree converted to `serde_json` (`to_json`), for every fixture of the test suite and
+    /// for values JSON cannot hold as such.
+    #[test]
+    fn reading_the_tree_in_place_equals_validating_its_json() {
+        let text = include_str!("../schemas/record.schema.json");
+        let document: Json = serde_json::from_str(text).unwrap();
+        let stock = jsonschema::draft202012::new(&document).unwrap();
+        let ours = Schema::from_json(document).unwrap().validator;
+        let mut texts: Vec<String> = [
+            VALID,
+            "id: a-1\ntitle: .nan\ndate: .inf\ntype: -.inf\nsummary: 1.5\n",
+            "id: 7\ntitle: [1, 2.5, true, null, ~]\n1: one\ntrue: yes\nsummary: {a: {b: [c]}}\n",
+            "- not a mapping\n",
+            "just text\n",
+            "id: a-1\ntitle: T\ndate: 1957\ntype: Cable\nsummary: S\ncreators:\n  - {name: X, kind: robot}\n",
+        ]
+        .iter()
+        .map(|t| t.to_string())
+        .collect();
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        for entry in walkdir::WalkDir::new(root.join("tests/fixtures"))
+            .sort_by_file_name()
+            .into_iter()
+            .chain(walkdir::WalkDir::new(root.join("input")).sort_by_file_name())
+        {
+            let entry = entry.unwrap();
+            if entry.path().extension().is_some_and(|e| e == "yaml")
+                && let Ok(text) = std::fs::read_to_string(entry.path())
+            {
+                texts.push(text);
+            }
+        }
+        let mut compared = 0;
+        for text in &texts {
+            let Ok(docs) = parse(Path::new("r.yaml"), text, &Limits::default()) else {
+                continue;
+            };
+            for doc in &docs {
+                let json = to_json(doc);
+                assert_eq!(errors_of(&ours, doc), errors_of(&stock, &json), "{text}");
+                compared += 1;
+            }
+        }
+        assert!(compared > 50, "only {compared} documents compared");
+
+        // A schema of the keywords a user's own schema may use, on values at the edges of
+        // what JSON holds (`.nan` and `.inf` are null to it, `1.0` is an integer).
+        let document = serde_json::json!({
+            "type": "object",
+            "required": ["n"],
+            "properties": {
+                "n": {"type": "number"}, "z": {"type": "null"}, "i": {"type": "integer"},
+                "s": {"type": "string", "minLength": 2, "maxLength": 3, "pattern": "^[a-z]"},
+                "b": {"type": "boolean"},
+                "a": {"type": "array", "uniqueItems": true, "maxItems": 3,
+                      "items": {"type": ["string", "number"]}},
+                "o": {"type": "object", "propertyNames": {"pattern": "^[a-z]+$"},
+                      "additionalProperties": {"type": "integer", "minimum": 0}},
+                "e": {"enum": [1, "x", null]}, "c": {"const": 2.0},
+                "m": {"multipleOf": 0.5, "exclusiveMaximum": 10}
+            },
+            "additionalProperties": false
+        });
+        let stock = jsonschema::draft202012::new(&document).unwrap();
+        let ours = Schema::from_json(document).unwrap().validator;
+        for text in [
+            "n: 1\n",
+            "n: .nan\nz: .nan\ni: 1.0\ns: a\nb: yes\n",
+            "n: -.inf\nz: ~\ni: 2.5\ns: abcd\nb: true\nextra: 1\n",
+            "n: 1e3\na: [1, 1.0, x, x]\no: {Ab: 1, b: x, c: -1, d: 2}\n",
+            "n: 0\ne: 1.0\nc: 2\nm: 1.5\n",
+            "n: 0\ne: y\nc: 2.5\nm: 1.3\na: [[1], {a: 1}]\n",
+            "z: null\ns: Ab\n",
+            "- 1\n",
+        ] {
+            let docs = parse(Path::new("r.yaml"), text, &Limits::default()).unwrap();
+            let json = to_json(&docs[0]);
+            assert_eq!(
+                errors_of(&ours, &docs[0]),
+                errors_of(&stock, &json),
+                "{text}"
+            );
+        }
     }
 
     const VALID: &str = "id: a-1\ntitle: T\ndate: 1957\ntype: Cable\nsummary: S\n";
