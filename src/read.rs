@@ -519,7 +519,7 @@ impl<'p> Builder<'p> {
             )
             .with_help("shorten the value, or raise the limit with --max-value-bytes"));
         }
-        if let Some((i, c)) = text.chars().enumerate().find(|(_, c)| xml_forbidden(*c)) {
+        if let Some((i, c)) = first_xml_forbidden(&text) {
             return Err(Finding::new(
                 Code::ForbiddenCharacter,
                 self.path,
@@ -645,6 +645,21 @@ fn cost_of(node: &Node) -> Cost {
         }
     }
     cost
+}
+
+/// The first character of `text` that XML 1.0 forbids ([`xml_forbidden`]), with its position
+/// in characters. Every value of every record is checked, so most text is passed byte by
+/// byte: a forbidden character is a C0 control other than tab, newline and carriage return
+/// (a byte below 0x20) or U+FFFE/U+FFFF (whose UTF-8 starts with 0xEF), and text with
+/// neither byte is accepted without decoding it.
+pub fn first_xml_forbidden(text: &str) -> Option<(usize, char)> {
+    if !text
+        .bytes()
+        .any(|b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0xEF)
+    {
+        return None;
+    }
+    text.chars().enumerate().find(|(_, c)| xml_forbidden(*c))
 }
 
 /// Characters XML 1.0 forbids: C0 controls other than tab, newline and carriage return,
@@ -868,6 +883,28 @@ mod tests {
         let text = format!("{}{}", "[".repeat(20_000), "]".repeat(20_000));
         let f = parse_err(&text);
         assert!(matches!(f.code, Code::Limit | Code::YamlSyntax), "{f}");
+    }
+
+    #[test]
+    fn the_byte_check_finds_what_the_character_check_finds() {
+        for text in [
+            "",
+            "plain",
+            "tab\tnewline\ncarriage return\r",
+            "bell \u{7}",
+            "\u{0}",
+            "\u{1F} unit separator",
+            "\u{FEFF} is allowed, \u{FFFE} is not",
+            "\u{FFFF}",
+            "\u{EFFF} private, \u{F000} allowed",
+            "Kim Il-sung 김일성 毛泽东",
+        ] {
+            assert_eq!(
+                first_xml_forbidden(text),
+                text.chars().enumerate().find(|(_, c)| xml_forbidden(*c)),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]

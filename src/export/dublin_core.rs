@@ -20,7 +20,6 @@ use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 
 use crate::export::ExportOptions;
 use crate::normalize::names::Agent;
-use crate::read::xml_forbidden;
 use crate::record::{Record, Source};
 
 pub const OAI_DC_NS: &str = "http://www.openarchives.org/OAI/2.0/oai_dc/";
@@ -132,14 +131,10 @@ static ROOT: LazyLock<BytesStart<'static>> = LazyLock::new(|| {
     root
 });
 
-/// Whether `text` holds a character that [`xml_forbidden`] refuses. Most text is checked
-/// byte by byte: a forbidden character is a C0 control (a byte below 0x20) or U+FFFE/U+FFFF
-/// (whose UTF-8 starts with 0xEF), so text with neither byte is accepted without decoding.
+/// The first character of `text` that XML 1.0 forbids (checked byte by byte
+/// first, [`crate::read::first_xml_forbidden`]).
 fn first_forbidden(text: &str) -> Option<char> {
-    if !text.bytes().any(|b| b < 0x20 || b == 0xEF) {
-        return None;
-    }
-    text.chars().find(|c| xml_forbidden(*c))
+    crate::read::first_xml_forbidden(text).map(|(_, c)| c)
 }
 
 /// Escape element text. Besides `&`, `<` and `>`, a carriage return is written as `&#13;`:
@@ -193,6 +188,7 @@ pub fn render(record: &Record, options: &ExportOptions) -> std::io::Result<Vec<u
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::read::xml_forbidden;
 
     #[test]
     fn byte_check_finds_what_the_char_check_finds() {
