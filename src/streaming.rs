@@ -187,7 +187,8 @@ struct Spelling {
 struct Gathered {
     findings: Vec<Finding>,
     briefs: OutlineTable,
-    spellings: HashMap<(String, AgentKind), Spelling>,
+    /// Hashed with foldhash: a lookup for every name of every record.
+    spellings: HashMap<(String, AgentKind), Spelling, foldhash::fast::RandomState>,
     documents: usize,
     fragments: usize,
 }
@@ -211,12 +212,12 @@ impl Gathered {
             };
             self.findings.extend(done.findings);
             self.documents += done.documents;
-            let valid_ids: HashSet<&str> = done.fragments.iter().map(|f| f.id.as_str()).collect();
+            // A unit renders at most a few records (one, unless a stream document is a list).
             for mut brief in done.briefs {
                 brief.valid = brief
                     .id
                     .as_ref()
-                    .is_some_and(|(id, _)| valid_ids.contains(&**id));
+                    .is_some_and(|(id, _)| done.fragments.iter().any(|f| *f.id == **id));
                 self.briefs
                     .push(brief)
                     .map_err(|e| RunError::Internal(e.to_string()))?;

@@ -178,7 +178,12 @@ pub(crate) fn suffix(word: &str) -> Option<&'static str> {
         .map(String::as_str)
 }
 
-fn word_set(texts: &[&str]) -> HashSet<String> {
+/// A set of the words of a list, hashed with foldhash: the sets are looked up for words of
+/// every name (the organization words for every bare-text person), and their keys are fixed
+/// at compile time.
+pub(crate) type WordSet = HashSet<String, foldhash::fast::RandomState>;
+
+fn word_set(texts: &[&str]) -> WordSet {
     texts
         .iter()
         .flat_map(|t| lines(t))
@@ -189,7 +194,7 @@ fn word_set(texts: &[&str]) -> HashSet<String> {
 
 /// Family names that are written first: Chinese (pinyin, Wade-Giles), Korean (MR, RR,
 /// common), Japanese and Vietnamese, folded.
-pub(crate) static CJK_SURNAMES: LazyLock<HashSet<String>> = LazyLock::new(|| {
+pub(crate) static CJK_SURNAMES: LazyLock<WordSet> = LazyLock::new(|| {
     word_set(&[
         SURNAMES_CHINESE,
         SURNAMES_KOREAN,
@@ -198,13 +203,13 @@ pub(crate) static CJK_SURNAMES: LazyLock<HashSet<String>> = LazyLock::new(|| {
     ])
 });
 
-pub(crate) static KOREAN_SURNAMES: LazyLock<HashSet<String>> =
+pub(crate) static KOREAN_SURNAMES: LazyLock<WordSet> =
     LazyLock::new(|| word_set(&[SURNAMES_KOREAN]));
 
-pub(crate) static CHINESE_SURNAMES: LazyLock<HashSet<String>> =
+pub(crate) static CHINESE_SURNAMES: LazyLock<WordSet> =
     LazyLock::new(|| word_set(&[SURNAMES_CHINESE]));
 
-pub(crate) static ORGANIZATION_WORD_SET: LazyLock<HashSet<String>> =
+pub(crate) static ORGANIZATION_WORD_SET: LazyLock<WordSet> =
     LazyLock::new(|| word_set(&[ORGANIZATION_WORDS]));
 
 /// The romanization equivalence table of `data/romanization.txt`.

@@ -33,9 +33,11 @@ pub(crate) const CAPACITY: usize = 4096;
 struct Memo {
     /// The identity of the authority index that every entry was resolved with.
     authority: Option<u64>,
-    /// One map per kind, so that a lookup by `&str` needs no key allocation.
-    person: HashMap<String, Agent>,
-    organization: HashMap<String, Agent>,
+    /// One map per kind, so that a lookup by `&str` needs no key allocation. Hashed with
+    /// foldhash (randomly seeded, as std's SipHash is, and several times cheaper for the
+    /// short keys of names): the memo is looked up for every name of every record.
+    person: HashMap<String, Agent, foldhash::fast::RandomState>,
+    organization: HashMap<String, Agent, foldhash::fast::RandomState>,
 }
 
 impl Memo {
@@ -56,7 +58,7 @@ impl Memo {
         }
     }
 
-    fn map(&mut self, kind: AgentKind) -> &mut HashMap<String, Agent> {
+    fn map(&mut self, kind: AgentKind) -> &mut HashMap<String, Agent, foldhash::fast::RandomState> {
         match kind {
             AgentKind::Person => &mut self.person,
             AgentKind::Organization => &mut self.organization,
