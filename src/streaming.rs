@@ -140,6 +140,15 @@ enum Unit {
     Doc(u32),
 }
 
+impl Unit {
+    /// The file's or the document's number.
+    fn index(self) -> u32 {
+        match self {
+            Unit::File(i) | Unit::Doc(i) => i,
+        }
+    }
+}
+
 /// A record rendered: its CSV row, JSON-LD node and the agents it mentions.
 struct Fragment {
     id: String,
@@ -426,10 +435,7 @@ pub fn run(
 
     let mut file_units: Vec<Unit> = (0..files.len() as u32).map(Unit::File).collect();
     if ordered {
-        file_units.sort_by(|a, b| match (a, b) {
-            (Unit::File(a), Unit::File(b)) => stem(*a).cmp(stem(*b)),
-            _ => std::cmp::Ordering::Equal,
-        });
+        file_units.sort_by(|a, b| stem(a.index()).cmp(stem(b.index())));
     }
     let work = |u: Unit| match u {
         Unit::File(f) => ctx.file_step(f, mine(stem(f))),
@@ -443,10 +449,7 @@ pub fn run(
     }
     let doc_key = |d: u32| doc_keys.get(docs[d as usize].key);
     if ordered {
-        units.sort_by(|a, b| match (a, b) {
-            (Unit::Doc(a), Unit::Doc(b)) => doc_key(*a).cmp(doc_key(*b)),
-            _ => std::cmp::Ordering::Equal,
-        });
+        units.sort_by(|a, b| doc_key(a.index()).cmp(doc_key(b.index())));
     }
     total_work.set(total_work.get() + units.len() as u64);
     if let (Some(w), Some(Unit::Doc(first))) = (writers.as_mut(), units.first()) {
@@ -1262,29 +1265,10 @@ impl Writers {
             for path in [&self.part.csv_path, &self.part.records_path] {
                 fs::remove_file(path).map_err(at(path))?;
             }
-            // Agents named in both parts: the first mention in id order gives the name.
-            let mut merged = std::mem::take(&mut files_part.agents);
-            for (iri, node) in agents {
-                let later_first = first.remove(&iri).unwrap_or_default();
-                match merged.remove(&iri) {
-                    Some(mut earlier) if files_part.first[&iri] < later_first => {
-                        earlier.merge(node);
-                        merged.insert(iri, earlier);
-                    }
-                    Some(files_node) => {
-                        let mut node = node;
-                        node.merge(files_node);
-                        files_part.first.insert(iri.clone(), later_first);
-                        merged.insert(iri, node);
-                    }
-                    None => {
-                        files_part.first.insert(iri.clone(), later_first);
-                        merged.insert(iri, node);
-                    }
-                }
-            }
-            agents = merged;
-            first = std::mem::take(&mut files_part.first);
+            (agents, first) = merge_agents(
+                (std::mem::take(&mut files_part.agents), files_part.first),
+                (agents, first),
+            );
             let split = self.files_part_entries;
             if let Some(pack) = self.staged.pack.as_mut()
                 && pack
@@ -1303,6 +1287,34 @@ impl Writers {
         self.staged.shard = self.shard.map(|s| (s, first));
         Ok(self.staged)
     }
+}
+
+/// The agents of two parts (nodes, and the id of the first record naming each) as one
+/// id-ordered pass would have gathered them: for an agent named in both, the part whose
+/// first mention comes first gives the name, and the written forms and ids are joined.
+fn merge_agents(
+    (mut agents, mut first): (BTreeMap<String, AgentNode>, BTreeMap<String, String>),
+    (other_agents, other_first): (BTreeMap<String, AgentNode>, BTreeMap<String, String>),
+) -> (BTreeMap<String, AgentNode>, BTreeMap<String, String>) {
+    for (iri, node) in other_agents {
+        let other = other_first.get(&iri).cloned().unwrap_or_default();
+        let node = match agents.remove(&iri) {
+            Some(mut earlier) if first.get(&iri).is_some_and(|f| *f < other) => {
+                earlier.merge(node);
+                earlier
+            }
+            known => {
+                let mut node = node;
+                if let Some(later) = known {
+                    node.merge(later);
+                }
+                first.insert(iri.clone(), other);
+                node
+            }
+        };
+        agents.insert(iri, node);
+    }
+    (agents, first)
 }
 
 /// Where the records of one part moved in the merged files: (old offset, new offset) of
