@@ -1046,22 +1046,8 @@ impl Ctx<'_> {
             self.put_dc(dir, &name, &bytes).map_err(fail)?;
             bytes
         };
-        // The writer's own buffer only stages bytes on their way into the row (flushed when
-        // full, so its size never shows in the output): 256 bytes instead of the default
-        // 8 KiB, which were allocated and zeroed for every record.
-        let mut csv = ::csv::WriterBuilder::new()
-            .terminator(::csv::Terminator::CRLF)
-            .buffer_capacity(256)
-            .from_writer(Vec::with_capacity(2048));
-        csv.write_record(
-            csv_export::row(record, options.csv_separator)
-                .into_iter()
-                .map(csv_export::neutralize),
-        )
-        .map_err(|e| RunError::Internal(e.to_string()))?;
-        let csv = csv
-            .into_inner()
-            .map_err(|e| RunError::Internal(e.to_string()))?;
+        let mut csv = Vec::with_capacity(2048);
+        csv_export::write_row(record, options.csv_separator, &mut csv);
         let mut agents: Vec<(String, AgentNode)> = Vec::new();
         let node = jsonld::RecordNode::new(record, options, |a| {
             let iri = jsonld::agent_iri(a, options);

@@ -11,6 +11,8 @@
 //! negative year (`-500`, `-0500`, `-0500-03-01`) is left alone, since a spreadsheet can only
 //! read it as a number, never run it.
 
+use std::borrow::Cow;
+
 use crate::export::{ExportOptions, bound_text};
 use crate::normalize::names::Agent;
 use crate::record::{Record, Source};
@@ -97,12 +99,20 @@ pub fn split_multi(cell: &str, separator: char) -> Vec<String> {
 
 /// A cell made safe to open in a spreadsheet.
 pub fn neutralize(cell: String) -> String {
-    let Some(first) = cell.chars().next() else {
-        return cell;
-    };
-    let risky = matches!(first, '=' | '+' | '@' | '\t' | '\r')
-        || (first == '-' && !is_negative_date(&cell));
-    if risky { format!("'{cell}") } else { cell }
+    if is_risky(&cell) {
+        format!("'{cell}")
+    } else {
+        cell
+    }
+}
+
+/// Whether a spreadsheet could run `cell` as a formula ([`neutralize`]).
+fn is_risky(cell: &str) -> bool {
+    match cell.as_bytes().first() {
+        Some(b'=' | b'+' | b'@' | b'\t' | b'\r') => true,
+        Some(b'-') => !is_negative_date(cell),
+        _ => false,
+    }
 }
 
 /// A negative number or a date with a negative year: `-500`, `-0500`, `-0500-03`,
@@ -129,41 +139,93 @@ fn headings(agents: &[Agent], separator: char) -> String {
 
 /// The cells of one record's row, before neutralization.
 pub fn row(record: &Record, separator: char) -> Vec<String> {
-    let multi = |values: &[String]| join_multi(values.iter().map(String::as_str), separator);
+    cells(record, separator)
+        .into_iter()
+        .map(Cow::into_owned)
+        .collect()
+}
+
+/// The cells of one record's row, before neutralization, borrowed from the record where it
+/// holds them as they are written.
+fn cells(record: &Record, separator: char) -> [Cow<'_, str>; 20] {
+    let b = Cow::<str>::Borrowed;
+    let multi =
+        |values: &[String]| Cow::Owned(join_multi(values.iter().map(String::as_str), separator));
     let refs = |values: &[crate::record::Reference]| {
-        join_multi(values.iter().map(|r| r.id.as_str()), separator)
+        Cow::Owned(join_multi(values.iter().map(|r| r.id.as_str()), separator))
     };
     let (source, archive, reference) = match &record.source {
-        Some(Source::Text(t)) => (t.clone(), String::new(), String::new()),
-        Some(Source::Archive { archive, reference }) => (
-            String::new(),
-            archive.clone(),
-            reference.clone().unwrap_or_default(),
-        ),
-        None => Default::default(),
+        Some(Source::Text(t)) => (b(t), b(""), b("")),
+        Some(Source::Archive { archive, reference }) => {
+            (b(""), b(archive), b(reference.as_deref().unwrap_or("")))
+        }
+        None => (b(""), b(""), b("")),
     };
-    vec![
-        record.id.clone(),
-        record.title.clone(),
-        record.date.edtf.clone(),
-        bound_text(&record.date.earliest),
-        bound_text(&record.date.latest),
-        record.date_as_written.clone(),
-        record.kind.clone(),
-        record.summary.clone(),
-        headings(&record.creators, separator),
-        headings(&record.recipients, separator),
-        headings(&record.people, separator),
+    [
+        b(&record.id),
+        b(&record.title),
+        b(&record.date.edtf),
+        Cow::Owned(bound_text(&record.date.earliest)),
+        Cow::Owned(bound_text(&record.date.latest)),
+        b(&record.date_as_written),
+        b(&record.kind),
+        b(&record.summary),
+        Cow::Owned(headings(&record.creators, separator)),
+        Cow::Owned(headings(&record.recipients, separator)),
+        Cow::Owned(headings(&record.people, separator)),
         multi(&record.places),
         multi(&record.subjects),
         multi(&record.languages),
         source,
         archive,
         reference,
-        record.rights.clone().unwrap_or_default(),
+        b(record.rights.as_deref().unwrap_or("")),
         refs(&record.collections),
         refs(&record.related),
     ]
+}
+
+/// Append one record's row to `out`: its neutralized cells as RFC 4180 text, ending in
+/// CRLF. The same bytes as the `csv` crate's writer (as [`render`] uses it) writes for
+/// [`row`]; written here because `run` writes a row per record, and the crate's writer
+/// wanted a `String` per cell and its own buffer per row.
+pub fn write_row(record: &Record, separator: char, out: &mut Vec<u8>) {
+    let cells = cells(record, separator);
+    write_cells(cells.iter().map(|c| c.as_ref()), out);
+}
+
+/// Append a row of cells to `out` as the `csv` crate writes one with its default settings
+/// and a CRLF terminator: each cell neutralized ([`neutralize`]), then quoted only if it
+/// holds a comma, a double quote (doubled inside) or a line break; empty cells stay empty.
+/// A row of one empty cell, which the crate writes as `""`, never occurs (a record row has
+/// twenty cells).
+pub(crate) fn write_cells<'a>(cells: impl IntoIterator<Item = &'a str>, out: &mut Vec<u8>) {
+    for (i, cell) in cells.into_iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        let bytes = cell.as_bytes();
+        let quoted = memchr::memchr3(b',', b'"', b'\n', bytes).is_some()
+            || memchr::memchr(b'\r', bytes).is_some();
+        if quoted {
+            out.push(b'"');
+        }
+        if is_risky(cell) {
+            out.push(b'\'');
+        }
+        if quoted {
+            for (j, part) in bytes.split(|&b| b == b'"').enumerate() {
+                if j > 0 {
+                    out.extend_from_slice(b"\"\"");
+                }
+                out.extend_from_slice(part);
+            }
+            out.push(b'"');
+        } else {
+            out.extend_from_slice(bytes);
+        }
+    }
+    out.extend_from_slice(b"\r\n");
 }
 
 /// The whole CSV file.
@@ -187,6 +249,63 @@ pub fn render(records: &[Record], options: &ExportOptions) -> Result<Vec<u8>, ::
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// A row as the `csv` crate writes it (the reference for [`write_cells`]).
+    fn by_csv_crate(cells: &[String]) -> Vec<u8> {
+        let mut writer = ::csv::WriterBuilder::new()
+            .terminator(::csv::Terminator::CRLF)
+            .from_writer(Vec::new());
+        writer
+            .write_record(cells.iter().cloned().map(neutralize))
+            .unwrap();
+        writer.into_inner().unwrap()
+    }
+
+    fn by_write_cells(cells: &[String]) -> Vec<u8> {
+        let mut out = Vec::new();
+        write_cells(cells.iter().map(String::as_str), &mut out);
+        out
+    }
+
+    #[test]
+    fn rows_are_written_as_the_csv_crate_writes_them() {
+        let cells: Vec<String> = [
+            "",
+            "plain",
+            "a,b",
+            "say \"hi\"",
+            "\"",
+            "two\nlines",
+            "cr\r",
+            "=SUM(A1)",
+            "+1",
+            "-1957",
+            "-0500-03-01",
+            "-x",
+            "@here",
+            "\tindent",
+            "'quoted",
+            "김일성, 毛泽东",
+        ]
+        .map(String::from)
+        .to_vec();
+        for (i, a) in cells.iter().enumerate() {
+            for b in &cells[i..] {
+                let row = [a.clone(), b.clone(), String::new()];
+                assert_eq!(by_write_cells(&row), by_csv_crate(&row), "{row:?}");
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn any_row_is_written_as_the_csv_crate_writes_it(
+            cells in proptest::collection::vec("[,\"\r\n=+@\t' a-z-]{0,6}|\\PC{0,12}", 2..6)
+        ) {
+            prop_assert_eq!(by_write_cells(&cells), by_csv_crate(&cells));
+        }
+    }
 
     #[test]
     fn multi_values_round_trip_through_the_escape() {
