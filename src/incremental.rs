@@ -29,8 +29,14 @@
 //!   findings are reported every time.
 //! - **Pack file**: a header line, the name of the generation the pack describes and the
 //!   offset of the record nodes in its `records.jsonld`, then
-//!   `[16-byte key][u32 length][entry]` records in the order of the run, each entry encoded
-//!   with postcard (a compact, stable serde format). A pack whose generation is not the one
+//!   `[16-byte key][u32 length][entry]` records in the order of the run. An entry is
+//!   `[u32 records][24 bytes per record: CSV offset u64, length u32, JSON-LD offset u64,
+//!   length u32][body]`, the body encoded with postcard (a compact, stable serde format).
+//!   The places come first and apart from the body because they are known only when the
+//!   unit is written, in id order, on the one thread that writes: the body is encoded on the
+//!   worker threads, straight from the run's own values ([`EntryView`]), a hit carries its
+//!   body over unchanged, and moving the exports ([`PackWriter::relocate`]) rewrites only
+//!   the places. A pack whose generation is not the one
 //!   `.current` names is ignored (the run is a clean one). Each run writes a new pack holding
 //!   exactly the units of this run (hits carried over with their new places, misses added)
 //!   and renames it into place after publishing, so entries of deleted or edited records do
@@ -52,7 +58,7 @@ use crate::normalize::names::AgentKind;
 /// The cache folder inside the output folder.
 pub const DIR: &str = ".cache";
 const PACK: &str = "records.pack";
-const HEADER: &[u8] = b"pipeline-incremental/3\n";
+const HEADER: &[u8] = b"pipeline-incremental/4\n";
 const TEMP_PREFIX: &str = ".records-new-";
 
 /// The key of one unit.
@@ -95,17 +101,6 @@ fn kind_of(text: &str) -> AgentKind {
 }
 
 impl CachedAgent {
-    pub fn of(a: &AgentNode) -> CachedAgent {
-        CachedAgent {
-            kind: a.kind.map(|k| k.as_str().to_string()),
-            name: a.name.clone(),
-            family: a.family.clone(),
-            given: a.given.clone(),
-            written: a.written.iter().cloned().collect(),
-            ids: a.ids.iter().cloned().collect(),
-        }
-    }
-
     pub fn node(self) -> AgentNode {
         AgentNode {
             kind: self.kind.as_deref().map(kind_of),
@@ -119,13 +114,22 @@ impl CachedAgent {
 }
 
 /// Where one export of a record is in the generation the pack describes: its byte range
-/// (for `records.jsonld`, counted from the first record node) and digest.
+/// (for `records.jsonld`, counted from the first record node) and digest. The range is kept
+/// in the entry's places, not in its body.
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
 pub struct Piece {
+    #[serde(skip)]
     pub offset: u64,
+    #[serde(skip)]
     pub len: u32,
     pub digest: Digest,
 }
+
+/// Where a record's CSV row and JSON-LD node were written: (offset, length) of each.
+pub type Place = ((u64, u32), (u64, u32));
+
+/// The bytes of one place in a pack entry.
+const PLACE_BYTES: usize = 24;
 
 /// A name as written: (spelling, kind, its number in the record, line, column).
 pub type CachedMention = (String, String, u32, u32, u32);
@@ -154,11 +158,93 @@ impl Entry {
     pub fn kind(text: &str) -> AgentKind {
         kind_of(text)
     }
+}
 
-    /// The entry as stored in a pack.
+/// An entry's body borrowed from the values a run has in hand: it encodes to the bytes that
+/// decode as [`Entry`] (field for field, in the same order; a set is encoded as a list), so
+/// that no owned copy of every name and spelling is made for each unit only to be encoded.
+#[derive(Serialize)]
+pub struct EntryView<'a> {
+    pub documents: usize,
+    pub outlines: Vec<CachedOutline>,
+    pub records: Vec<RecordView<'a>>,
+}
+
+/// [`CachedRecord`], borrowed.
+#[derive(Serialize)]
+pub struct RecordView<'a> {
+    pub id: &'a str,
+    pub dc: Digest,
+    pub csv: Piece,
+    pub jsonld: Piece,
+    pub agents: Vec<(&'a str, AgentView<'a>)>,
+    pub mentions: Vec<(&'a str, &'static str, u32, u32, u32)>,
+}
+
+/// [`CachedAgent`], borrowed from an [`AgentNode`].
+#[derive(Serialize)]
+pub struct AgentView<'a> {
+    kind: Option<&'static str>,
+    name: &'a str,
+    family: Option<&'a str>,
+    given: Option<&'a str>,
+    written: &'a std::collections::BTreeSet<String>,
+    ids: &'a std::collections::BTreeSet<String>,
+}
+
+impl<'a> AgentView<'a> {
+    pub fn of(a: &'a AgentNode) -> AgentView<'a> {
+        AgentView {
+            kind: a.kind.map(|k| k.as_str()),
+            name: &a.name,
+            family: a.family.as_deref(),
+            given: a.given.as_deref(),
+            written: &a.written,
+            ids: &a.ids,
+        }
+    }
+}
+
+impl EntryView<'_> {
+    /// The body of the entry as stored in a pack.
     pub fn encode(&self) -> Option<Vec<u8>> {
         postcard::to_stdvec(self).ok()
     }
+}
+
+/// The entry stored in a pack as `bytes` (places, then body), with its records' places
+/// filled in, and its body, to be carried over as it is.
+fn decode(bytes: &[u8]) -> Option<(Entry, &[u8])> {
+    let (count, rest) = bytes.split_first_chunk::<4>()?;
+    let count = u32::from_le_bytes(*count) as usize;
+    let (places, body) = rest.split_at_checked(count.checked_mul(PLACE_BYTES)?)?;
+    let mut entry: Entry = postcard::from_bytes(body).ok()?;
+    if entry.records.len() != count {
+        return None;
+    }
+    for (record, place) in entry
+        .records
+        .iter_mut()
+        .zip(places.chunks_exact(PLACE_BYTES))
+    {
+        let ((csv_offset, csv_len), (jsonld_offset, jsonld_len)) = read_place(place)?;
+        (record.csv.offset, record.csv.len) = (csv_offset, csv_len);
+        (record.jsonld.offset, record.jsonld.len) = (jsonld_offset, jsonld_len);
+    }
+    Some((entry, body))
+}
+
+fn read_place(bytes: &[u8]) -> Option<Place> {
+    let u64_at = |i: usize| Some(u64::from_le_bytes(bytes.get(i..i + 8)?.try_into().ok()?));
+    let u32_at = |i: usize| Some(u32::from_le_bytes(bytes.get(i..i + 4)?.try_into().ok()?));
+    Some(((u64_at(0)?, u32_at(8)?), (u64_at(12)?, u32_at(20)?)))
+}
+
+fn write_place(((csv_offset, csv_len), (jsonld_offset, jsonld_len)): Place, out: &mut Vec<u8>) {
+    out.extend_from_slice(&csv_offset.to_le_bytes());
+    out.extend_from_slice(&csv_len.to_le_bytes());
+    out.extend_from_slice(&jsonld_offset.to_le_bytes());
+    out.extend_from_slice(&jsonld_len.to_le_bytes());
 }
 
 /// Where each entry of a pack is, sorted by key: (key, offset << 24 | length). Kept for a
@@ -258,15 +344,18 @@ impl Store {
         h.digest128().to_le_bytes()
     }
 
-    /// The stored entry of `key`, if the previous run kept one.
-    pub fn get(&self, key: &Key) -> Option<Entry> {
+    /// The stored entry of `key`, if the previous run kept one, and its encoded body.
+    pub fn get(&self, key: &Key) -> Option<(Entry, Vec<u8>)> {
         let old = self.old.as_ref()?;
         let i = old.index.binary_search_by(|(k, _)| k.cmp(key)).ok()?;
         let packed = old.index[i].1;
         let (offset, len) = (packed >> 24, packed & u64::from(MAX_ENTRY));
         let mut bytes = vec![0; len as usize];
         read_at(&old.pack, &mut bytes, offset).ok()?;
-        postcard::from_bytes(&bytes).ok()
+        let (entry, body) = decode(&bytes)?;
+        let at = bytes.len() - body.len();
+        bytes.drain(..at);
+        Some((entry, bytes))
     }
 
     /// The exports of `record` as the previous generation holds them, if every one of them
@@ -418,20 +507,29 @@ impl std::fmt::Debug for PackWriter {
 }
 
 impl PackWriter {
-    pub fn append(&mut self, key: &Key, entry: &[u8]) -> std::io::Result<()> {
-        let len = u32::try_from(entry.len()).map_err(std::io::Error::other)?;
+    /// Append the entry of a unit: its body ([`EntryView::encode`], or carried over from
+    /// [`Store::get`]) and where each of its records was written.
+    pub fn append(&mut self, key: &Key, body: &[u8], places: &[Place]) -> std::io::Result<()> {
+        let mut head = Vec::with_capacity(4 + places.len() * PLACE_BYTES);
+        let count = u32::try_from(places.len()).map_err(std::io::Error::other)?;
+        head.extend_from_slice(&count.to_le_bytes());
+        for place in places {
+            write_place(*place, &mut head);
+        }
+        let len = u32::try_from(head.len() + body.len()).map_err(std::io::Error::other)?;
         self.out.write_all(key)?;
         self.out.write_all(&len.to_le_bytes())?;
-        self.out.write_all(entry)
+        self.out.write_all(&head)?;
+        self.out.write_all(body)
     }
 
-    /// Rewrite the entries appended so far with `moved(n, record)` applied to each record of
-    /// the `n`th entry (from 0), when the run has moved the exports they point to
-    /// (`streaming` merging two sequences of records). An error, or `None` from `moved`,
-    /// leaves the pack unusable: drop it.
+    /// Rewrite the entries appended so far with `moved(n, place)` applied to the place of
+    /// each record of the `n`th entry (from 0), when the run has moved the exports they
+    /// point to (`streaming` merging two sequences of records); the bodies are copied as
+    /// they are. An error, or `None` from `moved`, leaves the pack unusable: drop it.
     pub fn relocate(
         &mut self,
-        moved: &mut dyn FnMut(usize, &mut CachedRecord) -> Option<()>,
+        moved: &mut dyn FnMut(usize, &mut Place) -> Option<()>,
     ) -> std::io::Result<()> {
         self.out.flush()?;
         let dir = self
@@ -459,15 +557,18 @@ impl PackWriter {
             let len = u32::from_le_bytes([key_len[16], key_len[17], key_len[18], key_len[19]]);
             bytes.resize(len as usize, 0);
             r.read_exact(&mut bytes)?;
-            let mut entry: Entry = postcard::from_bytes(&bytes).map_err(|_| unusable())?;
-            for record in &mut entry.records {
-                moved(n, record).ok_or_else(unusable)?;
+            let (count, places) = bytes.split_first_chunk_mut::<4>().ok_or_else(unusable)?;
+            let count = u32::from_le_bytes(*count) as usize;
+            let places = places.get_mut(..count * PLACE_BYTES).ok_or_else(unusable)?;
+            for bytes in places.chunks_exact_mut(PLACE_BYTES) {
+                let mut place = read_place(bytes).ok_or_else(unusable)?;
+                moved(n, &mut place).ok_or_else(unusable)?;
+                let mut moved_bytes = Vec::with_capacity(PLACE_BYTES);
+                write_place(place, &mut moved_bytes);
+                bytes.copy_from_slice(&moved_bytes);
             }
-            let encoded = entry.encode().ok_or_else(unusable)?;
-            let len = u32::try_from(encoded.len()).map_err(std::io::Error::other)?;
-            out.write_all(&key_len[..16])?;
-            out.write_all(&len.to_le_bytes())?;
-            out.write_all(&encoded)?;
+            out.write_all(&key_len)?;
+            out.write_all(&bytes)?;
         }
         self.out = out;
         self.file = file;
@@ -500,4 +601,94 @@ fn write_at(file: &File, buf: &[u8], offset: u64) -> std::io::Result<()> {
     let mut f = file.try_clone()?;
     f.seek(SeekFrom::Start(offset))?;
     f.write_all(buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An entry as the run encodes it (a view of its own values, places apart) decodes as
+    /// the owned entry that a hit reads, with every field and place where it was.
+    #[test]
+    fn a_view_decodes_as_the_entry_with_its_places() {
+        let agent = AgentNode {
+            kind: Some(AgentKind::Person),
+            name: "Kim Il Sung".into(),
+            family: Some("Kim".into()),
+            given: Some("Il Sung".into()),
+            written: ["Kim Il-sung".to_string(), "Kim Il Sung".to_string()].into(),
+            ids: ["http://www.wikidata.org/entity/Q39998".to_string()].into(),
+        };
+        let piece = |d: u8| Piece {
+            digest: [d; 16],
+            ..Piece::default()
+        };
+        let view = EntryView {
+            documents: 1,
+            outlines: vec![CachedOutline {
+                in_stream: true,
+                id: Some(("rec-1".into(), 1, 5)),
+                related: vec![("rec-2".into(), 9, 12)],
+                collections: vec![],
+            }],
+            records: vec![RecordView {
+                id: "rec-1",
+                dc: [1; 16],
+                csv: piece(2),
+                jsonld: piece(3),
+                agents: vec![(
+                    "https://example.org/people/kim-il-sung",
+                    AgentView::of(&agent),
+                )],
+                mentions: vec![("Kim Il-sung", "person", 0, 7, 10)],
+            }],
+        };
+        let body = view.encode().unwrap();
+        let place = ((1 << 40, 77), (123_456, 1 << 20));
+        let mut bytes = 1u32.to_le_bytes().to_vec();
+        write_place(place, &mut bytes);
+        bytes.extend_from_slice(&body);
+
+        let (entry, carried) = decode(&bytes).unwrap();
+        assert_eq!(carried, &body[..]);
+        assert_eq!(entry.documents, 1);
+        assert_eq!(entry.outlines.len(), 1);
+        assert_eq!(
+            entry.outlines[0].related,
+            vec![("rec-2".to_string(), 9, 12)]
+        );
+        let record = &entry.records[0];
+        assert_eq!((record.id.as_str(), record.dc), ("rec-1", [1; 16]));
+        assert_eq!(
+            (record.csv.offset, record.csv.len, record.csv.digest),
+            (1 << 40, 77, [2; 16])
+        );
+        let jsonld = (
+            record.jsonld.offset,
+            record.jsonld.len,
+            record.jsonld.digest,
+        );
+        assert_eq!(jsonld, (123_456, 1 << 20, [3; 16]));
+        assert_eq!(
+            record.mentions,
+            vec![("Kim Il-sung".into(), "person".into(), 0, 7, 10)]
+        );
+        let (iri, stored) = &record.agents[0];
+        assert_eq!(iri, "https://example.org/people/kim-il-sung");
+        let node = stored.clone().node();
+        assert_eq!(
+            (node.kind, &node.name, &node.written),
+            (agent.kind, &agent.name, &agent.written)
+        );
+        assert_eq!(
+            (&node.family, &node.given, &node.ids),
+            (&agent.family, &agent.given, &agent.ids)
+        );
+
+        // A count that does not match the body's records, or places cut short: a miss.
+        let mut wrong = bytes.clone();
+        wrong[0] = 2;
+        assert!(decode(&wrong).is_none());
+        assert!(decode(&bytes[..10]).is_none());
+    }
 }

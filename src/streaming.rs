@@ -42,7 +42,7 @@ use crate::diagnostics::{Code, Finding, Location, sort_findings};
 use crate::export::jsonld::{self, AgentNode};
 use crate::export::{ExportOptions, csv as csv_export, dublin_core};
 use crate::file_list::FileList;
-use crate::incremental::{self, CachedAgent, CachedOutline, CachedRecord, Entry, Piece};
+use crate::incremental::{self, AgentView, CachedOutline, Entry, EntryView, Piece, RecordView};
 use crate::normalize::names::AgentKind;
 use crate::normalize::names::fingerprint::find_variants_counted;
 use crate::outline_table::{Brief, Loc, OutlineTable, Text, TextArena};
@@ -172,9 +172,9 @@ struct Done {
     documents: usize,
     fragments: Vec<Fragment>,
     mentions: Vec<(String, AgentKind, MentionPlace)>,
-    /// The unit's key and entry for this run's incremental cache (the places of its
-    /// exports are filled in when they are written).
-    cache: Option<(incremental::Key, Entry)>,
+    /// The unit's key and the body of its entry for this run's incremental cache (the
+    /// places of its exports are added when they are written).
+    cache: Option<(incremental::Key, Vec<u8>)>,
 }
 
 /// What one unit of a batch gave: a unit processed, or (on the read of a file) a stream whose
@@ -244,8 +244,8 @@ impl Gathered {
                 for f in done.fragments {
                     places.push(w.append(f, done.unit)?);
                 }
-                if let Some((key, entry)) = done.cache {
-                    w.cache(&key, entry, &places);
+                if let Some((key, body)) = done.cache {
+                    w.cache(&key, &body, &places);
                 }
             }
         }
@@ -341,8 +341,8 @@ struct Part {
     first: BTreeMap<String, String>,
 }
 
-/// Where a record's CSV row and JSON-LD node were written: (offset, length) of each.
-type Written = Option<((u64, u32), (u64, u32))>;
+/// Where a record's CSV row and JSON-LD node were written, if they were.
+type Written = Option<incremental::Place>;
 
 /// Validate (and, with `options.output`, export) the catalogue under `root`.
 pub fn run(
@@ -704,9 +704,9 @@ fn read_range(path: &Path, range: &DocRange) -> std::io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// The cache entry of a unit processed now; the places of its exports are filled in when
-/// they are written ([`Writers::cache`]).
-fn entry(result: &FileResult, fragments: &[Fragment]) -> Option<Entry> {
+/// The body of the cache entry of a unit processed now, encoded from the run's own values;
+/// the places of its exports are added when they are written ([`Writers::cache`]).
+fn entry_body(result: &FileResult, fragments: &[Fragment]) -> Option<Vec<u8>> {
     let outlines = result.outlines.iter().map(CachedOutline::of).collect();
     let mut records = Vec::with_capacity(fragments.len());
     for (record, f) in result.records.iter().zip(fragments) {
@@ -716,16 +716,16 @@ fn entry(result: &FileResult, fragments: &[Fragment]) -> Option<Entry> {
             .enumerate()
             .map(|(i, m)| {
                 (
-                    m.written.clone(),
-                    m.kind.as_str().to_string(),
+                    m.written.as_str(),
+                    m.kind.as_str(),
                     i as u32,
                     m.location.line as u32,
                     m.location.col as u32,
                 )
             })
             .collect();
-        records.push(CachedRecord {
-            id: f.id.clone(),
+        records.push(RecordView {
+            id: &f.id,
             dc: f.dc?,
             csv: Piece {
                 digest: incremental::digest(&f.csv),
@@ -738,16 +738,17 @@ fn entry(result: &FileResult, fragments: &[Fragment]) -> Option<Entry> {
             agents: f
                 .agents
                 .iter()
-                .map(|(iri, a)| (iri.clone(), CachedAgent::of(a)))
+                .map(|(iri, a)| (iri.as_str(), AgentView::of(a)))
                 .collect(),
             mentions,
         });
     }
-    Some(Entry {
+    EntryView {
         documents: result.documents,
         outlines,
         records,
-    })
+    }
+    .encode()
 }
 
 /// Move every position of a tree down by `lines`.
@@ -821,12 +822,13 @@ impl Ctx<'_> {
     /// whole in the previous generation.
     fn cached(&self, unit: Unit, key: Option<incremental::Key>) -> Option<Done> {
         let (store, key) = self.store.zip(key)?;
-        self.replay(unit, store.get(&key)?, key)
+        let (entry, body) = store.get(&key)?;
+        self.replay(unit, entry, (key, body))
     }
 
     /// A unit as the previous run left it in the cache, if its exports are still in the
     /// previous generation as they were written (`None`: process the unit again).
-    fn replay(&self, unit: Unit, entry: Entry, key: incremental::Key) -> Option<Done> {
+    fn replay(&self, unit: Unit, entry: Entry, cache: (incremental::Key, Vec<u8>)) -> Option<Done> {
         let store = self.store?;
         let (file, ordinal) = match unit {
             Unit::File(f) => (f, 0u32),
@@ -872,7 +874,6 @@ impl Ctx<'_> {
             documents: entry.documents,
             ..Done::default()
         };
-        let mut kept = Vec::with_capacity(entry.records.len());
         for (record, replayed) in entry.records.into_iter().zip(exports) {
             for (written, kind, i, line, col) in record.mentions.iter().cloned() {
                 let loc = Loc { line, col };
@@ -890,16 +891,8 @@ impl Ctx<'_> {
                     .collect(),
                 dc: Some(record.dc),
             });
-            kept.push(record);
         }
-        done.cache = Some((
-            key,
-            Entry {
-                documents: entry.documents,
-                outlines: entry.outlines,
-                records: kept,
-            },
-        ));
+        done.cache = Some(cache);
         Some(done)
     }
 
@@ -1011,7 +1004,7 @@ impl Ctx<'_> {
             && result.records.len() == result.outlines.len()
             && result.records.len() == result.documents;
         if let Some(key) = key.filter(|_| clean) {
-            done.cache = entry(&result, &done.fragments).map(|e| (key, e));
+            done.cache = entry_body(&result, &done.fragments).map(|body| (key, body));
         }
         Ok(done)
     }
@@ -1216,22 +1209,16 @@ impl Writers {
     }
 
     /// Add a unit to this run's incremental cache, with the places its records were written.
-    fn cache(&mut self, key: &incremental::Key, mut entry: Entry, places: &[Written]) {
+    fn cache(&mut self, key: &incremental::Key, body: &[u8], places: &[Written]) {
         let Some(pack) = self.staged.pack.as_mut() else {
             return;
         };
-        if places.len() != entry.records.len() {
+        // A record not written has nothing to be found next time.
+        let Some(places) = places.iter().copied().collect::<Option<Vec<_>>>() else {
             return;
-        }
-        for (record, place) in entry.records.iter_mut().zip(places) {
-            let Some(((csv_offset, csv_len), (jsonld_offset, jsonld_len))) = *place else {
-                return; // not written: nothing to find next time
-            };
-            (record.csv.offset, record.csv.len) = (csv_offset, csv_len);
-            (record.jsonld.offset, record.jsonld.len) = (jsonld_offset, jsonld_len);
-        }
-        let stored = entry.encode().map(|bytes| pack.append(key, &bytes));
-        if matches!(stored, Some(Ok(()))) {
+        };
+        let stored = pack.append(key, body, &places);
+        if stored.is_ok() {
             self.pack_entries += 1;
         } else {
             self.staged.pack = None; // the cache is only an optimization
@@ -1258,10 +1245,10 @@ impl Writers {
             let split = self.files_part_entries;
             if let Some(pack) = self.staged.pack.as_mut()
                 && pack
-                    .relocate(&mut |n, record| {
+                    .relocate(&mut |n, ((csv, _), (jsonld, _))| {
                         let part = &moved[usize::from(n >= split)];
-                        record.csv.offset = part.csv(record.csv.offset)?;
-                        record.jsonld.offset = part.jsonld(record.jsonld.offset)?;
+                        *csv = part.csv(*csv)?;
+                        *jsonld = part.jsonld(*jsonld)?;
                         Some(())
                     })
                     .is_err()
