@@ -414,12 +414,14 @@ pub fn run(
         .output
         .map(|o| o.join("dc"))
         .filter(|d| d.is_dir() && options.shard.is_none());
-    let stem = |f: u32| -> &str {
-        files[f as usize]
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or("")
-    };
+    // Taken once per file: taking a path's stem parses its components, and the sort below
+    // compares stems ~17 times per file (at 10k files that was 5 % of a run's instructions,
+    // all before the first record was processed).
+    let stems: Vec<&str> = files
+        .iter()
+        .map(|path| path.file_stem().and_then(|s| s.to_str()).unwrap_or(""))
+        .collect();
+    let stem = |f: u32| -> &str { stems[f as usize] };
     let mine = |id: &str| options.shard.is_none_or(|s| s.owns(id));
     let ctx = Ctx {
         root,
