@@ -65,11 +65,15 @@ pub fn plain_id(line: &[u8]) -> Option<&str> {
     plain.then_some(value)
 }
 
-/// Whether `bytes` may hold more than one document (a fast test before [`index`]).
+/// Whether `bytes` may hold more than one document (a fast test before [`index`]): whether
+/// a line starts with `---` or `...`. Every file of a run passes here, so only the line
+/// starts are looked at (memchr finds them), not every 4-byte window.
 pub fn may_be_stream(bytes: &[u8]) -> bool {
-    bytes.starts_with(b"---")
-        || bytes.starts_with(b"...")
-        || bytes.windows(4).any(|w| w == b"\n---" || w == b"\n...")
+    let marker = |at: usize| {
+        let line = &bytes[at..];
+        line.starts_with(b"---") || line.starts_with(b"...")
+    };
+    marker(0) || memchr::memchr_iter(b'\n', bytes).any(|i| marker(i + 1))
 }
 
 /// Index the documents of a stream.
@@ -209,5 +213,36 @@ mod tests {
         assert!(!may_be_stream(b"id: a\ntitle: x\n"));
         assert!(may_be_stream(b"id: a\n---\nid: b\n"));
         assert!(may_be_stream(b"---\nid: a\n"));
+        assert!(may_be_stream(b"id: a\r\n...\r\n"));
+        assert!(!may_be_stream(b"title: a---b\n"));
+        // Every text of up to seven bytes made of newlines, dashes, dots and a letter: the
+        // same answer as looking at every 4-byte window.
+        let by_windows = |b: &[u8]| {
+            b.starts_with(b"---")
+                || b.starts_with(b"...")
+                || b.windows(4).any(|w| w == b"\n---" || w == b"\n...")
+        };
+        let mut texts = vec![Vec::new()];
+        for _ in 0..7 {
+            let longer: Vec<Vec<u8>> = texts
+                .iter()
+                .flat_map(|t| {
+                    b"\n-.a".iter().map(move |&c| {
+                        let mut t = t.clone();
+                        t.push(c);
+                        t
+                    })
+                })
+                .collect();
+            for t in &longer {
+                assert_eq!(
+                    may_be_stream(t),
+                    by_windows(t),
+                    "{:?}",
+                    String::from_utf8_lossy(t)
+                );
+            }
+            texts = longer;
+        }
     }
 }
