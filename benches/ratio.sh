@@ -12,6 +12,12 @@
 # and `run --no-sync` (nothing flushed), `cp -r` followed by `sync` and `run` (everything
 # flushed). PIPELINE_BIN=path measures another build; PIPELINE_ARGS adds arguments to `run`
 # (e.g. "-j1").
+#
+# Where it may (as root), it drops the kernel's cached dentries and inodes before each
+# repeat (`echo 2 > /proc/sys/vm/drop_caches`; file contents stay cached), so that the
+# hundreds of thousands of names created and deleted by earlier repeats and runs do not slow
+# the later ones down: on tmpfs they made every file operation slower as a session went on.
+# DROP_CACHES=0 turns it off.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 input=$1 work=$2 repeats=${3:-5}
@@ -33,8 +39,14 @@ seconds() { # command... → wall seconds
   echo "$t1 - $t0" | bc -l
 }
 declare -a cp_t cps_t run_t runns_t val_t
+drop=0
+if [[ ${DROP_CACHES:-1} != 0 && -w /proc/sys/vm/drop_caches ]]; then
+  drop=1
+  echo "dropping cached dentries and inodes before each repeat"
+fi
 for ((i = 0; i < repeats; i++)); do
   rm -rf "$work/copy" "$work/out"; sync
+  if ((drop)); then echo 2 >/proc/sys/vm/drop_caches; fi
   cp_t+=("$(seconds cp -r "$input" "$work/copy")")
   rm -rf "$work/copy"; sync
   cps_t+=("$(seconds sh -c "cp -r '$input' '$work/copy' && sync")")
