@@ -2,6 +2,7 @@
 //! and the rules a schema cannot express, normalizes dates, names and languages, and exports
 //! Dublin Core XML (oai_dc), CSV and JSON-LD.
 
+pub mod byte_scan;
 pub mod cache;
 pub mod catalogue;
 pub mod cli;

@@ -661,23 +661,11 @@ pub fn first_xml_forbidden(text: &str) -> Option<(usize, char)> {
 
 /// Whether `bytes` hold a C0 control other than tab, newline and carriage return, or the
 /// byte 0xEF that starts U+FFFE and U+FFFF in UTF-8 (and other characters, which the caller
-/// then decodes). Every value of every record passes here, so it looks at 32 bytes at a
-/// time without an early exit inside a block, which the compiler turns into vector
-/// instructions; the last, short block (most values are shorter than 32 bytes) is padded
-/// with spaces to be looked at the same way.
+/// then decodes).
 fn may_hold_xml_forbidden(bytes: &[u8]) -> bool {
-    fn suspect(block: &[u8; 32]) -> bool {
-        block.iter().fold(false, |found, &b| {
-            found | (b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r') | (b == 0xEF)
-        })
-    }
-    let (blocks, rest) = bytes.as_chunks::<32>();
-    if blocks.iter().any(suspect) {
-        return true;
-    }
-    let mut last = [b' '; 32];
-    last[..rest.len()].copy_from_slice(rest);
-    suspect(&last)
+    crate::byte_scan::any_byte(bytes, b' ', |b| {
+        (b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r') | (b == 0xEF)
+    })
 }
 
 /// Characters XML 1.0 forbids: C0 controls other than tab, newline and carriage return,

@@ -194,6 +194,13 @@ pub fn write_row(record: &Record, separator: char, out: &mut Vec<u8>) {
     write_cells(cells.iter().map(|c| c.as_ref()), out);
 }
 
+/// Whether a cell holds a comma, a double quote or a line break.
+fn needs_quotes(cell: &[u8]) -> bool {
+    crate::byte_scan::any_byte(cell, b' ', |b| {
+        (b == b',') | (b == b'"') | (b == b'\n') | (b == b'\r')
+    })
+}
+
 /// Append a row of cells to `out` as the `csv` crate writes one with its default settings
 /// and a CRLF terminator: each cell neutralized ([`neutralize`]), then quoted only if it
 /// holds a comma, a double quote (doubled inside) or a line break; empty cells stay empty.
@@ -205,8 +212,7 @@ pub(crate) fn write_cells<'a>(cells: impl IntoIterator<Item = &'a str>, out: &mu
             out.push(b',');
         }
         let bytes = cell.as_bytes();
-        let quoted = memchr::memchr3(b',', b'"', b'\n', bytes).is_some()
-            || memchr::memchr(b'\r', bytes).is_some();
+        let quoted = needs_quotes(bytes);
         if quoted {
             out.push(b'"');
         }

@@ -119,9 +119,8 @@ fn first_forbidden(text: &str) -> Option<char> {
 /// XML parsers turn a literal CR (or CR LF) into LF, so only the reference survives a
 /// round trip.
 pub fn escape_text(text: &str) -> std::borrow::Cow<'_, str> {
-    let bytes = text.as_bytes();
-    if memchr::memchr3(b'&', b'<', b'>', bytes).is_none() && memchr::memchr(b'\r', bytes).is_none()
-    {
+    let escaped = |b: u8| (b == b'&') | (b == b'<') | (b == b'>') | (b == b'\r');
+    if !crate::byte_scan::any_byte(text.as_bytes(), b' ', escaped) {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 16);
