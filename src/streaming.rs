@@ -1057,7 +1057,11 @@ impl Ctx<'_> {
         Ok(Fragment {
             id: record.id.clone(),
             csv,
-            jsonld: graph_member(&node)?,
+            jsonld: {
+                let mut out = Vec::with_capacity(2048);
+                node.write_graph_member(&mut out);
+                out
+            },
             agents,
             dc: self.store.is_some().then(|| incremental::digest(&dc)),
         })

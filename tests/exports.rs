@@ -319,3 +319,57 @@ fn dublin_core_is_written_as_quick_xml_writes_it() {
     }
     assert_eq!(compared, 12);
 }
+
+/// A record node written directly ([`jsonld::RecordNode::write_graph_member`], what `run`
+/// writes) is the same as the node serialized through serde_json's pretty printer
+/// ([`jsonld::graph_member`]): on the shipped records and on crafted ones with values to
+/// escape, open date ends, one and several values in a list, and every optional field.
+#[test]
+fn jsonld_record_nodes_are_written_as_serde_json_writes_them() {
+    let dir = tempfile::TempDir::new().unwrap();
+    std::fs::write(
+        dir.path().join("a.yaml"),
+        "id: a\ntitle: \"Back\\\\slash \\\"quoted\\\" \\t tab \\r\\n line\"\n\
+         date: before 1959\ntype: Letter\nsummary: |\n  Two lines,\n  김일성 and 毛泽东.\n\
+         creators: [{name: \"Kim Il-sung\", kind: person}, {name: Ministry of Interior, kind: organization}]\n\
+         recipients: [Behrens]\npeople: [\"Mao Zedong\"]\nplaces: [\"A/B\"]\nsubjects: [S, T]\n\
+         languages: [ko, Russian]\n\
+         source: {archive: \"Archive & Library\", reference: \"f. 1 <2>\"}\n\
+         rights: \"© none\"\ncollections: [repatriation-to-north-korea]\nrelated: [b, c]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("b.yaml"),
+        "id: b\ntitle: T\ndate: 1957/..\ntype: Cable\nsummary: S\nsource: \"Just text\"\n\
+         related: [a]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("c.yaml"),
+        "id: c\ntitle: T\ndate: undated\ntype: Cable\nsummary: S\n",
+    )
+    .unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("input/_collections.yaml"),
+        dir.path().join("_collections.yaml"),
+    )
+    .unwrap();
+    let settings = Settings::new(None).unwrap();
+    let crafted = catalogue::load(dir.path(), &settings).unwrap();
+    assert_eq!(crafted.findings, vec![], "the crafted records are valid");
+    assert_eq!(crafted.records.len(), 3);
+    let options = ExportOptions::default();
+    for record in shipped().records.iter().chain(&crafted.records) {
+        let node = jsonld::RecordNode::new(record, &options, |a| jsonld::agent_iri(a, &options));
+        let mut ours = Vec::new();
+        node.write_graph_member(&mut ours);
+        let mut reference = Vec::new();
+        jsonld::graph_member(&node, &mut reference).unwrap();
+        assert_eq!(
+            String::from_utf8(ours).unwrap(),
+            String::from_utf8(reference).unwrap(),
+            "{}",
+            record.id
+        );
+    }
+}
