@@ -381,10 +381,13 @@ impl<'p> Builder<'p> {
             }
             Event::MappingStart(anchor, _) => {
                 self.check_depth(span)?;
+                // A record's own mapping holds a dozen fields: room for them from the start
+                // saves growing it (and moving its entries) twice per record.
+                let capacity = if self.stack.is_empty() { 16 } else { 0 };
                 self.stack.push(Frame::Map {
                     span,
                     anchor,
-                    entries: Vec::new(),
+                    entries: Vec::with_capacity(capacity),
                     key: None,
                     seen: None,
                 });

@@ -43,7 +43,7 @@ pub const COLUMNS: &[&str] = &[
 
 /// Join several values into one cell, escaping the separator and the escape character.
 pub fn join_multi<'a>(values: impl IntoIterator<Item = &'a str>, separator: char) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(64);
     for (i, v) in values.into_iter().enumerate() {
         if i > 0 {
             out.push(separator);

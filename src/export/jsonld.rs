@@ -392,16 +392,17 @@ struct MemberWriter<'a> {
 }
 
 impl MemberWriter<'_> {
+    /// A key: one of the node's own, which never need escaping.
     fn key(&mut self, key: &str) {
         let lead: &[u8] = if self.first {
-            b"\n      "
+            b"\n      \""
         } else {
-            b",\n      "
+            b",\n      \""
         };
         self.first = false;
         self.out.extend_from_slice(lead);
-        json_string(key, self.out);
-        self.out.extend_from_slice(b": ");
+        self.out.extend_from_slice(key.as_bytes());
+        self.out.extend_from_slice(b"\": ");
     }
 
     fn string(&mut self, key: &str, value: &str) {
