@@ -214,7 +214,7 @@ pub fn normalize_record(
             .map(Node::items)
             .unwrap_or_default()
             .iter()
-            .map(|n| collapse(&text_of(n)))
+            .map(|n| collapse(text_of(n)))
             .collect()
     };
     let references = |field: &str| -> Vec<Reference> {
@@ -247,7 +247,7 @@ pub fn normalize_record(
             earliest: dates::Bound::Unknown,
             latest: dates::Bound::Unknown,
         }),
-        kind: collapse(&text("type")),
+        kind: collapse(text("type")),
         summary: text("summary"),
         creators,
         recipients,
@@ -314,6 +314,43 @@ fn text_of(node: &Node) -> String {
 }
 
 /// A short label (a place, a subject, a genre): whitespace runs collapsed to one space.
-fn collapse(text: &str) -> String {
+/// Most labels are ASCII words with single spaces between them, which are kept as they are.
+fn collapse(text: String) -> String {
+    let bytes = text.as_bytes();
+    let single_spaced = text.is_ascii()
+        && !bytes.first().is_some_and(u8::is_ascii_whitespace)
+        && !bytes.last().is_some_and(u8::is_ascii_whitespace)
+        && bytes.iter().all(|&b| !b.is_ascii_whitespace() || b == b' ')
+        && !bytes.windows(2).any(|w| w == b"  ");
+    if single_spaced {
+        return text;
+    }
     text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::collapse;
+
+    #[test]
+    fn labels_are_collapsed_as_splitting_on_whitespace_collapses_them() {
+        for text in [
+            "",
+            " ",
+            "Korea (North)",
+            "Economic construction",
+            " leading",
+            "trailing ",
+            "two  spaces",
+            "tab\there",
+            "new\nline",
+            "no-break\u{A0}space",
+            "ideographic\u{3000}space",
+            "김일성 毛泽东",
+            "a\r\nb",
+        ] {
+            let expected = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(collapse(text.to_string()), expected, "{text:?}");
+        }
+    }
 }
