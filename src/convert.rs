@@ -117,7 +117,8 @@ pub fn convert(
 impl<W: Write, E: Write> Converter<'_, W, E> {
     fn run(&mut self, mut input: impl BufRead, from: InputFormat) -> Result<(), ConvertError> {
         if self.to == OutputFormat::Csv {
-            let header = csv_line(csv_export::COLUMNS.iter().map(|c| c.to_string()))?;
+            let mut header = Vec::with_capacity(256);
+            csv_export::write_cells(csv_export::COLUMNS.iter().copied(), &mut header);
             self.out.write_all(&header).map_err(ConvertError::Output)?;
         }
         let mut line = Vec::with_capacity(256);
@@ -239,24 +240,14 @@ impl<W: Write, E: Write> Converter<'_, W, E> {
                 line.push(b'\n');
                 Ok(line)
             }
-            OutputFormat::Csv => csv_line(
-                csv_export::row(record, self.export.csv_separator)
-                    .into_iter()
-                    .map(csv_export::neutralize),
-            ),
+            OutputFormat::Csv => {
+                let mut line = Vec::with_capacity(1024);
+                csv_export::write_row(record, self.export.csv_separator, &mut line);
+                Ok(line)
+            }
             OutputFormat::OaiDc => Ok(oai_dc_line(record, self.export)),
         }
     }
-}
-
-fn csv_line(cells: impl IntoIterator<Item = String>) -> Result<Vec<u8>, ConvertError> {
-    let mut w = ::csv::WriterBuilder::new()
-        .terminator(::csv::Terminator::CRLF)
-        .from_writer(Vec::with_capacity(512));
-    w.write_record(cells)
-        .map_err(|e| ConvertError::Output(io::Error::other(e)))?;
-    w.into_inner()
-        .map_err(|e| ConvertError::Output(io::Error::other(e.to_string())))
 }
 
 /// The oai_dc document of a record on one line (see the module docs).
