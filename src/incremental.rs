@@ -261,11 +261,13 @@ fn read_place(bytes: &[u8]) -> Option<Place> {
     Some(((u64_at(0)?, u32_at(8)?), (u64_at(12)?, u32_at(20)?)))
 }
 
-fn write_place(((csv_offset, csv_len), (jsonld_offset, jsonld_len)): Place, out: &mut Vec<u8>) {
-    out.extend_from_slice(&csv_offset.to_le_bytes());
-    out.extend_from_slice(&csv_len.to_le_bytes());
-    out.extend_from_slice(&jsonld_offset.to_le_bytes());
-    out.extend_from_slice(&jsonld_len.to_le_bytes());
+fn place_bytes(((csv_offset, csv_len), (jsonld_offset, jsonld_len)): Place) -> [u8; PLACE_BYTES] {
+    let mut bytes = [0u8; PLACE_BYTES];
+    bytes[..8].copy_from_slice(&csv_offset.to_le_bytes());
+    bytes[8..12].copy_from_slice(&csv_len.to_le_bytes());
+    bytes[12..20].copy_from_slice(&jsonld_offset.to_le_bytes());
+    bytes[20..].copy_from_slice(&jsonld_len.to_le_bytes());
+    bytes
 }
 
 /// Where each entry of a pack is, sorted by key: (key, offset << 24 | length). Kept for a
@@ -535,7 +537,7 @@ impl PackWriter {
         let count = u32::try_from(places.len()).map_err(std::io::Error::other)?;
         head.extend_from_slice(&count.to_le_bytes());
         for place in places {
-            write_place(*place, &mut head);
+            head.extend_from_slice(&place_bytes(*place));
         }
         let len = u32::try_from(head.len() + body.len()).map_err(std::io::Error::other)?;
         self.out.write_all(key)?;
@@ -580,13 +582,12 @@ impl PackWriter {
             r.read_exact(&mut bytes)?;
             let (count, places) = bytes.split_first_chunk_mut::<4>().ok_or_else(unusable)?;
             let count = u32::from_le_bytes(*count) as usize;
-            let places = places.get_mut(..count * PLACE_BYTES).ok_or_else(unusable)?;
+            let places_len = count.checked_mul(PLACE_BYTES).ok_or_else(unusable)?;
+            let places = places.get_mut(..places_len).ok_or_else(unusable)?;
             for bytes in places.chunks_exact_mut(PLACE_BYTES) {
                 let mut place = read_place(bytes).ok_or_else(unusable)?;
                 moved(n, &mut place).ok_or_else(unusable)?;
-                let mut moved_bytes = Vec::with_capacity(PLACE_BYTES);
-                write_place(place, &mut moved_bytes);
-                bytes.copy_from_slice(&moved_bytes);
+                bytes.copy_from_slice(&place_bytes(place));
             }
             out.write_all(&key_len)?;
             out.write_all(&bytes)?;
@@ -667,7 +668,7 @@ mod tests {
         let body = view.encode().unwrap();
         let place = ((1 << 40, 77), (123_456, 1 << 20));
         let mut bytes = 1u32.to_le_bytes().to_vec();
-        write_place(place, &mut bytes);
+        bytes.extend_from_slice(&place_bytes(place));
         bytes.extend_from_slice(&body);
 
         let (entry, carried) = decode(&bytes).unwrap();
