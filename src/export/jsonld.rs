@@ -16,7 +16,9 @@
 //! thousands of them, and building a `serde_json::Value` tree for each (a map, a key string
 //! and a value string per field) cost more than writing it. [`record_node`] gives the same
 //! node as a `Value` (same fields, same order) for the whole-document [`render`], and
-//! [`graph_member`] writes any node as it appears inside the pretty-printed `@graph`.
+//! [`graph_member`] writes any node as it appears inside the pretty-printed `@graph`. `run`
+//! writes its record nodes with [`RecordNode::write_graph_member`], which lays out the same
+//! bytes by hand (tested against [`graph_member`]; it says why).
 
 use std::collections::BTreeMap;
 
