@@ -196,7 +196,7 @@ pub(crate) fn process_file(
     )
 }
 
-/// [`process_file`] for a file whose bytes (within the size limit) were already read. Also
+/// `process_file` for a file whose bytes (within the size limit) were already read. Also
 /// the entry point of the `read_record` fuzz target and its stable fallback test.
 pub fn process_bytes(
     path: &Path,

@@ -5,7 +5,7 @@
 //! [`split_multi`] gives back exactly the values that were joined.
 //!
 //! A cell that a spreadsheet would run as a formula is neutralized as OWASP recommends
-//! (https://owasp.org/www-community/attacks/CSV_Injection): a cell starting with `=`, `+`,
+//! (<https://owasp.org/www-community/attacks/CSV_Injection>): a cell starting with `=`, `+`,
 //! `-`, `@`, a tab or a carriage return gets a leading `'`. One exception is made, so that
 //! dates stay dates: a cell that is a negative number or a plain EDTF/ISO date with a
 //! negative year (`-500`, `-0500`, `-0500-03-01`) is left alone, since a spreadsheet can only

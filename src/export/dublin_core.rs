@@ -1,5 +1,5 @@
 //! Dublin Core XML: one `oai_dc:dc` document per record, valid against the OAI-PMH
-//! `oai_dc.xsd` (https://www.openarchives.org/OAI/2.0/oai_dc.xsd).
+//! `oai_dc.xsd` (<https://www.openarchives.org/OAI/2.0/oai_dc.xsd>).
 //!
 //! The mapping from record fields to the fifteen DC elements is documented in the README.
 //! Characters XML 1.0 forbids never reach here (the reader refuses them with a located

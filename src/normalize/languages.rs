@@ -10,7 +10,7 @@
 //! few everyday English names that differ from the registry's reference name
 //! (`Greek` for "Modern Greek (1453-)").
 //!
-//! Names are looked up in a `HashMap` built once per process ([`NAMES`]): `isolang`'s own
+//! Names are looked up in a `HashMap` built once per process (`NAMES`): `isolang`'s own
 //! `from_name_lowercase` scans its whole ISO 639-3 table (~7,900 entries, lower-casing each
 //! name) per call, which was 13.6 % of a whole-catalogue validation.
 

@@ -23,7 +23,7 @@
 //!   person key, then the organization key; [`AuthorityIndex::lookup_kind`] tries the
 //!   given kind only.
 //! - **Identity**: an index cannot change once built (no `&mut self` method), and each one
-//!   built gets a process-unique number ([`AuthorityIndex::identity`]; a clone keeps it, as it
+//!   built gets a process-unique number (`AuthorityIndex::identity`; a clone keeps it, as it
 //!   has the same entries). The per-thread memo of [`super::resolve_agent`] is tagged with
 //!   it, so a memoized agent is never reused with another authority file.
 

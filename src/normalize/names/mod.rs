@@ -10,7 +10,7 @@
 //! - [`rules`]: the cataloguing rules for a name that is not in the authority file
 //!   (RDA 9.2.2, LC-PCC PS, ALA-LC romanization), documented rule by rule;
 //! - [`authority`]: the authority index and its match key;
-//! - [`fingerprint`]: romanization-aware variant detection across the catalogue, and the
+//! - [`mod@fingerprint`]: romanization-aware variant detection across the catalogue, and the
 //!   organization-word heuristic;
 //! - `lexicon`: the data files under `data/` (titles, particles, surnames, romanization
 //!   equivalences, organization words).
