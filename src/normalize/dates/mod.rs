@@ -140,7 +140,8 @@ impl fmt::Display for Day {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Every record's dates are written twice (CSV and JSON-LD): the common case, a
         // four-digit year, is put together digit by digit instead of through three padded
-        // integer formats (a tenth of the instructions).
+        // integer formats (a third of the instructions: ~370 against ~1,190 per date, by
+        // callgrind).
         if (0..=9999).contains(&self.year) && self.month < 100 && self.day < 100 {
             let digit = |n: i64, unit: i64| b'0' + (n / unit % 10) as u8;
             let (y, m, d) = (self.year, i64::from(self.month), i64::from(self.day));
