@@ -128,6 +128,18 @@ impl Members {
     }
 }
 
+/// Whether a member is an agent node. The agents follow the records, so they are never
+/// reached; a shard written before they did (0.x, up to November 2026) has them between the
+/// collections and the records, where they are skipped.
+fn is_agent(member: &str) -> bool {
+    member.lines().any(|l| {
+        matches!(
+            l.strip_suffix(',').unwrap_or(l),
+            "      \"@type\": \"Person\"" | "      \"@type\": \"Organization\""
+        )
+    })
+}
+
 /// The id of a record member (its `identifier`).
 fn member_id(text: &str) -> Option<String> {
     let line = text
@@ -160,12 +172,17 @@ impl Part {
             self.next = None;
             return Ok(());
         }
-        let member = self.members.next_member()?.ok_or_else(|| {
-            MergeError::Invalid(
-                self.members.path.clone(),
-                "fewer records than in records.csv".into(),
-            )
-        })?;
+        let member = loop {
+            let member = self.members.next_member()?.ok_or_else(|| {
+                MergeError::Invalid(
+                    self.members.path.clone(),
+                    "fewer records than in records.csv".into(),
+                )
+            })?;
+            if !is_agent(&member) {
+                break member;
+            }
+        };
         let id = String::from_utf8_lossy(row.get(0).unwrap_or_default()).into_owned();
         if member_id(&member).as_deref() != Some(id.as_str()) {
             return Err(MergeError::Invalid(
@@ -274,7 +291,7 @@ pub fn merge(
     let generation = crate::publish::Generation::begin(output)?;
     let dc = generation.dc_dir();
     let csv_path = generation.path().join("records.csv");
-    let records_path = Staged::records_part(&generation);
+    let records_path = generation.path().join("records.jsonld");
     let mut csv_out = ::csv::WriterBuilder::new()
         .terminator(::csv::Terminator::CRLF)
         .from_writer(BufWriter::with_capacity(
@@ -289,6 +306,9 @@ pub fn merge(
         1 << 20,
         fs::File::create(&records_path).map_err(io(&records_path))?,
     );
+    let opening = crate::export::jsonld::opening(&options, &collections)
+        .map_err(|e| MergeError::Invalid(output.to_path_buf(), e.to_string()))?;
+    records_out.write_all(&opening).map_err(io(&records_path))?;
 
     let mut parts = Vec::new();
     for dir in shards {
@@ -296,9 +316,8 @@ pub fn merge(
         let csv = ::csv::Reader::from_path(&csv_path)
             .map_err(|e| MergeError::Invalid(csv_path, e.to_string()))?;
         let mut members = Members::open(&dir.join("records.jsonld"))?;
-        // Skip the collection and agent members.
-        let skip = collections.len() + m_agents(&manifests, dir);
-        for _ in 0..skip {
+        // Skip the collection members; the record members follow.
+        for _ in 0..collections.len() {
             members.next_member()?;
         }
         let mut part = Part {
@@ -336,9 +355,8 @@ pub fn merge(
     while let Some(i) = smallest(&parts) {
         if let Some((_, row, member)) = parts[i].next.take() {
             csv_out.write_byte_record(&row).map_err(fail)?;
-            if written > 0 {
-                records_out.write_all(b",\n").map_err(io(output))?;
-            }
+            let separator = crate::export::jsonld::separator(collections.len() + written);
+            records_out.write_all(separator).map_err(io(output))?;
             records_out
                 .write_all(member.as_bytes())
                 .map_err(io(output))?;
@@ -351,16 +369,8 @@ pub fn merge(
     records_out.flush().map_err(io(output))?;
     drop(records_out);
     let agents = agents.into_iter().map(|(iri, (_, a))| (iri, a)).collect();
-    let staged = Staged::from_parts(output, generation, agents, collections, options, written);
+    let staged = Staged::from_parts(output, generation, agents, collections, written);
     Ok(staged.publish()?)
-}
-
-fn m_agents(manifests: &[(PathBuf, Json)], dir: &Path) -> usize {
-    manifests
-        .iter()
-        .find(|(p, _)| p.parent() == Some(dir))
-        .and_then(|(_, m)| m["agents"].as_array().map(Vec::len))
-        .unwrap_or(0)
 }
 
 /// The export options (base IRI from the context) and the collections of a shard's

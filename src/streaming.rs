@@ -289,10 +289,6 @@ impl Gathered {
     }
 }
 
-/// The JSON-LD record nodes of a run, gathered in the new generation until the document is
-/// assembled (and removed before it is switched in).
-const RECORDS_PART: &str = ".records-part";
-
 /// The exports of a run, written into a new generation of the output folder
 /// ([`crate::publish::Generation`]), waiting to be published.
 pub struct Staged {
@@ -300,8 +296,10 @@ pub struct Staged {
     generation: Generation,
     agents: BTreeMap<String, AgentNode>,
     collections: Vec<Collection>,
-    options: ExportOptions,
     written: usize,
+    /// Where the record nodes begin in `records.jsonld`: after the context and the
+    /// collection nodes, written before the first record.
+    jsonld_base: u64,
     /// For a sharded run: the shard and the first record (id) that mentions each agent.
     shard: Option<(Shard, BTreeMap<String, String>)>,
     /// This run's incremental cache, put in place after the exports.
@@ -315,8 +313,10 @@ struct Writers {
     part: Part,
     /// The files' part, once a second part is being written.
     files_part: Option<Part>,
-    /// The length of the CSV header in `records.csv`.
+    /// The length of the CSV header in `records.csv`, and of what comes before the first
+    /// record node in `records.jsonld`.
     header_len: u64,
+    jsonld_base: u64,
     shard: Option<Shard>,
     /// Entries appended to this run's pack, and how many of them for the files' part.
     pack_entries: usize,
@@ -324,15 +324,17 @@ struct Writers {
 }
 
 /// A sequence of records in id order, written to a CSV file and a file of JSON-LD record
-/// nodes (separated by `,\n`).
+/// nodes, each node after its `@graph` separator (`[\n` or `,\n`, two bytes).
 struct Part {
     csv: BufWriter<File>,
     records: BufWriter<File>,
     csv_path: PathBuf,
     records_path: PathBuf,
-    /// Bytes written so far to each.
+    /// Bytes written so far to each; for the JSON-LD, since the first record's separator.
     csv_len: u64,
     records_len: u64,
+    /// The `@graph` members before this part's first record.
+    graph_members: usize,
     /// Every record written: (unit, length of its CSV row, length of its JSON-LD node).
     order: Vec<(u32, u32, u32)>,
     last_id: Option<String>,
@@ -396,7 +398,11 @@ pub fn run(
         }
     };
     if let Some(output) = options.output {
-        let mut w = Writers::new(output, &options.export)?;
+        let mut w = Writers::new(
+            output,
+            &options.export,
+            collections.as_deref().unwrap_or_default(),
+        )?;
         w.shard = options.shard;
         if let Some(store) = store.as_ref() {
             w.staged.pack = store.writer(w.staged.generation.path()).ok();
@@ -539,9 +545,7 @@ pub fn run(
             let id = |second: bool, unit: u32| {
                 if second { doc_key(unit) } else { stem(unit) }.to_string()
             };
-            let mut staged = w.finish(&id)?;
-            staged.collections = collections.unwrap_or_default();
-            Some(staged)
+            Some(w.finish(&id)?)
         }
         None => None,
     };
@@ -1097,6 +1101,7 @@ impl Part {
             records_path,
             csv_len: 0,
             records_len: 0,
+            graph_members: 0,
             order: Vec::new(),
             last_id: None,
             agents: BTreeMap::new(),
@@ -1112,12 +1117,20 @@ impl Part {
 }
 
 impl Writers {
-    fn new(output: &Path, options: &ExportOptions) -> Result<Writers, PublishError> {
+    fn new(
+        output: &Path,
+        options: &ExportOptions,
+        collections: &[Collection],
+    ) -> Result<Writers, PublishError> {
         let generation = Generation::begin(output)?;
         let mut part = Part::create(
             generation.path().join("records.csv"),
-            generation.path().join(RECORDS_PART),
+            generation.path().join("records.jsonld"),
         )?;
+        let opening = jsonld::opening(options, collections)
+            .map_err(|e| at(output)(std::io::Error::other(e)))?;
+        part.records.write_all(&opening).map_err(at(output))?;
+        part.graph_members = collections.len();
         let mut header = ::csv::WriterBuilder::new()
             .terminator(::csv::Terminator::CRLF)
             .from_writer(Vec::new());
@@ -1131,6 +1144,7 @@ impl Writers {
         part.csv_len = header.len() as u64;
         Ok(Writers {
             header_len: header.len() as u64,
+            jsonld_base: opening.len() as u64,
             part,
             files_part: None,
             shard: None,
@@ -1140,9 +1154,9 @@ impl Writers {
                 output: output.to_path_buf(),
                 generation,
                 agents: BTreeMap::new(),
-                collections: Vec::new(),
-                options: options.clone(),
+                collections: collections.to_vec(),
                 written: 0,
+                jsonld_base: opening.len() as u64,
                 shard: None,
                 pack: None,
             },
@@ -1157,10 +1171,12 @@ impl Writers {
             return Ok(());
         }
         let dir = self.staged.generation.path().to_path_buf();
-        let second = Part::create(
+        let mut second = Part::create(
             dir.join(".records-csv-streams"),
-            dir.join(".records-part-streams"),
+            dir.join(".records-jsonld-streams"),
         )?;
+        // Its separators are not copied when the parts are merged; any will do.
+        second.graph_members = 1;
         self.files_part = Some(std::mem::replace(&mut self.part, second));
         self.files_part_entries = self.pack_entries;
         Ok(())
@@ -1188,12 +1204,11 @@ impl Writers {
         let csv_place = (part.csv_len, csv_len);
         part.csv.write_all(&f.csv).map_err(at(&part.csv_path))?;
         part.csv_len += f.csv.len() as u64;
-        if !part.order.is_empty() {
-            part.records
-                .write_all(b",\n")
-                .map_err(at(&part.records_path))?;
-            part.records_len += 2;
-        }
+        let separator = jsonld::separator(part.graph_members + part.order.len());
+        part.records
+            .write_all(separator)
+            .map_err(at(&part.records_path))?;
+        part.records_len += separator.len() as u64;
         let jsonld_place = (part.records_len, jsonld_len);
         part.records
             .write_all(&f.jsonld)
@@ -1240,7 +1255,8 @@ impl Writers {
         let mut first = std::mem::take(&mut self.part.first);
         if let Some(mut files_part) = self.files_part.take() {
             files_part.flush()?;
-            let moved = merge_parts(&files_part, &self.part, self.header_len, id)?;
+            let heads = (self.header_len, self.jsonld_base);
+            let moved = merge_parts(&files_part, &self.part, heads, id)?;
             for path in [&self.part.csv_path, &self.part.records_path] {
                 fs::remove_file(path).map_err(at(path))?;
             }
@@ -1316,12 +1332,13 @@ impl Moved {
     }
 }
 
-/// Merge the records of two parts by id into the first part's files (the CSV header, of
-/// `header_len` bytes, stays first); where each record moved, for each part.
+/// Merge the records of two parts by id into the first part's files (what comes before the
+/// first record in each, `header_len` bytes of CSV and `jsonld_base` of JSON-LD, stays
+/// first); where each record moved, for each part.
 fn merge_parts(
     files: &Part,
     streams: &Part,
-    header_len: u64,
+    (header_len, jsonld_base): (u64, u64),
     id: &dyn Fn(bool, u32) -> String,
 ) -> Result<[Moved; 2], PublishError> {
     let parts = [files, streams];
@@ -1340,7 +1357,7 @@ fn merge_parts(
     let mut csv_in = [open(&files.csv_path)?, open(&streams.csv_path)?];
     let mut records_in = [open(&files.records_path)?, open(&streams.records_path)?];
     let (mut csv_out, csv_tmp) = create(".records-csv-merged")?;
-    let (mut records_out, records_tmp) = create(".records-part-merged")?;
+    let (mut records_out, records_tmp) = create(".records-jsonld-merged")?;
     let copy = |from: &mut BufReader<File>, to: &mut BufWriter<File>, len: u64| {
         let copied = std::io::copy(&mut from.by_ref().take(len), to)?;
         if copied == len {
@@ -1353,6 +1370,7 @@ fn merge_parts(
         }
     };
     copy(&mut csv_in[0], &mut csv_out, header_len).map_err(at(&csv_tmp))?;
+    copy(&mut records_in[0], &mut records_out, jsonld_base).map_err(at(&records_tmp))?;
     let mut moved = [Moved::default(), Moved::default()];
     let mut next = [0usize; 2];
     // Offsets in the parts being read, and in the merged files.
@@ -1374,18 +1392,15 @@ fn merge_parts(
             (None, None) => break,
         };
         let (_, csv, jsonld) = parts[p].order[next[p]];
-        if next[p] > 0 {
-            // Skip the part's own `,\n` before this node.
-            let mut separator = [0u8; 2];
-            records_in[p]
-                .read_exact(&mut separator)
-                .map_err(at(&parts[p].records_path))?;
-            old[p].1 += 2;
-        }
-        if next[0] + next[1] > 0 {
-            records_out.write_all(b",\n").map_err(at(&records_tmp))?;
-            records_len += 2;
-        }
+        // Skip the part's own separator before this node; write the merged document's.
+        let mut separator = [0u8; 2];
+        records_in[p]
+            .read_exact(&mut separator)
+            .map_err(at(&parts[p].records_path))?;
+        old[p].1 += 2;
+        let separator = jsonld::separator(files.graph_members + next[0] + next[1]);
+        records_out.write_all(separator).map_err(at(&records_tmp))?;
+        records_len += separator.len() as u64;
         copy(&mut csv_in[p], &mut csv_out, u64::from(csv)).map_err(at(&csv_tmp))?;
         copy(&mut records_in[p], &mut records_out, u64::from(jsonld)).map_err(at(&records_tmp))?;
         moved[p].csv.push((old[p].0, csv_len));
@@ -1419,55 +1434,33 @@ impl Staged {
         self.generation.skip_sync();
     }
 
-    /// Assemble the JSON-LD document, flush everything to disk and switch the new
-    /// generation in.
+    /// Finish the JSON-LD document (its agent nodes after the records), flush everything to
+    /// disk and switch the new generation in.
     pub fn publish(self) -> Result<Published, PublishError> {
         let output = &self.output;
         let generation = self.generation;
         let jsonld_path = generation.path().join("records.jsonld");
-        let part_path = generation.path().join(RECORDS_PART);
-        let mut jsonld_base = 0;
         {
-            let file = File::create(&jsonld_path).map_err(at(&jsonld_path))?;
+            let file = fs::OpenOptions::new()
+                .append(true)
+                .open(&jsonld_path)
+                .map_err(at(&jsonld_path))?;
             let mut w = BufWriter::with_capacity(1 << 20, file);
-            let empty =
-                serde_json::json!({ "@context": jsonld::context(&self.options), "@graph": [] });
-            let text = serde_json::to_string_pretty(&empty)
-                .map_err(|e| at(output)(std::io::Error::other(e)))?;
-            let head = text.strip_suffix("[]\n}").unwrap_or(&text);
-            let mut members = 0usize;
-            let mut member = |w: &mut BufWriter<File>, bytes: &[u8]| -> std::io::Result<()> {
-                w.write_all(if members == 0 { b"[\n" } else { b",\n" })?;
-                members += 1;
-                w.write_all(bytes)
-            };
             let io = |e: RunError| at(output)(std::io::Error::other(e.to_string()));
-            w.write_all(head.as_bytes()).map_err(at(output))?;
-            for c in &self.collections {
-                let bytes = graph_member(&jsonld::collection_node(c, &self.options)).map_err(io)?;
-                member(&mut w, &bytes).map_err(at(output))?;
-            }
+            let mut members = self.collections.len() + self.written;
             for (iri, a) in &self.agents {
                 let bytes =
                     graph_member(&jsonld::agent_node(iri.clone(), a.clone())).map_err(io)?;
-                member(&mut w, &bytes).map_err(at(output))?;
+                w.write_all(jsonld::separator(members))
+                    .and_then(|()| w.write_all(&bytes))
+                    .map_err(at(&jsonld_path))?;
+                members += 1;
             }
-            if self.written > 0 {
-                member(&mut w, b"").map_err(at(output))?;
-                w.flush().map_err(at(output))?;
-                jsonld_base = w.get_ref().stream_position().map_err(at(output))?;
-                let mut records = File::open(&part_path).map_err(at(&part_path))?;
-                std::io::copy(&mut records, &mut w).map_err(at(output))?;
-            }
-            let tail: &[u8] = if members == 0 {
-                b"[]\n}\n"
-            } else {
-                b"\n  ]\n}\n"
-            };
-            w.write_all(tail).map_err(at(output))?;
-            w.into_inner().map_err(|e| at(output)(e.into_error()))?;
+            w.write_all(jsonld::closing(members))
+                .map_err(at(&jsonld_path))?;
+            w.into_inner()
+                .map_err(|e| at(&jsonld_path)(e.into_error()))?;
         }
-        fs::remove_file(&part_path).map_err(at(&part_path))?;
         if let Some((shard, first)) = &self.shard {
             // The manifest sits beside the outputs; it is written before the switch, and
             // `merge` checks its record count against the outputs.
@@ -1487,7 +1480,7 @@ impl Staged {
         generation.commit()?;
         if let Some(pack) = self.pack {
             // The cache is only an optimization: a pack that cannot be put in place is left.
-            let _ = pack.finish(jsonld_base);
+            let _ = pack.finish(self.jsonld_base);
         }
         Ok(Published {
             dc_files: self.written,
@@ -1495,13 +1488,13 @@ impl Staged {
     }
 
     /// Staged outputs assembled by `pipeline merge`: `generation` holds `dc/`,
-    /// `records.csv` and the record nodes in [`Staged::records_part`].
+    /// `records.csv` and `records.jsonld` up to its last record node (written as
+    /// [`jsonld::opening`] and [`jsonld::separator`] say).
     pub(crate) fn from_parts(
         output: &Path,
         generation: Generation,
         agents: BTreeMap<String, AgentNode>,
         collections: Vec<Collection>,
-        options: ExportOptions,
         written: usize,
     ) -> Staged {
         Staged {
@@ -1509,15 +1502,10 @@ impl Staged {
             generation,
             agents,
             collections,
-            options,
             written,
+            jsonld_base: 0, // no cache to point into it
             shard: None,
             pack: None,
         }
-    }
-
-    /// Where the JSON-LD record nodes are gathered inside a generation.
-    pub(crate) fn records_part(generation: &Generation) -> PathBuf {
-        generation.path().join(RECORDS_PART)
     }
 }

@@ -194,6 +194,51 @@ fn shards_merged_equal_the_single_run() {
     }
 }
 
+/// A shard written before the JSON-LD listed records before agents (collections, agents,
+/// records) merges into the same outputs as one written now: the agent nodes are found by
+/// their type and skipped wherever they stand.
+#[test]
+fn shards_with_the_agents_before_the_records_merge_as_before() {
+    let dir = mixed();
+    let single = TempDir::new().unwrap();
+    streamed(dir.path(), single.path(), None);
+    let shards: Vec<TempDir> = (0..2).map(|_| TempDir::new().unwrap()).collect();
+    for (i, out) in shards.iter().enumerate() {
+        streamed(
+            dir.path(),
+            out.path(),
+            Some(Shard {
+                index: i as u32,
+                count: 2,
+            }),
+        );
+    }
+    let old_layout = shards[0].path().join("records.jsonld");
+    let text = std::fs::read_to_string(&old_layout).unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let graph = doc["@graph"].as_array_mut().unwrap();
+    let is_agent =
+        |n: &serde_json::Value| matches!(n["@type"].as_str(), Some("Person" | "Organization"));
+    let agents: Vec<_> = graph.iter().filter(|n| is_agent(n)).cloned().collect();
+    assert!(!agents.is_empty(), "the shard names agents");
+    graph.retain(|n| !is_agent(n));
+    let collections = graph
+        .iter()
+        .take_while(|n| n["@type"] == "Collection")
+        .count();
+    graph.splice(collections..collections, agents);
+    let mut rewritten = serde_json::to_string_pretty(&doc).unwrap();
+    rewritten.push('\n');
+    assert_ne!(rewritten, text, "the agents moved");
+    // The file is a link into the shard's current generation; replace it as a file.
+    std::fs::remove_file(&old_layout).unwrap();
+    std::fs::write(&old_layout, rewritten).unwrap();
+    let merged = TempDir::new().unwrap();
+    let dirs: Vec<_> = shards.iter().map(|d| d.path().to_path_buf()).collect();
+    pipeline::shard::merge(&dirs, merged.path(), '|').unwrap();
+    assert_eq!(tree(merged.path()), tree(single.path()));
+}
+
 /// `pipeline validate --input DIR FILE` with the outline cache in `cache` (`None`: off);
 /// its exit code and findings.
 fn validate_one(input: &Path, file: &str, cache: Option<&Path>) -> (i32, String) {
