@@ -4,7 +4,9 @@
 //! the shape of the tree; it still never panics on a surprise (a missing value reads as
 //! empty). Each normalization that refuses a value returns a finding located at that value.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::diagnostics::{Code, Finding, Location};
 use crate::normalize::dates::{self, DateErrorKind, DateInput, NormalizedDate};
@@ -48,9 +50,9 @@ pub struct Record {
     pub date: NormalizedDate,
     pub kind: String,
     pub summary: String,
-    pub creators: Vec<Agent>,
-    pub recipients: Vec<Agent>,
-    pub people: Vec<Agent>,
+    pub creators: Vec<Arc<Agent>>,
+    pub recipients: Vec<Arc<Agent>>,
+    pub people: Vec<Arc<Agent>>,
     pub places: Vec<String>,
     pub subjects: Vec<String>,
     /// ISO 639 codes, in the order written, without repeats.
@@ -144,7 +146,7 @@ pub fn normalize_record(
         return (None, findings);
     }
     let mut mentions = Vec::new();
-    let mut agents = |field: &str| -> Vec<Agent> {
+    let mut agents = |field: &str| -> Vec<Arc<Agent>> {
         let nodes = root.get(field).map(Node::items).unwrap_or_default();
         let mut out = Vec::with_capacity(nodes.len());
         for node in nodes {
@@ -272,10 +274,10 @@ enum Written {
 }
 
 /// The agent written at `node`, and how it was written.
-fn agent(node: &Node, authorities: &AuthorityIndex) -> (Agent, Written) {
+fn agent(node: &Node, authorities: &AuthorityIndex) -> (Arc<Agent>, Written) {
     match &node.value {
         Value::Map(_) => {
-            let name = node.get("name").map(text_of).unwrap_or_default();
+            let name = node.get("name").map(text_in).unwrap_or_default();
             let written = match node.get("kind").and_then(Node::as_str) {
                 Some("organization") => Some(AgentKind::Organization),
                 Some("person") => Some(AgentKind::Person),
@@ -289,7 +291,7 @@ fn agent(node: &Node, authorities: &AuthorityIndex) -> (Agent, Written) {
             )
         }
         _ => (
-            resolve_agent(&text_of(node), AgentKind::Person, None, authorities),
+            resolve_agent(&text_in(node), AgentKind::Person, None, authorities),
             Written::Text,
         ),
     }
@@ -304,12 +306,17 @@ fn article(kind: AgentKind) -> &'static str {
 
 /// Free text as written, in Unicode NFC, without leading or trailing whitespace.
 fn text_of(node: &Node) -> String {
+    text_in(node).into_owned()
+}
+
+/// [`text_of`], borrowed from the tree where it is already so (a name only looked up).
+fn text_in(node: &Node) -> Cow<'_, str> {
     match &node.value {
-        Value::Str(s) => crate::normalize::nfc(s.trim()).into_owned(),
-        Value::Int(i) => i.to_string(),
-        Value::Float(f) => f.to_string(),
-        Value::Bool(b) => b.to_string(),
-        _ => String::new(),
+        Value::Str(s) => crate::normalize::nfc(s.trim()),
+        Value::Int(i) => Cow::Owned(i.to_string()),
+        Value::Float(f) => Cow::Owned(f.to_string()),
+        Value::Bool(b) => Cow::Owned(b.to_string()),
+        _ => Cow::Borrowed(""),
     }
 }
 

@@ -999,10 +999,6 @@ impl Ctx<'_> {
             ..Done::default()
         };
         for record in &result.records {
-            for (i, m) in record.mentions.iter().enumerate() {
-                let place = (file, ordinal, i as u32, m.location.into());
-                done.mentions.push((m.written.clone(), m.kind, place));
-            }
             done.fragments.push(self.render(record)?);
         }
         // Only a unit that came through with no finding at all is cached.
@@ -1011,6 +1007,13 @@ impl Ctx<'_> {
             && result.records.len() == result.documents;
         if let Some(key) = key.filter(|_| clean) {
             done.cache = entry_body(&result, &done.fragments).map(|body| (key, body));
+        }
+        // The records are done with: their mentions move on to be gathered.
+        for record in result.records {
+            for (i, m) in record.mentions.into_iter().enumerate() {
+                let place = (file, ordinal, i as u32, m.location.into());
+                done.mentions.push((m.written, m.kind, place));
+            }
         }
         Ok(done)
     }

@@ -649,7 +649,7 @@ proptest! {
         };
         prop_assert_eq!(&a.name, &expected);
         prop_assert_eq!(&a.heading, &expected);
-        prop_assert_eq!(a.as_written, name);
+        prop_assert_eq!(&a.as_written, &name);
     }
 
     /// No input panics, in any function of the module.

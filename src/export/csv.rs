@@ -12,6 +12,7 @@
 //! read it as a number, never run it.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use crate::export::{ExportOptions, bound_text};
 use crate::normalize::names::Agent;
@@ -133,7 +134,7 @@ fn is_negative_date(cell: &str) -> bool {
             .all(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
-fn headings(agents: &[Agent], separator: char) -> String {
+fn headings(agents: &[Arc<Agent>], separator: char) -> String {
     join_multi(agents.iter().map(|a| a.heading.as_str()), separator)
 }
 

@@ -30,6 +30,7 @@
 use std::collections::BTreeMap;
 
 use std::io;
+use std::sync::Arc;
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::ser::{Formatter, PrettyFormatter};
@@ -250,7 +251,7 @@ impl<'a> RecordNode<'a> {
         mut agent_ref: impl FnMut(&Agent) -> String,
     ) -> Self {
         let mut agent_refs =
-            |list: &[Agent]| -> Vec<String> { list.iter().map(&mut agent_ref).collect() };
+            |list: &[Arc<Agent>]| -> Vec<String> { list.iter().map(|a| agent_ref(a)).collect() };
         let creators = agent_refs(&record.creators);
         let recipients = agent_refs(&record.recipients);
         let people = agent_refs(&record.people);

@@ -45,6 +45,8 @@ pub use fingerprint::{
 };
 pub use rules::{NameOrder, PersonName, is_syllabic, normalize_organization, normalize_person};
 
+use std::sync::Arc;
+
 /// Whether an agent is a person or an organization.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum AgentKind {
@@ -128,7 +130,7 @@ pub fn resolve_agent(
     kind: AgentKind,
     explicit_id: Option<&str>,
     authorities: &AuthorityIndex,
-) -> Agent {
+) -> Arc<Agent> {
     let agent = memo::resolved(written, kind, authorities, || {
         resolve_uncached(written, kind, authorities)
     });
@@ -142,16 +144,20 @@ fn resolve_direct(
     kind: AgentKind,
     explicit_id: Option<&str>,
     authorities: &AuthorityIndex,
-) -> Agent {
-    with_explicit_id(resolve_uncached(written, kind, authorities), explicit_id)
+) -> Arc<Agent> {
+    with_explicit_id(
+        Arc::new(resolve_uncached(written, kind, authorities)),
+        explicit_id,
+    )
 }
 
-/// The record's explicit id goes after the authority entry's ids, unless already there.
-fn with_explicit_id(mut agent: Agent, explicit_id: Option<&str>) -> Agent {
+/// The record's explicit id goes after the authority entry's ids, unless already there
+/// (only then is the shared agent copied).
+fn with_explicit_id(mut agent: Arc<Agent>, explicit_id: Option<&str>) -> Arc<Agent> {
     if let Some(id) = explicit_id.map(str::trim).filter(|s| !s.is_empty())
         && !agent.ids.iter().any(|x| x == id)
     {
-        agent.ids.push(id.to_string());
+        Arc::make_mut(&mut agent).ids.push(id.to_string());
     }
     agent
 }
