@@ -38,6 +38,7 @@ pub mod fingerprint;
 mod lexicon;
 mod memo;
 pub mod rules;
+pub mod slug;
 
 pub use authority::{AuthorityConflict, AuthorityIndex, match_key};
 pub use fingerprint::{
@@ -97,6 +98,8 @@ pub struct Agent {
     pub name: String,
     /// The inverted heading (`Mao, Zedong`, `Puzanov, A. M.`); organizations: the name.
     pub heading: String,
+    /// The slug of `name` ([`slug::of`]), for the agent's IRI.
+    pub slug: String,
     pub family: Option<String>,
     pub given: Option<String>,
     /// Titles and forms of address dropped from the name (`Chairman`).
@@ -192,6 +195,7 @@ fn resolve_uncached(written: &str, kind: AgentKind, authorities: &AuthorityIndex
         return Agent {
             kind: entry.kind,
             as_written: written.to_string(),
+            slug: slug::of(&name),
             name,
             heading,
             family,
@@ -206,6 +210,7 @@ fn resolve_uncached(written: &str, kind: AgentKind, authorities: &AuthorityIndex
         Some(p) if !p.display.is_empty() => Agent {
             kind,
             as_written: written.to_string(),
+            slug: slug::of(&p.display),
             heading: with_dates(&p.heading, p.dates.as_deref()),
             given: given_with_particles(&p),
             name: p.display,
@@ -219,6 +224,7 @@ fn resolve_uncached(written: &str, kind: AgentKind, authorities: &AuthorityIndex
                 kind,
                 as_written: written.to_string(),
                 heading: name.clone(),
+                slug: slug::of(&name),
                 name,
                 family: None,
                 given: None,
