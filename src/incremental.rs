@@ -47,13 +47,14 @@
 use std::fs::{self, File};
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use crate::catalogue::{AUTHORITIES_FILE, COLLECTIONS_FILE, Settings};
 use crate::export::ExportOptions;
 use crate::export::jsonld::AgentNode;
-use crate::normalize::names::AgentKind;
+use crate::normalize::names::{Agent, AgentKind};
 
 /// The cache folder inside the output folder.
 pub const DIR: &str = ".cache";
@@ -202,27 +203,55 @@ pub struct RecordView<'a> {
     pub mentions: Vec<(&'a str, &'static str, u32, u32, u32)>,
 }
 
-/// [`CachedAgent`], borrowed from an [`AgentNode`].
+/// [`CachedAgent`], borrowed from the agents a record names: the node
+/// ([`AgentNode`]) that its mentions of one agent make, with the spellings and ids as sorted
+/// lists without repeats (encoded as the node's sets are).
 #[derive(Serialize)]
 pub struct AgentView<'a> {
     kind: Option<&'static str>,
     name: &'a str,
     family: Option<&'a str>,
     given: Option<&'a str>,
-    written: &'a std::collections::BTreeSet<String>,
-    ids: &'a std::collections::BTreeSet<String>,
+    written: Vec<&'a str>,
+    ids: Vec<&'a str>,
 }
 
 impl<'a> AgentView<'a> {
-    pub fn of(a: &'a AgentNode) -> AgentView<'a> {
-        AgentView {
-            kind: a.kind.map(|k| k.as_str()),
-            name: &a.name,
-            family: a.family.as_deref(),
-            given: a.given.as_deref(),
-            written: &a.written,
-            ids: &a.ids,
+    /// One view per agent of `mentions` (IRI and agent, in the record's order), in the
+    /// order of their first mention, as [`AgentNode::add`] would merge them.
+    pub fn group(mentions: &'a [(String, Arc<Agent>)]) -> Vec<(&'a str, AgentView<'a>)> {
+        let mut views: Vec<(&str, AgentView)> = Vec::new();
+        for (iri, a) in mentions {
+            let view = match views.iter_mut().find(|(known, _)| *known == iri) {
+                Some((_, view)) => view,
+                None => {
+                    views.push((
+                        iri,
+                        AgentView {
+                            kind: Some(a.kind.as_str()),
+                            name: &a.name,
+                            family: a.family.as_deref(),
+                            given: a.given.as_deref(),
+                            written: Vec::new(),
+                            ids: Vec::new(),
+                        },
+                    ));
+                    &mut views.last_mut().expect("just pushed").1
+                }
+            };
+            insert_sorted(&mut view.written, &a.as_written);
+            for id in &a.ids {
+                insert_sorted(&mut view.ids, id);
+            }
         }
+        views
+    }
+}
+
+/// Add `value` to a sorted list without repeats.
+fn insert_sorted<'a>(list: &mut Vec<&'a str>, value: &'a str) {
+    if let Err(at) = list.binary_search(&value) {
+        list.insert(at, value);
     }
 }
 
@@ -633,14 +662,38 @@ mod tests {
     /// the owned entry that a hit reads, with every field and place where it was.
     #[test]
     fn a_view_decodes_as_the_entry_with_its_places() {
-        let agent = AgentNode {
-            kind: Some(AgentKind::Person),
-            name: "Kim Il Sung".into(),
-            family: Some("Kim".into()),
-            given: Some("Il Sung".into()),
-            written: ["Kim Il-sung".to_string(), "Kim Il Sung".to_string()].into(),
-            ids: ["http://www.wikidata.org/entity/Q39998".to_string()].into(),
+        let kim = |written: &str, ids: &[&str]| {
+            Arc::new(Agent {
+                kind: AgentKind::Person,
+                as_written: written.into(),
+                name: "Kim Il Sung".into(),
+                heading: "Kim, Il Sung".into(),
+                slug: "kim-il-sung".into(),
+                family: Some("Kim".into()),
+                given: Some("Il Sung".into()),
+                roles: vec![],
+                ids: ids.iter().map(|s| s.to_string()).collect(),
+            })
         };
+        let iri = "https://example.org/people/kim-il-sung".to_string();
+        // Two spellings of one agent, one of them twice: one view, as one node.
+        let mentions = vec![
+            (iri.clone(), kim("Kim Il-sung", &[])),
+            (
+                iri.clone(),
+                kim("Kim Il Sung", &["http://www.wikidata.org/entity/Q39998"]),
+            ),
+            (iri.clone(), kim("Kim Il-sung", &[])),
+        ];
+        let mut agent = AgentNode::of(&mentions[0].1);
+        for (_, a) in &mentions[1..] {
+            agent.add(a);
+        }
+        assert_eq!(agent.written.len(), 2);
+        let views = AgentView::group(&mentions);
+        assert_eq!(views.len(), 1, "one view per agent");
+        // Sorted and without repeats, as the node's set is encoded.
+        assert_eq!(views[0].1.written, ["Kim Il Sung", "Kim Il-sung"]);
         let piece = |d: u8| Piece {
             digest: [d; 16],
             ..Piece::default()
@@ -658,10 +711,7 @@ mod tests {
                 dc: [1; 16],
                 csv: piece(2),
                 jsonld: piece(3),
-                agents: vec![(
-                    "https://example.org/people/kim-il-sung",
-                    AgentView::of(&agent),
-                )],
+                agents: views,
                 mentions: vec![("Kim Il-sung", "person", 0, 7, 10)],
             }],
         };

@@ -33,6 +33,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::{self, File};
 use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -43,8 +44,8 @@ use crate::export::jsonld::{self, AgentNode};
 use crate::export::{ExportOptions, csv as csv_export, dublin_core};
 use crate::file_list::FileList;
 use crate::incremental::{self, AgentView, CachedOutline, Entry, EntryView, Piece, RecordView};
-use crate::normalize::names::AgentKind;
 use crate::normalize::names::fingerprint::find_variants_counted;
+use crate::normalize::names::{Agent, AgentKind};
 use crate::outline_table::{Brief, Loc, OutlineTable, Text, TextArena};
 use crate::publish::{Generation, PublishError, Published, safe_file_stem};
 use crate::read::{self, Node, Value};
@@ -154,9 +155,18 @@ struct Fragment {
     id: String,
     csv: Vec<u8>,
     jsonld: Vec<u8>,
-    agents: Vec<(String, AgentNode)>,
+    agents: RecordAgents,
     /// The digest of its Dublin Core document (only for the incremental cache).
     dc: Option<incremental::Digest>,
+}
+
+/// The agents a record names, with their IRIs, for the JSON-LD agent nodes.
+enum RecordAgents {
+    /// As this run resolved them: every mention, in the record's order (shared with the
+    /// memo of resolved names, so that a mention costs no copy of the agent's text).
+    Resolved(Vec<(String, Arc<Agent>)>),
+    /// As the incremental cache kept them: one node per agent.
+    Nodes(Vec<(String, AgentNode)>),
 }
 
 /// Where a mention was written, ordered as the in-memory run orders them.
@@ -741,11 +751,11 @@ fn entry_body(result: &FileResult, fragments: &[Fragment]) -> Option<Vec<u8>> {
                 digest: incremental::digest(&f.jsonld),
                 ..Piece::default()
             },
-            agents: f
-                .agents
-                .iter()
-                .map(|(iri, a)| (iri.as_str(), AgentView::of(a)))
-                .collect(),
+            agents: match &f.agents {
+                RecordAgents::Resolved(mentions) => AgentView::group(mentions),
+                // Only a record processed now is encoded (a cached one carries its body).
+                RecordAgents::Nodes(_) => return None,
+            },
             mentions,
         });
     }
@@ -890,11 +900,13 @@ impl Ctx<'_> {
                 id: record.id.clone(),
                 csv: replayed.csv,
                 jsonld: replayed.jsonld,
-                agents: record
-                    .agents
-                    .iter()
-                    .map(|(iri, a)| (iri.clone(), a.clone().node()))
-                    .collect(),
+                agents: RecordAgents::Nodes(
+                    record
+                        .agents
+                        .iter()
+                        .map(|(iri, a)| (iri.clone(), a.clone().node()))
+                        .collect(),
+                ),
                 dc: Some(record.dc),
             });
         }
@@ -1026,7 +1038,7 @@ impl Ctx<'_> {
                 id: record.id.clone(),
                 csv: Vec::new(),
                 jsonld: Vec::new(),
-                agents: Vec::new(),
+                agents: RecordAgents::Resolved(Vec::new()),
                 dc: None,
             });
         };
@@ -1050,15 +1062,10 @@ impl Ctx<'_> {
         };
         let mut csv = Vec::with_capacity(2048);
         csv_export::write_row(record, options.csv_separator, &mut csv);
-        let mut agents: Vec<(String, AgentNode)> = Vec::new();
+        let mut agents: Vec<(String, Arc<Agent>)> = Vec::new();
         let node = jsonld::RecordNode::new(record, options, |a| {
             let iri = jsonld::agent_iri(a, options);
-            // One node per agent of the record (an agent named twice is merged here, as
-            // the run would merge the two nodes).
-            match agents.iter_mut().find(|(known, _)| *known == iri) {
-                Some((_, node)) => node.add(a),
-                None => agents.push((iri.clone(), AgentNode::of(a))),
-            }
+            agents.push((iri.clone(), Arc::clone(a)));
             iri
         });
         Ok(Fragment {
@@ -1069,7 +1076,7 @@ impl Ctx<'_> {
                 node.write_graph_member(&mut out);
                 out
             },
-            agents,
+            agents: RecordAgents::Resolved(agents),
             dc: self.store.is_some().then(|| incremental::digest(&dc)),
         })
     }
@@ -1217,12 +1224,29 @@ impl Writers {
             .write_all(&f.jsonld)
             .map_err(at(&part.records_path))?;
         part.records_len += f.jsonld.len() as u64;
-        for (iri, node) in f.agents {
-            match part.agents.get_mut(&iri) {
-                Some(existing) => existing.merge(node),
-                None => {
-                    part.first.insert(iri.clone(), f.id.clone());
-                    part.agents.insert(iri, node);
+        // The first mention (in id order) of an agent gives its node's name; later ones
+        // add their spellings and ids.
+        match f.agents {
+            RecordAgents::Resolved(mentions) => {
+                for (iri, agent) in mentions {
+                    match part.agents.get_mut(&iri) {
+                        Some(existing) => existing.add(&agent),
+                        None => {
+                            part.first.insert(iri.clone(), f.id.clone());
+                            part.agents.insert(iri, AgentNode::of(&agent));
+                        }
+                    }
+                }
+            }
+            RecordAgents::Nodes(nodes) => {
+                for (iri, node) in nodes {
+                    match part.agents.get_mut(&iri) {
+                        Some(existing) => existing.merge(node),
+                        None => {
+                            part.first.insert(iri.clone(), f.id.clone());
+                            part.agents.insert(iri, node);
+                        }
+                    }
                 }
             }
         }

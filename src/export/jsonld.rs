@@ -117,7 +117,8 @@ impl AgentNode {
         node
     }
 
-    /// Add a mention; the first one sets the kind and name parts.
+    /// Add a mention; the first one sets the kind and name parts. A spelling or id already
+    /// in the node is not copied again (most mentions add nothing new).
     pub fn add(&mut self, a: &Agent) {
         if self.kind.is_none() {
             self.kind = Some(a.kind);
@@ -125,8 +126,14 @@ impl AgentNode {
             self.family = a.family.clone();
             self.given = a.given.clone();
         }
-        self.written.insert(a.as_written.clone());
-        self.ids.extend(a.ids.iter().cloned());
+        if !self.written.contains(&a.as_written) {
+            self.written.insert(a.as_written.clone());
+        }
+        for id in &a.ids {
+            if !self.ids.contains(id) {
+                self.ids.insert(id.clone());
+            }
+        }
     }
 
     /// Merge a node built from later mentions into this one.
@@ -207,10 +214,10 @@ impl<'a> RecordNode<'a> {
     pub fn new(
         record: &'a Record,
         options: &'a ExportOptions,
-        mut agent_ref: impl FnMut(&Agent) -> String,
+        mut agent_ref: impl FnMut(&Arc<Agent>) -> String,
     ) -> Self {
         let mut agent_refs =
-            |list: &[Arc<Agent>]| -> Vec<String> { list.iter().map(|a| agent_ref(a)).collect() };
+            |list: &[Arc<Agent>]| -> Vec<String> { list.iter().map(&mut agent_ref).collect() };
         let creators = agent_refs(&record.creators);
         let recipients = agent_refs(&record.recipients);
         let people = agent_refs(&record.people);
@@ -450,7 +457,7 @@ fn json_string(text: &str, out: &mut Vec<u8>) {
 pub fn record_node(
     record: &Record,
     options: &ExportOptions,
-    agent_ref: impl FnMut(&Agent) -> String,
+    agent_ref: impl FnMut(&Arc<Agent>) -> String,
 ) -> Json {
     serde_json::to_value(RecordNode::new(record, options, agent_ref))
         .expect("a record node has string keys only, so it is always a JSON value")
