@@ -477,7 +477,7 @@ fn near_authority(records: &[Record], authorities: &AuthorityIndex) -> Vec<Findi
     for record in records {
         for m in &record.mentions {
             spellings
-                .entry((m.written.as_str(), m.kind))
+                .entry((m.written(), m.kind()))
                 .or_default()
                 .push((record.file.clone(), m.location));
         }
@@ -550,7 +550,7 @@ fn variant_groups(records: &[Record], authorities: &AuthorityIndex) -> Vec<Findi
     let mentions = records.iter().flat_map(|r| {
         r.mentions
             .iter()
-            .map(move |m| (m.written.as_str(), m.kind, (r.file.as_path(), m.location)))
+            .map(move |m| (m.written(), m.kind(), (r.file.as_path(), m.location)))
     });
     variant_findings(find_variants(mentions, authorities))
 }

@@ -65,12 +65,24 @@ pub struct Record {
     pub mentions: Vec<Mention>,
 }
 
-/// One agent as written in a record.
+/// One agent as written in a record: the agent it resolved to (shared with every other
+/// mention of the same spelling, so a mention copies no text), and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mention {
-    pub written: String,
-    pub kind: AgentKind,
+    pub agent: Arc<Agent>,
     pub location: Location,
+}
+
+impl Mention {
+    /// The name exactly as written.
+    pub fn written(&self) -> &str {
+        &self.agent.as_written
+    }
+
+    /// The kind of agent it was read as.
+    pub fn kind(&self) -> AgentKind {
+        self.agent.kind
+    }
 }
 
 /// Everything normalization needs besides the document: shared, read-only.
@@ -200,8 +212,7 @@ pub fn normalize_record(
                 );
             }
             mentions.push(Mention {
-                written: agent.as_written.clone(),
-                kind: agent.kind,
+                agent: Arc::clone(&agent),
                 location: at,
             });
             out.push(agent);

@@ -181,7 +181,7 @@ struct Done {
     findings: Vec<Finding>,
     documents: usize,
     fragments: Vec<Fragment>,
-    mentions: Vec<(String, AgentKind, MentionPlace)>,
+    mentions: Vec<(Spelled, MentionPlace)>,
     /// The unit's key and the body of its entry for this run's incremental cache (the
     /// places of its exports are added when they are written).
     cache: Option<(incremental::Key, Vec<u8>)>,
@@ -194,6 +194,29 @@ enum Step {
     Stream(u32, Vec<DocRange>),
 }
 
+/// A name as written: in a record processed now, the agent it resolved to (so a mention
+/// copies no text on its way to be gathered); in the cache, the spelling and kind.
+enum Spelled {
+    Agent(Arc<Agent>),
+    Text(String, AgentKind),
+}
+
+impl Spelled {
+    fn text(&self) -> &str {
+        match self {
+            Spelled::Agent(a) => &a.as_written,
+            Spelled::Text(t, _) => t,
+        }
+    }
+
+    fn kind(&self) -> AgentKind {
+        match self {
+            Spelled::Agent(a) => a.kind,
+            Spelled::Text(_, k) => *k,
+        }
+    }
+}
+
 /// Every spelling of an agent: how often, and the first few places.
 #[derive(Default)]
 struct Spelling {
@@ -201,13 +224,49 @@ struct Spelling {
     first: Vec<MentionPlace>,
 }
 
+/// The spellings of the catalogue, one map per kind, so that a spelling already seen is
+/// found by its text without making a key for it. Hashed with foldhash: a lookup for every
+/// name of every record.
+#[derive(Default)]
+struct Spellings {
+    person: HashMap<String, Spelling, foldhash::fast::RandomState>,
+    organization: HashMap<String, Spelling, foldhash::fast::RandomState>,
+}
+
+impl Spellings {
+    fn add(&mut self, spelled: &Spelled, place: MentionPlace) {
+        let map = match spelled.kind() {
+            AgentKind::Person => &mut self.person,
+            AgentKind::Organization => &mut self.organization,
+        };
+        let s = match map.get_mut(spelled.text()) {
+            Some(s) => s,
+            None => map.entry(spelled.text().to_string()).or_default(),
+        };
+        s.count += 1;
+        s.first.push(place);
+        s.first.sort();
+        s.first.truncate(3);
+    }
+
+    /// Every spelling, with its kind.
+    fn iter(&self) -> impl Iterator<Item = (&str, AgentKind, &Spelling)> {
+        let person = self
+            .person
+            .iter()
+            .map(|(w, s)| (w.as_str(), AgentKind::Person, s));
+        let organization =
+            (self.organization.iter()).map(|(w, s)| (w.as_str(), AgentKind::Organization, s));
+        person.chain(organization)
+    }
+}
+
 /// What the run keeps of every unit, gathered on the calling thread in unit order.
 #[derive(Default)]
 struct Gathered {
     findings: Vec<Finding>,
     briefs: OutlineTable,
-    /// Hashed with foldhash: a lookup for every name of every record.
-    spellings: HashMap<(String, AgentKind), Spelling, foldhash::fast::RandomState>,
+    spellings: Spellings,
     documents: usize,
     fragments: usize,
 }
@@ -241,12 +300,8 @@ impl Gathered {
                     .push(brief)
                     .map_err(|e| RunError::Internal(e.to_string()))?;
             }
-            for (written, kind, place) in done.mentions {
-                let s = self.spellings.entry((written, kind)).or_default();
-                s.count += 1;
-                s.first.push(place);
-                s.first.sort();
-                s.first.truncate(3);
+            for (spelled, place) in &done.mentions {
+                self.spellings.add(spelled, *place);
             }
             self.fragments += done.fragments.len();
             if let Some(w) = writers.as_deref_mut() {
@@ -493,7 +548,7 @@ pub fn run(
     let groups = find_variants_counted(
         spellings
             .iter()
-            .map(|((w, k), s)| (w.as_str(), *k, s.count, s.first.clone())),
+            .map(|(w, k, s)| (w, k, s.count, s.first.clone())),
         &authorities,
     );
     let groups = groups
@@ -520,13 +575,13 @@ pub fn run(
         .collect();
     findings.extend(catalogue::variant_findings(groups));
     findings.extend(catalogue::near_authority_findings(
-        spellings.iter().map(|((w, k), s)| {
+        spellings.iter().map(|(w, k, s)| {
             let places = s
                 .first
                 .iter()
                 .map(|(f, _, _, l)| (files[*f as usize].to_path_buf(), Location::from(*l)))
                 .collect();
-            (w.as_str(), *k, s.count, places)
+            (w, k, s.count, places)
         }),
         &authorities,
     ));
@@ -732,8 +787,8 @@ fn entry_body(result: &FileResult, fragments: &[Fragment]) -> Option<Vec<u8>> {
             .enumerate()
             .map(|(i, m)| {
                 (
-                    m.written.as_str(),
-                    m.kind.as_str(),
+                    m.written(),
+                    m.kind().as_str(),
                     i as u32,
                     m.location.line as u32,
                     m.location.col as u32,
@@ -893,8 +948,10 @@ impl Ctx<'_> {
         for (record, replayed) in entry.records.into_iter().zip(exports) {
             for (written, kind, i, line, col) in record.mentions.iter().cloned() {
                 let loc = Loc { line, col };
-                done.mentions
-                    .push((written, Entry::kind(&kind), (file, ordinal, i, loc)));
+                done.mentions.push((
+                    Spelled::Text(written, Entry::kind(&kind)),
+                    (file, ordinal, i, loc),
+                ));
             }
             done.fragments.push(Fragment {
                 id: record.id.clone(),
@@ -1024,7 +1081,7 @@ impl Ctx<'_> {
         for record in result.records {
             for (i, m) in record.mentions.into_iter().enumerate() {
                 let place = (file, ordinal, i as u32, m.location.into());
-                done.mentions.push((m.written, m.kind, place));
+                done.mentions.push((Spelled::Agent(m.agent), place));
             }
         }
         Ok(done)
