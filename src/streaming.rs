@@ -153,11 +153,23 @@ impl Unit {
 /// A record rendered: its CSV row, JSON-LD node and the agents it mentions.
 struct Fragment {
     id: String,
-    csv: Vec<u8>,
-    jsonld: Vec<u8>,
+    /// Its CSV row, then its JSON-LD node: one buffer, so that a record's exports are one
+    /// allocation on the thread that renders them and one free on the thread that writes.
+    exports: Vec<u8>,
+    csv_len: usize,
     agents: RecordAgents,
     /// The digest of its Dublin Core document (only for the incremental cache).
     dc: Option<incremental::Digest>,
+}
+
+impl Fragment {
+    fn csv(&self) -> &[u8] {
+        &self.exports[..self.csv_len]
+    }
+
+    fn jsonld(&self) -> &[u8] {
+        &self.exports[self.csv_len..]
+    }
 }
 
 /// The agents a record names, with their IRIs, for the JSON-LD agent nodes.
@@ -799,11 +811,11 @@ fn entry_body(result: &FileResult, fragments: &[Fragment]) -> Option<Vec<u8>> {
             id: &f.id,
             dc: f.dc?,
             csv: Piece {
-                digest: incremental::digest(&f.csv),
+                digest: incremental::digest(f.csv()),
                 ..Piece::default()
             },
             jsonld: Piece {
-                digest: incremental::digest(&f.jsonld),
+                digest: incremental::digest(f.jsonld()),
                 ..Piece::default()
             },
             agents: match &f.agents {
@@ -955,8 +967,8 @@ impl Ctx<'_> {
             }
             done.fragments.push(Fragment {
                 id: record.id.clone(),
-                csv: replayed.csv,
-                jsonld: replayed.jsonld,
+                csv_len: replayed.csv.len(),
+                exports: [replayed.csv, replayed.jsonld].concat(),
                 agents: RecordAgents::Nodes(
                     record
                         .agents
@@ -1093,8 +1105,8 @@ impl Ctx<'_> {
             // Validating only: nothing is written, so nothing is rendered.
             return Ok(Fragment {
                 id: record.id.clone(),
-                csv: Vec::new(),
-                jsonld: Vec::new(),
+                exports: Vec::new(),
+                csv_len: 0,
                 agents: RecordAgents::Resolved(Vec::new()),
                 dc: None,
             });
@@ -1117,22 +1129,21 @@ impl Ctx<'_> {
             self.put_dc(dir, &name, &bytes).map_err(fail)?;
             bytes
         };
-        let mut csv = Vec::with_capacity(2048);
-        csv_export::write_row(record, options.csv_separator, &mut csv);
-        let mut agents: Vec<(String, Arc<Agent>)> = Vec::new();
+        let mut exports = Vec::with_capacity(4096);
+        csv_export::write_row(record, options.csv_separator, &mut exports);
+        let csv_len = exports.len();
+        let mut agents: Vec<Arc<Agent>> = Vec::new();
         let node = jsonld::RecordNode::new(record, options, |a| {
-            let iri = jsonld::agent_iri(a, options);
-            agents.push((iri.clone(), Arc::clone(a)));
-            iri
+            agents.push(Arc::clone(a));
+            jsonld::agent_iri(a, options)
         });
+        node.write_graph_member(&mut exports);
+        // The node's references are the agents' IRIs, in the order the agents were named.
+        let agents = node.into_agent_iris().zip(agents).collect();
         Ok(Fragment {
             id: record.id.clone(),
-            csv,
-            jsonld: {
-                let mut out = Vec::with_capacity(2048);
-                node.write_graph_member(&mut out);
-                out
-            },
+            exports,
+            csv_len,
             agents: RecordAgents::Resolved(agents),
             dc: self.store.is_some().then(|| incremental::digest(&dc)),
         })
@@ -1267,10 +1278,10 @@ impl Writers {
             u32::try_from(bytes.len())
                 .map_err(|_| RunError::Internal(format!("record `{}` is too large", f.id)))
         };
-        let (csv_len, jsonld_len) = (len(&f.csv)?, len(&f.jsonld)?);
+        let (csv_len, jsonld_len) = (len(f.csv())?, len(f.jsonld())?);
         let csv_place = (part.csv_len, csv_len);
-        part.csv.write_all(&f.csv).map_err(at(&part.csv_path))?;
-        part.csv_len += f.csv.len() as u64;
+        part.csv.write_all(f.csv()).map_err(at(&part.csv_path))?;
+        part.csv_len += u64::from(csv_len);
         let separator = jsonld::separator(part.graph_members + part.order.len());
         part.records
             .write_all(separator)
@@ -1278,9 +1289,9 @@ impl Writers {
         part.records_len += separator.len() as u64;
         let jsonld_place = (part.records_len, jsonld_len);
         part.records
-            .write_all(&f.jsonld)
+            .write_all(f.jsonld())
             .map_err(at(&part.records_path))?;
-        part.records_len += f.jsonld.len() as u64;
+        part.records_len += u64::from(jsonld_len);
         // The first mention (in id order) of an agent gives its node's name; later ones
         // add their spellings and ids.
         match f.agents {

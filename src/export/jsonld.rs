@@ -231,6 +231,16 @@ impl<'a> RecordNode<'a> {
     }
 }
 
+impl RecordNode<'_> {
+    /// The `@id`s of the agents the node refers to, in the order `agent_ref` gave them
+    /// (creators, recipients, people), kept instead of copied.
+    pub fn into_agent_iris(self) -> impl Iterator<Item = String> {
+        (self.creators.into_iter())
+            .chain(self.recipients)
+            .chain(self.people)
+    }
+}
+
 impl Serialize for RecordNode<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let (record, options) = (self.record, self.options);
