@@ -157,7 +157,9 @@ pub fn normalize_record(
     if !findings.is_empty() {
         return (None, findings);
     }
-    let mut mentions = Vec::new();
+    let named = |field: &str| root.get(field).map_or(0, |n| n.items().len());
+    let mut mentions =
+        Vec::with_capacity(named("creators") + named("recipients") + named("people"));
     let mut agents = |field: &str| -> Vec<Arc<Agent>> {
         let nodes = root.get(field).map(Node::items).unwrap_or_default();
         let mut out = Vec::with_capacity(nodes.len());

@@ -1079,6 +1079,7 @@ impl Ctx<'_> {
             documents: result.documents,
             ..Done::default()
         };
+        done.fragments.reserve_exact(result.records.len());
         for record in &result.records {
             done.fragments.push(self.render(record)?);
         }
@@ -1090,6 +1091,8 @@ impl Ctx<'_> {
             done.cache = entry_body(&result, &done.fragments).map(|body| (key, body));
         }
         // The records are done with: their mentions move on to be gathered.
+        done.mentions
+            .reserve_exact(result.records.iter().map(|r| r.mentions.len()).sum());
         for record in result.records {
             for (i, m) in record.mentions.into_iter().enumerate() {
                 let place = (file, ordinal, i as u32, m.location.into());
