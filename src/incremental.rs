@@ -670,6 +670,7 @@ mod tests {
                 name: "Kim Il Sung".into(),
                 heading: "Kim, Il Sung".into(),
                 slug: "kim-il-sung".into(),
+                reads_as_organization: false,
                 family: Some("Kim".into()),
                 given: Some("Il Sung".into()),
                 roles: vec![],

@@ -11,9 +11,7 @@ use std::sync::Arc;
 use crate::diagnostics::{Code, Finding, Location};
 use crate::normalize::dates::{self, DateErrorKind, DateInput, NormalizedDate};
 use crate::normalize::languages::normalize_language;
-use crate::normalize::names::{
-    Agent, AgentKind, AuthorityIndex, fingerprint::looks_like_organization, resolve_agent,
-};
+use crate::normalize::names::{Agent, AgentKind, AuthorityIndex, resolve_agent};
 use crate::read::{Node, Value};
 
 /// Where the original of the document is held.
@@ -193,7 +191,7 @@ pub fn normalize_record(
             }
             if written == Written::Text
                 && agent.kind == AgentKind::Person
-                && looks_like_organization(&agent.as_written)
+                && agent.reads_as_organization
             {
                 findings.push(
                     Finding::new(
