@@ -131,9 +131,12 @@ pub fn discover(root: &Path) -> (Vec<PathBuf>, Vec<Finding>) {
 /// (a run over a million files keeps them in a [`crate::file_list::FileList`]).
 pub fn discover_with(root: &Path, mut found: impl FnMut(PathBuf)) -> Vec<Finding> {
     let mut findings = Vec::new();
+    // Sorted by name within each folder. Siblings' paths are their folder's path and their
+    // names, so comparing the paths orders them as comparing the names does; walkdir's own
+    // `sort_by_file_name` parsed both paths for every comparison (a quarter of the walk).
     let walker = walkdir::WalkDir::new(root)
         .follow_links(true)
-        .sort_by_file_name()
+        .sort_by(|a, b| a.path().as_os_str().cmp(b.path().as_os_str()))
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !hidden(e.file_name()));
     for entry in walker {

@@ -144,7 +144,7 @@ pub fn id_not_file_name(file: &Path, id: &Reference) -> Option<Finding> {
     if !crate::publish::safe_file_stem(&id.id) {
         return None; // the schema reports the id itself
     }
-    let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+    let stem = crate::file_list::stem(file);
     if stem == id.id {
         return None;
     }

@@ -235,9 +235,13 @@ impl RecordNode<'_> {
     /// The `@id`s of the agents the node refers to, in the order `agent_ref` gave them
     /// (creators, recipients, people), kept instead of copied.
     pub fn into_agent_iris(self) -> impl Iterator<Item = String> {
-        (self.creators.into_iter())
-            .chain(self.recipients)
-            .chain(self.people)
+        let RecordNode {
+            creators,
+            recipients,
+            people,
+            ..
+        } = self;
+        creators.into_iter().chain(recipients).chain(people)
     }
 }
 
