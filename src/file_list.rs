@@ -189,7 +189,15 @@ mod tests {
                 assert_eq!(got.as_os_str(), expected.as_os_str(), "{path:?}");
             }
         }
-        for (path, root) in [("other/x.yaml", "in"), ("input/x.yaml", "in"), ("in", "in")] {
+        // Not made by a walk: another folder, a longer name, the root itself, and more than
+        // one separator after the root.
+        for (path, root) in [
+            ("other/x.yaml", "in"),
+            ("input/x.yaml", "in"),
+            ("in", "in"),
+            ("in//x.yaml", "in"),
+            ("in///x/y.yaml", "in/"),
+        ] {
             let expected = Path::new(path)
                 .strip_prefix(root)
                 .unwrap_or(Path::new(path));
