@@ -369,7 +369,7 @@ pub fn merge(
     records_out.flush().map_err(io(output))?;
     drop(records_out);
     let agents = agents.into_iter().map(|(iri, (_, a))| (iri, a)).collect();
-    let staged = Staged::from_parts(output, generation, agents, collections, written);
+    let staged = Staged::from_parts(output, generation, agents, collections.len(), written);
     Ok(staged.publish()?)
 }
 

@@ -374,7 +374,9 @@ pub struct Staged {
     output: PathBuf,
     generation: Generation,
     agents: BTreeMap<String, AgentNode>,
-    collections: Vec<Collection>,
+    /// The collection nodes that open the `@graph` (written with the context, before the
+    /// records), and the record nodes after them: the members before the agents.
+    collections: usize,
     written: usize,
     /// Where the record nodes begin in `records.jsonld`: after the context and the
     /// collection nodes, written before the first record.
@@ -392,10 +394,9 @@ struct Writers {
     part: Part,
     /// The files' part, once a second part is being written.
     files_part: Option<Part>,
-    /// The length of the CSV header in `records.csv`, and of what comes before the first
-    /// record node in `records.jsonld`.
+    /// The length of the CSV header in `records.csv` (what comes before the first record
+    /// node in `records.jsonld` is `staged.jsonld_base`).
     header_len: u64,
-    jsonld_base: u64,
     shard: Option<Shard>,
     /// Entries appended to this run's pack, and how many of them for the files' part.
     pack_entries: usize,
@@ -1206,8 +1207,10 @@ impl Writers {
             generation.path().join("records.jsonld"),
         )?;
         let opening = jsonld::opening(options, collections)
-            .map_err(|e| at(output)(std::io::Error::other(e)))?;
-        part.records.write_all(&opening).map_err(at(output))?;
+            .map_err(|e| at(&part.records_path)(std::io::Error::other(e)))?;
+        part.records
+            .write_all(&opening)
+            .map_err(at(&part.records_path))?;
         part.graph_members = collections.len();
         let mut header = ::csv::WriterBuilder::new()
             .terminator(::csv::Terminator::CRLF)
@@ -1222,7 +1225,6 @@ impl Writers {
         part.csv_len = header.len() as u64;
         Ok(Writers {
             header_len: header.len() as u64,
-            jsonld_base: opening.len() as u64,
             part,
             files_part: None,
             shard: None,
@@ -1232,7 +1234,7 @@ impl Writers {
                 output: output.to_path_buf(),
                 generation,
                 agents: BTreeMap::new(),
-                collections: collections.to_vec(),
+                collections: collections.len(),
                 written: 0,
                 jsonld_base: opening.len() as u64,
                 shard: None,
@@ -1350,7 +1352,7 @@ impl Writers {
         let mut first = std::mem::take(&mut self.part.first);
         if let Some(mut files_part) = self.files_part.take() {
             files_part.flush()?;
-            let heads = (self.header_len, self.jsonld_base);
+            let heads = (self.header_len, self.staged.jsonld_base);
             let moved = merge_parts(&files_part, &self.part, heads, id)?;
             for path in [&self.part.csv_path, &self.part.records_path] {
                 fs::remove_file(path).map_err(at(path))?;
@@ -1542,7 +1544,7 @@ impl Staged {
                 .map_err(at(&jsonld_path))?;
             let mut w = BufWriter::with_capacity(1 << 20, file);
             let io = |e: RunError| at(output)(std::io::Error::other(e.to_string()));
-            let mut members = self.collections.len() + self.written;
+            let mut members = self.collections + self.written;
             for (iri, a) in &self.agents {
                 let bytes =
                     graph_member(&jsonld::agent_node(iri.clone(), a.clone())).map_err(io)?;
@@ -1589,7 +1591,7 @@ impl Staged {
         output: &Path,
         generation: Generation,
         agents: BTreeMap<String, AgentNode>,
-        collections: Vec<Collection>,
+        collections: usize,
         written: usize,
     ) -> Staged {
         Staged {
