@@ -17,7 +17,7 @@ use std::io::{BufWriter, Write};
 use std::path::Path;
 
 /// A small deterministic generator (SplitMix64), so no dependency is needed.
-struct Rng(u64);
+pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
     fn next(&mut self) -> u64 {
@@ -142,7 +142,7 @@ fn list(rng: &mut Rng, items: &[&str], max: usize) -> String {
     format!("[{}]", picked.join(", "))
 }
 
-fn record(rng: &mut Rng, id: &str) -> String {
+pub(crate) fn record(rng: &mut Rng, id: &str) -> String {
     let mut text = String::with_capacity(1024);
     let words = 20 + rng.below(120);
     let summary: Vec<&str> = (0..words).map(|_| rng.pick(WORDS)).collect();
