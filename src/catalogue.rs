@@ -221,15 +221,27 @@ fn process_read(
     full: bool,
 ) -> FileResult {
     let mut result = FileResult::default();
-    let docs = match docs {
-        Ok(docs) => docs,
-        Err(_) if !full => return result,
+    match docs {
+        Ok(docs) => process_documents(path, &docs, settings, authorities, full, &mut result),
+        Err(_) if !full => {}
         Err(finding) => {
             result.findings.push(finding);
             result.documents = 1;
-            return result;
         }
-    };
+    }
+    result
+}
+
+/// Validate and normalize the documents of a file that was read and parsed, adding to
+/// `result`: a file of no document is a finding, several documents make a stream.
+pub(crate) fn process_documents(
+    path: &Path,
+    docs: &[Node],
+    settings: &Settings,
+    authorities: &AuthorityIndex,
+    full: bool,
+    result: &mut FileResult,
+) {
     if docs.is_empty() {
         result.findings.push(
             Finding::new(
@@ -241,22 +253,12 @@ fn process_read(
             .with_help("write the record's fields, or delete the file"),
         );
         result.documents = usize::from(full);
-        return result;
+        return;
     }
     let in_stream = docs.len() > 1;
     for (i, doc) in docs.iter().enumerate() {
-        process_document(
-            path,
-            i,
-            doc,
-            in_stream,
-            settings,
-            authorities,
-            full,
-            &mut result,
-        );
+        process_document(path, i, doc, in_stream, settings, authorities, full, result);
     }
-    result
 }
 
 /// Validate and normalize document `i` (from 0) of a file, adding to `result`.
@@ -353,12 +355,20 @@ pub(crate) fn load_collections(
     if !path.is_file() {
         return (None, Vec::new());
     }
+    let (collections, findings) = load_collections_file(&path, settings);
+    (Some(collections), findings)
+}
+
+/// Read a collections file (`_collections.yaml`, or one named on the command line): the
+/// collections it describes, sorted by id, and its problems as findings.
+pub fn load_collections_file(path: &Path, settings: &Settings) -> (Vec<Collection>, Vec<Finding>) {
+    let path = path.to_path_buf();
     let docs = match read_documents(&path, &settings.limits) {
         Ok(docs) => docs,
-        Err(f) => return (Some(Vec::new()), vec![f]),
+        Err(f) => return (Vec::new(), vec![f]),
     };
     let Some(doc) = docs.first() else {
-        return (Some(Vec::new()), Vec::new());
+        return (Vec::new(), Vec::new());
     };
     let mut findings = settings.collections_schema.check(&path, doc);
     if docs.len() > 1 {
@@ -389,7 +399,7 @@ pub(crate) fn load_collections(
         }
     }
     collections.sort_by(|a, b| a.id.cmp(&b.id));
-    (Some(collections), findings)
+    (collections, findings)
 }
 
 /// Read `_authorities.yaml`, if the catalogue has one, into an index. Schema violations and
@@ -399,6 +409,13 @@ pub(crate) fn load_authorities(root: &Path, settings: &Settings) -> (AuthorityIn
     if !path.is_file() {
         return (AuthorityIndex::empty(), Vec::new());
     }
+    load_authorities_file(&path, settings)
+}
+
+/// Read an authority file (`_authorities.yaml`, or one named on the command line) into an
+/// index, with its problems as findings (an unusable file gives an empty index).
+pub fn load_authorities_file(path: &Path, settings: &Settings) -> (AuthorityIndex, Vec<Finding>) {
+    let path = path.to_path_buf();
     let docs = match read_documents(&path, &settings.limits) {
         Ok(docs) => docs,
         Err(f) => return (AuthorityIndex::empty(), vec![f]),

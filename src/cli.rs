@@ -45,6 +45,10 @@ pub enum Command {
     /// record (a filter for Hadoop Streaming, Spark `RDD.pipe`, GNU parallel `--pipe`).
     #[command(after_help = CONVERT_HELP)]
     Convert(ConvertArgs),
+    /// Run the checks across records (unique ids, references, name variants) over the
+    /// outline files that `convert --outlines` wrote for the parts of one catalogue.
+    #[command(name = "check-outlines", after_help = CHECK_OUTLINES_HELP)]
+    CheckOutlines(CheckOutlinesArgs),
     /// Combine the outputs of `run --shard I/N` (every shard of one run) into the outputs a
     /// single run would have written.
     Merge(MergeArgs),
@@ -241,22 +245,65 @@ pub struct MergeArgs {
 }
 
 const CONVERT_HELP: &str = "\
-Each record is validated alone (schema, dates, names, languages); the cross-record checks
-need a whole catalogue and are not run. Invalid records are left out and reported on
-standard error as <stdin>:LINE:COL, LINE counted in the whole stream.
+Each record is validated alone (schema, dates, names, languages), with the authority file
+given by --authorities. The checks across records need the whole catalogue: --outlines FILE
+writes what they need, and check-outlines runs them over the outlines of every part.
+Invalid records are left out and reported on standard error as <stdin>:LINE:COL (LINE
+counted in the whole stream; --stdin-name names the stream), or as FILE:LINE:COL with
+--from paths.
 
 Output framing: jsonl and oai-dc write one record per line (oai-dc: one <oai_dc:dc>
-document per line, no XML declaration); csv writes the header first.
+document per line, no XML declaration); csv writes the header first. The output is in
+input order whatever the number of threads.
 
 Examples:
   pipeline convert --from yaml-stream --to csv < records.yaml > records.csv
   cat part-*.jsonl | pipeline convert --from jsonl --to oai-dc > records.dc.lines
   parallel --pipe -k pipeline convert --from jsonl --to jsonl < big.jsonl > valid.jsonl
+  find input -name '*.yaml' | sort | pipeline convert --from paths --to csv \\
+      --authorities input/_authorities.yaml --findings json --outlines part.outlines > part.csv
 
 Exit codes:
   0  every record is valid
   1  invalid records were found (and left out)
   2  the tool could not run (bad arguments, an unusable schema, unreadable input)";
+
+const CHECK_OUTLINES_HELP: &str = "\
+The outlines of all parts are checked together, as validate checks a whole folder: ids
+unique (X001) and equal to the file name of a single-record file (X002), related (X003) and
+collections (X004) that resolve, and names spelled in several ways (N001). Findings use
+the file names and lines the outlines recorded, and are printed as validate prints them.
+
+Example:
+  pipeline check-outlines --collections input/_collections.yaml \\
+      --authorities input/_authorities.yaml parts/*.outlines
+
+Exit codes:
+  0  no error (warnings only fail with --deny-warnings)
+  1  errors were found
+  2  the tool could not run (an unreadable outline file, a line that is not an outline)";
+
+#[derive(Debug, Args)]
+pub struct CheckOutlinesArgs {
+    /// Outline files written by `convert --outlines`.
+    #[arg(value_name = "OUTLINES", required = true)]
+    pub outlines: Vec<PathBuf>,
+    /// The catalogue's collections file; without it, every `collections` entry is reported.
+    #[arg(long, value_name = "FILE")]
+    pub collections: Option<PathBuf>,
+    /// The catalogue's authority file, for the name-variant warnings.
+    #[arg(long, value_name = "FILE")]
+    pub authorities: Option<PathBuf>,
+    /// How to print findings [default: human on a terminal, concise otherwise].
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<crate::render::Format>,
+    /// Treat warnings as errors (exit 1).
+    #[arg(long)]
+    pub deny_warnings: bool,
+    /// No summary line.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
 
 #[derive(Debug, Args)]
 pub struct ConvertArgs {
@@ -285,4 +332,19 @@ pub struct ConvertArgs {
     /// Treat warnings as errors (exit 1; the records are still written).
     #[arg(long)]
     pub deny_warnings: bool,
+    /// The catalogue's authority file (`_authorities.yaml`): names take its preferred forms.
+    #[arg(long, value_name = "FILE")]
+    pub authorities: Option<PathBuf>,
+    /// How findings are written to standard error.
+    #[arg(long, value_enum, value_name = "FORMAT", default_value = "concise")]
+    pub findings: crate::convert::FindingsFormat,
+    /// The file name findings give to standard input.
+    #[arg(long, value_name = "NAME", default_value = crate::convert::STDIN)]
+    pub stdin_name: String,
+    /// Write the outline of every document (one JSON line each) to FILE, for check-outlines.
+    #[arg(long, value_name = "FILE")]
+    pub outlines: Option<PathBuf>,
+    /// Worker threads [default: one per core].
+    #[arg(long, short = 'j', value_name = "N")]
+    pub threads: Option<usize>,
 }

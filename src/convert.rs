@@ -24,12 +24,15 @@
 //! stream. An invalid record is left out of the output and the run carries on.
 
 use std::io::{self, BufRead, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
 
 use crate::catalogue::{self, FileResult, Settings};
 use crate::diagnostics::{Finding, Severity};
 use crate::export::{ExportOptions, csv as csv_export, dublin_core};
 use crate::normalize::names::AuthorityIndex;
+use crate::outline_file::{self, OutlineLine};
 use crate::read::{self, Node, Value};
 use crate::record::Record;
 use crate::stream_index::{content, marker};
@@ -44,6 +47,9 @@ pub enum InputFormat {
     YamlStream,
     /// One JSON object per line.
     Jsonl,
+    /// One path of a record file per line, read as `validate` reads it; findings and
+    /// outlines name the file as given.
+    Paths,
 }
 
 /// The format of the output stream.
@@ -55,6 +61,28 @@ pub enum OutputFormat {
     Csv,
     /// One oai_dc document per line.
     OaiDc,
+}
+
+/// How findings are written to standard error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum FindingsFormat {
+    /// `file:line:col: severity[CODE]: message`, then an indented help line.
+    #[default]
+    Concise,
+    /// One JSON object per finding and line, with the fields of the JSON output's findings.
+    Json,
+}
+
+/// What to convert and how: everything but the streams and the catalogue settings.
+#[derive(Debug, Clone)]
+pub struct ConvertOptions<'a> {
+    pub from: InputFormat,
+    pub to: OutputFormat,
+    pub findings: FindingsFormat,
+    /// The file name findings and outlines give to standard input ([`STDIN`] by default).
+    pub stdin_name: &'a str,
+    /// The authority file's index (empty without one).
+    pub authorities: &'a AuthorityIndex,
 }
 
 /// What a conversion saw.
@@ -73,20 +101,58 @@ pub enum ConvertError {
     Input(io::Error),
     #[error("cannot write standard output: {0}")]
     Output(io::Error),
+    #[error("cannot write the outlines: {0}")]
+    Outlines(io::Error),
+}
+
+/// How many units (documents or files) are read before they are processed together on
+/// every worker thread, and how many bytes of documents at most. Output keeps the input's
+/// order; memory holds one batch and its results.
+const BATCH_UNITS: usize = 512;
+const BATCH_BYTES: usize = 8 << 20;
+
+/// One piece of work: a document of the stream, or a file named on a line of the input.
+enum Unit {
+    /// A document's bytes, after `lines` lines of the stream; `ordinal` counts documents.
+    Doc {
+        bytes: Vec<u8>,
+        lines: usize,
+        ordinal: usize,
+    },
+    File(PathBuf),
+}
+
+/// What processing a unit produced, in the order it is written out.
+#[derive(Default)]
+struct Done {
+    documents: usize,
+    findings: Vec<Finding>,
+    output: Vec<u8>,
+    written: usize,
+    outlines: Vec<OutlineLine>,
+}
+
+/// Everything a worker needs, shared read-only.
+struct Ctx<'a> {
+    options: &'a ConvertOptions<'a>,
+    settings: &'a Settings,
+    export: &'a ExportOptions,
+    outlines: bool,
 }
 
 struct Converter<'a, W: Write, E: Write> {
-    to: OutputFormat,
-    settings: &'a Settings,
-    export: &'a ExportOptions,
-    authorities: AuthorityIndex,
+    ctx: Ctx<'a>,
     out: W,
     err: E,
+    outlines: Option<&'a mut dyn Write>,
     counts: Counts,
+    batch: Vec<Unit>,
+    batch_bytes: usize,
 }
 
-/// Convert the records read from `input`, writing them to `out` and findings to `err`.
-/// A closed `out` (a reader that stopped early) ends the conversion without error.
+/// Convert the records read from `input`, writing them to `out` and findings to `err`
+/// (concise), with no authority file. A closed `out` (a reader that stopped early) ends the
+/// conversion without error.
 pub fn convert(
     input: impl BufRead,
     out: impl Write,
@@ -96,31 +162,63 @@ pub fn convert(
     settings: &Settings,
     export: &ExportOptions,
 ) -> Result<Counts, ConvertError> {
-    let mut c = Converter {
+    let authorities = AuthorityIndex::empty();
+    let options = ConvertOptions {
+        from,
         to,
-        settings,
-        export,
-        authorities: AuthorityIndex::empty(),
+        findings: FindingsFormat::Concise,
+        stdin_name: STDIN,
+        authorities: &authorities,
+    };
+    convert_with(input, out, err, None, &options, settings, export)
+}
+
+/// [`convert`] with every option, and the outline of each document written to `outlines`
+/// (see [`crate::outline_file`]) when given. Units are processed in batches on the current
+/// rayon pool; the output is in input order whatever the number of threads.
+pub fn convert_with<'a>(
+    input: impl BufRead,
+    out: impl Write,
+    err: impl Write,
+    outlines: Option<&'a mut dyn Write>,
+    options: &'a ConvertOptions<'a>,
+    settings: &'a Settings,
+    export: &'a ExportOptions,
+) -> Result<Counts, ConvertError> {
+    let mut c = Converter {
+        ctx: Ctx {
+            options,
+            settings,
+            export,
+            outlines: outlines.is_some(),
+        },
         out,
         err,
+        outlines,
         counts: Counts::default(),
+        batch: Vec::with_capacity(BATCH_UNITS),
+        batch_bytes: 0,
     };
-    match c.run(input, from) {
+    match c.run(input).and_then(|()| c.flush_batch()) {
         Ok(()) => {}
         Err(ConvertError::Output(e)) if e.kind() == io::ErrorKind::BrokenPipe => {}
         Err(e) => return Err(e),
     }
     let _ = c.out.flush();
+    if let Some(o) = c.outlines.as_mut() {
+        o.flush().map_err(ConvertError::Outlines)?;
+    }
     Ok(c.counts)
 }
 
 impl<W: Write, E: Write> Converter<'_, W, E> {
-    fn run(&mut self, mut input: impl BufRead, from: InputFormat) -> Result<(), ConvertError> {
-        if self.to == OutputFormat::Csv {
+    fn run(&mut self, mut input: impl BufRead) -> Result<(), ConvertError> {
+        if self.ctx.options.to == OutputFormat::Csv {
             let mut header = Vec::with_capacity(256);
             csv_export::write_cells(csv_export::COLUMNS.iter().copied(), &mut header);
             self.out.write_all(&header).map_err(ConvertError::Output)?;
         }
+        let from = self.ctx.options.from;
         let mut line = Vec::with_capacity(256);
         let mut line_no = 0usize;
         // The document being gathered: its bytes, the lines before it, and whether it has
@@ -140,14 +238,21 @@ impl<W: Write, E: Write> Converter<'_, W, E> {
             match from {
                 InputFormat::Jsonl => {
                     if line.iter().any(|b| !b.is_ascii_whitespace()) {
-                        self.document(&line, line_no, ordinal)?;
+                        self.document(line.clone(), line_no, ordinal)?;
                         ordinal += 1;
+                    }
+                }
+                InputFormat::Paths => {
+                    let text = String::from_utf8_lossy(&line);
+                    let path = text.trim_end_matches(['\n', '\r']);
+                    if !path.trim().is_empty() {
+                        self.push(Unit::File(PathBuf::from(path)), 0)?;
                     }
                 }
                 InputFormat::YamlStream => {
                     if marker(&line, b"---") {
                         if explicit || has_content {
-                            self.document(&doc, first_line, ordinal)?;
+                            self.document(std::mem::take(&mut doc), first_line, ordinal)?;
                             ordinal += 1;
                         }
                         doc.clear();
@@ -157,7 +262,7 @@ impl<W: Write, E: Write> Converter<'_, W, E> {
                         has_content = content(&line[3..]);
                     } else if marker(&line, b"...") {
                         if explicit || has_content {
-                            self.document(&doc, first_line, ordinal)?;
+                            self.document(std::mem::take(&mut doc), first_line, ordinal)?;
                             ordinal += 1;
                         }
                         doc.clear();
@@ -175,31 +280,105 @@ impl<W: Write, E: Write> Converter<'_, W, E> {
             line_no += 1;
         }
         if from == InputFormat::YamlStream && (explicit || has_content) {
-            self.document(&doc, first_line, ordinal)?;
+            self.document(doc, first_line, ordinal)?;
         }
         Ok(())
     }
 
-    fn report(&mut self, mut f: Finding, lines: usize) -> Result<(), ConvertError> {
-        if let Some(l) = f.location.as_mut() {
-            l.line += lines;
+    fn document(
+        &mut self,
+        bytes: Vec<u8>,
+        lines: usize,
+        ordinal: usize,
+    ) -> Result<(), ConvertError> {
+        let size = bytes.len();
+        self.push(
+            Unit::Doc {
+                bytes,
+                lines,
+                ordinal,
+            },
+            size,
+        )
+    }
+
+    fn push(&mut self, unit: Unit, bytes: usize) -> Result<(), ConvertError> {
+        self.batch.push(unit);
+        self.batch_bytes += bytes;
+        if self.batch.len() >= BATCH_UNITS || self.batch_bytes >= BATCH_BYTES {
+            self.flush_batch()?;
         }
+        Ok(())
+    }
+
+    /// Process the batch on every worker, then write its results in input order.
+    fn flush_batch(&mut self) -> Result<(), ConvertError> {
+        let ctx = &self.ctx;
+        let done: Vec<Done> = self.batch.par_iter().map(|u| ctx.process(u)).collect();
+        self.batch.clear();
+        self.batch_bytes = 0;
+        for d in done {
+            self.counts.records += d.documents;
+            for f in &d.findings {
+                self.report(f);
+            }
+            self.out
+                .write_all(&d.output)
+                .map_err(ConvertError::Output)?;
+            self.counts.written += d.written;
+            if let Some(o) = self.outlines.as_mut() {
+                for line in &d.outlines {
+                    line.write(o).map_err(ConvertError::Outlines)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn report(&mut self, f: &Finding) {
         match f.severity {
             Severity::Error => self.counts.errors += 1,
             _ => self.counts.warnings += 1,
         }
         // Findings are best effort: a closed standard error does not stop the conversion.
-        let _ = writeln!(self.err, "{f}");
-        Ok(())
+        let _ = match self.ctx.options.findings {
+            FindingsFormat::Concise => writeln!(self.err, "{f}"),
+            FindingsFormat::Json => writeln!(self.err, "{}", crate::render::finding_json(f)),
+        };
+    }
+}
+
+impl Ctx<'_> {
+    fn process(&self, unit: &Unit) -> Done {
+        match unit {
+            Unit::Doc {
+                bytes,
+                lines,
+                ordinal,
+            } => self.document(bytes, *lines, *ordinal),
+            Unit::File(path) => self.file(path),
+        }
     }
 
     /// One document of the stream: `bytes`, after `lines` lines of the stream.
-    fn document(&mut self, bytes: &[u8], lines: usize, ordinal: usize) -> Result<(), ConvertError> {
-        self.counts.records += 1;
-        let path = Path::new(STDIN);
+    fn document(&self, bytes: &[u8], lines: usize, ordinal: usize) -> Done {
+        let mut done = Done {
+            documents: 1,
+            ..Done::default()
+        };
+        let path = Path::new(self.options.stdin_name);
+        let shifted = |mut f: Finding| {
+            if let Some(l) = f.location.as_mut() {
+                l.line += lines;
+            }
+            f
+        };
         let text = match read::decode(path, bytes) {
             Ok(text) => text,
-            Err(f) => return self.report(f, lines),
+            Err(f) => {
+                done.findings.push(shifted(f));
+                return done;
+            }
         };
         let mut node = match read::parse(path, text, &self.settings.limits) {
             Ok(mut docs) if !docs.is_empty() => docs.swap_remove(0),
@@ -207,7 +386,10 @@ impl<W: Write, E: Write> Converter<'_, W, E> {
                 span: Default::default(),
                 value: Value::Null,
             },
-            Err(f) => return self.report(f, lines),
+            Err(f) => {
+                done.findings.push(shifted(f));
+                return done;
+            }
         };
         crate::streaming::shift_lines(&mut node, lines);
         let mut result = FileResult::default();
@@ -217,35 +399,76 @@ impl<W: Write, E: Write> Converter<'_, W, E> {
             &node,
             true,
             self.settings,
-            &self.authorities,
+            self.options.authorities,
             true,
             &mut result,
         );
-        for f in std::mem::take(&mut result.findings) {
-            self.report(f, 0)?;
-        }
-        for record in &result.records {
-            let bytes = self.render(&node, record)?;
-            self.out.write_all(&bytes).map_err(ConvertError::Output)?;
-            self.counts.written += 1;
-        }
-        Ok(())
+        self.finish(result, std::slice::from_ref(&node), done)
     }
 
-    fn render(&self, node: &Node, record: &Record) -> Result<Vec<u8>, ConvertError> {
-        match self.to {
+    /// A record file named on a line of the input: read as `validate` reads one.
+    fn file(&self, path: &Path) -> Done {
+        let mut result = FileResult::default();
+        let docs = match catalogue::read_documents(path, &self.settings.limits) {
+            Ok(docs) => docs,
+            Err(f) => {
+                return Done {
+                    documents: 1,
+                    findings: vec![f],
+                    ..Done::default()
+                };
+            }
+        };
+        catalogue::process_documents(
+            path,
+            &docs,
+            self.settings,
+            self.options.authorities,
+            true,
+            &mut result,
+        );
+        let done = Done {
+            documents: result.documents,
+            ..Done::default()
+        };
+        self.finish(result, &docs, done)
+    }
+
+    /// Render the valid records of `docs` and gather the findings and outlines.
+    fn finish(&self, result: FileResult, docs: &[Node], mut done: Done) -> Done {
+        for record in &result.records {
+            let node = docs
+                .iter()
+                .find(|n| {
+                    n.get("id")
+                        .is_some_and(|id| id.span.start == record.id_location)
+                })
+                .unwrap_or(&docs[0]);
+            done.output.extend(self.render(node, record));
+            done.written += 1;
+        }
+        if self.outlines {
+            done.outlines = outline_file::lines_of(&result.outlines, &result.records);
+        }
+        done.findings = result.findings;
+        done
+    }
+
+    fn render(&self, node: &Node, record: &Record) -> Vec<u8> {
+        match self.options.to {
             OutputFormat::Jsonl => {
-                let mut line = serde_json::to_vec(&crate::schema::to_json(node))
-                    .map_err(|e| ConvertError::Output(io::Error::other(e)))?;
+                // A tree of plain values always serializes.
+                let mut line =
+                    serde_json::to_vec(&crate::schema::to_json(node)).unwrap_or_default();
                 line.push(b'\n');
-                Ok(line)
+                line
             }
             OutputFormat::Csv => {
                 let mut line = Vec::with_capacity(1024);
                 csv_export::write_row(record, self.export.csv_separator, &mut line);
-                Ok(line)
+                line
             }
-            OutputFormat::OaiDc => Ok(oai_dc_line(record, self.export)),
+            OutputFormat::OaiDc => oai_dc_line(record, self.export),
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod file_list;
 pub mod fix;
 pub mod incremental;
 pub mod normalize;
+pub mod outline_file;
 mod outline_table;
 pub mod progress;
 pub mod publish;

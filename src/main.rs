@@ -46,6 +46,7 @@ fn main() -> ExitCode {
         Command::Fix(args) => fix(&args),
         Command::Merge(args) => merge(&args),
         Command::Convert(args) => convert(&args),
+        Command::CheckOutlines(args) => check_outlines(&args),
         Command::Explain { code } => explain(&code),
     };
     let outcome = outcome.unwrap_or_else(|message| {
@@ -102,17 +103,6 @@ fn failed(catalogue: &Catalogue, common: &Common) -> bool {
 
 /// Print findings in the chosen format; a closed pipe is not an error.
 fn report(catalogue: &Catalogue, common: &Common) {
-    let stderr_is_terminal = std::io::stderr().is_terminal();
-    let format = common.format.unwrap_or(if stderr_is_terminal {
-        Format::Human
-    } else {
-        Format::Concise
-    });
-    let color = match common.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => stderr_is_terminal && std::env::var_os("NO_COLOR").is_none(),
-    };
     let shown = common
         .max_errors
         .unwrap_or(usize::MAX)
@@ -127,13 +117,36 @@ fn report(catalogue: &Catalogue, common: &Common) {
     };
     let findings = &catalogue.findings[..shown];
     let omitted = catalogue.findings.len() - shown;
+    print_findings(findings, omitted, &summary, common.format, common.color);
+}
+
+/// Print findings in `format` (by default human on a terminal, concise otherwise): the
+/// machine formats on standard output, the others on standard error.
+fn print_findings(
+    findings: &[pipeline::diagnostics::Finding],
+    omitted: usize,
+    summary: &Summary,
+    format: Option<Format>,
+    color: ColorChoice,
+) {
+    let stderr_is_terminal = std::io::stderr().is_terminal();
+    let format = format.unwrap_or(if stderr_is_terminal {
+        Format::Human
+    } else {
+        Format::Concise
+    });
+    let color = match color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => stderr_is_terminal && std::env::var_os("NO_COLOR").is_none(),
+    };
     let _ = if format.is_machine() {
         render::render(
             &mut std::io::stdout().lock(),
             format,
             findings,
             omitted,
-            &summary,
+            summary,
             color,
         )
     } else {
@@ -142,7 +155,7 @@ fn report(catalogue: &Catalogue, common: &Common) {
             format,
             findings,
             omitted,
-            &summary,
+            summary,
             color,
         )
     };
@@ -306,17 +319,59 @@ fn run(args: &RunArgs) -> Result<Outcome, String> {
 
 fn convert(args: &pipeline::cli::ConvertArgs) -> Result<Outcome, String> {
     let started = Instant::now();
+    if let Some(n) = args.threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global()
+            .map_err(|e| e.to_string())?;
+    }
     let settings = settings_of(args.schema.as_ref(), args.date_order, None, None)?;
     let export = ExportOptions {
         base_iri: args.base_iri.clone(),
         csv_separator: args.csv_separator,
     };
-    let counts = pipeline::convert::convert(
+    let (authorities, findings) = match &args.authorities {
+        Some(path) if !path.is_file() => {
+            return Err(format!(
+                "the authority file {} does not exist",
+                path.display()
+            ));
+        }
+        Some(path) => catalogue::load_authorities_file(path, &settings),
+        None => (
+            pipeline::normalize::names::AuthorityIndex::empty(),
+            Vec::new(),
+        ),
+    };
+    if findings
+        .iter()
+        .any(|f| f.severity == pipeline::diagnostics::Severity::Error)
+    {
+        for f in &findings {
+            eprintln!("{f}");
+        }
+        return Err("the authority file is not usable; fix it first".into());
+    }
+    let mut outlines = match &args.outlines {
+        Some(path) => Some(std::io::BufWriter::new(
+            std::fs::File::create(path)
+                .map_err(|e| format!("cannot create {}: {e}", path.display()))?,
+        )),
+        None => None,
+    };
+    let options = pipeline::convert::ConvertOptions {
+        from: args.from,
+        to: args.to,
+        findings: args.findings,
+        stdin_name: &args.stdin_name,
+        authorities: &authorities,
+    };
+    let counts = pipeline::convert::convert_with(
         std::io::stdin().lock(),
         std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock()),
         std::io::stderr().lock(),
-        args.from,
-        args.to,
+        outlines.as_mut().map(|w| w as &mut dyn Write),
+        &options,
         &settings,
         &export,
     )
@@ -340,6 +395,89 @@ fn convert(args: &pipeline::cli::ConvertArgs) -> Result<Outcome, String> {
             Outcome::Valid
         },
     )
+}
+
+fn check_outlines(args: &pipeline::cli::CheckOutlinesArgs) -> Result<Outcome, String> {
+    use pipeline::diagnostics::Severity;
+    let started = Instant::now();
+    let settings = settings_of(None, None, None, None)?;
+    let lines = pipeline::outline_file::read(&args.outlines)?;
+    let mut findings = Vec::new();
+    let collections = match &args.collections {
+        Some(path) if !path.is_file() => {
+            return Err(format!(
+                "the collections file {} does not exist",
+                path.display()
+            ));
+        }
+        Some(path) => {
+            let (collections, problems) = catalogue::load_collections_file(path, &settings);
+            findings.extend(problems);
+            Some(collections)
+        }
+        None => None,
+    };
+    let authorities = match &args.authorities {
+        Some(path) if !path.is_file() => {
+            return Err(format!(
+                "the authority file {} does not exist",
+                path.display()
+            ));
+        }
+        Some(path) => {
+            let (index, problems) = catalogue::load_authorities_file(path, &settings);
+            findings.extend(problems);
+            index
+        }
+        None => pipeline::normalize::names::AuthorityIndex::empty(),
+    };
+    findings.extend(pipeline::outline_file::check(
+        &lines,
+        collections.as_deref(),
+        &authorities,
+    ));
+    pipeline::diagnostics::sort_findings(&mut findings);
+    let errors = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    let warnings = findings.len() - errors;
+    // A document is invalid when an error points at its id or one of its references.
+    let invalid = lines
+        .iter()
+        .filter(|l| {
+            let outline = l.outline();
+            findings.iter().any(|f| {
+                f.severity == Severity::Error
+                    && f.file == outline.file
+                    && f.location.is_some_and(|at| outline.mentions(at))
+            })
+        })
+        .count();
+    let files: std::collections::BTreeSet<&str> = lines.iter().map(|l| l.file.as_str()).collect();
+    let summary = Summary {
+        files: files.len(),
+        records: lines.len(),
+        valid: lines.len() - invalid,
+        invalid,
+        errors,
+        warnings,
+    };
+    print_findings(&findings, 0, &summary, args.format, ColorChoice::Auto);
+    if !args.quiet {
+        let _ = writeln!(
+            std::io::stderr(),
+            "pipeline: {} outlines of {} files checked; {errors} errors, {warnings} warnings in {:.2}s",
+            lines.len(),
+            files.len(),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(if errors > 0 || (args.deny_warnings && warnings > 0) {
+        Outcome::Invalid
+    } else {
+        Outcome::Valid
+    })
 }
 
 fn merge(args: &pipeline::cli::MergeArgs) -> Result<Outcome, String> {

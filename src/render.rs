@@ -184,23 +184,24 @@ fn human(out: &mut dyn Write, findings: &[Finding], color: bool) -> io::Result<(
     Ok(())
 }
 
+/// One finding as the JSON output (version 1) writes it in `findings`; `convert
+/// --findings json` writes one per line.
+pub fn finding_json(f: &Finding) -> Json {
+    json!({
+        "code": f.code.as_str(),
+        "severity": f.severity.as_str(),
+        "file": f.file.display().to_string(),
+        "line": f.location.map(|l| l.line),
+        "column": f.location.map(|l| l.col),
+        "message": f.message,
+        "help": f.help,
+    })
+}
+
 /// The JSON output, version 1. Documented in `docs/output-formats.md`; fields are only ever
 /// added, never renamed or removed, within a version.
 pub fn json_document(findings: &[Finding], omitted: usize, summary: &Summary) -> Json {
-    let list: Vec<Json> = findings
-        .iter()
-        .map(|f| {
-            json!({
-                "code": f.code.as_str(),
-                "severity": f.severity.as_str(),
-                "file": f.file.display().to_string(),
-                "line": f.location.map(|l| l.line),
-                "column": f.location.map(|l| l.col),
-                "message": f.message,
-                "help": f.help,
-            })
-        })
-        .collect();
+    let list: Vec<Json> = findings.iter().map(finding_json).collect();
     json!({
         "version": 1,
         "findings": list,
