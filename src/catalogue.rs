@@ -330,20 +330,38 @@ pub fn read_documents(path: &Path, limits: &Limits) -> Result<Vec<Node>, Finding
     };
     let size = std::fs::metadata(path).map_err(unreadable)?.len();
     if size > limits.max_file_bytes {
-        return Err(Finding::new(
-            Code::Limit,
-            path,
-            None,
-            format!(
-                "the file is {size} bytes, more than the limit of {} bytes",
-                limits.max_file_bytes
-            ),
-        )
-        .with_help("split the file, or raise the limit with --max-file-bytes"));
+        return Err(too_large(path, size, limits));
     }
     let bytes = std::fs::read(path).map_err(unreadable)?;
     let text = read::decode(path, &bytes)?;
     read::parse(path, text, limits)
+}
+
+/// [`read_documents`] for a file whose bytes came from elsewhere (`convert --from
+/// files-jsonl`): the same size limit, decoding and parsing.
+pub fn documents_of_bytes(
+    path: &Path,
+    bytes: &[u8],
+    limits: &Limits,
+) -> Result<Vec<Node>, Finding> {
+    if bytes.len() as u64 > limits.max_file_bytes {
+        return Err(too_large(path, bytes.len() as u64, limits));
+    }
+    let text = read::decode(path, bytes)?;
+    read::parse(path, text, limits)
+}
+
+fn too_large(path: &Path, size: u64, limits: &Limits) -> Finding {
+    Finding::new(
+        Code::Limit,
+        path,
+        None,
+        format!(
+            "the file is {size} bytes, more than the limit of {} bytes",
+            limits.max_file_bytes
+        ),
+    )
+    .with_help("split the file, or raise the limit with --max-file-bytes")
 }
 
 /// Read `_collections.yaml`, if the catalogue has one.

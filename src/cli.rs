@@ -254,7 +254,10 @@ counted in the whole stream; --stdin-name names the stream), or as FILE:LINE:COL
 
 Output framing: jsonl and oai-dc write one record per line (oai-dc: one <oai_dc:dc>
 document per line, no XML declaration); csv writes the header first. The output is in
-input order whatever the number of threads.
+input order whatever the number of threads. --to shard writes no standard output but a
+shard folder (--output DIR --part I/N): the part's exports in id order and its shard.json,
+as run --shard writes them, so that pipeline merge combines the parts into the exports a
+single run writes.
 
 Examples:
   pipeline convert --from yaml-stream --to csv < records.yaml > records.csv
@@ -347,4 +350,13 @@ pub struct ConvertArgs {
     /// Worker threads [default: one per core].
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<usize>,
+    /// With `--to shard`: the shard folder to write (replaced if it exists).
+    #[arg(long, short, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// With `--to shard`: which part of how many this is (from 0), for `pipeline merge`.
+    #[arg(long, value_name = "I/N", value_parser = parse_shard)]
+    pub part: Option<crate::streaming::Shard>,
+    /// With `--to shard`: the catalogue's collections file, for the JSON-LD collection nodes.
+    #[arg(long, value_name = "FILE")]
+    pub collections: Option<PathBuf>,
 }

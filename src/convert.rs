@@ -28,14 +28,19 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use std::collections::BTreeMap;
+
 use crate::catalogue::{self, FileResult, Settings};
+use crate::crosscheck::Collection;
 use crate::diagnostics::{Finding, Severity};
+use crate::export::jsonld::AgentNode;
 use crate::export::{ExportOptions, csv as csv_export, dublin_core};
 use crate::normalize::names::AuthorityIndex;
 use crate::outline_file::{self, OutlineLine};
 use crate::read::{self, Node, Value};
 use crate::record::Record;
 use crate::stream_index::{content, marker};
+use crate::streaming::Shard;
 
 /// The name findings give to standard input.
 pub const STDIN: &str = "<stdin>";
@@ -50,6 +55,11 @@ pub enum InputFormat {
     /// One path of a record file per line, read as `validate` reads it; findings and
     /// outlines name the file as given.
     Paths,
+    /// One JSON object per line, `{"file": PATH, "text": CONTENT}` (or `"base64"` instead
+    /// of `"text"`, for bytes that may not be UTF-8): a record file's name and its whole
+    /// contents (as a cluster job reads files), read as `validate` reads that file;
+    /// findings and outlines name PATH.
+    FilesJsonl,
 }
 
 /// The format of the output stream.
@@ -61,6 +71,18 @@ pub enum OutputFormat {
     Csv,
     /// One oai_dc document per line.
     OaiDc,
+    /// A shard folder (`--output DIR --part I/N`): the exports of this part's records in id
+    /// order and its `shard.json`, as `run --shard` writes them, for `pipeline merge`.
+    Shard,
+}
+
+/// Where `--to shard` writes, and which part of how many this is.
+#[derive(Debug, Clone)]
+pub struct ShardOutput<'a> {
+    pub dir: &'a Path,
+    pub part: Shard,
+    /// The catalogue's collections, for the JSON-LD document's collection nodes.
+    pub collections: &'a [Collection],
 }
 
 /// How findings are written to standard error.
@@ -83,6 +105,8 @@ pub struct ConvertOptions<'a> {
     pub stdin_name: &'a str,
     /// The authority file's index (empty without one).
     pub authorities: &'a AuthorityIndex,
+    /// With [`OutputFormat::Shard`]: where and which part.
+    pub shard: Option<ShardOutput<'a>>,
 }
 
 /// What a conversion saw.
@@ -103,6 +127,10 @@ pub enum ConvertError {
     Output(io::Error),
     #[error("cannot write the outlines: {0}")]
     Outlines(io::Error),
+    #[error("line {0} of the input is not {{\"file\": ..., \"text\" or \"base64\": ...}}: {1}")]
+    NotAFile(usize, String),
+    #[error("cannot write the shard folder {0}: {1}")]
+    Shard(PathBuf, io::Error),
 }
 
 /// How many units (documents or files) are read before they are processed together on
@@ -120,6 +148,33 @@ enum Unit {
         ordinal: usize,
     },
     File(PathBuf),
+    /// A file's name and its bytes, read from the input.
+    Named(PathBuf, Vec<u8>),
+}
+
+/// A line of `--from files-jsonl`: the file's name, and its contents as text or, for
+/// bytes that may not be UTF-8 (so that `validate`'s encoding findings are kept), as
+/// standard base64.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NamedFile {
+    file: String,
+    text: Option<String>,
+    base64: Option<String>,
+}
+
+impl NamedFile {
+    fn bytes(self) -> Result<(PathBuf, Vec<u8>), String> {
+        use base64::Engine as _;
+        let bytes = match (self.text, self.base64) {
+            (Some(text), None) => text.into_bytes(),
+            (None, Some(b64)) => base64::engine::general_purpose::STANDARD
+                .decode(b64)
+                .map_err(|e| format!("`base64` is not base64: {e}"))?,
+            _ => return Err("give one of `text` and `base64`".into()),
+        };
+        Ok((PathBuf::from(self.file), bytes))
+    }
 }
 
 /// What processing a unit produced, in the order it is written out.
@@ -130,6 +185,8 @@ struct Done {
     output: Vec<u8>,
     written: usize,
     outlines: Vec<OutlineLine>,
+    /// With `--to shard`: the valid records, kept until the part is complete.
+    records: Vec<Record>,
 }
 
 /// Everything a worker needs, shared read-only.
@@ -148,6 +205,8 @@ struct Converter<'a, W: Write, E: Write> {
     counts: Counts,
     batch: Vec<Unit>,
     batch_bytes: usize,
+    /// With `--to shard`: every valid record of the part.
+    records: Vec<Record>,
 }
 
 /// Convert the records read from `input`, writing them to `out` and findings to `err`
@@ -169,6 +228,7 @@ pub fn convert(
         findings: FindingsFormat::Concise,
         stdin_name: STDIN,
         authorities: &authorities,
+        shard: None,
     };
     convert_with(input, out, err, None, &options, settings, export)
 }
@@ -198,6 +258,7 @@ pub fn convert_with<'a>(
         counts: Counts::default(),
         batch: Vec::with_capacity(BATCH_UNITS),
         batch_bytes: 0,
+        records: Vec::new(),
     };
     match c.run(input).and_then(|()| c.flush_batch()) {
         Ok(()) => {}
@@ -208,7 +269,51 @@ pub fn convert_with<'a>(
     if let Some(o) = c.outlines.as_mut() {
         o.flush().map_err(ConvertError::Outlines)?;
     }
+    if let Some(shard) = &options.shard {
+        write_shard(shard, std::mem::take(&mut c.records), export)?;
+    }
     Ok(c.counts)
+}
+
+/// Write a part's records as a shard folder: `dc/`, `records.csv` and `records.jsonld` in
+/// id order, then `shard.json` last, so a folder with a manifest is complete. A folder left
+/// by an earlier attempt at the same part (a retried task) is replaced.
+fn write_shard(
+    shard: &ShardOutput<'_>,
+    mut records: Vec<Record>,
+    export: &ExportOptions,
+) -> Result<(), ConvertError> {
+    let dir = shard.dir;
+    let fail = |e: io::Error| ConvertError::Shard(dir.to_path_buf(), e);
+    if dir.exists() {
+        std::fs::remove_dir_all(dir).map_err(fail)?;
+    }
+    let dc = dir.join("dc");
+    std::fs::create_dir_all(&dc).map_err(fail)?;
+    records.sort_by(|a, b| a.id.cmp(&b.id));
+    for record in &records {
+        let bytes = dublin_core::render(record, export).map_err(fail)?;
+        std::fs::write(dc.join(format!("{}.xml", record.id)), bytes).map_err(fail)?;
+    }
+    let csv = csv_export::render(&records, export).map_err(|e| fail(io::Error::other(e)))?;
+    std::fs::write(dir.join("records.csv"), csv).map_err(fail)?;
+    let jsonld = crate::export::jsonld::render(&records, shard.collections, export)
+        .map_err(|e| fail(io::Error::other(e)))?;
+    std::fs::write(dir.join("records.jsonld"), jsonld).map_err(fail)?;
+    // Every agent with all its written forms, and the first record (in id order) that
+    // mentions it, as `run --shard` records them.
+    let mut agents: BTreeMap<String, AgentNode> = BTreeMap::new();
+    let mut first: BTreeMap<String, String> = BTreeMap::new();
+    for record in &records {
+        for m in &record.mentions {
+            let iri = crate::export::jsonld::agent_iri(&m.agent, export);
+            agents.entry(iri.clone()).or_default().add(&m.agent);
+            first.entry(iri).or_insert_with(|| record.id.clone());
+        }
+    }
+    let manifest = crate::shard::manifest(shard.part, records.len(), &agents, &first)
+        .map_err(|e| fail(io::Error::other(e)))?;
+    std::fs::write(dir.join(crate::shard::MANIFEST), manifest).map_err(fail)
 }
 
 impl<W: Write, E: Write> Converter<'_, W, E> {
@@ -240,6 +345,16 @@ impl<W: Write, E: Write> Converter<'_, W, E> {
                     if line.iter().any(|b| !b.is_ascii_whitespace()) {
                         self.document(line.clone(), line_no, ordinal)?;
                         ordinal += 1;
+                    }
+                }
+                InputFormat::FilesJsonl => {
+                    if line.iter().any(|b| !b.is_ascii_whitespace()) {
+                        let (file, bytes) = serde_json::from_slice::<NamedFile>(&line)
+                            .map_err(|e| e.to_string())
+                            .and_then(NamedFile::bytes)
+                            .map_err(|e| ConvertError::NotAFile(line_no + 1, e))?;
+                        let size = bytes.len();
+                        self.push(Unit::Named(file, bytes), size)?;
                     }
                 }
                 InputFormat::Paths => {
@@ -326,6 +441,7 @@ impl<W: Write, E: Write> Converter<'_, W, E> {
                 .write_all(&d.output)
                 .map_err(ConvertError::Output)?;
             self.counts.written += d.written;
+            self.records.extend(d.records);
             if let Some(o) = self.outlines.as_mut() {
                 for line in &d.outlines {
                     line.write(o).map_err(ConvertError::Outlines)?;
@@ -356,7 +472,13 @@ impl Ctx<'_> {
                 lines,
                 ordinal,
             } => self.document(bytes, *lines, *ordinal),
-            Unit::File(path) => self.file(path),
+            Unit::File(path) => {
+                self.file(path, catalogue::read_documents(path, &self.settings.limits))
+            }
+            Unit::Named(path, bytes) => self.file(
+                path,
+                catalogue::documents_of_bytes(path, bytes, &self.settings.limits),
+            ),
         }
     }
 
@@ -407,9 +529,9 @@ impl Ctx<'_> {
     }
 
     /// A record file named on a line of the input: read as `validate` reads one.
-    fn file(&self, path: &Path) -> Done {
+    fn file(&self, path: &Path, docs: Result<Vec<Node>, Finding>) -> Done {
         let mut result = FileResult::default();
-        let docs = match catalogue::read_documents(path, &self.settings.limits) {
+        let docs = match docs {
             Ok(docs) => docs,
             Err(f) => {
                 return Done {
@@ -435,7 +557,16 @@ impl Ctx<'_> {
     }
 
     /// Render the valid records of `docs` and gather the findings and outlines.
-    fn finish(&self, result: FileResult, docs: &[Node], mut done: Done) -> Done {
+    fn finish(&self, mut result: FileResult, docs: &[Node], mut done: Done) -> Done {
+        if self.outlines {
+            done.outlines = outline_file::lines_of(&result.outlines, &result.records);
+        }
+        done.findings = std::mem::take(&mut result.findings);
+        if self.options.to == OutputFormat::Shard {
+            done.written = result.records.len();
+            done.records = result.records;
+            return done;
+        }
         for record in &result.records {
             let node = docs
                 .iter()
@@ -447,10 +578,6 @@ impl Ctx<'_> {
             done.output.extend(self.render(node, record));
             done.written += 1;
         }
-        if self.outlines {
-            done.outlines = outline_file::lines_of(&result.outlines, &result.records);
-        }
-        done.findings = result.findings;
         done
     }
 
@@ -469,6 +596,7 @@ impl Ctx<'_> {
                 line
             }
             OutputFormat::OaiDc => oai_dc_line(record, self.export),
+            OutputFormat::Shard => Vec::new(),
         }
     }
 }

@@ -359,12 +359,43 @@ fn convert(args: &pipeline::cli::ConvertArgs) -> Result<Outcome, String> {
         )),
         None => None,
     };
+    let collections = match &args.collections {
+        Some(path) if !path.is_file() => {
+            return Err(format!(
+                "the collections file {} does not exist",
+                path.display()
+            ));
+        }
+        Some(path) => {
+            let (collections, problems) = catalogue::load_collections_file(path, &settings);
+            if let Some(f) = problems.first() {
+                return Err(format!("the collections file is not usable: {f}"));
+            }
+            collections
+        }
+        None => Vec::new(),
+    };
+    let shard = match (args.to, &args.output, args.part) {
+        (pipeline::convert::OutputFormat::Shard, Some(dir), Some(part)) => {
+            Some(pipeline::convert::ShardOutput {
+                dir,
+                part,
+                collections: &collections,
+            })
+        }
+        (pipeline::convert::OutputFormat::Shard, _, _) => {
+            return Err("--to shard needs --output DIR and --part I/N".into());
+        }
+        (_, None, None) => None,
+        _ => return Err("--output and --part go with --to shard".into()),
+    };
     let options = pipeline::convert::ConvertOptions {
         from: args.from,
         to: args.to,
         findings: args.findings,
         stdin_name: &args.stdin_name,
         authorities: &authorities,
+        shard,
     };
     let counts = pipeline::convert::convert_with(
         std::io::stdin().lock(),

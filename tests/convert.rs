@@ -364,3 +364,152 @@ fn convert_reads_the_authority_file_and_names_the_stream() {
     assert!(err.starts_with("part-0007.yaml:"), "{err}");
     assert!(err.contains("error[D001]"), "{err}");
 }
+
+/// The file as a `--from files-jsonl` line: its name (relative to `root`'s parent, as
+/// `validate --input root` names it) and its text.
+fn named_line(root: &Path, file: &Path) -> String {
+    let name = file.strip_prefix(root.parent().unwrap()).unwrap();
+    serde_json::json!({"file": name, "text": fs::read_to_string(file).unwrap()}).to_string() + "\n"
+}
+
+/// The shipped collection split into three parts, each converted to a shard folder from
+/// `{"file", "text"}` lines (as a cluster job reads files), then merged: the same bytes as
+/// `pipeline run` over the folder, in every export. Agents are mentioned in several parts,
+/// so their nodes must be merged as a single run builds them.
+#[test]
+fn parts_converted_to_shards_merge_into_the_exports_of_a_run() {
+    let dir = TempDir::new().unwrap();
+    let cat = dir.path().join("input");
+    fs::create_dir_all(&cat).unwrap();
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("input");
+    let mut files = Vec::new();
+    for entry in fs::read_dir(&shipped).unwrap() {
+        let path = entry.unwrap().path();
+        fs::copy(&path, cat.join(path.file_name().unwrap())).unwrap();
+        if !path.file_name().unwrap().to_string_lossy().starts_with('_') {
+            files.push(cat.join(path.file_name().unwrap()));
+        }
+    }
+    files.sort();
+    assert_eq!(files.len(), 10);
+    let (code, _, err) = pipeline_in(
+        dir.path(),
+        &["run", "-q", "--input", "input", "--output", "single"],
+        "",
+    );
+    assert_eq!(code, 0, "{err}");
+
+    // Parts of 4, 3 and 3 files, not in id order within a part.
+    for (i, part) in [&files[0..4], &files[4..7], &files[7..10]]
+        .iter()
+        .enumerate()
+    {
+        let lines: String = part.iter().rev().map(|f| named_line(&cat, f)).collect();
+        let out = format!("shards/part-{i}");
+        let part_arg = format!("{i}/3");
+        let (code, stdout, err) = pipeline_in(
+            dir.path(),
+            &[
+                "convert",
+                "--from",
+                "files-jsonl",
+                "--to",
+                "shard",
+                "--output",
+                &out,
+                "--part",
+                &part_arg,
+                "--authorities",
+                "input/_authorities.yaml",
+                "--collections",
+                "input/_collections.yaml",
+                "-q",
+            ],
+            &lines,
+        );
+        assert_eq!(code, 0, "{err}");
+        assert!(stdout.is_empty());
+    }
+    let (code, _, err) = pipeline_in(
+        dir.path(),
+        &[
+            "merge",
+            "shards/part-0",
+            "shards/part-1",
+            "shards/part-2",
+            "--output",
+            "merged",
+        ],
+        "",
+    );
+    assert_eq!(code, 0, "{err}");
+    for name in ["records.csv", "records.jsonld"] {
+        assert_eq!(
+            fs::read_to_string(dir.path().join("merged").join(name)).unwrap(),
+            fs::read_to_string(dir.path().join("single").join(name)).unwrap(),
+            "{name}"
+        );
+    }
+    for file in &files {
+        let id = file.file_stem().unwrap().to_string_lossy();
+        assert_eq!(
+            fs::read(dir.path().join(format!("merged/dc/{id}.xml"))).unwrap(),
+            fs::read(dir.path().join(format!("single/dc/{id}.xml"))).unwrap(),
+            "{id}"
+        );
+    }
+}
+
+/// A `files-jsonl` line names its file in findings, with the file's own lines.
+#[test]
+fn files_jsonl_findings_name_the_file() {
+    let dir = TempDir::new().unwrap();
+    let text = record("a-1").replace("March 3, 1957", "February 30, 1957");
+    let line = serde_json::json!({"file": "cat/letters/a-1.yaml", "text": text}).to_string();
+    let (code, out, err) = pipeline_in(
+        dir.path(),
+        &["convert", "--from", "files-jsonl", "--to", "jsonl", "-q"],
+        &format!("{line}\n"),
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(out.is_empty());
+    assert!(
+        err.starts_with("cat/letters/a-1.yaml:3:7: error[D001]"),
+        "{err}"
+    );
+    let (code, _, err) = pipeline_in(
+        dir.path(),
+        &["convert", "--from", "files-jsonl", "--to", "jsonl", "-q"],
+        "{\"name\": 1}\n",
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("line 1 of the input"), "{err}");
+}
+
+/// A file's bytes given as base64 are read as the file itself would be: bytes that are not
+/// UTF-8 are the same finding (Y002) at the same place as `validate` gives.
+#[test]
+fn files_jsonl_base64_keeps_the_bytes() {
+    let dir = TempDir::new().unwrap();
+    fs::create_dir_all(dir.path().join("cat")).unwrap();
+    let mut bytes = record("a-1").into_bytes();
+    bytes.extend_from_slice(b"rights: caf\xe9\n");
+    fs::write(dir.path().join("cat/a-1.yaml"), &bytes).unwrap();
+    let (code, _, validate) = pipeline_in(
+        dir.path(),
+        &["validate", "--input", "cat", "--format", "concise", "-q"],
+        "",
+    );
+    assert_eq!(code, 1);
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(&bytes);
+    let line = serde_json::json!({"file": "cat/a-1.yaml", "base64": b64}).to_string();
+    let (code, _, err) = pipeline_in(
+        dir.path(),
+        &["convert", "--from", "files-jsonl", "--to", "csv", "-q"],
+        &format!("{line}\n"),
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("error[Y002]"), "{err}");
+    assert_eq!(err, validate);
+}
