@@ -90,6 +90,11 @@ pub struct Common {
     /// Longest single value in a record, in bytes [default: 1048576, 1 MiB].
     #[arg(long, value_name = "BYTES")]
     pub max_value_bytes: Option<usize>,
+    /// Follow symbolic links wherever they lead. By default a link whose target is outside
+    /// the catalogue folder is not followed and is reported (Y009): only for trusted
+    /// catalogues, never on pull requests from outside.
+    #[arg(long)]
+    pub follow_symlinks: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

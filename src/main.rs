@@ -62,12 +62,14 @@ fn settings(common: &Common) -> Result<Settings, String> {
             .build_global()
             .map_err(|e| e.to_string())?;
     }
-    settings_of(
+    let mut settings = settings_of(
         common.schema.as_ref(),
         common.date_order,
         common.max_file_bytes,
         common.max_value_bytes,
-    )
+    )?;
+    settings.follow_symlinks = common.follow_symlinks;
+    Ok(settings)
 }
 
 fn settings_of(
@@ -184,7 +186,7 @@ fn fix(args: &FixArgs) -> Result<Outcome, String> {
     if let Some(missing) = paths.iter().find(|p| !p.exists()) {
         return Err(format!("{} does not exist", missing.display()));
     }
-    let (files, mut findings) = pipeline::fix::files(&paths);
+    let (files, mut findings) = pipeline::fix::files(&paths, args.common.follow_symlinks);
     let plans: Vec<pipeline::fix::FileFix> = {
         use rayon::prelude::*;
         files
@@ -200,11 +202,28 @@ fn fix(args: &FixArgs) -> Result<Outcome, String> {
         }
         values += plan.edits;
         changed += 1;
+        // A file is written by replacing it: a link is replaced by a file, never written
+        // through (its target, maybe outside the catalogue, stays as it is). Said so.
+        let link = plan.path.is_symlink();
         if args.diff {
             let _ = write!(std::io::stdout().lock(), "{}", pipeline::fix::diff(plan));
+            if link && !args.common.quiet {
+                eprintln!(
+                    "pipeline: note: {} is a symbolic link; fixing it would replace the link \
+                     by a file with the fixed text (its target would not change)",
+                    plan.path.display()
+                );
+            }
         } else {
             pipeline::fix::write(plan)
                 .map_err(|e| format!("cannot write {}: {e}", plan.path.display()))?;
+            if link && !args.common.quiet {
+                eprintln!(
+                    "pipeline: note: {} was a symbolic link; it is now a file with the fixed \
+                     text (its target was not changed)",
+                    plan.path.display()
+                );
+            }
         }
     }
     pipeline::diagnostics::sort_findings(&mut findings);
@@ -374,9 +393,10 @@ fn validate(args: &ValidateArgs) -> Result<Outcome, String> {
         progress.finish();
         total = c;
     }
-    for (root, selection) in group_by_catalogue(&args.paths, &args.input)?
-        .into_iter()
-        .filter(|_| !args.paths.is_empty())
+    for (root, selection) in
+        group_by_catalogue(&args.paths, &args.input, &settings, &mut total.findings)?
+            .into_iter()
+            .filter(|_| !args.paths.is_empty())
     {
         let c = catalogue::load_selected(&root, selection.as_deref(), &settings)
             .map_err(|e| e.to_string())?;
@@ -401,7 +421,12 @@ fn validate(args: &ValidateArgs) -> Result<Outcome, String> {
 /// against the folder it is in.
 type Group = (PathBuf, Option<Vec<PathBuf>>);
 
-fn group_by_catalogue(paths: &[PathBuf], input: &Path) -> Result<Vec<Group>, String> {
+fn group_by_catalogue(
+    paths: &[PathBuf],
+    input: &Path,
+    settings: &Settings,
+    findings: &mut Vec<pipeline::diagnostics::Finding>,
+) -> Result<Vec<Group>, String> {
     if paths.is_empty() {
         return Ok(vec![(input.to_path_buf(), None)]);
     }
@@ -415,10 +440,14 @@ fn group_by_catalogue(paths: &[PathBuf], input: &Path) -> Result<Vec<Group>, Str
             .canonicalize()
             .map_err(|e| format!("{}: {e}", path.display()))?;
         let inside_input = input_canon.as_ref().is_some_and(|i| canon.starts_with(i));
-        let (root, files) = if inside_input && path.is_file() {
+        // A file (or a FIFO, which is reported, never opened) inside the catalogue.
+        let (root, files) = if inside_input && !path.is_dir() {
             (input.to_path_buf(), Some(vec![path.clone()]))
         } else if inside_input {
-            let (files, _) = catalogue::discover(path);
+            // The folder's links that lead outside, and its special files, are reported
+            // here: they are not among its files.
+            let (files, refused) = catalogue::discover(path, &settings.scope(input));
+            findings.extend(refused);
             (input.to_path_buf(), Some(files))
         } else if path.is_dir() {
             (path.clone(), None)

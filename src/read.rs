@@ -157,7 +157,8 @@ impl Default for Limits {
 pub fn read_within(path: &Path, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
     use std::io::Read;
     const FIRST: u64 = 64 * 1024;
-    let file = std::fs::File::open(path)?;
+    // Without blocking: a FIFO swapped in for a checked file reads as empty.
+    let file = crate::contain::open(path)?;
     let mut bytes = Vec::with_capacity(8 * 1024);
     (&file).take(FIRST.min(limit + 1)).read_to_end(&mut bytes)?;
     if (bytes.len() as u64) < FIRST.min(limit + 1) {

@@ -436,7 +436,8 @@ pub fn run(
         return Err(LoadError::MissingInput(root.to_path_buf()).into());
     }
     let mut files = FileList::new();
-    let mut findings = catalogue::discover_with(root, |path| files.push(&path));
+    let mut findings =
+        catalogue::discover_with(root, &settings.scope(root), |path| files.push(&path));
     let (collections, collection_findings) = catalogue::load_collections(root, settings);
     findings.extend(collection_findings);
     let (authorities, authority_findings) = catalogue::load_authorities(root, settings);
@@ -680,7 +681,7 @@ fn classify(path: &Path, settings: &Settings) -> Classified {
             Err(_) => Classified::Single(None),
         }
     } else {
-        let Ok(file) = File::open(path) else {
+        let Ok(file) = crate::contain::open(path) else {
             return Classified::Single(None);
         };
         match stream_index::index(BufReader::with_capacity(1 << 20, file)) {
@@ -778,7 +779,7 @@ fn parse_doc(
 
 /// The bytes of one document of a stream.
 fn read_range(path: &Path, range: &DocRange) -> std::io::Result<Vec<u8>> {
-    let mut file = File::open(path)?;
+    let mut file = crate::contain::open(path)?;
     file.seek(SeekFrom::Start(range.offset))?;
     let mut bytes = vec![0; range.len as usize];
     file.read_exact(&mut bytes)?;
@@ -1441,7 +1442,7 @@ fn merge_parts(
     let parts = [files, streams];
     let dir = files.csv_path.parent().unwrap_or(Path::new("."));
     let open = |path: &Path| {
-        File::open(path)
+        crate::contain::open(path)
             .map(|f| BufReader::with_capacity(1 << 20, f))
             .map_err(at(path))
     };
