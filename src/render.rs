@@ -407,3 +407,35 @@ pub fn sarif(findings: &[Finding]) -> Json {
         }]
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpts_are_escaped_and_bounded() {
+        assert_eq!(escaped_excerpt(b"title: a\0b", 9), "title: a\\u{0}b");
+        assert_eq!(
+            escaped_excerpt(b"caf\xe9 \\ \x1b", 4),
+            "caf\\x{E9} \\\\ \\u{1b}"
+        );
+        assert_eq!(escaped_excerpt("\u{9b}2J".as_bytes(), 1), "\\u{9b}2J");
+        // Long lines, full of escapes, columns anywhere (past the end too).
+        for line in [
+            vec![0u8; 1000],
+            vec![b'a'; 1000],
+            [b"x\xff".as_slice(); 400].concat(),
+        ] {
+            for col in [1, 2, 30, 500, 999, 1000, 5000] {
+                let e = escaped_excerpt(&line, col);
+                assert!(e.chars().count() <= EXCERPT_CHARS, "{col}: {e}");
+                assert!(e.chars().count() >= EXCERPT_CHARS - 8, "{col}: {e}");
+                assert!(!e.contains('\0') && !e.contains('\u{fffd}'), "{e}");
+            }
+        }
+        // The column is in the excerpt.
+        let mut line = vec![b'a'; 500];
+        line[300] = 0;
+        assert!(escaped_excerpt(&line, 301).contains("a\\u{0}a"));
+    }
+}
