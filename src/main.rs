@@ -67,6 +67,7 @@ fn settings(common: &Common) -> Result<Settings, String> {
         common.date_order,
         common.max_file_bytes,
         common.max_value_bytes,
+        common.follow_symlinks,
     )?;
     settings.follow_symlinks = common.follow_symlinks;
     Ok(settings)
@@ -77,12 +78,33 @@ fn settings_of(
     date_order: Option<DateOrder>,
     max_file_bytes: Option<u64>,
     max_value_bytes: Option<usize>,
+    follow_symlinks: bool,
 ) -> Result<Settings, String> {
+    // The default schema is found in the current folder, which in CI is the checkout of
+    // the change being checked: it is read under the catalogue's rule, never through a link
+    // that leads out of the current folder. A schema named with --schema is read as given.
     let default_schema = Path::new("schemas/record.schema.json");
+    let found = match schema {
+        Some(_) => Ok(None),
+        None => pipeline::contain::Scope::new(Path::new("."), follow_symlinks)
+            .special_file(Path::new("."), "schemas/record.schema.json"),
+    };
+    let found = found.map_err(|f| {
+        let why = match f.code {
+            Code::OutsideLink => {
+                "is a symbolic link that leads outside the current folder; it was not followed"
+                    .to_string()
+            }
+            _ => f.message,
+        };
+        format!(
+            "the default schema {} {why} (name a schema with --schema FILE)",
+            default_schema.display()
+        )
+    })?;
     let schema = match schema {
         Some(path) => Some(path.as_path()),
-        None if default_schema.is_file() => Some(default_schema),
-        None => None,
+        None => found.map(|_| default_schema),
     };
     let mut settings = Settings::new(schema).map_err(|e| e.to_string())?;
     let limits = &mut settings.limits;
@@ -325,7 +347,7 @@ fn run(args: &RunArgs) -> Result<Outcome, String> {
 
 fn convert(args: &pipeline::cli::ConvertArgs) -> Result<Outcome, String> {
     let started = Instant::now();
-    let settings = settings_of(args.schema.as_ref(), args.date_order, None, None)?;
+    let settings = settings_of(args.schema.as_ref(), args.date_order, None, None, false)?;
     let export = ExportOptions {
         base_iri: args.base_iri.clone(),
         csv_separator: args.csv_separator,

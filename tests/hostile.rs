@@ -723,6 +723,46 @@ fn fix_does_not_follow_links_out_and_says_when_it_replaces_one() {
     );
 }
 
+/// The default schema is found in the current folder (in CI, the checkout of the change):
+/// not through a link out of it. A schema named with `--schema` is read as given.
+#[cfg(unix)]
+#[test]
+fn the_default_schema_is_not_read_through_a_link_out_of_the_current_folder() {
+    let (dir, cat) = contained();
+    let work = dir.path().join("work");
+    fs::create_dir_all(work.join("schemas")).unwrap();
+    let outside = dir.path().join(format!("outside-{MARKER}"));
+    fs::write(
+        outside.join("schema.json"),
+        format!("{{\"type\": \"object\", \"description\": \"{MARKER}\"}}"),
+    )
+    .unwrap();
+    link(
+        outside.join("schema.json"),
+        work.join("schemas/record.schema.json"),
+    );
+    let out = pipeline()
+        .current_dir(&work)
+        .arg("validate")
+        .arg(&cat)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("leads outside the current folder"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--schema FILE"), "{stderr}");
+    assert!(!stderr.contains(MARKER), "{stderr}");
+    pipeline()
+        .current_dir(&work)
+        .args(["validate", "--schema", "schemas/record.schema.json"])
+        .arg(&cat)
+        .assert()
+        .code(0);
+}
+
 /// A line that is not UTF-8 or holds a control character is shown as an escaped excerpt of
 /// at most 80 characters, never as raw bytes, in the human format (the only one that shows
 /// source lines).
