@@ -169,12 +169,13 @@ pub struct FileResult {
 pub(crate) fn process_file(
     path: &Path,
     settings: &Settings,
+    scope: &Scope,
     authorities: &AuthorityIndex,
     full: bool,
 ) -> FileResult {
     process_read(
         path,
-        read_documents(path, &settings.limits),
+        read_documents(path, &settings.limits, scope),
         settings,
         authorities,
         full,
@@ -301,15 +302,15 @@ pub(crate) fn process_document(
     result.findings.extend(findings);
 }
 
-/// Read a file and parse its YAML documents. The file is opened without blocking and read
-/// only if it is a regular file (see [`crate::contain::open_regular`]).
-pub fn read_documents(path: &Path, limits: &Limits) -> Result<Vec<Node>, Finding> {
+/// Read a file and parse its YAML documents. The file is opened through `scope` (see
+/// [`Scope::open`]) and read only if it is a regular file.
+pub fn read_documents(path: &Path, limits: &Limits, scope: &Scope) -> Result<Vec<Node>, Finding> {
     use std::io::Read;
     let unreadable = |e: std::io::Error| {
         Finding::new(Code::Unreadable, path, None, format!("cannot be read: {e}"))
             .with_help("check that the file exists and that you may read it")
     };
-    let (file, meta) = crate::contain::open_regular(path).map_err(unreadable)?;
+    let (file, meta) = scope.open_regular(path).map_err(unreadable)?;
     let size = meta.len();
     if size > limits.max_file_bytes {
         return Err(Finding::new(
@@ -337,12 +338,13 @@ pub(crate) fn load_collections(
     root: &Path,
     settings: &Settings,
 ) -> (Option<Vec<Collection>>, Vec<Finding>) {
-    let path = match settings.scope(root).special_file(root, COLLECTIONS_FILE) {
+    let scope = settings.scope(root);
+    let path = match scope.special_file(root, COLLECTIONS_FILE) {
         Ok(Some(path)) => path,
         Ok(None) => return (None, Vec::new()),
         Err(f) => return (Some(Vec::new()), vec![f]),
     };
-    let docs = match read_documents(&path, &settings.limits) {
+    let docs = match read_documents(&path, &settings.limits, &scope) {
         Ok(docs) => docs,
         Err(f) => return (Some(Vec::new()), vec![f]),
     };
@@ -384,12 +386,13 @@ pub(crate) fn load_collections(
 /// Read `_authorities.yaml`, if the catalogue has one, into an index. Schema violations and
 /// entries that claim a name another entry already claims are findings.
 pub(crate) fn load_authorities(root: &Path, settings: &Settings) -> (AuthorityIndex, Vec<Finding>) {
-    let path = match settings.scope(root).special_file(root, AUTHORITIES_FILE) {
+    let scope = settings.scope(root);
+    let path = match scope.special_file(root, AUTHORITIES_FILE) {
         Ok(Some(path)) => path,
         Ok(None) => return (AuthorityIndex::empty(), Vec::new()),
         Err(f) => return (AuthorityIndex::empty(), vec![f]),
     };
-    let docs = match read_documents(&path, &settings.limits) {
+    let docs = match read_documents(&path, &settings.limits, &scope) {
         Ok(docs) => docs,
         Err(f) => return (AuthorityIndex::empty(), vec![f]),
     };
@@ -610,7 +613,8 @@ pub fn load_selected(
     if !root.is_dir() {
         return Err(LoadError::MissingInput(root.to_path_buf()));
     }
-    let (mut files, mut findings) = discover(root, &settings.scope(root));
+    let scope = settings.scope(root);
+    let (mut files, mut findings) = discover(root, &scope);
     let selected: Option<HashSet<PathBuf>> =
         selection.map(|s| s.iter().map(|p| canonical(p)).collect());
     // Only a file whose name is one of the selected files' names is canonicalized.
@@ -628,6 +632,7 @@ pub fn load_selected(
     // outside the catalogue: that is the user's choice, not the catalogue's.
     // (The link itself must be named, not a folder that holds it: compared by where the
     // link is, without following it.)
+    let mut named_outside: HashSet<PathBuf> = HashSet::new();
     if let Some(selection) = selection {
         let named: HashSet<PathBuf> = selection.iter().filter_map(|p| located(p)).collect();
         let before = files.len();
@@ -637,6 +642,7 @@ pub fn load_selected(
                 && located(&f.file).is_some_and(|l| named.contains(&l));
             if named {
                 files.push(f.file.clone());
+                named_outside.insert(f.file.clone());
             }
             !named
         });
@@ -644,6 +650,15 @@ pub fn load_selected(
             files.sort();
         }
     }
+    // Those files are opened following links; every other through the catalogue's scope.
+    let following = Scope::new(root, true);
+    let scope_of = |f: &Path| {
+        if named_outside.contains(f) {
+            &following
+        } else {
+            &scope
+        }
+    };
     let (collections, collection_findings) = load_collections(root, settings);
     findings.extend(collection_findings);
     let (authorities, authority_findings) = load_authorities(root, settings);
@@ -656,7 +671,10 @@ pub fn load_selected(
         .par_iter()
         .map(|f| {
             if is_selected(f) {
-                return (process_file(f, settings, &authorities, true), None);
+                return (
+                    process_file(f, settings, scope_of(f), &authorities, true),
+                    None,
+                );
             }
             let stamp = cache
                 .as_ref()
@@ -671,7 +689,10 @@ pub fn load_selected(
                 };
                 return (hit, None);
             }
-            (process_file(f, settings, &authorities, false), stamp)
+            (
+                process_file(f, settings, scope_of(f), &authorities, false),
+                stamp,
+            )
         })
         .collect();
     if let Some(mut c) = cache.take() {

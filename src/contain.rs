@@ -18,12 +18,13 @@
 //! extension are a [`Code::Unreadable`] finding and are never opened (opening a FIFO
 //! blocks until someone writes to it).
 //!
-//! What remains: the check is made when the catalogue is walked, and a file is opened by its
-//! path later. A process that can change the catalogue while the tool runs could swap a
-//! checked file for a link in between. Records are opened with `O_NONBLOCK` (a swapped-in
-//! FIFO cannot block the run), but not with `O_NOFOLLOW`, because a link found inside the
-//! catalogue is opened through its path. In CI the checkout is fixed before the tool starts,
-//! so this needs code already running on the runner.
+//! Opening ([`Scope::open`]): the check is made when the catalogue is walked, and a file is
+//! opened by its path later. Records are opened with `O_NONBLOCK` (a FIFO swapped in cannot
+//! block the run) and `O_NOFOLLOW`: a file that is a link when it is opened is resolved
+//! and checked again, and opened by its resolved path. What remains: a process that can
+//! change the catalogue while the tool runs could swap a folder above a checked file for a
+//! link, or a link's target between its check and its open. In CI the checkout is fixed
+//! before the tool starts, so this needs code already running on the runner.
 
 use std::fs::{self, File};
 use std::io;
@@ -128,6 +129,33 @@ impl Scope {
         true
     }
 
+    /// Open a file of the catalogue to read it, without blocking ([`open`]). When links are
+    /// not followed, the file is opened with `O_NOFOLLOW`: a link (one found inside the
+    /// catalogue when it was walked, or a file swapped for a link since) is resolved again
+    /// and opened by its resolved path only when that is inside the catalogue. This narrows
+    /// the time between the check and the open to the folders above the file.
+    pub fn open(&self, path: &Path) -> io::Result<File> {
+        if self.follows() {
+            return open(path);
+        }
+        match open_with(path, true) {
+            Err(e) if is_link_refused(&e) => match self.resolve(path) {
+                Resolved::Inside(target) => open_with(&target, true),
+                Resolved::Outside => Err(io::Error::other(
+                    "this symbolic link leads outside the catalogue; it was not followed",
+                )),
+                _ => Err(e),
+            },
+            other => other,
+        }
+    }
+
+    /// [`Scope::open`], then check that it is a regular file: the bytes of anything else
+    /// are not read (a device can be endless).
+    pub fn open_regular(&self, path: &Path) -> io::Result<(File, fs::Metadata)> {
+        regular(self.open(path)?)
+    }
+
     /// Check `root/name` (`_collections.yaml`, `_authorities.yaml`): the path to read, `None`
     /// when there is no such file, or the finding that refuses it.
     pub fn special_file(&self, root: &Path, name: &str) -> Result<Option<PathBuf>, Finding> {
@@ -221,22 +249,52 @@ fn kind_name(kind: fs::FileType) -> &'static str {
 }
 
 /// Open a file to read it, without blocking: a FIFO put where a record was opens at once
-/// (and reads as empty) instead of waiting for a writer.
+/// (and reads as empty) instead of waiting for a writer. Links are followed: for the
+/// catalogue's files, [`Scope::open`].
 pub fn open(path: &Path) -> io::Result<File> {
+    open_with(path, false)
+}
+
+fn open_with(path: &Path, no_follow: bool) -> io::Result<File> {
     let mut options = fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
     {
+        use rustix::fs::OFlags;
         use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32);
+        let mut flags = OFlags::NONBLOCK;
+        if no_follow {
+            flags |= OFlags::NOFOLLOW;
+        }
+        options.custom_flags(flags.bits() as i32);
     }
+    #[cfg(not(unix))]
+    let _ = no_follow;
     options.open(path)
 }
 
-/// Open a file and check that it is a regular file: the bytes of anything else are not
-/// read (a device can be endless).
+/// The error `O_NOFOLLOW` gives for a link (`ELOOP`; `EMLINK` on FreeBSD).
+fn is_link_refused(e: &io::Error) -> bool {
+    #[cfg(unix)]
+    {
+        use rustix::io::Errno;
+        let code = e.raw_os_error();
+        code == Some(Errno::LOOP.raw_os_error()) || code == Some(Errno::MLINK.raw_os_error())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = e;
+        false
+    }
+}
+
+/// Open a file (following links, as [`open`]) and check that it is a regular file: the
+/// bytes of anything else are not read (a device can be endless).
 pub fn open_regular(path: &Path) -> io::Result<(File, fs::Metadata)> {
-    let file = open(path)?;
+    regular(open(path)?)
+}
+
+fn regular(file: File) -> io::Result<(File, fs::Metadata)> {
     let meta = file.metadata()?;
     if !meta.is_file() {
         return Err(io::Error::other(format!(
@@ -402,6 +460,46 @@ impl Walk<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A file that is a link when it is opened is checked again, whatever the walk saw.
+    #[cfg(unix)]
+    #[test]
+    fn opening_checks_links_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let cat = dir.path().join("cat");
+        fs::create_dir(&cat).unwrap();
+        fs::write(dir.path().join("secret.yaml"), "secret").unwrap();
+        fs::write(cat.join("a.yaml"), "a").unwrap();
+        std::os::unix::fs::symlink("a.yaml", cat.join("inside.yaml")).unwrap();
+        std::os::unix::fs::symlink("../secret.yaml", cat.join("outside.yaml")).unwrap();
+        let read = |scope: &Scope, name: &str| {
+            let mut text = String::new();
+            io::Read::read_to_string(&mut scope.open(&cat.join(name))?, &mut text)?;
+            Ok::<_, io::Error>(text)
+        };
+        let scope = Scope::new(&cat, false);
+        assert_eq!(read(&scope, "a.yaml").unwrap(), "a");
+        assert_eq!(read(&scope, "inside.yaml").unwrap(), "a");
+        let refused = read(&scope, "outside.yaml").unwrap_err();
+        assert!(
+            refused.to_string().contains("outside the catalogue"),
+            "{refused}"
+        );
+        assert!(!refused.to_string().contains("secret"), "{refused}");
+        let following = Scope::new(&cat, true);
+        assert_eq!(read(&following, "outside.yaml").unwrap(), "secret");
+        // A FIFO opens at once and is not a regular file.
+        rustix::fs::mknodat(
+            rustix::fs::CWD,
+            cat.join("pipe.yaml"),
+            rustix::fs::FileType::Fifo,
+            rustix::fs::Mode::from_raw_mode(0o644),
+            0,
+        )
+        .unwrap();
+        assert!(scope.open_regular(&cat.join("pipe.yaml")).is_err());
+        assert!(open_regular(&cat.join("pipe.yaml")).is_err());
+    }
 
     #[test]
     fn lexical_takes_away_dots() {
