@@ -565,6 +565,17 @@ fn links_out_of_the_catalogue_and_fifos_are_findings_that_show_nothing_of_the_ta
             )
             .unwrap();
         }),
+        ("_collections.yaml", "Y001", |cat, _| {
+            use rustix::fs::{CWD, FileType, Mode};
+            rustix::fs::mknodat(
+                CWD,
+                cat.join("_collections.yaml"),
+                FileType::Fifo,
+                Mode::from_raw_mode(0o644),
+                0,
+            )
+            .unwrap();
+        }),
     ];
     #[cfg(target_os = "linux")]
     let cases = {
