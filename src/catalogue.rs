@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::contain::Scope;
 use crate::crosscheck::{self, Collection, Outline};
 use crate::diagnostics::{Code, Finding, Location, sort_findings};
 use crate::normalize::dates::DateOptions;
@@ -47,6 +48,9 @@ pub struct Settings {
     pub authorities_schema: Schema,
     pub limits: Limits,
     pub date_options: DateOptions,
+    /// Follow symbolic links wherever they lead (`--follow-symlinks`), instead of refusing
+    /// those whose target is outside the catalogue.
+    pub follow_symlinks: bool,
 }
 
 impl Settings {
@@ -62,7 +66,13 @@ impl Settings {
             authorities_schema: builtin(BUILTIN_AUTHORITIES_SCHEMA),
             limits: Limits::default(),
             date_options: DateOptions::default(),
+            follow_symlinks: false,
         })
+    }
+
+    /// Where the files of the catalogue at `root` may be read from.
+    pub fn scope(&self, root: &Path) -> Scope {
+        Scope::new(root, self.follow_symlinks)
     }
 }
 
@@ -120,58 +130,29 @@ pub(crate) fn is_record_file(path: &Path) -> bool {
     )
 }
 
-/// Every record file under `root`, sorted; unreadable folders become findings.
-pub fn discover(root: &Path) -> (Vec<PathBuf>, Vec<Finding>) {
+/// Every record file under `root`, sorted; unreadable folders, links that lead outside
+/// `root` and special files become findings (see [`crate::contain`]).
+pub fn discover(root: &Path, scope: &Scope) -> (Vec<PathBuf>, Vec<Finding>) {
     let mut files = Vec::new();
-    let findings = discover_with(root, |path| files.push(path));
+    let findings = discover_with(root, scope, |path| files.push(path));
     (files, findings)
 }
 
 /// [`discover`], handing each record file to `found` in order instead of collecting them
 /// (a run over a million files keeps them in a [`crate::file_list::FileList`]).
-pub fn discover_with(root: &Path, mut found: impl FnMut(PathBuf)) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    // Sorted by name within each folder. Siblings' paths are their folder's path and their
-    // names, so comparing the paths orders them as comparing the names does; walkdir's own
-    // `sort_by_file_name` parsed both paths for every comparison (a fifth of the walk's
-    // instructions).
-    let walker = walkdir::WalkDir::new(root)
-        .follow_links(true)
-        .sort_by(|a, b| a.path().as_os_str().cmp(b.path().as_os_str()))
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !hidden(e.file_name()));
-    for entry in walker {
-        match entry {
-            Ok(e) if e.file_type().is_file() && is_record_file(e.path()) => {
-                found(e.into_path());
-            }
-            Ok(_) => {}
-            Err(e) => {
-                let path = e.path().unwrap_or(root).to_path_buf();
-                let dangling = path.is_symlink() && !path.exists();
-                let message = if e.loop_ancestor().is_some() {
-                    "this symbolic link leads back to a folder that contains it (a loop)".into()
-                } else if dangling {
-                    "this symbolic link leads nowhere: its target does not exist".into()
-                } else {
-                    format!("cannot be read: {}", io_reason(e.io_error()))
-                };
-                findings.push(
-                    Finding::new(Code::Unreadable, &path, None, message)
-                        .with_help("fix the permissions or remove the link"),
-                );
-            }
-        }
-    }
-    findings
+pub fn discover_with(root: &Path, scope: &Scope, mut found: impl FnMut(PathBuf)) -> Vec<Finding> {
+    crate::contain::discover(root, scope, &mut found)
+}
+
+/// Where `path` is, with its folder resolved but not its last part (a link stays itself).
+fn located(path: &Path) -> Option<PathBuf> {
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+    let parent = parent.unwrap_or(Path::new(".")).canonicalize().ok()?;
+    Some(parent.join(path.file_name()?))
 }
 
 fn canonical(path: &Path) -> PathBuf {
     path.canonicalize().unwrap_or_else(|_| path.to_path_buf())
-}
-
-fn io_reason(e: Option<&std::io::Error>) -> String {
-    e.map_or_else(|| "unknown error".into(), |e| e.to_string())
 }
 
 /// What reading one file produced.
@@ -188,12 +169,13 @@ pub struct FileResult {
 pub(crate) fn process_file(
     path: &Path,
     settings: &Settings,
+    scope: &Scope,
     authorities: &AuthorityIndex,
     full: bool,
 ) -> FileResult {
     process_read(
         path,
-        read_documents(path, &settings.limits),
+        read_documents(path, &settings.limits, scope),
         settings,
         authorities,
         full,
@@ -322,17 +304,24 @@ pub(crate) fn process_document(
     result.findings.extend(findings);
 }
 
-/// Read a file and parse its YAML documents.
-pub fn read_documents(path: &Path, limits: &Limits) -> Result<Vec<Node>, Finding> {
+/// Read a file and parse its YAML documents. The file is opened through `scope` (see
+/// [`Scope::open`]) and read only if it is a regular file.
+pub fn read_documents(path: &Path, limits: &Limits, scope: &Scope) -> Result<Vec<Node>, Finding> {
+    use std::io::Read;
     let unreadable = |e: std::io::Error| {
         Finding::new(Code::Unreadable, path, None, format!("cannot be read: {e}"))
             .with_help("check that the file exists and that you may read it")
     };
-    let size = std::fs::metadata(path).map_err(unreadable)?.len();
+    let (file, meta) = scope.open_regular(path).map_err(unreadable)?;
+    let size = meta.len();
     if size > limits.max_file_bytes {
         return Err(too_large(path, size, limits));
     }
-    let bytes = std::fs::read(path).map_err(unreadable)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    (&file)
+        .take(limits.max_file_bytes)
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
     let text = read::decode(path, &bytes)?;
     read::parse(path, text, limits)
 }
@@ -369,19 +358,29 @@ pub(crate) fn load_collections(
     root: &Path,
     settings: &Settings,
 ) -> (Option<Vec<Collection>>, Vec<Finding>) {
-    let path = root.join(COLLECTIONS_FILE);
-    if !path.is_file() {
-        return (None, Vec::new());
-    }
-    let (collections, findings) = load_collections_file(&path, settings);
+    let scope = settings.scope(root);
+    let path = match scope.special_file(root, COLLECTIONS_FILE) {
+        Ok(Some(path)) => path,
+        Ok(None) => return (None, Vec::new()),
+        Err(f) => return (Some(Vec::new()), vec![f]),
+    };
+    let (collections, findings) = collections_in(&path, settings, &scope);
     (Some(collections), findings)
 }
 
-/// Read a collections file (`_collections.yaml`, or one named on the command line): the
-/// collections it describes, sorted by id, and its problems as findings.
+/// Read a collections file named on the command line (read as given): the collections it
+/// describes, sorted by id, and its problems as findings.
 pub fn load_collections_file(path: &Path, settings: &Settings) -> (Vec<Collection>, Vec<Finding>) {
+    collections_in(path, settings, &Scope::new(path, true))
+}
+
+fn collections_in(
+    path: &Path,
+    settings: &Settings,
+    scope: &Scope,
+) -> (Vec<Collection>, Vec<Finding>) {
     let path = path.to_path_buf();
-    let docs = match read_documents(&path, &settings.limits) {
+    let docs = match read_documents(&path, &settings.limits, scope) {
         Ok(docs) => docs,
         Err(f) => return (Vec::new(), vec![f]),
     };
@@ -423,18 +422,28 @@ pub fn load_collections_file(path: &Path, settings: &Settings) -> (Vec<Collectio
 /// Read `_authorities.yaml`, if the catalogue has one, into an index. Schema violations and
 /// entries that claim a name another entry already claims are findings.
 pub(crate) fn load_authorities(root: &Path, settings: &Settings) -> (AuthorityIndex, Vec<Finding>) {
-    let path = root.join(AUTHORITIES_FILE);
-    if !path.is_file() {
-        return (AuthorityIndex::empty(), Vec::new());
-    }
-    load_authorities_file(&path, settings)
+    let scope = settings.scope(root);
+    let path = match scope.special_file(root, AUTHORITIES_FILE) {
+        Ok(Some(path)) => path,
+        Ok(None) => return (AuthorityIndex::empty(), Vec::new()),
+        Err(f) => return (AuthorityIndex::empty(), vec![f]),
+    };
+    authorities_in(&path, settings, &scope)
 }
 
-/// Read an authority file (`_authorities.yaml`, or one named on the command line) into an
-/// index, with its problems as findings (an unusable file gives an empty index).
+/// Read an authority file named on the command line (read as given) into an index, with
+/// its problems as findings (an unusable file gives an empty index).
 pub fn load_authorities_file(path: &Path, settings: &Settings) -> (AuthorityIndex, Vec<Finding>) {
+    authorities_in(path, settings, &Scope::new(path, true))
+}
+
+fn authorities_in(
+    path: &Path,
+    settings: &Settings,
+    scope: &Scope,
+) -> (AuthorityIndex, Vec<Finding>) {
     let path = path.to_path_buf();
-    let docs = match read_documents(&path, &settings.limits) {
+    let docs = match read_documents(&path, &settings.limits, scope) {
         Ok(docs) => docs,
         Err(f) => return (AuthorityIndex::empty(), vec![f]),
     };
@@ -655,7 +664,8 @@ pub fn load_selected(
     if !root.is_dir() {
         return Err(LoadError::MissingInput(root.to_path_buf()));
     }
-    let (files, mut findings) = discover(root);
+    let scope = settings.scope(root);
+    let (mut files, mut findings) = discover(root, &scope);
     let selected: Option<HashSet<PathBuf>> =
         selection.map(|s| s.iter().map(|p| canonical(p)).collect());
     // Only a file whose name is one of the selected files' names is canonicalized.
@@ -669,6 +679,37 @@ pub fn load_selected(
             f.file_name().is_some_and(|n| names.contains(n)) && s.contains(&canonical(f))
         })
     };
+    // A file named on the command line is read as given, even through a link that leads
+    // outside the catalogue: that is the user's choice, not the catalogue's.
+    // (The link itself must be named, not a folder that holds it: compared by where the
+    // link is, without following it.)
+    let mut named_outside: HashSet<PathBuf> = HashSet::new();
+    if let Some(selection) = selection {
+        let named: HashSet<PathBuf> = selection.iter().filter_map(|p| located(p)).collect();
+        let before = files.len();
+        findings.retain(|f| {
+            let named = f.code == Code::OutsideLink
+                && is_record_file(&f.file)
+                && located(&f.file).is_some_and(|l| named.contains(&l));
+            if named {
+                files.push(f.file.clone());
+                named_outside.insert(f.file.clone());
+            }
+            !named
+        });
+        if files.len() > before {
+            files.sort();
+        }
+    }
+    // Those files are opened following links; every other through the catalogue's scope.
+    let following = Scope::new(root, true);
+    let scope_of = |f: &Path| {
+        if named_outside.contains(f) {
+            &following
+        } else {
+            &scope
+        }
+    };
     let (collections, collection_findings) = load_collections(root, settings);
     findings.extend(collection_findings);
     let (authorities, authority_findings) = load_authorities(root, settings);
@@ -681,7 +722,10 @@ pub fn load_selected(
         .par_iter()
         .map(|f| {
             if is_selected(f) {
-                return (process_file(f, settings, &authorities, true), None);
+                return (
+                    process_file(f, settings, scope_of(f), &authorities, true),
+                    None,
+                );
             }
             let stamp = cache
                 .as_ref()
@@ -696,7 +740,10 @@ pub fn load_selected(
                 };
                 return (hit, None);
             }
-            (process_file(f, settings, &authorities, false), stamp)
+            (
+                process_file(f, settings, scope_of(f), &authorities, false),
+                stamp,
+            )
         })
         .collect();
     if let Some(mut c) = cache.take() {
@@ -747,7 +794,14 @@ pub fn load_selected(
     catalogue.collections = collections.unwrap_or_default();
     findings.extend(cross_findings);
     if selected.is_some() {
-        findings.retain(|f| is_selected(&f.file));
+        // A refused collections or authority file changes the checks of every file: it is
+        // reported whatever is selected.
+        let special = [root.join(COLLECTIONS_FILE), root.join(AUTHORITIES_FILE)];
+        findings.retain(|f| {
+            is_selected(&f.file)
+                || (matches!(f.code, Code::OutsideLink | Code::Unreadable)
+                    && special.contains(&f.file))
+        });
         catalogue.files = files.iter().filter(|f| is_selected(f)).count();
     }
     sort_findings(&mut findings);

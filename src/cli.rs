@@ -45,6 +45,10 @@ pub enum Command {
     /// record (a filter for Hadoop Streaming, Spark `RDD.pipe`, GNU parallel `--pipe`).
     #[command(after_help = CONVERT_HELP)]
     Convert(ConvertArgs),
+    /// List the record files of a catalogue, as `validate` and `run` find them: the files a
+    /// cluster job hands out, with the findings of the walk (links out, special files).
+    #[command(after_help = FILES_HELP)]
+    Files(FilesArgs),
     /// Run the checks across records (unique ids, references, name variants) over the
     /// outline files that `convert --outlines` wrote for the parts of one catalogue.
     #[command(name = "check-outlines", after_help = CHECK_OUTLINES_HELP)]
@@ -94,6 +98,11 @@ pub struct Common {
     /// Longest single value in a record, in bytes [default: 1048576, 1 MiB].
     #[arg(long, value_name = "BYTES")]
     pub max_value_bytes: Option<usize>,
+    /// Follow symbolic links wherever they lead. By default a link whose target is outside
+    /// the catalogue folder is not followed and is reported (Y009): only for trusted
+    /// catalogues, never on pull requests from outside.
+    #[arg(long)]
+    pub follow_symlinks: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -270,6 +279,36 @@ Exit codes:
   0  every record is valid
   1  invalid records were found (and left out)
   2  the tool could not run (bad arguments, an unusable schema, unreadable input)";
+
+const FILES_HELP: &str = "\
+Each record file is printed once, named as validate names it (the --input folder joined
+with the file's path inside it), in the order validate reads them. Links are followed only
+inside the catalogue, as validate follows them; a link out of it (Y009) or a FIFO, socket
+or device (Y001) is not listed but reported on standard error.
+
+Example:
+  pipeline files --input catalogue -0 | xargs -0 wc -c
+
+Exit codes:
+  0  every entry is a readable record file
+  1  some entries were refused (reported)
+  2  the tool could not run (the folder does not exist)";
+
+#[derive(Debug, Args)]
+pub struct FilesArgs {
+    /// The catalogue folder to list.
+    #[arg(long, short, value_name = "DIR", default_value = "input")]
+    pub input: PathBuf,
+    /// End each path with a NUL byte instead of a line break (for `xargs -0`).
+    #[arg(short = '0', long = "null")]
+    pub null: bool,
+    /// Follow symbolic links wherever they lead (trusted catalogues only).
+    #[arg(long)]
+    pub follow_symlinks: bool,
+    /// How findings are written to standard error.
+    #[arg(long, value_enum, value_name = "FORMAT", default_value = "concise")]
+    pub findings: crate::convert::FindingsFormat,
+}
 
 const CHECK_OUTLINES_HELP: &str = "\
 The outlines of all parts are checked together, as validate checks a whole folder: ids

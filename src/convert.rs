@@ -473,7 +473,13 @@ impl Ctx<'_> {
                 ordinal,
             } => self.document(bytes, *lines, *ordinal),
             Unit::File(path) => {
-                self.file(path, catalogue::read_documents(path, &self.settings.limits))
+                // A path given on the input is the user's choice, read as given (as a file
+                // named on the command line is).
+                let scope = crate::contain::Scope::new(path, true);
+                self.file(
+                    path,
+                    catalogue::read_documents(path, &self.settings.limits, &scope),
+                )
             }
             Unit::Named(path, bytes) => self.file(
                 path,

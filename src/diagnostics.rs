@@ -68,6 +68,7 @@ codes! {
     NotAMapping = "Y006", Error, "a record is not a mapping of fields";
     Limit = "Y007", Error, "a file exceeds a safety limit (size, nesting, aliases)";
     ForbiddenCharacter = "Y008", Error, "a value holds a character XML 1.0 cannot carry";
+    OutsideLink = "Y009", Error, "a symbolic link leads outside the catalogue";
     MissingField = "S001", Error, "a required field is missing";
     UnknownField = "S002", Error, "a field the record format does not know";
     WrongType = "S003", Error, "a value has the wrong type";

@@ -53,7 +53,16 @@ pub fn plan(path: &Path, limits: &Limits, date_options: &DateOptions) -> FileFix
         path: path.to_path_buf(),
         ..FileFix::default()
     };
-    let bytes = match std::fs::read(path) {
+    let read = |path: &Path| -> std::io::Result<Vec<u8>> {
+        use std::io::Read;
+        let (file, meta) = crate::contain::open_regular(path)?;
+        let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+        (&file)
+            .take(limits.max_file_bytes)
+            .read_to_end(&mut bytes)?;
+        Ok(bytes)
+    };
+    let bytes = match read(path) {
         Ok(b) => b,
         Err(e) => {
             result.findings.push(Finding::new(
@@ -158,13 +167,15 @@ pub fn diff(fix: &FileFix) -> String {
         .to_string()
 }
 
-/// Every record file named by `paths` (files, or folders searched like an input folder).
-pub fn files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Finding>) {
+/// Every record file named by `paths` (files, or folders searched like an input folder:
+/// a link in a folder that leads outside it is not followed unless `follow_symlinks`).
+pub fn files(paths: &[PathBuf], follow_symlinks: bool) -> (Vec<PathBuf>, Vec<Finding>) {
     let mut files = Vec::new();
     let mut findings = Vec::new();
     for p in paths {
         if p.is_dir() {
-            let (f, e) = catalogue::discover(p);
+            let scope = crate::contain::Scope::new(p, follow_symlinks);
+            let (f, e) = catalogue::discover(p, &scope);
             files.extend(f);
             findings.extend(e);
         } else {

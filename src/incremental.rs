@@ -361,10 +361,27 @@ pub fn run_key(root: &Path, settings: &Settings, export: &ExportOptions) -> Dige
     part(export.csv_separator.to_string().as_bytes());
     part(format!("{:?}", settings.date_options).as_bytes());
     part(format!("{:?}", settings.limits).as_bytes());
+    // Read as the run reads them: never through a link that leads outside the catalogue,
+    // never a FIFO (the run reports those).
+    let scope = settings.scope(root);
     for name in [COLLECTIONS_FILE, AUTHORITIES_FILE] {
-        match fs::read(root.join(name)) {
-            Ok(bytes) => part(&bytes),
-            Err(_) => part(b"\xff(none)"),
+        let bytes = scope
+            .special_file(root, name)
+            .ok()
+            .flatten()
+            .and_then(|path| {
+                use std::io::Read;
+                let (file, _) = crate::contain::open_regular(&path).ok()?;
+                let mut bytes = Vec::new();
+                (&file)
+                    .take(settings.limits.max_file_bytes)
+                    .read_to_end(&mut bytes)
+                    .ok()?;
+                Some(bytes)
+            });
+        match bytes {
+            Some(bytes) => part(&bytes),
+            None => part(b"\xff(none)"),
         }
     }
     h.digest128().to_le_bytes()

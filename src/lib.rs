@@ -6,6 +6,7 @@ pub mod byte_scan;
 pub mod cache;
 pub mod catalogue;
 pub mod cli;
+pub mod contain;
 pub mod convert;
 pub mod crosscheck;
 pub mod diagnostics;

@@ -47,6 +47,7 @@ fn main() -> ExitCode {
         Command::Merge(args) => merge(&args),
         Command::Convert(args) => convert(&args),
         Command::CheckOutlines(args) => check_outlines(&args),
+        Command::Files(args) => files(&args),
         Command::Explain { code } => explain(&code),
     };
     let outcome = outcome.unwrap_or_else(|message| {
@@ -63,12 +64,15 @@ fn settings(common: &Common) -> Result<Settings, String> {
             .build_global()
             .map_err(|e| e.to_string())?;
     }
-    settings_of(
+    let mut settings = settings_of(
         common.schema.as_ref(),
         common.date_order,
         common.max_file_bytes,
         common.max_value_bytes,
-    )
+        common.follow_symlinks,
+    )?;
+    settings.follow_symlinks = common.follow_symlinks;
+    Ok(settings)
 }
 
 fn settings_of(
@@ -76,12 +80,33 @@ fn settings_of(
     date_order: Option<DateOrder>,
     max_file_bytes: Option<u64>,
     max_value_bytes: Option<usize>,
+    follow_symlinks: bool,
 ) -> Result<Settings, String> {
+    // The default schema is found in the current folder, which in CI is the checkout of
+    // the change being checked: it is read under the catalogue's rule, never through a link
+    // that leads out of the current folder. A schema named with --schema is read as given.
     let default_schema = Path::new("schemas/record.schema.json");
+    let found = match schema {
+        Some(_) => Ok(None),
+        None => pipeline::contain::Scope::new(Path::new("."), follow_symlinks)
+            .special_file(Path::new("."), "schemas/record.schema.json"),
+    };
+    let found = found.map_err(|f| {
+        let why = match f.code {
+            Code::OutsideLink => {
+                "is a symbolic link that leads outside the current folder; it was not followed"
+                    .to_string()
+            }
+            _ => f.message,
+        };
+        format!(
+            "the default schema {} {why} (name a schema with --schema FILE)",
+            default_schema.display()
+        )
+    })?;
     let schema = match schema {
         Some(path) => Some(path.as_path()),
-        None if default_schema.is_file() => Some(default_schema),
-        None => None,
+        None => found.map(|_| default_schema),
     };
     let mut settings = Settings::new(schema).map_err(|e| e.to_string())?;
     let limits = &mut settings.limits;
@@ -197,7 +222,7 @@ fn fix(args: &FixArgs) -> Result<Outcome, String> {
     if let Some(missing) = paths.iter().find(|p| !p.exists()) {
         return Err(format!("{} does not exist", missing.display()));
     }
-    let (files, mut findings) = pipeline::fix::files(&paths);
+    let (files, mut findings) = pipeline::fix::files(&paths, args.common.follow_symlinks);
     let plans: Vec<pipeline::fix::FileFix> = {
         use rayon::prelude::*;
         files
@@ -213,11 +238,28 @@ fn fix(args: &FixArgs) -> Result<Outcome, String> {
         }
         values += plan.edits;
         changed += 1;
+        // A file is written by replacing it: a link is replaced by a file, never written
+        // through (its target, maybe outside the catalogue, stays as it is). Said so.
+        let link = plan.path.is_symlink();
         if args.diff {
             let _ = write!(std::io::stdout().lock(), "{}", pipeline::fix::diff(plan));
+            if link && !args.common.quiet {
+                eprintln!(
+                    "pipeline: note: {} is a symbolic link; fixing it would replace the link \
+                     by a file with the fixed text (its target would not change)",
+                    plan.path.display()
+                );
+            }
         } else {
             pipeline::fix::write(plan)
                 .map_err(|e| format!("cannot write {}: {e}", plan.path.display()))?;
+            if link && !args.common.quiet {
+                eprintln!(
+                    "pipeline: note: {} was a symbolic link; it is now a file with the fixed \
+                     text (its target was not changed)",
+                    plan.path.display()
+                );
+            }
         }
     }
     pipeline::diagnostics::sort_findings(&mut findings);
@@ -325,7 +367,7 @@ fn convert(args: &pipeline::cli::ConvertArgs) -> Result<Outcome, String> {
             .build_global()
             .map_err(|e| e.to_string())?;
     }
-    let settings = settings_of(args.schema.as_ref(), args.date_order, None, None)?;
+    let settings = settings_of(args.schema.as_ref(), args.date_order, None, None, false)?;
     let export = ExportOptions {
         base_iri: args.base_iri.clone(),
         csv_separator: args.csv_separator,
@@ -428,10 +470,47 @@ fn convert(args: &pipeline::cli::ConvertArgs) -> Result<Outcome, String> {
     )
 }
 
+fn files(args: &pipeline::cli::FilesArgs) -> Result<Outcome, String> {
+    if !args.input.is_dir() {
+        return Err(format!("{} is not a folder", args.input.display()));
+    }
+    let scope = pipeline::contain::Scope::new(&args.input, args.follow_symlinks);
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut failed = None;
+    let end = if args.null { b'\0' } else { b'\n' };
+    let findings = catalogue::discover_with(&args.input, &scope, |path| {
+        use std::os::unix::ffi::OsStrExt;
+        if failed.is_none() {
+            let written = out
+                .write_all(path.as_os_str().as_bytes())
+                .and_then(|()| out.write_all(&[end]));
+            failed = written.err();
+        }
+    });
+    match failed.map_or_else(|| out.flush(), Err) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => return Err(e.to_string()),
+        _ => {}
+    }
+    let mut err = std::io::stderr().lock();
+    for f in &findings {
+        let _ = match args.findings {
+            pipeline::convert::FindingsFormat::Concise => writeln!(err, "{f}"),
+            pipeline::convert::FindingsFormat::Json => {
+                writeln!(err, "{}", render::finding_json(f))
+            }
+        };
+    }
+    Ok(if findings.is_empty() {
+        Outcome::Valid
+    } else {
+        Outcome::Invalid
+    })
+}
+
 fn check_outlines(args: &pipeline::cli::CheckOutlinesArgs) -> Result<Outcome, String> {
     use pipeline::diagnostics::Severity;
     let started = Instant::now();
-    let settings = settings_of(None, None, None, None)?;
+    let settings = settings_of(None, None, None, None, false)?;
     let lines = pipeline::outline_file::read(&args.outlines)?;
     let mut findings = Vec::new();
     let collections = match &args.collections {
@@ -543,9 +622,10 @@ fn validate(args: &ValidateArgs) -> Result<Outcome, String> {
         progress.finish();
         total = c;
     }
-    for (root, selection) in group_by_catalogue(&args.paths, &args.input)?
-        .into_iter()
-        .filter(|_| !args.paths.is_empty())
+    for (root, selection) in
+        group_by_catalogue(&args.paths, &args.input, &settings, &mut total.findings)?
+            .into_iter()
+            .filter(|_| !args.paths.is_empty())
     {
         let c = catalogue::load_selected(&root, selection.as_deref(), &settings)
             .map_err(|e| e.to_string())?;
@@ -570,7 +650,12 @@ fn validate(args: &ValidateArgs) -> Result<Outcome, String> {
 /// against the folder it is in.
 type Group = (PathBuf, Option<Vec<PathBuf>>);
 
-fn group_by_catalogue(paths: &[PathBuf], input: &Path) -> Result<Vec<Group>, String> {
+fn group_by_catalogue(
+    paths: &[PathBuf],
+    input: &Path,
+    settings: &Settings,
+    findings: &mut Vec<pipeline::diagnostics::Finding>,
+) -> Result<Vec<Group>, String> {
     if paths.is_empty() {
         return Ok(vec![(input.to_path_buf(), None)]);
     }
@@ -584,10 +669,14 @@ fn group_by_catalogue(paths: &[PathBuf], input: &Path) -> Result<Vec<Group>, Str
             .canonicalize()
             .map_err(|e| format!("{}: {e}", path.display()))?;
         let inside_input = input_canon.as_ref().is_some_and(|i| canon.starts_with(i));
-        let (root, files) = if inside_input && path.is_file() {
+        // A file (or a FIFO, which is reported, never opened) inside the catalogue.
+        let (root, files) = if inside_input && !path.is_dir() {
             (input.to_path_buf(), Some(vec![path.clone()]))
         } else if inside_input {
-            let (files, _) = catalogue::discover(path);
+            // The folder's links that lead outside, and its special files, are reported
+            // here: they are not among its files.
+            let (files, refused) = catalogue::discover(path, &settings.scope(input));
+            findings.extend(refused);
             (input.to_path_buf(), Some(files))
         } else if path.is_dir() {
             (path.clone(), None)

@@ -155,11 +155,16 @@ impl Default for Limits {
 /// `close`, without the `statx` that `std::fs::read` makes to size its buffer (and without
 /// a separate one to check the limit). Only a file that fills the first 64 KiB is measured.
 pub fn read_within(path: &Path, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
+    // Without blocking: a FIFO swapped in for a checked file reads as empty.
+    read_within_file(&crate::contain::open(path)?, limit)
+}
+
+/// [`read_within`] for a file already open.
+pub fn read_within_file(file: &std::fs::File, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
     use std::io::Read;
     const FIRST: u64 = 64 * 1024;
-    let file = std::fs::File::open(path)?;
     let mut bytes = Vec::with_capacity(8 * 1024);
-    (&file).take(FIRST.min(limit + 1)).read_to_end(&mut bytes)?;
+    file.take(FIRST.min(limit + 1)).read_to_end(&mut bytes)?;
     if (bytes.len() as u64) < FIRST.min(limit + 1) {
         return Ok(Some(bytes));
     }
@@ -172,8 +177,7 @@ pub fn read_within(path: &Path, limit: u64) -> std::io::Result<Option<Vec<u8>>> 
             .unwrap_or(0)
             .saturating_sub(bytes.len()),
     );
-    (&file)
-        .take(limit + 1 - bytes.len() as u64)
+    file.take(limit + 1 - bytes.len() as u64)
         .read_to_end(&mut bytes)?;
     Ok((bytes.len() as u64 <= limit).then_some(bytes))
 }

@@ -100,18 +100,97 @@ fn more(out: &mut dyn Write, omitted: usize) -> io::Result<()> {
 }
 
 /// The source lines of the files findings point into, read once per file.
-struct Sources(HashMap<PathBuf, Option<String>>);
+struct Sources(HashMap<PathBuf, Option<Vec<u8>>>);
+
+/// A source line as the human format may show it.
+enum SourceLine {
+    /// UTF-8 text without control characters: shown as it is, with a caret.
+    Plain(String),
+    /// Anything else: only an escaped, bounded excerpt ([`escaped_excerpt`]).
+    Escaped(String),
+}
 
 impl Sources {
-    fn line(&mut self, path: &Path, line: usize) -> Option<String> {
-        let text = self
+    fn line(&mut self, path: &Path, line: usize, col: usize) -> Option<SourceLine> {
+        let bytes = self
             .0
             .entry(path.to_path_buf())
-            .or_insert_with(|| std::fs::read_to_string(path).ok());
-        let text = text.as_deref()?;
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        text.lines().nth(line.checked_sub(1)?).map(str::to_string)
+            .or_insert_with(|| read_source(path));
+        let bytes = bytes.as_deref()?;
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        let raw = bytes.split(|&b| b == b'\n').nth(line.checked_sub(1)?)?;
+        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+        match std::str::from_utf8(raw) {
+            Ok(text) if !text.chars().any(needs_escape) => Some(SourceLine::Plain(text.into())),
+            _ => Some(SourceLine::Escaped(escaped_excerpt(raw, col))),
+        }
     }
+}
+
+/// A file's bytes for its snippets: a regular file only, opened without blocking.
+fn read_source(path: &Path) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let (file, meta) = crate::contain::open_regular(path).ok()?;
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    (&file)
+        .take(crate::read::Limits::default().max_file_bytes)
+        .read_to_end(&mut bytes)
+        .ok()?;
+    Some(bytes)
+}
+
+/// Characters a snippet never shows as they are: control characters (C0, DEL, C1; a tab
+/// is shown as it is).
+fn needs_escape(c: char) -> bool {
+    c.is_control() && c != '\t'
+}
+
+/// The most characters of an escaped excerpt.
+pub const EXCERPT_CHARS: usize = 80;
+
+/// An excerpt of a source line around column `col` (1-based, in characters), at most
+/// [`EXCERPT_CHARS`] characters long: control characters written `\u{..}`, bytes that are
+/// not UTF-8 `\x{..}`, a backslash `\\`, and `…` where the line goes on. For lines that
+/// are not plain text (a file that is not UTF-8, a line holding a NUL): never their raw bytes.
+pub fn escaped_excerpt(line: &[u8], col: usize) -> String {
+    let mut pieces: Vec<String> = Vec::new();
+    for chunk in line.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            pieces.push(match c {
+                '\\' => "\\\\".into(),
+                c if needs_escape(c) => format!("\\u{{{:x}}}", c as u32),
+                c => c.to_string(),
+            });
+        }
+        for b in chunk.invalid() {
+            pieces.push(format!("\\x{{{b:02X}}}"));
+        }
+    }
+    let at = col.saturating_sub(1).min(pieces.len());
+    let mut start = at.saturating_sub(20);
+    // Room for the two `…`.
+    let budget = EXCERPT_CHARS - 2;
+    let width = |p: &String| p.chars().count();
+    let mut end = start;
+    let mut used = 0;
+    while end < pieces.len() && used + width(&pieces[end]) <= budget {
+        used += width(&pieces[end]);
+        end += 1;
+    }
+    // Use what is left before the column when the line ends early.
+    while start > 0 && used + width(&pieces[start - 1]) <= budget {
+        start -= 1;
+        used += width(&pieces[start]);
+    }
+    let mut out = String::new();
+    if start > 0 {
+        out.push('…');
+    }
+    out.extend(pieces[start..end].iter().map(String::as_str));
+    if end < pieces.len() {
+        out.push('…');
+    }
+    out
 }
 
 fn human(out: &mut dyn Write, findings: &[Finding], color: bool) -> io::Result<()> {
@@ -128,11 +207,23 @@ fn human(out: &mut dyn Write, findings: &[Finding], color: bool) -> io::Result<(
         };
         let path = f.file.display().to_string();
         let title = level.primary_title(f.message.as_str()).id(f.code.as_str());
-        let line_text = f.location.and_then(|l| sources.line(&f.file, l.line));
+        let line_text = f
+            .location
+            .and_then(|l| sources.line(&f.file, l.line, l.col));
         let mut report: Vec<Group<'_>> = Vec::new();
         let located;
+        let note;
         match (f.location, &line_text) {
-            (Some(loc), Some(text)) => {
+            (Some(loc), Some(SourceLine::Escaped(excerpt))) => {
+                located = format!("{path}:{}:{}", loc.line, loc.col);
+                note = format!("line {}, escaped: {excerpt}", loc.line);
+                report.push(
+                    Group::with_title(title)
+                        .element(annotate_snippets::Origin::path(located.as_str()))
+                        .element(Level::NOTE.message(note.as_str())),
+                );
+            }
+            (Some(loc), Some(SourceLine::Plain(text))) => {
                 // Columns count characters; annotate-snippets wants byte offsets.
                 let start = text
                     .char_indices()
@@ -316,4 +407,36 @@ pub fn sarif(findings: &[Finding]) -> Json {
             "results": results,
         }]
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpts_are_escaped_and_bounded() {
+        assert_eq!(escaped_excerpt(b"title: a\0b", 9), "title: a\\u{0}b");
+        assert_eq!(
+            escaped_excerpt(b"caf\xe9 \\ \x1b", 4),
+            "caf\\x{E9} \\\\ \\u{1b}"
+        );
+        assert_eq!(escaped_excerpt("\u{9b}2J".as_bytes(), 1), "\\u{9b}2J");
+        // Long lines, full of escapes, columns anywhere (past the end too).
+        for line in [
+            vec![0u8; 1000],
+            vec![b'a'; 1000],
+            [b"x\xff".as_slice(); 400].concat(),
+        ] {
+            for col in [1, 2, 30, 500, 999, 1000, 5000] {
+                let e = escaped_excerpt(&line, col);
+                assert!(e.chars().count() <= EXCERPT_CHARS, "{col}: {e}");
+                assert!(e.chars().count() >= EXCERPT_CHARS - 8, "{col}: {e}");
+                assert!(!e.contains('\0') && !e.contains('\u{fffd}'), "{e}");
+            }
+        }
+        // The column is in the excerpt.
+        let mut line = vec![b'a'; 500];
+        line[300] = 0;
+        assert!(escaped_excerpt(&line, 301).contains("a\\u{0}a"));
+    }
 }

@@ -38,6 +38,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::catalogue::{self, Catalogue, FileResult, LoadError, Settings};
+use crate::contain::Scope;
 use crate::crosscheck::Collection;
 use crate::diagnostics::{Code, Finding, Location, sort_findings};
 use crate::export::jsonld::{self, AgentNode};
@@ -436,7 +437,8 @@ pub fn run(
         return Err(LoadError::MissingInput(root.to_path_buf()).into());
     }
     let mut files = FileList::new();
-    let mut findings = catalogue::discover_with(root, |path| files.push(&path));
+    let scope = settings.scope(root);
+    let mut findings = catalogue::discover_with(root, &scope, |path| files.push(&path));
     let (collections, collection_findings) = catalogue::load_collections(root, settings);
     findings.extend(collection_findings);
     let (authorities, authority_findings) = catalogue::load_authorities(root, settings);
@@ -506,6 +508,7 @@ pub fn run(
     let mine = |id: &str| options.shard.is_none_or(|s| s.owns(id));
     let ctx = Ctx {
         root,
+        scope: &scope,
         previous: previous.as_deref(),
         store: store.as_ref(),
         files: &files,
@@ -665,8 +668,11 @@ enum Classified {
 
 /// Read a file once and tell a stream from a single-record file. Problems reading it are
 /// left for the processing stage to report.
-fn classify(path: &Path, settings: &Settings) -> Classified {
-    let whole = match read::read_within(path, settings.limits.max_file_bytes) {
+fn classify(path: &Path, settings: &Settings, scope: &Scope) -> Classified {
+    let whole = match scope
+        .open(path)
+        .and_then(|file| read::read_within_file(&file, settings.limits.max_file_bytes))
+    {
         Ok(whole) => whole,
         Err(_) => return Classified::Single(None),
     };
@@ -680,7 +686,7 @@ fn classify(path: &Path, settings: &Settings) -> Classified {
             Err(_) => Classified::Single(None),
         }
     } else {
-        let Ok(file) = File::open(path) else {
+        let Ok(file) = scope.open(path) else {
             return Classified::Single(None);
         };
         match stream_index::index(BufReader::with_capacity(1 << 20, file)) {
@@ -692,10 +698,10 @@ fn classify(path: &Path, settings: &Settings) -> Classified {
 
 /// The ids of a stream's documents whose id is not a plain `id:` line (which the index
 /// reads): parse those documents to learn it.
-fn learn_ids(path: &Path, ranges: &mut [DocRange], settings: &Settings) {
+fn learn_ids(path: &Path, ranges: &mut [DocRange], settings: &Settings, scope: &Scope) {
     for (i, range) in ranges.iter_mut().enumerate() {
         if range.id.is_none()
-            && let Ok(Some(doc)) = read_doc(path, i, range, settings)
+            && let Ok(Some(doc)) = read_doc(path, i, range, settings, scope)
         {
             range.id = doc
                 .get("id")
@@ -722,8 +728,9 @@ fn read_doc(
     ordinal: usize,
     range: &DocRange,
     settings: &Settings,
+    scope: &Scope,
 ) -> Result<Option<Node>, Finding> {
-    parse_doc(path, ordinal, range, None, settings)
+    parse_doc(path, ordinal, range, None, settings, scope)
 }
 
 /// Parse one document of a stream, from its `bytes` when they have been read already (else
@@ -734,6 +741,7 @@ fn parse_doc(
     range: &DocRange,
     bytes: Option<Vec<u8>>,
     settings: &Settings,
+    scope: &Scope,
 ) -> Result<Option<Node>, Finding> {
     let at = Location {
         line: range.line + 1,
@@ -759,7 +767,7 @@ fn parse_doc(
     };
     let bytes = match bytes {
         Some(bytes) => bytes,
-        None => read_range(path, range).map_err(unreadable)?,
+        None => read_range(path, range, scope).map_err(unreadable)?,
     };
     let text = read::decode(path, &bytes)?;
     let shift = |mut f: Finding| {
@@ -777,8 +785,8 @@ fn parse_doc(
 }
 
 /// The bytes of one document of a stream.
-fn read_range(path: &Path, range: &DocRange) -> std::io::Result<Vec<u8>> {
-    let mut file = File::open(path)?;
+fn read_range(path: &Path, range: &DocRange, scope: &Scope) -> std::io::Result<Vec<u8>> {
+    let mut file = scope.open(path)?;
     file.seek(SeekFrom::Start(range.offset))?;
     let mut bytes = vec![0; range.len as usize];
     file.read_exact(&mut bytes)?;
@@ -854,6 +862,8 @@ pub(crate) fn shift_lines(node: &mut Node, lines: usize) {
 /// What every unit's processing shares.
 struct Ctx<'a> {
     root: &'a Path,
+    /// Where the catalogue's files may be read from (records are opened through it).
+    scope: &'a Scope,
     /// The Dublin Core folder of the previous run, whose unchanged files are linked into the
     /// new one instead of being written again.
     previous: Option<&'a Path>,
@@ -893,7 +903,7 @@ impl Ctx<'_> {
             return None;
         }
         let path = &self.files[doc.file as usize];
-        let bytes = read_range(path, &doc.range()).ok()?;
+        let bytes = read_range(path, &doc.range(), self.scope).ok()?;
         let relative = crate::file_list::relative_to(path, self.root);
         let key = store.key(relative, doc.ordinal, doc.line as usize, &bytes);
         Some((key, bytes))
@@ -986,10 +996,10 @@ impl Ctx<'_> {
     /// documents processed after every file.
     fn file_step(&self, f: u32, mine: bool) -> Result<Step, RunError> {
         let path = &self.files[f as usize];
-        let bytes = match classify(path, self.settings) {
+        let bytes = match classify(path, self.settings, self.scope) {
             Classified::Single(bytes) => bytes,
             Classified::Stream(mut ranges) => {
-                learn_ids(path, &mut ranges, self.settings);
+                learn_ids(path, &mut ranges, self.settings, self.scope);
                 return Ok(Step::Stream(f, ranges));
             }
         };
@@ -1005,7 +1015,7 @@ impl Ctx<'_> {
                     Some(bytes) => {
                         catalogue::process_bytes(path, &bytes, settings, authorities, mine)
                     }
-                    None => catalogue::process_file(path, settings, authorities, mine),
+                    None => catalogue::process_file(path, settings, self.scope, authorities, mine),
                 };
                 self.finish(f, 0, result, mine, key)?
             }
@@ -1026,7 +1036,14 @@ impl Ctx<'_> {
         let path = &self.files[doc.file as usize];
         let mut r = FileResult::default();
         let range = doc.range();
-        let node = match parse_doc(path, doc.ordinal as usize, &range, bytes, self.settings) {
+        let node = match parse_doc(
+            path,
+            doc.ordinal as usize,
+            &range,
+            bytes,
+            self.settings,
+            self.scope,
+        ) {
             Ok(Some(node)) => Some(node),
             // A document of comments only: as the parser would see it, empty.
             Ok(None) => Some(Node {

@@ -2,6 +2,13 @@
 //! format, exit code included) for each kind of problem. The fixtures are the catalogue
 //! folders `tests/fixtures/codes/<code>/`; every code of `Code::ALL` must have one, and the
 //! fixture must actually produce its code (so a snapshot cannot silently stop covering it).
+//!
+//! Two fixtures are committed symbolic links, as git stores them on Unix checkouts:
+//! `y001/dangling.yaml` (leads nowhere) and `y009/outside.yaml -> ../y001/good.yaml`, a link
+//! out of the `y009` catalogue to a file of this repository, so the snapshot is the same on
+//! every machine. (A checkout without symbolic links, `core.symlinks=false`, makes them small
+//! text files and these two snapshots fail.) Links to the rest of the machine, `/proc`, and
+//! FIFOs are built at test time in `tests/hostile.rs`.
 
 use std::path::Path;
 

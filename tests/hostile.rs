@@ -428,6 +428,387 @@ fn symbolic_link_loops_and_dangling_links_are_findings() {
         .stderr(predicate::str::contains("dangling.yaml: error[Y001]"));
 }
 
+// ---- Containment: a catalogue cannot reach outside itself (#18) ---------------------------
+//
+// Symbolic links and FIFOs cannot be committed portably, so every case is built at test time
+// in a temporary folder: `cat/` is the catalogue, `outside-<marker>/` is the rest of the
+// machine. The marker is in the outside files' first line, in their folder's name (so in
+// every link's target path) and, for `/proc/self/environ`, in the environment: it must not
+// appear in any output format.
+
+const MARKER: &str = "SECRET-MARKER-7f3a";
+const FORMATS: [&str; 5] = ["human", "concise", "json", "github", "sarif"];
+
+/// A temporary folder with `cat/good.yaml` (valid) and, outside `cat/`, a secret file, a
+/// folder with a record, and a hidden folder inside `cat/` that links may point into.
+#[cfg(unix)]
+fn contained() -> (TempDir, PathBuf) {
+    let dir = TempDir::new().unwrap();
+    let cat = dir.path().join("cat");
+    let outside = dir.path().join(format!("outside-{MARKER}"));
+    fs::create_dir_all(cat.join("_shared")).unwrap();
+    fs::create_dir_all(outside.join("folder")).unwrap();
+    fs::write(cat.join("good.yaml"), record("good", "S.")).unwrap();
+    fs::write(cat.join("_shared/shared.yaml"), record("shared", "S.")).unwrap();
+    fs::write(
+        outside.join("secret.yaml"),
+        // A YAML error on the first line: read, it would be the snippet.
+        format!("{MARKER}: [{MARKER}\n"),
+    )
+    .unwrap();
+    fs::write(
+        outside.join("folder/walked.yaml"),
+        record(MARKER, &format!("{MARKER}.")),
+    )
+    .unwrap();
+    (dir, cat)
+}
+
+#[cfg(unix)]
+fn link(target: impl AsRef<Path>, link: impl AsRef<Path>) {
+    std::os::unix::fs::symlink(target, link).unwrap();
+}
+
+/// `validate` in every format: (format, exit code, stdout and stderr as bytes).
+fn validate_in_every_format(args: &[&std::ffi::OsStr]) -> Vec<(&'static str, i32, Vec<u8>)> {
+    FORMATS
+        .iter()
+        .map(|format| {
+            let out = pipeline()
+                .args(["validate", "--format", format])
+                .args(args)
+                .env("PIPELINE_TEST_SECRET", MARKER)
+                .timeout(Duration::from_secs(60))
+                .output()
+                .unwrap();
+            let mut shown = out.stdout;
+            shown.extend_from_slice(&out.stderr);
+            (*format, out.status.code().unwrap_or(-1), shown)
+        })
+        .collect()
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// The JSON findings of `validate` for the file named `name`.
+fn json_findings(args: &[&std::ffi::OsStr], name: &str) -> Vec<serde_json::Value> {
+    let out = pipeline()
+        .args(["validate", "--format", "json"])
+        .args(args)
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["file"].as_str().unwrap().ends_with(name))
+        .cloned()
+        .collect()
+}
+
+/// Each hostile entry in its own catalogue: the finding it must produce on the entry (code,
+/// no line and column: it is about the entry as a whole), a failing run in every format,
+/// and the marker nowhere.
+#[cfg(unix)]
+#[test]
+fn links_out_of_the_catalogue_and_fifos_are_findings_that_show_nothing_of_the_target() {
+    type Build = fn(&Path, &Path);
+    let cases: Vec<(&str, &str, Build)> = vec![
+        ("leak.yaml", "Y009", |cat, out| {
+            link(out.join("secret.yaml"), cat.join("leak.yaml"))
+        }),
+        ("folder", "Y009", |cat, out| {
+            link(out.join("folder"), cat.join("folder"))
+        }),
+        ("relative.yaml", "Y009", |cat, out| {
+            let name = out.file_name().unwrap();
+            link(
+                Path::new("..").join(name).join("secret.yaml"),
+                cat.join("relative.yaml"),
+            )
+        }),
+        ("chain.yaml", "Y009", |cat, out| {
+            fs::create_dir(cat.join("sub")).unwrap();
+            link(out.join("secret.yaml"), cat.join("sub/hop.yaml"));
+            link("sub/hop.yaml", cat.join("chain.yaml"));
+        }),
+        ("dotdot.yaml", "Y009", |cat, out| {
+            // Through a folder inside, then `..` out of it.
+            fs::create_dir(cat.join("sub")).unwrap();
+            let name = out.file_name().unwrap();
+            link(
+                Path::new("sub/../..").join(name).join("secret.yaml"),
+                cat.join("dotdot.yaml"),
+            )
+        }),
+        ("probe.yaml", "Y009", |cat, out| {
+            // Leads nowhere, outside: reported as outside, not as "does not exist".
+            link(out.join("missing.yaml"), cat.join("probe.yaml"))
+        }),
+        ("_collections.yaml", "Y009", |cat, out| {
+            link(out.join("secret.yaml"), cat.join("_collections.yaml"))
+        }),
+        ("_authorities.yaml", "Y009", |cat, out| {
+            link(out.join("secret.yaml"), cat.join("_authorities.yaml"))
+        }),
+        ("pipe.yaml", "Y001", |cat, _| {
+            use rustix::fs::{CWD, FileType, Mode};
+            rustix::fs::mknodat(
+                CWD,
+                cat.join("pipe.yaml"),
+                FileType::Fifo,
+                Mode::from_raw_mode(0o644),
+                0,
+            )
+            .unwrap();
+        }),
+        ("_collections.yaml", "Y001", |cat, _| {
+            use rustix::fs::{CWD, FileType, Mode};
+            rustix::fs::mknodat(
+                CWD,
+                cat.join("_collections.yaml"),
+                FileType::Fifo,
+                Mode::from_raw_mode(0o644),
+                0,
+            )
+            .unwrap();
+        }),
+    ];
+    #[cfg(target_os = "linux")]
+    let cases = {
+        let mut cases = cases;
+        cases.push(("env.yaml", "Y009", |cat, _| {
+            link("/proc/self/environ", cat.join("env.yaml"))
+        }));
+        cases
+    };
+    for (name, code, build) in cases {
+        let (dir, cat) = contained();
+        build(&cat, &dir.path().join(format!("outside-{MARKER}")));
+        let args = [cat.as_os_str()];
+        let found = json_findings(&args, name);
+        assert_eq!(found.len(), 1, "{name}: {found:?}");
+        assert_eq!(found[0]["code"], code, "{name}");
+        assert_eq!(found[0]["line"], serde_json::Value::Null, "{name}");
+        assert_eq!(found[0]["column"], serde_json::Value::Null, "{name}");
+        for (format, exit, shown) in validate_in_every_format(&args) {
+            assert_eq!(exit, 1, "{name} {format}");
+            assert!(
+                !contains(&shown, MARKER.as_bytes()),
+                "{name} {format}: {}",
+                String::from_utf8_lossy(&shown)
+            );
+        }
+        // The streaming run that writes exports refuses it the same way.
+        let output = dir.path().join("out");
+        let run = pipeline()
+            .args(["run", "--format", "concise", "--input"])
+            .arg(&cat)
+            .arg("--output")
+            .arg(&output)
+            .env("PIPELINE_TEST_SECRET", MARKER)
+            .timeout(Duration::from_secs(60))
+            .output()
+            .unwrap();
+        assert_eq!(run.status.code(), Some(1), "{name}: run");
+        assert!(contains(&run.stderr, format!("[{code}]").as_bytes()));
+        assert!(!contains(&run.stderr, MARKER.as_bytes()), "{name}: run");
+        assert!(!output.exists(), "{name}: run wrote outputs");
+    }
+}
+
+/// Links whose target is inside the catalogue are still read: a file, a folder, and a chain
+/// that leaves through `..` and comes back.
+#[cfg(unix)]
+#[test]
+fn links_inside_the_catalogue_are_still_read() {
+    let (_dir, cat) = contained();
+    link("_shared/shared.yaml", cat.join("shared.yaml"));
+    fs::create_dir(cat.join("_more")).unwrap();
+    fs::write(cat.join("_more/more.yaml"), record("more", "S.")).unwrap();
+    link("_more", cat.join("linked"));
+    let back = format!("../{}/_more/more.yaml", "cat");
+    fs::create_dir(cat.join("sub")).unwrap();
+    link(format!("../{back}"), cat.join("sub/more-again.yaml"));
+    let out = pipeline()
+        .args(["validate", "--format", "json"])
+        .arg(&cat)
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // good, shared, linked/more and sub/more-again (the last two share an id: X001, X002).
+    assert_eq!(doc["summary"]["records"], 4, "{doc}");
+    let codes: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert!(
+        !codes.contains(&"Y009") && !codes.contains(&"Y001"),
+        "{doc}"
+    );
+    fs::remove_file(cat.join("sub/more-again.yaml")).unwrap();
+    pipeline().arg("validate").arg(&cat).assert().code(0);
+}
+
+/// `--follow-symlinks` is the old behaviour, for trusted setups; a file named on the command
+/// line is read as given.
+#[cfg(unix)]
+#[test]
+fn follow_symlinks_and_named_files_read_through_links() {
+    let (dir, cat) = contained();
+    let outside = dir.path().join(format!("outside-{MARKER}"));
+    link(outside.join("secret.yaml"), cat.join("leak.yaml"));
+    link(outside.join("folder"), cat.join("folder"));
+    let out = pipeline()
+        .args(["validate", "--format", "concise", "--follow-symlinks"])
+        .arg(&cat)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!stderr.contains("Y009"), "{stderr}");
+    assert!(stderr.contains("leak.yaml:2:1: error[Y003]"), "{stderr}");
+    assert!(stderr.contains("walked.yaml"), "{stderr}");
+    // Named on the command line: read, the folder's other links still refused.
+    let out = pipeline()
+        .args(["validate", "--format", "concise", "--input"])
+        .arg(&cat)
+        .arg(cat.join("leak.yaml"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("leak.yaml:2:1: error[Y003]"), "{stderr}");
+    assert!(!stderr.contains("Y009"), "{stderr}");
+    // A folder of the catalogue named on the command line: its links are checked.
+    fs::create_dir(cat.join("part")).unwrap();
+    link(outside.join("secret.yaml"), cat.join("part/leak.yaml"));
+    let out = pipeline()
+        .args(["validate", "--format", "concise", "--input"])
+        .arg(&cat)
+        .arg(cat.join("part"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("leak.yaml: error[Y009]"), "{stderr}");
+    assert!(!stderr.contains(MARKER), "{stderr}");
+}
+
+/// `fix` walks folders with the same rule, and says when it replaces a link by a file.
+#[cfg(unix)]
+#[test]
+fn fix_does_not_follow_links_out_and_says_when_it_replaces_one() {
+    let (dir, cat) = contained();
+    let outside = dir.path().join(format!("outside-{MARKER}"));
+    let untidy =
+        b"id: tidy\ntitle: \"  Two  spaces \"\ndate: 1957-12-17\ntype: Cable\nsummary: S.\n";
+    fs::write(outside.join("tidy.yaml"), untidy).unwrap();
+    fs::write(cat.join("_shared/tidy.yaml"), untidy).unwrap();
+    link(outside.join("tidy.yaml"), cat.join("out.yaml"));
+    link("_shared/tidy.yaml", cat.join("tidy.yaml"));
+    let out = pipeline()
+        .args(["fix", "--format", "concise"])
+        .arg(&cat)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("out.yaml: error[Y009]"), "{stderr}");
+    assert!(
+        stderr.contains("tidy.yaml was a symbolic link; it is now a file"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(MARKER), "{stderr}");
+    assert_eq!(fs::read(outside.join("tidy.yaml")).unwrap(), untidy);
+    assert_eq!(fs::read(cat.join("_shared/tidy.yaml")).unwrap(), untidy);
+    assert!(cat.join("out.yaml").is_symlink());
+    assert!(!cat.join("tidy.yaml").is_symlink());
+    assert!(
+        fs::read_to_string(cat.join("tidy.yaml"))
+            .unwrap()
+            .contains("\"Two spaces\"")
+    );
+}
+
+/// The default schema is found in the current folder (in CI, the checkout of the change):
+/// not through a link out of it. A schema named with `--schema` is read as given.
+#[cfg(unix)]
+#[test]
+fn the_default_schema_is_not_read_through_a_link_out_of_the_current_folder() {
+    let (dir, cat) = contained();
+    let work = dir.path().join("work");
+    fs::create_dir_all(work.join("schemas")).unwrap();
+    let outside = dir.path().join(format!("outside-{MARKER}"));
+    fs::write(
+        outside.join("schema.json"),
+        format!("{{\"type\": \"object\", \"description\": \"{MARKER}\"}}"),
+    )
+    .unwrap();
+    link(
+        outside.join("schema.json"),
+        work.join("schemas/record.schema.json"),
+    );
+    let out = pipeline()
+        .current_dir(&work)
+        .arg("validate")
+        .arg(&cat)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("leads outside the current folder"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--schema FILE"), "{stderr}");
+    assert!(!stderr.contains(MARKER), "{stderr}");
+    pipeline()
+        .current_dir(&work)
+        .args(["validate", "--schema", "schemas/record.schema.json"])
+        .arg(&cat)
+        .assert()
+        .code(0);
+}
+
+/// A line that is not UTF-8 or holds a control character is shown as an escaped excerpt of
+/// at most 80 characters, never as raw bytes, in the human format (the only one that shows
+/// source lines).
+#[test]
+fn snippets_of_refused_bytes_are_escaped_and_bounded() {
+    let long = format!("id: c\ntitle: {}\0{}\n", "a".repeat(200), "b".repeat(200));
+    let dir = catalogue(&[
+        ("nul.yaml", b"id: nul\ntitle: a\0b\n"),
+        ("latin1.yaml", b"id: latin1\ntitle: caf\xe9 \x1b[31mred\n"),
+        ("long.yaml", long.as_bytes()),
+    ]);
+    let out = pipeline()
+        .args(["validate", "--format", "human", "--color", "never"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stderr = out.stderr;
+    let text = std::str::from_utf8(&stderr).expect("the output is UTF-8");
+    assert!(!text.contains('\0') && !text.contains('\x1b'), "{text:?}");
+    assert!(text.contains("title: a\\u{0}b"), "{text}");
+    assert!(text.contains("title: caf\\x{E9} \\u{1b}[31mred"), "{text}");
+    let excerpt = text
+        .lines()
+        .find(|l| l.contains("bbbb"))
+        .and_then(|l| l.split_once("escaped: "))
+        .map(|(_, e)| e)
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(excerpt.chars().count() <= 80, "{excerpt}");
+    assert!(
+        excerpt.starts_with('…') && excerpt.ends_with('…'),
+        "{excerpt}"
+    );
+    assert!(excerpt.contains("a\\u{0}b"), "{excerpt}");
+}
+
 #[test]
 fn record_ids_cannot_lead_outside_the_output_folder() {
     let dir = TempDir::new().unwrap();

@@ -156,6 +156,12 @@ def test_a_catalogue_with_errors_is_refused_with_the_findings_of_validate(tmp_pa
     (bad / "latin1.yaml").write_bytes(
         (bad / "rec-00004.yaml").read_bytes().replace(b"rec-00004", b"latin1") + b"rights: caf\xe9\n")
     (bad / "broken.yaml").write_text("id: broken\ntitle: [unclosed\n")
+    # A link out of the catalogue and a FIFO: refused as validate refuses them (Y009, Y001),
+    # never read, so the secret appears nowhere.
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("id: MARKER-7f3a\n")
+    (bad / "leak.yaml").symlink_to(secret)
+    os.mkfifo(bad / "pipe.yaml")
     assert len(ids) == RECORDS
 
     code, findings, err = job(tmp_path, cat, tmp_path / "published")
@@ -167,7 +173,8 @@ def test_a_catalogue_with_errors_is_refused_with_the_findings_of_validate(tmp_pa
     assert vcode == 1
     assert findings == expected
     codes = {f["code"] for f in findings if f["severity"] == "error"}
-    assert codes == {"D001", "X001", "X002", "X003", "X004", "Y002", "Y003"}, findings
+    assert codes == {"D001", "X001", "X002", "X003", "X004", "Y001", "Y002", "Y003", "Y009"}, findings
+    assert "MARKER-7f3a" not in err and "MARKER-7f3a" not in json.dumps(findings)
 
 
 if __name__ == "__main__":
