@@ -284,7 +284,8 @@ const FILES_HELP: &str = "\
 Each record file is printed once, named as validate names it (the --input folder joined
 with the file's path inside it), in the order validate reads them. Links are followed only
 inside the catalogue, as validate follows them; a link out of it (Y009) or a FIFO, socket
-or device (Y001) is not listed but reported on standard error.
+or device (Y001) is not listed but reported on standard error, and so is such a
+_collections.yaml or _authorities.yaml.
 
 Example:
   pipeline files --input catalogue -0 | xargs -0 wc -c

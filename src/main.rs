@@ -487,6 +487,15 @@ fn files(args: &pipeline::cli::FilesArgs) -> Result<Outcome, String> {
             failed = written.err();
         }
     });
+    let mut findings = findings;
+    // The collections and authority files are read by every run: a link of theirs out of
+    // the catalogue is reported here too, so that a job reading them can leave them out.
+    for name in [catalogue::COLLECTIONS_FILE, catalogue::AUTHORITIES_FILE] {
+        if let Err(f) = scope.special_file(&args.input, name) {
+            findings.push(f);
+        }
+    }
+    pipeline::diagnostics::sort_findings(&mut findings);
     match failed.map_or_else(|| out.flush(), Err) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => return Err(e.to_string()),
         _ => {}

@@ -513,3 +513,63 @@ fn files_jsonl_base64_keeps_the_bytes() {
     assert!(err.contains("error[Y002]"), "{err}");
     assert_eq!(err, validate);
 }
+
+/// `pipeline files` lists the record files as `validate` finds them (named from the
+/// `--input` as given, hidden and `_` entries skipped, links followed only inside) and
+/// reports, without listing or reading them, a link out of the catalogue (Y009, also for
+/// `_authorities.yaml`) and a FIFO (Y001).
+#[cfg(unix)]
+#[test]
+fn files_lists_what_validate_reads_and_reports_what_it_refuses() {
+    let dir = TempDir::new().unwrap();
+    let cat = dir.path().join("cat");
+    fs::create_dir_all(cat.join("b/_drafts")).unwrap();
+    fs::write(cat.join("a-1.yaml"), record("a-1")).unwrap();
+    fs::write(cat.join("b/b-1.yml"), record("b-1")).unwrap();
+    fs::write(cat.join("b/_drafts/c-1.yaml"), record("c-1")).unwrap();
+    fs::write(cat.join(".hidden.yaml"), record("d-1")).unwrap();
+    fs::write(cat.join("notes.txt"), "not a record").unwrap();
+    std::os::unix::fs::symlink("../a-1.yaml", cat.join("b/alias.yaml")).unwrap();
+    fs::write(dir.path().join("secret.yaml"), "id: MARKER-91c2\n").unwrap();
+    std::os::unix::fs::symlink("../secret.yaml", cat.join("leak.yaml")).unwrap();
+    std::os::unix::fs::symlink("../secret.yaml", cat.join("_authorities.yaml")).unwrap();
+    let fifo = std::process::Command::new("mkfifo")
+        .arg(cat.join("pipe.yaml"))
+        .status()
+        .unwrap();
+    assert!(fifo.success());
+
+    let (code, out, err) = pipeline_in(dir.path(), &["files", "--input", "cat"], "");
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(out, "cat/a-1.yaml\ncat/b/alias.yaml\ncat/b/b-1.yml\n");
+    let refused: Vec<&str> = err.lines().filter(|l| !l.starts_with("  ")).collect();
+    assert_eq!(refused.len(), 3, "{err}");
+    assert!(
+        refused[0].starts_with("cat/_authorities.yaml: error[Y009]"),
+        "{err}"
+    );
+    assert!(
+        refused[1].starts_with("cat/leak.yaml: error[Y009]"),
+        "{err}"
+    );
+    assert!(
+        refused[2].starts_with("cat/pipe.yaml: error[Y001]"),
+        "{err}"
+    );
+    assert!(!err.contains("MARKER") && !out.contains("MARKER"));
+
+    // validate reads exactly the listed files (a-1 twice: once through the link, so its
+    // id is used twice) and reports the same refusals.
+    let (_, _, verr) = pipeline_in(
+        dir.path(),
+        &["validate", "--input", "cat", "--format", "concise"],
+        "",
+    );
+    assert!(verr.contains("3 records read"), "{verr}");
+    for line in refused {
+        assert!(verr.contains(line), "{line} not in {verr}");
+    }
+    let (code, out, _) = pipeline_in(dir.path(), &["files", "--input", "cat", "-0"], "");
+    assert_eq!(code, 1);
+    assert_eq!(out, "cat/a-1.yaml\0cat/b/alias.yaml\0cat/b/b-1.yml\0");
+}

@@ -131,13 +131,15 @@ def main(argv=None):
         "collections": None,
     }
     sc.addFile(settings["pipeline"])
+    listed, findings = record_files(settings["pipeline"], args.input)
+    refused = {f["file"] for f in findings}
     for option, name in (("authorities", "_authorities.yaml"), ("collections", "_collections.yaml")):
+        # One that `pipeline files` refused (a link out, a FIFO) is never read.
         path = os.path.join(root, name)
-        if os.path.isfile(path):
+        if os.path.isfile(path) and os.path.join(args.input, name) not in refused:
             settings[option] = path
             sc.addFile(path)
 
-    listed, findings = record_files(settings["pipeline"], args.input)
     parts_wanted = args.partitions or sc.defaultParallelism
     files = sc.parallelize(listed, max(1, min(parts_wanted, len(listed))))
     settings["parts"] = files.getNumPartitions()
