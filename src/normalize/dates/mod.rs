@@ -113,7 +113,7 @@ pub use edtf::{
     parse_edtf,
 };
 pub use months::{
-    MONTH_NAMES, UNDATED_PHRASES, english_name as month_name, lookup as month_number,
+    MONTH_NAMES, UNDATED_PHRASES, WEEKDAY_NAMES, english_name as month_name, lookup as month_number,
 };
 
 use std::fmt;
@@ -272,6 +272,13 @@ pub fn normalize_date_with(
     }
 }
 
+/// Whether the reading of `written` rests on a convention of this module (`early`, `mid`,
+/// `late`; a century by its ordinal, `19th century` = `18XX`) rather than on the words
+/// alone. `pipeline fix` leaves such values as the cataloguer wrote them.
+pub fn reads_by_convention(written: &str) -> bool {
+    freetext::uses_convention(written)
+}
+
 const FREE_TEXT_HELP: &str = "write the date as e.g. `1957-11-12`, `November 12, 1957`, \
      `12 November 1957`, `November 1957`, `1957`, `ca. 1957`, `1950s` or `1957-1959`";
 
@@ -290,7 +297,21 @@ fn normalize_text(
     let text = supplied(text).unwrap_or(text);
     let syntax_fault = match edtf::parse(text) {
         Ok(e) => return Ok(measured(text.to_owned(), &e)),
-        Err(f) if f.is_final() => return Err(edtf_error(f, written, text)),
+        Err(f) if f.is_final() => {
+            let mut e = edtf_error(f, written, text);
+            // `1858-64`: EDTF-shaped with no month 64, but perhaps the years 1858–1864.
+            if let Some((year, two)) = abbreviated_range_shape(text) {
+                let end = year - year % 100 + u32::from(two);
+                e.message.push_str(&format!(
+                    ", unless it is the years {year}–{end} written short"
+                ));
+                e.help = format!(
+                    "for the years write `{year}/{end}` (or `{year}–{two:02}` with an en dash); {}",
+                    e.help
+                );
+            }
+            return Err(e);
+        }
         Err(f) => f,
     };
     match freetext::parse(text, options) {
@@ -328,6 +349,59 @@ fn normalize_text(
                 ),
             })
         }
+        Err(freetext::TextFault::MonthOrRange(y, m)) => {
+            let month = months::english_name(m).unwrap_or("?");
+            let end = y - y % 100 + u32::from(m);
+            Err(DateError {
+                kind: DateErrorKind::Ambiguous,
+                message: format!(
+                    "`{written}` could mean {month} {y} (ISO year-month) or the years {y}–{end}"
+                ),
+                help: format!(
+                    "write `{month} {y}` (EDTF `{y}-{m:02}`) for the month, or `{y}–{end}` \
+                     (EDTF `{y}/{end}`) for the years"
+                ),
+            })
+        }
+        Err(freetext::TextFault::CopyrightOrCirca(y)) => Err(DateError {
+            kind: DateErrorKind::Ambiguous,
+            message: format!(
+                "`{written}` could mean copyright {y} (MARC/AACR2 write `c` and the year, \
+                 without a space) or circa {y}"
+            ),
+            help: format!(
+                "write `{y}` for the copyright year as the date, or `ca. {y}` (EDTF `{y}~`) \
+                 for about {y}"
+            ),
+        }),
+        Err(freetext::TextFault::AbbreviatedBackwards(start, digits, len)) => {
+            let unit = 10u32.pow(u32::from(len));
+            let next = start - start % unit + digits + unit;
+            Err(DateError {
+                kind: DateErrorKind::Reversed,
+                message: format!(
+                    "`{written}` ends before it starts: the last digits `{digits:0w$}` do not \
+                     make a year after {start}",
+                    w = usize::from(len)
+                ),
+                help: format!(
+                    "write both years in full, e.g. `{start}–{next}` if the range runs into \
+                     the next {}",
+                    if len == 1 { "decade" } else { "century" }
+                ),
+            })
+        }
+        Err(freetext::TextFault::Weekday(named, actual)) => Err(DateError {
+            kind: DateErrorKind::Impossible,
+            message: format!(
+                "`{written}` names a {}, but that date is a {}",
+                months::weekday_name(named),
+                months::weekday_name(actual)
+            ),
+            help: "check the date against the source; write it without the weekday once it \
+                   is right"
+                .to_string(),
+        }),
         Err(freetext::TextFault::Century(y)) => Err(DateError {
             kind: DateErrorKind::Ambiguous,
             message: format!(
@@ -342,6 +416,28 @@ fn normalize_text(
             ),
         }),
     }
+}
+
+/// `1858-64`, `1814-15?`: a four-digit year, a hyphen and two digits (and at most a
+/// qualifier) → (the year, the two digits), when the two digits are a later year of the
+/// same century, so that the text could also be an abbreviated range.
+fn abbreviated_range_shape(text: &str) -> Option<(u32, u8)> {
+    let b = text.as_bytes();
+    let b = match b.last() {
+        Some(b'?' | b'~' | b'%') => &b[..b.len() - 1],
+        _ => b,
+    };
+    if b.len() != 7 || b[4] != b'-' {
+        return None;
+    }
+    let digits = |r: &[u8]| -> Option<u32> {
+        r.iter().try_fold(0u32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    let year = digits(&b[..4])?;
+    let two = u8::try_from(digits(&b[5..])?).ok()?;
+    (u32::from(two) > year % 100).then_some((year, two))
 }
 
 /// `[1957]`, `[1957?]`, `[ca. 1957]`: a date the cataloguer supplied → the date inside.
