@@ -185,10 +185,13 @@ fn tokenize<'a>(text: &'a str, out: &mut [Tok<'a>; MAX_TOKENS]) -> Option<usize>
         Some(())
     };
     let mut it = text.char_indices().peekable();
+    let mut after_space = false;
     while let Some((start, c)) = it.next() {
         if c.is_whitespace() || c == '.' || c == ',' {
+            after_space = c.is_whitespace();
             continue;
         }
+        let spaced = std::mem::take(&mut after_space);
         if c.is_ascii_digit() {
             let mut val: u32 = c.to_digit(10)?;
             let mut len: u8 = 1;
@@ -244,11 +247,22 @@ fn tokenize<'a>(text: &'a str, out: &mut [Tok<'a>; MAX_TOKENS]) -> Option<usize>
             if word.eq_ignore_ascii_case("c") && it.peek().is_some_and(|&(_, d)| d.is_ascii_digit())
             {
                 push(Tok::CopyrightC)?;
+            } else if let Some(n) = months::ordinal_word(word) {
+                push(Tok::Num {
+                    val: n,
+                    len: 2,
+                    suffix: Suffix::Ordinal,
+                })?;
             } else {
                 push(word_token(word))?;
             }
         } else {
             match c {
+                // A hyphen with a space on either side separates a range (`1983 - 03 Sep
+                // 2015`); only one between digits can be ISO's year-month hyphen.
+                '-' if spaced || it.peek().is_some_and(|&(_, d)| d.is_whitespace()) => {
+                    push(Tok::Dash)?
+                }
                 '-' => push(Tok::Hyphen)?,
                 '–' | '—' | '‐' | '‑' | '−' => push(Tok::Dash)?,
                 '/' => push(Tok::Slash)?,
@@ -749,29 +763,10 @@ impl<'a> Parser<'_, 'a> {
         }) {
             return Ok(Some(p));
         }
-        // `19th century`, `19th cent.`, `19th C` → `18XX`: the hundred years whose first two
-        // digits are one less than the ordinal (the common, not the strict, reading).
+        // `19th century`, `19th cent.`, `19th C`, `nineteenth century` → `18XX`.
         if let Some(p) = self.opt(|s| {
-            let Some(Tok::Num {
-                val: n @ 1..=99,
-                len: 1..=2,
-                suffix: Suffix::Ordinal,
-            }) = s.peek()
-            else {
-                return None;
-            };
-            s.pos += 1;
-            let century = matches!(s.peek(), Some(Tok::Word { kw, text, .. })
-                if kw & CENTURY != 0 || text.eq_ignore_ascii_case("c"));
-            if !century {
-                return None;
-            }
-            s.pos += 1;
-            Some(Point {
-                year: (n - 1) * 100,
-                unspec: 2,
-                ..Point::default()
-            })
+            let n = s.ordinal()?;
+            s.century_word().then(|| century(n))
         }) {
             return Ok(Some(p));
         }
@@ -826,6 +821,32 @@ impl<'a> Parser<'_, 'a> {
                 Some((pt(y, m1, 0), pt(y, m2, 0)))
             })
         })
+    }
+
+    /// An ordinal number (`19th`, `nineteenth`) of at most two digits.
+    fn ordinal(&mut self) -> Option<u32> {
+        if let Some(Tok::Num {
+            val: n @ 1..=99,
+            len: 1..=2,
+            suffix: Suffix::Ordinal,
+        }) = self.peek()
+        {
+            self.pos += 1;
+            return Some(n);
+        }
+        None
+    }
+
+    /// `century`, `cent.`, or `C` / `c.` (read so only after an ordinal), optionally after a
+    /// dash (`19th-century`).
+    fn century_word(&mut self) -> bool {
+        self.opt(|s| {
+            s.dash();
+            let yes = matches!(s.peek(), Some(Tok::Word { kw, text, .. })
+                if kw & CENTURY != 0 || text.eq_ignore_ascii_case("c"));
+            yes.then(|| s.pos += 1)
+        })
+        .is_some()
     }
 
     /// A weekday name (`Monday`, `Mon.`), 1 = Monday … 7 = Sunday.
@@ -1003,6 +1024,17 @@ impl<'a> Parser<'_, 'a> {
         }
         self.word(FROM);
         self.word(THE);
+        // `18th–19th century`, `18th to 19th centuries`: one century word for both ends.
+        if let Some((a, b)) = self.opt(|s| {
+            let a = s.ordinal()?;
+            if !s.range_sep() {
+                return None;
+            }
+            let b = s.ordinal()?;
+            s.century_word().then(|| (century(a), century(b)))
+        }) {
+            return Ok(Some(Expr::Interval(End::At(a), End::At(b))));
+        }
         // early / mid / late 1950s, 19th century; `late 1950s–early 1960s`
         if let Some((p1, p2)) = self.part()? {
             if self.at_end() {
@@ -1036,13 +1068,19 @@ impl<'a> Parser<'_, 'a> {
         if self.at_end() {
             return Ok(Some(Expr::Point(mark(a))));
         }
-        // `1786 or 1800` → one of; `1833 and 1836` → all of.
+        // `1786 or 1800` → one of; `1833 and 1836` → all of. Members are separate
+        // statements: `c.1826 or 1834` qualifies the first only (a range's ends, by
+        // contrast, share the qualifier). As with `between`, a `?` after the last member
+        // qualifies the whole statement (`[1971 or 1972?]`).
         let or = self.word(OR);
         if or || self.word(AND) {
             return Ok(self.end(a)?.map(|b| Expr::Set {
                 all: !or,
-                a: mark(a),
-                b: mark(b),
+                a: mark(Point {
+                    uncertain: a.uncertain || b.uncertain,
+                    ..a
+                }),
+                b,
             }));
         }
         if (self.range_sep() || self.tok(Tok::Slash))
@@ -1051,6 +1089,16 @@ impl<'a> Parser<'_, 'a> {
             return Ok(Some(Expr::Interval(End::At(mark(a)), End::At(mark(b)))));
         }
         Ok(None)
+    }
+}
+
+/// The `n`th century as EDTF writes it: the hundred years whose first two digits are one
+/// less than `n` (`19th` → `18XX`, 1800–1899: the common reading, not the strict 1801–1900).
+fn century(n: u32) -> Point {
+    Point {
+        year: (n - 1) * 100,
+        unspec: 2,
+        ..Point::default()
     }
 }
 

@@ -325,11 +325,12 @@ fn normalize_text(
         Err(freetext::TextFault::NoMatch) if looks_like_edtf(text) => {
             Err(edtf_error(syntax_fault, written, text))
         }
-        Err(freetext::TextFault::NoMatch) => Err(DateError {
-            kind: DateErrorKind::Unrecognized,
-            message: format!("`{written}` is not a date in a form we can read"),
-            help: FREE_TEXT_HELP.to_string(),
-        }),
+        Err(freetext::TextFault::NoMatch) => Err(event_refusal(text, written, options)
+            .unwrap_or_else(|| DateError {
+                kind: DateErrorKind::Unrecognized,
+                message: format!("`{written}` is not a date in a form we can read"),
+                help: FREE_TEXT_HELP.to_string(),
+            })),
         Err(freetext::TextFault::Ambiguous(a, b, y)) => {
             let (ma, mb) = (months::english_name(b), months::english_name(a));
             let readings = match (ma, mb) {
@@ -418,6 +419,69 @@ fn normalize_text(
     }
 }
 
+/// The EDTF of `text` if it reads as a date, by either reader.
+fn reading(text: &str, options: &DateOptions) -> Option<String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    if edtf::parse(text).is_ok() {
+        return Some(text.to_owned());
+    }
+    let s = freetext::parse(text, options).ok()?.to_edtf();
+    edtf::parse(&s).is_ok().then_some(s)
+}
+
+/// A more useful refusal for a value that holds a date and says which event it belongs to
+/// (`published 1881`, `?exhibited 1826`), or holds two dates (`1978, printed 2005`,
+/// `1995–6, 2007`): the date it holds is suggested, the choice left to the cataloguer.
+fn event_refusal(text: &str, written: &str, options: &DateOptions) -> Option<DateError> {
+    // Two dates, or a date and an event: `1978, printed 2005`, `1955–6; printed 1970s`.
+    if let Some(i) = text.find([',', ';']) {
+        let (first, rest) = (&text[..i], text[i + 1..].trim());
+        if let Some(edtf) = reading(first, options)
+            && !rest.is_empty()
+        {
+            return Some(DateError {
+                kind: DateErrorKind::Unrecognized,
+                message: format!(
+                    "`{written}` holds more than one date: `{}` and `{rest}`",
+                    first.trim()
+                ),
+                help: format!(
+                    "a record has one date: write `{}` (EDTF `{edtf}`) if that is the date of \
+                     what the record describes, and put `{rest}` in a note",
+                    first.trim()
+                ),
+            });
+        }
+    }
+    // `published 1881`, `first published 1830`, `?exhibited 1826`: event words before a date.
+    let body = text.trim_start_matches(['?', ' ']);
+    let split = body.find(|c: char| !(c.is_alphabetic() || c == ' '))?;
+    let (words, date) = body.split_at(split);
+    let mut any = false;
+    for w in words.split_whitespace() {
+        if !months::EVENT_WORDS.contains(&w.to_lowercase().as_str()) {
+            return None;
+        }
+        any = true;
+    }
+    let edtf = reading(date, options)?;
+    any.then(|| DateError {
+        kind: DateErrorKind::Unrecognized,
+        message: format!(
+            "`{written}` dates an event (`{}`), not necessarily what the record describes",
+            words.trim()
+        ),
+        help: format!(
+            "write `{}` (EDTF `{edtf}`) if the record's date is the date of that event, and \
+             keep the event in a note",
+            date.trim()
+        ),
+    })
+}
+
 /// `1858-64`, `1814-15?`: a four-digit year, a hyphen and two digits (and at most a
 /// qualifier) → (the year, the two digits), when the two digits are a later year of the
 /// same century, so that the text could also be an abbreviated range.
@@ -442,8 +506,15 @@ fn abbreviated_range_shape(text: &str) -> Option<(u32, u8)> {
 
 /// `[1957]`, `[1957?]`, `[ca. 1957]`: a date the cataloguer supplied → the date inside.
 fn supplied(text: &str) -> Option<&str> {
+    // MARC 260 $c / 264 $c end with the ISBD full stop: `[1972?].`
+    let text = text.strip_suffix('.').unwrap_or(text);
     let inner = text.strip_prefix('[')?.strip_suffix(']')?.trim();
-    (!inner.is_empty() && !inner.contains(',') && !inner.contains("..")).then_some(inner)
+    // `[1957,1958]` and `[..1957]` are EDTF sets; words (`[between March 13, 2000 and July
+    // 10, 2014]`) never are (EDTF's letters are capitals: X, Y, E, S, T, Z).
+    let words = inner
+        .chars()
+        .any(|c| c.is_alphabetic() && !c.is_ascii_uppercase());
+    (!inner.is_empty() && (words || !inner.contains(',') && !inner.contains(".."))).then_some(inner)
 }
 
 /// Only characters EDTF uses: a refusal then explains the EDTF rule that was broken.

@@ -207,6 +207,93 @@ pub const WEEKDAY_NAMES: &[(&str, &str, u8)] = &[
     ("de", "sonntag", 7),
 ];
 
+/// Ordinal words read like `1st` … `20th` (`nineteenth century` = `19th century`).
+pub const ORDINAL_WORDS: &[(&str, u32)] = &[
+    ("first", 1),
+    ("second", 2),
+    ("third", 3),
+    ("fourth", 4),
+    ("fifth", 5),
+    ("sixth", 6),
+    ("seventh", 7),
+    ("eighth", 8),
+    ("ninth", 9),
+    ("tenth", 10),
+    ("eleventh", 11),
+    ("twelfth", 12),
+    ("thirteenth", 13),
+    ("fourteenth", 14),
+    ("fifteenth", 15),
+    ("sixteenth", 16),
+    ("seventeenth", 17),
+    ("eighteenth", 18),
+    ("nineteenth", 19),
+    ("twentieth", 20),
+];
+
+/// The number an ordinal word names (any case), if it is one of [`ORDINAL_WORDS`].
+pub fn ordinal_word(word: &str) -> Option<u32> {
+    // The shortest is `first`, the longest `seventeenth`: most words are skipped unread.
+    if !(5..=11).contains(&word.len()) {
+        return None;
+    }
+    ORDINAL_WORDS
+        .iter()
+        .find(|(w, _)| w.eq_ignore_ascii_case(word))
+        .map(|&(_, n)| n)
+}
+
+/// Words that say which event a date belongs to (`published 1881`, `1978, printed 2005`).
+/// EDTF records a date, not an event, so a value that names one is refused with the date it
+/// holds as the suggestion: only the cataloguer knows whether the record's date is that
+/// event's. Lower case; a value's words are compared in lower case.
+pub const EVENT_WORDS: &[&str] = &[
+    "published",
+    "first",
+    "republished",
+    "reprinted",
+    "printed",
+    "exhibited",
+    "engraved",
+    "etched",
+    "cast",
+    "recast",
+    "posthumous",
+    "reproduced",
+    "remade",
+    "reconstructed",
+    "reworked",
+    "restored",
+    "repainted",
+    "retouched",
+    "assembled",
+    "reassembled",
+    "enlarged",
+    "edition",
+    "editioned",
+    "replica",
+    "version",
+    "issued",
+    "reissued",
+    "made",
+    "executed",
+    "completed",
+    "begun",
+    "started",
+    "signed",
+    "dated",
+    "inscribed",
+    "copyright",
+    "written",
+    "drawn",
+    "painted",
+    "photographed",
+    "recorded",
+    "performed",
+    "broadcast",
+    "released",
+];
+
 /// English weekday name (1 = Monday) for messages.
 pub fn weekday_name(day: u8) -> &'static str {
     const NAMES: [&str; 7] = [
@@ -241,6 +328,11 @@ pub const UNDATED_PHRASES: &[&str] = &[
     "datenotgiven",
     "dateundetermined",
     "undetermined",
+    // RDA 2.8.6.6 and its siblings: `[date of publication not identified]`
+    "dateofpublicationnotidentified",
+    "dateofproductionnotidentified",
+    "dateofdistributionnotidentified",
+    "dateofmanufacturenotidentified",
     "sd",       // s.d., sine dato
     "sinedato", //
     "sa",       // s.a., sine anno
