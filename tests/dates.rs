@@ -529,6 +529,181 @@ fn refusals() {
     assert!(e.help.contains("`1957-11-12`"), "{e:?}");
 }
 
+// ---------------------------------------------------------------------------------------
+// Real catalogues (issue #14): certain, or kept as written, or refused with a suggestion.
+// ---------------------------------------------------------------------------------------
+
+/// The forms seen in museum and library catalogues, each with its EDTF and bounds.
+#[test]
+fn real_catalogue_forms() {
+    for (written, edtf, earliest, latest) in [
+        // Abbreviated year ranges: the digits replace the end of the start year.
+        ("1843–4", "1843/1844", "1843-01-01", "1844-12-31"),
+        ("1843-4", "1843/1844", "1843-01-01", "1844-12-31"),
+        ("1843 - 4", "1843/1844", "1843-01-01", "1844-12-31"),
+        ("1976 –7", "1976/1977", "1976-01-01", "1977-12-31"),
+        ("1858–64", "1858/1864", "1858-01-01", "1864-12-31"),
+        ("c.1786–9", "1786~/1789~", "1786-01-01", "1789-12-31"),
+        ("circa 1809–11", "1809~/1811~", "1809-01-01", "1811-12-31"),
+        ("c.1814–15", "1814~/1815~", "1814-01-01", "1815-12-31"),
+        ("c.1814-15", "1814~/1815~", "1814-01-01", "1815-12-31"),
+        ("c.1820-25", "1820~/1825~", "1820-01-01", "1825-12-31"),
+        ("ca. 1801–10", "1801~/1810~", "1801-01-01", "1810-12-31"),
+        ("1921–c.23", "1921/1923~", "1921-01-01", "1923-12-31"),
+        ("1843/4", "1843/1844", "1843-01-01", "1844-12-31"),
+        ("1843 to 4", "1843/1844", "1843-01-01", "1844-12-31"),
+        // A qualifier before the value.
+        ("?c.1785", "1785%", "1785-01-01", "1785-12-31"),
+        ("?1787–8", "1787?/1788?", "1787-01-01", "1788-12-31"),
+        ("?1820s", "182X?", "1820-01-01", "1829-12-31"),
+        ("? 1785", "1785?", "1785-01-01", "1785-12-31"),
+        // Centuries and their parts (decades 0–3, 3–6, 7–9, as for decades).
+        ("19th century", "18XX", "1800-01-01", "1899-12-31"),
+        ("19th cent.", "18XX", "1800-01-01", "1899-12-31"),
+        ("19th C", "18XX", "1800-01-01", "1899-12-31"),
+        ("the nineteenth century", "18XX", "1800-01-01", "1899-12-31"),
+        (
+            "early 20th century",
+            "1900/1939",
+            "1900-01-01",
+            "1939-12-31",
+        ),
+        ("mid-19th century", "1830/1869", "1830-01-01", "1869-12-31"),
+        ("late 18th C", "1770/1799", "1770-01-01", "1799-12-31"),
+        ("18th–19th century", "17XX/18XX", "1700-01-01", "1899-12-31"),
+        (
+            "late 1950s–early 1960s",
+            "1957/1963",
+            "1957-01-01",
+            "1963-12-31",
+        ),
+        // AACR2 / RDA: a dash for each unknown digit, brackets, alternatives, open ends.
+        ("[18--?]", "18XX?", "1800-01-01", "1899-12-31"),
+        ("[18--]", "18XX", "1800-01-01", "1899-12-31"),
+        ("[197-]", "197X", "1970-01-01", "1979-12-31"),
+        ("[197-?]", "197X?", "1970-01-01", "1979-12-31"),
+        ("[1971 or 1972]", "[1971,1972]", "1971-01-01", "1972-12-31"),
+        ("1786 or 1800", "[1786,1800]", "1786-01-01", "1800-12-31"),
+        ("1860 or 63", "[1860,1863]", "1860-01-01", "1863-12-31"),
+        ("1833 and 1836", "{1833,1836}", "1833-01-01", "1836-12-31"),
+        ("[not before 1910]", "1910/..", "1910-01-01", "open"),
+        ("not after 1920", "../1920", "open", "1920-12-31"),
+        ("no later than 1920", "../1920", "open", "1920-12-31"),
+        (
+            "[between 1906 and 1912?]",
+            "1906?/1912?",
+            "1906-01-01",
+            "1912-12-31",
+        ),
+        ("[1972?].", "1972?", "1972-01-01", "1972-12-31"),
+        // A weekday that agrees with the date is dropped.
+        (
+            "Monday, June 5, 1944",
+            "1944-06-05",
+            "1944-06-05",
+            "1944-06-05",
+        ),
+        ("Tue. 6 June 1944", "1944-06-06", "1944-06-06", "1944-06-06"),
+        // "Not known".
+        ("date not known", "XXXX", "unknown", "unknown"),
+        ("Date unknown", "XXXX", "unknown", "unknown"),
+        ("not dated", "XXXX", "unknown", "unknown"),
+        (
+            "[date of publication not identified]",
+            "XXXX",
+            "unknown",
+            "unknown",
+        ),
+        // Valid EDTF stays as written: `1801-10` is October 1801, `1820-25` a season.
+        ("1801-10", "1801-10", "1801-10-01", "1801-10-31"),
+        ("1820-25", "1820-25", "1820-03-01", "1820-05-31"),
+    ] {
+        let n = norm(written);
+        assert_eq!(n.edtf, edtf, "`{written}`");
+        assert_eq!(
+            (n.earliest, n.latest),
+            (bound(earliest), bound(latest)),
+            "`{written}`"
+        );
+    }
+}
+
+/// Two readings, a contradiction or leftovers: refused, and the message says why.
+#[test]
+fn real_catalogue_refusals() {
+    for (written, kind, in_message, in_help) in [
+        // ISO year-month or an abbreviated range.
+        (
+            "c.1801-10",
+            DateErrorKind::Ambiguous,
+            "October 1801",
+            "`1801/1810`",
+        ),
+        // MARC copyright date or circa.
+        (
+            "c1935",
+            DateErrorKind::Ambiguous,
+            "copyright 1935",
+            "`ca. 1935`",
+        ),
+        ("[c1969].", DateErrorKind::Ambiguous, "circa 1969", "`1969`"),
+        // Not a month, but perhaps a range: EDTF-shaped, so refused with both.
+        (
+            "1858-64",
+            DateErrorKind::Impossible,
+            "years 1858–1864",
+            "`1858/1864`",
+        ),
+        // An abbreviated end that is not later is not rolled over.
+        (
+            "1899–01",
+            DateErrorKind::Reversed,
+            "ends before it starts",
+            "`1899–1901`",
+        ),
+        (
+            "1843–3",
+            DateErrorKind::Reversed,
+            "ends before it starts",
+            "`1843–1853`",
+        ),
+        // A weekday the date does not fall on.
+        (
+            "Tuesday, June 5, 1944",
+            DateErrorKind::Impossible,
+            "a Monday",
+            "",
+        ),
+        ("Monday, June 1944", DateErrorKind::Unrecognized, "", ""),
+        // Leftovers after a reading.
+        ("1794–c.1830–5", DateErrorKind::Unrecognized, "", ""),
+        ("c.18799–1802", DateErrorKind::Unrecognized, "", ""),
+        ("1828 (or 1836", DateErrorKind::Unrecognized, "", ""),
+        ("1924–5–c.1937", DateErrorKind::Unrecognized, "", ""),
+        // An event, or two dates.
+        (
+            "published 1881",
+            DateErrorKind::Unrecognized,
+            "event",
+            "`1881`",
+        ),
+        (
+            "1978, printed 2005",
+            DateErrorKind::Unrecognized,
+            "more than one date",
+            "`1978`",
+        ),
+        // Still refused: decade or century.
+        ("1900s", DateErrorKind::Ambiguous, "century", "`19XX`"),
+    ] {
+        let e = refusal(written);
+        assert_eq!(e.kind, kind, "`{written}`: {e:?}");
+        assert!(e.message.contains(in_message), "`{written}`: {e:?}");
+        assert!(e.help.contains(in_help), "`{written}`: {e:?}");
+        assert!(e.message.contains(&format!("`{written}`")), "{e:?}");
+    }
+}
+
 #[test]
 fn day_month_order() {
     let day_first = DateOptions {
@@ -786,6 +961,59 @@ proptest! {
             let again = normalize_date(DateInput::Text(&n.edtf)).unwrap();
             prop_assert_eq!(again, n);
         }
+    }
+
+    /// `YYYY–N` / `YYYY–NN` (en dash, hyphen, spaced): the years from YYYY to the year whose
+    /// last digits are N / NN, when that is later; refused (never rolled over) otherwise.
+    #[test]
+    fn abbreviated_ranges_read_the_same_however_written(
+        y in 1000u32..=9999,
+        end in 0u32..100,
+        two in prop::bool::ANY,
+        dash in prop::sample::select(vec!["–", "-", " - ", " –", "—"]),
+        circa in prop::bool::ANY,
+    ) {
+        let (digits, unit) = if two { (format!("{:02}", end), 100) } else { ((end % 10).to_string(), 10) };
+        let last = end % unit;
+        let written = format!("{}{y}{dash}{digits}", if circa { "c." } else { "" });
+        let n = normalize_date(DateInput::Text(&written));
+        let to = y - y % unit + last;
+        // A hyphen and two digits that are a month after a plain year is ISO year-month,
+        // valid EDTF (or, for 13 and above, refused as EDTF-shaped).
+        let iso_shaped = dash == "-" && two && !circa;
+        if iso_shaped {
+            return Ok(());
+        }
+        // With a hyphen and a month after `c.`: ambiguous when the range reading goes
+        // forward, otherwise the ISO month is the only reading.
+        if dash == "-" && two && (1..=12).contains(&last) {
+            if to > y {
+                prop_assert_eq!(n.unwrap_err().kind, DateErrorKind::Ambiguous);
+            } else {
+                prop_assert_eq!(n.unwrap().edtf, format!("{y}-{last:02}~"));
+            }
+            return Ok(());
+        }
+        if to > y {
+            let q = if circa { "~" } else { "" };
+            let n = n.unwrap();
+            prop_assert_eq!(n.edtf, format!("{y}{q}/{to}{q}"));
+            prop_assert_eq!(n.earliest, Bound::Day(Day { year: i64::from(y), month: 1, day: 1 }));
+            prop_assert_eq!(n.latest, Bound::Day(Day { year: i64::from(to), month: 12, day: 31 }));
+        } else {
+            prop_assert!(n.is_err(), "{}: {:?}", written, n);
+        }
+    }
+
+    /// `NNth century` is the hundred years (N-1)00–(N-1)99, alone or qualified.
+    #[test]
+    fn centuries(n in 1u32..=21, word in prop::sample::select(vec!["century", "cent.", "C", "c."])) {
+        let suffix = match n % 10 { 1 if n != 11 => "st", 2 if n != 12 => "nd", 3 if n != 13 => "rd", _ => "th" };
+        let n1 = norm(&format!("{n}{suffix} {word}"));
+        let start = i64::from((n - 1) * 100);
+        prop_assert_eq!(n1.edtf, format!("{:02}XX", n - 1));
+        prop_assert_eq!(n1.earliest, Bound::Day(Day { year: start, month: 1, day: 1 }));
+        prop_assert_eq!(n1.latest, Bound::Day(Day { year: start + 99, month: 12, day: 31 }));
     }
 
     #[test]
