@@ -14,7 +14,7 @@
 //! The CSV is an extract of Tate's collection (CC0, github.com/tategallery/collection,
 //! commit a51d8afc988ed083557e2950f4d0b644e7719f4a) with the columns acno, dateText,
 //! dateRange_text, dateRange_from, dateRange_to, creators_mda, creators_fc, title;
-//! `scripts/tate-extract.sh` makes it from a checkout of that repository.
+//! `scripts/tate-extract.py` makes it from a clone of that repository.
 
 use std::collections::BTreeMap;
 
