@@ -21,9 +21,10 @@
 //!
 //! # How a value is read
 //!
-//! 1. Trimmed; `[...]` around a single date (no `,` or `..` inside) is the cataloguer's mark
-//!    for a supplied date, so `[1957]` → `1957` and `[1957?]` → `1957?`. (A list of one
-//!    date means the same thing in EDTF, so nothing is lost.)
+//! 1. Trimmed; `[...]` around a single date (no `,` or `..` inside, unless it has words) is
+//!    the cataloguer's mark for a supplied date, so `[1957]` → `1957`, `[1957?].` → `1957?`
+//!    and `[between March 13, 2000 and July 10, 2014]` is read inside its brackets. (A list
+//!    of one date means the same thing in EDTF, so nothing is lost.)
 //! 2. If the text is valid EDTF (levels 0–2), it is kept exactly as written.
 //! 3. If it is EDTF-shaped but says something impossible (`2016-02-30`, `1957-13-01`,
 //!    `1959/1957`, `-0000`), it is refused; free text is not tried.
@@ -36,15 +37,23 @@
 //! |---|---|
 //! | `January 11, 1950`, `Jan. 11, 1950`, `11 January 1950`, `12th of November 1957`, `1950/01/11`, `1950.01.11` | `1950-01-11` |
 //! | `January 1950`, `1950. január` | `1950-01` |
-//! | `ca. 1950`, `circa 1950`, `c. 1950` (also `um`, `около`, `ok.`, `kb.`) | `1950~` |
+//! | `ca. 1950`, `circa 1950`, `c. 1950`, `c.1950` (also `um`, `около`, `ok.`, `kb.`) | `1950~` |
+//! | `?1950`, `?c.1950`, `?1950s` (a `?` before the value qualifies all of it) | `1950?`, `1950%`, `195X?` |
 //! | `1950s`, `1950's`, `the 1950s` | `195X` |
 //! | `early 1950s` / `mid 1950s` / `late 1950s` | `1950/1953` / `1953/1956` / `1957/1959` |
+//! | `19th century`, `19th cent.`, `19th C`, `nineteenth century` | `18XX` |
+//! | `early` / `mid` / `late 19th century` | `1800/1839` / `1830/1869` / `1870/1899` |
+//! | `[197-]`, `[197-?]`, `[18--]`, `[18--?]` (AACR2 1.4F7) | `197X`, `197X?`, `18XX`, `18XX?` |
+//! | `1843–4`, `1843-4`, `1976 –7`, `1858–64`, `c.1814–15`, `1921–c.23` | `1843/1844`, …, `1814~/1815~`, `1921/1923~` |
+//! | `1786 or 1800`, `[1971 or 1972]`, `1860 or 63` / `1833 and 1836` | `[1786,1800]` … / `{1833,1836}` |
+//! | `not before 1910` / `not after 1920`, `no later than 1920` | `1910/..` / `../1920` |
+//! | `Monday, June 5, 1944` (weekday checked with `jiff`, then dropped) | `1944-06-05` |
 //! | `Spring 1958` (also summer, autumn/fall, winter; German, Russian, Polish, Hungarian) | `1958-21` |
 //! | `1957-1959`, `between 1957 and 1959`, `from 1957 to 1959` | `1957/1959` |
 //! | `November 12-14, 1957`, `12-14 November 1957`, `November 12 to 14, 1957` | `1957-11-12/1957-11-14` |
 //! | `November 1957 - January 1958` | `1957-11/1958-01` |
 //! | `before 1957` / `after 1957` | `../1957` / `1957/..` |
-//! | `undated`, `n.d.`, `s.d.`, `unknown`, `o.J.`, `б.г.`, `b.d.` | `XXXX` |
+//! | `undated`, `n.d.`, `s.d.`, `unknown`, `date not known`, `not dated`, `o.J.`, `б.г.`, `b.d.` | `XXXX` |
 //! | `1957年12月17日`, `17 декабря 1957 г.`, `1957. december 17.`, `17. Dezember 1957`, `17 grudnia 1957`, `17. XII. 1957` | `1957-12-17` |
 //!
 //! Month names (any case, with or without the abbreviation's period, composed or
@@ -52,13 +61,44 @@
 //! language. Also read: Hungarian day suffixes (`1957. december 17-én`), Russian and Polish
 //! year words (`г.`, `года`, `r.`), `12th of November`, and dashes `-`, `–` or `—`.
 //! Each word is looked up once, in an index built on first use from the table, so reading
-//! a date costs one allocation (the EDTF string) and no table scans.
+//! a date costs one allocation (the EDTF string) and no table scans. The phrases for "not
+//! known", weekday names, ordinal words and the words naming an event are data too
+//! ([`UNDATED_PHRASES`], [`WEEKDAY_NAMES`], [`ORDINAL_WORDS`], [`EVENT_WORDS`]).
+//!
+//! The tokenizer keeps apart what changes a reading: the ASCII hyphen-minus between digits
+//! (ISO 8601's year-month separator) from other dashes and from a hyphen with a space beside
+//! it (a range), and a `c` written directly before a digit (`c1935`, see below). Whatever is
+//! left over after a reading (`1794–c.1830–5`, `c.18799–1802`, `1828 (or 1836`) refuses the
+//! value: nothing is partly read.
 //!
 //! # Decisions
 //!
+//! The rule: certain, or kept as written, or refused with a suggestion; never a confident
+//! guess. The README's "Dates" section gives the cataloguing rules behind each decision.
+//!
 //! * **Early, mid, late decade**: early = years 0–3 of the decade (`1950/1953`), mid =
 //!   years 3–6 (`1953/1956`), late = years 7–9 (`1957/1959`). They overlap at the edges
-//!   on purpose: "mid" is vaguer than "early" or "late".
+//!   on purpose: "mid" is vaguer than "early" or "late". For a century, the same in
+//!   decades: early 19th century = `1800/1839`, mid = `1830/1869`, late = `1870/1899`.
+//! * **Centuries**: `19th century` is `18XX` (1800–1899), the common reading; the strict one
+//!   (1801–1900) differs only at the edges. Conventions like these are read but never
+//!   written into a record by `pipeline fix` ([`reads_by_convention`]).
+//! * **Valid EDTF is EDTF**: `1801-10` is October 1801 and `1820-25` is sub-year grouping 25
+//!   (spring, northern hemisphere), as EDTF defines them, although a museum cataloguer may
+//!   mean 1801–1810 or 1820–1825; those are read as ranges when written with an en dash
+//!   (`1820–25`) or in free text (`c.1820-25`), and EDTF's own examples (`2001-21`) and our
+//!   output (`Spring 1920` → `1920-21`) must read back.
+//! * **Hyphen and two digits in free text**: `c.1801-10` (a month and a later year of the
+//!   same century) is refused as ambiguous, with both readings; `c.1850-10` can only be
+//!   October 1850 and `c.1814-15` only 1814–1815. An EDTF-shaped `1858-64` (no month 64) is
+//!   refused as impossible, with `1858/1864` suggested first.
+//! * **Abbreviated ranges**: the end's digits replace the last digits of the start; an end
+//!   that is not later (`1899–01`) is refused as reversed, never rolled over. A qualifier
+//!   before a range applies to both ends; in `or`/`and` sets each member keeps its own.
+//! * **`c1935`**: MARC/AACR2's copyright date, or circa written carelessly: refused with both.
+//! * **Weekdays**: one that disagrees with the date refuses it as impossible.
+//! * **Events and lists** (`published 1881`, `1978, printed 2005`): refused with the date they
+//!   hold as the suggestion; whether the record's date is that event's is the cataloguer's call.
 //! * **`1900s`** (a decade written with `00`) is refused as ambiguous: it means the decade
 //!   1900–1909 to some and the century 1900–1999 to others. `190X` or `19XX` is asked for.
 //! * **Undated** (`undated`, `n.d.`, …) becomes `XXXX` (EDTF's "year unspecified"; EDTF has
@@ -113,7 +153,8 @@ pub use edtf::{
     parse_edtf,
 };
 pub use months::{
-    MONTH_NAMES, UNDATED_PHRASES, WEEKDAY_NAMES, english_name as month_name, lookup as month_number,
+    EVENT_WORDS, MONTH_NAMES, ORDINAL_WORDS, UNDATED_PHRASES, WEEKDAY_NAMES,
+    english_name as month_name, lookup as month_number,
 };
 
 use std::fmt;
