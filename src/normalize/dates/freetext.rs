@@ -247,12 +247,6 @@ fn tokenize<'a>(text: &'a str, out: &mut [Tok<'a>; MAX_TOKENS]) -> Option<usize>
             if word.eq_ignore_ascii_case("c") && it.peek().is_some_and(|&(_, d)| d.is_ascii_digit())
             {
                 push(Tok::CopyrightC)?;
-            } else if let Some(n) = months::ordinal_word(word) {
-                push(Tok::Num {
-                    val: n,
-                    len: 2,
-                    suffix: Suffix::Ordinal,
-                })?;
             } else {
                 push(word_token(word))?;
             }
@@ -355,18 +349,24 @@ const KEYWORD_LISTS: &[(&[&str], Kw)] = &[
     (&["than"], THAN),
 ];
 
-/// Every known word (lower case) → (keyword flags, month or season, weekday). Built once
-/// from [`months::MONTH_NAMES`], [`months::WEEKDAY_NAMES`] and the keyword lists, so a word
-/// costs one lookup.
-fn word_index() -> &'static HashMap<&'static str, (Kw, u8, u8)> {
-    static INDEX: OnceLock<HashMap<&'static str, (Kw, u8, u8)>> = OnceLock::new();
+/// What a known word means: keyword flags, month or season, weekday, ordinal number.
+type WordInfo = (Kw, u8, u8, u8);
+
+/// Every known word (lower case) → its [`WordInfo`]. Built once from
+/// [`months::MONTH_NAMES`], [`months::WEEKDAY_NAMES`], [`months::ORDINAL_WORDS`] and the
+/// keyword lists, so a word costs one lookup.
+fn word_index() -> &'static HashMap<&'static str, WordInfo> {
+    static INDEX: OnceLock<HashMap<&'static str, WordInfo>> = OnceLock::new();
     INDEX.get_or_init(|| {
-        let mut map: HashMap<&'static str, (Kw, u8, u8)> = HashMap::new();
+        let mut map: HashMap<&'static str, WordInfo> = HashMap::new();
         for &(_, name, n) in months::MONTH_NAMES {
             map.entry(name).or_default().1 = n;
         }
         for &(_, name, n) in months::WEEKDAY_NAMES {
             map.entry(name).or_default().2 = n;
+        }
+        for &(name, n) in months::ORDINAL_WORDS {
+            map.entry(name).or_default().3 = n;
         }
         for &(list, flag) in KEYWORD_LISTS {
             for &w in list {
@@ -401,9 +401,17 @@ fn lower<'b>(text: &str, buf: &'b mut [u8; 64]) -> Option<&'b str> {
 
 fn word_token(text: &str) -> Tok<'_> {
     let mut buf = [0u8; 64];
-    let (kw, month, weekday) = lower(text, &mut buf)
+    let (kw, month, weekday, ordinal) = lower(text, &mut buf)
         .and_then(|w| word_index().get(w).copied())
-        .unwrap_or((0, 0, 0));
+        .unwrap_or_default();
+    if ordinal != 0 {
+        // `nineteenth` reads as `19th`.
+        return Tok::Num {
+            val: u32::from(ordinal),
+            len: 2,
+            suffix: Suffix::Ordinal,
+        };
+    }
     Tok::Word {
         text,
         kw,

@@ -208,7 +208,7 @@ pub const WEEKDAY_NAMES: &[(&str, &str, u8)] = &[
 ];
 
 /// Ordinal words read like `1st` … `20th` (`nineteenth century` = `19th century`).
-pub const ORDINAL_WORDS: &[(&str, u32)] = &[
+pub const ORDINAL_WORDS: &[(&str, u8)] = &[
     ("first", 1),
     ("second", 2),
     ("third", 3),
@@ -230,18 +230,6 @@ pub const ORDINAL_WORDS: &[(&str, u32)] = &[
     ("nineteenth", 19),
     ("twentieth", 20),
 ];
-
-/// The number an ordinal word names (any case), if it is one of [`ORDINAL_WORDS`].
-pub fn ordinal_word(word: &str) -> Option<u32> {
-    // The shortest is `first`, the longest `seventeenth`: most words are skipped unread.
-    if !(5..=11).contains(&word.len()) {
-        return None;
-    }
-    ORDINAL_WORDS
-        .iter()
-        .find(|(w, _)| w.eq_ignore_ascii_case(word))
-        .map(|&(_, n)| n)
-}
 
 /// Words that say which event a date belongs to (`published 1881`, `1978, printed 2005`).
 /// EDTF records a date, not an event, so a value that names one is refused with the date it
