@@ -960,6 +960,27 @@ impl<'a> Parser<'_, 'a> {
         if let Some(b) = self.point()? {
             return Ok(Some(b));
         }
+        // `1950s–60s`: a decade ended by a later decade of the same century.
+        if a.unspec == 1
+            && a.month == 0
+            && let Some(Tok::Num {
+                val,
+                len: 2,
+                suffix: Suffix::Decade,
+            }) = self.peek()
+        {
+            let year = a.year - a.year % 100 + val;
+            if val % 10 != 0 || year <= a.year {
+                return Ok(None);
+            }
+            self.pos += 1;
+            let b = Point {
+                year,
+                unspec: 1,
+                ..Point::default()
+            };
+            return Ok(Some(self.question(b)));
+        }
         if a.month != 0 || a.unspec != 0 {
             return Ok(None);
         }
