@@ -473,52 +473,65 @@ fn reading(text: &str, options: &DateOptions) -> Option<String> {
     edtf::parse(&s).is_ok().then_some(s)
 }
 
+/// `published 1881`, `first published c.1820–3`, `?exhibited 1826` → (`published`, `1881`):
+/// the event words before a date (at least one, all in [`EVENT_WORDS`]) and the rest.
+fn event_words(text: &str) -> Option<(&str, &str)> {
+    let body = text.trim_start_matches(['?', ' ']);
+    let mut end = 0;
+    let mut rest = body;
+    loop {
+        let trimmed = rest.trim_start();
+        let word_len = trimmed
+            .find(|c: char| !c.is_alphabetic())
+            .unwrap_or(trimmed.len());
+        let word = &trimmed[..word_len];
+        // A word must end at a space or the end (`c.1820` is not the word `c`).
+        let ends = trimmed[word_len..]
+            .chars()
+            .next()
+            .is_none_or(char::is_whitespace);
+        if word.is_empty() || !ends || !EVENT_WORDS.contains(&word.to_lowercase().as_str()) {
+            break;
+        }
+        end = body.len() - trimmed.len() + word_len;
+        rest = &trimmed[word_len..];
+    }
+    (end > 0).then(|| (&body[..end], body[end..].trim()))
+}
+
 /// A more useful refusal for a value that holds a date and says which event it belongs to
 /// (`published 1881`, `?exhibited 1826`), or holds two dates (`1978, printed 2005`,
 /// `1995–6, 2007`): the date it holds is suggested, the choice left to the cataloguer.
 fn event_refusal(text: &str, written: &str, options: &DateOptions) -> Option<DateError> {
-    // Two dates, or a date and an event: `1978, printed 2005`, `1955–6; printed 1970s`.
+    // Two dates, or a date and an event: `1978, printed 2005`, `1955–6; printed 1970s`,
+    // `first published 1830, reprinted 1993`.
     if let Some(i) = text.find([',', ';']) {
-        let (first, rest) = (&text[..i], text[i + 1..].trim());
-        if let Some(edtf) = reading(first, options)
+        let (first, rest) = (text[..i].trim(), text[i + 1..].trim());
+        let date = event_words(first).map_or(first, |(_, date)| date);
+        if let Some(edtf) = reading(date, options)
             && !rest.is_empty()
         {
             return Some(DateError {
                 kind: DateErrorKind::Unrecognized,
-                message: format!(
-                    "`{written}` holds more than one date: `{}` and `{rest}`",
-                    first.trim()
-                ),
+                message: format!("`{written}` holds more than one date: `{first}` and `{rest}`"),
                 help: format!(
-                    "a record has one date: write `{}` (EDTF `{edtf}`) if that is the date of \
-                     what the record describes, and put `{rest}` in a note",
-                    first.trim()
+                    "a record has one date: write `{date}` (EDTF `{edtf}`) if that is the date \
+                     of what the record describes, and put `{rest}` in a note"
                 ),
             });
         }
     }
     // `published 1881`, `first published 1830`, `?exhibited 1826`: event words before a date.
-    let body = text.trim_start_matches(['?', ' ']);
-    let split = body.find(|c: char| !(c.is_alphabetic() || c == ' '))?;
-    let (words, date) = body.split_at(split);
-    let mut any = false;
-    for w in words.split_whitespace() {
-        if !months::EVENT_WORDS.contains(&w.to_lowercase().as_str()) {
-            return None;
-        }
-        any = true;
-    }
+    let (words, date) = event_words(text)?;
     let edtf = reading(date, options)?;
-    any.then(|| DateError {
+    Some(DateError {
         kind: DateErrorKind::Unrecognized,
         message: format!(
-            "`{written}` dates an event (`{}`), not necessarily what the record describes",
-            words.trim()
+            "`{written}` dates an event (`{words}`), not necessarily what the record describes"
         ),
         help: format!(
-            "write `{}` (EDTF `{edtf}`) if the record's date is the date of that event, and \
-             keep the event in a note",
-            date.trim()
+            "write `{date}` (EDTF `{edtf}`) if the record's date is the date of that event, and \
+             keep the event in a note"
         ),
     })
 }
