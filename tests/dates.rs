@@ -684,6 +684,18 @@ fn real_catalogue_refusals() {
         ("1924–5–c.1937", DateErrorKind::Unrecognized, "", ""),
         // An event, or two dates.
         (
+            "published c.1820–3",
+            DateErrorKind::Unrecognized,
+            "`published`",
+            "`1820~/1823~`",
+        ),
+        (
+            "first published 1830, reprinted 1993",
+            DateErrorKind::Unrecognized,
+            "more than one date",
+            "`1830`",
+        ),
+        (
             "published 1881",
             DateErrorKind::Unrecognized,
             "event",
