@@ -1001,6 +1001,11 @@ impl<'a> Parser<'_, 'a> {
             // later (`1899–01`, `1843–3`) is refused, not rolled over into the next decade
             // or century: inclusive years that cross a century are written in full.
             if year <= a.year {
+                // Only when nothing else follows: `1958-10-1958` is not a range at all.
+                s.tok(Tok::Question);
+                if !s.at_end() {
+                    return Ok(None);
+                }
                 return Err(TextFault::AbbreviatedBackwards(a.year, val, len));
             }
             let p = Point {
