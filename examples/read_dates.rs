@@ -1,8 +1,10 @@
 //! Read dates, one a line, from standard input and print each with its reading:
-//! `written<TAB>EDTF<TAB>earliest<TAB>latest` or `written<TAB>REFUSED:<code><TAB>message`.
+//! `written<TAB>EDTF<TAB>earliest<TAB>latest` or
+//! `written<TAB>REFUSED:<code><TAB>message<TAB>help`.
 //!
-//! `cargo run --example read_dates < dates.txt`; used by `scripts/tate-dates.py` for the
-//! whole-catalogue measurement in `docs/real-catalogue-dates.md`.
+//! `cargo run --example read_dates < dates.txt`: a quick way to see how a catalogue's date
+//! column reads (one value a line; `cut -f1` of a TSV will do). The whole-catalogue
+//! measurement in `docs/real-catalogue-dates.md` is `examples/tate_dates.rs`.
 
 use std::io::{BufRead, Write};
 
