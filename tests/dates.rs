@@ -696,6 +696,18 @@ fn real_catalogue_refusals() {
             "`1830`",
         ),
         (
+            "1955; 1956; 1957",
+            DateErrorKind::Unrecognized,
+            "a list of 3 dates",
+            "`{1955,1956,1957}`",
+        ),
+        (
+            "1995–6, 2007",
+            DateErrorKind::Unrecognized,
+            "a list of 2 dates",
+            "`[1995..1996,2007]`",
+        ),
+        (
             "published 1881",
             DateErrorKind::Unrecognized,
             "event",

@@ -363,14 +363,17 @@ fn normalize_text(
                 Err(f) => Err(edtf_error(f, written, &s)),
             }
         }
-        Err(freetext::TextFault::NoMatch) if looks_like_edtf(text) => {
-            Err(edtf_error(syntax_fault, written, text))
-        }
         Err(freetext::TextFault::NoMatch) => Err(event_refusal(text, written, options)
-            .unwrap_or_else(|| DateError {
-                kind: DateErrorKind::Unrecognized,
-                message: format!("`{written}` is not a date in a form we can read"),
-                help: FREE_TEXT_HELP.to_string(),
+            .unwrap_or_else(|| {
+                if looks_like_edtf(text) {
+                    edtf_error(syntax_fault, written, text)
+                } else {
+                    DateError {
+                        kind: DateErrorKind::Unrecognized,
+                        message: format!("`{written}` is not a date in a form we can read"),
+                        help: FREE_TEXT_HELP.to_string(),
+                    }
+                }
             })),
         Err(freetext::TextFault::Ambiguous(a, b, y)) => {
             let (ma, mb) = (months::english_name(b), months::english_name(a));
@@ -506,6 +509,28 @@ fn event_refusal(text: &str, written: &str, options: &DateOptions) -> Option<Dat
     // Two dates, or a date and an event: `1978, printed 2005`, `1955–6; printed 1970s`,
     // `first published 1830, reprinted 1993`.
     if let Some(i) = text.find([',', ';']) {
+        // A list of dates and nothing else (`1955; 1956; 1957`, `1936, 1939`): the EDTF sets.
+        let parts: Option<Vec<String>> = text
+            .split([',', ';'])
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            // A range is written `a..b` inside an EDTF set.
+            .map(|p| reading(p, options).map(|e| e.replacen('/', "..", 1)))
+            .collect();
+        if let Some(parts) = parts.filter(|p| p.len() > 1)
+            && edtf::parse(&format!("{{{}}}", parts.join(","))).is_ok()
+        {
+            let list = parts.join(",");
+            return Some(DateError {
+                kind: DateErrorKind::Unrecognized,
+                message: format!("`{written}` is a list of {} dates", parts.len()),
+                help: format!(
+                    "write them as EDTF: `{{{list}}}` if all of them are dates of what the record \
+                     describes, `[{list}]` if it is one of them; or keep one date and put the \
+                     others in a note"
+                ),
+            });
+        }
         let (first, rest) = (text[..i].trim(), text[i + 1..].trim());
         let date = event_words(first).map_or(first, |(_, date)| date);
         if let Some(edtf) = reading(date, options)
