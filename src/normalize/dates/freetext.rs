@@ -1107,7 +1107,11 @@ impl<'a> Parser<'_, 'a> {
         // contrast, share the qualifier). As with `between`, a `?` after the last member
         // qualifies the whole statement (`[1971 or 1972?]`).
         let or = self.word(OR);
-        if or || self.word(AND) {
+        // Not `a`: "and" in Czech and Slovak, but "to" in Spanish, Italian and Portuguese.
+        let and = !or
+            && !matches!(self.peek(), Some(Tok::Word { text, .. }) if text.eq_ignore_ascii_case("a"))
+            && self.word(AND);
+        if or || and {
             return Ok(self.end(a)?.map(|b| Expr::Set {
                 all: !or,
                 a: mark(Point {
