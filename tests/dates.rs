@@ -677,7 +677,11 @@ fn real_catalogue_refusals() {
             "",
         ),
         ("Monday, June 1944", DateErrorKind::Unrecognized, "", ""),
-        // Leftovers after a reading.
+        // Leftovers after a reading, and pieces that only look like a form.
+        ("late9912 1820-25", DateErrorKind::Unrecognized, "", ""),
+        ("1820-25 - -", DateErrorKind::Unrecognized, "", ""),
+        ("19 - -", DateErrorKind::Unrecognized, "", ""),
+        ("1843–c4", DateErrorKind::Unrecognized, "", ""),
         ("1794–c.1830–5", DateErrorKind::Unrecognized, "", ""),
         ("c.18799–1802", DateErrorKind::Unrecognized, "", ""),
         ("1828 (or 1836", DateErrorKind::Unrecognized, "", ""),

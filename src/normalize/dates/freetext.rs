@@ -177,10 +177,17 @@ fn is_cjk_unit(c: char) -> bool {
 }
 
 /// Cut `text` into tokens; `None` when it holds a character no form uses or too many tokens.
-fn tokenize<'a>(text: &'a str, out: &mut [Tok<'a>; MAX_TOKENS]) -> Option<usize> {
+/// Also returns which tokens are written right after the one before, with no space between
+/// (bit `i` for token `i`): `197-` is a decade, `197 -` is not.
+fn tokenize<'a>(text: &'a str, out: &mut [Tok<'a>; MAX_TOKENS]) -> Option<(usize, u32)> {
     let mut n = 0;
+    let mut glued = 0u32;
+    let spaced = std::cell::Cell::new(false);
     let mut push = |t: Tok<'a>| -> Option<()> {
         *out.get_mut(n)? = t;
+        if !spaced.get() {
+            glued |= 1 << n;
+        }
         n += 1;
         Some(())
     };
@@ -191,7 +198,7 @@ fn tokenize<'a>(text: &'a str, out: &mut [Tok<'a>; MAX_TOKENS]) -> Option<usize>
             after_space = c.is_whitespace();
             continue;
         }
-        let spaced = std::mem::take(&mut after_space);
+        spaced.set(std::mem::take(&mut after_space));
         if c.is_ascii_digit() {
             let mut val: u32 = c.to_digit(10)?;
             let mut len: u8 = 1;
@@ -254,7 +261,7 @@ fn tokenize<'a>(text: &'a str, out: &mut [Tok<'a>; MAX_TOKENS]) -> Option<usize>
             match c {
                 // A hyphen with a space on either side separates a range (`1983 - 03 Sep
                 // 2015`); only one between digits can be ISO's year-month hyphen.
-                '-' if spaced || it.peek().is_some_and(|&(_, d)| d.is_whitespace()) => {
+                '-' if spaced.get() || it.peek().is_some_and(|&(_, d)| d.is_whitespace()) => {
                     push(Tok::Dash)?
                 }
                 '-' => push(Tok::Hyphen)?,
@@ -265,7 +272,7 @@ fn tokenize<'a>(text: &'a str, out: &mut [Tok<'a>; MAX_TOKENS]) -> Option<usize>
             }
         }
     }
-    Some(n)
+    Some((n, glued))
 }
 
 const APPROX_WORDS: &[&str] = &[
@@ -422,6 +429,8 @@ fn word_token(text: &str) -> Tok<'_> {
 
 struct Parser<'t, 'a> {
     toks: &'t [Tok<'a>],
+    /// Bit `i`: token `i` follows token `i - 1` with no space between.
+    glued: u32,
     pos: usize,
     order: Option<DayMonthOrder>,
 }
@@ -463,6 +472,11 @@ impl<'a> Parser<'_, 'a> {
             return true;
         }
         false
+    }
+
+    /// Whether the next token is written right after the previous one, with no space.
+    fn glued(&self) -> bool {
+        self.glued >> self.pos & 1 == 1
     }
 
     /// Any dash, the hyphen-minus included.
@@ -571,13 +585,13 @@ impl<'a> Parser<'_, 'a> {
 
     /// One point in time.
     fn point(&mut self) -> Res<Point> {
-        if self.tok(Tok::CopyrightC) {
-            return match self.point_inner()? {
-                Some(p) => Err(TextFault::CopyrightOrCirca(p.year)),
-                None => Ok(None),
-            };
-        }
         self.attempt(|s| {
+            if s.tok(Tok::CopyrightC) {
+                return match s.point_inner()? {
+                    Some(p) => Err(TextFault::CopyrightOrCirca(p.year)),
+                    None => Ok(None),
+                };
+            }
             let approximate = s.word(APPROX);
             let p = s.point_inner()?;
             Ok(p.map(|p| {
@@ -758,8 +772,9 @@ impl<'a> Parser<'_, 'a> {
             };
             s.pos += 1;
             let unspec = 4 - len;
+            // The dashes are written onto the digits: `197-`, `18--`, never `18 - -`.
             for _ in 0..unspec {
-                if !s.dash() {
+                if !(s.glued() && s.dash()) {
                     return None;
                 }
             }
@@ -924,6 +939,10 @@ impl<'a> Parser<'_, 'a> {
     /// `early|mid|late` (with or without a dash) before a decade or century → its first
     /// and last year. Decade: years 0–3, 3–6, 7–9; century: decades 0–3, 3–6, 7–9.
     fn part(&mut self) -> Res<(Point, Point)> {
+        self.attempt(Self::part_inner)
+    }
+
+    fn part_inner(&mut self) -> Res<(Point, Point)> {
         let Some(which) = self.opt(|s| {
             let w = if s.word(EARLY) {
                 0
@@ -1183,7 +1202,7 @@ impl Expr {
 /// strict one is 1801–1900).
 pub(crate) fn uses_convention(text: &str) -> bool {
     let mut buf = [Tok::Dash; MAX_TOKENS];
-    let Some(n) = tokenize(text, &mut buf) else {
+    let Some((n, _)) = tokenize(text, &mut buf) else {
         return false;
     };
     let toks = &buf[..n];
@@ -1203,9 +1222,10 @@ pub(crate) fn parse(text: &str, options: &DateOptions) -> Result<Expr, TextFault
         return Ok(Expr::Undated);
     }
     let mut buf = [Tok::Dash; MAX_TOKENS];
-    let n = tokenize(text, &mut buf).ok_or(TextFault::NoMatch)?;
+    let (n, glued) = tokenize(text, &mut buf).ok_or(TextFault::NoMatch)?;
     let mut p = Parser {
         toks: &buf[..n],
+        glued,
         pos: 0,
         order: options.day_month_order,
     };
