@@ -1065,6 +1065,25 @@ proptest! {
         }
     }
 
+    /// Catalogue pieces in any order (found `late9912 1820-25` read as 1820/1825 once): what
+    /// is accepted has ordered bounds and reads back as itself.
+    #[test]
+    fn catalogue_pieces_read_back_as_themselves(
+        pieces in prop::collection::vec(prop::sample::select(vec![
+            "1843", "4", "64", "19th", "1st", "c.", "c", "circa", "?", "–", "-", " - ", "/",
+            "or", "and", "not", "before", "after", "no later than", "century", "C", "[", "]",
+            ",", ";", "early", "mid", "late", "1950s", "60s", "0", "1899", "01", "Monday",
+            "June", "5", "197-", "18--", "published", "1820-25", "c1935", "between", " ",
+            "nineteenth", "~", "a", "12", "31",
+        ]), 1..7)
+    ) {
+        let s = pieces.concat();
+        if let Ok(n) = normalize_date(DateInput::Text(&s)) {
+            check_bounds(&n);
+            prop_assert_eq!(normalize_date(DateInput::Text(&n.edtf)), Ok(n));
+        }
+    }
+
     #[test]
     fn date_like_text_never_panics(
         s in "[0-9XYES?~%./ \\-\\[\\]{},:TZ+年月日декабряMarchca–’']{0,30}"
