@@ -533,8 +533,10 @@ fn event_refusal(text: &str, written: &str, options: &DateOptions) -> Option<Dat
         }
         let (first, rest) = (text[..i].trim(), text[i + 1..].trim());
         let date = event_words(first).map_or(first, |(_, date)| date);
+        // The rest is a date, or an event (`printed later`); not any words (`Monday`).
+        let dated = rest.bytes().any(|b| b.is_ascii_digit()) || event_words(rest).is_some();
         if let Some(edtf) = reading(date, options)
-            && !rest.is_empty()
+            && dated
         {
             return Some(DateError {
                 kind: DateErrorKind::Unrecognized,
