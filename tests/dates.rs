@@ -562,6 +562,8 @@ fn real_catalogue_forms() {
         ("19th cent.", "18XX", "1800-01-01", "1899-12-31"),
         ("19th C", "18XX", "1800-01-01", "1899-12-31"),
         ("the nineteenth century", "18XX", "1800-01-01", "1899-12-31"),
+        ("19. Jahrhundert", "18XX", "1800-01-01", "1899-12-31"),
+        ("?19th century", "18XX?", "1800-01-01", "1899-12-31"),
         (
             "early 20th century",
             "1900/1939",
@@ -610,6 +612,8 @@ fn real_catalogue_forms() {
         ("date not known", "XXXX", "unknown", "unknown"),
         ("Date unknown", "XXXX", "unknown", "unknown"),
         ("not dated", "XXXX", "unknown", "unknown"),
+        ("year unknown", "XXXX", "unknown", "unknown"),
+        ("sans date", "XXXX", "unknown", "unknown"),
         (
             "[date of publication not identified]",
             "XXXX",

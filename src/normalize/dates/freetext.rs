@@ -304,7 +304,10 @@ const OR_WORDS: &[&str] = &["or", "oder", "или", "lub", "albo", "vagy"];
 const NOT_WORDS: &[&str] = &["not", "no", "nicht", "nie"];
 /// `19th century`, `19th cent.`, `19th C` (the `c` is read as "century" only after an
 /// ordinal number).
-const CENTURY_WORDS: &[&str] = &["century", "centuries", "cent", "jahrhundert", "jh"];
+const CENTURY_WORDS: &[&str] = &["century", "centuries", "cent", "jahrhundert", "jh", "jhdt"];
+/// Century words that follow a plain number: German `19. Jahrhundert`, `19. Jh.` (the
+/// period that makes the number ordinal is dropped with the other periods).
+const NUMBERED_CENTURY_WORDS: &[&str] = &["jahrhundert", "jh", "jhdt"];
 const FROM_WORDS: &[&str] = &["from", "von", "с", "od"];
 const TO_WORDS: &[&str] = &["to", "until", "till", "through", "bis", "до", "по", "do"];
 /// Words written after a year: Russian `г.`/`года`/`год`, Polish `r.`/`roku`.
@@ -332,6 +335,7 @@ const CENTURY: Kw = 1 << 16;
 const EARLIER: Kw = 1 << 17;
 const LATER: Kw = 1 << 18;
 const THAN: Kw = 1 << 19;
+const NUMBERED_CENTURY: Kw = 1 << 20;
 
 const KEYWORD_LISTS: &[(&[&str], Kw)] = &[
     (APPROX_WORDS, APPROX),
@@ -351,6 +355,7 @@ const KEYWORD_LISTS: &[(&[&str], Kw)] = &[
     (OR_WORDS, OR),
     (NOT_WORDS, NOT),
     (CENTURY_WORDS, CENTURY),
+    (NUMBERED_CENTURY_WORDS, NUMBERED_CENTURY),
     (&["earlier"], EARLIER),
     (&["later"], LATER),
     (&["than"], THAN),
@@ -790,6 +795,21 @@ impl<'a> Parser<'_, 'a> {
         if let Some(p) = self.opt(|s| {
             let n = s.ordinal()?;
             s.century_word().then(|| century(n))
+        }) {
+            return Ok(Some(p));
+        }
+        // `19. Jahrhundert`, `19. Jh.`
+        if let Some(p) = self.opt(|s| {
+            let Some(Tok::Num {
+                val: n @ 1..=99,
+                len: 1..=2,
+                suffix: Suffix::None,
+            }) = s.peek()
+            else {
+                return None;
+            };
+            s.pos += 1;
+            s.word(NUMBERED_CENTURY).then(|| century(n))
         }) {
             return Ok(Some(p));
         }

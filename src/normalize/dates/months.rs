@@ -316,6 +316,16 @@ pub const UNDATED_PHRASES: &[&str] = &[
     "datenotgiven",
     "dateundetermined",
     "undetermined",
+    "yearunknown",
+    "unknownyear",
+    "yearnotknown",
+    "undatable",
+    "datenotrecorded",
+    "nodaterecorded",
+    "ohnejahr",  // o.J. spelled out (German)
+    "sansdate",  // s.d. (French)
+    "senzadata", // s.d. (Italian)
+    "sinfecha",  // s.f. (Spanish)
     // RDA 2.8.6.6 and its siblings: `[date of publication not identified]`
     "dateofpublicationnotidentified",
     "dateofproductionnotidentified",
