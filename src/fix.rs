@@ -2,8 +2,10 @@
 //!
 //! Safe means the meaning cannot change: Unicode NFC, leading/trailing whitespace and runs
 //! of whitespace inside single-line values, and dates rewritten as EDTF where the reading is
-//! certain (not for an all-numeric day/month date, which is ambiguous, nor for the
-//! conventions `early/mid/late 1950s`, which are our reading, not the cataloguer's).
+//! certain (not for an all-numeric day/month date, `c.1801-10` or `c1935`, which are
+//! ambiguous, nor for the conventions `early/mid/late 1950s` and `19th century`, which are
+//! our reading, not the cataloguer's). A date is rewritten only when its EDTF reads back as
+//! the same date.
 //!
 //! Files are edited by span, never re-serialized: each changed value's source text is
 //! replaced in place, keeping its quoting style where it can, so comments, key order,
@@ -309,12 +311,18 @@ impl Collector<'_> {
 /// The EDTF form of a date when the reading is certain; `Ok(None)` when it should stay as
 /// written; a finding when it cannot be read or is ambiguous.
 fn certain_edtf(written: &str, options: &DateOptions) -> Result<Option<String>, Finding> {
-    let lower = written.to_lowercase();
-    if ["early", "mid", "late"].iter().any(|w| lower.contains(w)) {
+    if dates::reads_by_convention(written) {
         return Ok(None);
     }
     match dates::normalize_date_with(DateInput::Text(written), options) {
-        Ok(d) if d.edtf != written => Ok(Some(d.edtf)),
+        // Written only if the EDTF reads back as the same date: what is put in the record
+        // must be accepted, with the same meaning, the next time it is checked.
+        Ok(d) if d.edtf != written => Ok(dates::normalize_date_with(
+            DateInput::Text(&d.edtf),
+            options,
+        )
+        .is_ok_and(|again| again == d)
+        .then_some(d.edtf)),
         Ok(_) => Ok(None),
         Err(e) => {
             let code = match e.kind {
@@ -503,6 +511,66 @@ mod tests {
     fn conventions_are_not_applied() {
         assert_eq!(fix_text("id: a\ndate: early 1950s\n").fixed, None);
         assert_eq!(fix_text("id: a\ndate: 1950-01-11\n").fixed, None);
+    }
+
+    /// The forms seen in real catalogues (issue #14): each is rewritten to exactly this EDTF,
+    /// or (`None`) left as written. Ambiguous and refused forms are never rewritten.
+    #[test]
+    fn real_catalogue_forms_are_rewritten_only_when_certain() {
+        let cases: &[(&str, Option<&str>)] = &[
+            ("1843–4", Some("1843/1844")),
+            ("c.1786–9", Some("1786~/1789~")),
+            ("circa 1809–11", Some("1809~/1811~")),
+            ("1976 –7", Some("1976/1977")),
+            ("c.1814–15", Some("1814~/1815~")),
+            ("1858–64", Some("1858/1864")),
+            ("1843-4", Some("1843/1844")),
+            ("date not known", Some("XXXX")),
+            ("?c.1785", Some("1785%")),
+            ("?1787–8", Some("1787?/1788?")),
+            ("?1820s", Some("182X?")),
+            ("[18--?]", Some("18XX?")),
+            ("[197-]", Some("197X")),
+            ("[197-?]", Some("197X?")),
+            ("[1971 or 1972]", Some("[1971,1972]")),
+            ("1786 or 1800", Some("[1786,1800]")),
+            ("1833 and 1836", Some("{1833,1836}")),
+            ("[not before 1910]", Some("1910/..")),
+            ("not after 1920", Some("../1920")),
+            ("[between 1906 and 1912?]", Some("1906?/1912?")),
+            // No month 64: the years, written short with a hyphen.
+            ("1858-64", Some("1858/1864")),
+            ("Monday, June 5, 1944", Some("1944-06-05")),
+            // Conventions: read, but left as the cataloguer wrote them.
+            ("19th century", None),
+            ("19th cent.", None),
+            ("late 18th C", None),
+            ("early 20th century", None),
+            ("late 1950s–early 1960s", None),
+            // Ambiguous or wrong: refused, never rewritten.
+            ("Tuesday, June 5, 1944", None),
+            ("c.1801-10", None),
+            ("c1935", None),
+            ("1794–c.1830–5", None),
+            ("c.18799–1802", None),
+            ("1828 (or 1836", None),
+            ("1899–01", None),
+            ("1900s", None),
+            // Valid EDTF stays exactly as written.
+            ("1801-10", None),
+            // Valid EDTF (spring 1820) but also the years 1820–1825: refused, so not rewritten.
+            ("1820-25", None),
+            ("1939-40", None),
+        ];
+        for &(written, expected) in cases {
+            // Quoted: `[1971 or 1972]` would otherwise be a YAML list.
+            let fix = fix_text(&format!("id: a\ndate: '{written}'\n"));
+            let got = fix.fixed.as_deref().map(|f| {
+                let line = f.lines().find(|l| l.starts_with("date: ")).unwrap();
+                line["date: ".len()..].trim_matches('\'').to_string()
+            });
+            assert_eq!(got.as_deref(), expected, "{written}: {:?}", fix.findings);
+        }
     }
 
     #[test]

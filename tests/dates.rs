@@ -2,8 +2,8 @@
 //! carried over from python-edtf, the free-text forms of issue 3, refusals, and properties.
 
 use pipeline::normalize::dates::{
-    Bound, DateErrorKind, DateInput, DateOptions, Day, DayMonthOrder, NormalizedDate,
-    normalize_date, normalize_date_with, parse_edtf,
+    Bound, DateErrorKind, DateInput, DateOptions, Day, DayMonthOrder, Edtf, NormalizedDate,
+    date_bounds, normalize_date, normalize_date_with, parse_edtf,
 };
 use proptest::prelude::*;
 
@@ -41,6 +41,20 @@ fn bound(s: &str) -> Bound {
 fn check_edtf(cases: &[(&str, &str, &str)]) {
     for &(input, earliest, latest) in cases {
         assert!(parse_edtf(input).is_ok(), "parse_edtf refused `{input}`");
+        if let Err(e) = normalize_date(DateInput::Text(input)) {
+            // A sub-year grouping that is also a later year (`2001-21`: spring 2001, or
+            // 2001–2021 written short): the EDTF parser reads it, with these bounds, but as
+            // a record's date it has two readings and is refused with both (README, Dates).
+            assert_eq!(e.kind, DateErrorKind::Ambiguous, "`{input}`: {e:?}");
+            assert!(e.message.contains("sub-year grouping"), "`{input}`: {e:?}");
+            let Ok(Edtf::Date(d)) = parse_edtf(input) else {
+                panic!("`{input}` is not a single date")
+            };
+            let (lo, hi) = date_bounds(&d).unwrap();
+            assert_eq!(Bound::Day(lo), bound(earliest), "earliest of `{input}`");
+            assert_eq!(Bound::Day(hi), bound(latest), "latest of `{input}`");
+            continue;
+        }
         let n = norm(input);
         assert_eq!(n.edtf, input, "`{input}` must be kept as written");
         assert_eq!(n.earliest, bound(earliest), "earliest of `{input}`");
@@ -267,7 +281,7 @@ fn invalid_edtf_is_refused_with_a_reason() {
         ("2016-02-30", DateErrorKind::Impossible),
         ("1957-02-29", DateErrorKind::Impossible),
         ("1957-13-01", DateErrorKind::Impossible),
-        ("2001-13", DateErrorKind::Impossible),
+        ("1957-13", DateErrorKind::Impossible),
         ("-0000", DateErrorKind::Impossible),
         ("1985-04-12T23:20:30+25:00", DateErrorKind::Impossible),
         ("1985-04-12T24:20:30", DateErrorKind::Impossible),
@@ -529,6 +543,227 @@ fn refusals() {
     assert!(e.help.contains("`1957-11-12`"), "{e:?}");
 }
 
+// ---------------------------------------------------------------------------------------
+// Real catalogues (issue #14): certain, or kept as written, or refused with a suggestion.
+// ---------------------------------------------------------------------------------------
+
+/// The forms seen in museum and library catalogues, each with its EDTF and bounds.
+#[test]
+fn real_catalogue_forms() {
+    for (written, edtf, earliest, latest) in [
+        // Abbreviated year ranges: the digits replace the end of the start year.
+        ("1843–4", "1843/1844", "1843-01-01", "1844-12-31"),
+        ("1843-4", "1843/1844", "1843-01-01", "1844-12-31"),
+        ("1843 - 4", "1843/1844", "1843-01-01", "1844-12-31"),
+        ("1976 –7", "1976/1977", "1976-01-01", "1977-12-31"),
+        ("1858–64", "1858/1864", "1858-01-01", "1864-12-31"),
+        // With a hyphen: EDTF-shaped, but no month or grouping 64 (or 13), so a range.
+        ("1858-64", "1858/1864", "1858-01-01", "1864-12-31"),
+        ("2001-13", "2001/2013", "2001-01-01", "2013-12-31"),
+        ("1814-15?", "1814?/1815?", "1814-01-01", "1815-12-31"),
+        ("c.1786–9", "1786~/1789~", "1786-01-01", "1789-12-31"),
+        ("circa 1809–11", "1809~/1811~", "1809-01-01", "1811-12-31"),
+        ("c.1814–15", "1814~/1815~", "1814-01-01", "1815-12-31"),
+        ("c.1814-15", "1814~/1815~", "1814-01-01", "1815-12-31"),
+        ("c.1820-25", "1820~/1825~", "1820-01-01", "1825-12-31"),
+        ("ca. 1801–10", "1801~/1810~", "1801-01-01", "1810-12-31"),
+        ("1921–c.23", "1921/1923~", "1921-01-01", "1923-12-31"),
+        ("1843/4", "1843/1844", "1843-01-01", "1844-12-31"),
+        ("1843 to 4", "1843/1844", "1843-01-01", "1844-12-31"),
+        // A qualifier before the value.
+        ("?c.1785", "1785%", "1785-01-01", "1785-12-31"),
+        ("?1787–8", "1787?/1788?", "1787-01-01", "1788-12-31"),
+        ("?1820s", "182X?", "1820-01-01", "1829-12-31"),
+        ("? 1785", "1785?", "1785-01-01", "1785-12-31"),
+        // Centuries and their parts (decades 0–3, 3–6, 7–9, as for decades).
+        ("19th century", "18XX", "1800-01-01", "1899-12-31"),
+        ("19th cent.", "18XX", "1800-01-01", "1899-12-31"),
+        ("19th C", "18XX", "1800-01-01", "1899-12-31"),
+        ("the nineteenth century", "18XX", "1800-01-01", "1899-12-31"),
+        ("19. Jahrhundert", "18XX", "1800-01-01", "1899-12-31"),
+        ("?19th century", "18XX?", "1800-01-01", "1899-12-31"),
+        (
+            "early 20th century",
+            "1900/1939",
+            "1900-01-01",
+            "1939-12-31",
+        ),
+        ("mid-19th century", "1830/1869", "1830-01-01", "1869-12-31"),
+        ("late 18th C", "1770/1799", "1770-01-01", "1799-12-31"),
+        ("18th–19th century", "17XX/18XX", "1700-01-01", "1899-12-31"),
+        (
+            "late 1950s–early 1960s",
+            "1957/1963",
+            "1957-01-01",
+            "1963-12-31",
+        ),
+        ("1950s–60s", "195X/196X", "1950-01-01", "1969-12-31"),
+        ("1930's-40's", "193X/194X", "1930-01-01", "1949-12-31"),
+        // AACR2 / RDA: a dash for each unknown digit, brackets, alternatives, open ends.
+        ("[18--?]", "18XX?", "1800-01-01", "1899-12-31"),
+        ("[18--]", "18XX", "1800-01-01", "1899-12-31"),
+        ("[197-]", "197X", "1970-01-01", "1979-12-31"),
+        ("[197-?]", "197X?", "1970-01-01", "1979-12-31"),
+        ("[1971 or 1972]", "[1971,1972]", "1971-01-01", "1972-12-31"),
+        ("1786 or 1800", "[1786,1800]", "1786-01-01", "1800-12-31"),
+        ("1860 or 63", "[1860,1863]", "1860-01-01", "1863-12-31"),
+        ("1833 and 1836", "{1833,1836}", "1833-01-01", "1836-12-31"),
+        ("[not before 1910]", "1910/..", "1910-01-01", "open"),
+        ("not after 1920", "../1920", "open", "1920-12-31"),
+        ("no later than 1920", "../1920", "open", "1920-12-31"),
+        (
+            "[between 1906 and 1912?]",
+            "1906?/1912?",
+            "1906-01-01",
+            "1912-12-31",
+        ),
+        ("[1972?].", "1972?", "1972-01-01", "1972-12-31"),
+        // A weekday that agrees with the date is dropped.
+        (
+            "Monday, June 5, 1944",
+            "1944-06-05",
+            "1944-06-05",
+            "1944-06-05",
+        ),
+        ("Tue. 6 June 1944", "1944-06-06", "1944-06-06", "1944-06-06"),
+        // "Not known".
+        ("date not known", "XXXX", "unknown", "unknown"),
+        ("Date unknown", "XXXX", "unknown", "unknown"),
+        ("not dated", "XXXX", "unknown", "unknown"),
+        ("year unknown", "XXXX", "unknown", "unknown"),
+        ("sans date", "XXXX", "unknown", "unknown"),
+        (
+            "[date of publication not identified]",
+            "XXXX",
+            "unknown",
+            "unknown",
+        ),
+        // Valid EDTF stays as written: `1801-10` is October 1801 (ISO year-month), and
+        // `1950-21` spring 1950 (21 is no later year of 1950, so no range).
+        ("1801-10", "1801-10", "1801-10-01", "1801-10-31"),
+        ("1950-21", "1950-21", "1950-03-01", "1950-05-31"),
+    ] {
+        let n = norm(written);
+        assert_eq!(n.edtf, edtf, "`{written}`");
+        assert_eq!(
+            (n.earliest, n.latest),
+            (bound(earliest), bound(latest)),
+            "`{written}`"
+        );
+    }
+}
+
+/// Two readings, a contradiction or leftovers: refused, and the message says why.
+#[test]
+fn real_catalogue_refusals() {
+    for (written, kind, in_message, in_help) in [
+        // ISO year-month or an abbreviated range.
+        (
+            "c.1801-10",
+            DateErrorKind::Ambiguous,
+            "October 1801",
+            "`1801/1810`",
+        ),
+        // EDTF's sub-year grouping, or the years written short: `1939-40` is how an
+        // archive writes a fiscal year, and nobody types grouping 40 by hand.
+        (
+            "1939-40",
+            DateErrorKind::Ambiguous,
+            "years 1939–1940",
+            "`1939/1940`",
+        ),
+        (
+            "1820-25",
+            DateErrorKind::Ambiguous,
+            "grouping 25 of 1820 (spring)",
+            "`1820/1825`",
+        ),
+        // MARC copyright date or circa.
+        (
+            "c1935",
+            DateErrorKind::Ambiguous,
+            "copyright 1935",
+            "`ca. 1935`",
+        ),
+        ("[c1969].", DateErrorKind::Ambiguous, "circa 1969", "`1969`"),
+        // An abbreviated end that is not later is not rolled over.
+        (
+            "1899–01",
+            DateErrorKind::Reversed,
+            "ends before it starts",
+            "`1899–1901`",
+        ),
+        (
+            "1843–3",
+            DateErrorKind::Reversed,
+            "ends before it starts",
+            "`1843–1853`",
+        ),
+        // A weekday the date does not fall on.
+        (
+            "Tuesday, June 5, 1944",
+            DateErrorKind::Impossible,
+            "a Monday",
+            "",
+        ),
+        ("Monday, June 1944", DateErrorKind::Unrecognized, "", ""),
+        // Leftovers after a reading, and pieces that only look like a form.
+        ("late9912 1820-25", DateErrorKind::Unrecognized, "", ""),
+        ("1820-25 - -", DateErrorKind::Unrecognized, "", ""),
+        ("19 - -", DateErrorKind::Unrecognized, "", ""),
+        ("1843–c4", DateErrorKind::Unrecognized, "", ""),
+        ("1794–c.1830–5", DateErrorKind::Unrecognized, "", ""),
+        ("c.18799–1802", DateErrorKind::Unrecognized, "", ""),
+        ("1828 (or 1836", DateErrorKind::Unrecognized, "", ""),
+        ("1924–5–c.1937", DateErrorKind::Unrecognized, "", ""),
+        // An event, or two dates.
+        (
+            "published c.1820–3",
+            DateErrorKind::Unrecognized,
+            "`published`",
+            "`1820~/1823~`",
+        ),
+        (
+            "first published 1830, reprinted 1993",
+            DateErrorKind::Unrecognized,
+            "more than one date",
+            "`1830`",
+        ),
+        (
+            "1955; 1956; 1957",
+            DateErrorKind::Unrecognized,
+            "a list of 3 dates",
+            "`{1955,1956,1957}`",
+        ),
+        (
+            "1995–6, 2007",
+            DateErrorKind::Unrecognized,
+            "a list of 2 dates",
+            "`[1995..1996,2007]`",
+        ),
+        (
+            "published 1881",
+            DateErrorKind::Unrecognized,
+            "event",
+            "`1881`",
+        ),
+        (
+            "1978, printed 2005",
+            DateErrorKind::Unrecognized,
+            "more than one date",
+            "`1978`",
+        ),
+        // Still refused: decade or century.
+        ("1900s", DateErrorKind::Ambiguous, "century", "`19XX`"),
+    ] {
+        let e = refusal(written);
+        assert_eq!(e.kind, kind, "`{written}`: {e:?}");
+        assert!(e.message.contains(in_message), "`{written}`: {e:?}");
+        assert!(e.help.contains(in_help), "`{written}`: {e:?}");
+        assert!(e.message.contains(&format!("`{written}`")), "{e:?}");
+    }
+}
+
 #[test]
 fn day_month_order() {
     let day_first = DateOptions {
@@ -788,6 +1023,59 @@ proptest! {
         }
     }
 
+    /// `YYYY–N` / `YYYY–NN` (en dash, hyphen, spaced): the years from YYYY to the year whose
+    /// last digits are N / NN, when that is later; refused (never rolled over) otherwise.
+    #[test]
+    fn abbreviated_ranges_read_the_same_however_written(
+        y in 1000u32..=9999,
+        end in 0u32..100,
+        two in prop::bool::ANY,
+        dash in prop::sample::select(vec!["–", "-", " - ", " –", "—"]),
+        circa in prop::bool::ANY,
+    ) {
+        let (digits, unit) = if two { (format!("{:02}", end), 100) } else { ((end % 10).to_string(), 10) };
+        let last = end % unit;
+        let written = format!("{}{y}{dash}{digits}", if circa { "c." } else { "" });
+        let n = normalize_date(DateInput::Text(&written));
+        let to = y - y % unit + last;
+        // A hyphen and two digits that are a month after a plain year is ISO year-month,
+        // valid EDTF (or, for 13 and above, refused as EDTF-shaped).
+        let iso_shaped = dash == "-" && two && !circa;
+        if iso_shaped {
+            return Ok(());
+        }
+        // With a hyphen and a month after `c.`: ambiguous when the range reading goes
+        // forward, otherwise the ISO month is the only reading.
+        if dash == "-" && two && (1..=12).contains(&last) {
+            if to > y {
+                prop_assert_eq!(n.unwrap_err().kind, DateErrorKind::Ambiguous);
+            } else {
+                prop_assert_eq!(n.unwrap().edtf, format!("{y}-{last:02}~"));
+            }
+            return Ok(());
+        }
+        if to > y {
+            let q = if circa { "~" } else { "" };
+            let n = n.unwrap();
+            prop_assert_eq!(n.edtf, format!("{y}{q}/{to}{q}"));
+            prop_assert_eq!(n.earliest, Bound::Day(Day { year: i64::from(y), month: 1, day: 1 }));
+            prop_assert_eq!(n.latest, Bound::Day(Day { year: i64::from(to), month: 12, day: 31 }));
+        } else {
+            prop_assert!(n.is_err(), "{}: {:?}", written, n);
+        }
+    }
+
+    /// `NNth century` is the hundred years (N-1)00–(N-1)99, alone or qualified.
+    #[test]
+    fn centuries(n in 1u32..=21, word in prop::sample::select(vec!["century", "cent.", "C", "c."])) {
+        let suffix = match n % 10 { 1 if n != 11 => "st", 2 if n != 12 => "nd", 3 if n != 13 => "rd", _ => "th" };
+        let n1 = norm(&format!("{n}{suffix} {word}"));
+        let start = i64::from((n - 1) * 100);
+        prop_assert_eq!(n1.edtf, format!("{:02}XX", n - 1));
+        prop_assert_eq!(n1.earliest, Bound::Day(Day { year: start, month: 1, day: 1 }));
+        prop_assert_eq!(n1.latest, Bound::Day(Day { year: start + 99, month: 12, day: 31 }));
+    }
+
     #[test]
     fn integers_of_four_digits_never_fail(y in -9999i64..=9999) {
         let n = normalize_date(DateInput::Integer(y)).unwrap();
@@ -804,6 +1092,25 @@ proptest! {
     fn arbitrary_text_never_panics(s in "\\PC{0,40}") {
         if let Ok(n) = normalize_date(DateInput::Text(&s)) {
             check_bounds(&n);
+        }
+    }
+
+    /// Catalogue pieces in any order (found `late9912 1820-25` read as 1820/1825 once): what
+    /// is accepted has ordered bounds and reads back as itself.
+    #[test]
+    fn catalogue_pieces_read_back_as_themselves(
+        pieces in prop::collection::vec(prop::sample::select(vec![
+            "1843", "4", "64", "19th", "1st", "c.", "c", "circa", "?", "–", "-", " - ", "/",
+            "or", "and", "not", "before", "after", "no later than", "century", "C", "[", "]",
+            ",", ";", "early", "mid", "late", "1950s", "60s", "0", "1899", "01", "Monday",
+            "June", "5", "197-", "18--", "published", "1820-25", "c1935", "between", " ",
+            "nineteenth", "~", "a", "12", "31",
+        ]), 1..7)
+    ) {
+        let s = pieces.concat();
+        if let Ok(n) = normalize_date(DateInput::Text(&s)) {
+            check_bounds(&n);
+            prop_assert_eq!(normalize_date(DateInput::Text(&n.edtf)), Ok(n));
         }
     }
 

@@ -40,12 +40,21 @@ enum Tok<'a> {
     /// month or season it names (0 if none).
     Word {
         text: &'a str,
-        kw: u16,
+        kw: Kw,
         month: u8,
+        /// The weekday it names, 1 = Monday … 7 = Sunday (0 if none).
+        weekday: u8,
     },
+    /// An en or em dash (or another dash that is not the ASCII hyphen-minus).
     Dash,
+    /// The ASCII hyphen-minus `-`: ISO 8601 writes year-month with it, so `1801-10` can be
+    /// October 1801, while `1801–10` (en dash) can only be a range.
+    Hyphen,
     Slash,
     Question,
+    /// `c` written directly before a digit (`c1935`): the MARC/AACR2 copyright mark, or
+    /// a careless `c.` (circa).
+    CopyrightC,
 }
 
 /// Why free text could not be read.
@@ -56,6 +65,17 @@ pub(crate) enum TextFault {
     Ambiguous(u8, u8, u32),
     /// `1900s`: decade or century.
     Century(u32),
+    /// `c.1801-10`: a year and two digits after a hyphen that are both a month (or an EDTF
+    /// sub-year grouping) and the end of an abbreviated range: (year, the two digits).
+    MonthOrRange(u32, u8),
+    /// `c1935`: copyright date (MARC/AACR2 `c` + year) or circa.
+    CopyrightOrCirca(u32),
+    /// An abbreviated range end that is not after its start (`1899–01`): (start, end as
+    /// written, its number of digits).
+    AbbreviatedBackwards(u32, u32, u8),
+    /// A weekday that the date does not fall on: (named weekday, the day's weekday), both
+    /// 1 = Monday … 7 = Sunday.
+    Weekday(u8, u8),
 }
 
 /// A point in time as free text gives it. `month` 0 = none; 21–24 = a season.
@@ -64,9 +84,14 @@ pub(crate) struct Point {
     year: u32,
     month: u8,
     day: u8,
-    decade: bool,
+    /// How many trailing year digits are unspecified (`X`): 1 for a decade (`195X`), 2
+    /// for a century (`18XX`).
+    unspec: u8,
     uncertain: bool,
     approximate: bool,
+    /// `YYYY-NN` with a hyphen where `NN` is a month and also a later year of the same
+    /// century (`1801-10`): fine as one end of a range of ISO dates, ambiguous alone.
+    month_or_range: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,16 +104,28 @@ pub(crate) enum End {
 pub(crate) enum Expr {
     Point(Point),
     Interval(End, End),
+    /// Two alternatives: EDTF one-of `[a,b]` (`all` false) or all-of `{a,b}`.
+    Set {
+        all: bool,
+        a: Point,
+        b: Point,
+    },
     Undated,
 }
 
 impl Point {
     fn write(&self, out: &mut String) {
         // Free-text years are four digits (see `year()`), so `{:04}` is the EDTF form.
-        if self.decade {
-            let _ = write!(out, "{:03}X", self.year / 10);
-        } else {
-            let _ = write!(out, "{:04}", self.year);
+        match self.unspec {
+            1 => {
+                let _ = write!(out, "{:03}X", self.year / 10);
+            }
+            2 => {
+                let _ = write!(out, "{:02}XX", self.year / 100);
+            }
+            _ => {
+                let _ = write!(out, "{:04}", self.year);
+            }
         }
         if self.month != 0 {
             let _ = write!(out, "-{:02}", self.month);
@@ -112,6 +149,13 @@ impl Expr {
         match self {
             Expr::Undated => out.push_str("XXXX"),
             Expr::Point(p) => p.write(&mut out),
+            Expr::Set { all, a, b } => {
+                out.push(if all { '{' } else { '[' });
+                a.write(&mut out);
+                out.push(',');
+                b.write(&mut out);
+                out.push(if all { '}' } else { ']' });
+            }
             Expr::Interval(a, b) => {
                 for (i, e) in [a, b].into_iter().enumerate() {
                     if i == 1 {
@@ -133,18 +177,28 @@ fn is_cjk_unit(c: char) -> bool {
 }
 
 /// Cut `text` into tokens; `None` when it holds a character no form uses or too many tokens.
-fn tokenize<'a>(text: &'a str, out: &mut [Tok<'a>; MAX_TOKENS]) -> Option<usize> {
+/// Also returns which tokens are written right after the one before, with no space between
+/// (bit `i` for token `i`): `197-` is a decade, `197 -` is not.
+fn tokenize<'a>(text: &'a str, out: &mut [Tok<'a>; MAX_TOKENS]) -> Option<(usize, u32)> {
     let mut n = 0;
+    let mut glued = 0u32;
+    let spaced = std::cell::Cell::new(false);
     let mut push = |t: Tok<'a>| -> Option<()> {
         *out.get_mut(n)? = t;
+        if !spaced.get() {
+            glued |= 1 << n;
+        }
         n += 1;
         Some(())
     };
     let mut it = text.char_indices().peekable();
+    let mut after_space = false;
     while let Some((start, c)) = it.next() {
         if c.is_whitespace() || c == '.' || c == ',' {
+            after_space = c.is_whitespace();
             continue;
         }
+        spaced.set(std::mem::take(&mut after_space));
         if c.is_ascii_digit() {
             let mut val: u32 = c.to_digit(10)?;
             let mut len: u8 = 1;
@@ -196,17 +250,29 @@ fn tokenize<'a>(text: &'a str, out: &mut [Tok<'a>; MAX_TOKENS]) -> Option<usize>
                 end = i + d.len_utf8();
                 it.next();
             }
-            push(word_token(&text[start..end]))?;
+            let word = &text[start..end];
+            if word.eq_ignore_ascii_case("c") && it.peek().is_some_and(|&(_, d)| d.is_ascii_digit())
+            {
+                push(Tok::CopyrightC)?;
+            } else {
+                push(word_token(word))?;
+            }
         } else {
             match c {
-                '-' | '–' | '—' | '‐' | '‑' | '−' => push(Tok::Dash)?,
+                // A hyphen with a space on either side separates a range (`1983 - 03 Sep
+                // 2015`); only one between digits can be ISO's year-month hyphen.
+                '-' if spaced.get() || it.peek().is_some_and(|&(_, d)| d.is_whitespace()) => {
+                    push(Tok::Dash)?
+                }
+                '-' => push(Tok::Hyphen)?,
+                '–' | '—' | '‐' | '‑' | '−' => push(Tok::Dash)?,
                 '/' => push(Tok::Slash)?,
                 '?' => push(Tok::Question)?,
                 _ => return None,
             }
         }
     }
-    Some(n)
+    Some((n, glued))
 }
 
 const APPROX_WORDS: &[&str] = &[
@@ -232,13 +298,23 @@ const BEFORE_WORDS: &[&str] = &["before", "bef", "vor", "до", "przed"];
 const AFTER_WORDS: &[&str] = &["after", "aft", "nach", "после", "po"];
 const BETWEEN_WORDS: &[&str] = &["between", "zwischen", "между", "pomiędzy", "między"];
 const AND_WORDS: &[&str] = &["and", "und", "и", "i", "a", "és"];
+/// `1786 or 1800`: alternatives (an EDTF one-of set).
+const OR_WORDS: &[&str] = &["or", "oder", "или", "lub", "albo", "vagy"];
+/// `not` in `not before 1910`, `no later than 1920`.
+const NOT_WORDS: &[&str] = &["not", "no", "nicht", "nie"];
+/// `19th century`, `19th cent.`, `19th C` (the `c` is read as "century" only after an
+/// ordinal number).
+const CENTURY_WORDS: &[&str] = &["century", "centuries", "cent", "jahrhundert", "jh", "jhdt"];
+/// Century words that follow a plain number: German `19. Jahrhundert`, `19. Jh.` (the
+/// period that makes the number ordinal is dropped with the other periods).
+const NUMBERED_CENTURY_WORDS: &[&str] = &["jahrhundert", "jh", "jhdt"];
 const FROM_WORDS: &[&str] = &["from", "von", "с", "od"];
 const TO_WORDS: &[&str] = &["to", "until", "till", "through", "bis", "до", "по", "do"];
 /// Words written after a year: Russian `г.`/`года`/`год`, Polish `r.`/`roku`.
 const YEAR_MARK_WORDS: &[&str] = &["г", "года", "год", "r", "rok", "roku", "évben"];
 
 /// Keyword flags, so that each word is compared with the word lists once, when it is cut.
-type Kw = u16;
+type Kw = u32;
 const APPROX: Kw = 1;
 const BEFORE: Kw = 1 << 1;
 const AFTER: Kw = 1 << 2;
@@ -253,6 +329,13 @@ const MID: Kw = 1 << 10;
 const LATE: Kw = 1 << 11;
 const OF: Kw = 1 << 12;
 const HU_DAY: Kw = 1 << 13;
+const OR: Kw = 1 << 14;
+const NOT: Kw = 1 << 15;
+const CENTURY: Kw = 1 << 16;
+const EARLIER: Kw = 1 << 17;
+const LATER: Kw = 1 << 18;
+const THAN: Kw = 1 << 19;
+const NUMBERED_CENTURY: Kw = 1 << 20;
 
 const KEYWORD_LISTS: &[(&[&str], Kw)] = &[
     (APPROX_WORDS, APPROX),
@@ -269,16 +352,33 @@ const KEYWORD_LISTS: &[(&[&str], Kw)] = &[
     (&["late"], LATE),
     (&["of"], OF),
     (&["én", "án", "jén", "ján", "i"], HU_DAY),
+    (OR_WORDS, OR),
+    (NOT_WORDS, NOT),
+    (CENTURY_WORDS, CENTURY),
+    (NUMBERED_CENTURY_WORDS, NUMBERED_CENTURY),
+    (&["earlier"], EARLIER),
+    (&["later"], LATER),
+    (&["than"], THAN),
 ];
 
-/// Every known word (lower case) → (keyword flags, month or season). Built once from
-/// [`months::MONTH_NAMES`] and the keyword lists, so a word costs one lookup.
-fn word_index() -> &'static HashMap<&'static str, (Kw, u8)> {
-    static INDEX: OnceLock<HashMap<&'static str, (Kw, u8)>> = OnceLock::new();
+/// What a known word means: keyword flags, month or season, weekday, ordinal number.
+type WordInfo = (Kw, u8, u8, u8);
+
+/// Every known word (lower case) → its [`WordInfo`]. Built once from
+/// [`months::MONTH_NAMES`], [`months::WEEKDAY_NAMES`], [`months::ORDINAL_WORDS`] and the
+/// keyword lists, so a word costs one lookup.
+fn word_index() -> &'static HashMap<&'static str, WordInfo> {
+    static INDEX: OnceLock<HashMap<&'static str, WordInfo>> = OnceLock::new();
     INDEX.get_or_init(|| {
-        let mut map: HashMap<&'static str, (Kw, u8)> = HashMap::new();
+        let mut map: HashMap<&'static str, WordInfo> = HashMap::new();
         for &(_, name, n) in months::MONTH_NAMES {
             map.entry(name).or_default().1 = n;
+        }
+        for &(_, name, n) in months::WEEKDAY_NAMES {
+            map.entry(name).or_default().2 = n;
+        }
+        for &(name, n) in months::ORDINAL_WORDS {
+            map.entry(name).or_default().3 = n;
         }
         for &(list, flag) in KEYWORD_LISTS {
             for &w in list {
@@ -313,14 +413,29 @@ fn lower<'b>(text: &str, buf: &'b mut [u8; 64]) -> Option<&'b str> {
 
 fn word_token(text: &str) -> Tok<'_> {
     let mut buf = [0u8; 64];
-    let (kw, month) = lower(text, &mut buf)
+    let (kw, month, weekday, ordinal) = lower(text, &mut buf)
         .and_then(|w| word_index().get(w).copied())
-        .unwrap_or((0, 0));
-    Tok::Word { text, kw, month }
+        .unwrap_or_default();
+    if ordinal != 0 {
+        // `nineteenth` reads as `19th`.
+        return Tok::Num {
+            val: u32::from(ordinal),
+            len: 2,
+            suffix: Suffix::Ordinal,
+        };
+    }
+    Tok::Word {
+        text,
+        kw,
+        month,
+        weekday,
+    }
 }
 
 struct Parser<'t, 'a> {
     toks: &'t [Tok<'a>],
+    /// Bit `i`: token `i` follows token `i - 1` with no space between.
+    glued: u32,
     pos: usize,
     order: Option<DayMonthOrder>,
 }
@@ -364,9 +479,19 @@ impl<'a> Parser<'_, 'a> {
         false
     }
 
+    /// Whether the next token is written right after the previous one, with no space.
+    fn glued(&self) -> bool {
+        self.glued >> self.pos & 1 == 1
+    }
+
+    /// Any dash, the hyphen-minus included.
+    fn dash(&mut self) -> bool {
+        self.tok(Tok::Dash) || self.tok(Tok::Hyphen)
+    }
+
     /// A dash or a word such as `to`.
     fn range_sep(&mut self) -> bool {
-        self.tok(Tok::Dash) || self.word(TO)
+        self.dash() || self.word(TO)
     }
 
     /// A month name (or Roman numeral) → 1–12.
@@ -465,13 +590,21 @@ impl<'a> Parser<'_, 'a> {
 
     /// One point in time.
     fn point(&mut self) -> Res<Point> {
-        let approximate = self.word(APPROX);
-        let p = self.point_inner()?;
-        Ok(p.map(|p| {
-            let mut p = self.question(p);
-            p.approximate |= approximate;
-            p
-        }))
+        self.attempt(|s| {
+            if s.tok(Tok::CopyrightC) {
+                return match s.point_inner()? {
+                    Some(p) => Err(TextFault::CopyrightOrCirca(p.year)),
+                    None => Ok(None),
+                };
+            }
+            let approximate = s.word(APPROX);
+            let p = s.point_inner()?;
+            Ok(p.map(|p| {
+                let mut p = s.question(p);
+                p.approximate |= approximate;
+                p
+            }))
+        })
     }
 
     fn point_inner(&mut self) -> Res<Point> {
@@ -486,14 +619,20 @@ impl<'a> Parser<'_, 'a> {
             let y = s.year()?;
             let sep = s.peek()?;
             match sep {
-                Tok::Dash | Tok::Slash => {
+                Tok::Dash | Tok::Hyphen | Tok::Slash => {
                     s.pos += 1;
+                    let two_digits = matches!(s.peek(), Some(Tok::Num { len: 2, .. }));
                     let m = s.small()?;
                     if s.tok(sep) {
                         let d = s.small()?;
                         Some(ymd(y, m, d))
-                    } else if sep == Tok::Dash && (1..=12).contains(&m) {
-                        Some(ymd(y, m, 0))
+                    } else if sep == Tok::Hyphen && two_digits && (1..=12).contains(&m) {
+                        // ISO 8601 year-month is written with the hyphen-minus and two
+                        // digits; `1843-4` and `1843–04` are abbreviated ranges instead.
+                        Some(Point {
+                            month_or_range: u32::from(m) > y % 100,
+                            ..ymd(y, m, 0)
+                        })
                     } else {
                         None
                     }
@@ -536,13 +675,13 @@ impl<'a> Parser<'_, 'a> {
                 return Ok(None);
             };
             let sep = s.peek();
-            if matches!(sep, Some(Tok::Dash | Tok::Slash)) {
+            if matches!(sep, Some(Tok::Dash | Tok::Hyphen | Tok::Slash)) {
                 s.pos += 1;
             }
             let Some(b) = s.small() else {
                 return Ok(None);
             };
-            if let Some(t @ (Tok::Dash | Tok::Slash)) = sep
+            if let Some(t @ (Tok::Dash | Tok::Hyphen | Tok::Slash)) = sep
                 && !s.tok(t)
             {
                 return Ok(None);
@@ -597,7 +736,7 @@ impl<'a> Parser<'_, 'a> {
                 .opt(|s| {
                     let d = s.day()?;
                     // Hungarian day suffixes: `17-én`, `2-án`, `1-jén`, `17-i`.
-                    s.opt(|s| (s.tok(Tok::Dash) && s.word(HU_DAY)).then_some(()));
+                    s.opt(|s| (s.dash() && s.word(HU_DAY)).then_some(()));
                     Some(d)
                 })
                 .unwrap_or(0);
@@ -619,11 +758,60 @@ impl<'a> Parser<'_, 'a> {
                 self.pos += 1;
                 return Ok(Some(Point {
                     year: val,
-                    decade: true,
+                    unspec: 1,
                     ..Point::default()
                 }));
             }
             return Ok(None);
+        }
+        // AACR2 1.4F7 / RDA 1.9.2: a dash for each unknown digit, `197-` (probable decade
+        // when followed by `?`), `18--` (century). Nothing but `?` may follow.
+        if let Some(p) = self.opt(|s| {
+            let Some(Tok::Num {
+                val,
+                len: len @ 2..=3,
+                suffix: Suffix::None,
+            }) = s.peek()
+            else {
+                return None;
+            };
+            s.pos += 1;
+            let unspec = 4 - len;
+            // The dashes are written onto the digits: `197-`, `18--`, never `18 - -`.
+            for _ in 0..unspec {
+                if !(s.glued() && s.dash()) {
+                    return None;
+                }
+            }
+            matches!(s.peek(), None | Some(Tok::Question)).then(|| Point {
+                year: val * 10u32.pow(u32::from(unspec)),
+                unspec,
+                ..Point::default()
+            })
+        }) {
+            return Ok(Some(p));
+        }
+        // `19th century`, `19th cent.`, `19th C`, `nineteenth century` → `18XX`.
+        if let Some(p) = self.opt(|s| {
+            let n = s.ordinal()?;
+            s.century_word().then(|| century(n))
+        }) {
+            return Ok(Some(p));
+        }
+        // `19. Jahrhundert`, `19. Jh.`
+        if let Some(p) = self.opt(|s| {
+            let Some(Tok::Num {
+                val: n @ 1..=99,
+                len: 1..=2,
+                suffix: Suffix::None,
+            }) = s.peek()
+            else {
+                return None;
+            };
+            s.pos += 1;
+            s.word(NUMBERED_CENTURY).then(|| century(n))
+        }) {
+            return Ok(Some(p));
         }
         // YYYY
         Ok(self.year().map(|y| ymd(y, 0, 0)))
@@ -678,30 +866,104 @@ impl<'a> Parser<'_, 'a> {
         })
     }
 
+    /// An ordinal number (`19th`, `nineteenth`) of at most two digits.
+    fn ordinal(&mut self) -> Option<u32> {
+        if let Some(Tok::Num {
+            val: n @ 1..=99,
+            len: 1..=2,
+            suffix: Suffix::Ordinal,
+        }) = self.peek()
+        {
+            self.pos += 1;
+            return Some(n);
+        }
+        None
+    }
+
+    /// `century`, `cent.`, or `C` / `c.` (read so only after an ordinal), optionally after a
+    /// dash (`19th-century`).
+    fn century_word(&mut self) -> bool {
+        self.opt(|s| {
+            s.dash();
+            let yes = matches!(s.peek(), Some(Tok::Word { kw, text, .. })
+                if kw & CENTURY != 0 || text.eq_ignore_ascii_case("c"));
+            yes.then(|| s.pos += 1)
+        })
+        .is_some()
+    }
+
+    /// A weekday name (`Monday`, `Mon.`), 1 = Monday … 7 = Sunday.
+    fn weekday(&mut self) -> Option<u8> {
+        if let Some(Tok::Word {
+            weekday: w @ 1..=7, ..
+        }) = self.peek()
+        {
+            self.pos += 1;
+            return Some(w);
+        }
+        None
+    }
+
+    /// The whole value: an optional leading `?` (the date is uncertain: `?c.1785`,
+    /// `?1820s`, `?1787–8`) and an optional weekday, which must agree with the day.
     fn expr(&mut self) -> Res<Expr> {
-        // before / after
-        if self.word(BEFORE) {
-            return Ok(self.point()?.map(|p| Expr::Interval(End::Open, End::At(p))));
-        }
-        if self.word(AFTER) {
-            return Ok(self.point()?.map(|p| Expr::Interval(End::At(p), End::Open)));
-        }
-        // between A and B
-        if self.word(BETWEEN) {
-            let Some(a) = self.point()? else {
+        let uncertain = self.tok(Tok::Question);
+        let weekday = self.weekday();
+        let Some(mut e) = self.expr_inner()? else {
+            return Ok(None);
+        };
+        if let Some(named) = weekday {
+            // A weekday goes with a single, whole day.
+            let Expr::Point(p) = e else {
                 return Ok(None);
             };
-            if !self.word(AND) {
+            if p.day == 0 || p.unspec != 0 {
                 return Ok(None);
             }
-            return Ok(self
-                .point()?
-                .map(|b| Expr::Interval(End::At(a), End::At(b))));
+            // A day the calendar does not have is refused later, by the EDTF validator.
+            if let Some(actual) = weekday_of(&p)
+                && actual != named
+            {
+                return Err(TextFault::Weekday(named, actual));
+            }
         }
-        self.word(FROM);
-        self.word(THE);
-        // early / mid / late 1950s
-        if let Some(which) = self.opt(|s| {
+        if uncertain {
+            e = e.map_points(|p| p.uncertain = true);
+        }
+        // `c.1801-10` alone: October 1801 or 1801–1810? Inside a range of ISO dates
+        // (`1801-10 to 1801-12`) the month reading is the only one.
+        let flagged = |p: &Point| p.month_or_range;
+        let refuse = match e {
+            Expr::Point(p) => flagged(&p).then_some(p),
+            Expr::Interval(End::At(a), End::At(b)) => {
+                if flagged(&a) && b.month == 0 {
+                    Some(a)
+                } else if flagged(&b) && a.month == 0 {
+                    Some(b)
+                } else {
+                    None
+                }
+            }
+            Expr::Interval(End::At(p), End::Open) | Expr::Interval(End::Open, End::At(p)) => {
+                flagged(&p).then_some(p)
+            }
+            Expr::Set { a, b, .. } => [a, b].into_iter().find(flagged),
+            _ => None,
+        };
+        if let Some(p) = refuse {
+            return Err(TextFault::MonthOrRange(p.year, p.month));
+        }
+        Ok(Some(e))
+    }
+
+    /// `early|mid|late` (with or without a dash) before a decade or century → its first
+    /// and last year. Decade: years 0–3, 3–6, 7–9; century: decades 0–3, 3–6, 7–9.
+    fn part(&mut self) -> Res<(Point, Point)> {
+        self.attempt(Self::part_inner)
+    }
+
+    fn part_inner(&mut self) -> Res<(Point, Point)> {
+        let Some(which) = self.opt(|s| {
             let w = if s.word(EARLY) {
                 0
             } else if s.word(MID) {
@@ -711,19 +973,159 @@ impl<'a> Parser<'_, 'a> {
             } else {
                 return None;
             };
-            s.tok(Tok::Dash);
+            s.dash();
             Some(w)
-        }) {
-            let Some(mut p) = self.point()?.filter(|p| p.decade) else {
+        }) else {
+            return Ok(None);
+        };
+        let Some(mut p) = self.point()?.filter(|p| p.unspec == 1 || p.unspec == 2) else {
+            return Ok(None);
+        };
+        let (a, b) = if p.unspec == 1 {
+            [(0, 3), (3, 6), (7, 9)][which]
+        } else {
+            [(0, 39), (30, 69), (70, 99)][which]
+        };
+        p.unspec = 0;
+        let (mut p1, mut p2) = (p, p);
+        p1.year += a;
+        p2.year += b;
+        Ok(Some((p1, p2)))
+    }
+
+    /// The second member of a range or of alternatives: a point, or the last digits of a
+    /// year after `a` (`1843–4`, `1858–64`, `1921–c.23`, `1860 or 63`).
+    fn end(&mut self, a: Point) -> Res<Point> {
+        if let Some(b) = self.point()? {
+            return Ok(Some(b));
+        }
+        // `1950s–60s`: a decade ended by a later decade of the same century.
+        if a.unspec == 1
+            && a.month == 0
+            && let Some(Tok::Num {
+                val,
+                len: 2,
+                suffix: Suffix::Decade,
+            }) = self.peek()
+        {
+            let year = a.year - a.year % 100 + val;
+            if val % 10 != 0 || year <= a.year {
+                return Ok(None);
+            }
+            self.pos += 1;
+            let b = Point {
+                year,
+                unspec: 1,
+                ..Point::default()
+            };
+            return Ok(Some(self.question(b)));
+        }
+        if a.month != 0 || a.unspec != 0 {
+            return Ok(None);
+        }
+        self.attempt(|s| {
+            let approximate = s.word(APPROX);
+            let Some(Tok::Num {
+                val,
+                len: len @ 1..=2,
+                suffix: Suffix::None,
+            }) = s.peek()
+            else {
                 return Ok(None);
             };
-            p.decade = false;
-            let (a, b) = [(0, 3), (3, 6), (7, 9)][which];
-            let (mut p1, mut p2) = (p, p);
-            p1.year += a;
-            p2.year += b;
-            return Ok(Some(Expr::Interval(End::At(p1), End::At(p2))));
+            s.pos += 1;
+            let unit = 10u32.pow(u32::from(len));
+            let year = a.year - a.year % unit + val;
+            // The written digits replace the last digits of the start; an end that is not
+            // later (`1899–01`, `1843–3`) is refused, not rolled over into the next decade
+            // or century: inclusive years that cross a century are written in full.
+            if year <= a.year {
+                // Only when nothing else follows: `1958-10-1958` is not a range at all.
+                s.tok(Tok::Question);
+                if !s.at_end() {
+                    return Ok(None);
+                }
+                return Err(TextFault::AbbreviatedBackwards(a.year, val, len));
+            }
+            let p = Point {
+                year,
+                approximate,
+                ..Point::default()
+            };
+            Ok(Some(s.question(p)))
+        })
+    }
+
+    fn expr_inner(&mut self) -> Res<Expr> {
+        // not before / not after / no earlier than / no later than
+        if self.word(NOT) {
+            let later = if self.word(BEFORE) || (self.word(EARLIER) && self.word(THAN)) {
+                true
+            } else if self.word(AFTER) || (self.word(LATER) && self.word(THAN)) {
+                false
+            } else {
+                return Ok(None);
+            };
+            return Ok(self.point()?.map(|p| {
+                if later {
+                    Expr::Interval(End::At(p), End::Open)
+                } else {
+                    Expr::Interval(End::Open, End::At(p))
+                }
+            }));
         }
+        // before / after
+        if self.word(BEFORE) {
+            return Ok(self.point()?.map(|p| Expr::Interval(End::Open, End::At(p))));
+        }
+        if self.word(AFTER) {
+            return Ok(self.point()?.map(|p| Expr::Interval(End::At(p), End::Open)));
+        }
+        // between A and B; a `?` after B qualifies the whole statement, as in AACR2's
+        // `[between 1906 and 1912?]`.
+        if self.word(BETWEEN) {
+            let Some(mut a) = self.point()? else {
+                return Ok(None);
+            };
+            if !self.word(AND) {
+                return Ok(None);
+            }
+            return Ok(self.end(a)?.map(|b| {
+                a.uncertain |= b.uncertain;
+                Expr::Interval(End::At(a), End::At(b))
+            }));
+        }
+        self.word(FROM);
+        self.word(THE);
+        // `18th–19th century`, `18th to 19th centuries`: one century word for both ends.
+        if let Some((a, b)) = self.opt(|s| {
+            let a = s.ordinal()?;
+            if !s.range_sep() {
+                return None;
+            }
+            let b = s.ordinal()?;
+            s.century_word().then(|| (century(a), century(b)))
+        }) {
+            return Ok(Some(Expr::Interval(End::At(a), End::At(b))));
+        }
+        // early / mid / late 1950s, 19th century; `late 1950s–early 1960s`
+        if let Some((p1, p2)) = self.part()? {
+            if self.at_end() {
+                return Ok(Some(Expr::Interval(End::At(p1), End::At(p2))));
+            }
+            if !self.range_sep() {
+                return Ok(None);
+            }
+            let end = match self.part()? {
+                Some((_, q2)) => q2,
+                None => match self.point()? {
+                    Some(q) if q.unspec == 0 => q,
+                    _ => return Ok(None),
+                },
+            };
+            return Ok(Some(Expr::Interval(End::At(p1), End::At(end))));
+        }
+        // A qualifier before a range or alternatives applies to both ends (`c.1814–15`).
         let approximate = self.opt(|s| s.word(APPROX).then_some(())).is_some();
         let mark = |mut p: Point| {
             p.approximate |= approximate;
@@ -739,13 +1141,99 @@ impl<'a> Parser<'_, 'a> {
         if self.at_end() {
             return Ok(Some(Expr::Point(mark(a))));
         }
+        // `1786 or 1800` → one of; `1833 and 1836` → all of. Members are separate
+        // statements: `c.1826 or 1834` qualifies the first only (a range's ends, by
+        // contrast, share the qualifier). As with `between`, a `?` after the last member
+        // qualifies the whole statement (`[1971 or 1972?]`).
+        let or = self.word(OR);
+        // Not `a`: "and" in Czech and Slovak, but "to" in Spanish, Italian and Portuguese.
+        let and = !or
+            && !matches!(self.peek(), Some(Tok::Word { text, .. }) if text.eq_ignore_ascii_case("a"))
+            && self.word(AND);
+        if or || and {
+            return Ok(self.end(a)?.map(|b| Expr::Set {
+                all: !or,
+                a: mark(Point {
+                    uncertain: a.uncertain || b.uncertain,
+                    ..a
+                }),
+                b,
+            }));
+        }
         if (self.range_sep() || self.tok(Tok::Slash))
-            && let Some(b) = self.point()?
+            && let Some(b) = self.end(a)?
         {
             return Ok(Some(Expr::Interval(End::At(mark(a)), End::At(mark(b)))));
         }
         Ok(None)
     }
+}
+
+/// The `n`th century as EDTF writes it: the hundred years whose first two digits are one
+/// less than `n` (`19th` → `18XX`, 1800–1899: the common reading, not the strict 1801–1900).
+fn century(n: u32) -> Point {
+    Point {
+        year: (n - 1) * 100,
+        unspec: 2,
+        ..Point::default()
+    }
+}
+
+/// The weekday of a whole day, 1 = Monday … 7 = Sunday; `None` for a day the calendar does
+/// not have (or one beyond `jiff`'s years).
+fn weekday_of(p: &Point) -> Option<u8> {
+    let date = jiff::civil::Date::new(
+        i16::try_from(p.year).ok()?,
+        i8::try_from(p.month).ok()?,
+        i8::try_from(p.day).ok()?,
+    )
+    .ok()?;
+    u8::try_from(date.weekday().to_monday_one_offset()).ok()
+}
+
+impl Expr {
+    fn map_points(self, f: impl Fn(&mut Point)) -> Expr {
+        let g = |mut p: Point| {
+            f(&mut p);
+            p
+        };
+        match self {
+            Expr::Point(p) => Expr::Point(g(p)),
+            Expr::Interval(a, b) => {
+                let end = |e| match e {
+                    End::At(p) => End::At(g(p)),
+                    End::Open => End::Open,
+                };
+                Expr::Interval(end(a), end(b))
+            }
+            Expr::Set { all, a, b } => Expr::Set {
+                all,
+                a: g(a),
+                b: g(b),
+            },
+            Expr::Undated => Expr::Undated,
+        }
+    }
+}
+
+/// Whether reading `text` relies on one of this module's conventions rather than on what
+/// the words say exactly: `early`/`mid`/`late` (how many years they cover is our choice) or a
+/// century by its ordinal (`19th century` is read `18XX`, 1800–1899, the common reading; the
+/// strict one is 1801–1900).
+pub(crate) fn uses_convention(text: &str) -> bool {
+    let mut buf = [Tok::Dash; MAX_TOKENS];
+    let Some((n, _)) = tokenize(text, &mut buf) else {
+        return false;
+    };
+    let toks = &buf[..n];
+    toks.iter().enumerate().any(|(i, t)| match *t {
+        Tok::Word { kw, .. } => kw & (EARLY | MID | LATE | CENTURY) != 0,
+        Tok::Num {
+            suffix: Suffix::Ordinal,
+            ..
+        } => matches!(toks.get(i + 1), Some(Tok::Word { text, .. }) if text.eq_ignore_ascii_case("c")),
+        _ => false,
+    })
 }
 
 /// Read free text; the result still has to pass the EDTF validator.
@@ -754,9 +1242,10 @@ pub(crate) fn parse(text: &str, options: &DateOptions) -> Result<Expr, TextFault
         return Ok(Expr::Undated);
     }
     let mut buf = [Tok::Dash; MAX_TOKENS];
-    let n = tokenize(text, &mut buf).ok_or(TextFault::NoMatch)?;
+    let (n, glued) = tokenize(text, &mut buf).ok_or(TextFault::NoMatch)?;
     let mut p = Parser {
         toks: &buf[..n],
+        glued,
         pos: 0,
         order: options.day_month_order,
     };

@@ -21,9 +21,10 @@
 //!
 //! # How a value is read
 //!
-//! 1. Trimmed; `[...]` around a single date (no `,` or `..` inside) is the cataloguer's mark
-//!    for a supplied date, so `[1957]` → `1957` and `[1957?]` → `1957?`. (A list of one
-//!    date means the same thing in EDTF, so nothing is lost.)
+//! 1. Trimmed; `[...]` around a single date (no `,` or `..` inside, unless it has words) is
+//!    the cataloguer's mark for a supplied date, so `[1957]` → `1957`, `[1957?].` → `1957?`
+//!    and `[between March 13, 2000 and July 10, 2014]` is read inside its brackets. (A list
+//!    of one date means the same thing in EDTF, so nothing is lost.)
 //! 2. If the text is valid EDTF (levels 0–2), it is kept exactly as written.
 //! 3. If it is EDTF-shaped but says something impossible (`2016-02-30`, `1957-13-01`,
 //!    `1959/1957`, `-0000`), it is refused; free text is not tried.
@@ -36,15 +37,23 @@
 //! |---|---|
 //! | `January 11, 1950`, `Jan. 11, 1950`, `11 January 1950`, `12th of November 1957`, `1950/01/11`, `1950.01.11` | `1950-01-11` |
 //! | `January 1950`, `1950. január` | `1950-01` |
-//! | `ca. 1950`, `circa 1950`, `c. 1950` (also `um`, `около`, `ok.`, `kb.`) | `1950~` |
+//! | `ca. 1950`, `circa 1950`, `c. 1950`, `c.1950` (also `um`, `около`, `ok.`, `kb.`) | `1950~` |
+//! | `?1950`, `?c.1950`, `?1950s` (a `?` before the value qualifies all of it) | `1950?`, `1950%`, `195X?` |
 //! | `1950s`, `1950's`, `the 1950s` | `195X` |
 //! | `early 1950s` / `mid 1950s` / `late 1950s` | `1950/1953` / `1953/1956` / `1957/1959` |
+//! | `19th century`, `19th cent.`, `19th C`, `nineteenth century` | `18XX` |
+//! | `early` / `mid` / `late 19th century` | `1800/1839` / `1830/1869` / `1870/1899` |
+//! | `[197-]`, `[197-?]`, `[18--]`, `[18--?]` (AACR2 1.4F7) | `197X`, `197X?`, `18XX`, `18XX?` |
+//! | `1843–4`, `1843-4`, `1976 –7`, `1858–64`, `c.1814–15`, `1921–c.23` | `1843/1844`, …, `1814~/1815~`, `1921/1923~` |
+//! | `1786 or 1800`, `[1971 or 1972]`, `1860 or 63` / `1833 and 1836` | `[1786,1800]` … / `{1833,1836}` |
+//! | `not before 1910` / `not after 1920`, `no later than 1920` | `1910/..` / `../1920` |
+//! | `Monday, June 5, 1944` (weekday checked with `jiff`, then dropped) | `1944-06-05` |
 //! | `Spring 1958` (also summer, autumn/fall, winter; German, Russian, Polish, Hungarian) | `1958-21` |
 //! | `1957-1959`, `between 1957 and 1959`, `from 1957 to 1959` | `1957/1959` |
 //! | `November 12-14, 1957`, `12-14 November 1957`, `November 12 to 14, 1957` | `1957-11-12/1957-11-14` |
 //! | `November 1957 - January 1958` | `1957-11/1958-01` |
 //! | `before 1957` / `after 1957` | `../1957` / `1957/..` |
-//! | `undated`, `n.d.`, `s.d.`, `unknown`, `o.J.`, `б.г.`, `b.d.` | `XXXX` |
+//! | `undated`, `n.d.`, `s.d.`, `unknown`, `date not known`, `not dated`, `o.J.`, `б.г.`, `b.d.` | `XXXX` |
 //! | `1957年12月17日`, `17 декабря 1957 г.`, `1957. december 17.`, `17. Dezember 1957`, `17 grudnia 1957`, `17. XII. 1957` | `1957-12-17` |
 //!
 //! Month names (any case, with or without the abbreviation's period, composed or
@@ -52,13 +61,46 @@
 //! language. Also read: Hungarian day suffixes (`1957. december 17-én`), Russian and Polish
 //! year words (`г.`, `года`, `r.`), `12th of November`, and dashes `-`, `–` or `—`.
 //! Each word is looked up once, in an index built on first use from the table, so reading
-//! a date costs one allocation (the EDTF string) and no table scans.
+//! a date costs one allocation (the EDTF string) and no table scans. The phrases for "not
+//! known", weekday names, ordinal words and the words naming an event are data too
+//! ([`UNDATED_PHRASES`], [`WEEKDAY_NAMES`], [`ORDINAL_WORDS`], [`EVENT_WORDS`]).
+//!
+//! The tokenizer keeps apart what changes a reading: the ASCII hyphen-minus between digits
+//! (ISO 8601's year-month separator) from other dashes and from a hyphen with a space beside
+//! it (a range), and a `c` written directly before a digit (`c1935`, see below). Whatever is
+//! left over after a reading (`1794–c.1830–5`, `c.18799–1802`, `1828 (or 1836`) refuses the
+//! value: nothing is partly read.
 //!
 //! # Decisions
 //!
+//! The rule: certain, or kept as written, or refused with a suggestion; never a confident
+//! guess. The README's "Dates" section gives the cataloguing rules behind each decision.
+//!
 //! * **Early, mid, late decade**: early = years 0–3 of the decade (`1950/1953`), mid =
 //!   years 3–6 (`1953/1956`), late = years 7–9 (`1957/1959`). They overlap at the edges
-//!   on purpose: "mid" is vaguer than "early" or "late".
+//!   on purpose: "mid" is vaguer than "early" or "late". For a century, the same in
+//!   decades: early 19th century = `1800/1839`, mid = `1830/1869`, late = `1870/1899`.
+//! * **Centuries**: `19th century` is `18XX` (1800–1899), the common reading; the strict one
+//!   (1801–1900) differs only at the edges. Conventions like these are read but never
+//!   written into a record by `pipeline fix` ([`reads_by_convention`]).
+//! * **Valid EDTF is EDTF**, but for one shape: `1801-10` is October 1801 (ISO year-month)
+//!   although a museum cataloguer may mean 1801–1810 (read as a range with an en dash,
+//!   `1801–10`); a sub-year grouping 21–41 written after a year it could also end
+//!   (`1939-40`, `1920-21`) is refused with both readings ([`grouping_or_range`]), since
+//!   that is how fiscal and academic years are written and nobody types grouping 40 by hand.
+//!   `1950-21` (21 is no later year) is spring 1950. The EDTF parser reads every grouping.
+//! * **Hyphen and two digits in free text**: `c.1801-10` (a month and a later year of the
+//!   same century) is refused as ambiguous, with both readings; `c.1850-10` can only be
+//!   October 1850 and `c.1814-15` only 1814–1815. An EDTF-shaped `1858-64` has no month or
+//!   grouping 64, so it is read as the one thing it can be, the years `1858/1864` (and
+//!   `2001-13` as `2001/2013`); `1957-13` (13 is no later year) stays refused.
+//! * **Abbreviated ranges**: the end's digits replace the last digits of the start; an end
+//!   that is not later (`1899–01`) is refused as reversed, never rolled over. A qualifier
+//!   before a range applies to both ends; in `or`/`and` sets each member keeps its own.
+//! * **`c1935`**: MARC/AACR2's copyright date, or circa written carelessly: refused with both.
+//! * **Weekdays**: one that disagrees with the date refuses it as impossible.
+//! * **Events and lists** (`published 1881`, `1978, printed 2005`): refused with the date they
+//!   hold as the suggestion; whether the record's date is that event's is the cataloguer's call.
 //! * **`1900s`** (a decade written with `00`) is refused as ambiguous: it means the decade
 //!   1900–1909 to some and the century 1900–1999 to others. `190X` or `19XX` is asked for.
 //! * **Undated** (`undated`, `n.d.`, …) becomes `XXXX` (EDTF's "year unspecified"; EDTF has
@@ -113,7 +155,8 @@ pub use edtf::{
     parse_edtf,
 };
 pub use months::{
-    MONTH_NAMES, UNDATED_PHRASES, english_name as month_name, lookup as month_number,
+    EVENT_WORDS, MONTH_NAMES, ORDINAL_WORDS, UNDATED_PHRASES, WEEKDAY_NAMES,
+    english_name as month_name, lookup as month_number,
 };
 
 use std::fmt;
@@ -272,6 +315,13 @@ pub fn normalize_date_with(
     }
 }
 
+/// Whether the reading of `written` rests on a convention of this module (`early`, `mid`,
+/// `late`; a century by its ordinal, `19th century` = `18XX`) rather than on the words
+/// alone. `pipeline fix` leaves such values as the cataloguer wrote them.
+pub fn reads_by_convention(written: &str) -> bool {
+    freetext::uses_convention(written)
+}
+
 const FREE_TEXT_HELP: &str = "write the date as e.g. `1957-11-12`, `November 12, 1957`, \
      `12 November 1957`, `November 1957`, `1957`, `ca. 1957`, `1950s` or `1957-1959`";
 
@@ -289,8 +339,40 @@ fn normalize_text(
     }
     let text = supplied(text).unwrap_or(text);
     let syntax_fault = match edtf::parse(text) {
+        Ok(_) if grouping_or_range(text).is_some() => {
+            let (year, two) = grouping_or_range(text).unwrap_or_default();
+            let end = year - year % 100 + u32::from(two);
+            return Err(DateError {
+                kind: DateErrorKind::Ambiguous,
+                message: format!(
+                    "`{written}` could mean the years {year}–{end} written short, or EDTF's \
+                     sub-year grouping {two} of {year} ({})",
+                    grouping_name(two)
+                ),
+                help: format!(
+                    "write `{year}/{end}` (or `{year}–{two}` with an en dash) for the years; a \
+                     season is read in words (`Spring {year}`)"
+                ),
+            });
+        }
         Ok(e) => return Ok(measured(text.to_owned(), &e)),
-        Err(f) if f.is_final() => return Err(edtf_error(f, written, text)),
+        Err(f) if f.is_final() => {
+            // `1858-64`: EDTF-shaped, but there is no month or sub-year grouping 64, so the
+            // one reading left is the years 1858–1864 written short, as catalogues write
+            // them with a hyphen as often as with an en dash.
+            if let Some((year, two)) = abbreviated_range_shape(text) {
+                let end = year - year % 100 + u32::from(two);
+                let q = match text.as_bytes().last() {
+                    Some(&c @ (b'?' | b'~' | b'%')) => char::from(c).to_string(),
+                    _ => String::new(),
+                };
+                let range = format!("{year}{q}/{end}{q}");
+                if let Ok(e) = edtf::parse(&range) {
+                    return Ok(measured(range, &e));
+                }
+            }
+            return Err(edtf_error(f, written, text));
+        }
         Err(f) => f,
     };
     match freetext::parse(text, options) {
@@ -301,14 +383,18 @@ fn normalize_text(
                 Err(f) => Err(edtf_error(f, written, &s)),
             }
         }
-        Err(freetext::TextFault::NoMatch) if looks_like_edtf(text) => {
-            Err(edtf_error(syntax_fault, written, text))
-        }
-        Err(freetext::TextFault::NoMatch) => Err(DateError {
-            kind: DateErrorKind::Unrecognized,
-            message: format!("`{written}` is not a date in a form we can read"),
-            help: FREE_TEXT_HELP.to_string(),
-        }),
+        Err(freetext::TextFault::NoMatch) => Err(event_refusal(text, written, options)
+            .unwrap_or_else(|| {
+                if looks_like_edtf(text) {
+                    edtf_error(syntax_fault, written, text)
+                } else {
+                    DateError {
+                        kind: DateErrorKind::Unrecognized,
+                        message: format!("`{written}` is not a date in a form we can read"),
+                        help: FREE_TEXT_HELP.to_string(),
+                    }
+                }
+            })),
         Err(freetext::TextFault::Ambiguous(a, b, y)) => {
             let (ma, mb) = (months::english_name(b), months::english_name(a));
             let readings = match (ma, mb) {
@@ -328,6 +414,59 @@ fn normalize_text(
                 ),
             })
         }
+        Err(freetext::TextFault::MonthOrRange(y, m)) => {
+            let month = months::english_name(m).unwrap_or("?");
+            let end = y - y % 100 + u32::from(m);
+            Err(DateError {
+                kind: DateErrorKind::Ambiguous,
+                message: format!(
+                    "`{written}` could mean {month} {y} (ISO year-month) or the years {y}–{end}"
+                ),
+                help: format!(
+                    "write `{month} {y}` (EDTF `{y}-{m:02}`) for the month, or `{y}–{end}` \
+                     (EDTF `{y}/{end}`) for the years"
+                ),
+            })
+        }
+        Err(freetext::TextFault::CopyrightOrCirca(y)) => Err(DateError {
+            kind: DateErrorKind::Ambiguous,
+            message: format!(
+                "`{written}` could mean copyright {y} (MARC/AACR2 write `c` and the year, \
+                 without a space) or circa {y}"
+            ),
+            help: format!(
+                "write `{y}` for the copyright year as the date, or `ca. {y}` (EDTF `{y}~`) \
+                 for about {y}"
+            ),
+        }),
+        Err(freetext::TextFault::AbbreviatedBackwards(start, digits, len)) => {
+            let unit = 10u32.pow(u32::from(len));
+            let next = start - start % unit + digits + unit;
+            Err(DateError {
+                kind: DateErrorKind::Reversed,
+                message: format!(
+                    "`{written}` ends before it starts: the last digits `{digits:0w$}` do not \
+                     make a year after {start}",
+                    w = usize::from(len)
+                ),
+                help: format!(
+                    "write both years in full, e.g. `{start}–{next}` if the range runs into \
+                     the next {}",
+                    if len == 1 { "decade" } else { "century" }
+                ),
+            })
+        }
+        Err(freetext::TextFault::Weekday(named, actual)) => Err(DateError {
+            kind: DateErrorKind::Impossible,
+            message: format!(
+                "`{written}` names a {}, but that date is a {}",
+                months::weekday_name(named),
+                months::weekday_name(actual)
+            ),
+            help: "check the date against the source; write it without the weekday once it \
+                   is right"
+                .to_string(),
+        }),
         Err(freetext::TextFault::Century(y)) => Err(DateError {
             kind: DateErrorKind::Ambiguous,
             message: format!(
@@ -344,10 +483,162 @@ fn normalize_text(
     }
 }
 
+/// The EDTF of `text` if it reads as a date, by either reader.
+fn reading(text: &str, options: &DateOptions) -> Option<String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    if edtf::parse(text).is_ok() {
+        return Some(text.to_owned());
+    }
+    let s = freetext::parse(text, options).ok()?.to_edtf();
+    edtf::parse(&s).is_ok().then_some(s)
+}
+
+/// `published 1881`, `first published c.1820–3`, `?exhibited 1826` → (`published`, `1881`):
+/// the event words before a date (at least one, all in [`EVENT_WORDS`]) and the rest.
+fn event_words(text: &str) -> Option<(&str, &str)> {
+    let body = text.trim_start_matches(['?', ' ']);
+    let mut end = 0;
+    let mut rest = body;
+    loop {
+        let trimmed = rest.trim_start();
+        let word_len = trimmed
+            .find(|c: char| !c.is_alphabetic())
+            .unwrap_or(trimmed.len());
+        let word = &trimmed[..word_len];
+        // A word must end at a space or the end (`c.1820` is not the word `c`).
+        let ends = trimmed[word_len..]
+            .chars()
+            .next()
+            .is_none_or(char::is_whitespace);
+        if word.is_empty() || !ends || !EVENT_WORDS.contains(&word.to_lowercase().as_str()) {
+            break;
+        }
+        end = body.len() - trimmed.len() + word_len;
+        rest = &trimmed[word_len..];
+    }
+    (end > 0).then(|| (&body[..end], body[end..].trim()))
+}
+
+/// A more useful refusal for a value that holds a date and says which event it belongs to
+/// (`published 1881`, `?exhibited 1826`), or holds two dates (`1978, printed 2005`,
+/// `1995–6, 2007`): the date it holds is suggested, the choice left to the cataloguer.
+fn event_refusal(text: &str, written: &str, options: &DateOptions) -> Option<DateError> {
+    // Two dates, or a date and an event: `1978, printed 2005`, `1955–6; printed 1970s`,
+    // `first published 1830, reprinted 1993`.
+    if let Some(i) = text.find([',', ';']) {
+        // A list of dates and nothing else (`1955; 1956; 1957`, `1936, 1939`): the EDTF sets.
+        let parts: Option<Vec<String>> = text
+            .split([',', ';'])
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            // A range is written `a..b` inside an EDTF set.
+            .map(|p| reading(p, options).map(|e| e.replacen('/', "..", 1)))
+            .collect();
+        if let Some(parts) = parts.filter(|p| p.len() > 1)
+            && edtf::parse(&format!("{{{}}}", parts.join(","))).is_ok()
+        {
+            let list = parts.join(",");
+            return Some(DateError {
+                kind: DateErrorKind::Unrecognized,
+                message: format!("`{written}` is a list of {} dates", parts.len()),
+                help: format!(
+                    "write them as EDTF: `{{{list}}}` if all of them are dates of what the record \
+                     describes, `[{list}]` if it is one of them; or keep one date and put the \
+                     others in a note"
+                ),
+            });
+        }
+        let (first, rest) = (text[..i].trim(), text[i + 1..].trim());
+        let date = event_words(first).map_or(first, |(_, date)| date);
+        // The rest is a date, or an event (`printed later`); not any words (`Monday`).
+        let dated = rest.bytes().any(|b| b.is_ascii_digit()) || event_words(rest).is_some();
+        if let Some(edtf) = reading(date, options)
+            && dated
+        {
+            return Some(DateError {
+                kind: DateErrorKind::Unrecognized,
+                message: format!("`{written}` holds more than one date: `{first}` and `{rest}`"),
+                help: format!(
+                    "a record has one date: write `{date}` (EDTF `{edtf}`) if that is the date \
+                     of what the record describes, and put `{rest}` in a note"
+                ),
+            });
+        }
+    }
+    // `published 1881`, `first published 1830`, `?exhibited 1826`: event words before a date.
+    let (words, date) = event_words(text)?;
+    let edtf = reading(date, options)?;
+    Some(DateError {
+        kind: DateErrorKind::Unrecognized,
+        message: format!(
+            "`{written}` dates an event (`{words}`), not necessarily what the record describes"
+        ),
+        help: format!(
+            "write `{date}` (EDTF `{edtf}`) if the record's date is the date of that event, and \
+             keep the event in a note"
+        ),
+    })
+}
+
+/// `1939-40`, `1920-21`: valid EDTF (a sub-year grouping, 21–41) that is also the years
+/// 1939–1940 written short, the way catalogues write them → (the year, the two digits).
+/// Nobody types grouping 40 ("first half of the year") by hand, while `1939-40` is how
+/// an archive writes a fiscal or academic year, so the value has two readings and is
+/// refused rather than taken as the rarer one. `1950-21` (21 is no later year) is spring.
+fn grouping_or_range(text: &str) -> Option<(u32, u8)> {
+    abbreviated_range_shape(text).filter(|&(_, two)| (21..=41).contains(&two))
+}
+
+/// What a sub-year grouping code names, for messages.
+fn grouping_name(code: u8) -> &'static str {
+    match code {
+        21 | 25 | 29 => "spring",
+        22 | 26 | 30 => "summer",
+        23 | 27 | 31 => "autumn",
+        24 | 28 | 32 => "winter",
+        33..=36 => "a quarter",
+        37..=39 => "a third of the year",
+        _ => "a half of the year",
+    }
+}
+
+/// `1858-64`, `1814-15?`: a four-digit year, a hyphen and two digits (and at most a
+/// qualifier) → (the year, the two digits), when the two digits are a later year of the
+/// same century, so that the text could be an abbreviated range. Only asked of text that
+/// EDTF refused as impossible, so the two digits are no month and no sub-year grouping.
+fn abbreviated_range_shape(text: &str) -> Option<(u32, u8)> {
+    let b = text.as_bytes();
+    let b = match b.last() {
+        Some(b'?' | b'~' | b'%') => &b[..b.len() - 1],
+        _ => b,
+    };
+    if b.len() != 7 || b[4] != b'-' {
+        return None;
+    }
+    let digits = |r: &[u8]| -> Option<u32> {
+        r.iter().try_fold(0u32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    let year = digits(&b[..4])?;
+    let two = u8::try_from(digits(&b[5..])?).ok()?;
+    (u32::from(two) > year % 100).then_some((year, two))
+}
+
 /// `[1957]`, `[1957?]`, `[ca. 1957]`: a date the cataloguer supplied → the date inside.
 fn supplied(text: &str) -> Option<&str> {
+    // MARC 260 $c / 264 $c end with the ISBD full stop: `[1972?].`
+    let text = text.strip_suffix('.').unwrap_or(text);
     let inner = text.strip_prefix('[')?.strip_suffix(']')?.trim();
-    (!inner.is_empty() && !inner.contains(',') && !inner.contains("..")).then_some(inner)
+    // `[1957,1958]` and `[..1957]` are EDTF sets; words (`[between March 13, 2000 and July
+    // 10, 2014]`) never are (EDTF's letters are capitals: X, Y, E, S, T, Z).
+    let words = inner
+        .chars()
+        .any(|c| c.is_alphabetic() && !c.is_ascii_uppercase());
+    (!inner.is_empty() && (words || !inner.contains(',') && !inner.contains(".."))).then_some(inner)
 }
 
 /// Only characters EDTF uses: a refusal then explains the EDTF rule that was broken.

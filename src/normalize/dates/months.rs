@@ -176,13 +176,161 @@ pub const MONTH_NAMES: &[(&str, &str, u8)] = &[
     ("la", "xii", 12),
 ];
 
+/// (language, lower-case weekday name without a trailing period, 1 = Monday … 7 = Sunday).
+/// A weekday before a date (`Monday, June 5, 1944`) is checked against the calendar and then
+/// dropped; one that disagrees with the date refuses it.
+pub const WEEKDAY_NAMES: &[(&str, &str, u8)] = &[
+    ("en", "monday", 1),
+    ("en", "mon", 1),
+    ("en", "tuesday", 2),
+    ("en", "tue", 2),
+    ("en", "tues", 2),
+    ("en", "wednesday", 3),
+    ("en", "wed", 3),
+    ("en", "thursday", 4),
+    ("en", "thu", 4),
+    ("en", "thur", 4),
+    ("en", "thurs", 4),
+    ("en", "friday", 5),
+    ("en", "fri", 5),
+    ("en", "saturday", 6),
+    ("en", "sat", 6),
+    ("en", "sunday", 7),
+    ("en", "sun", 7),
+    ("de", "montag", 1),
+    ("de", "dienstag", 2),
+    ("de", "mittwoch", 3),
+    ("de", "donnerstag", 4),
+    ("de", "freitag", 5),
+    ("de", "samstag", 6),
+    ("de", "sonnabend", 6),
+    ("de", "sonntag", 7),
+];
+
+/// Ordinal words read like `1st` … `20th` (`nineteenth century` = `19th century`).
+pub const ORDINAL_WORDS: &[(&str, u8)] = &[
+    ("first", 1),
+    ("second", 2),
+    ("third", 3),
+    ("fourth", 4),
+    ("fifth", 5),
+    ("sixth", 6),
+    ("seventh", 7),
+    ("eighth", 8),
+    ("ninth", 9),
+    ("tenth", 10),
+    ("eleventh", 11),
+    ("twelfth", 12),
+    ("thirteenth", 13),
+    ("fourteenth", 14),
+    ("fifteenth", 15),
+    ("sixteenth", 16),
+    ("seventeenth", 17),
+    ("eighteenth", 18),
+    ("nineteenth", 19),
+    ("twentieth", 20),
+];
+
+/// Words that say which event a date belongs to (`published 1881`, `1978, printed 2005`).
+/// EDTF records a date, not an event, so a value that names one is refused with the date it
+/// holds as the suggestion: only the cataloguer knows whether the record's date is that
+/// event's. Lower case; a value's words are compared in lower case.
+pub const EVENT_WORDS: &[&str] = &[
+    "published",
+    "first",
+    "republished",
+    "reprinted",
+    "printed",
+    "exhibited",
+    "engraved",
+    "etched",
+    "cast",
+    "recast",
+    "posthumous",
+    "reproduced",
+    "remade",
+    "reconstructed",
+    "reworked",
+    "restored",
+    "repainted",
+    "retouched",
+    "assembled",
+    "reassembled",
+    "enlarged",
+    "edition",
+    "editioned",
+    "replica",
+    "version",
+    "issued",
+    "reissued",
+    "made",
+    "executed",
+    "completed",
+    "begun",
+    "started",
+    "signed",
+    "dated",
+    "inscribed",
+    "copyright",
+    "written",
+    "drawn",
+    "painted",
+    "photographed",
+    "recorded",
+    "performed",
+    "broadcast",
+    "released",
+];
+
+/// English weekday name (1 = Monday) for messages.
+pub fn weekday_name(day: u8) -> &'static str {
+    const NAMES: [&str; 7] = [
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    ];
+    NAMES
+        .get(usize::from(day).wrapping_sub(1))
+        .copied()
+        .unwrap_or("?")
+}
+
 /// Phrases meaning "no date", compared with case, spaces and periods ignored (so `n.d.`,
 /// `N. d.` and `nd` are the same row `nd`).
 pub const UNDATED_PHRASES: &[&str] = &[
     "undated",
-    "nd",       // n.d., no date
-    "nodate",   // no date
-    "unknown",  //
+    "nd",      // n.d., no date
+    "nodate",  // no date
+    "nodates", // no dates
+    "nodategiven",
+    "unknown",      //
+    "datenotknown", // date not known (Tate)
+    "dateunknown",
+    "unknowndate",
+    "notknown",
+    "notdated",
+    "datenotgiven",
+    "dateundetermined",
+    "undetermined",
+    "yearunknown",
+    "unknownyear",
+    "yearnotknown",
+    "undatable",
+    "datenotrecorded",
+    "nodaterecorded",
+    "ohnejahr",  // o.J. spelled out (German)
+    "sansdate",  // s.d. (French)
+    "senzadata", // s.d. (Italian)
+    "sinfecha",  // s.f. (Spanish)
+    // RDA 2.8.6.6 and its siblings: `[date of publication not identified]`
+    "dateofpublicationnotidentified",
+    "dateofproductionnotidentified",
+    "dateofdistributionnotidentified",
+    "dateofmanufacturenotidentified",
     "sd",       // s.d., sine dato
     "sinedato", //
     "sa",       // s.a., sine anno
