@@ -17,6 +17,8 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
 const TITLES: &str = include_str!("data/titles.txt");
+const ADDRESS: &str = include_str!("data/address.txt");
+const ADDITIONS: &str = include_str!("data/additions.txt");
 const PARTICLES: &str = include_str!("data/particles.txt");
 const SUFFIXES: &str = include_str!("data/suffixes.txt");
 const SURNAMES_CHINESE: &str = include_str!("data/surnames_chinese.txt");
@@ -89,30 +91,37 @@ fn title_word_key(w: &str) -> String {
     f.strip_suffix('.').map(str::to_string).unwrap_or(f)
 }
 
-pub(crate) static TITLE_LIST: LazyLock<Titles> = LazyLock::new(|| {
-    let mut by_words = HashMap::new();
-    let mut max_words = 1;
-    let mut first_words = HashSet::new();
-    for line in lines(TITLES) {
-        let mut forms = line.split('|').map(str::trim).filter(|f| !f.is_empty());
-        let Some(canonical) = forms.next() else {
-            continue;
-        };
-        for form in std::iter::once(canonical).chain(forms) {
-            let words: Vec<String> = form.split_whitespace().map(title_word_key).collect();
-            max_words = max_words.max(words.len());
-            first_words.extend(words.first().cloned());
-            by_words
-                .entry(words)
-                .or_insert_with(|| canonical.to_string());
+pub(crate) static TITLE_LIST: LazyLock<Titles> = LazyLock::new(|| Titles::parse(TITLES));
+
+/// Terms of address kept in the name (`data/address.txt`): `Mrs`, `Lady`, `Sir`, `Rev.`.
+pub(crate) static ADDRESS_LIST: LazyLock<Titles> = LazyLock::new(|| Titles::parse(ADDRESS));
+
+impl Titles {
+    fn parse(text: &str) -> Titles {
+        let mut by_words = HashMap::new();
+        let mut max_words = 1;
+        let mut first_words = HashSet::new();
+        for line in lines(text) {
+            let mut forms = line.split('|').map(str::trim).filter(|f| !f.is_empty());
+            let Some(canonical) = forms.next() else {
+                continue;
+            };
+            for form in std::iter::once(canonical).chain(forms) {
+                let words: Vec<String> = form.split_whitespace().map(title_word_key).collect();
+                max_words = max_words.max(words.len());
+                first_words.extend(words.first().cloned());
+                by_words
+                    .entry(words)
+                    .or_insert_with(|| canonical.to_string());
+            }
+        }
+        Titles {
+            by_words,
+            max_words,
+            first_words,
         }
     }
-    Titles {
-        by_words,
-        max_words,
-        first_words,
-    }
-});
+}
 
 /// Where a surname prefix goes in the heading (RDA F.11).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -209,8 +218,88 @@ pub(crate) static KOREAN_SURNAMES: LazyLock<WordSet> =
 pub(crate) static CHINESE_SURNAMES: LazyLock<WordSet> =
     LazyLock::new(|| word_set(&[SURNAMES_CHINESE]));
 
+pub(crate) static JAPANESE_SURNAMES: LazyLock<WordSet> =
+    LazyLock::new(|| word_set(&[SURNAMES_JAPANESE]));
+
+pub(crate) static VIETNAMESE_SURNAMES: LazyLock<WordSet> =
+    LazyLock::new(|| word_set(&[SURNAMES_VIETNAMESE]));
+
 pub(crate) static ORGANIZATION_WORD_SET: LazyLock<WordSet> =
     LazyLock::new(|| word_set(&[ORGANIZATION_WORDS]));
+
+/// The sections of `data/additions.txt`: what may follow the forename in a heading.
+pub(crate) struct Additions {
+    /// Post-nominal letters, exact case (`OM`, `CH`, `Bt`).
+    pub(crate) post_nominals: HashSet<String>,
+    /// Titles of nobility, folded (`earl`, `duchess-countess`).
+    pub(crate) peerage: WordSet,
+    /// Offices that take `of` without being an entry element, folded (`bishop`).
+    pub(crate) offices: WordSet,
+    /// Ordinal words, folded (`fifth`).
+    pub(crate) ordinals: WordSet,
+}
+
+pub(crate) static ADDITION_LISTS: LazyLock<Additions> = LazyLock::new(|| {
+    let mut a = Additions {
+        post_nominals: HashSet::new(),
+        peerage: WordSet::default(),
+        offices: WordSet::default(),
+        ordinals: WordSet::default(),
+    };
+    let mut section = "";
+    for line in lines(ADDITIONS) {
+        if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            section = name;
+            continue;
+        }
+        for w in line.split_whitespace() {
+            match section {
+                "post-nominals" => {
+                    a.post_nominals.insert(w.to_string());
+                }
+                "peerage" => {
+                    a.peerage.insert(fold(w));
+                }
+                "offices" => {
+                    a.offices.insert(fold(w));
+                }
+                "ordinals" => {
+                    a.ordinals.insert(fold(w));
+                }
+                _ => {}
+            }
+        }
+    }
+    a
+});
+
+/// Whether `word` is a post-nominal of the list (exact case).
+pub(crate) fn post_nominal(word: &str) -> bool {
+    ADDITION_LISTS.post_nominals.contains(word)
+}
+
+/// Whether `word` is a title of nobility (`Earl`, `Duchess`, `Lord`).
+pub(crate) fn peerage(word: &str) -> bool {
+    ADDITION_LISTS.peerage.contains(&fold(word))
+}
+
+/// Whether `word` is a title of nobility or an office that takes `of` (`Earl`, `Bishop`).
+pub(crate) fn rank_or_office(word: &str) -> bool {
+    let f = fold(word);
+    ADDITION_LISTS.peerage.contains(&f) || ADDITION_LISTS.offices.contains(&f)
+}
+
+/// Whether `word` is an ordinal: `Fifth`, `2nd`, `21st`, `7th`.
+pub(crate) fn ordinal(word: &str) -> bool {
+    let digits = word.bytes().take_while(u8::is_ascii_digit).count();
+    if digits > 0 {
+        return matches!(
+            word[digits..].to_ascii_lowercase().as_str(),
+            "st" | "nd" | "rd" | "th"
+        );
+    }
+    ADDITION_LISTS.ordinals.contains(&fold(word))
+}
 
 /// The romanization equivalence table of `data/romanization.txt`.
 pub(crate) struct Romanization {

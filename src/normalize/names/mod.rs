@@ -104,6 +104,11 @@ pub struct Agent {
     /// ([`looks_like_organization`]): made here, once per spelling (the memo keeps it),
     /// rather than for each of its mentions (it was 2.4 % of a run's instructions).
     pub reads_as_organization: bool,
+    /// Whether the name rules kept this person's name as written, not inverted, because
+    /// they could not read it with confidence ([`PersonName::kept_as_written`]: `Gilbert
+    /// & George`, `Gego (Gertrud Goldschmidt)`, `Le Corbusier`). Never for a name matched
+    /// in the authority file, nor for an organization. The pipeline reports it (N005).
+    pub kept_as_written: bool,
     pub family: Option<String>,
     pub given: Option<String>,
     /// Titles and forms of address dropped from the name (`Chairman`).
@@ -200,6 +205,7 @@ fn resolve_uncached(written: &str, kind: AgentKind, authorities: &AuthorityIndex
             kind: entry.kind,
             as_written: written.to_string(),
             reads_as_organization: looks_like_organization(written),
+            kept_as_written: false,
             slug: slug::of(&name),
             name,
             heading,
@@ -216,6 +222,7 @@ fn resolve_uncached(written: &str, kind: AgentKind, authorities: &AuthorityIndex
             kind,
             as_written: written.to_string(),
             reads_as_organization: looks_like_organization(written),
+            kept_as_written: p.kept_as_written(),
             slug: slug::of(&p.display),
             heading: with_dates(&p.heading, p.dates.as_deref()),
             given: given_with_particles(&p),
@@ -230,6 +237,7 @@ fn resolve_uncached(written: &str, kind: AgentKind, authorities: &AuthorityIndex
                 kind,
                 as_written: written.to_string(),
                 reads_as_organization: looks_like_organization(written),
+                kept_as_written: false,
                 heading: name.clone(),
                 slug: slug::of(&name),
                 name,

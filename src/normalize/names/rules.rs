@@ -73,31 +73,84 @@ pub enum NameOrder {
     GivenFirst,
     /// One word (`Behrens`): the family name.
     Single,
-    /// Not inverted: only initials (`H. D.`), a prefix and a surname (`van Gogh`), or
-    /// nothing left after cleaning.
+    /// Not inverted: only initials (`H. D.`), a prefix and a surname (`van Gogh`,
+    /// `Le Corbusier`), or nothing left after cleaning.
     Direct,
+    /// Kept as written (rule 10): names joined by `&` or `and`, round brackets, a word the
+    /// rules do not know how to place (`Master of the Giants`, `British School 18th
+    /// century`), or a name that reads as an organization. Display form and heading are
+    /// the text with only NFC, whitespace and editorial square brackets changed.
+    AsWritten,
 }
 
 /// A person's name after the rules of this module.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PersonName {
-    /// Display order: `Mao Zedong`, `A. M. Puzanov`, `Martin Luther King Jr.`.
+    /// Display order: `Mao Zedong`, `A. M. Puzanov`, `Martin Luther King Jr.`,
+    /// `Sir John Everett Millais, Bt`, `Mrs Edmund Peel`.
     pub display: String,
     /// Inverted heading without dates: `Mao, Zedong`, `Puzanov, A. M.`,
-    /// `Beethoven, Ludwig van`, `King, Martin Luther, Jr.`.
+    /// `Beethoven, Ludwig van`, `King, Martin Luther, Jr.`, `Moore, Henry, OM, CH`.
     pub heading: String,
     pub family: Option<String>,
     pub given: Option<String>,
     /// Prefixes recorded after the given name (`van`, `de`).
     pub particles: Option<String>,
-    /// `Jr.`, `Sr.`, `III`.
+    /// `Jr.`, `Sr.`, `III`, `Junior` (also the first of [`Self::additions`] of its kind).
     pub suffix: Option<String>,
     /// Life dates written as a comma part of an inverted name (`Mao, Zedong, 1893-1976`).
     pub dates: Option<String>,
     /// Titles and forms of address dropped from the name, canonical forms
     /// (`Chairman`, `Comrade`, `Dr.`), in the order written, without repeats.
     pub roles: Vec<String>,
+    /// What the heading carries after the forename (rule 6), kept as written, in heading
+    /// order: terms of address (`Mrs`, `Sir`), words of relationship (`Jr.`, `Junior`,
+    /// `II`), epithets (`the Elder`, `of Derby`), titles of nobility (`Fifth Earl of`),
+    /// honours and offices (`OM`, `2nd Bt`, `Bishop of Gibraltar`).
+    pub additions: Vec<String>,
     pub order: NameOrder,
+}
+
+impl PersonName {
+    /// Whether the rules kept the name as written because they could not read it with
+    /// confidence ([`NameOrder::AsWritten`], or a prefix and one word such as `Le
+    /// Corbusier`): the name is not inverted, and the pipeline says so (N005).
+    pub fn kept_as_written(&self) -> bool {
+        match self.order {
+            NameOrder::AsWritten => !self.display.is_empty(),
+            NameOrder::Direct => {
+                !self.display.is_empty()
+                    && !self
+                        .display
+                        .split(' ')
+                        .all(|w| is_initial(w) || lexicon::suffix(w).is_some())
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Where an addition goes in the display form; the heading takes them in this order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Place {
+    /// Before the forename: terms of address (`Sir`, `Mrs`, `Rev.`, `The Hon.`).
+    Front,
+    /// After the family name, no comma: `Jr.`, `Junior`, `II`, `the Elder`, `of Derby`.
+    Close,
+    /// A title of nobility: `Heneage Finch, Fifth Earl of Aylesford`.
+    Nobility,
+    /// After the family name and a comma: `OM`, `2nd Bt`, `Bishop of Gibraltar`.
+    Comma,
+}
+
+#[derive(Debug, Clone)]
+struct Addition {
+    text: String,
+    place: Place,
+}
+
+fn add(adds: &mut Vec<Addition>, text: String, place: Place) {
+    adds.push(Addition { text, place });
 }
 
 /// NFC, whitespace collapsed to single spaces and trimmed.
@@ -124,44 +177,136 @@ pub fn normalize_person(written: &str) -> PersonName {
         .chars()
         .filter(|c| *c != '[' && *c != ']')
         .collect();
+    if joins_names_or_brackets(&cleaned) || super::fingerprint::looks_like_organization(&cleaned) {
+        return as_written(&cleaned);
+    }
+    read(&cleaned).unwrap_or_else(|| as_written(&cleaned))
+}
+
+/// Rule 10: several names joined (`&`, `+`, `;`, `/`, the word `and`) or round or curly
+/// brackets (a qualifier, a real name, members of a group: `Gego (Gertrud Goldschmidt)`,
+/// `The Leach Pottery (St. Ives, UK)`). Nothing in such a name is split or moved.
+fn joins_names_or_brackets(text: &str) -> bool {
+    text.contains(['&', '+', ';', '/', '(', ')', '{', '}'])
+        || text.split_whitespace().any(|w| w == "and")
+}
+
+/// The name kept as written: NFC, whitespace, editorial square brackets removed.
+fn as_written(cleaned: &str) -> PersonName {
+    let text = collapse(cleaned);
+    PersonName {
+        heading: text.clone(),
+        display: text,
+        family: None,
+        given: None,
+        particles: None,
+        suffix: None,
+        dates: None,
+        roles: Vec::new(),
+        additions: Vec::new(),
+        order: NameOrder::AsWritten,
+    }
+}
+
+/// Rules 2-9 on a name without joins or round brackets; `None` when a part cannot be
+/// read with confidence (then the name is kept as written).
+fn read(cleaned: &str) -> Option<PersonName> {
+    // In a name written all in lower case, case says nothing (`mao zedong`).
+    let cased = cleaned.chars().any(char::is_uppercase);
+    let readable = |words: &[String]| readable(words, cased);
     let mut roles = Vec::new();
+    let mut adds: Vec<Addition> = Vec::new();
     let mut parts = cleaned.split(',').map(words_of).filter(|w| !w.is_empty());
     let Some(mut first) = parts.next() else {
-        return direct(Vec::new(), roles, None, None);
+        return Some(direct(Vec::new(), roles, None, None, adds));
     };
-    strip_titles(&mut first, &mut roles);
+    strip_front(&mut first, &mut roles, &mut adds);
 
-    let mut suffix = None;
+    let mut suffix: Option<String> = None;
     let mut dates = None;
-    let mut rest: Vec<String> = Vec::new();
+    let mut given: Option<Vec<String>> = None;
+    let mut nobility_family: Option<Vec<String>> = None;
     for part in parts {
         let joined = part.join(" ");
+        let named = given.is_some() || nobility_family.is_some();
         if let Some(s) = (part.len() == 1)
             .then(|| lexicon::suffix(&part[0]))
             .flatten()
         {
-            suffix = Some(s.to_string());
+            suffix.get_or_insert_with(|| s.to_string());
+            add(&mut adds, s.to_string(), Place::Close);
         } else if is_date_like(&joined) {
             dates = Some(joined);
         } else if let Some(t) = whole_title(&part) {
             push_role(&mut roles, t);
+        } else if is_address(&part) {
+            add(&mut adds, joined, Place::Front);
+        } else if is_post_nominal_part(&part, named || first.len() > 1) {
+            add(&mut adds, joined, Place::Comma);
+        } else if part.last().is_some_and(|w| w == "of") && part.len() > 1 {
+            // `Aylesford, Heneage Finch, Fifth Earl of` (RDA 9.2.2.14)
+            add(&mut adds, joined, Place::Nobility);
+        } else if part.len() <= 2
+            && part.last().is_some_and(|w| lexicon::peerage(w))
+            && (part.len() == 1 || lexicon::ordinal(&part[0]))
+        {
+            // `Harding, The Hon. Charles Stewart, Viscount`
+            add(&mut adds, joined, Place::Nobility);
+        } else if let Some(title_len) = (!named).then(|| nobility_in_display_order(&part)).flatten()
+        {
+            // `Heneage Finch, Fifth Earl of Aylesford`: the place is the entry element.
+            add(&mut adds, part[..title_len].join(" "), Place::Nobility);
+            nobility_family = Some(part[title_len..].to_vec());
+        } else if cased && part.iter().any(|w| lowercase_word(w)) {
+            // `the Elder`, `of Duddingston`, `Bishop of Gibraltar`
+            let place = if lowercase_word(&part[0]) {
+                Place::Close
+            } else {
+                Place::Comma
+            };
+            add(&mut adds, joined, place);
+        } else if !named {
+            let mut g = part;
+            strip_front(&mut g, &mut roles, &mut adds);
+            given = Some(g);
         } else {
-            rest.extend(part);
+            // A second forename part (`Smith, John, Henry`): no rule says what it is.
+            return None;
         }
     }
 
-    if rest.is_empty() {
-        return from_direct_order(first, roles, suffix, dates);
+    if let Some(family) = nobility_family {
+        if !readable(&first) || !readable(&family) {
+            return None;
+        }
+        return Some(assemble(
+            NameOrder::GivenFirst,
+            family,
+            first,
+            Vec::new(),
+            suffix,
+            dates,
+            roles,
+            adds,
+        ));
     }
+    let Some(mut given) = given else {
+        return from_direct_order(first, roles, adds, suffix, dates, cased);
+    };
 
     // Inverted input: `Family, Given`.
-    let mut given = rest;
-    strip_titles(&mut given, &mut roles);
+    if !readable(&first) || !readable(&given) {
+        return None;
+    }
     if suffix.is_none()
         && given.len() > 1
-        && let Some(s) = given.last().and_then(|w| lexicon::suffix(w))
+        && let Some(s) = given
+            .last()
+            .and_then(|w| lexicon::suffix(w))
+            .filter(|s| s.chars().count() > 1)
     {
         suffix = Some(s.to_string());
+        add(&mut adds, s.to_string(), Place::Close);
         given.pop();
     }
     let mut particles = Vec::new();
@@ -177,7 +322,105 @@ pub fn normalize_person(written: &str) -> PersonName {
     } else {
         NameOrder::GivenFirst
     };
-    assemble(order, first, given, particles, suffix, dates, roles)
+    Some(assemble(
+        order, first, given, particles, suffix, dates, roles, adds,
+    ))
+}
+
+/// Whether a word begins with a lower-case letter and is not a surname prefix (`of`,
+/// `the`, `and`, `artist`; not `van`, `de`, `d'Estaing`).
+fn lowercase_word(w: &str) -> bool {
+    let Some(c) = w.chars().find(|c| c.is_alphabetic()) else {
+        return false;
+    };
+    if !c.is_lowercase() || lexicon::particle(w).is_some() {
+        return false;
+    }
+    // `d'Estaing`, `l'Hôpital`: an elided prefix written onto the name
+    !w.split_once(|c| lexicon::is_apostrophe(c))
+        .is_some_and(|(_, rest)| rest.chars().next().is_some_and(char::is_uppercase))
+}
+
+/// Whether every word of a name part can be placed by the rules: no digit, and (when the
+/// name is `cased`, i.e. not all lower case) no word that begins with a lower-case
+/// letter other than a prefix (`Master of the Giants`, `Alighiero e Boetti`).
+fn readable(words: &[String], cased: bool) -> bool {
+    words
+        .iter()
+        .all(|w| !(cased && lowercase_word(w)) && !w.chars().any(|c| c.is_ascii_digit()))
+}
+
+/// Whether a whole comma part is a term of address (`Mrs`, `Lady`, `Sir`).
+fn is_address(words: &[String]) -> bool {
+    let slice: Vec<&str> = words.iter().map(String::as_str).collect();
+    lexicon::ADDRESS_LIST.get(&slice).is_some()
+}
+
+/// Whether a comma part is honours (`OM`, `CH`, `7th Bt`): every word a post-nominal of
+/// the list or an ordinal, at least one a post-nominal; or, when `generic` (the name
+/// already has its forename), one word of two or more capitals (`FRSA`).
+fn is_post_nominal_part(words: &[String], generic: bool) -> bool {
+    let listed = words.iter().any(|w| lexicon::post_nominal(w))
+        && words
+            .iter()
+            .all(|w| lexicon::post_nominal(w) || lexicon::ordinal(w));
+    listed
+        || (generic
+            && words.len() == 1
+            && words[0].chars().count() >= 2
+            && words[0].chars().all(|c| c.is_uppercase()))
+}
+
+/// `Fifth Earl of Aylesford`, `Duchess of Rutland`, `Viscount Harding`: an optional
+/// ordinal, a title of nobility, `of` (required after `Lord` and `Lady`), then the place,
+/// capitalized. Returns how many words the title takes (`Fifth Earl of` = 3).
+fn nobility_in_display_order(words: &[String]) -> Option<usize> {
+    let mut i = usize::from(words.first().is_some_and(|w| lexicon::ordinal(w)));
+    let rank = words.get(i)?;
+    if !lexicon::peerage(rank) {
+        return None;
+    }
+    i += 1;
+    let of = words.get(i).is_some_and(|w| w == "of");
+    if of {
+        i += 1;
+    } else if matches!(lexicon::fold(rank).as_str(), "lord" | "lady") {
+        return None;
+    }
+    let place = &words[i.min(words.len())..];
+    (!place.is_empty() && place.iter().all(|w| starts_upper(w))).then_some(i)
+}
+
+fn starts_upper(w: &str) -> bool {
+    w.chars()
+        .find(|c| c.is_alphabetic())
+        .is_some_and(char::is_uppercase)
+}
+
+/// Strip leading titles (dropped as roles) and terms of address (kept as additions),
+/// longest first, never the last remaining word.
+fn strip_front(words: &mut Vec<String>, roles: &mut Vec<String>, adds: &mut Vec<Addition>) {
+    'outer: while words.len() > 1 {
+        for (list, keep) in [
+            (&*lexicon::TITLE_LIST, false),
+            (&*lexicon::ADDRESS_LIST, true),
+        ] {
+            let max = list.max_words.min(words.len() - 1);
+            for n in (1..=max).rev() {
+                let slice: Vec<&str> = words[..n].iter().map(String::as_str).collect();
+                if let Some(t) = list.get(&slice) {
+                    if keep {
+                        add(adds, slice.join(" "), Place::Front);
+                    } else {
+                        push_role(roles, t);
+                    }
+                    words.drain(..n);
+                    continue 'outer;
+                }
+            }
+        }
+        break;
+    }
 }
 
 /// The words of one comma part: split on whitespace, initials spaced, punctuation-only
@@ -220,22 +463,6 @@ fn push_role(roles: &mut Vec<String>, title: &str) {
     }
 }
 
-/// Strip leading titles, longest first, never the last remaining word.
-fn strip_titles(words: &mut Vec<String>, roles: &mut Vec<String>) {
-    'outer: while words.len() > 1 {
-        let max = lexicon::TITLE_LIST.max_words.min(words.len() - 1);
-        for n in (1..=max).rev() {
-            let slice: Vec<&str> = words[..n].iter().map(String::as_str).collect();
-            if let Some(t) = lexicon::TITLE_LIST.get(&slice) {
-                push_role(roles, t);
-                words.drain(..n);
-                continue 'outer;
-            }
-        }
-        break;
-    }
-}
-
 /// The title that a whole comma part spells (`Mao Zedong, Chairman`).
 fn whole_title(words: &[String]) -> Option<&'static str> {
     let slice: Vec<&str> = words.iter().map(String::as_str).collect();
@@ -244,10 +471,12 @@ fn whole_title(words: &[String]) -> Option<&'static str> {
 
 /// Life dates as written in a heading: `1893-1976`, `1920-`, `b. 1911`, `ca. 1900-1970`.
 fn is_date_like(s: &str) -> bool {
-    let body = ["b.", "d.", "ca.", "fl.", "active", "born", "died"]
-        .iter()
-        .find_map(|p| s.strip_prefix(p))
-        .unwrap_or(s);
+    let body = [
+        "b.", "d.", "ca.", "c.", "circa", "fl.", "active", "born", "died",
+    ]
+    .iter()
+    .find_map(|p| s.strip_prefix(p))
+    .unwrap_or(s);
     body.chars().any(|c| c.is_ascii_digit())
         && body
             .chars()
@@ -263,13 +492,97 @@ fn is_initial(word: &str) -> bool {
     }
 }
 
-/// Whether `family` + `given` should be read family-first (rule 8).
+/// Whether `family` + `given` should be read family-first (rule 8): the family name is
+/// in a surname list, and every given word is syllables of a romanization of a language
+/// whose list has it ([`Grammar`]: `Jo Baer`, `Lee Bontecou`, `Ota Janecek` are not).
 fn looks_family_first(family: &[String], given: &[String]) -> bool {
-    family.len() == 1
-        && !given.is_empty()
-        && given.len() <= 3
-        && lexicon::CJK_SURNAMES.contains(&lexicon::fold(&family[0]))
-        && given.iter().all(|w| is_syllabic(w))
+    if family.len() != 1 || given.is_empty() || given.len() > 3 {
+        return false;
+    }
+    let surname = lexicon::fold(&family[0]);
+    if !lexicon::CJK_SURNAMES.contains(&surname) {
+        return false;
+    }
+    let hyphenated = given.iter().any(|w| w.contains('-'));
+    Grammar::of_surname(&surname, hyphenated)
+        .iter()
+        .any(|g| given.iter().all(|w| g.is_syllabic(w)))
+}
+
+/// The syllable shapes of one family of romanizations: which onsets and codas it writes.
+/// ALA-LC Chinese (pinyin; Wade-Giles and the postal and Cantonese spellings also met:
+/// `Kai-shek`), Korean (McCune-Reischauer, Revised Romanization), Japanese (modified
+/// Hepburn), Vietnamese (quốc ngữ without diacritics).
+#[derive(Debug)]
+struct Grammar {
+    onsets: &'static [&'static str],
+    codas: &'static [&'static str],
+}
+
+const CHINESE: Grammar = Grammar {
+    onsets: ONSETS,
+    codas: &["ng", "n", "m", "k", "p", "t", "r", "h", ""],
+};
+/// Korean never writes c (only ch), f, q, v, x or z; a final r only inside a hyphenated
+/// MR name (`Ch'ŏr-wŏn`), see [`KOREAN_HYPHENATED`].
+const KOREAN: Grammar = Grammar {
+    onsets: &[
+        "ch", "sh", "kk", "tt", "pp", "ss", "jj", "ng", "ts", "b", "d", "g", "h", "j", "k", "l",
+        "m", "n", "p", "r", "s", "t", "w", "y", "",
+    ],
+    codas: &["ng", "n", "m", "k", "l", "p", "t", ""],
+};
+const KOREAN_HYPHENATED: Grammar = Grammar {
+    onsets: KOREAN.onsets,
+    codas: &["ng", "n", "m", "k", "l", "p", "t", "r", ""],
+};
+/// Hepburn: no l, c (only ch), q, v, x; the only final is n.
+const JAPANESE: Grammar = Grammar {
+    onsets: &[
+        "ch", "sh", "ts", "b", "d", "f", "g", "h", "j", "k", "m", "n", "p", "r", "s", "t", "w",
+        "y", "z", "",
+    ],
+    codas: &["n", ""],
+};
+/// Vietnamese: no f, j, w, z; finals c, ch, m, n, ng, nh, p, t.
+const VIETNAMESE: Grammar = Grammar {
+    onsets: &[
+        "ngh", "ch", "gh", "gi", "kh", "ng", "nh", "ph", "qu", "th", "tr", "b", "c", "d", "g", "h",
+        "k", "l", "m", "n", "p", "r", "s", "t", "v", "x", "",
+    ],
+    codas: &["ng", "nh", "ch", "c", "m", "n", "p", "t", ""],
+};
+
+impl Grammar {
+    /// The grammars of the languages whose surname list has `surname` (folded).
+    fn of_surname(surname: &str, hyphenated: bool) -> Vec<&'static Grammar> {
+        let mut out = Vec::with_capacity(2);
+        if lexicon::CHINESE_SURNAMES.contains(surname) {
+            out.push(&CHINESE);
+        }
+        if lexicon::KOREAN_SURNAMES.contains(surname) {
+            out.push(if hyphenated {
+                &KOREAN_HYPHENATED
+            } else {
+                &KOREAN
+            });
+        }
+        if lexicon::JAPANESE_SURNAMES.contains(surname) {
+            out.push(&JAPANESE);
+        }
+        if lexicon::VIETNAMESE_SURNAMES.contains(surname) {
+            out.push(&VIETNAMESE);
+        }
+        out
+    }
+
+    fn is_syllabic(&self, word: &str) -> bool {
+        let folded = lexicon::fold(word);
+        !folded.is_empty()
+            && folded.split('-').all(|piece| {
+                syllable_count(piece, self.onsets, self.codas).is_some_and(|n| (1..=4).contains(&n))
+            })
+    }
 }
 
 const ONSETS: &[&str] = &[
@@ -295,11 +608,11 @@ pub fn is_syllabic(word: &str) -> bool {
     !folded.is_empty()
         && folded
             .split('-')
-            .all(|piece| syllable_count(piece).is_some_and(|n| (1..=4).contains(&n)))
+            .all(|piece| syllable_count(piece, ONSETS, CODAS).is_some_and(|n| (1..=4).contains(&n)))
 }
 
 /// The fewest syllables `piece` splits into, if it splits at all.
-fn syllable_count(piece: &str) -> Option<usize> {
+fn syllable_count(piece: &str, onsets: &[&str], codas: &[&str]) -> Option<usize> {
     let b = piece.as_bytes();
     if b.is_empty() || !b.iter().all(u8::is_ascii_lowercase) {
         return None;
@@ -309,7 +622,7 @@ fn syllable_count(piece: &str) -> Option<usize> {
     best[0] = Some(0);
     for start in 0..n {
         let Some(count) = best[start] else { continue };
-        for onset in ONSETS {
+        for onset in onsets {
             let o = onset.as_bytes();
             if !b[start..].starts_with(o) {
                 continue;
@@ -326,7 +639,7 @@ fn syllable_count(piece: &str) -> Option<usize> {
                 let mut v_end = v0;
                 while v_end < n && v_end - v0 < 3 && is_vowel(b[v_end]) {
                     v_end += 1;
-                    for coda in CODAS {
+                    for coda in codas {
                         let c = coda.as_bytes();
                         if b[v_end..].starts_with(c) {
                             let end = v_end + c.len();
@@ -345,21 +658,83 @@ fn syllable_count(piece: &str) -> Option<usize> {
 fn from_direct_order(
     mut words: Vec<String>,
     roles: Vec<String>,
+    mut adds: Vec<Addition>,
     mut suffix: Option<String>,
     dates: Option<String>,
-) -> PersonName {
-    if suffix.is_none()
-        && words.len() > 1
-        && let Some(s) = words.last().and_then(|w| lexicon::suffix(w))
-    {
-        suffix = Some(s.to_string());
-        words.pop();
+    cased: bool,
+) -> Option<PersonName> {
+    // Additions written after the name (rule 6), last first: `Jr.`, `Junior`, `III`,
+    // `OM`, `7th Bt`, `the Elder`, `of Derby`.
+    let mut tail: Vec<Addition> = Vec::new();
+    loop {
+        let n = words.len();
+        if n >= 2
+            && suffix.is_none()
+            && let Some(s) =
+                lexicon::suffix(&words[n - 1]).filter(|s| s.chars().count() > 1 || n >= 3)
+        {
+            suffix = Some(s.to_string());
+            tail.insert(
+                0,
+                Addition {
+                    text: s.to_string(),
+                    place: Place::Close,
+                },
+            );
+            words.pop();
+            continue;
+        }
+        if n >= 3 && lexicon::post_nominal(&words[n - 1]) {
+            let mut text = words.pop().unwrap_or_default();
+            if n >= 4 && words.last().is_some_and(|w| lexicon::ordinal(w)) {
+                text = format!("{} {text}", words.pop().unwrap_or_default());
+            }
+            tail.insert(
+                0,
+                Addition {
+                    text,
+                    place: Place::Comma,
+                },
+            );
+            continue;
+        }
+        if n >= 4 && words[n - 2] == "the" && starts_upper(&words[n - 1]) {
+            let text = words.split_off(n - 2).join(" ");
+            tail.insert(
+                0,
+                Addition {
+                    text,
+                    place: Place::Close,
+                },
+            );
+            continue;
+        }
+        if let Some(i) = epithet_of_place(&words) {
+            let text = words.split_off(i).join(" ");
+            tail.insert(
+                0,
+                Addition {
+                    text,
+                    place: Place::Close,
+                },
+            );
+            continue;
+        }
+        break;
+    }
+    let at = adds
+        .iter()
+        .position(|a| a.place != Place::Front)
+        .unwrap_or(adds.len());
+    adds.splice(at..at, tail);
+    if !readable(&words, cased) {
+        return None;
     }
     match words.len() {
-        0 => return direct(words, roles, suffix, dates),
+        0 => return Some(direct(words, roles, suffix, dates, adds)),
         1 => {
             let family = words.pop().unwrap_or_default();
-            return assemble(
+            return Some(assemble(
                 NameOrder::Single,
                 vec![family],
                 Vec::new(),
@@ -367,13 +742,21 @@ fn from_direct_order(
                 suffix,
                 dates,
                 roles,
-            );
+                adds,
+            ));
         }
         _ => {}
     }
+    if lexicon::particle(&words[0]).is_some()
+        && lexicon::CJK_SURNAMES.contains(&lexicon::fold(&words[0]))
+    {
+        // `Le Corbusier`, `Le Duan`: a French prefix or a Vietnamese family name; no
+        // rule tells which.
+        return None;
+    }
     if words.len() <= 4 && looks_family_first(&words[..1], &words[1..]) {
         let given = words.split_off(1);
-        return assemble(
+        return Some(assemble(
             NameOrder::FamilyFirst,
             words,
             given,
@@ -381,10 +764,11 @@ fn from_direct_order(
             suffix,
             dates,
             roles,
-        );
+            adds,
+        ));
     }
     if words.last().is_some_and(|w| is_initial(w)) {
-        return direct(words, roles, suffix, dates);
+        return Some(direct(words, roles, suffix, dates, adds));
     }
     // Western order: the last word, with the prefixes before it, is the family name.
     let last = words.len() - 1;
@@ -393,8 +777,8 @@ fn from_direct_order(
         start -= 1;
     }
     if start == 0 {
-        // Only prefixes before the surname (`van Gogh`): nothing to invert.
-        return direct(words, roles, suffix, dates);
+        // Only prefixes before the surname (`van Gogh`, `Le Corbusier`): nothing to invert.
+        return Some(direct(words, roles, suffix, dates, adds));
     }
     let mut family_start = last;
     while family_start > start
@@ -404,7 +788,7 @@ fn from_direct_order(
     }
     let family = words.split_off(family_start);
     let particles = words.split_off(start);
-    assemble(
+    Some(assemble(
         NameOrder::GivenFirst,
         family,
         words,
@@ -412,21 +796,46 @@ fn from_direct_order(
         suffix,
         dates,
         roles,
-    )
+        adds,
+    ))
 }
 
+/// `of Derby`, `of Norbury` at the end of a name of at least two words before it, the
+/// place capitalized, the word before `of` not a rank or office (`Master of the
+/// Giants`, `Queen of Scots` are not read). The index of `of`.
+fn epithet_of_place(words: &[String]) -> Option<usize> {
+    let i = words.iter().rposition(|w| w == "of")?;
+    (i >= 2
+        && i + 1 < words.len()
+        && words[i + 1..].iter().all(|w| starts_upper(w))
+        && !lexicon::rank_or_office(&words[i - 1]))
+    .then_some(i)
+}
+
+/// A name that is not inverted (`H. D.`, `van Gogh`): the heading is the display form.
 fn direct(
     words: Vec<String>,
     roles: Vec<String>,
     suffix: Option<String>,
     dates: Option<String>,
+    adds: Vec<Addition>,
 ) -> PersonName {
-    let mut display = words.join(" ");
-    if let Some(s) = &suffix {
+    let mut display = String::new();
+    let push = |display: &mut String, sep: &str, s: &str| {
         if !display.is_empty() {
-            display.push(' ');
+            display.push_str(sep);
         }
         display.push_str(s);
+    };
+    for a in adds.iter().filter(|a| a.place == Place::Front) {
+        push(&mut display, " ", &a.text);
+    }
+    for w in &words {
+        push(&mut display, " ", w);
+    }
+    for a in adds.iter().filter(|a| a.place != Place::Front) {
+        let sep = if a.place == Place::Close { " " } else { ", " };
+        push(&mut display, sep, &a.text);
     }
     PersonName {
         heading: display.clone(),
@@ -437,10 +846,12 @@ fn direct(
         suffix,
         dates,
         roles,
+        additions: adds.into_iter().map(|a| a.text).collect(),
         order: NameOrder::Direct,
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn assemble(
     order: NameOrder,
     family: Vec<String>,
@@ -449,12 +860,21 @@ fn assemble(
     suffix: Option<String>,
     dates: Option<String>,
     roles: Vec<String>,
+    mut adds: Vec<Addition>,
 ) -> PersonName {
+    // Heading order (rule 6): address, relationship and epithets, nobility, honours;
+    // written order within each (a stable sort).
+    adds.sort_by_key(|a| a.place);
     let family = family.join(" ");
     let given = (!given.is_empty()).then(|| given.join(" "));
     let particles = (!particles.is_empty()).then(|| particles.join(" "));
     let mut heading = family.clone();
     let mut display = String::new();
+    for a in adds.iter().filter(|a| a.place == Place::Front) {
+        display.push_str(&a.text);
+        display.push(' ');
+    }
+    let nobility = adds.iter().position(|a| a.place == Place::Nobility);
     match order {
         NameOrder::FamilyFirst => {
             display.push_str(&family);
@@ -472,18 +892,33 @@ fn assemble(
             let front = front.join(" ");
             if !front.is_empty() {
                 display.push_str(&front);
-                display.push(' ');
                 heading.push_str(", ");
                 heading.push_str(&front);
+                // `Heneage Finch, Fifth Earl of Aylesford`
+                display.push_str(if nobility.is_some() { ", " } else { " " });
+            }
+            if let Some(i) = nobility {
+                display.push_str(&adds[i].text);
+                display.push(' ');
             }
             display.push_str(&family);
         }
     }
-    if let Some(s) = &suffix {
-        display.push(' ');
-        display.push_str(s);
+    for (i, a) in adds.iter().enumerate() {
         heading.push_str(", ");
-        heading.push_str(s);
+        heading.push_str(&a.text);
+        match a.place {
+            Place::Front => {}
+            _ if Some(i) == nobility && order != NameOrder::FamilyFirst => {}
+            Place::Close => {
+                display.push(' ');
+                display.push_str(&a.text);
+            }
+            Place::Nobility | Place::Comma => {
+                display.push_str(", ");
+                display.push_str(&a.text);
+            }
+        }
     }
     PersonName {
         display,
@@ -494,6 +929,7 @@ fn assemble(
         suffix,
         dates,
         roles,
+        additions: adds.into_iter().map(|a| a.text).collect(),
         order,
     }
 }
