@@ -56,43 +56,74 @@ impl Tally {
     }
 }
 
-/// The class of a disagreement between our heading (from Tate's display form) and
-/// Tate's heading.
-fn class(ours: &str, tate: &str, fc: &str) -> &'static str {
-    let fold = |s: &str| -> String {
-        s.chars()
-            .filter(|c| c.is_alphanumeric())
-            .flat_map(char::to_lowercase)
-            .collect()
-    };
+/// The class of a disagreement between our heading (made from Tate's display form `fc`)
+/// and Tate's heading; the first class that fits, in this order.
+fn class(ours: &str, tate: &str, fc: &str, kept: bool, organization: bool) -> &'static str {
     let words = |s: &str| -> BTreeSet<String> {
         s.split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
             .map(str::to_lowercase)
             .collect()
     };
-    if fc.contains('(') || fc.contains('&') || fc.contains(';') {
-        return "kept as written: Tate's display form adds a bracketed real name or lists members";
+    let family = |s: &str| s.split(',').next().unwrap_or("").trim().to_string();
+    let address = [
+        "Sir", "Lady", "Lord", "Dame", "Rev", "Hon", "Mrs", "Miss", "Comte",
+    ];
+    if organization {
+        return "A organization word: kept as written (N002)";
+    }
+    if kept {
+        return "B kept as written (N005): names joined, brackets, unknown words; Tate inverts or trims";
+    }
+    if ours.replace(". ", ".") == tate.replace(". ", ".").replace(' ', " ")
+        || ours.replace(". ", ".").replace('.', "") == tate.replace(". ", ".").replace('.', "")
+    {
+        return "C initials spaced (LC-PCC PS 8.5.6.1); Tate writes them without spaces or periods";
     }
     if words(ours) == words(tate) {
-        if ["Sir", "Lady", "Lord", "Dame", "Rev", "Hon", "Mrs", "Miss"]
+        if address
             .iter()
             .any(|t| tate.contains(&format!(", {t}")) || tate.contains(&format!(", The {t}")))
         {
-            return "term of address after the forename (RDA 9.19.1.2), Tate puts it before";
+            return "D term of address after the forename (RDA 9.19.1.2); Tate puts it before";
         }
-        return "same words, other order or punctuation";
+        if ["OBE", "CBE", "MBE", "RA", "OM"]
+            .iter()
+            .any(|t| tate.contains(&format!(", {t} ")))
+        {
+            return "E Tate's heading folds an honour into the forename";
+        }
+        let (fo, ft) = (family(ours), family(tate));
+        let first_word = fc.split_whitespace().next().unwrap_or("");
+        if fo == first_word || ft == first_word {
+            return "F family name first or last (Chinese, Korean names)";
+        }
+        if ft.contains(' ') && ft.ends_with(&fo) && !fo.contains(' ') {
+            return "G compound family name without a hyphen (limit)";
+        }
+        if fo.contains(' ') || ft.contains(' ') || fo.starts_with("d'") {
+            return "H prefix placed by another language's custom (RDA F.11; language unknown)";
+        }
+        return "I other order";
     }
     if words(tate).is_subset(&words(ours)) {
-        return "ours keeps what Tate's heading leaves out";
+        return "J ours keeps what Tate's heading leaves out (middle names, Sir, honours)";
     }
     if words(ours).is_subset(&words(tate)) {
-        return "Tate's heading has what its display form leaves out";
+        return "K Tate's heading has what its display form leaves out (Dr, Esq, CBE, née)";
     }
-    if fold(ours) == fold(fc) {
-        return "kept as written, Tate inverts";
-    }
-    "other"
+    "L spelling differs between Tate's two forms"
+}
+
+/// The words of a name, sorted (order and punctuation ignored).
+fn sorted_words(s: &str) -> Vec<String> {
+    let mut w: Vec<String> = s
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect();
+    w.sort();
+    w
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -123,6 +154,33 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     mda.print("artist list, heading form (mda)");
+    let mut same = 0;
+    let mut differ: BTreeMap<&str, Vec<(String, String)>> = BTreeMap::new();
+    for n in &artist_names {
+        let heading = normalize_person(n).heading;
+        if heading == *n {
+            same += 1;
+            continue;
+        }
+        let c = if heading.replace(". ", ".") == n.replace(". ", ".") {
+            "initials spaced (LC-PCC PS 8.5.6.1)"
+        } else if sorted_words(&heading) == sorted_words(n) {
+            "terms of address moved after the forename (RDA 9.19.1.2)"
+        } else {
+            "titles dropped as roles (Dr, Professor, Esq)"
+        };
+        differ.entry(c).or_default().push((n.clone(), heading));
+    }
+    println!(
+        "mda -> heading equal to Tate's heading as written: {same} of {}",
+        artist_names.len()
+    );
+    for (c, rows) in &differ {
+        println!("  {:4}  {c}", rows.len());
+        for (n, h) in rows.iter().take(if list { usize::MAX } else { 3 }) {
+            println!("        {n:?} -> {h:?}");
+        }
+    }
 
     // 2. Distinct creator pairs of the artworks: display form (fc) -> heading, compared
     //    with Tate's heading (mda).
@@ -152,8 +210,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         if ours == *tate {
             agree += 1;
         } else {
+            let (kept, organization) = (how.starts_with("kept"), how.starts_with("organization"));
             classes
-                .entry(class(&ours, tate, display))
+                .entry(class(&ours, tate, display, kept, organization))
                 .or_default()
                 .push((display.clone(), ours, tate.clone()));
         }

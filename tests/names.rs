@@ -849,7 +849,8 @@ fn rule_kept_as_written() {
         "Gilbert & George",
         "Olds, Wortman & King",
         "Lucy and Eegyudluk",
-        "Gego (Gertrud Goldschmidt)",
+        "Ant Farm (Chip Lord, born 1944, Doug Michels, 1943-2003)",
+        "Burt (née Dallas), Angela",
         "The Leach Pottery (St. Ives, UK)",
         "Le Corbusier",
         "Master of the Giants",
@@ -865,6 +866,17 @@ fn rule_kept_as_written() {
         let a = resolve_agent(written, AgentKind::Person, None, &AuthorityIndex::empty());
         assert!(a.kept_as_written || a.reads_as_organization, "{written:?}");
         assert_eq!(a.family, None, "{written:?}");
+    }
+    // one bracket at the end is kept whole after the heading (RDA 9.19.1.4)
+    for (written, heading) in [
+        ("Gego (Gertrud Goldschmidt)", "Gego (Gertrud Goldschmidt)"),
+        ("Jean Arp (Hans Arp)", "Arp, Jean (Hans Arp)"),
+        ("Smith, John (John Henry)", "Smith, John (John Henry)"),
+    ] {
+        let p = normalize_person(written);
+        assert_eq!(p.heading, heading, "{written:?}");
+        assert_eq!(p.display, written.replace("Smith, John", "John Smith"));
+        assert!(!p.kept_as_written(), "{written:?}");
     }
     // the collection's bread and butter is still read
     for (written, heading) in [

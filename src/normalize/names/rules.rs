@@ -177,10 +177,43 @@ pub fn normalize_person(written: &str) -> PersonName {
         .chars()
         .filter(|c| *c != '[' && *c != ']')
         .collect();
-    if joins_names_or_brackets(&cleaned) || super::fingerprint::looks_like_organization(&cleaned) {
+    if super::fingerprint::looks_like_organization(&cleaned) {
+        return as_written(&cleaned);
+    }
+    if let Some((base, qualifier)) = trailing_qualifier(&cleaned)
+        && let Some(mut p) = read(base)
+    {
+        // `Jean Arp (Hans Arp)` → `Arp, Jean (Hans Arp)`: the bracket kept whole, last.
+        for s in [&mut p.display, &mut p.heading] {
+            s.push(' ');
+            s.push_str(qualifier);
+        }
+        return p;
+    }
+    if joins_names_or_brackets(&cleaned) {
         return as_written(&cleaned);
     }
     read(&cleaned).unwrap_or_else(|| as_written(&cleaned))
+}
+
+/// Rule 2b: one round bracket at the end of a name that can be read without it (a real
+/// name, a fuller form, a nickname: `Jean Arp (Hans Arp)`, `Smith, John (John Henry)`, RDA
+/// 9.19.1.4): the bracket is kept whole after the heading. Not when the bracket holds a
+/// comma, `;`, `&`, `and` or a digit (the members of a group, with their dates: `Ant Farm
+/// (Chip Lord, born 1944, ...)`), nor when the rest joins names: those are kept as
+/// written. Returns (the name before the bracket, the bracket).
+fn trailing_qualifier(text: &str) -> Option<(&str, &str)> {
+    let text = text.trim_end();
+    let open = text.find('(')?;
+    let (base, qualifier) = (text[..open].trim_end(), &text[open..]);
+    let inner = qualifier.strip_prefix('(')?.strip_suffix(')')?;
+    let plain = |s: &str| {
+        !s.contains(['(', ')', ',', ';', '&', '+', '/', '{', '}'])
+            && !s.chars().any(|c| c.is_ascii_digit())
+            && !s.split_whitespace().any(|w| w == "and")
+    };
+    (!base.is_empty() && plain(inner) && !joins_names_or_brackets(base))
+        .then_some((base, qualifier))
 }
 
 /// Rule 10: several names joined (`&`, `+`, `;`, `/`, the word `and`) or round or curly
