@@ -67,7 +67,7 @@ fn class(ours: &str, tate: &str, fc: &str, kept: bool, organization: bool) -> &'
     };
     let family = |s: &str| s.split(',').next().unwrap_or("").trim().to_string();
     let address = [
-        "Sir", "Lady", "Lord", "Dame", "Rev", "Hon", "Mrs", "Miss", "Comte",
+        "Sir", "Lady", "Lord", "Dame", "Rev", "Hon", "Mrs", "Miss", "Comte", "Count",
     ];
     if organization {
         return "A organization word: kept as written (N002)";
@@ -102,12 +102,15 @@ fn class(ours: &str, tate: &str, fc: &str, kept: bool, organization: bool) -> &'
             return "G compound family name without a hyphen (limit)";
         }
         if fo.contains(' ') || ft.contains(' ') || fo.starts_with("d'") {
+            if fc.contains(" of ") {
+                return "I epithet of place read as part of the family name by Tate";
+            }
             return "H prefix placed by another language's custom (RDA F.11; language unknown)";
         }
-        return "I other order";
+        return "I other order (epithet of place)";
     }
     if words(tate).is_subset(&words(ours)) {
-        return "J ours keeps what Tate's heading leaves out (middle names, Sir, honours)";
+        return "J ours keeps what Tate's heading leaves out (middle names, Sir, honours, a bracketed real name)";
     }
     if words(ours).is_subset(&words(tate)) {
         return "K Tate's heading has what its display form leaves out (Dr, Esq, CBE, née)";
