@@ -75,7 +75,7 @@ fn class(ours: &str, tate: &str, fc: &str, kept: bool, organization: bool) -> &'
     if kept {
         return "B kept as written (N005): names joined, brackets, unknown words; Tate inverts or trims";
     }
-    if ours.replace(". ", ".") == tate.replace(". ", ".").replace(' ', " ")
+    if ours.replace(". ", ".") == tate.replace(". ", ".")
         || ours.replace(". ", ".").replace('.', "") == tate.replace(". ", ".").replace('.', "")
     {
         return "C initials spaced (LC-PCC PS 8.5.6.1); Tate writes them without spaces or periods";

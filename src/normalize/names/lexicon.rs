@@ -1,8 +1,9 @@
 //! The word lists behind the name rules, kept as data files under `data/` and compiled in
 //! with `include_str!`.
 //!
-//! Why a module of its own: the rules (titles, particles, surnames, romanization
-//! equivalences, organization words) are cataloguing policy that a cataloguer should be
+//! Why a module of its own: the rules (titles, terms of address, additions, particles,
+//! suffixes, surnames, romanization equivalences, organization words) are cataloguing
+//! policy that a cataloguer should be
 //! able to review and extend without reading Rust. Each file documents its source in its
 //! own `#` comments. The lists are parsed once, on first use, into hash sets
 //! ([`std::sync::LazyLock`]), so every lookup is O(1).

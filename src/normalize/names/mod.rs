@@ -12,8 +12,19 @@
 //! - [`authority`]: the authority index and its match key;
 //! - [`mod@fingerprint`]: romanization-aware variant detection across the catalogue, and the
 //!   organization-word heuristic;
-//! - `lexicon`: the data files under `data/` (titles, particles, surnames, romanization
-//!   equivalences, organization words).
+//! - `lexicon`: the data files under `data/` (titles, terms of address, additions such as
+//!   honours and ranks, particles, suffixes, surnames, romanization equivalences,
+//!   organization words).
+//!
+//! The principle, for every name: **certain, or kept as written, or refused with a
+//! suggestion; never a confident guess.** A name the rules cannot read is kept as written
+//! and the agent says so ([`Agent::kept_as_written`], finding N005); a plain-text name
+//! that reads as an organization is not inverted (N002). Two headings that differ in an
+//! addition (`Moxon, Charles, Mrs` and `Moxon, Charles`; `Ashburton, Lady` and
+//! `Ashburton, Lord`) are two agents everywhere: the display form and so the JSON-LD slug,
+//! the memo (keyed by the text as written), the authority match key and the N001
+//! fingerprint all carry the additions. N001 does not group them: they are different
+//! people, not spellings of one.
 //!
 //! [`resolve_agent`] puts them together. Decisions:
 //! - A name that matches an authority entry takes the entry's preferred form as `name`,

@@ -1,25 +1,31 @@
 //! Rules for a person's name that is not (or not yet) in the authority file: the form as
-//! written → a display form, an inverted heading, family and given names, and the titles
-//! dropped from the name.
+//! written → a display form, an inverted heading, family and given names, the additions
+//! the heading carries after the forename, and the titles dropped from the name.
 //!
 //! Why a module of its own: most agents of the collection appear once or twice and will
 //! never get an authority entry, yet every export needs a heading that sorts under the
-//! family name. These rules make a consistent heading from the text alone. Each rule and
-//! its source:
+//! family name. These rules make a consistent heading from the text alone, on one
+//! principle: **certain, or kept as written** (rule 10). A mangled name or two people
+//! merged into one in published metadata is silent data loss; a name left as written is
+//! not. Each rule and its source:
 //!
 //! 1. **Unicode NFC, whitespace collapsed and trimmed** (RDA 8.5 / 1.7: record names as
 //!    they appear, one space between words).
 //! 2. **Editorial square brackets removed, their content kept**: brackets mark the
 //!    cataloguer's interpolation (RDA 1.7.1, LC-PCC PS 1.7.1), not part of the name:
 //!    `Mao [Zedong]` → `Mao Zedong`, `[Kim] Il Sung` → `Kim Il Sung`. Words left with no
-//!    letter or digit (`[?]`, `-`) are dropped.
-//! 3. **Titles and forms of address dropped and kept as roles** (RDA 9.2.2.9 / 9.4 / 9.6:
-//!    a title of office is not part of the preferred name): `Chairman Mao [Zedong]` →
-//!    `Mao Zedong` with roles `["Chairman"]`. The list is `data/titles.txt`, matched
-//!    case-insensitively, with or without a trailing period, longest first, only at the
-//!    start of the name (or of the given-name part of an inverted name, or as a whole
-//!    comma-separated part: `Mao Zedong, Chairman`). The only remaining word is never
-//!    stripped (`Premier` alone stays `Premier`, as RDA 9.2.2.9.4 keeps `Seuss, Dr.`).
+//!    letter or digit (`[?]`, `-`) are dropped. **Round brackets are kept whole** and a
+//!    comma inside them never splits the name: one plain bracket at the end (a real name,
+//!    a fuller form, a nickname; RDA 9.19.1.4) follows the heading of the rest (`Jean Arp
+//!    (Hans Arp)` → `Arp, Jean (Hans Arp)`); any other bracket keeps the name as written.
+//! 3. **Titles dropped and kept as roles** (RDA 9.2.2.9 / 9.4 / 9.6: a title of office
+//!    is not part of the preferred name): `Chairman Mao [Zedong]` → `Mao Zedong` with
+//!    roles `["Chairman"]`. The list is `data/titles.txt` (offices, `Dr.`, `Prof.`,
+//!    `Mr.`, `Esq.`), matched case-insensitively, with or without a trailing period,
+//!    longest first, only at the start of the name (or of the given-name part of an
+//!    inverted name, or as a whole comma-separated part: `Mao Zedong, Chairman`). The
+//!    only remaining word is never stripped (`Premier` alone stays `Premier`, as RDA
+//!    9.2.2.9.4 keeps `Seuss, Dr.`).
 //! 4. **Initials spaced** (LC-PCC PS 8.5.6.1, formerly LCRI 22.1B: "input a single space
 //!    between the initials"): `A.M. Puzanov` → `A. M. Puzanov`. An initial written
 //!    without a period (`A Puzanov`) stays as written: in case of doubt, no period.
@@ -27,37 +33,81 @@
 //!    person's language). `data/particles.txt` marks each prefix `after` (German `von`,
 //!    Dutch `van`/`van der`, French `de`/`d'`: recorded after the given name, `Beethoven,
 //!    Ludwig van`, `Gaulle, Charles de`) or `with` (French articles `Le`/`La`/`Du`/`Des`,
-//!    Italian `Di`/`Della`: part of the entry element, `La Fontaine, Jean de`). We cannot
-//!    know the person's language, so the decision uses the capitalization as written: a
-//!    lower-case `van`/`von`/`de` follows the continental custom (after); a capitalized
-//!    `Van`/`De` inside a name is read as the English custom (`Van Buren, Martin`, F.11
-//!    "English: enter under the prefix").
-//! 6. **Suffixes** `Jr.`, `Sr.`, `II`, `III`, `IV` (RDA 9.2.2.9.5): recorded after the given
-//!    names, preceded by a comma: `King, Martin Luther, Jr.`; display `Martin Luther King
-//!    Jr.` (no comma, so the display form is never mistaken for an inverted one).
+//!    Italian `Di`/`Della`, `Saint`: part of the entry element, `La Fontaine, Jean de`,
+//!    `Saint Phalle, Niki de`). We cannot know the person's language, so the decision
+//!    uses the capitalization as written: a lower-case `van`/`von`/`de` follows the
+//!    continental custom (after); a capitalized `Van`/`De` inside a name is read as the
+//!    English custom (`Van Buren, Martin`, F.11 "English: enter under the prefix").
+//! 6. **Additions after the forename** (`data/address.txt`, `data/additions.txt`,
+//!    `data/suffixes.txt`): what identifies the person besides the name is kept, as
+//!    written, in the heading after the forename, never folded into it, and in the display
+//!    form where English usage puts it:
+//!    - terms of address that identify the person: `Mrs`, `Miss`, `Lady`, `Lord`, `Sir`,
+//!      `Dame`, `Rev.`, `The Hon.`, and titles of nobility written before the forename
+//!      (`Count`, `Baron`). RDA 9.2.2.9.3: a person identified only by a partner's name
+//!      takes the term of address (`Ward, Humphry, Mrs.`); 9.2.2.9.4: a surname only keeps
+//!      it (`Read, Miss`); 9.4.1.5 and 9.19.1.2 with LC-PCC PS 9.19.1.2: the British terms
+//!      of honour follow the forename in the access point (`Beecham, Thomas, Sir`).
+//!      `Peel, Edmund, Mrs` → display `Mrs Edmund Peel`; `Beaumont, Sir George Howland,
+//!      Bt` → `Beaumont, George Howland, Sir, Bt`, display `Sir George Howland Beaumont,
+//!      Bt`;
+//!    - words of relationship and numerals (RDA 9.2.2.9.5): `Jr.`, `Sr.`, `Junior`,
+//!      `Senior`, `I`, `II`, `III`, `fils`: `King, Martin Luther, Jr.`, display `Martin
+//!      Luther King Jr.` (no comma, so the display form is never mistaken for an inverted
+//!      one); a one-letter numeral only as a comma part or after two words;
+//!    - epithets (`the Elder`, `the Younger`) and places (`of Derby`; not after a rank or
+//!      office: `Master of the Giants` is not read): `Wright, Joseph, of Derby`, display
+//!      `Joseph Wright of Derby`;
+//!    - titles of nobility (RDA 9.2.2.14: entry under the proper name in the title):
+//!      `Aylesford, Heneage Finch, Fifth Earl of`, display `Heneage Finch, Fifth Earl of
+//!      Aylesford`, also read from that display form;
+//!    - honours and offices (RDA 9.19.1.7): post-nominals of the list, an ordinal before
+//!      them (`7th Bt`), or a comma part of capitals after a forename (`FRSA`), and a
+//!      comma part with a lower-case word (`Bishop of Gibraltar`): `Moore, Henry, OM, CH`,
+//!      display `Henry Moore, OM, CH` (the commas of Debrett's usage, so that the display
+//!      form reads back to the same heading).
+//!
+//!    Heading order: address, relationship and epithets, nobility, honours; written order
+//!    within each. Two headings that differ in an addition are two people: the match key,
+//!    the slug and the variant fingerprint all see the additions.
 //! 7. **Already inverted input** (`Puzanov, A.M.`): the part before the first comma is the
-//!    family name; later comma parts are a suffix, life dates (kept in
-//!    [`PersonName::dates`]), a title, or given names.
+//!    family name; the first later comma part that is not a suffix, life dates (kept in
+//!    [`PersonName::dates`]), a title or an addition is the forename part; a second one
+//!    (`Smith, John, Henry`) keeps the name as written.
 //! 8. **Family name first for Chinese, Korean, Japanese (and Vietnamese) names** (RDA
 //!    9.2.2.9, example `Chiang, Kai-shek`; ALA-LC Chinese and Korean romanization tables:
 //!    family name first, a two-syllable Korean given name hyphenated, `Kim Ch'ŏr-wŏn`).
 //!    A name is read family-first when its first word is in a surname list
-//!    (`data/surnames_*.txt`) **and** every remaining word looks like romanized syllables:
-//!    each hyphen-separated piece decomposes into one to four CV(C) syllables of the
-//!    pinyin / Wade-Giles / McCune-Reischauer / Revised Romanization / Hepburn shape
-//!    (see [`is_syllabic`]), and there are at most three given words. So
-//!    `Kim Il Sung` → `Kim, Il Sung`; `Pak Deok-hwan` → `Pak, Deok-hwan`; `Liu Shaoqi` →
-//!    `Liu, Shaoqi`; but `Lee Harvey Oswald` → `Oswald, Lee Harvey` because `Harvey` and
-//!    `Oswald` are not syllable strings (no `v` coda cluster, no `sw` onset). **Limit:** a
-//!    Western given name that happens to be a syllable string after a listed surname
-//!    (`Lee Linda`, `Kim Anna`) is read family-first; only the authority file can fix
-//!    such a name. A CJK name written given-name-first (`Zedong Mao`) is inverted like a
-//!    Western one and so gets the same heading `Mao, Zedong`.
+//!    (`data/surnames_*.txt`) **and** every remaining word is syllables of a romanization
+//!    of a language whose list has that surname: each hyphen-separated piece decomposes
+//!    into one to four (onset)(vowels)(coda) syllables with the onsets and codas that
+//!    language's romanizations write (pinyin / Wade-Giles / Cantonese and postal spellings;
+//!    McCune-Reischauer / Revised Romanization; Hepburn; quốc ngữ), and there are at most
+//!    three given words. So `Kim Il Sung` → `Kim, Il Sung`; `Pak Deok-hwan` → `Pak,
+//!    Deok-hwan`; `Liu Shaoqi` → `Liu, Shaoqi`; but `Lee Harvey Oswald` → `Oswald, Lee
+//!    Harvey`, `Jo Baer` → `Baer, Jo` (Korean has no final `r`), `Ota Janecek` → `Janecek,
+//!    Ota` (Hepburn has no `c` onset). A first word that is both a surname prefix and a
+//!    listed family name (`Le Corbusier`, `Le Duan`) keeps the name as written.
+//!    **Limit:** a Western given name that happens to be a syllable string after a listed
+//!    surname (`Lee Linda`, `Kim Anna`), and a Korean name in a romanization that is none
+//!    of these (`Lee Ufan`); only the authority file can fix such a name. A CJK name
+//!    written given-name-first (`Zedong Mao`) is inverted like a Western one and so gets
+//!    the same heading `Mao, Zedong`.
 //! 9. **Everything else** is Western order: the last word (with its `with` prefixes) is
 //!    the family name (`A. M. Puzanov` → `Puzanov, A. M.`). A single word (`Behrens`) is
 //!    the family name and the heading. A name whose last word is an initial (`H. D.`) is
-//!    not inverted (LCRI 22.10: names of initials are entered directly). Compound
-//!    surnames without a hyphen (`Smith Brindle`) are not recognized (limit).
+//!    not inverted (LCRI 22.10: names of initials are entered directly). **Limit:**
+//!    compound surnames without a hyphen (`Smith Brindle`, `Andrade Tudela`) are not
+//!    recognized.
+//! 10. **Kept as written** ([`NameOrder::AsWritten`], [`PersonName::kept_as_written`]):
+//!     what the rules cannot read with confidence is neither inverted nor changed beyond
+//!     rules 1-2: several names joined (`&`, `+`, `;`, `/`, the word `and`: `Gilbert &
+//!     George`, `Olds, Wortman & King`), brackets other than rule 2's, a word beginning in
+//!     lower case (not a prefix) or holding a digit in a name that is not all lower case
+//!     (`Master of the Giants`, `British School 18th century`), a prefix that may be a
+//!     family name (rule 8), a second forename part (rule 7), and a name that reads as an
+//!     organization ([`super::fingerprint::looks_like_organization`], `Northwest Public
+//!     Broadcasting`). The pipeline says so: N005, or N002 for an organization.
 //!
 //! Organizations (RDA chapter 11) get none of this: only NFC and whitespace
 //! ([`normalize_organization`]); `Embassy [of Poland]` keeps its brackets.
@@ -370,7 +420,7 @@ fn lowercase_word(w: &str) -> bool {
         return false;
     }
     // `d'Estaing`, `l'Hôpital`: an elided prefix written onto the name
-    !w.split_once(|c| lexicon::is_apostrophe(c))
+    !w.split_once(lexicon::is_apostrophe)
         .is_some_and(|(_, rest)| rest.chars().next().is_some_and(char::is_uppercase))
 }
 
@@ -380,7 +430,7 @@ fn lowercase_word(w: &str) -> bool {
 fn readable(words: &[String], cased: bool) -> bool {
     words
         .iter()
-        .all(|w| !(cased && lowercase_word(w)) && !w.chars().any(|c| c.is_ascii_digit()))
+        .all(|w| !(w.chars().any(|c| c.is_ascii_digit()) || cased && lowercase_word(w)))
 }
 
 /// Whether a whole comma part is a term of address (`Mrs`, `Lady`, `Sir`).
