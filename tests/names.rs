@@ -831,6 +831,19 @@ fn additions_keep_people_apart() {
         );
         assert!(groups.is_empty(), "{a} / {b}: {groups:?}");
     }
+    // an authority entry for one of them does not take the other
+    let idx = AuthorityIndex::new(vec![
+        entry("Charles Moxon", &[], Some("1795-1858"), &[]),
+        entry("Lord Ashburton", &[], None, &[]),
+    ]);
+    assert!(idx.lookup("Moxon, Charles").is_some());
+    assert!(idx.lookup("Moxon, Charles, Mrs").is_none());
+    assert!(idx.lookup("Ashburton, Lord").is_some());
+    assert!(idx.lookup("Ashburton, Lady").is_none());
+    let a = resolve_agent("Moxon, Charles, Mrs", AgentKind::Person, None, &idx);
+    assert_eq!(a.heading, "Moxon, Charles, Mrs");
+    assert_eq!(a.name, "Mrs Charles Moxon");
+    let idx = AuthorityIndex::empty();
     // the same person spelled twice is still one variant group
     let groups = find_variants(
         [

@@ -110,3 +110,46 @@ fn tate_display_forms_read_back_and_slugs_stay_apart() {
         }
     }
 }
+
+/// End to end: headings that differ only in an addition are separate agent nodes in the
+/// JSON-LD and are not reported as spellings of one name (N001); a name kept as written
+/// is reported (N005).
+#[test]
+fn additions_are_separate_agents_in_the_exports() {
+    use pipeline::catalogue::{self, Settings};
+    use pipeline::diagnostics::Code;
+    use pipeline::export::{ExportOptions, jsonld};
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("letters.yaml"),
+        "id: letters\ntitle: Letters\ndate: 1850\ntype: Letter\nsummary: Letters.\n\
+         creators:\n  - \"Moxon, Charles, Mrs\"\n  - \"Moxon, Charles\"\n\
+         recipients:\n  - \"Ashburton, Lady\"\n  - \"Ashburton, Lord\"\n\
+         people:\n  - \"Gilbert & George\"\n",
+    )
+    .unwrap();
+    let settings = Settings::new(None).unwrap();
+    let c = catalogue::load(dir.path(), &settings).unwrap();
+    let codes: Vec<Code> = c.findings.iter().map(|f| f.code).collect();
+    assert!(!codes.contains(&Code::NameVariants), "{:?}", c.findings);
+    assert_eq!(
+        codes.iter().filter(|c| **c == Code::KeptAsWritten).count(),
+        1,
+        "{:?}",
+        c.findings
+    );
+    let bytes = jsonld::render(&c.records, &c.collections, &ExportOptions::default()).unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    let mut people: Vec<String> = doc["@graph"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["@type"] == "Person" || n["@type"] == "schema:Person")
+        .map(|n| n["@id"].as_str().unwrap().to_string())
+        .collect();
+    people.sort();
+    assert_eq!(people.len(), 5, "{people:?}");
+    people.dedup();
+    assert_eq!(people.len(), 5, "{people:?}");
+}
