@@ -770,6 +770,35 @@ fn rule_additions_after_the_forename() {
                 "Frink, Elisabeth, Dame",
             ),
             ("Lord, Andrew", "Andrew Lord", "Lord, Andrew"),
+            // a forename and a regnal numeral are entered directly (RDA 9.2.2.20)
+            ("Henry VIII", "Henry VIII", "Henry VIII"),
+            (
+                "Elizabeth II, Queen of Great Britain",
+                "Elizabeth II, Queen of Great Britain",
+                "Elizabeth II, Queen of Great Britain",
+            ),
+            (
+                "Byron, George Gordon Byron, Baron, 1788-1824",
+                "George Gordon Byron, Baron Byron",
+                "Byron, George Gordon Byron, Baron",
+            ),
+            (
+                "Bruegel, Pieter, the Elder, approximately 1525-1569",
+                "Pieter Bruegel the Elder",
+                "Bruegel, Pieter, the Elder",
+            ),
+            (
+                "Newman, John Henry, Saint, 1801-1890",
+                "John Henry Newman, Saint",
+                "Newman, John Henry, Saint",
+            ),
+            ("Archbishop Desmond Tutu", "Desmond Tutu", "Tutu, Desmond"),
+            ("John Smith Esq", "John Smith", "Smith, John"),
+            (
+                "Eliot, T. S. (Thomas Stearns), 1888-1965",
+                "T. S. Eliot (Thomas Stearns)",
+                "Eliot, T. S. (Thomas Stearns)",
+            ),
         ],
     );
     let p = normalize_person("Moore, Henry, OM, CH");
@@ -871,6 +900,9 @@ fn rule_kept_as_written() {
         "Northwest Public Broadcasting",
         "British School 18th century",
         "Smith, John, Henry",
+        "The Beatles",
+        "Magnum Photos",
+        "Le Duc Tho",
     ] {
         let p = normalize_person(written);
         assert_eq!(p.display, written, "{written:?}");

@@ -238,6 +238,8 @@ pub(crate) struct Additions {
     pub(crate) offices: WordSet,
     /// Ordinal words, folded (`fifth`).
     pub(crate) ordinals: WordSet,
+    /// Designations that may be a comma part of their own, folded (`saint`, `pope`).
+    pub(crate) designations: WordSet,
 }
 
 pub(crate) static ADDITION_LISTS: LazyLock<Additions> = LazyLock::new(|| {
@@ -246,6 +248,7 @@ pub(crate) static ADDITION_LISTS: LazyLock<Additions> = LazyLock::new(|| {
         peerage: WordSet::default(),
         offices: WordSet::default(),
         ordinals: WordSet::default(),
+        designations: WordSet::default(),
     };
     let mut section = "";
     for line in lines(ADDITIONS) {
@@ -266,6 +269,9 @@ pub(crate) static ADDITION_LISTS: LazyLock<Additions> = LazyLock::new(|| {
                 }
                 "ordinals" => {
                     a.ordinals.insert(fold(w));
+                }
+                "designations" => {
+                    a.designations.insert(fold(w));
                 }
                 _ => {}
             }
@@ -288,6 +294,11 @@ pub(crate) fn peerage(word: &str) -> bool {
 pub(crate) fn rank_or_office(word: &str) -> bool {
     let f = fold(word);
     ADDITION_LISTS.peerage.contains(&f) || ADDITION_LISTS.offices.contains(&f)
+}
+
+/// Whether `word` is a designation written as a comma part of its own (`Saint`, `Pope`).
+pub(crate) fn designation(word: &str) -> bool {
+    ADDITION_LISTS.designations.contains(&fold(word))
 }
 
 /// Whether `word` is an ordinal: `Fifth`, `2nd`, `21st`, `7th`.

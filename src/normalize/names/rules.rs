@@ -168,13 +168,11 @@ impl PersonName {
     pub fn kept_as_written(&self) -> bool {
         match self.order {
             NameOrder::AsWritten => !self.display.is_empty(),
-            NameOrder::Direct => {
-                !self.display.is_empty()
-                    && !self
-                        .display
-                        .split(' ')
-                        .all(|w| is_initial(w) || lexicon::suffix(w).is_some())
-            }
+            // `Le Corbusier`, `van Gogh`; not `H. D.` (LCRI 22.10) nor `Henry VIII`
+            NameOrder::Direct => self
+                .display
+                .split(' ')
+                .any(|w| lexicon::particle(w).is_some()),
             _ => false,
         }
     }
@@ -231,7 +229,7 @@ pub fn normalize_person(written: &str) -> PersonName {
         return as_written(&cleaned);
     }
     if let Some((base, qualifier)) = trailing_qualifier(&cleaned)
-        && let Some(mut p) = read(base)
+        && let Some(mut p) = read(&base)
     {
         // `Jean Arp (Hans Arp)` → `Arp, Jean (Hans Arp)`: the bracket kept whole, last.
         for s in [&mut p.display, &mut p.heading] {
@@ -248,22 +246,34 @@ pub fn normalize_person(written: &str) -> PersonName {
 
 /// Rule 2b: one round bracket at the end of a name that can be read without it (a real
 /// name, a fuller form, a nickname: `Jean Arp (Hans Arp)`, `Smith, John (John Henry)`, RDA
-/// 9.19.1.4): the bracket is kept whole after the heading. Not when the bracket holds a
+/// 9.19.1.4), or followed only by life dates (`Eliot, T. S. (Thomas Stearns),
+/// 1888-1965`): the bracket is kept whole after the heading. Not when the bracket holds a
 /// comma, `;`, `&`, `and` or a digit (the members of a group, with their dates: `Ant Farm
 /// (Chip Lord, born 1944, ...)`), nor when the rest joins names: those are kept as
-/// written. Returns (the name before the bracket, the bracket).
-fn trailing_qualifier(text: &str) -> Option<(&str, &str)> {
+/// written. Returns (the name without the bracket, the bracket).
+fn trailing_qualifier(text: &str) -> Option<(String, &str)> {
     let text = text.trim_end();
     let open = text.find('(')?;
-    let (base, qualifier) = (text[..open].trim_end(), &text[open..]);
-    let inner = qualifier.strip_prefix('(')?.strip_suffix(')')?;
+    let close = open + text[open..].find(')')?;
+    let (base, qualifier, rest) = (
+        text[..open].trim_end(),
+        &text[open..=close],
+        &text[close + 1..],
+    );
+    let inner = &qualifier[1..qualifier.len() - 1];
     let plain = |s: &str| {
         !s.contains(['(', ')', ',', ';', '&', '+', '/', '{', '}'])
             && !s.chars().any(|c| c.is_ascii_digit())
             && !s.split_whitespace().any(|w| w == "and")
     };
-    (!base.is_empty() && plain(inner) && !joins_names_or_brackets(base))
-        .then_some((base, qualifier))
+    let dates_only = rest.trim().is_empty()
+        || rest.trim_start().starts_with(',')
+            && rest
+                .split(',')
+                .skip(1)
+                .all(|p| is_date_like(p) && !p.contains(['(', ')']));
+    (!base.is_empty() && plain(inner) && dates_only && !joins_names_or_brackets(base))
+        .then(|| ([base, rest].concat(), qualifier))
 }
 
 /// Rule 10: several names joined (`&`, `+`, `;`, `/`, the word `and`) or round or curly
@@ -322,18 +332,27 @@ fn read(cleaned: &str) -> Option<PersonName> {
             dates = Some(joined);
         } else if let Some(t) = whole_title(&part) {
             push_role(&mut roles, t);
+        } else if part.len() <= 2
+            && part.last().is_some_and(|w| {
+                lexicon::peerage(w) && !matches!(lexicon::fold(w).as_str(), "lord" | "lady")
+            })
+            && (part.len() == 1 || lexicon::ordinal(&part[0]))
+        {
+            // `Harding, The Hon. Charles Stewart, Viscount`; `Byron, George Gordon Byron,
+            // Baron` (display `George Gordon Byron, Baron Byron`)
+            add(&mut adds, joined, Place::Nobility);
         } else if is_address(&part) {
             add(&mut adds, joined, Place::Front);
-        } else if is_post_nominal_part(&part, named || first.len() > 1) {
+        } else if part.len() == 1 && lexicon::designation(&part[0]) {
+            // `Newman, John Henry, Saint`; `Francis, Pope`
+            add(&mut adds, joined, Place::Comma);
+        } else if (named || first.len() > 1 || !all_capitals(&part))
+            && is_post_nominal_part(&part, named || first.len() > 1)
+        {
+            // After a one-word family name, capitals are initials (`Jayasankar, KP`).
             add(&mut adds, joined, Place::Comma);
         } else if part.last().is_some_and(|w| w == "of") && part.len() > 1 {
             // `Aylesford, Heneage Finch, Fifth Earl of` (RDA 9.2.2.14)
-            add(&mut adds, joined, Place::Nobility);
-        } else if part.len() <= 2
-            && part.last().is_some_and(|w| lexicon::peerage(w))
-            && (part.len() == 1 || lexicon::ordinal(&part[0]))
-        {
-            // `Harding, The Hon. Charles Stewart, Viscount`
             add(&mut adds, joined, Place::Nobility);
         } else if let Some(title_len) = (!named).then(|| nobility_in_display_order(&part)).flatten()
         {
@@ -454,6 +473,13 @@ fn is_post_nominal_part(words: &[String], generic: bool) -> bool {
             && words[0].chars().all(|c| c.is_uppercase()))
 }
 
+/// Whether every word of a part is written in capitals (`KP`, `OM CH`).
+fn all_capitals(words: &[String]) -> bool {
+    words
+        .iter()
+        .all(|w| w.chars().all(|c| !c.is_alphabetic() || c.is_uppercase()))
+}
+
 /// `Fifth Earl of Aylesford`, `Duchess of Rutland`, `Viscount Harding`: an optional
 /// ordinal, a title of nobility, `of` (required after `Lord` and `Lady`), then the place,
 /// capitalized. Returns how many words the title takes (`Fifth Earl of` = 3).
@@ -554,12 +580,30 @@ fn whole_title(words: &[String]) -> Option<&'static str> {
 
 /// Life dates as written in a heading: `1893-1976`, `1920-`, `b. 1911`, `ca. 1900-1970`.
 fn is_date_like(s: &str) -> bool {
-    let body = [
-        "b.", "d.", "ca.", "c.", "circa", "fl.", "active", "born", "died",
-    ]
-    .iter()
-    .find_map(|p| s.strip_prefix(p))
-    .unwrap_or(s);
+    const PREFIXES: &[&str] = &[
+        "b.",
+        "d.",
+        "ca.",
+        "c.",
+        "circa",
+        "fl.",
+        "active",
+        "born",
+        "died",
+        "approximately",
+        "approx.",
+        "about",
+        "after",
+        "before",
+        "floruit",
+    ];
+    let mut body = s.trim();
+    while let Some(rest) = PREFIXES.iter().find_map(|p| {
+        body.strip_prefix(p)
+            .filter(|r| r.starts_with([' ', '1', '2']))
+    }) {
+        body = rest.trim_start();
+    }
     body.chars().any(|c| c.is_ascii_digit())
         && body
             .chars()
@@ -740,7 +784,7 @@ fn syllable_count(piece: &str, onsets: &[&str], codas: &[&str]) -> Option<usize>
 
 fn from_direct_order(
     mut words: Vec<String>,
-    roles: Vec<String>,
+    mut roles: Vec<String>,
     mut adds: Vec<Addition>,
     mut suffix: Option<String>,
     dates: Option<String>,
@@ -764,6 +808,16 @@ fn from_direct_order(
                     place: Place::Close,
                 },
             );
+            words.pop();
+            continue;
+        }
+        if n >= 3
+            && let Some(t) = lexicon::TITLE_LIST
+                .get(&[words[n - 1].as_str()])
+                .filter(|t| *t == "Esq.")
+        {
+            // `John Smith Esq` (only Esq.: `William Calder Marshall` is no marshal)
+            push_role(&mut roles, t);
             words.pop();
             continue;
         }
@@ -810,11 +864,21 @@ fn from_direct_order(
         .position(|a| a.place != Place::Front)
         .unwrap_or(adds.len());
     adds.splice(at..at, tail);
-    if !readable(&words, cased) {
+    // `The Beatles`: no personal name begins with an article (`The Hon.` is an addition).
+    if !readable(&words, cased) || words.first().is_some_and(|w| w == "The") {
         return None;
     }
     match words.len() {
         0 => return Some(direct(words, roles, suffix, dates, adds)),
+        1 if suffix
+            .as_deref()
+            .is_some_and(|s| s.chars().all(|c| matches!(c, 'I' | 'V' | 'X'))) =>
+        {
+            // `Henry VIII`, `Elizabeth II, Queen of Great Britain`: a forename and a
+            // numeral, entered directly (RDA 9.2.2.20, LCNAF `Napoleon I, Emperor of the
+            // French`).
+            return Some(direct(words, roles, suffix, dates, adds));
+        }
         1 => {
             let family = words.pop().unwrap_or_default();
             return Some(assemble(
