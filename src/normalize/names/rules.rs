@@ -359,8 +359,9 @@ fn read(cleaned: &str) -> Option<PersonName> {
             // `Heneage Finch, Fifth Earl of Aylesford`: the place is the entry element.
             add(&mut adds, part[..title_len].join(" "), Place::Nobility);
             nobility_family = Some(part[title_len..].to_vec());
-        } else if cased && part.iter().any(|w| lowercase_word(w)) {
-            // `the Elder`, `of Duddingston`, `Bishop of Gibraltar`
+        } else if cased && part.iter().any(|w| w == "of" || w == "the") {
+            // `the Elder`, `of Duddingston`, `Bishop of Gibraltar`; any other lower-case
+            // word makes the part a forename that is not readable (kept as written).
             let place = if lowercase_word(&part[0]) {
                 Place::Close
             } else {
