@@ -793,6 +793,20 @@ fn rule_additions_after_the_forename() {
                 "Newman, John Henry, Saint",
             ),
             ("Archbishop Desmond Tutu", "Desmond Tutu", "Tutu, Desmond"),
+            // post-nominals with periods are kept as written; a direct-order name that
+            // began with a term of address is never read as an inverted family name
+            (
+                "Jane Smith, Ph.D.",
+                "Jane Smith, Ph.D.",
+                "Smith, Jane, Ph.D.",
+            ),
+            (
+                "Sir John Smith, K.C.B.",
+                "Sir John Smith, K.C.B.",
+                "Smith, John, Sir, K.C.B.",
+            ),
+            ("Smith, Jane, M.D.", "Jane Smith, M.D.", "Smith, Jane, M.D."),
+            ("Smith, John RA", "John Smith, RA", "Smith, John, RA"),
             ("John Smith Esq", "John Smith", "Smith, John"),
             (
                 "Eliot, T. S. (Thomas Stearns), 1888-1965",

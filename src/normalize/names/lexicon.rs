@@ -282,7 +282,9 @@ pub(crate) static ADDITION_LISTS: LazyLock<Additions> = LazyLock::new(|| {
 
 /// Whether `word` is a post-nominal of the list (exact case).
 pub(crate) fn post_nominal(word: &str) -> bool {
-    ADDITION_LISTS.post_nominals.contains(word)
+    let list = &ADDITION_LISTS.post_nominals;
+    // `Ph.D.`, `Kt.` as `PhD`, `Kt`; `Bart.` is listed with its period (`Bart` is a name).
+    list.contains(word) || (word.contains('.') && list.contains(&word.replace('.', "")))
 }
 
 /// Whether `word` is a title of nobility (`Earl`, `Duchess`, `Lord`).

@@ -309,18 +309,26 @@ fn read(cleaned: &str) -> Option<PersonName> {
     let readable = |words: &[String]| readable(words, cased);
     let mut roles = Vec::new();
     let mut adds: Vec<Addition> = Vec::new();
-    let mut parts = cleaned.split(',').map(words_of).filter(|w| !w.is_empty());
-    let Some(mut first) = parts.next() else {
+    // Each comma part as words (rule 4 applied) and as written (for additions and dates:
+    // `K.C.B.`, `Ph.D.` are kept as written).
+    let mut parts = cleaned
+        .split(',')
+        .map(|raw| (words_of(raw), collapse(raw)))
+        .filter(|(w, _)| !w.is_empty());
+    let Some((mut first, _)) = parts.next() else {
         return Some(direct(Vec::new(), roles, None, None, adds));
     };
+    let before = first.len();
     strip_front(&mut first, &mut roles, &mut adds);
+    // `Sir John Smith, K.C.B.`: a first part that began with a title or a term of address
+    // and still has two words is a name in direct order, not an inverted family name.
+    let direct_first = first.len() < before && first.len() > 1;
 
     let mut suffix: Option<String> = None;
     let mut dates = None;
     let mut given: Option<Vec<String>> = None;
     let mut nobility_family: Option<Vec<String>> = None;
-    for part in parts {
-        let joined = part.join(" ");
+    for (part, joined) in parts {
         let named = given.is_some() || nobility_family.is_some();
         if let Some(s) = (part.len() == 1)
             .then(|| lexicon::suffix(&part[0]))
@@ -347,18 +355,22 @@ fn read(cleaned: &str) -> Option<PersonName> {
             // `Newman, John Henry, Saint`; `Francis, Pope`
             add(&mut adds, joined, Place::Comma);
         } else if (named || first.len() > 1 || !all_capitals(&part))
-            && is_post_nominal_part(&part, named || first.len() > 1)
+            && is_post_nominal_part(&part, named || direct_first)
         {
             // After a one-word family name, capitals are initials (`Jayasankar, KP`).
             add(&mut adds, joined, Place::Comma);
         } else if part.last().is_some_and(|w| w == "of") && part.len() > 1 {
             // `Aylesford, Heneage Finch, Fifth Earl of` (RDA 9.2.2.14)
             add(&mut adds, joined, Place::Nobility);
-        } else if let Some(title_len) = (!named).then(|| nobility_in_display_order(&part)).flatten()
-        {
-            // `Heneage Finch, Fifth Earl of Aylesford`: the place is the entry element.
-            add(&mut adds, part[..title_len].join(" "), Place::Nobility);
-            nobility_family = Some(part[title_len..].to_vec());
+        } else if let Some(title_len) = nobility_in_display_order(&part) {
+            if named {
+                // `Smith, John, Baron Smith`
+                add(&mut adds, joined, Place::Comma);
+            } else {
+                // `Heneage Finch, Fifth Earl of Aylesford`: the place is the entry element.
+                add(&mut adds, part[..title_len].join(" "), Place::Nobility);
+                nobility_family = Some(part[title_len..].to_vec());
+            }
         } else if cased && part.iter().any(|w| w == "of" || w == "the") {
             // `the Elder`, `of Duddingston`, `Bishop of Gibraltar`; any other lower-case
             // word makes the part a forename that is not readable (kept as written).
@@ -368,7 +380,7 @@ fn read(cleaned: &str) -> Option<PersonName> {
                 Place::Comma
             };
             add(&mut adds, joined, place);
-        } else if !named {
+        } else if !named && !direct_first {
             let mut g = part;
             strip_front(&mut g, &mut roles, &mut adds);
             given = Some(g);
@@ -411,6 +423,18 @@ fn read(cleaned: &str) -> Option<PersonName> {
         suffix = Some(s.to_string());
         add(&mut adds, s.to_string(), Place::Close);
         given.pop();
+    }
+    // `Smith, John RA`: listed post-nominals at the end of the forename part.
+    let at = adds.len();
+    while given.len() > 1 && given.last().is_some_and(|w| lexicon::post_nominal(w)) {
+        let text = given.pop().unwrap_or_default();
+        adds.insert(
+            at,
+            Addition {
+                text,
+                place: Place::Comma,
+            },
+        );
     }
     let mut particles = Vec::new();
     while given.len() > 1
@@ -467,11 +491,13 @@ fn is_post_nominal_part(words: &[String], generic: bool) -> bool {
         && words
             .iter()
             .all(|w| lexicon::post_nominal(w) || lexicon::ordinal(w));
-    listed
-        || (generic
-            && words.len() == 1
-            && words[0].chars().count() >= 2
-            && words[0].chars().all(|c| c.is_uppercase()))
+    // `FRSA`, `K.C.B.` (split into initials by rule 4), `M.D.`
+    let letters = words
+        .iter()
+        .flat_map(|w| w.chars())
+        .filter(|c| c.is_alphabetic())
+        .count();
+    listed || (generic && letters >= 2 && letters <= 6 && all_capitals(words))
 }
 
 /// Whether every word of a part is written in capitals (`KP`, `OM CH`).
