@@ -75,6 +75,12 @@ pub(crate) struct Titles {
 }
 
 impl Titles {
+    /// Whether some entry begins with the word whose [`title_word_key`] is `key`: most
+    /// names are rejected by this one lookup.
+    pub(crate) fn may_start(&self, key: &str) -> bool {
+        self.first_words.contains(key)
+    }
+
     /// The canonical title spelled by exactly these words, if any.
     pub(crate) fn get(&self, words: &[&str]) -> Option<&str> {
         let first = words.first().map(|w| title_word_key(w))?;
@@ -87,7 +93,7 @@ impl Titles {
 }
 
 /// A word of a title as compared: folded, one trailing period removed.
-fn title_word_key(w: &str) -> String {
+pub(crate) fn title_word_key(w: &str) -> String {
     let f = fold(w);
     f.strip_suffix('.').map(str::to_string).unwrap_or(f)
 }
@@ -151,7 +157,20 @@ pub(crate) static PARTICLE_LIST: LazyLock<HashMap<String, Placement>> = LazyLock
 /// their placement; a capitalized one is read as the English custom (`Van Buren`), i.e.
 /// [`Placement::With`] (see `data/particles.txt`).
 pub(crate) fn particle(word: &str) -> Option<Placement> {
-    let p = *PARTICLE_LIST.get(&word.to_lowercase())?;
+    // Every prefix of the list is short: most words are rejected without lowercasing
+    // them into a new string (this runs for several words of every name).
+    const LONGEST: usize = 8;
+    let p = if word.is_ascii() {
+        if word.len() > LONGEST {
+            return None;
+        }
+        let mut buf = [0u8; LONGEST];
+        buf[..word.len()].copy_from_slice(word.as_bytes());
+        buf[..word.len()].make_ascii_lowercase();
+        *PARTICLE_LIST.get(std::str::from_utf8(&buf[..word.len()]).ok()?)?
+    } else {
+        *PARTICLE_LIST.get(&word.to_lowercase())?
+    };
     let capitalized = word.chars().next().is_some_and(char::is_uppercase);
     Some(if capitalized { Placement::With } else { p })
 }
@@ -289,7 +308,12 @@ pub(crate) fn post_nominal(word: &str) -> bool {
 
 /// Whether `word` is a title of nobility (`Earl`, `Duchess`, `Lord`).
 pub(crate) fn peerage(word: &str) -> bool {
-    ADDITION_LISTS.peerage.contains(&fold(word))
+    peerage_key(&fold(word))
+}
+
+/// [`peerage`] of a word already folded.
+pub(crate) fn peerage_key(folded: &str) -> bool {
+    ADDITION_LISTS.peerage.contains(folded)
 }
 
 /// Whether `word` is a title of nobility or an office that takes `of` (`Earl`, `Bishop`).
@@ -298,21 +322,30 @@ pub(crate) fn rank_or_office(word: &str) -> bool {
     ADDITION_LISTS.peerage.contains(&f) || ADDITION_LISTS.offices.contains(&f)
 }
 
-/// Whether `word` is a designation written as a comma part of its own (`Saint`, `Pope`).
-pub(crate) fn designation(word: &str) -> bool {
-    ADDITION_LISTS.designations.contains(&fold(word))
+/// Whether a folded word is a designation written as a comma part of its own (`saint`,
+/// `pope`).
+pub(crate) fn designation_key(folded: &str) -> bool {
+    ADDITION_LISTS.designations.contains(folded)
 }
 
 /// Whether `word` is an ordinal: `Fifth`, `2nd`, `21st`, `7th`.
 pub(crate) fn ordinal(word: &str) -> bool {
     let digits = word.bytes().take_while(u8::is_ascii_digit).count();
     if digits > 0 {
-        return matches!(
-            word[digits..].to_ascii_lowercase().as_str(),
-            "st" | "nd" | "rd" | "th"
-        );
+        return ["st", "nd", "rd", "th"]
+            .iter()
+            .any(|s| word[digits..].eq_ignore_ascii_case(s));
     }
-    ADDITION_LISTS.ordinals.contains(&fold(word))
+    ordinal_key(&fold(word))
+}
+
+/// [`ordinal`] of a word already folded.
+pub(crate) fn ordinal_key(folded: &str) -> bool {
+    let digits = folded.bytes().take_while(u8::is_ascii_digit).count();
+    if digits > 0 {
+        return matches!(&folded[digits..], "st" | "nd" | "rd" | "th");
+    }
+    ADDITION_LISTS.ordinals.contains(folded)
 }
 
 /// The romanization equivalence table of `data/romanization.txt`.
@@ -385,6 +418,9 @@ mod tests {
         assert_eq!(particle("van"), Some(Placement::After));
         assert_eq!(particle("Van"), Some(Placement::With));
         assert_eq!(particle("du"), Some(Placement::With));
+        assert_eq!(particle("DU"), Some(Placement::With));
+        assert_eq!(particle("Vanbrugh"), None);
+        assert_eq!(particle("Sainte"), Some(Placement::With));
         assert_eq!(suffix("jr"), Some("Jr."));
         assert_eq!(suffix("Il"), None);
         assert_eq!(suffix("III"), Some("III"));

@@ -313,7 +313,7 @@ fn read(cleaned: &str) -> Option<PersonName> {
     // `K.C.B.`, `Ph.D.` are kept as written).
     let mut parts = cleaned
         .split(',')
-        .map(|raw| (words_of(raw), collapse(raw)))
+        .map(|raw| (words_of(raw), raw))
         .filter(|(w, _)| !w.is_empty());
     let Some((mut first, _)) = parts.next() else {
         return Some(direct(Vec::new(), roles, None, None, adds));
@@ -328,44 +328,59 @@ fn read(cleaned: &str) -> Option<PersonName> {
     let mut dates = None;
     let mut given: Option<Vec<String>> = None;
     let mut nobility_family: Option<Vec<String>> = None;
-    for (part, joined) in parts {
+    for (part, raw) in parts {
+        // The part as written, for additions and dates; made only when one is found.
+        let joined = || collapse(raw);
         let named = given.is_some() || nobility_family.is_some();
+        // The first and last words as the lists compare them, folded once per part.
+        let first_key = lexicon::title_word_key(&part[0]);
+        let last_key = match part.len() {
+            1 => first_key.clone(),
+            n => lexicon::title_word_key(&part[n - 1]),
+        };
         if let Some(s) = (part.len() == 1)
             .then(|| lexicon::suffix(&part[0]))
             .flatten()
         {
             suffix.get_or_insert_with(|| s.to_string());
             add(&mut adds, s.to_string(), Place::Close);
-        } else if is_date_like(&joined) {
-            dates = Some(joined);
-        } else if let Some(t) = whole_title(&part) {
+        } else if is_date_like(raw) {
+            dates = Some(joined());
+        } else if let Some(t) = lexicon::TITLE_LIST
+            .may_start(&first_key)
+            .then(|| whole_title(&part))
+            .flatten()
+        {
             push_role(&mut roles, t);
         } else if part.len() <= 2
-            && part.last().is_some_and(|w| {
-                lexicon::peerage(w) && !matches!(lexicon::fold(w).as_str(), "lord" | "lady")
-            })
+            && lexicon::peerage_key(&last_key)
+            && !matches!(last_key.as_str(), "lord" | "lady")
             && (part.len() == 1 || lexicon::ordinal(&part[0]))
         {
             // `Harding, The Hon. Charles Stewart, Viscount`; `Byron, George Gordon Byron,
             // Baron` (display `George Gordon Byron, Baron Byron`)
-            add(&mut adds, joined, Place::Nobility);
-        } else if is_address(&part) {
-            add(&mut adds, joined, Place::Front);
-        } else if part.len() == 1 && lexicon::designation(&part[0]) {
+            add(&mut adds, joined(), Place::Nobility);
+        } else if lexicon::ADDRESS_LIST.may_start(&first_key) && is_address(&part) {
+            add(&mut adds, joined(), Place::Front);
+        } else if part.len() == 1 && lexicon::designation_key(&first_key) {
             // `Newman, John Henry, Saint`; `Francis, Pope`
-            add(&mut adds, joined, Place::Comma);
+            add(&mut adds, joined(), Place::Comma);
         } else if (named || first.len() > 1 || !all_capitals(&part))
             && is_post_nominal_part(&part, named || direct_first)
         {
             // After a one-word family name, capitals are initials (`Jayasankar, KP`).
-            add(&mut adds, joined, Place::Comma);
+            add(&mut adds, joined(), Place::Comma);
         } else if part.last().is_some_and(|w| w == "of") && part.len() > 1 {
             // `Aylesford, Heneage Finch, Fifth Earl of` (RDA 9.2.2.14)
-            add(&mut adds, joined, Place::Nobility);
-        } else if let Some(title_len) = nobility_in_display_order(&part) {
+            add(&mut adds, joined(), Place::Nobility);
+        } else if let Some(title_len) = (lexicon::peerage_key(&first_key)
+            || lexicon::ordinal_key(&first_key))
+        .then(|| nobility_in_display_order(&part))
+        .flatten()
+        {
             if named {
                 // `Smith, John, Baron Smith`
-                add(&mut adds, joined, Place::Comma);
+                add(&mut adds, joined(), Place::Comma);
             } else {
                 // `Heneage Finch, Fifth Earl of Aylesford`: the place is the entry element.
                 add(&mut adds, part[..title_len].join(" "), Place::Nobility);
@@ -379,7 +394,7 @@ fn read(cleaned: &str) -> Option<PersonName> {
             } else {
                 Place::Comma
             };
-            add(&mut adds, joined, place);
+            add(&mut adds, joined(), place);
         } else if !named && !direct_first {
             let mut g = part;
             strip_front(&mut g, &mut roles, &mut adds);
@@ -537,10 +552,14 @@ fn starts_upper(w: &str) -> bool {
 /// longest first, never the last remaining word.
 fn strip_front(words: &mut Vec<String>, roles: &mut Vec<String>, adds: &mut Vec<Addition>) {
     'outer: while words.len() > 1 {
+        let key = lexicon::title_word_key(&words[0]);
         for (list, keep) in [
             (&*lexicon::TITLE_LIST, false),
             (&*lexicon::ADDRESS_LIST, true),
         ] {
+            if !list.may_start(&key) {
+                continue;
+            }
             let max = list.max_words.min(words.len() - 1);
             for n in (1..=max).rev() {
                 let slice: Vec<&str> = words[..n].iter().map(String::as_str).collect();
@@ -658,9 +677,11 @@ fn looks_family_first(family: &[String], given: &[String]) -> bool {
         return false;
     }
     let hyphenated = given.iter().any(|w| w.contains('-'));
+    let folded: Vec<String> = given.iter().map(|w| lexicon::fold(w)).collect();
     Grammar::of_surname(&surname, hyphenated)
-        .iter()
-        .any(|g| given.iter().all(|w| g.is_syllabic(w)))
+        .into_iter()
+        .flatten()
+        .any(|g| folded.iter().all(|w| g.is_syllabic(w)))
 }
 
 /// The syllable shapes of one family of romanizations: which onsets and codas it writes.
@@ -709,29 +730,28 @@ const VIETNAMESE: Grammar = Grammar {
 
 impl Grammar {
     /// The grammars of the languages whose surname list has `surname` (folded).
-    fn of_surname(surname: &str, hyphenated: bool) -> Vec<&'static Grammar> {
-        let mut out = Vec::with_capacity(2);
-        if lexicon::CHINESE_SURNAMES.contains(surname) {
-            out.push(&CHINESE);
-        }
-        if lexicon::KOREAN_SURNAMES.contains(surname) {
-            out.push(if hyphenated {
-                &KOREAN_HYPHENATED
-            } else {
-                &KOREAN
-            });
-        }
-        if lexicon::JAPANESE_SURNAMES.contains(surname) {
-            out.push(&JAPANESE);
-        }
-        if lexicon::VIETNAMESE_SURNAMES.contains(surname) {
-            out.push(&VIETNAMESE);
-        }
-        out
+    fn of_surname(surname: &str, hyphenated: bool) -> [Option<&'static Grammar>; 4] {
+        let korean = if hyphenated {
+            &KOREAN_HYPHENATED
+        } else {
+            &KOREAN
+        };
+        [
+            lexicon::CHINESE_SURNAMES
+                .contains(surname)
+                .then_some(&CHINESE),
+            lexicon::KOREAN_SURNAMES.contains(surname).then_some(korean),
+            lexicon::JAPANESE_SURNAMES
+                .contains(surname)
+                .then_some(&JAPANESE),
+            lexicon::VIETNAMESE_SURNAMES
+                .contains(surname)
+                .then_some(&VIETNAMESE),
+        ]
     }
 
-    fn is_syllabic(&self, word: &str) -> bool {
-        let folded = lexicon::fold(word);
+    /// Whether a folded word ([`lexicon::fold`]) is syllables of this grammar.
+    fn is_syllabic(&self, folded: &str) -> bool {
         !folded.is_empty()
             && folded.split('-').all(|piece| {
                 syllable_count(piece, self.onsets, self.codas).is_some_and(|n| (1..=4).contains(&n))
@@ -839,12 +859,12 @@ fn from_direct_order(
             continue;
         }
         if n >= 3
-            && let Some(t) = lexicon::TITLE_LIST
-                .get(&[words[n - 1].as_str()])
-                .filter(|t| *t == "Esq.")
+            && words[n - 1]
+                .trim_end_matches('.')
+                .eq_ignore_ascii_case("esq")
         {
             // `John Smith Esq` (only Esq.: `William Calder Marshall` is no marshal)
-            push_role(&mut roles, t);
+            push_role(&mut roles, "Esq.");
             words.pop();
             continue;
         }
