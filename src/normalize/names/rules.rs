@@ -512,7 +512,7 @@ fn is_post_nominal_part(words: &[String], generic: bool) -> bool {
         .flat_map(|w| w.chars())
         .filter(|c| c.is_alphabetic())
         .count();
-    listed || (generic && letters >= 2 && letters <= 6 && all_capitals(words))
+    listed || (generic && (2..=6).contains(&letters) && all_capitals(words))
 }
 
 /// Whether every word of a part is written in capitals (`KP`, `OM CH`).
