@@ -48,32 +48,41 @@
 //!      takes the term of address (`Ward, Humphry, Mrs.`); 9.2.2.9.4: a surname only keeps
 //!      it (`Read, Miss`); 9.4.1.5 and 9.19.1.2 with LC-PCC PS 9.19.1.2: the British terms
 //!      of honour follow the forename in the access point (`Beecham, Thomas, Sir`).
-//!      `Peel, Edmund, Mrs` → display `Mrs Edmund Peel`; `Beaumont, Sir George Howland,
+//!      `Rev.` and `The Hon.` are kept by our decision (RDA 9.2.2.9 would omit them), so
+//!      that dropping them never merges two people. `Peel, Edmund, Mrs` → display `Mrs
+//!      Edmund Peel`; `Beaumont, Sir George Howland,
 //!      Bt` → `Beaumont, George Howland, Sir, Bt`, display `Sir George Howland Beaumont,
 //!      Bt`;
 //!    - words of relationship and numerals (RDA 9.2.2.9.5): `Jr.`, `Sr.`, `Junior`,
 //!      `Senior`, `I`, `II`, `III`, `fils`: `King, Martin Luther, Jr.`, display `Martin
 //!      Luther King Jr.` (no comma, so the display form is never mistaken for an inverted
 //!      one); a one-letter numeral only as a comma part or after two words;
-//!    - epithets (`the Elder`, `the Younger`) and places (`of Derby`; not after a rank or
-//!      office: `Master of the Giants` is not read): `Wright, Joseph, of Derby`, display
-//!      `Joseph Wright of Derby`;
+//!    - epithets (`the Elder`, `the Younger`: words indicating relationship, RDA
+//!      9.2.2.9.5) and places (`of Derby`: other designation, RDA 9.6 / 9.19.1.7; not
+//!      after a rank or office: `Master of the Giants` is not read): `Wright, Joseph, of
+//!      Derby`, display `Joseph Wright of Derby`;
 //!    - titles of nobility (RDA 9.2.2.14: entry under the proper name in the title):
 //!      `Aylesford, Heneage Finch, Fifth Earl of`, display `Heneage Finch, Fifth Earl of
 //!      Aylesford`, also read from that display form;
-//!    - honours and offices (RDA 9.19.1.7): post-nominals of the list, an ordinal before
-//!      them (`7th Bt`), or a comma part of capitals after a forename (`FRSA`), and a
-//!      comma part with a lower-case word (`Bishop of Gibraltar`): `Moore, Henry, OM, CH`,
-//!      display `Henry Moore, OM, CH` (the commas of Debrett's usage, so that the display
-//!      form reads back to the same heading).
+//!    - honours and offices (RDA 9.19.1.7): post-nominals of the list, with or without
+//!      periods (`OM`, `Ph.D.`), an ordinal before them (`7th Bt`), a comma part of up to
+//!      six capitals after a forename (`FRSA`, `K.C.B.`), a comma part with `of` or `the`
+//!      (`Bishop of Gibraltar`), and designations as a comma part of their own (`Saint`,
+//!      `Pope`, RDA 9.19.1.2): `Moore, Henry, OM, CH`, display `Henry Moore, OM, CH` (the
+//!      commas of Debrett's usage, so that the display form reads back to the same
+//!      heading). After a one-word family name, capitals are initials (`Jayasankar,
+//!      KP`), and `Bart` (not `Bart.`) is a forename.
 //!
 //!    Heading order: address, relationship and epithets, nobility, honours; written order
 //!    within each. Two headings that differ in an addition are two people: the match key,
 //!    the slug and the variant fingerprint all see the additions.
 //! 7. **Already inverted input** (`Puzanov, A.M.`): the part before the first comma is the
 //!    family name; the first later comma part that is not a suffix, life dates (kept in
-//!    [`PersonName::dates`]), a title or an addition is the forename part; a second one
-//!    (`Smith, John, Henry`) keeps the name as written.
+//!    [`PersonName::dates`]; `1893-1976`, `b. 1911`, `approximately 1525-1569`), a title
+//!    or an addition is the forename part; a second one (`Smith, John, Henry`) keeps the
+//!    name as written. A first part that began with a title or a term of address and still
+//!    has two words is a name in direct order, never an inverted family name (`Sir John
+//!    Smith, K.C.B.`).
 //! 8. **Family name first for Chinese, Korean, Japanese (and Vietnamese) names** (RDA
 //!    9.2.2.9, example `Chiang, Kai-shek`; ALA-LC Chinese and Korean romanization tables:
 //!    family name first, a two-syllable Korean given name hyphenated, `Kim Ch'ŏr-wŏn`).
@@ -96,7 +105,10 @@
 //! 9. **Everything else** is Western order: the last word (with its `with` prefixes) is
 //!    the family name (`A. M. Puzanov` → `Puzanov, A. M.`). A single word (`Behrens`) is
 //!    the family name and the heading. A name whose last word is an initial (`H. D.`) is
-//!    not inverted (LCRI 22.10: names of initials are entered directly). **Limit:**
+//!    not inverted (LCRI 22.10: names of initials are entered directly), nor is a
+//!    forename with a regnal numeral (`Henry VIII`, `Elizabeth II, Queen of Great
+//!    Britain`; RDA 9.2.2.20). `Esq.` at the end is a title (`John Smith Esq`; only it:
+//!    `William Calder Marshall` is no marshal). **Limit:**
 //!    compound surnames without a hyphen (`Smith Brindle`, `Andrade Tudela`) are not
 //!    recognized.
 //! 10. **Kept as written** ([`NameOrder::AsWritten`], [`PersonName::kept_as_written`]):
