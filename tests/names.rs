@@ -975,6 +975,10 @@ fn organization_words_both_ways() {
         "Camden Town Group",
         "Omega Workshops",
         "Tate Archive",
+        "Federal Art Project",
+        "Young-Hae Chang Heavy Industries",
+        "Bain News Service",
+        "Detroit Publishing Co.",
     ] {
         assert!(looks_like_organization(org), "{org}");
         let p = normalize_person(org);
@@ -989,6 +993,16 @@ fn organization_words_both_ways() {
         "Clarke Hall, Lady Edna",
         "Lord, Andrew",
         "Bishop, Mark",
+    ] {
+        assert!(!looks_like_organization(person), "{person}");
+    }
+    // words that are also common family names are not in the list
+    for person in [
+        "Frederic Edwin Church",
+        "Edwin Austin Abbey",
+        "Robert W. Service",
+        "Shirley Temple",
+        "Clarke Hall, Edna",
     ] {
         assert!(!looks_like_organization(person), "{person}");
     }
