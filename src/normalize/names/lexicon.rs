@@ -433,6 +433,19 @@ mod tests {
         assert!(!ROMANIZATION_TABLE.korean.is_empty());
         assert!(!ROMANIZATION_TABLE.chinese.is_empty());
         assert!(ORGANIZATION_WORD_SET.contains("ministry"));
+        assert!(ORGANIZATION_WORD_SET.contains("broadcasting"));
+        assert_eq!(ADDRESS_LIST.get(&["The", "Hon."]), Some("Hon."));
+        assert_eq!(ADDRESS_LIST.get(&["mrs"]), Some("Mrs."));
+        assert_eq!(TITLE_LIST.get(&["Mrs"]), None, "Mrs is kept, not dropped");
+        assert!(post_nominal("OM") && post_nominal("Ph.D.") && post_nominal("Bart."));
+        assert!(!post_nominal("Bart") && !post_nominal("Om") && !post_nominal("MA"));
+        assert!(peerage("Duchess-Countess") && peerage("earl") && !peerage("Bishop"));
+        assert!(rank_or_office("Bishop") && rank_or_office("Earl"));
+        assert!(ordinal("Fifth") && ordinal("7th") && ordinal("21st") && !ordinal("7"));
+        assert!(ordinal_key("2nd") && !ordinal_key("second-hand"));
+        assert!(designation_key("saint") && !designation_key("prince"));
+        assert_eq!(suffix("Junior"), Some("Junior"));
+        assert_eq!(suffix("VIII"), Some("VIII"));
     }
 
     #[test]
