@@ -688,6 +688,7 @@ mod tests {
                 heading: "Kim, Il Sung".into(),
                 slug: "kim-il-sung".into(),
                 reads_as_organization: false,
+                kept_as_written: false,
                 family: Some("Kim".into()),
                 given: Some("Il Sung".into()),
                 roles: vec![],

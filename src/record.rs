@@ -211,6 +211,28 @@ pub fn normalize_record(
                     )),
                 );
             }
+            if agent.kind == AgentKind::Person
+                && agent.kept_as_written
+                && !(written == Written::Text && agent.reads_as_organization)
+            {
+                findings.push(
+                    Finding::new(
+                        Code::KeptAsWritten,
+                        file,
+                        Some(at),
+                        format!(
+                            "`{}` in `{field}` is kept as written: the name rules cannot tell \
+                             which part is the family name, so it is not inverted",
+                            agent.as_written
+                        ),
+                    )
+                    .with_help(
+                        "if it is one person, write the heading inverted (`Family, Given`) or \
+                         add it to _authorities.yaml; if it names several people, list each \
+                         one; a group is written `- {name: ..., kind: organization}`",
+                    ),
+                );
+            }
             mentions.push(Mention {
                 agent: Arc::clone(&agent),
                 location: at,

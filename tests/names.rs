@@ -667,3 +667,343 @@ proptest! {
         let _ = AuthorityIndex::new(vec![entry(&name, &[&name, ""], Some(&name), &[])]);
     }
 }
+
+/// Rule 6 (RDA 9.2.2.9.3, 9.2.2.9.4, 9.19.1.2, 9.19.1.7, 9.2.2.14; LC-PCC PS 9.19.1.2):
+/// terms of address that identify the person, honours, epithets, numerals and titles of
+/// nobility are additions after the forename in the heading, never part of it.
+#[test]
+fn rule_additions_after_the_forename() {
+    check_table(
+        "additions",
+        &[
+            ("Peel, Edmund, Mrs", "Mrs Edmund Peel", "Peel, Edmund, Mrs"),
+            ("Mrs Edmund Peel", "Mrs Edmund Peel", "Peel, Edmund, Mrs"),
+            ("Ashburton, Lady", "Lady Ashburton", "Ashburton, Lady"),
+            ("Ashburton, Lord", "Lord Ashburton", "Ashburton, Lord"),
+            ("Lady Ashburton", "Lady Ashburton", "Ashburton, Lady"),
+            ("Read, Miss", "Miss Read", "Read, Miss"),
+            (
+                "Moore, Henry, OM, CH",
+                "Henry Moore, OM, CH",
+                "Moore, Henry, OM, CH",
+            ),
+            (
+                "Henry Moore OM, CH",
+                "Henry Moore, OM, CH",
+                "Moore, Henry, OM, CH",
+            ),
+            (
+                "Augustus John OM",
+                "Augustus John, OM",
+                "John, Augustus, OM",
+            ),
+            (
+                "Boothby, Sir Brooke, 7th Bt",
+                "Sir Brooke Boothby, 7th Bt",
+                "Boothby, Brooke, Sir, 7th Bt",
+            ),
+            (
+                "Sir John Everett Millais, Bt",
+                "Sir John Everett Millais, Bt",
+                "Millais, John Everett, Sir, Bt",
+            ),
+            (
+                "Mytens, Daniel, the Elder",
+                "Daniel Mytens the Elder",
+                "Mytens, Daniel, the Elder",
+            ),
+            (
+                "Hans Holbein the Younger",
+                "Hans Holbein the Younger",
+                "Holbein, Hans, the Younger",
+            ),
+            (
+                "Cuitt, George, Junior",
+                "George Cuitt Junior",
+                "Cuitt, George, Junior",
+            ),
+            ("Griffier, Jan, I", "Jan Griffier I", "Griffier, Jan, I"),
+            ("Jan Griffier I", "Jan Griffier I", "Griffier, Jan, I"),
+            (
+                "Thomson, Rev. John, of Duddingston",
+                "Rev. John Thomson of Duddingston",
+                "Thomson, John, Rev., of Duddingston",
+            ),
+            (
+                "Joseph Wright of Derby",
+                "Joseph Wright of Derby",
+                "Wright, Joseph, of Derby",
+            ),
+            (
+                "Locke, William, of Norbury, Junior",
+                "William Locke of Norbury Junior",
+                "Locke, William, of Norbury, Junior",
+            ),
+            (
+                "Aylesford, Heneage Finch, Fifth Earl of",
+                "Heneage Finch, Fifth Earl of Aylesford",
+                "Aylesford, Heneage Finch, Fifth Earl of",
+            ),
+            (
+                "Heneage Finch, Fifth Earl of Aylesford",
+                "Heneage Finch, Fifth Earl of Aylesford",
+                "Aylesford, Heneage Finch, Fifth Earl of",
+            ),
+            (
+                "Violet, Duchess of Rutland",
+                "Violet, Duchess of Rutland",
+                "Rutland, Violet, Duchess of",
+            ),
+            (
+                "Harding, The Hon. Charles Stewart, Viscount",
+                "The Hon. Charles Stewart, Viscount Harding",
+                "Harding, Charles Stewart, The Hon., Viscount",
+            ),
+            (
+                "Trower, Walter John, Bishop of Gibraltar",
+                "Walter John Trower, Bishop of Gibraltar",
+                "Trower, Walter John, Bishop of Gibraltar",
+            ),
+            (
+                "Frink, Dame Elisabeth",
+                "Dame Elisabeth Frink",
+                "Frink, Elisabeth, Dame",
+            ),
+            ("Lord, Andrew", "Andrew Lord", "Lord, Andrew"),
+            // a forename and a regnal numeral are entered directly (RDA 9.2.2.20)
+            ("Henry VIII", "Henry VIII", "Henry VIII"),
+            (
+                "Elizabeth II, Queen of Great Britain",
+                "Elizabeth II, Queen of Great Britain",
+                "Elizabeth II, Queen of Great Britain",
+            ),
+            (
+                "Byron, George Gordon Byron, Baron, 1788-1824",
+                "George Gordon Byron, Baron Byron",
+                "Byron, George Gordon Byron, Baron",
+            ),
+            (
+                "Bruegel, Pieter, the Elder, approximately 1525-1569",
+                "Pieter Bruegel the Elder",
+                "Bruegel, Pieter, the Elder",
+            ),
+            (
+                "Newman, John Henry, Saint, 1801-1890",
+                "John Henry Newman, Saint",
+                "Newman, John Henry, Saint",
+            ),
+            ("Archbishop Desmond Tutu", "Desmond Tutu", "Tutu, Desmond"),
+            // post-nominals with periods are kept as written; a direct-order name that
+            // began with a term of address is never read as an inverted family name
+            (
+                "Jane Smith, Ph.D.",
+                "Jane Smith, Ph.D.",
+                "Smith, Jane, Ph.D.",
+            ),
+            (
+                "Sir John Smith, K.C.B.",
+                "Sir John Smith, K.C.B.",
+                "Smith, John, Sir, K.C.B.",
+            ),
+            ("Smith, Jane, M.D.", "Jane Smith, M.D.", "Smith, Jane, M.D."),
+            ("Smith, John RA", "John Smith, RA", "Smith, John, RA"),
+            ("John Smith Esq", "John Smith", "Smith, John"),
+            (
+                "Eliot, T. S. (Thomas Stearns), 1888-1965",
+                "T. S. Eliot (Thomas Stearns)",
+                "Eliot, T. S. (Thomas Stearns)",
+            ),
+        ],
+    );
+    let p = normalize_person("Moore, Henry, OM, CH");
+    assert_eq!(p.given.as_deref(), Some("Henry"));
+    assert_eq!(p.additions, ["OM", "CH"]);
+    assert!(p.roles.is_empty());
+    // the display form reads back to the same heading
+    for written in [
+        "Peel, Edmund, Mrs",
+        "Moore, Henry, OM, CH",
+        "Boothby, Sir Brooke, 7th Bt",
+        "Mytens, Daniel, the Elder",
+        "Thomson, Rev. John, of Duddingston",
+        "Aylesford, Heneage Finch, Fifth Earl of",
+        "Harding, The Hon. Charles Stewart, Viscount",
+        "Trower, Walter John, Bishop of Gibraltar",
+        "Locke, William, of Norbury, Junior",
+    ] {
+        let once = normalize_person(written);
+        let twice = normalize_person(&once.display);
+        assert_eq!(
+            twice.heading, once.heading,
+            "{written:?} via {:?}",
+            once.display
+        );
+    }
+}
+
+/// Two headings that differ in an addition are two agents: their match keys, slugs and
+/// fingerprints differ, so neither the authority match, the JSON-LD nor N001 merge them.
+#[test]
+fn additions_keep_people_apart() {
+    let idx = AuthorityIndex::empty();
+    for (a, b) in [
+        ("Moxon, Charles, Mrs", "Moxon, Charles"),
+        ("Ashburton, Lady", "Ashburton, Lord"),
+        ("Peel, Edmund, Mrs", "Peel, Edmund"),
+        ("Ferneley, John, I", "Ferneley, John, II"),
+        ("Barret, George, Junior", "Barret, George, Senior"),
+        ("Mytens, Daniel, the Elder", "Mytens, Daniel, the Younger"),
+    ] {
+        let (x, y) = (
+            resolve_agent(a, AgentKind::Person, None, &idx),
+            resolve_agent(b, AgentKind::Person, None, &idx),
+        );
+        assert_ne!(x.heading, y.heading, "{a} / {b}");
+        assert_ne!(x.slug, y.slug, "{a} / {b}");
+        assert_ne!(
+            match_key(a, AgentKind::Person),
+            match_key(b, AgentKind::Person)
+        );
+        assert_ne!(
+            fingerprint(a, AgentKind::Person),
+            fingerprint(b, AgentKind::Person)
+        );
+        let groups = find_variants(
+            [(a, AgentKind::Person, 1u8), (b, AgentKind::Person, 2u8)],
+            &idx,
+        );
+        assert!(groups.is_empty(), "{a} / {b}: {groups:?}");
+    }
+    // an authority entry for one of them does not take the other
+    let idx = AuthorityIndex::new(vec![
+        entry("Charles Moxon", &[], Some("1795-1858"), &[]),
+        entry("Lord Ashburton", &[], None, &[]),
+    ]);
+    assert!(idx.lookup("Moxon, Charles").is_some());
+    assert!(idx.lookup("Moxon, Charles, Mrs").is_none());
+    assert!(idx.lookup("Ashburton, Lord").is_some());
+    assert!(idx.lookup("Ashburton, Lady").is_none());
+    let a = resolve_agent("Moxon, Charles, Mrs", AgentKind::Person, None, &idx);
+    assert_eq!(a.heading, "Moxon, Charles, Mrs");
+    assert_eq!(a.name, "Mrs Charles Moxon");
+    let idx = AuthorityIndex::empty();
+    // the same person spelled twice is still one variant group
+    let groups = find_variants(
+        [
+            ("Moxon, Charles, Mrs", AgentKind::Person, 1u8),
+            ("Mrs. Charles Moxon", AgentKind::Person, 2u8),
+        ],
+        &idx,
+    );
+    assert_eq!(groups.len(), 1, "{groups:?}");
+}
+
+/// Rule 10: what the rules cannot read with confidence is kept as written, not inverted.
+#[test]
+fn rule_kept_as_written() {
+    for written in [
+        "Gilbert & George",
+        "Olds, Wortman & King",
+        "Lucy and Eegyudluk",
+        "Ant Farm (Chip Lord, born 1944, Doug Michels, 1943-2003)",
+        "Burt (née Dallas), Angela",
+        "The Leach Pottery (St. Ives, UK)",
+        "Le Corbusier",
+        "Master of the Giants",
+        "Alighiero e Boetti",
+        "Northwest Public Broadcasting",
+        "British School 18th century",
+        "Smith, John, Henry",
+        "The Beatles",
+        "Magnum Photos",
+        "Le Duc Tho",
+    ] {
+        let p = normalize_person(written);
+        assert_eq!(p.display, written, "{written:?}");
+        assert_eq!(p.heading, written, "{written:?}");
+        assert!(p.kept_as_written(), "{written:?}");
+        let a = resolve_agent(written, AgentKind::Person, None, &AuthorityIndex::empty());
+        assert!(a.kept_as_written || a.reads_as_organization, "{written:?}");
+        assert_eq!(a.family, None, "{written:?}");
+    }
+    // one bracket at the end is kept whole after the heading (RDA 9.19.1.4)
+    for (written, heading) in [
+        ("Gego (Gertrud Goldschmidt)", "Gego (Gertrud Goldschmidt)"),
+        ("Jean Arp (Hans Arp)", "Arp, Jean (Hans Arp)"),
+        ("Smith, John (John Henry)", "Smith, John (John Henry)"),
+    ] {
+        let p = normalize_person(written);
+        assert_eq!(p.heading, heading, "{written:?}");
+        assert_eq!(p.display, written.replace("Smith, John", "John Smith"));
+        assert!(!p.kept_as_written(), "{written:?}");
+    }
+    // the collection's bread and butter is still read
+    for (written, heading) in [
+        ("Liu Shaoqi", "Liu, Shaoqi"),
+        ("A.M. Puzanov", "Puzanov, A. M."),
+        ("Kim Il Sung", "Kim, Il Sung"),
+        ("Martin Luther King Jr.", "King, Martin Luther, Jr."),
+        ("Lee Harvey Oswald", "Oswald, Lee Harvey"),
+        ("mao zedong", "mao, zedong"),
+        ("H.D.", "H. D."),
+        ("Jo Baer", "Baer, Jo"),
+        ("Lee Bontecou", "Bontecou, Lee"),
+        ("Do Ho Suh", "Suh, Do Ho"),
+        ("Koo Jeong-A", "Koo, Jeong-A"),
+        ("Niki de Saint Phalle", "Saint Phalle, Niki de"),
+    ] {
+        let p = normalize_person(written);
+        assert_eq!(p.heading, heading, "{written:?}");
+        assert!(!p.kept_as_written(), "{written:?}");
+    }
+}
+
+/// The organization words are data, and tested both ways.
+#[test]
+fn organization_words_both_ways() {
+    for org in [
+        "Northwest Public Broadcasting",
+        "The Leach Pottery",
+        "Atlas Group",
+        "London Gallery",
+        "Black Audio Film Collective",
+        "Camera Shop",
+        "Keystone Photo Company",
+        "Cuala Press",
+        "Alken Family",
+        "Guerrilla Girls",
+        "Camden Town Group",
+        "Omega Workshops",
+        "Tate Archive",
+        "Federal Art Project",
+        "Young-Hae Chang Heavy Industries",
+        "Bain News Service",
+        "Detroit Publishing Co.",
+    ] {
+        assert!(looks_like_organization(org), "{org}");
+        let p = normalize_person(org);
+        assert_eq!(p.heading, org, "{org} is not inverted");
+    }
+    // real people whose family name is such a word, written as a heading
+    for person in [
+        "Press, Frank",
+        "Court, Margaret",
+        "Gallery, Daniel V.",
+        "Church, Frederic Edwin",
+        "Clarke Hall, Lady Edna",
+        "Lord, Andrew",
+        "Bishop, Mark",
+    ] {
+        assert!(!looks_like_organization(person), "{person}");
+    }
+    // words that are also common family names are not in the list
+    for person in [
+        "Frederic Edwin Church",
+        "Edwin Austin Abbey",
+        "Robert W. Service",
+        "Shirley Temple",
+        "Clarke Hall, Edna",
+    ] {
+        assert!(!looks_like_organization(person), "{person}");
+    }
+}

@@ -6,8 +6,10 @@
 //! changes a record.
 //!
 //! The **fingerprint** ([`fingerprint`]) of a person is built from the family and given
-//! names that the rules of [`super::rules`] found (so word order, titles, brackets and
-//! initials do not matter), folded (case, diacritics, hyphens, punctuation and spaces
+//! names and the additions (`Mrs`, `Jr.`, `OM`, `the Elder`) that the rules of
+//! [`super::rules`] found (so word order, titles dropped as roles, brackets and initials
+//! do not matter, but `Moxon, Charles, Mrs` and `Moxon, Charles` never share one: two
+//! headings that differ in an addition are two people, not a variant to report), folded (case, diacritics, hyphens, punctuation and spaces
 //! ignored), and made romanization-aware with the table in `data/romanization.txt`:
 //!
 //! - McCune-Reischauer `ŏ`/`ŭ` (also the mistaken caron `ǒ`/`ǔ`) become Revised
@@ -84,13 +86,13 @@ pub fn fingerprint(name: &str, kind: AgentKind) -> String {
     let table = &*lexicon::ROMANIZATION_TABLE;
     let mut fam = pieces(family).concat();
     let mut rest = Vec::new();
-    for part in [
-        p.given.as_deref(),
-        p.particles.as_deref(),
-        p.suffix.as_deref(),
-    ]
-    .into_iter()
-    .flatten()
+    // The additions (terms of address, `Jr.`, `OM`, `the Elder`) are part of the
+    // fingerprint: `Moxon, Charles, Mrs` and `Moxon, Charles` are two people, not two
+    // spellings of one (the titles dropped as roles, `Chairman`, are not).
+    for part in [p.given.as_deref(), p.particles.as_deref()]
+        .into_iter()
+        .flatten()
+        .chain(p.additions.iter().map(String::as_str))
     {
         rest.extend(pieces(part));
     }
@@ -241,9 +243,24 @@ fn variant_groups<L>(groups: Groups<L>) -> Vec<VariantGroup<L>> {
 }
 
 /// Whether a bare-text agent looks like a corporate body: one of its words (folded) is in
-/// `data/organization_words.txt` (`Ministry`, `Committee`, `Embassy`, ...). For a
-/// warning only.
+/// `data/organization_words.txt` (`Ministry`, `Committee`, `Embassy`, `Gallery`,
+/// `Broadcasting`, ...). Such a name is never inverted as a person's, and a plain-text
+/// one gets the N002 warning; the kind is never changed.
+///
+/// A personal heading written inverted with a one-word family name (`Press, Frank`,
+/// `Court, Margaret`, `Gallery, Daniel V.`) is judged on what follows the comma only: the
+/// family name of a person may be such a word. In direct order (`Frank Press`) nothing
+/// tells the two apart, and the name is flagged (a refusal with a suggestion, never an
+/// inverted organization).
 pub fn looks_like_organization(name: &str) -> bool {
+    match name.split_once(',') {
+        Some((family, rest)) if family.split_whitespace().count() == 1 => words_of_list(rest),
+        _ => words_of_list(name),
+    }
+}
+
+/// Whether a word of `name` (folded) is in the organization list.
+fn words_of_list(name: &str) -> bool {
     if name.is_ascii() {
         return ascii_looks_like_organization(name);
     }
@@ -328,6 +345,8 @@ mod tests {
             );
         }
         assert!(looks_like_organization("Comm'ittee of the Party"));
+        assert!(looks_like_organization("Embassy of Poland, Warsaw"));
+        assert!(!looks_like_organization("Press, Frank"));
         assert!(!looks_like_organization("Kim Il Sung"));
     }
 

@@ -1,8 +1,9 @@
 //! The word lists behind the name rules, kept as data files under `data/` and compiled in
 //! with `include_str!`.
 //!
-//! Why a module of its own: the rules (titles, particles, surnames, romanization
-//! equivalences, organization words) are cataloguing policy that a cataloguer should be
+//! Why a module of its own: the rules (titles, terms of address, additions, particles,
+//! suffixes, surnames, romanization equivalences, organization words) are cataloguing
+//! policy that a cataloguer should be
 //! able to review and extend without reading Rust. Each file documents its source in its
 //! own `#` comments. The lists are parsed once, on first use, into hash sets
 //! ([`std::sync::LazyLock`]), so every lookup is O(1).
@@ -17,6 +18,8 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
 const TITLES: &str = include_str!("data/titles.txt");
+const ADDRESS: &str = include_str!("data/address.txt");
+const ADDITIONS: &str = include_str!("data/additions.txt");
 const PARTICLES: &str = include_str!("data/particles.txt");
 const SUFFIXES: &str = include_str!("data/suffixes.txt");
 const SURNAMES_CHINESE: &str = include_str!("data/surnames_chinese.txt");
@@ -72,6 +75,12 @@ pub(crate) struct Titles {
 }
 
 impl Titles {
+    /// Whether some entry begins with the word whose [`title_word_key`] is `key`: most
+    /// names are rejected by this one lookup.
+    pub(crate) fn may_start(&self, key: &str) -> bool {
+        self.first_words.contains(key)
+    }
+
     /// The canonical title spelled by exactly these words, if any.
     pub(crate) fn get(&self, words: &[&str]) -> Option<&str> {
         let first = words.first().map(|w| title_word_key(w))?;
@@ -84,35 +93,42 @@ impl Titles {
 }
 
 /// A word of a title as compared: folded, one trailing period removed.
-fn title_word_key(w: &str) -> String {
+pub(crate) fn title_word_key(w: &str) -> String {
     let f = fold(w);
     f.strip_suffix('.').map(str::to_string).unwrap_or(f)
 }
 
-pub(crate) static TITLE_LIST: LazyLock<Titles> = LazyLock::new(|| {
-    let mut by_words = HashMap::new();
-    let mut max_words = 1;
-    let mut first_words = HashSet::new();
-    for line in lines(TITLES) {
-        let mut forms = line.split('|').map(str::trim).filter(|f| !f.is_empty());
-        let Some(canonical) = forms.next() else {
-            continue;
-        };
-        for form in std::iter::once(canonical).chain(forms) {
-            let words: Vec<String> = form.split_whitespace().map(title_word_key).collect();
-            max_words = max_words.max(words.len());
-            first_words.extend(words.first().cloned());
-            by_words
-                .entry(words)
-                .or_insert_with(|| canonical.to_string());
+pub(crate) static TITLE_LIST: LazyLock<Titles> = LazyLock::new(|| Titles::parse(TITLES));
+
+/// Terms of address kept in the name (`data/address.txt`): `Mrs`, `Lady`, `Sir`, `Rev.`.
+pub(crate) static ADDRESS_LIST: LazyLock<Titles> = LazyLock::new(|| Titles::parse(ADDRESS));
+
+impl Titles {
+    fn parse(text: &str) -> Titles {
+        let mut by_words = HashMap::new();
+        let mut max_words = 1;
+        let mut first_words = HashSet::new();
+        for line in lines(text) {
+            let mut forms = line.split('|').map(str::trim).filter(|f| !f.is_empty());
+            let Some(canonical) = forms.next() else {
+                continue;
+            };
+            for form in std::iter::once(canonical).chain(forms) {
+                let words: Vec<String> = form.split_whitespace().map(title_word_key).collect();
+                max_words = max_words.max(words.len());
+                first_words.extend(words.first().cloned());
+                by_words
+                    .entry(words)
+                    .or_insert_with(|| canonical.to_string());
+            }
+        }
+        Titles {
+            by_words,
+            max_words,
+            first_words,
         }
     }
-    Titles {
-        by_words,
-        max_words,
-        first_words,
-    }
-});
+}
 
 /// Where a surname prefix goes in the heading (RDA F.11).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -141,7 +157,20 @@ pub(crate) static PARTICLE_LIST: LazyLock<HashMap<String, Placement>> = LazyLock
 /// their placement; a capitalized one is read as the English custom (`Van Buren`), i.e.
 /// [`Placement::With`] (see `data/particles.txt`).
 pub(crate) fn particle(word: &str) -> Option<Placement> {
-    let p = *PARTICLE_LIST.get(&word.to_lowercase())?;
+    // Every prefix of the list is short: most words are rejected without lowercasing
+    // them into a new string (this runs for several words of every name).
+    const LONGEST: usize = 8;
+    let p = if word.is_ascii() {
+        if word.len() > LONGEST {
+            return None;
+        }
+        let mut buf = [0u8; LONGEST];
+        buf[..word.len()].copy_from_slice(word.as_bytes());
+        buf[..word.len()].make_ascii_lowercase();
+        *PARTICLE_LIST.get(std::str::from_utf8(&buf[..word.len()]).ok()?)?
+    } else {
+        *PARTICLE_LIST.get(&word.to_lowercase())?
+    };
     let capitalized = word.chars().next().is_some_and(char::is_uppercase);
     Some(if capitalized { Placement::With } else { p })
 }
@@ -209,8 +238,115 @@ pub(crate) static KOREAN_SURNAMES: LazyLock<WordSet> =
 pub(crate) static CHINESE_SURNAMES: LazyLock<WordSet> =
     LazyLock::new(|| word_set(&[SURNAMES_CHINESE]));
 
+pub(crate) static JAPANESE_SURNAMES: LazyLock<WordSet> =
+    LazyLock::new(|| word_set(&[SURNAMES_JAPANESE]));
+
+pub(crate) static VIETNAMESE_SURNAMES: LazyLock<WordSet> =
+    LazyLock::new(|| word_set(&[SURNAMES_VIETNAMESE]));
+
 pub(crate) static ORGANIZATION_WORD_SET: LazyLock<WordSet> =
     LazyLock::new(|| word_set(&[ORGANIZATION_WORDS]));
+
+/// The sections of `data/additions.txt`: what may follow the forename in a heading.
+pub(crate) struct Additions {
+    /// Post-nominal letters, exact case (`OM`, `CH`, `Bt`).
+    pub(crate) post_nominals: HashSet<String>,
+    /// Titles of nobility, folded (`earl`, `duchess-countess`).
+    pub(crate) peerage: WordSet,
+    /// Offices that take `of` without being an entry element, folded (`bishop`).
+    pub(crate) offices: WordSet,
+    /// Ordinal words, folded (`fifth`).
+    pub(crate) ordinals: WordSet,
+    /// Designations that may be a comma part of their own, folded (`saint`, `pope`).
+    pub(crate) designations: WordSet,
+}
+
+pub(crate) static ADDITION_LISTS: LazyLock<Additions> = LazyLock::new(|| {
+    let mut a = Additions {
+        post_nominals: HashSet::new(),
+        peerage: WordSet::default(),
+        offices: WordSet::default(),
+        ordinals: WordSet::default(),
+        designations: WordSet::default(),
+    };
+    let mut section = "";
+    for line in lines(ADDITIONS) {
+        if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            section = name;
+            continue;
+        }
+        for w in line.split_whitespace() {
+            match section {
+                "post-nominals" => {
+                    a.post_nominals.insert(w.to_string());
+                }
+                "peerage" => {
+                    a.peerage.insert(fold(w));
+                }
+                "offices" => {
+                    a.offices.insert(fold(w));
+                }
+                "ordinals" => {
+                    a.ordinals.insert(fold(w));
+                }
+                "designations" => {
+                    a.designations.insert(fold(w));
+                }
+                _ => {}
+            }
+        }
+    }
+    a
+});
+
+/// Whether `word` is a post-nominal of the list (exact case).
+pub(crate) fn post_nominal(word: &str) -> bool {
+    let list = &ADDITION_LISTS.post_nominals;
+    // `Ph.D.`, `Kt.` as `PhD`, `Kt`; `Bart.` is listed with its period (`Bart` is a name).
+    list.contains(word) || (word.contains('.') && list.contains(&word.replace('.', "")))
+}
+
+/// Whether `word` is a title of nobility (`Earl`, `Duchess`, `Lord`).
+pub(crate) fn peerage(word: &str) -> bool {
+    peerage_key(&fold(word))
+}
+
+/// [`peerage`] of a word already folded.
+pub(crate) fn peerage_key(folded: &str) -> bool {
+    ADDITION_LISTS.peerage.contains(folded)
+}
+
+/// Whether `word` is a title of nobility or an office that takes `of` (`Earl`, `Bishop`).
+pub(crate) fn rank_or_office(word: &str) -> bool {
+    let f = fold(word);
+    ADDITION_LISTS.peerage.contains(&f) || ADDITION_LISTS.offices.contains(&f)
+}
+
+/// Whether a folded word is a designation written as a comma part of its own (`saint`,
+/// `pope`).
+pub(crate) fn designation_key(folded: &str) -> bool {
+    ADDITION_LISTS.designations.contains(folded)
+}
+
+/// Whether `word` is an ordinal: `Fifth`, `2nd`, `21st`, `7th`.
+pub(crate) fn ordinal(word: &str) -> bool {
+    let digits = word.bytes().take_while(u8::is_ascii_digit).count();
+    if digits > 0 {
+        return ["st", "nd", "rd", "th"]
+            .iter()
+            .any(|s| word[digits..].eq_ignore_ascii_case(s));
+    }
+    ordinal_key(&fold(word))
+}
+
+/// [`ordinal`] of a word already folded.
+pub(crate) fn ordinal_key(folded: &str) -> bool {
+    let digits = folded.bytes().take_while(u8::is_ascii_digit).count();
+    if digits > 0 {
+        return matches!(&folded[digits..], "st" | "nd" | "rd" | "th");
+    }
+    ADDITION_LISTS.ordinals.contains(folded)
+}
 
 /// The romanization equivalence table of `data/romanization.txt`.
 pub(crate) struct Romanization {
@@ -282,6 +418,9 @@ mod tests {
         assert_eq!(particle("van"), Some(Placement::After));
         assert_eq!(particle("Van"), Some(Placement::With));
         assert_eq!(particle("du"), Some(Placement::With));
+        assert_eq!(particle("DU"), Some(Placement::With));
+        assert_eq!(particle("Vanbrugh"), None);
+        assert_eq!(particle("Sainte"), Some(Placement::With));
         assert_eq!(suffix("jr"), Some("Jr."));
         assert_eq!(suffix("Il"), None);
         assert_eq!(suffix("III"), Some("III"));
@@ -294,6 +433,19 @@ mod tests {
         assert!(!ROMANIZATION_TABLE.korean.is_empty());
         assert!(!ROMANIZATION_TABLE.chinese.is_empty());
         assert!(ORGANIZATION_WORD_SET.contains("ministry"));
+        assert!(ORGANIZATION_WORD_SET.contains("broadcasting"));
+        assert_eq!(ADDRESS_LIST.get(&["The", "Hon."]), Some("Hon."));
+        assert_eq!(ADDRESS_LIST.get(&["mrs"]), Some("Mrs."));
+        assert_eq!(TITLE_LIST.get(&["Mrs"]), None, "Mrs is kept, not dropped");
+        assert!(post_nominal("OM") && post_nominal("Ph.D.") && post_nominal("Bart."));
+        assert!(!post_nominal("Bart") && !post_nominal("Om") && !post_nominal("MA"));
+        assert!(peerage("Duchess-Countess") && peerage("earl") && !peerage("Bishop"));
+        assert!(rank_or_office("Bishop") && rank_or_office("Earl"));
+        assert!(ordinal("Fifth") && ordinal("7th") && ordinal("21st") && !ordinal("7"));
+        assert!(ordinal_key("2nd") && !ordinal_key("second-hand"));
+        assert!(designation_key("saint") && !designation_key("prince"));
+        assert_eq!(suffix("Junior"), Some("Junior"));
+        assert_eq!(suffix("VIII"), Some("VIII"));
     }
 
     #[test]

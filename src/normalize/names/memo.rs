@@ -154,6 +154,12 @@ mod tests {
             "Ministry of Public Security",
             "  Kim   Il-sung ",
             "",
+            // additions: each spelling its own agent, never the memo entry of another
+            "Moxon, Charles, Mrs",
+            "Moxon, Charles",
+            "Ashburton, Lady",
+            "Ashburton, Lord",
+            "Gilbert & George",
         ];
         for round in 0..3 {
             for authorities in [&empty, &kim, &ministry, &empty] {
@@ -185,6 +191,10 @@ mod tests {
             with(&kim, AgentKind::Person),
             with(&ministry, AgentKind::Person)
         );
+        // Headings that differ in an addition stay two agents through the memo.
+        let mrs = resolve_agent("Moxon, Charles, Mrs", AgentKind::Person, None, &empty);
+        let mr = resolve_agent("Moxon, Charles", AgentKind::Person, None, &empty);
+        assert_ne!((&mrs.heading, &mrs.slug), (&mr.heading, &mr.slug));
         // A clone of an index is the same index to the memo.
         let clone = kim.clone();
         assert_eq!(

@@ -12,8 +12,19 @@
 //! - [`authority`]: the authority index and its match key;
 //! - [`mod@fingerprint`]: romanization-aware variant detection across the catalogue, and the
 //!   organization-word heuristic;
-//! - `lexicon`: the data files under `data/` (titles, particles, surnames, romanization
-//!   equivalences, organization words).
+//! - `lexicon`: the data files under `data/` (titles, terms of address, additions such as
+//!   honours and ranks, particles, suffixes, surnames, romanization equivalences,
+//!   organization words).
+//!
+//! The principle, for every name: **certain, or kept as written, or refused with a
+//! suggestion; never a confident guess.** A name the rules cannot read is kept as written
+//! and the agent says so ([`Agent::kept_as_written`], finding N005); a plain-text name
+//! that reads as an organization is not inverted (N002). Two headings that differ in an
+//! addition (`Moxon, Charles, Mrs` and `Moxon, Charles`; `Ashburton, Lady` and
+//! `Ashburton, Lord`) are two agents everywhere: the display form and so the JSON-LD slug,
+//! the memo (keyed by the text as written), the authority match key and the N001
+//! fingerprint all carry the additions. N001 does not group them: they are different
+//! people, not spellings of one.
 //!
 //! [`resolve_agent`] puts them together. Decisions:
 //! - A name that matches an authority entry takes the entry's preferred form as `name`,
@@ -104,6 +115,11 @@ pub struct Agent {
     /// ([`looks_like_organization`]): made here, once per spelling (the memo keeps it),
     /// rather than for each of its mentions (it was 2.4 % of a run's instructions).
     pub reads_as_organization: bool,
+    /// Whether the name rules kept this person's name as written, not inverted, because
+    /// they could not read it with confidence ([`PersonName::kept_as_written`]: `Gilbert
+    /// & George`, `Gego (Gertrud Goldschmidt)`, `Le Corbusier`). Never for a name matched
+    /// in the authority file, nor for an organization. The pipeline reports it (N005).
+    pub kept_as_written: bool,
     pub family: Option<String>,
     pub given: Option<String>,
     /// Titles and forms of address dropped from the name (`Chairman`).
@@ -200,6 +216,7 @@ fn resolve_uncached(written: &str, kind: AgentKind, authorities: &AuthorityIndex
             kind: entry.kind,
             as_written: written.to_string(),
             reads_as_organization: looks_like_organization(written),
+            kept_as_written: false,
             slug: slug::of(&name),
             name,
             heading,
@@ -216,6 +233,7 @@ fn resolve_uncached(written: &str, kind: AgentKind, authorities: &AuthorityIndex
             kind,
             as_written: written.to_string(),
             reads_as_organization: looks_like_organization(written),
+            kept_as_written: p.kept_as_written(),
             slug: slug::of(&p.display),
             heading: with_dates(&p.heading, p.dates.as_deref()),
             given: given_with_particles(&p),
@@ -230,6 +248,7 @@ fn resolve_uncached(written: &str, kind: AgentKind, authorities: &AuthorityIndex
                 kind,
                 as_written: written.to_string(),
                 reads_as_organization: looks_like_organization(written),
+                kept_as_written: false,
                 heading: name.clone(),
                 slug: slug::of(&name),
                 name,

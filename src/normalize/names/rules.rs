@@ -1,25 +1,31 @@
 //! Rules for a person's name that is not (or not yet) in the authority file: the form as
-//! written → a display form, an inverted heading, family and given names, and the titles
-//! dropped from the name.
+//! written → a display form, an inverted heading, family and given names, the additions
+//! the heading carries after the forename, and the titles dropped from the name.
 //!
 //! Why a module of its own: most agents of the collection appear once or twice and will
 //! never get an authority entry, yet every export needs a heading that sorts under the
-//! family name. These rules make a consistent heading from the text alone. Each rule and
-//! its source:
+//! family name. These rules make a consistent heading from the text alone, on one
+//! principle: **certain, or kept as written** (rule 10). A mangled name or two people
+//! merged into one in published metadata is silent data loss; a name left as written is
+//! not. Each rule and its source:
 //!
 //! 1. **Unicode NFC, whitespace collapsed and trimmed** (RDA 8.5 / 1.7: record names as
 //!    they appear, one space between words).
 //! 2. **Editorial square brackets removed, their content kept**: brackets mark the
 //!    cataloguer's interpolation (RDA 1.7.1, LC-PCC PS 1.7.1), not part of the name:
 //!    `Mao [Zedong]` → `Mao Zedong`, `[Kim] Il Sung` → `Kim Il Sung`. Words left with no
-//!    letter or digit (`[?]`, `-`) are dropped.
-//! 3. **Titles and forms of address dropped and kept as roles** (RDA 9.2.2.9 / 9.4 / 9.6:
-//!    a title of office is not part of the preferred name): `Chairman Mao [Zedong]` →
-//!    `Mao Zedong` with roles `["Chairman"]`. The list is `data/titles.txt`, matched
-//!    case-insensitively, with or without a trailing period, longest first, only at the
-//!    start of the name (or of the given-name part of an inverted name, or as a whole
-//!    comma-separated part: `Mao Zedong, Chairman`). The only remaining word is never
-//!    stripped (`Premier` alone stays `Premier`, as RDA 9.2.2.9.4 keeps `Seuss, Dr.`).
+//!    letter or digit (`[?]`, `-`) are dropped. **Round brackets are kept whole** and a
+//!    comma inside them never splits the name: one plain bracket at the end (a real name,
+//!    a fuller form, a nickname; RDA 9.19.1.4) follows the heading of the rest (`Jean Arp
+//!    (Hans Arp)` → `Arp, Jean (Hans Arp)`); any other bracket keeps the name as written.
+//! 3. **Titles dropped and kept as roles** (RDA 9.2.2.9 / 9.4 / 9.6: a title of office
+//!    is not part of the preferred name): `Chairman Mao [Zedong]` → `Mao Zedong` with
+//!    roles `["Chairman"]`. The list is `data/titles.txt` (offices, `Dr.`, `Prof.`,
+//!    `Mr.`, `Esq.`), matched case-insensitively, with or without a trailing period,
+//!    longest first, only at the start of the name (or of the given-name part of an
+//!    inverted name, or as a whole comma-separated part: `Mao Zedong, Chairman`). The
+//!    only remaining word is never stripped (`Premier` alone stays `Premier`, as RDA
+//!    9.2.2.9.4 keeps `Seuss, Dr.`).
 //! 4. **Initials spaced** (LC-PCC PS 8.5.6.1, formerly LCRI 22.1B: "input a single space
 //!    between the initials"): `A.M. Puzanov` → `A. M. Puzanov`. An initial written
 //!    without a period (`A Puzanov`) stays as written: in case of doubt, no period.
@@ -27,37 +33,93 @@
 //!    person's language). `data/particles.txt` marks each prefix `after` (German `von`,
 //!    Dutch `van`/`van der`, French `de`/`d'`: recorded after the given name, `Beethoven,
 //!    Ludwig van`, `Gaulle, Charles de`) or `with` (French articles `Le`/`La`/`Du`/`Des`,
-//!    Italian `Di`/`Della`: part of the entry element, `La Fontaine, Jean de`). We cannot
-//!    know the person's language, so the decision uses the capitalization as written: a
-//!    lower-case `van`/`von`/`de` follows the continental custom (after); a capitalized
-//!    `Van`/`De` inside a name is read as the English custom (`Van Buren, Martin`, F.11
-//!    "English: enter under the prefix").
-//! 6. **Suffixes** `Jr.`, `Sr.`, `II`, `III`, `IV` (RDA 9.2.2.9.5): recorded after the given
-//!    names, preceded by a comma: `King, Martin Luther, Jr.`; display `Martin Luther King
-//!    Jr.` (no comma, so the display form is never mistaken for an inverted one).
+//!    Italian `Di`/`Della`, `Saint`: part of the entry element, `La Fontaine, Jean de`,
+//!    `Saint Phalle, Niki de`). We cannot know the person's language, so the decision
+//!    uses the capitalization as written: a lower-case `van`/`von`/`de` follows the
+//!    continental custom (after); a capitalized `Van`/`De` inside a name is read as the
+//!    English custom (`Van Buren, Martin`, F.11 "English: enter under the prefix").
+//! 6. **Additions after the forename** (`data/address.txt`, `data/additions.txt`,
+//!    `data/suffixes.txt`): what identifies the person besides the name is kept, as
+//!    written, in the heading after the forename, never folded into it, and in the display
+//!    form where English usage puts it:
+//!    - terms of address that identify the person: `Mrs`, `Miss`, `Lady`, `Lord`, `Sir`,
+//!      `Dame`, `Rev.`, `The Hon.`, and titles of nobility written before the forename
+//!      (`Count`, `Baron`). RDA 9.2.2.9.3: a person identified only by a partner's name
+//!      takes the term of address (`Ward, Humphry, Mrs.`); 9.2.2.9.4: a surname only keeps
+//!      it (`Read, Miss`); 9.4.1.5 and 9.19.1.2 with LC-PCC PS 9.19.1.2: the British terms
+//!      of honour follow the forename in the access point (`Beecham, Thomas, Sir`).
+//!      `Rev.` and `The Hon.` are kept by our decision (RDA 9.2.2.9 would omit them), so
+//!      that dropping them never merges two people. `Peel, Edmund, Mrs` → display `Mrs
+//!      Edmund Peel`; `Beaumont, Sir George Howland,
+//!      Bt` → `Beaumont, George Howland, Sir, Bt`, display `Sir George Howland Beaumont,
+//!      Bt`;
+//!    - words of relationship and numerals (RDA 9.2.2.9.5): `Jr.`, `Sr.`, `Junior`,
+//!      `Senior`, `I`, `II`, `III`, `fils`: `King, Martin Luther, Jr.`, display `Martin
+//!      Luther King Jr.` (no comma, so the display form is never mistaken for an inverted
+//!      one); a one-letter numeral only as a comma part or after two words;
+//!    - epithets (`the Elder`, `the Younger`: words indicating relationship, RDA
+//!      9.2.2.9.5) and places (`of Derby`: other designation, RDA 9.6 / 9.19.1.7; not
+//!      after a rank or office: `Master of the Giants` is not read): `Wright, Joseph, of
+//!      Derby`, display `Joseph Wright of Derby`;
+//!    - titles of nobility (RDA 9.2.2.14: entry under the proper name in the title):
+//!      `Aylesford, Heneage Finch, Fifth Earl of`, display `Heneage Finch, Fifth Earl of
+//!      Aylesford`, also read from that display form;
+//!    - honours and offices (RDA 9.19.1.7): post-nominals of the list, with or without
+//!      periods (`OM`, `Ph.D.`), an ordinal before them (`7th Bt`), a comma part of up to
+//!      six capitals after a forename (`FRSA`, `K.C.B.`), a comma part with `of` or `the`
+//!      (`Bishop of Gibraltar`), and designations as a comma part of their own (`Saint`,
+//!      `Pope`, RDA 9.19.1.2): `Moore, Henry, OM, CH`, display `Henry Moore, OM, CH` (the
+//!      commas of Debrett's usage, so that the display form reads back to the same
+//!      heading). After a one-word family name, capitals are initials (`Jayasankar,
+//!      KP`), and `Bart` (not `Bart.`) is a forename.
+//!
+//!    Heading order: address, relationship and epithets, nobility, honours; written order
+//!    within each. Two headings that differ in an addition are two people: the match key,
+//!    the slug and the variant fingerprint all see the additions.
 //! 7. **Already inverted input** (`Puzanov, A.M.`): the part before the first comma is the
-//!    family name; later comma parts are a suffix, life dates (kept in
-//!    [`PersonName::dates`]), a title, or given names.
+//!    family name; the first later comma part that is not a suffix, life dates (kept in
+//!    [`PersonName::dates`]; `1893-1976`, `b. 1911`, `approximately 1525-1569`), a title
+//!    or an addition is the forename part; a second one (`Smith, John, Henry`) keeps the
+//!    name as written. A first part that began with a title or a term of address and still
+//!    has two words is a name in direct order, never an inverted family name (`Sir John
+//!    Smith, K.C.B.`).
 //! 8. **Family name first for Chinese, Korean, Japanese (and Vietnamese) names** (RDA
 //!    9.2.2.9, example `Chiang, Kai-shek`; ALA-LC Chinese and Korean romanization tables:
 //!    family name first, a two-syllable Korean given name hyphenated, `Kim Ch'ŏr-wŏn`).
 //!    A name is read family-first when its first word is in a surname list
-//!    (`data/surnames_*.txt`) **and** every remaining word looks like romanized syllables:
-//!    each hyphen-separated piece decomposes into one to four CV(C) syllables of the
-//!    pinyin / Wade-Giles / McCune-Reischauer / Revised Romanization / Hepburn shape
-//!    (see [`is_syllabic`]), and there are at most three given words. So
-//!    `Kim Il Sung` → `Kim, Il Sung`; `Pak Deok-hwan` → `Pak, Deok-hwan`; `Liu Shaoqi` →
-//!    `Liu, Shaoqi`; but `Lee Harvey Oswald` → `Oswald, Lee Harvey` because `Harvey` and
-//!    `Oswald` are not syllable strings (no `v` coda cluster, no `sw` onset). **Limit:** a
-//!    Western given name that happens to be a syllable string after a listed surname
-//!    (`Lee Linda`, `Kim Anna`) is read family-first; only the authority file can fix
-//!    such a name. A CJK name written given-name-first (`Zedong Mao`) is inverted like a
-//!    Western one and so gets the same heading `Mao, Zedong`.
+//!    (`data/surnames_*.txt`) **and** every remaining word is syllables of a romanization
+//!    of a language whose list has that surname: each hyphen-separated piece decomposes
+//!    into one to four (onset)(vowels)(coda) syllables with the onsets and codas that
+//!    language's romanizations write (pinyin / Wade-Giles / Cantonese and postal spellings;
+//!    McCune-Reischauer / Revised Romanization; Hepburn; quốc ngữ), and there are at most
+//!    three given words. So `Kim Il Sung` → `Kim, Il Sung`; `Pak Deok-hwan` → `Pak,
+//!    Deok-hwan`; `Liu Shaoqi` → `Liu, Shaoqi`; but `Lee Harvey Oswald` → `Oswald, Lee
+//!    Harvey`, `Jo Baer` → `Baer, Jo` (Korean has no final `r`), `Ota Janecek` → `Janecek,
+//!    Ota` (Hepburn has no `c` onset). A first word that is both a surname prefix and a
+//!    listed family name (`Le Corbusier`, `Le Duan`) keeps the name as written.
+//!    **Limit:** a Western given name that happens to be a syllable string after a listed
+//!    surname (`Lee Linda`, `Kim Anna`), and a Korean name in a romanization that is none
+//!    of these (`Lee Ufan`); only the authority file can fix such a name. A CJK name
+//!    written given-name-first (`Zedong Mao`) is inverted like a Western one and so gets
+//!    the same heading `Mao, Zedong`.
 //! 9. **Everything else** is Western order: the last word (with its `with` prefixes) is
 //!    the family name (`A. M. Puzanov` → `Puzanov, A. M.`). A single word (`Behrens`) is
 //!    the family name and the heading. A name whose last word is an initial (`H. D.`) is
-//!    not inverted (LCRI 22.10: names of initials are entered directly). Compound
-//!    surnames without a hyphen (`Smith Brindle`) are not recognized (limit).
+//!    not inverted (LCRI 22.10: names of initials are entered directly), nor is a
+//!    forename with a regnal numeral (`Henry VIII`, `Elizabeth II, Queen of Great
+//!    Britain`; RDA 9.2.2.20). `Esq.` at the end is a title (`John Smith Esq`; only it:
+//!    `William Calder Marshall` is no marshal). **Limit:**
+//!    compound surnames without a hyphen (`Smith Brindle`, `Andrade Tudela`) are not
+//!    recognized.
+//! 10. **Kept as written** ([`NameOrder::AsWritten`], [`PersonName::kept_as_written`]):
+//!     what the rules cannot read with confidence is neither inverted nor changed beyond
+//!     rules 1-2: several names joined (`&`, `+`, `;`, `/`, the word `and`: `Gilbert &
+//!     George`, `Olds, Wortman & King`), brackets other than rule 2's, a word beginning in
+//!     lower case (not a prefix) or holding a digit in a name that is not all lower case
+//!     (`Master of the Giants`, `British School 18th century`), a prefix that may be a
+//!     family name (rule 8), a second forename part (rule 7), and a name that reads as an
+//!     organization ([`super::fingerprint::looks_like_organization`], `Northwest Public
+//!     Broadcasting`). The pipeline says so: N005, or N002 for an organization.
 //!
 //! Organizations (RDA chapter 11) get none of this: only NFC and whitespace
 //! ([`normalize_organization`]); `Embassy [of Poland]` keeps its brackets.
@@ -73,31 +135,82 @@ pub enum NameOrder {
     GivenFirst,
     /// One word (`Behrens`): the family name.
     Single,
-    /// Not inverted: only initials (`H. D.`), a prefix and a surname (`van Gogh`), or
-    /// nothing left after cleaning.
+    /// Not inverted: only initials (`H. D.`), a prefix and a surname (`van Gogh`,
+    /// `Le Corbusier`), or nothing left after cleaning.
     Direct,
+    /// Kept as written (rule 10): names joined by `&` or `and`, round brackets, a word the
+    /// rules do not know how to place (`Master of the Giants`, `British School 18th
+    /// century`), or a name that reads as an organization. Display form and heading are
+    /// the text with only NFC, whitespace and editorial square brackets changed.
+    AsWritten,
 }
 
 /// A person's name after the rules of this module.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PersonName {
-    /// Display order: `Mao Zedong`, `A. M. Puzanov`, `Martin Luther King Jr.`.
+    /// Display order: `Mao Zedong`, `A. M. Puzanov`, `Martin Luther King Jr.`,
+    /// `Sir John Everett Millais, Bt`, `Mrs Edmund Peel`.
     pub display: String,
     /// Inverted heading without dates: `Mao, Zedong`, `Puzanov, A. M.`,
-    /// `Beethoven, Ludwig van`, `King, Martin Luther, Jr.`.
+    /// `Beethoven, Ludwig van`, `King, Martin Luther, Jr.`, `Moore, Henry, OM, CH`.
     pub heading: String,
     pub family: Option<String>,
     pub given: Option<String>,
     /// Prefixes recorded after the given name (`van`, `de`).
     pub particles: Option<String>,
-    /// `Jr.`, `Sr.`, `III`.
+    /// `Jr.`, `Sr.`, `III`, `Junior` (also the first of [`Self::additions`] of its kind).
     pub suffix: Option<String>,
     /// Life dates written as a comma part of an inverted name (`Mao, Zedong, 1893-1976`).
     pub dates: Option<String>,
     /// Titles and forms of address dropped from the name, canonical forms
     /// (`Chairman`, `Comrade`, `Dr.`), in the order written, without repeats.
     pub roles: Vec<String>,
+    /// What the heading carries after the forename (rule 6), kept as written, in heading
+    /// order: terms of address (`Mrs`, `Sir`), words of relationship (`Jr.`, `Junior`,
+    /// `II`), epithets (`the Elder`, `of Derby`), titles of nobility (`Fifth Earl of`),
+    /// honours and offices (`OM`, `2nd Bt`, `Bishop of Gibraltar`).
+    pub additions: Vec<String>,
     pub order: NameOrder,
+}
+
+impl PersonName {
+    /// Whether the rules kept the name as written because they could not read it with
+    /// confidence ([`NameOrder::AsWritten`], or a prefix and one word such as `Le
+    /// Corbusier`): the name is not inverted, and the pipeline says so (N005).
+    pub fn kept_as_written(&self) -> bool {
+        match self.order {
+            NameOrder::AsWritten => !self.display.is_empty(),
+            // `Le Corbusier`, `van Gogh`; not `H. D.` (LCRI 22.10) nor `Henry VIII`
+            NameOrder::Direct => self
+                .display
+                .split(' ')
+                .any(|w| lexicon::particle(w).is_some()),
+            _ => false,
+        }
+    }
+}
+
+/// Where an addition goes in the display form; the heading takes them in this order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Place {
+    /// Before the forename: terms of address (`Sir`, `Mrs`, `Rev.`, `The Hon.`).
+    Front,
+    /// After the family name, no comma: `Jr.`, `Junior`, `II`, `the Elder`, `of Derby`.
+    Close,
+    /// A title of nobility: `Heneage Finch, Fifth Earl of Aylesford`.
+    Nobility,
+    /// After the family name and a comma: `OM`, `2nd Bt`, `Bishop of Gibraltar`.
+    Comma,
+}
+
+#[derive(Debug, Clone)]
+struct Addition {
+    text: String,
+    place: Place,
+}
+
+fn add(adds: &mut Vec<Addition>, text: String, place: Place) {
+    adds.push(Addition { text, place });
 }
 
 /// NFC, whitespace collapsed to single spaces and trimmed.
@@ -124,45 +237,231 @@ pub fn normalize_person(written: &str) -> PersonName {
         .chars()
         .filter(|c| *c != '[' && *c != ']')
         .collect();
-    let mut roles = Vec::new();
-    let mut parts = cleaned.split(',').map(words_of).filter(|w| !w.is_empty());
-    let Some(mut first) = parts.next() else {
-        return direct(Vec::new(), roles, None, None);
-    };
-    strip_titles(&mut first, &mut roles);
+    if super::fingerprint::looks_like_organization(&cleaned) {
+        return as_written(&cleaned);
+    }
+    if let Some((base, qualifier)) = trailing_qualifier(&cleaned)
+        && let Some(mut p) = read(&base)
+    {
+        // `Jean Arp (Hans Arp)` → `Arp, Jean (Hans Arp)`: the bracket kept whole, last.
+        for s in [&mut p.display, &mut p.heading] {
+            s.push(' ');
+            s.push_str(qualifier);
+        }
+        return p;
+    }
+    if joins_names_or_brackets(&cleaned) {
+        return as_written(&cleaned);
+    }
+    read(&cleaned).unwrap_or_else(|| as_written(&cleaned))
+}
 
-    let mut suffix = None;
+/// Rule 2b: one round bracket at the end of a name that can be read without it (a real
+/// name, a fuller form, a nickname: `Jean Arp (Hans Arp)`, `Smith, John (John Henry)`, RDA
+/// 9.19.1.4), or followed only by life dates (`Eliot, T. S. (Thomas Stearns),
+/// 1888-1965`): the bracket is kept whole after the heading. Not when the bracket holds a
+/// comma, `;`, `&`, `and` or a digit (the members of a group, with their dates: `Ant Farm
+/// (Chip Lord, born 1944, ...)`), nor when the rest joins names: those are kept as
+/// written. Returns (the name without the bracket, the bracket).
+fn trailing_qualifier(text: &str) -> Option<(String, &str)> {
+    let text = text.trim_end();
+    let open = text.find('(')?;
+    let close = open + text[open..].find(')')?;
+    let (base, qualifier, rest) = (
+        text[..open].trim_end(),
+        &text[open..=close],
+        &text[close + 1..],
+    );
+    let inner = &qualifier[1..qualifier.len() - 1];
+    let plain = |s: &str| {
+        !s.contains(['(', ')', ',', ';', '&', '+', '/', '{', '}'])
+            && !s.chars().any(|c| c.is_ascii_digit())
+            && !s.split_whitespace().any(|w| w == "and")
+    };
+    let dates_only = rest.trim().is_empty()
+        || rest.trim_start().starts_with(',')
+            && rest
+                .split(',')
+                .skip(1)
+                .all(|p| is_date_like(p) && !p.contains(['(', ')']));
+    (!base.is_empty() && plain(inner) && dates_only && !joins_names_or_brackets(base))
+        .then(|| ([base, rest].concat(), qualifier))
+}
+
+/// Rule 10: several names joined (`&`, `+`, `;`, `/`, the word `and`) or round or curly
+/// brackets (a qualifier, a real name, members of a group: `Gego (Gertrud Goldschmidt)`,
+/// `The Leach Pottery (St. Ives, UK)`). Nothing in such a name is split or moved.
+fn joins_names_or_brackets(text: &str) -> bool {
+    text.contains(['&', '+', ';', '/', '(', ')', '{', '}'])
+        || text.split_whitespace().any(|w| w == "and")
+}
+
+/// The name kept as written: NFC, whitespace, editorial square brackets removed.
+fn as_written(cleaned: &str) -> PersonName {
+    let text = collapse(cleaned);
+    PersonName {
+        heading: text.clone(),
+        display: text,
+        family: None,
+        given: None,
+        particles: None,
+        suffix: None,
+        dates: None,
+        roles: Vec::new(),
+        additions: Vec::new(),
+        order: NameOrder::AsWritten,
+    }
+}
+
+/// Rules 2-9 on a name without joins or round brackets; `None` when a part cannot be
+/// read with confidence (then the name is kept as written).
+fn read(cleaned: &str) -> Option<PersonName> {
+    // In a name written all in lower case, case says nothing (`mao zedong`).
+    let cased = cleaned.chars().any(char::is_uppercase);
+    let readable = |words: &[String]| readable(words, cased);
+    let mut roles = Vec::new();
+    let mut adds: Vec<Addition> = Vec::new();
+    // Each comma part as words (rule 4 applied) and as written (for additions and dates:
+    // `K.C.B.`, `Ph.D.` are kept as written).
+    let mut parts = cleaned
+        .split(',')
+        .map(|raw| (words_of(raw), raw))
+        .filter(|(w, _)| !w.is_empty());
+    let Some((mut first, _)) = parts.next() else {
+        return Some(direct(Vec::new(), roles, None, None, adds));
+    };
+    let before = first.len();
+    strip_front(&mut first, &mut roles, &mut adds);
+    // `Sir John Smith, K.C.B.`: a first part that began with a title or a term of address
+    // and still has two words is a name in direct order, not an inverted family name.
+    let direct_first = first.len() < before && first.len() > 1;
+
+    let mut suffix: Option<String> = None;
     let mut dates = None;
-    let mut rest: Vec<String> = Vec::new();
-    for part in parts {
-        let joined = part.join(" ");
+    let mut given: Option<Vec<String>> = None;
+    let mut nobility_family: Option<Vec<String>> = None;
+    for (part, raw) in parts {
+        // The part as written, for additions and dates; made only when one is found.
+        let joined = || collapse(raw);
+        let named = given.is_some() || nobility_family.is_some();
+        // The first and last words as the lists compare them, folded once per part.
+        let first_key = lexicon::title_word_key(&part[0]);
+        let last_key = match part.len() {
+            1 => first_key.clone(),
+            n => lexicon::title_word_key(&part[n - 1]),
+        };
         if let Some(s) = (part.len() == 1)
             .then(|| lexicon::suffix(&part[0]))
             .flatten()
         {
-            suffix = Some(s.to_string());
-        } else if is_date_like(&joined) {
-            dates = Some(joined);
-        } else if let Some(t) = whole_title(&part) {
+            suffix.get_or_insert_with(|| s.to_string());
+            add(&mut adds, s.to_string(), Place::Close);
+        } else if is_date_like(raw) {
+            dates = Some(joined());
+        } else if let Some(t) = lexicon::TITLE_LIST
+            .may_start(&first_key)
+            .then(|| whole_title(&part))
+            .flatten()
+        {
             push_role(&mut roles, t);
+        } else if part.len() <= 2
+            && lexicon::peerage_key(&last_key)
+            && !matches!(last_key.as_str(), "lord" | "lady")
+            && (part.len() == 1 || lexicon::ordinal(&part[0]))
+        {
+            // `Harding, The Hon. Charles Stewart, Viscount`; `Byron, George Gordon Byron,
+            // Baron` (display `George Gordon Byron, Baron Byron`)
+            add(&mut adds, joined(), Place::Nobility);
+        } else if lexicon::ADDRESS_LIST.may_start(&first_key) && is_address(&part) {
+            add(&mut adds, joined(), Place::Front);
+        } else if part.len() == 1 && lexicon::designation_key(&first_key) {
+            // `Newman, John Henry, Saint`; `Francis, Pope`
+            add(&mut adds, joined(), Place::Comma);
+        } else if (named || first.len() > 1 || !all_capitals(&part))
+            && is_post_nominal_part(&part, named || direct_first)
+        {
+            // After a one-word family name, capitals are initials (`Jayasankar, KP`).
+            add(&mut adds, joined(), Place::Comma);
+        } else if part.last().is_some_and(|w| w == "of") && part.len() > 1 {
+            // `Aylesford, Heneage Finch, Fifth Earl of` (RDA 9.2.2.14)
+            add(&mut adds, joined(), Place::Nobility);
+        } else if let Some(title_len) = (lexicon::peerage_key(&first_key)
+            || lexicon::ordinal_key(&first_key))
+        .then(|| nobility_in_display_order(&part))
+        .flatten()
+        {
+            if named {
+                // `Smith, John, Baron Smith`
+                add(&mut adds, joined(), Place::Comma);
+            } else {
+                // `Heneage Finch, Fifth Earl of Aylesford`: the place is the entry element.
+                add(&mut adds, part[..title_len].join(" "), Place::Nobility);
+                nobility_family = Some(part[title_len..].to_vec());
+            }
+        } else if cased && part.iter().any(|w| w == "of" || w == "the") {
+            // `the Elder`, `of Duddingston`, `Bishop of Gibraltar`; any other lower-case
+            // word makes the part a forename that is not readable (kept as written).
+            let place = if lowercase_word(&part[0]) {
+                Place::Close
+            } else {
+                Place::Comma
+            };
+            add(&mut adds, joined(), place);
+        } else if !named && !direct_first {
+            let mut g = part;
+            strip_front(&mut g, &mut roles, &mut adds);
+            given = Some(g);
         } else {
-            rest.extend(part);
+            // A second forename part (`Smith, John, Henry`): no rule says what it is.
+            return None;
         }
     }
 
-    if rest.is_empty() {
-        return from_direct_order(first, roles, suffix, dates);
+    if let Some(family) = nobility_family {
+        if !readable(&first) || !readable(&family) {
+            return None;
+        }
+        return Some(assemble(
+            NameOrder::GivenFirst,
+            family,
+            first,
+            Vec::new(),
+            suffix,
+            dates,
+            roles,
+            adds,
+        ));
     }
+    let Some(mut given) = given else {
+        return from_direct_order(first, roles, adds, suffix, dates, cased);
+    };
 
     // Inverted input: `Family, Given`.
-    let mut given = rest;
-    strip_titles(&mut given, &mut roles);
+    if !readable(&first) || !readable(&given) {
+        return None;
+    }
     if suffix.is_none()
         && given.len() > 1
-        && let Some(s) = given.last().and_then(|w| lexicon::suffix(w))
+        && let Some(s) = given
+            .last()
+            .and_then(|w| lexicon::suffix(w))
+            .filter(|s| s.chars().count() > 1)
     {
         suffix = Some(s.to_string());
+        add(&mut adds, s.to_string(), Place::Close);
         given.pop();
+    }
+    // `Smith, John RA`: listed post-nominals at the end of the forename part.
+    let at = adds.len();
+    while given.len() > 1 && given.last().is_some_and(|w| lexicon::post_nominal(w)) {
+        let text = given.pop().unwrap_or_default();
+        adds.insert(
+            at,
+            Addition {
+                text,
+                place: Place::Comma,
+            },
+        );
     }
     let mut particles = Vec::new();
     while given.len() > 1
@@ -177,7 +476,118 @@ pub fn normalize_person(written: &str) -> PersonName {
     } else {
         NameOrder::GivenFirst
     };
-    assemble(order, first, given, particles, suffix, dates, roles)
+    Some(assemble(
+        order, first, given, particles, suffix, dates, roles, adds,
+    ))
+}
+
+/// Whether a word begins with a lower-case letter and is not a surname prefix (`of`,
+/// `the`, `and`, `artist`; not `van`, `de`, `d'Estaing`).
+fn lowercase_word(w: &str) -> bool {
+    let Some(c) = w.chars().find(|c| c.is_alphabetic()) else {
+        return false;
+    };
+    if !c.is_lowercase() || lexicon::particle(w).is_some() {
+        return false;
+    }
+    // `d'Estaing`, `l'Hôpital`: an elided prefix written onto the name
+    !w.split_once(lexicon::is_apostrophe)
+        .is_some_and(|(_, rest)| rest.chars().next().is_some_and(char::is_uppercase))
+}
+
+/// Whether every word of a name part can be placed by the rules: no digit, and (when the
+/// name is `cased`, i.e. not all lower case) no word that begins with a lower-case
+/// letter other than a prefix (`Master of the Giants`, `Alighiero e Boetti`).
+fn readable(words: &[String], cased: bool) -> bool {
+    words
+        .iter()
+        .all(|w| !(w.chars().any(|c| c.is_ascii_digit()) || cased && lowercase_word(w)))
+}
+
+/// Whether a whole comma part is a term of address (`Mrs`, `Lady`, `Sir`).
+fn is_address(words: &[String]) -> bool {
+    let slice: Vec<&str> = words.iter().map(String::as_str).collect();
+    lexicon::ADDRESS_LIST.get(&slice).is_some()
+}
+
+/// Whether a comma part is honours (`OM`, `CH`, `7th Bt`): every word a post-nominal of
+/// the list or an ordinal, at least one a post-nominal; or, when `generic` (the name
+/// already has its forename), one word of two or more capitals (`FRSA`).
+fn is_post_nominal_part(words: &[String], generic: bool) -> bool {
+    let listed = words.iter().any(|w| lexicon::post_nominal(w))
+        && words
+            .iter()
+            .all(|w| lexicon::post_nominal(w) || lexicon::ordinal(w));
+    // `FRSA`, `K.C.B.` (split into initials by rule 4), `M.D.`
+    let letters = words
+        .iter()
+        .flat_map(|w| w.chars())
+        .filter(|c| c.is_alphabetic())
+        .count();
+    listed || (generic && (2..=6).contains(&letters) && all_capitals(words))
+}
+
+/// Whether every word of a part is written in capitals (`KP`, `OM CH`).
+fn all_capitals(words: &[String]) -> bool {
+    words
+        .iter()
+        .all(|w| w.chars().all(|c| !c.is_alphabetic() || c.is_uppercase()))
+}
+
+/// `Fifth Earl of Aylesford`, `Duchess of Rutland`, `Viscount Harding`: an optional
+/// ordinal, a title of nobility, `of` (required after `Lord` and `Lady`), then the place,
+/// capitalized. Returns how many words the title takes (`Fifth Earl of` = 3).
+fn nobility_in_display_order(words: &[String]) -> Option<usize> {
+    let mut i = usize::from(words.first().is_some_and(|w| lexicon::ordinal(w)));
+    let rank = words.get(i)?;
+    if !lexicon::peerage(rank) {
+        return None;
+    }
+    i += 1;
+    let of = words.get(i).is_some_and(|w| w == "of");
+    if of {
+        i += 1;
+    } else if matches!(lexicon::fold(rank).as_str(), "lord" | "lady") {
+        return None;
+    }
+    let place = &words[i.min(words.len())..];
+    (!place.is_empty() && place.iter().all(|w| starts_upper(w))).then_some(i)
+}
+
+fn starts_upper(w: &str) -> bool {
+    w.chars()
+        .find(|c| c.is_alphabetic())
+        .is_some_and(char::is_uppercase)
+}
+
+/// Strip leading titles (dropped as roles) and terms of address (kept as additions),
+/// longest first, never the last remaining word.
+fn strip_front(words: &mut Vec<String>, roles: &mut Vec<String>, adds: &mut Vec<Addition>) {
+    'outer: while words.len() > 1 {
+        let key = lexicon::title_word_key(&words[0]);
+        for (list, keep) in [
+            (&*lexicon::TITLE_LIST, false),
+            (&*lexicon::ADDRESS_LIST, true),
+        ] {
+            if !list.may_start(&key) {
+                continue;
+            }
+            let max = list.max_words.min(words.len() - 1);
+            for n in (1..=max).rev() {
+                let slice: Vec<&str> = words[..n].iter().map(String::as_str).collect();
+                if let Some(t) = list.get(&slice) {
+                    if keep {
+                        add(adds, slice.join(" "), Place::Front);
+                    } else {
+                        push_role(roles, t);
+                    }
+                    words.drain(..n);
+                    continue 'outer;
+                }
+            }
+        }
+        break;
+    }
 }
 
 /// The words of one comma part: split on whitespace, initials spaced, punctuation-only
@@ -220,22 +630,6 @@ fn push_role(roles: &mut Vec<String>, title: &str) {
     }
 }
 
-/// Strip leading titles, longest first, never the last remaining word.
-fn strip_titles(words: &mut Vec<String>, roles: &mut Vec<String>) {
-    'outer: while words.len() > 1 {
-        let max = lexicon::TITLE_LIST.max_words.min(words.len() - 1);
-        for n in (1..=max).rev() {
-            let slice: Vec<&str> = words[..n].iter().map(String::as_str).collect();
-            if let Some(t) = lexicon::TITLE_LIST.get(&slice) {
-                push_role(roles, t);
-                words.drain(..n);
-                continue 'outer;
-            }
-        }
-        break;
-    }
-}
-
 /// The title that a whole comma part spells (`Mao Zedong, Chairman`).
 fn whole_title(words: &[String]) -> Option<&'static str> {
     let slice: Vec<&str> = words.iter().map(String::as_str).collect();
@@ -244,10 +638,30 @@ fn whole_title(words: &[String]) -> Option<&'static str> {
 
 /// Life dates as written in a heading: `1893-1976`, `1920-`, `b. 1911`, `ca. 1900-1970`.
 fn is_date_like(s: &str) -> bool {
-    let body = ["b.", "d.", "ca.", "fl.", "active", "born", "died"]
-        .iter()
-        .find_map(|p| s.strip_prefix(p))
-        .unwrap_or(s);
+    const PREFIXES: &[&str] = &[
+        "b.",
+        "d.",
+        "ca.",
+        "c.",
+        "circa",
+        "fl.",
+        "active",
+        "born",
+        "died",
+        "approximately",
+        "approx.",
+        "about",
+        "after",
+        "before",
+        "floruit",
+    ];
+    let mut body = s.trim();
+    while let Some(rest) = PREFIXES.iter().find_map(|p| {
+        body.strip_prefix(p)
+            .filter(|r| r.starts_with([' ', '1', '2']))
+    }) {
+        body = rest.trim_start();
+    }
     body.chars().any(|c| c.is_ascii_digit())
         && body
             .chars()
@@ -263,13 +677,98 @@ fn is_initial(word: &str) -> bool {
     }
 }
 
-/// Whether `family` + `given` should be read family-first (rule 8).
+/// Whether `family` + `given` should be read family-first (rule 8): the family name is
+/// in a surname list, and every given word is syllables of a romanization of a language
+/// whose list has it ([`Grammar`]: `Jo Baer`, `Lee Bontecou`, `Ota Janecek` are not).
 fn looks_family_first(family: &[String], given: &[String]) -> bool {
-    family.len() == 1
-        && !given.is_empty()
-        && given.len() <= 3
-        && lexicon::CJK_SURNAMES.contains(&lexicon::fold(&family[0]))
-        && given.iter().all(|w| is_syllabic(w))
+    if family.len() != 1 || given.is_empty() || given.len() > 3 {
+        return false;
+    }
+    let surname = lexicon::fold(&family[0]);
+    if !lexicon::CJK_SURNAMES.contains(&surname) {
+        return false;
+    }
+    let hyphenated = given.iter().any(|w| w.contains('-'));
+    let folded: Vec<String> = given.iter().map(|w| lexicon::fold(w)).collect();
+    Grammar::of_surname(&surname, hyphenated)
+        .into_iter()
+        .flatten()
+        .any(|g| folded.iter().all(|w| g.is_syllabic(w)))
+}
+
+/// The syllable shapes of one family of romanizations: which onsets and codas it writes.
+/// ALA-LC Chinese (pinyin; Wade-Giles and the postal and Cantonese spellings also met:
+/// `Kai-shek`), Korean (McCune-Reischauer, Revised Romanization), Japanese (modified
+/// Hepburn), Vietnamese (quốc ngữ without diacritics).
+#[derive(Debug)]
+struct Grammar {
+    onsets: &'static [&'static str],
+    codas: &'static [&'static str],
+}
+
+const CHINESE: Grammar = Grammar {
+    onsets: ONSETS,
+    codas: &["ng", "n", "m", "k", "p", "t", "r", "h", ""],
+};
+/// Korean never writes c (only ch), f, q, v, x or z; a final r only inside a hyphenated
+/// MR name (`Ch'ŏr-wŏn`), see [`KOREAN_HYPHENATED`].
+const KOREAN: Grammar = Grammar {
+    onsets: &[
+        "ch", "sh", "kk", "tt", "pp", "ss", "jj", "ng", "ts", "b", "d", "g", "h", "j", "k", "l",
+        "m", "n", "p", "r", "s", "t", "w", "y", "",
+    ],
+    codas: &["ng", "n", "m", "k", "l", "p", "t", ""],
+};
+const KOREAN_HYPHENATED: Grammar = Grammar {
+    onsets: KOREAN.onsets,
+    codas: &["ng", "n", "m", "k", "l", "p", "t", "r", ""],
+};
+/// Hepburn: no l, c (only ch), q, v, x; the only final is n.
+const JAPANESE: Grammar = Grammar {
+    onsets: &[
+        "ch", "sh", "ts", "b", "d", "f", "g", "h", "j", "k", "m", "n", "p", "r", "s", "t", "w",
+        "y", "z", "",
+    ],
+    codas: &["n", ""],
+};
+/// Vietnamese: no f, j, w, z; finals c, ch, m, n, ng, nh, p, t.
+const VIETNAMESE: Grammar = Grammar {
+    onsets: &[
+        "ngh", "ch", "gh", "gi", "kh", "ng", "nh", "ph", "qu", "th", "tr", "b", "c", "d", "g", "h",
+        "k", "l", "m", "n", "p", "r", "s", "t", "v", "x", "",
+    ],
+    codas: &["ng", "nh", "ch", "c", "m", "n", "p", "t", ""],
+};
+
+impl Grammar {
+    /// The grammars of the languages whose surname list has `surname` (folded).
+    fn of_surname(surname: &str, hyphenated: bool) -> [Option<&'static Grammar>; 4] {
+        let korean = if hyphenated {
+            &KOREAN_HYPHENATED
+        } else {
+            &KOREAN
+        };
+        [
+            lexicon::CHINESE_SURNAMES
+                .contains(surname)
+                .then_some(&CHINESE),
+            lexicon::KOREAN_SURNAMES.contains(surname).then_some(korean),
+            lexicon::JAPANESE_SURNAMES
+                .contains(surname)
+                .then_some(&JAPANESE),
+            lexicon::VIETNAMESE_SURNAMES
+                .contains(surname)
+                .then_some(&VIETNAMESE),
+        ]
+    }
+
+    /// Whether a folded word ([`lexicon::fold`]) is syllables of this grammar.
+    fn is_syllabic(&self, folded: &str) -> bool {
+        !folded.is_empty()
+            && folded.split('-').all(|piece| {
+                syllable_count(piece, self.onsets, self.codas).is_some_and(|n| (1..=4).contains(&n))
+            })
+    }
 }
 
 const ONSETS: &[&str] = &[
@@ -295,11 +794,11 @@ pub fn is_syllabic(word: &str) -> bool {
     !folded.is_empty()
         && folded
             .split('-')
-            .all(|piece| syllable_count(piece).is_some_and(|n| (1..=4).contains(&n)))
+            .all(|piece| syllable_count(piece, ONSETS, CODAS).is_some_and(|n| (1..=4).contains(&n)))
 }
 
 /// The fewest syllables `piece` splits into, if it splits at all.
-fn syllable_count(piece: &str) -> Option<usize> {
+fn syllable_count(piece: &str, onsets: &[&str], codas: &[&str]) -> Option<usize> {
     let b = piece.as_bytes();
     if b.is_empty() || !b.iter().all(u8::is_ascii_lowercase) {
         return None;
@@ -309,7 +808,7 @@ fn syllable_count(piece: &str) -> Option<usize> {
     best[0] = Some(0);
     for start in 0..n {
         let Some(count) = best[start] else { continue };
-        for onset in ONSETS {
+        for onset in onsets {
             let o = onset.as_bytes();
             if !b[start..].starts_with(o) {
                 continue;
@@ -326,7 +825,7 @@ fn syllable_count(piece: &str) -> Option<usize> {
                 let mut v_end = v0;
                 while v_end < n && v_end - v0 < 3 && is_vowel(b[v_end]) {
                     v_end += 1;
-                    for coda in CODAS {
+                    for coda in codas {
                         let c = coda.as_bytes();
                         if b[v_end..].starts_with(c) {
                             let end = v_end + c.len();
@@ -344,22 +843,104 @@ fn syllable_count(piece: &str) -> Option<usize> {
 
 fn from_direct_order(
     mut words: Vec<String>,
-    roles: Vec<String>,
+    mut roles: Vec<String>,
+    mut adds: Vec<Addition>,
     mut suffix: Option<String>,
     dates: Option<String>,
-) -> PersonName {
-    if suffix.is_none()
-        && words.len() > 1
-        && let Some(s) = words.last().and_then(|w| lexicon::suffix(w))
-    {
-        suffix = Some(s.to_string());
-        words.pop();
+    cased: bool,
+) -> Option<PersonName> {
+    // Additions written after the name (rule 6), last first: `Jr.`, `Junior`, `III`,
+    // `OM`, `7th Bt`, `the Elder`, `of Derby`.
+    let mut tail: Vec<Addition> = Vec::new();
+    loop {
+        let n = words.len();
+        if n >= 2
+            && suffix.is_none()
+            && let Some(s) =
+                lexicon::suffix(&words[n - 1]).filter(|s| s.chars().count() > 1 || n >= 3)
+        {
+            suffix = Some(s.to_string());
+            tail.insert(
+                0,
+                Addition {
+                    text: s.to_string(),
+                    place: Place::Close,
+                },
+            );
+            words.pop();
+            continue;
+        }
+        if n >= 3
+            && words[n - 1]
+                .trim_end_matches('.')
+                .eq_ignore_ascii_case("esq")
+        {
+            // `John Smith Esq` (only Esq.: `William Calder Marshall` is no marshal)
+            push_role(&mut roles, "Esq.");
+            words.pop();
+            continue;
+        }
+        if n >= 3 && lexicon::post_nominal(&words[n - 1]) {
+            let mut text = words.pop().unwrap_or_default();
+            if n >= 4 && words.last().is_some_and(|w| lexicon::ordinal(w)) {
+                text = format!("{} {text}", words.pop().unwrap_or_default());
+            }
+            tail.insert(
+                0,
+                Addition {
+                    text,
+                    place: Place::Comma,
+                },
+            );
+            continue;
+        }
+        if n >= 4 && words[n - 2] == "the" && starts_upper(&words[n - 1]) {
+            let text = words.split_off(n - 2).join(" ");
+            tail.insert(
+                0,
+                Addition {
+                    text,
+                    place: Place::Close,
+                },
+            );
+            continue;
+        }
+        if let Some(i) = epithet_of_place(&words) {
+            let text = words.split_off(i).join(" ");
+            tail.insert(
+                0,
+                Addition {
+                    text,
+                    place: Place::Close,
+                },
+            );
+            continue;
+        }
+        break;
+    }
+    let at = adds
+        .iter()
+        .position(|a| a.place != Place::Front)
+        .unwrap_or(adds.len());
+    adds.splice(at..at, tail);
+    // `The Beatles`: no personal name begins with an article (`The Hon.` is an addition).
+    if !readable(&words, cased) || words.first().is_some_and(|w| w == "The") {
+        return None;
     }
     match words.len() {
-        0 => return direct(words, roles, suffix, dates),
+        0 => return Some(direct(words, roles, suffix, dates, adds)),
+        1 if suffix
+            .as_deref()
+            .is_some_and(|s| s.chars().all(|c| matches!(c, 'I' | 'V' | 'X'))) =>
+        {
+            // `Henry VIII`, `Elizabeth II, Queen of Great Britain`: a forename and a
+            // numeral, entered directly (RDA 9.2.2.20, LCNAF `Napoleon I, Emperor of the
+            // French`).
+            return Some(direct(words, roles, suffix, dates, adds));
+        }
         1 => {
             let family = words.pop().unwrap_or_default();
-            return assemble(
+            return Some(assemble(
                 NameOrder::Single,
                 vec![family],
                 Vec::new(),
@@ -367,13 +948,21 @@ fn from_direct_order(
                 suffix,
                 dates,
                 roles,
-            );
+                adds,
+            ));
         }
         _ => {}
     }
+    if lexicon::particle(&words[0]).is_some()
+        && lexicon::CJK_SURNAMES.contains(&lexicon::fold(&words[0]))
+    {
+        // `Le Corbusier`, `Le Duan`: a French prefix or a Vietnamese family name; no
+        // rule tells which.
+        return None;
+    }
     if words.len() <= 4 && looks_family_first(&words[..1], &words[1..]) {
         let given = words.split_off(1);
-        return assemble(
+        return Some(assemble(
             NameOrder::FamilyFirst,
             words,
             given,
@@ -381,10 +970,11 @@ fn from_direct_order(
             suffix,
             dates,
             roles,
-        );
+            adds,
+        ));
     }
     if words.last().is_some_and(|w| is_initial(w)) {
-        return direct(words, roles, suffix, dates);
+        return Some(direct(words, roles, suffix, dates, adds));
     }
     // Western order: the last word, with the prefixes before it, is the family name.
     let last = words.len() - 1;
@@ -393,8 +983,8 @@ fn from_direct_order(
         start -= 1;
     }
     if start == 0 {
-        // Only prefixes before the surname (`van Gogh`): nothing to invert.
-        return direct(words, roles, suffix, dates);
+        // Only prefixes before the surname (`van Gogh`, `Le Corbusier`): nothing to invert.
+        return Some(direct(words, roles, suffix, dates, adds));
     }
     let mut family_start = last;
     while family_start > start
@@ -404,7 +994,7 @@ fn from_direct_order(
     }
     let family = words.split_off(family_start);
     let particles = words.split_off(start);
-    assemble(
+    Some(assemble(
         NameOrder::GivenFirst,
         family,
         words,
@@ -412,21 +1002,46 @@ fn from_direct_order(
         suffix,
         dates,
         roles,
-    )
+        adds,
+    ))
 }
 
+/// `of Derby`, `of Norbury` at the end of a name of at least two words before it, the
+/// place capitalized, the word before `of` not a rank or office (`Master of the
+/// Giants`, `Queen of Scots` are not read). The index of `of`.
+fn epithet_of_place(words: &[String]) -> Option<usize> {
+    let i = words.iter().rposition(|w| w == "of")?;
+    (i >= 2
+        && i + 1 < words.len()
+        && words[i + 1..].iter().all(|w| starts_upper(w))
+        && !lexicon::rank_or_office(&words[i - 1]))
+    .then_some(i)
+}
+
+/// A name that is not inverted (`H. D.`, `van Gogh`): the heading is the display form.
 fn direct(
     words: Vec<String>,
     roles: Vec<String>,
     suffix: Option<String>,
     dates: Option<String>,
+    adds: Vec<Addition>,
 ) -> PersonName {
-    let mut display = words.join(" ");
-    if let Some(s) = &suffix {
+    let mut display = String::new();
+    let push = |display: &mut String, sep: &str, s: &str| {
         if !display.is_empty() {
-            display.push(' ');
+            display.push_str(sep);
         }
         display.push_str(s);
+    };
+    for a in adds.iter().filter(|a| a.place == Place::Front) {
+        push(&mut display, " ", &a.text);
+    }
+    for w in &words {
+        push(&mut display, " ", w);
+    }
+    for a in adds.iter().filter(|a| a.place != Place::Front) {
+        let sep = if a.place == Place::Close { " " } else { ", " };
+        push(&mut display, sep, &a.text);
     }
     PersonName {
         heading: display.clone(),
@@ -437,10 +1052,12 @@ fn direct(
         suffix,
         dates,
         roles,
+        additions: adds.into_iter().map(|a| a.text).collect(),
         order: NameOrder::Direct,
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn assemble(
     order: NameOrder,
     family: Vec<String>,
@@ -449,12 +1066,21 @@ fn assemble(
     suffix: Option<String>,
     dates: Option<String>,
     roles: Vec<String>,
+    mut adds: Vec<Addition>,
 ) -> PersonName {
+    // Heading order (rule 6): address, relationship and epithets, nobility, honours;
+    // written order within each (a stable sort).
+    adds.sort_by_key(|a| a.place);
     let family = family.join(" ");
     let given = (!given.is_empty()).then(|| given.join(" "));
     let particles = (!particles.is_empty()).then(|| particles.join(" "));
     let mut heading = family.clone();
     let mut display = String::new();
+    for a in adds.iter().filter(|a| a.place == Place::Front) {
+        display.push_str(&a.text);
+        display.push(' ');
+    }
+    let nobility = adds.iter().position(|a| a.place == Place::Nobility);
     match order {
         NameOrder::FamilyFirst => {
             display.push_str(&family);
@@ -472,18 +1098,33 @@ fn assemble(
             let front = front.join(" ");
             if !front.is_empty() {
                 display.push_str(&front);
-                display.push(' ');
                 heading.push_str(", ");
                 heading.push_str(&front);
+                // `Heneage Finch, Fifth Earl of Aylesford`
+                display.push_str(if nobility.is_some() { ", " } else { " " });
+            }
+            if let Some(i) = nobility {
+                display.push_str(&adds[i].text);
+                display.push(' ');
             }
             display.push_str(&family);
         }
     }
-    if let Some(s) = &suffix {
-        display.push(' ');
-        display.push_str(s);
+    for (i, a) in adds.iter().enumerate() {
         heading.push_str(", ");
-        heading.push_str(s);
+        heading.push_str(&a.text);
+        match a.place {
+            Place::Front => {}
+            _ if Some(i) == nobility && order != NameOrder::FamilyFirst => {}
+            Place::Close => {
+                display.push(' ');
+                display.push_str(&a.text);
+            }
+            Place::Nobility | Place::Comma => {
+                display.push_str(", ");
+                display.push_str(&a.text);
+            }
+        }
     }
     PersonName {
         display,
@@ -494,6 +1135,7 @@ fn assemble(
         suffix,
         dates,
         roles,
+        additions: adds.into_iter().map(|a| a.text).collect(),
         order,
     }
 }
