@@ -28,6 +28,49 @@ const SURNAMES_JAPANESE: &str = include_str!("data/surnames_japanese.txt");
 const SURNAMES_VIETNAMESE: &str = include_str!("data/surnames_vietnamese.txt");
 const ORGANIZATION_WORDS: &str = include_str!("data/organization_words.txt");
 const ROMANIZATION: &str = include_str!("data/romanization.txt");
+const NOT_NAMES: &str = include_str!("data/not_names.txt");
+
+/// `data/not_names.txt`: words that make a name a placeholder, and opening phrases that
+/// qualify an attribution; each phrase as its folded words.
+struct NotNames {
+    words: HashSet<String>,
+    starts: Vec<Vec<String>>,
+}
+
+static NOT_NAME: LazyLock<NotNames> = LazyLock::new(|| {
+    let mut n = NotNames {
+        words: HashSet::new(),
+        starts: Vec::new(),
+    };
+    for line in lines(NOT_NAMES) {
+        if let Some(w) = line.strip_prefix("word:") {
+            n.words.insert(fold(w.trim()));
+        } else if let Some(p) = line.strip_prefix("start:") {
+            n.starts.push(
+                p.split_whitespace()
+                    .map(|w| fold(w.trim_end_matches('.')))
+                    .collect(),
+            );
+        }
+    }
+    n
+});
+
+/// Whether `name` is a placeholder (`Unknown artist`, `Various`) or an attribution
+/// qualifier (`After Sir Joshua Reynolds`, `Circle of Rembrandt`) rather than a person's
+/// name (`data/not_names.txt`).
+pub(crate) fn not_a_name(name: &str) -> bool {
+    let words: Vec<String> = name
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !w.is_empty())
+        .map(|w| fold(w.trim_end_matches('.')))
+        .collect();
+    words.iter().any(|w| NOT_NAME.words.contains(w))
+        || NOT_NAME
+            .starts
+            .iter()
+            .any(|p| words.len() > p.len() && words[..p.len()] == p[..])
+}
 
 /// Lines of a data file without comments and blank lines.
 fn lines(text: &str) -> impl Iterator<Item = &str> {

@@ -237,7 +237,7 @@ pub fn normalize_person(written: &str) -> PersonName {
         .chars()
         .filter(|c| *c != '[' && *c != ']')
         .collect();
-    if super::fingerprint::looks_like_organization(&cleaned) {
+    if super::fingerprint::looks_like_organization(&cleaned) || lexicon::not_a_name(&cleaned) {
         return as_written(&cleaned);
     }
     if let Some((base, qualifier)) = trailing_qualifier(&cleaned)
@@ -449,6 +449,17 @@ fn read(cleaned: &str) -> Option<PersonName> {
     {
         suffix = Some(s.to_string());
         add(&mut adds, s.to_string(), Place::Close);
+        given.pop();
+    }
+    // `Kamenka, Eugene Dr.` (National Archives of Australia item titles): a title of
+    // office or form of address at the end of the forename part is dropped as a role, as
+    // it is at the front, never kept as a forename.
+    while given.len() > 1 {
+        let last = given.len() - 1;
+        let Some(t) = whole_title(&given[last..]) else {
+            break;
+        };
+        push_role(&mut roles, t);
         given.pop();
     }
     // `Smith, John RA`: listed post-nominals at the end of the forename part.
@@ -972,6 +983,43 @@ fn from_direct_order(
             roles,
             adds,
         ));
+    }
+    // After the family-first rule (`KIM Il Sung` is Kim, Il Sung):
+    // `CONSIDINE Michael`, `Jacob Lauder RAITH` (National Archives of Australia item
+    // titles; the archival and French convention of writing the family name in capitals):
+    // one word in capitals among words in mixed case is the family name. First: inverted;
+    // last: the Western rule below gives the same; in the middle: not readable.
+    if cased && words.len() >= 2 {
+        // Four letters at least: shorter capitals may be initials (`KP Jayasankar`,
+        // `JMW Turner`), which the rules below read.
+        let capital = |w: &String| {
+            w.chars().filter(|c| c.is_alphabetic()).count() >= 4
+                && !is_initial(w)
+                && w.chars().all(|c| !c.is_alphabetic() || c.is_uppercase())
+        };
+        let capitals = words.iter().filter(|w| capital(w)).count();
+        let mixed = words
+            .iter()
+            .filter(|w| w.chars().any(char::is_lowercase))
+            .count();
+        if capitals == 1 && mixed + 1 == words.len() {
+            if capital(&words[0]) {
+                let given = words.split_off(1);
+                return Some(assemble(
+                    NameOrder::GivenFirst,
+                    words,
+                    given,
+                    Vec::new(),
+                    suffix,
+                    dates,
+                    roles,
+                    adds,
+                ));
+            }
+            if !capital(&words[words.len() - 1]) {
+                return None;
+            }
+        }
     }
     if words.last().is_some_and(|w| is_initial(w)) {
         return Some(direct(words, roles, suffix, dates, adds));
