@@ -259,14 +259,63 @@ pub fn looks_like_organization(name: &str) -> bool {
     }
 }
 
-/// Whether a word of `name` (folded) is in the organization list.
+/// Whether a word of `name` (folded) is in the organization list, a name in direct order of
+/// four words or more (initials not counted) has a word of the weak list (`United States Forest
+/// Service`, not `Robert Service`), or the name is a corporate hierarchy written with
+/// periods (`United States. Air Force`: two words or more, then a period after a word of
+/// three letters or more; `Geo. Washington` and `John A. Smith` are not).
 fn words_of_list(name: &str) -> bool {
+    if weak_words_or_hierarchy(name) {
+        return true;
+    }
     if name.is_ascii() {
         return ascii_looks_like_organization(name);
     }
     fold(name)
         .split(|c: char| !c.is_alphanumeric())
         .any(|w| !w.is_empty() && lexicon::ORGANIZATION_WORD_SET.contains(w))
+}
+
+fn weak_words_or_hierarchy(name: &str) -> bool {
+    // Only a name in direct order: before a comma stands a family name (`Clarke Hall, Lady
+    // Edna`), and after it forenames.
+    if name.contains(',') {
+        return false;
+    }
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let initial = |w: &str| {
+        let letters = w.chars().filter(|c| c.is_alphabetic()).count();
+        letters <= 1 || (w.ends_with('.') && letters <= 2)
+    };
+    // Initials and terms of address or titles do not count (`Lady Edna Clarke Hall`).
+    let full = words
+        .iter()
+        .filter(|w| {
+            !initial(w)
+                && lexicon::ADDRESS_LIST.get(&[w]).is_none()
+                && lexicon::TITLE_LIST.get(&[w]).is_none()
+        })
+        .count();
+    if full >= 4
+        && words.iter().any(|w| {
+            let key = fold(w.trim_matches(|c: char| !c.is_alphanumeric()));
+            lexicon::ORGANIZATION_WORD_WEAK_SET.contains(key.as_str())
+        })
+    {
+        return true;
+    }
+    words.iter().enumerate().any(|(i, w)| {
+        let stem = w.trim_end_matches('.');
+        i >= 1
+            && i + 1 < words.len()
+            && w.ends_with('.')
+            && stem.chars().count() >= 3
+            && stem.chars().all(char::is_alphabetic)
+            && lexicon::suffix(w).is_none()
+            && lexicon::TITLE_LIST.get(&[w]).is_none()
+            && lexicon::ADDRESS_LIST.get(&[w]).is_none()
+            && words[i + 1].chars().next().is_some_and(char::is_uppercase)
+    })
 }
 
 /// The longest word [`ascii_looks_like_organization`] looks up; every word of the list is

@@ -27,6 +27,7 @@ const SURNAMES_KOREAN: &str = include_str!("data/surnames_korean.txt");
 const SURNAMES_JAPANESE: &str = include_str!("data/surnames_japanese.txt");
 const SURNAMES_VIETNAMESE: &str = include_str!("data/surnames_vietnamese.txt");
 const ORGANIZATION_WORDS: &str = include_str!("data/organization_words.txt");
+const ORGANIZATION_WORDS_WEAK: &str = include_str!("data/organization_words_weak.txt");
 const ROMANIZATION: &str = include_str!("data/romanization.txt");
 const NOT_NAMES: &str = include_str!("data/not_names.txt");
 
@@ -289,6 +290,9 @@ pub(crate) static VIETNAMESE_SURNAMES: LazyLock<WordSet> =
 
 pub(crate) static ORGANIZATION_WORD_SET: LazyLock<WordSet> =
     LazyLock::new(|| word_set(&[ORGANIZATION_WORDS]));
+/// `data/organization_words_weak.txt`: organization words that are also family names.
+pub(crate) static ORGANIZATION_WORD_WEAK_SET: LazyLock<WordSet> =
+    LazyLock::new(|| word_set(&[ORGANIZATION_WORDS_WEAK]));
 
 /// The sections of `data/additions.txt`: what may follow the forename in a heading.
 pub(crate) struct Additions {

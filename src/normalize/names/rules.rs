@@ -237,7 +237,16 @@ pub fn normalize_person(written: &str) -> PersonName {
         .chars()
         .filter(|c| *c != '[' && *c != ']')
         .collect();
-    if super::fingerprint::looks_like_organization(&cleaned) || lexicon::not_a_name(&cleaned) {
+    // A name in quotes (`'The Wayfarer'`, a title) or with a colon (`Donor: Publications
+    // Dept.`, a label and its value) is no personal name to invert.
+    let quoted = cleaned
+        .trim_start()
+        .starts_with(['\'', '"', '\u{2018}', '\u{201C}']);
+    if super::fingerprint::looks_like_organization(&cleaned)
+        || lexicon::not_a_name(&cleaned)
+        || quoted
+        || cleaned.contains(':')
+    {
         return as_written(&cleaned);
     }
     if let Some((base, qualifier)) = trailing_qualifier(&cleaned)
@@ -562,7 +571,8 @@ fn nobility_in_display_order(words: &[String]) -> Option<usize> {
         return None;
     }
     let place = &words[i.min(words.len())..];
-    (!place.is_empty() && place.iter().all(|w| starts_upper(w))).then_some(i)
+    // `Larrison, Earl J.`: Earl is a forename there; a place is never an initial.
+    (!place.is_empty() && place.iter().all(|w| starts_upper(w) && !is_initial(w))).then_some(i)
 }
 
 fn starts_upper(w: &str) -> bool {
@@ -984,11 +994,9 @@ fn from_direct_order(
             adds,
         ));
     }
-    // After the family-first rule (`KIM Il Sung` is Kim, Il Sung):
-    // `CONSIDINE Michael`, `Jacob Lauder RAITH` (National Archives of Australia item
-    // titles; the archival and French convention of writing the family name in capitals):
-    // one word in capitals among words in mixed case is the family name. First: inverted;
-    // last: the Western rule below gives the same; in the middle: not readable.
+    // After the family-first rule (`KIM Il Sung` is Kim, Il Sung): one word in capitals
+    // among words in mixed case (National Archives of Australia item titles write the
+    // family name in capitals, first or last: `CONSIDINE Michael`, `Jacob Lauder RAITH`).
     if cased && words.len() >= 2 {
         // Four letters at least: shorter capitals may be initials (`KP Jayasankar`,
         // `JMW Turner`), which the rules below read.
@@ -1002,23 +1010,11 @@ fn from_direct_order(
             .iter()
             .filter(|w| w.chars().any(char::is_lowercase))
             .count();
-        if capitals == 1 && mixed + 1 == words.len() {
-            if capital(&words[0]) {
-                let given = words.split_off(1);
-                return Some(assemble(
-                    NameOrder::GivenFirst,
-                    words,
-                    given,
-                    Vec::new(),
-                    suffix,
-                    dates,
-                    roles,
-                    adds,
-                ));
-            }
-            if !capital(&words[words.len() - 1]) {
-                return None;
-            }
+        // Last, it is the family name by the Western rule below. First (`CONSIDINE
+        // Michael`) or in the middle it may be the family name, or an acronym of a body
+        // (`USDA Forest Service`): kept as written.
+        if capitals == 1 && mixed + 1 == words.len() && !capital(&words[words.len() - 1]) {
+            return None;
         }
     }
     if words.last().is_some_and(|w| is_initial(w)) {
