@@ -372,13 +372,7 @@ fn convert(args: &pipeline::cli::ConvertArgs) -> Result<Outcome, String> {
         base_iri: args.base_iri.clone(),
         csv_separator: args.csv_separator,
     };
-    let (authorities, findings) = match &args.authorities {
-        Some(path) if !path.is_file() => {
-            return Err(format!(
-                "the authority file {} does not exist",
-                path.display()
-            ));
-        }
+    let (authorities, findings) = match existing(&args.authorities, "authority")? {
         Some(path) => catalogue::load_authorities_file(path, &settings),
         None => (
             pipeline::normalize::names::AuthorityIndex::empty(),
@@ -401,13 +395,7 @@ fn convert(args: &pipeline::cli::ConvertArgs) -> Result<Outcome, String> {
         )),
         None => None,
     };
-    let collections = match &args.collections {
-        Some(path) if !path.is_file() => {
-            return Err(format!(
-                "the collections file {} does not exist",
-                path.display()
-            ));
-        }
+    let collections = match existing(&args.collections, "collections")? {
         Some(path) => {
             let (collections, problems) = catalogue::load_collections_file(path, &settings);
             if let Some(f) = problems.first() {
@@ -470,6 +458,17 @@ fn convert(args: &pipeline::cli::ConvertArgs) -> Result<Outcome, String> {
     )
 }
 
+/// A file named by an option, when it was given: an error naming the option's file when it
+/// does not exist.
+fn existing<'a>(path: &'a Option<PathBuf>, what: &str) -> Result<Option<&'a PathBuf>, String> {
+    match path {
+        Some(path) if !path.is_file() => {
+            Err(format!("the {what} file {} does not exist", path.display()))
+        }
+        other => Ok(other.as_ref()),
+    }
+}
+
 fn files(args: &pipeline::cli::FilesArgs) -> Result<Outcome, String> {
     if !args.input.is_dir() {
         return Err(format!("{} is not a folder", args.input.display()));
@@ -522,13 +521,7 @@ fn check_outlines(args: &pipeline::cli::CheckOutlinesArgs) -> Result<Outcome, St
     let settings = settings_of(None, None, None, None, false)?;
     let lines = pipeline::outline_file::read(&args.outlines)?;
     let mut findings = Vec::new();
-    let collections = match &args.collections {
-        Some(path) if !path.is_file() => {
-            return Err(format!(
-                "the collections file {} does not exist",
-                path.display()
-            ));
-        }
+    let collections = match existing(&args.collections, "collections")? {
         Some(path) => {
             let (collections, problems) = catalogue::load_collections_file(path, &settings);
             findings.extend(problems);
@@ -536,13 +529,7 @@ fn check_outlines(args: &pipeline::cli::CheckOutlinesArgs) -> Result<Outcome, St
         }
         None => None,
     };
-    let authorities = match &args.authorities {
-        Some(path) if !path.is_file() => {
-            return Err(format!(
-                "the authority file {} does not exist",
-                path.display()
-            ));
-        }
+    let authorities = match existing(&args.authorities, "authority")? {
         Some(path) => {
             let (index, problems) = catalogue::load_authorities_file(path, &settings);
             findings.extend(problems);
