@@ -557,6 +557,8 @@ fn real_catalogue_forms() {
         ("1843 - 4", "1843/1844", "1843-01-01", "1844-12-31"),
         ("1976 –7", "1976/1977", "1976-01-01", "1977-12-31"),
         ("1858–64", "1858/1864", "1858-01-01", "1864-12-31"),
+        // The winter that runs from one year into the next, not winter 1950 to all of 1951.
+        ("Winter 1950-1951", "1950-24", "1950-12-01", "1951-02-28"),
         // With a hyphen: EDTF-shaped, but no month or grouping 64 (or 13), so a range.
         ("1858-64", "1858/1864", "1858-01-01", "1864-12-31"),
         ("2001-13", "2001/2013", "2001-01-01", "2013-12-31"),
@@ -709,6 +711,9 @@ fn real_catalogue_refusals() {
         ("Monday, June 1944", DateErrorKind::Unrecognized, "", ""),
         // Leftovers after a reading, and pieces that only look like a form.
         ("late9912 1820-25", DateErrorKind::Unrecognized, "", ""),
+        // Another season over a range of years says no one thing.
+        ("Summer 1950-1951", DateErrorKind::Unrecognized, "", ""),
+        ("Winter 1950-1952", DateErrorKind::Unrecognized, "", ""),
         ("1820-25 - -", DateErrorKind::Unrecognized, "", ""),
         ("19 - -", DateErrorKind::Unrecognized, "", ""),
         ("1843–c4", DateErrorKind::Unrecognized, "", ""),

@@ -1250,7 +1250,24 @@ pub(crate) fn parse(text: &str, options: &DateOptions) -> Result<Expr, TextFault
         order: options.day_month_order,
     };
     match p.expr()? {
-        Some(e) if p.at_end() => Ok(e),
+        Some(e) if p.at_end() => Ok(season_over_years(e)?),
         _ => Err(TextFault::NoMatch),
     }
+}
+
+/// `Winter 1950-1951`, `Winter 1950–51`: the winter that runs from one year into the next,
+/// EDTF `1950-24` (December 1950 to February 1951), not an interval from winter 1950 to the
+/// whole of 1951. Any other season followed by a range of years (`Summer 1950-1951`) says
+/// no one thing, and is not read.
+fn season_over_years(e: Expr) -> Result<Expr, TextFault> {
+    let Expr::Interval(End::At(a), End::At(b)) = e else {
+        return Ok(e);
+    };
+    if !(21..=24).contains(&a.month) || b.month != 0 || b.day != 0 {
+        return Ok(e);
+    }
+    if a.month == 24 && b.year == a.year + 1 && b.unspec == 0 && a.unspec == 0 {
+        return Ok(Expr::Point(a));
+    }
+    Err(TextFault::NoMatch)
 }
