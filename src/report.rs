@@ -402,8 +402,10 @@ pub struct CodeCount {
     pub code: String,
     pub severity: String,
     pub count: usize,
-    /// The first line of the code's explanation (`pipeline explain CODE`).
+    /// The code's name in `docs/codes.md` (`name-variants`).
     pub title: String,
+    /// The first sentence of the code's explanation (`pipeline explain CODE`).
+    pub meaning: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -477,6 +479,10 @@ pub struct FacetPart {
     pub other: u64,
     /// The most frequent, by records (ties by value).
     pub top: Vec<(String, u64)>,
+    /// What a listed value means, where the value is a code: a language's English name, a
+    /// collection's title.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub labels: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -508,6 +514,23 @@ fn code_title(code: Code) -> String {
         .unwrap_or_default()
 }
 
+/// The first sentence of a code's "What it means", without "(Warning.)".
+fn code_meaning(code: Code) -> String {
+    let text = crate::diagnostics::explanation(code).unwrap_or_default();
+    let Some(start) = text.find("**What it means.**") else {
+        return String::new();
+    };
+    let rest = text[start + "**What it means.**".len()..]
+        .trim_start()
+        .trim_start_matches("(Warning.)")
+        .trim_start();
+    let end = rest
+        .find(". ")
+        .or_else(|| rest.find(".\n"))
+        .map_or(rest.len(), |i| i + 1);
+    rest[..end].split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 fn location(f: &ListedFinding) -> String {
     match (f.line, f.column) {
         (Some(l), Some(c)) => format!("{}:{l}:{c}", f.file),
@@ -533,6 +556,7 @@ pub fn build(
             severity: code.severity().as_str().to_string(),
             count,
             title: code_title(code),
+            meaning: code_meaning(code),
         })
         .collect();
     by_code.sort_by(|a, b| b.count.cmp(&a.count).then(a.code.cmp(&b.code)));
@@ -590,6 +614,23 @@ pub fn build(
                 counts.counts.iter().map(|(v, n)| (v.clone(), *n)).collect();
             top.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
             top.truncate(TOP);
+            let labels = top
+                .iter()
+                .filter_map(|(v, _)| {
+                    let label = match *name {
+                        "languages" => isolang::Language::from_639_1(v)
+                            .or_else(|| isolang::Language::from_639_3(v))
+                            .map(|l| l.to_name().to_string()),
+                        "collections" => catalogue
+                            .collections
+                            .iter()
+                            .find(|c| c.id == *v)
+                            .map(|c| c.title.clone()),
+                        _ => None,
+                    };
+                    label.map(|l| (v.clone(), l))
+                })
+                .collect();
             (
                 (*name).to_string(),
                 FacetPart {
@@ -597,6 +638,7 @@ pub fn build(
                     complete: counts.other == 0,
                     other: counts.other,
                     top,
+                    labels,
                 },
             )
         })
@@ -842,8 +884,11 @@ fn timeline_chart(t: &TimelinePart) -> Markup {
             text class="title" x="0" y="16" { (title) }
             line x1=(left) x2=(left + plot_w) y1=(top + plot_h) y2=(top + plot_h) stroke="#555" {}
             line x1=(left) x2=(left) y1=(top) y2=(top + plot_h) stroke="#555" {}
-            text x=(left - 6.0) y=(top + 4.0) text-anchor="end" { (max) }
-            text x=(left - 6.0) y=(top + plot_h) text-anchor="end" { "0" }
+            @for tick in ticks(max as u64) {
+                @let y = top + plot_h - tick as f64 / max * plot_h;
+                line x1=(left) x2=(left + plot_w) y1=(format!("{y:.1}")) y2=(format!("{y:.1}")) stroke="#dde3e8" {}
+                text x=(left - 6.0) y=(format!("{:.1}", y + 4.0)) text-anchor="end" { (tick) }
+            }
             text x="12" y=(top + plot_h / 2.0) text-anchor="middle"
                 transform=(format!("rotate(-90 12 {})", top + plot_h / 2.0)) { "Records" }
             @for (i, b) in t.buckets.iter().enumerate() {
@@ -867,14 +912,30 @@ fn timeline_chart(t: &TimelinePart) -> Markup {
     }
 }
 
-fn num_table(headers: &[&str], rows: Vec<Vec<String>>) -> Markup {
+/// Axis ticks from 0 to `max`: a step of 1, 2 or 5 times a power of ten, at most 6 ticks.
+fn ticks(max: u64) -> Vec<u64> {
+    let mut step = 1u64;
+    'find: loop {
+        for m in [1, 2, 5] {
+            if max / (step * m) <= 5 {
+                step *= m;
+                break 'find;
+            }
+        }
+        step *= 10;
+    }
+    (0..=max / step).map(|i| i * step).collect()
+}
+
+/// A table whose first `text` columns are text and the others numbers (right-aligned).
+fn num_table(headers: &[&str], text: usize, rows: Vec<Vec<String>>) -> Markup {
     html! {
         table {
             thead { tr { @for (i, h) in headers.iter().enumerate() {
-                th.n[i > 0] data-sort="" scope="col" { (h) }
+                th.n[i >= text] data-sort="" scope="col" { (h) }
             } } }
             tbody { @for row in rows { tr { @for (i, c) in row.iter().enumerate() {
-                td.n[i > 0] { (c) }
+                td.n[i >= text] { (c) }
             } } } }
         }
     }
@@ -984,7 +1045,7 @@ pub fn to_html(r: &Report) -> String {
                         (hbars("codes", "Findings by code", "Findings", &code_rows, max_code))
                         details {
                             summary { "Findings by code as a table" }
-                            (num_table(&["Code", "Severity", "Findings"], r.findings.by_code.iter().map(|c| vec![c.code.clone(), c.severity.clone(), c.count.to_string()]).collect()))
+                            (num_table(&["Code", "Severity", "Meaning", "Findings"], 3, r.findings.by_code.iter().map(|c| vec![c.code.clone(), c.severity.clone(), c.meaning.clone(), c.count.to_string()]).collect()))
                         }
                         h3 { "By file" }
                         @if r.findings.omitted > 0 {
@@ -1013,11 +1074,11 @@ pub fn to_html(r: &Report) -> String {
                 }
                 section #completeness {
                     h2 { "Completeness" }
-                    p { "The share of the " (r.completeness.records) " valid records that have each field." }
-                    (hbars("fields", "Records with each field", "Share of valid records (%)", &field_rows, 100.0))
+                    p { "The share of the " (r.completeness.records) " records that passed the checks of a record on its own (schema, dates, languages) that have each field. Records refused only by a check across records (X001–X004) are counted here, not in “valid”." }
+                    (hbars("fields", "Records with each field", "Share of records (%)", &field_rows, 100.0))
                     details {
                         summary { "Completeness as a table" }
-                        (num_table(&["Field", "Records with it", "Records lacking it", "Share"], r.completeness.fields.iter().map(|f| vec![f.field.clone(), f.present.to_string(), f.missing.to_string(), pct(f.percent)]).collect()))
+                        (num_table(&["Field", "Records with it", "Records lacking it", "Share"], 1, r.completeness.fields.iter().map(|f| vec![f.field.clone(), f.present.to_string(), f.missing.to_string(), pct(f.percent)]).collect()))
                     }
                 }
                 section #timeline {
@@ -1038,7 +1099,7 @@ pub fn to_html(r: &Report) -> String {
                         (timeline_chart(t))
                         details {
                             summary { "Timeline as a table" }
-                            (num_table(&[if t.granularity == "year" { "Year" } else { "Decade" }, "Exact", "Approximate or uncertain", "Range"], t.buckets.iter().filter(|b| b.exact + b.approximate + b.range > 0).map(|b| vec![b.label.clone(), b.exact.to_string(), b.approximate.to_string(), b.range.to_string()]).collect()))
+                            (num_table(&[if t.granularity == "year" { "Year" } else { "Decade" }, "Exact", "Approximate or uncertain", "Range"], 1, t.buckets.iter().filter(|b| b.exact + b.approximate + b.range > 0).map(|b| vec![b.label.clone(), b.exact.to_string(), b.approximate.to_string(), b.range.to_string()]).collect()))
                         }
                     }
                 }
@@ -1050,7 +1111,7 @@ pub fn to_html(r: &Report) -> String {
                             div {
                                 h3 { (facet_title(name)) " (" (f.distinct) " distinct)" }
                                 @if f.top.is_empty() { p.note { "None." } } @else {
-                                    (num_table(&["Value", "Records"], f.top.iter().map(|(v, n)| vec![v.clone(), n.to_string()]).collect()))
+                                    (num_table(&["Value", "Records"], 1, f.top.iter().map(|(v, n)| vec![match f.labels.get(v) { Some(l) => format!("{l} ({v})"), None => v.clone() }, n.to_string()]).collect()))
                                 }
                                 @if !f.complete { p.note { (f.other) " mentions of values first seen after " (FACET_CAP) " distinct ones are not itemized." } }
                             }
@@ -1072,7 +1133,7 @@ pub fn to_html(r: &Report) -> String {
                     }
                     h3 { "Written as persons, look like organizations (N002): " (r.names.organizations.len()) }
                     @if r.names.organizations.is_empty() { p.note { "None." } } @else {
-                        (num_table(&["Name", "Times", "First at"], r.names.organizations.iter().map(|o| vec![o.name.clone(), o.count.to_string(), o.first.clone()]).collect()))
+                        (num_table(&["Name", "First at", "Times"], 2, r.names.organizations.iter().map(|o| vec![o.name.clone(), o.first.clone(), o.count.to_string()]).collect()))
                     }
                 }
                 }
