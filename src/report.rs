@@ -893,14 +893,9 @@ fn timeline_chart(t: &TimelinePart) -> Markup {
                 transform=(format!("rotate(-90 12 {})", top + plot_h / 2.0)) { "Records" }
             @for (i, b) in t.buckets.iter().enumerate() {
                 @let x = left + col_w * i as f64;
-                @let mut y = top + plot_h;
-                @for (value, colour, what) in [(b.exact, BLUE, "exact"), (b.approximate, ORANGE, "approximate or uncertain"), (b.range, SKY, "range")] {
-                    @if value > 0 {
-                        @let h = value as f64 / max * plot_h;
-                        @let _ = { y -= h; };
-                        rect x=(format!("{:.1}", x + col_w * 0.1)) y=(format!("{y:.1}")) width=(format!("{:.1}", col_w * 0.8)) height=(format!("{h:.1}")) fill=(colour) {
-                            title { (b.label) ": " (value) " " (what) }
-                        }
+                @for (y, h, value, colour, what) in stack(b, top + plot_h, plot_h / max) {
+                    rect x=(format!("{:.1}", x + col_w * 0.1)) y=(format!("{y:.1}")) width=(format!("{:.1}", col_w * 0.8)) height=(format!("{h:.1}")) fill=(colour) {
+                        title { (b.label) ": " (value) " " (what) }
                     }
                 }
                 @if i % every == 0 {
@@ -910,6 +905,29 @@ fn timeline_chart(t: &TimelinePart) -> Markup {
             text x=(left + plot_w / 2.0) y=(height - 12.0) text-anchor="middle" { (unit) }
         }
     }
+}
+
+/// The stacked segments of a timeline column whose base is at `base`, `scale` pixels per
+/// record: (top, height, records, colour, what), bottom up.
+fn stack(
+    b: &TimelineBucket,
+    base: f64,
+    scale: f64,
+) -> Vec<(f64, f64, u64, &'static str, &'static str)> {
+    let mut y = base;
+    let mut out = Vec::new();
+    for (value, colour, what) in [
+        (b.exact, BLUE, "exact"),
+        (b.approximate, ORANGE, "approximate or uncertain"),
+        (b.range, SKY, "range"),
+    ] {
+        if value > 0 {
+            let h = value as f64 * scale;
+            y -= h;
+            out.push((y, h, value, colour, what));
+        }
+    }
+    out
 }
 
 /// Axis ticks from 0 to `max`: a step of 1, 2 or 5 times a power of ten, at most 6 ticks.
@@ -932,10 +950,10 @@ fn num_table(headers: &[&str], text: usize, rows: Vec<Vec<String>>) -> Markup {
     html! {
         table {
             thead { tr { @for (i, h) in headers.iter().enumerate() {
-                th.n[i >= text] data-sort="" scope="col" { (h) }
+                @if i >= text { th.n data-sort="" scope="col" { (h) } } @else { th data-sort="" scope="col" { (h) } }
             } } }
             tbody { @for row in rows { tr { @for (i, c) in row.iter().enumerate() {
-                td.n[i >= text] { (c) }
+                @if i >= text { td.n { (c) } } @else { td { (c) } }
             } } } }
         }
     }
@@ -1023,8 +1041,8 @@ pub fn to_html(r: &Report) -> String {
                     div.cards {
                         div.card { b { (s.records) } "records read" }
                         div.card { b { (s.valid) } "valid" }
-                        div.card.bad[s.invalid > 0] { b { (s.invalid) } "invalid" }
-                        div.card.bad[s.errors > 0] { b { (s.errors) } "errors" }
+                        div class=(if s.invalid > 0 { "card bad" } else { "card" }) { b { (s.invalid) } "invalid" }
+                        div class=(if s.errors > 0 { "card bad" } else { "card" }) { b { (s.errors) } "errors" }
                         div.card { b { (s.warnings) } "warnings" }
                         div.card { b { (s.files) } "files" }
                     }
