@@ -1173,3 +1173,112 @@ fn facet_title(name: &str) -> &str {
         other => other,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn span(first: i64, last: i64, qualified: bool) -> Facts {
+        Facts {
+            present: 0,
+            date: DateFacts::Span {
+                first,
+                last,
+                qualified,
+            },
+            values: Vec::new(),
+        }
+    }
+
+    fn report_of(a: &Aggregates) -> Report {
+        let run = RunInfo {
+            command: "test".into(),
+            tool_version: "0".into(),
+            input: "in".into(),
+            output: None,
+            schema: "s".into(),
+            elapsed_seconds: 0.0,
+        };
+        build(a, &crate::catalogue::Catalogue::default(), run)
+    }
+
+    #[test]
+    fn a_long_timeline_is_drawn_by_decade_and_a_range_counts_in_each_decade_it_covers() {
+        let mut a = Aggregates::default();
+        a.add(span(1899, 1899, false)); // 1890s, exact
+        a.add(span(1905, 1905, true)); // 1900s, approximate
+        a.add(span(1908, 1912, false)); // 1900s and 1910s
+        a.add(span(1990, 1990, false)); // 1990s: the timeline spans 92 years
+        let t = report_of(&a).timeline;
+        assert_eq!(t.granularity, "decade");
+        let rows: Vec<(&str, u64, u64, u64)> = t
+            .buckets
+            .iter()
+            .map(|b| (b.label.as_str(), b.exact, b.approximate, b.range))
+            .collect();
+        assert_eq!(rows.len(), 11); // 1890s to 1990s
+        assert_eq!(rows[0], ("1890s", 1, 0, 0));
+        assert_eq!(rows[1], ("1900s", 0, 1, 1));
+        assert_eq!(rows[2], ("1910s", 0, 0, 1));
+        assert_eq!(rows[3], ("1920s", 0, 0, 0));
+        assert_eq!(rows[10], ("1990s", 1, 0, 0));
+        assert_eq!((t.dated, t.single_year, t.ranges), (4, 3, 1));
+    }
+
+    #[test]
+    fn negative_years_fall_in_their_decade() {
+        let mut a = Aggregates::default();
+        a.add(span(-5, -5, false));
+        a.add(span(100, 100, false));
+        let t = report_of(&a).timeline;
+        assert_eq!(t.buckets[0].label, "-10s");
+        assert_eq!(t.buckets[0].exact, 1);
+    }
+
+    #[test]
+    fn a_facet_counts_at_most_the_cap_of_distinct_values_and_the_rest_as_other() {
+        let mut f = FacetCounts::default();
+        for i in 0..FACET_CAP + 5 {
+            f.add(&format!("v{i}"));
+        }
+        f.add("v0");
+        f.add(&format!("v{}", FACET_CAP + 1));
+        assert_eq!(f.counts.len(), FACET_CAP);
+        assert_eq!(f.counts["v0"], 2);
+        assert_eq!(f.other, 6);
+    }
+
+    #[test]
+    fn ticks_are_round() {
+        assert_eq!(ticks(1), [0, 1]);
+        assert_eq!(ticks(3), [0, 1, 2, 3]);
+        assert_eq!(ticks(7), [0, 2, 4, 6]);
+        assert_eq!(ticks(48), [0, 10, 20, 30, 40]);
+        assert_eq!(ticks(120_000), [0, 50_000, 100_000]);
+    }
+
+    #[test]
+    fn the_page_escapes_catalogue_text() {
+        let mut a = Aggregates::default();
+        a.add(Facts {
+            present: 0,
+            date: DateFacts::Undated,
+            values: vec![(1, Value::Text("<script>alert(1)</script>".into()))],
+        });
+        let html = to_html(&report_of(&a));
+        assert!(!html.contains("<script>alert"));
+        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    }
+
+    #[test]
+    fn every_code_has_a_title_and_a_meaning() {
+        for code in Code::ALL {
+            assert!(!code_title(*code).is_empty(), "{code}");
+            assert!(
+                code_meaning(*code).ends_with(['.', ')']),
+                "{code}: {}",
+                code_meaning(*code)
+            );
+        }
+    }
+}
