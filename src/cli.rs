@@ -148,7 +148,9 @@ pub struct RunArgs {
     /// timeline, facets, name variants) and the same aggregates as JSON beside it
     /// (`report.json`), published in the output folder with the exports [default file name:
     /// report.html]. Written only when the exports are; see `validate --report`.
-    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "report.html")]
+    /// Not with --shard (a shard sees only its records; run the report on the merged
+    /// catalogue with `validate --report`).
+    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "report.html", conflicts_with = "shard")]
     pub report: Option<String>,
     #[command(flatten)]
     pub common: Common,

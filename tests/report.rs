@@ -430,6 +430,20 @@ fn run_report_takes_a_file_name_and_refuses_a_path() {
         .assert()
         .code(2);
     assert!(!out.path().join("x.html").exists());
+    // A shard sees only its records: no report of a part.
+    pipeline()
+        .args([
+            "run",
+            "--no-sync",
+            "-q",
+            "--shard",
+            "0/2",
+            "--report",
+            "--output",
+        ])
+        .arg(&o)
+        .assert()
+        .code(2);
 }
 
 #[test]

@@ -86,7 +86,7 @@
 //! * **Valid EDTF is EDTF**, but for one shape: `1801-10` is October 1801 (ISO year-month)
 //!   although a museum cataloguer may mean 1801–1810 (read as a range with an en dash,
 //!   `1801–10`); a sub-year grouping 21–41 written after a year it could also end
-//!   (`1939-40`, `1920-21`) is refused with both readings ([`grouping_or_range`]), since
+//!   (`1939-40`, `1920-21`) is refused with both readings (`grouping_or_range`), since
 //!   that is how fiscal and academic years are written and nobody types grouping 40 by hand.
 //!   `1950-21` (21 is no later year) is spring 1950. The EDTF parser reads every grouping.
 //! * **Hyphen and two digits in free text**: `c.1801-10` (a month and a later year of the
