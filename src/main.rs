@@ -770,7 +770,7 @@ fn run_info(
 }
 
 /// Write `validate --report FILE`: the page at FILE, the JSON beside it; each file is
-/// written whole to a temporary name and renamed into place.
+/// written whole to a temporary name beside it and renamed into place.
 fn write_report_files(path: &Path, report: &pipeline::report::Report) -> Result<(), String> {
     if path
         .extension()
@@ -785,14 +785,23 @@ fn write_report_files(path: &Path, report: &pipeline::report::Report) -> Result<
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
+    // Created as any file the user writes (the umask applies), then renamed into place.
     let write = |target: &Path, bytes: &[u8]| -> Result<(), String> {
-        let fail = |e: &dyn std::fmt::Display| format!("cannot write {}: {e}", target.display());
-        let mut tmp = tempfile::Builder::new()
-            .prefix(".report-")
-            .tempfile_in(dir)
-            .map_err(|e| fail(&e))?;
-        tmp.write_all(bytes).map_err(|e| fail(&e))?;
-        tmp.persist(target).map_err(|e| fail(&e.error))?;
+        let fail = |e: std::io::Error| format!("cannot write {}: {e}", target.display());
+        let name = target.file_name().unwrap_or_default().to_string_lossy();
+        let tmp = dir.join(format!(".report-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_file(&tmp); // left by a killed run of this process id
+        // A new file, never one found there (nor a link's target).
+        let written = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+            .and_then(|mut f| f.write_all(bytes))
+            .and_then(|()| std::fs::rename(&tmp, target));
+        if let Err(e) = written {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(fail(e));
+        }
         Ok(())
     };
     write(path, pipeline::report::to_html(report).as_bytes())?;

@@ -792,7 +792,8 @@ document.querySelectorAll('th[data-sort]').forEach(function (th) {
     var rows = Array.prototype.slice.call(body.rows);
     rows.sort(function (a, b) {
       var x = a.cells[i].textContent, y = b.cells[i].textContent;
-      var c = num ? parseFloat(x) - parseFloat(y) : x.localeCompare(y);
+      var c = num ? parseFloat(x.replace(/[^0-9.-]/g, '')) - parseFloat(y.replace(/[^0-9.-]/g, ''))
+        : x.localeCompare(y);
       return asc ? c : -c;
     });
     rows.forEach(function (r) { body.appendChild(r); });
@@ -854,12 +855,12 @@ fn truncate(text: &str, max: usize) -> String {
 
 /// The timeline as stacked columns: exact, approximate or uncertain, range.
 fn timeline_chart(t: &TimelinePart) -> Markup {
-    let n = t.buckets.len().max(1) as f64;
-    let left = 46.0;
+    let columns = t.buckets.len().max(1) as f64;
+    let left = 64.0;
     let plot_w = 640.0;
     let plot_h = 200.0;
     let top = 30.0;
-    let col_w = plot_w / n;
+    let col_w = plot_w / columns;
     let max = t
         .buckets
         .iter()
@@ -875,7 +876,7 @@ fn timeline_chart(t: &TimelinePart) -> Markup {
         "Decade"
     };
     // Label every bucket when there is room, else about twelve of them.
-    let every = ((n / 12.0).ceil() as usize).max(1);
+    let every = ((columns / 12.0).ceil() as usize).max(1);
     let title = format!("Records per {}", t.granularity);
     html! {
         svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="timeline-t"
@@ -887,7 +888,7 @@ fn timeline_chart(t: &TimelinePart) -> Markup {
             @for tick in ticks(max as u64) {
                 @let y = top + plot_h - tick as f64 / max * plot_h;
                 line x1=(left) x2=(left + plot_w) y1=(format!("{y:.1}")) y2=(format!("{y:.1}")) stroke="#dde3e8" {}
-                text x=(left - 6.0) y=(format!("{:.1}", y + 4.0)) text-anchor="end" { (tick) }
+                text x=(left - 6.0) y=(format!("{:.1}", y + 4.0)) text-anchor="end" { (n(tick)) }
             }
             text x="12" y=(top + plot_h / 2.0) text-anchor="middle"
                 transform=(format!("rotate(-90 12 {})", top + plot_h / 2.0)) { "Records" }
@@ -957,6 +958,19 @@ fn num_table(headers: &[&str], text: usize, rows: Vec<Vec<String>>) -> Markup {
             } } } }
         }
     }
+}
+
+/// A count with thousands separators (`1,000,000`), for people; report.json has plain numbers.
+fn n(v: u64) -> String {
+    let digits = v.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
 }
 
 fn pct(v: f64) -> String {
@@ -1039,12 +1053,12 @@ pub fn to_html(r: &Report) -> String {
                 section #summary {
                     h2 { "Summary" }
                     div.cards {
-                        div.card { b { (s.records) } "records read" }
-                        div.card { b { (s.valid) } "valid" }
-                        div class=(if s.invalid > 0 { "card bad" } else { "card" }) { b { (s.invalid) } "invalid" }
-                        div class=(if s.errors > 0 { "card bad" } else { "card" }) { b { (s.errors) } "errors" }
-                        div.card { b { (s.warnings) } "warnings" }
-                        div.card { b { (s.files) } "files" }
+                        div.card { b { (n(s.records as u64)) } "records read" }
+                        div.card { b { (n(s.valid as u64)) } "valid" }
+                        div class=(if s.invalid > 0 { "card bad" } else { "card" }) { b { (n(s.invalid as u64)) } "invalid" }
+                        div class=(if s.errors > 0 { "card bad" } else { "card" }) { b { (n(s.errors as u64)) } "errors" }
+                        div.card { b { (n(s.warnings as u64)) } "warnings" }
+                        div.card { b { (n(s.files as u64)) } "files" }
                     }
                     dl.meta {
                         dt { "Input" } dd { code { (r.run.input) } }
@@ -1059,15 +1073,15 @@ pub fn to_html(r: &Report) -> String {
                     @if r.findings.total == 0 {
                         p { "No findings: every record is valid and no warning was raised." }
                     } @else {
-                        p { (r.findings.total) " findings: " (s.errors) " errors, " (s.warnings) " warnings." }
+                        p { (n(r.findings.total as u64)) (if r.findings.total == 1 { " finding: " } else { " findings: " }) (n(s.errors as u64)) " errors, " (n(s.warnings as u64)) " warnings." }
                         (hbars("codes", "Findings by code", "Findings", &code_rows, max_code))
                         details {
                             summary { "Findings by code as a table" }
-                            (num_table(&["Code", "Severity", "Meaning", "Findings"], 3, r.findings.by_code.iter().map(|c| vec![c.code.clone(), c.severity.clone(), c.meaning.clone(), c.count.to_string()]).collect()))
+                            (num_table(&["Code", "Severity", "Meaning", "Findings"], 3, r.findings.by_code.iter().map(|c| vec![c.code.clone(), c.severity.clone(), c.meaning.clone(), n(c.count as u64)]).collect()))
                         }
                         h3 { "By file" }
                         @if r.findings.omitted > 0 {
-                            p.note { "The first " (r.findings.listed.len()) " of " (r.findings.total) " findings are listed; " (r.findings.omitted) " more are counted above." }
+                            p.note { "The first " (n(r.findings.listed.len() as u64)) " of " (n(r.findings.total as u64)) " findings are listed; " (n(r.findings.omitted as u64)) " more are counted above." }
                         }
                         @for (file, list) in &by_file {
                             details open {
@@ -1092,19 +1106,19 @@ pub fn to_html(r: &Report) -> String {
                 }
                 section #completeness {
                     h2 { "Completeness" }
-                    p { "The share of the " (r.completeness.records) " records that passed the checks of a record on its own (schema, dates, languages) that have each field. Records refused only by a check across records (X001–X004) are counted here, not in “valid”." }
+                    p { "The share of the " (n(r.completeness.records)) " records that passed the checks of a record on its own (schema, dates, languages) that have each field. Records refused only by a check across records (X001–X004) are counted here, not in “valid”." }
                     (hbars("fields", "Records with each field", "Share of records (%)", &field_rows, 100.0))
                     details {
                         summary { "Completeness as a table" }
-                        (num_table(&["Field", "Records with it", "Records lacking it", "Share"], 1, r.completeness.fields.iter().map(|f| vec![f.field.clone(), f.present.to_string(), f.missing.to_string(), pct(f.percent)]).collect()))
+                        (num_table(&["Field", "Records with it", "Records lacking it", "Share"], 1, r.completeness.fields.iter().map(|f| vec![f.field.clone(), n(f.present), n(f.missing), pct(f.percent)]).collect()))
                     }
                 }
                 section #timeline {
                     h2 { "Timeline" }
                     p {
-                        (t.dated) " dated records (" (t.single_year) " within one year, " (t.ranges) " ranges over several years; "
-                        (t.approximate_or_uncertain) " approximate or uncertain). "
-                        strong { (t.undated) " undated" } " and " strong { (t.open_ended) " with an open end" } " (before or after a year) are not in the chart."
+                        (n(t.dated)) " dated records (" (n(t.single_year)) " within one year, " (n(t.ranges)) " ranges over several years; "
+                        (n(t.approximate_or_uncertain)) " approximate or uncertain). "
+                        strong { (n(t.undated)) " undated" } " and " strong { (n(t.open_ended)) " with an open end" } " (before or after a year) are not in the chart."
                     }
                     @if t.buckets.is_empty() {
                         p.note { "No dated records." }
@@ -1117,7 +1131,7 @@ pub fn to_html(r: &Report) -> String {
                         (timeline_chart(t))
                         details {
                             summary { "Timeline as a table" }
-                            (num_table(&[if t.granularity == "year" { "Year" } else { "Decade" }, "Exact", "Approximate or uncertain", "Range"], 1, t.buckets.iter().filter(|b| b.exact + b.approximate + b.range > 0).map(|b| vec![b.label.clone(), b.exact.to_string(), b.approximate.to_string(), b.range.to_string()]).collect()))
+                            (num_table(&[if t.granularity == "year" { "Year" } else { "Decade" }, "Exact", "Approximate or uncertain", "Range"], 1, t.buckets.iter().filter(|b| b.exact + b.approximate + b.range > 0).map(|b| vec![b.label.clone(), n(b.exact), n(b.approximate), n(b.range)]).collect()))
                         }
                     }
                 }
@@ -1127,11 +1141,11 @@ pub fn to_html(r: &Report) -> String {
                     div.facets {
                         @for (name, f) in &r.facets {
                             div {
-                                h3 { (facet_title(name)) " (" (f.distinct) " distinct)" }
+                                h3 { (facet_title(name)) " (" (n(f.distinct as u64)) " distinct)" }
                                 @if f.top.is_empty() { p.note { "None." } } @else {
-                                    (num_table(&["Value", "Records"], 1, f.top.iter().map(|(v, n)| vec![match f.labels.get(v) { Some(l) => format!("{l} ({v})"), None => v.clone() }, n.to_string()]).collect()))
+                                    (num_table(&["Value", "Records"], 1, f.top.iter().map(|(v, count)| vec![match f.labels.get(v) { Some(l) => format!("{l} ({v})"), None => v.clone() }, self::n(*count)]).collect()))
                                 }
-                                @if !f.complete { p.note { (f.other) " mentions of values first seen after " (FACET_CAP) " distinct ones are not itemized." } }
+                                @if !f.complete { p.note { (n(f.other)) " mentions of values first seen after " (FACET_CAP) " distinct ones are not itemized." } }
                             }
                         }
                     }
