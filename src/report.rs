@@ -781,7 +781,8 @@ summary { cursor: pointer; color: #005a8c; }
   h2 { break-after: avoid; } svg, table { break-inside: avoid; } a { color: inherit; } }
 "#;
 
-/// Sorting a table by a header click; the page reads the same without it.
+/// Sorting a table by a header click, and opening the tables to print; the page reads the
+/// same without it.
 const SCRIPT: &str = r#"
 document.querySelectorAll('th[data-sort]').forEach(function (th) {
   th.title = 'sort';
@@ -798,6 +799,10 @@ document.querySelectorAll('th[data-sort]').forEach(function (th) {
     });
     rows.forEach(function (r) { body.appendChild(r); });
   });
+});
+// Printed, every table is shown.
+window.addEventListener('beforeprint', function () {
+  document.querySelectorAll('details').forEach(function (d) { d.open = true; });
 });
 "#;
 

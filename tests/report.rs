@@ -399,6 +399,66 @@ fn report_counts_every_record_after_a_cached_run() {
     assert!(std::fs::symlink_metadata(o.join("report.json")).is_err());
 }
 
+/// Records in a `---` stream are counted like records in files, and the report does not
+/// depend on the number of threads.
+#[test]
+fn stream_documents_are_counted_and_the_thread_count_does_not_matter() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let catalogue = dir.path().join("c");
+    std::fs::create_dir(&catalogue).unwrap();
+    let mut stream = String::new();
+    for (id, date, place) in [
+        ("s-1", "1957", "Korea"),
+        ("s-2", "1957-1958", "Japan"),
+        ("s-3", "undated", "Korea"),
+    ] {
+        stream.push_str(&format!(
+            "---\nid: {id}\ntitle: T\ndate: {date}\ntype: Note\nsummary: S.\nplaces: [{place}]\n"
+        ));
+    }
+    std::fs::write(catalogue.join("stream.yaml"), stream).unwrap();
+    std::fs::copy(
+        held_out().join("a-1950.yaml"),
+        catalogue.join("a-1950.yaml"),
+    )
+    .unwrap();
+    std::fs::copy(
+        held_out().join("_collections.yaml"),
+        catalogue.join("_collections.yaml"),
+    )
+    .unwrap();
+    let report = |threads: &str, kind: &str| {
+        let out = dir.path().join(format!("{kind}-{threads}"));
+        let mut cmd = pipeline();
+        cmd.args([kind, "-q", "--format", "concise", "-j", threads, "--input"])
+            .arg(&catalogue)
+            .arg("--report");
+        let json = if kind == "run" {
+            cmd.arg("--no-sync").arg("--output").arg(&out);
+            out.join("report.json")
+        } else {
+            cmd.arg(out.with_extension("html"));
+            out.with_extension("json")
+        };
+        cmd.assert().success();
+        let mut r = read_json(&json);
+        r["run"] = Value::Null;
+        r
+    };
+    let one = report("1", "run");
+    assert_eq!(one["summary"]["records"], 4);
+    assert_eq!(one["completeness"]["records"], 4);
+    assert_eq!(one["timeline"]["undated"], 1);
+    assert_eq!(one["timeline"]["ranges"], 1);
+    assert_eq!(
+        one["facets"]["places"]["top"],
+        serde_json::json!([["Korea", 3], ["Japan", 1]])
+    );
+    assert_eq!(report("2", "run"), one);
+    assert_eq!(report("1", "validate"), one);
+    assert_eq!(report("2", "validate"), one);
+}
+
 #[test]
 fn run_report_takes_a_file_name_and_refuses_a_path() {
     let out = tempfile::TempDir::new().unwrap();
