@@ -49,6 +49,10 @@ pub const FINDINGS_CAP: usize = 1_000;
 pub const NAMES_CAP: usize = 200;
 /// A timeline with more years than this is drawn by decade.
 pub const MAX_YEARS: i64 = 60;
+/// A timeline with more years than this is drawn by century.
+pub const MAX_DECADE_YEARS: i64 = 1_500;
+/// Years beyond ±9999 (EDTF long years) are counted, not drawn: the chart stays bounded.
+pub const YEAR_LIMIT: i64 = 9_999;
 
 /// The fields of a record whose completeness is measured, in the record format's order.
 pub const FIELDS: [&str; 15] = [
@@ -285,6 +289,8 @@ pub struct Aggregates {
     facets: [FacetCounts; FACETS.len()],
     years: Buckets,
     decades: Buckets,
+    centuries: Buckets,
+    outside: u64,
     dated: u64,
     single_year: u64,
     ranges: u64,
@@ -320,12 +326,15 @@ impl Aggregates {
                     self.ranges += 1;
                 }
                 self.qualified += u64::from(qualified);
+                if first < -YEAR_LIMIT || last > YEAR_LIMIT {
+                    self.outside += 1;
+                    return;
+                }
                 self.years.add(first, last, qualified);
-                self.decades.add(
-                    first.div_euclid(10) * 10,
-                    last.div_euclid(10) * 10,
-                    qualified,
-                );
+                for (buckets, width) in [(&mut self.decades, 10), (&mut self.centuries, 100)] {
+                    let start = |y: i64| y.div_euclid(width) * width;
+                    buckets.add(start(first), start(last), qualified);
+                }
             }
         }
     }
@@ -458,7 +467,7 @@ pub struct TimelineBucket {
 
 #[derive(Debug, Serialize)]
 pub struct TimelinePart {
-    /// `year` or `decade`.
+    /// `year`, `decade` or `century`.
     pub granularity: String,
     pub dated: u64,
     pub single_year: u64,
@@ -466,6 +475,8 @@ pub struct TimelinePart {
     pub approximate_or_uncertain: u64,
     pub open_ended: u64,
     pub undated: u64,
+    /// Dated records with a year beyond ±[`YEAR_LIMIT`]: counted in `dated`, not drawn.
+    pub outside_range: u64,
     pub buckets: Vec<TimelineBucket>,
 }
 
@@ -593,17 +604,18 @@ pub fn build(
         })
         .collect();
 
-    let by_year = aggregates
-        .years
-        .bounds()
-        .is_some_and(|(a, b)| b - a < MAX_YEARS);
-    let buckets = if by_year {
-        aggregates.years.rows(|y| y.to_string())
-    } else {
+    let span = aggregates.years.bounds().map_or(0, |(a, b)| b - a);
+    let (granularity, buckets) = if span < MAX_YEARS {
+        ("year", aggregates.years.rows(|y| y.to_string()))
+    } else if span < MAX_DECADE_YEARS {
         let mut rows = aggregates.decades.rows(|d| format!("{d}s"));
-        // Decades only: the rows are every tenth year.
+        // The rows of the bucket starts only (every tenth year).
         rows.retain(|r| r.start.rem_euclid(10) == 0);
-        rows
+        ("decade", rows)
+    } else {
+        let mut rows = aggregates.centuries.rows(|c| format!("{c}–{}", c + 99));
+        rows.retain(|r| r.start.rem_euclid(100) == 0);
+        ("century", rows)
     };
 
     let facets = FACETS
@@ -692,7 +704,8 @@ pub fn build(
         },
         completeness: CompletenessPart { records, fields },
         timeline: TimelinePart {
-            granularity: if by_year { "year" } else { "decade" }.to_string(),
+            granularity: granularity.to_string(),
+            outside_range: aggregates.outside,
             dated: aggregates.dated,
             single_year: aggregates.single_year,
             ranges: aggregates.ranges,
@@ -875,11 +888,7 @@ fn timeline_chart(t: &TimelinePart) -> Markup {
         .max(1) as f64;
     let height = top + plot_h + 60.0;
     let width = left + plot_w + 10.0;
-    let unit = if t.granularity == "year" {
-        "Year"
-    } else {
-        "Decade"
-    };
+    let unit = unit(&t.granularity);
     // Label every bucket when there is room, else about twelve of them.
     let every = ((columns / 12.0).ceil() as usize).max(1);
     let title = format!("Records per {}", t.granularity);
@@ -1124,6 +1133,7 @@ pub fn to_html(r: &Report) -> String {
                         (n(t.dated)) " dated records (" (n(t.single_year)) " within one year, " (n(t.ranges)) " ranges over several years; "
                         (n(t.approximate_or_uncertain)) " approximate or uncertain). "
                         strong { (n(t.undated)) " undated" } " and " strong { (n(t.open_ended)) " with an open end" } " (before or after a year) are not in the chart."
+                        @if t.outside_range > 0 { " " (n(t.outside_range)) " with a year beyond ±9999 are counted, not drawn." }
                     }
                     @if t.buckets.is_empty() {
                         p.note { "No dated records." }
@@ -1136,7 +1146,7 @@ pub fn to_html(r: &Report) -> String {
                         (timeline_chart(t))
                         details {
                             summary { "Timeline as a table" }
-                            (num_table(&[if t.granularity == "year" { "Year" } else { "Decade" }, "Exact", "Approximate or uncertain", "Range"], 1, t.buckets.iter().filter(|b| b.exact + b.approximate + b.range > 0).map(|b| vec![b.label.clone(), n(b.exact), n(b.approximate), n(b.range)]).collect()))
+                            (num_table(&[unit(&t.granularity), "Exact", "Approximate or uncertain", "Range"], 1, t.buckets.iter().filter(|b| b.exact + b.approximate + b.range > 0).map(|b| vec![b.label.clone(), n(b.exact), n(b.approximate), n(b.range)]).collect()))
                         }
                     }
                 }
@@ -1179,6 +1189,15 @@ pub fn to_html(r: &Report) -> String {
         }
     };
     page.into_string()
+}
+
+/// A timeline bucket's name as a column or axis title.
+fn unit(granularity: &str) -> &'static str {
+    match granularity {
+        "year" => "Year",
+        "decade" => "Decade",
+        _ => "Century",
+    }
 }
 
 fn facet_title(name: &str) -> &str {
@@ -1242,6 +1261,27 @@ mod tests {
         assert_eq!(rows[3], ("1920s", 0, 0, 0));
         assert_eq!(rows[10], ("1990s", 1, 0, 0));
         assert_eq!((t.dated, t.single_year, t.ranges), (4, 3, 1));
+    }
+
+    #[test]
+    fn long_spans_are_drawn_by_century_and_far_years_are_counted_not_drawn() {
+        let mut a = Aggregates::default();
+        a.add(span(450, 450, false));
+        a.add(span(1990, 2010, false));
+        a.add(span(-170_000_000, -170_000_000, false)); // EDTF Y-170000000
+        let t = report_of(&a).timeline;
+        assert_eq!(t.granularity, "century");
+        assert_eq!((t.dated, t.outside_range), (3, 1));
+        let rows: Vec<(&str, u64, u64)> = t
+            .buckets
+            .iter()
+            .map(|b| (b.label.as_str(), b.exact, b.range))
+            .collect();
+        assert_eq!(rows.len(), 17); // 400-499 to 2000-2099
+        assert_eq!(rows[0], ("400–499", 1, 0));
+        assert_eq!(rows[1], ("500–599", 0, 0));
+        assert_eq!(rows[15], ("1900–1999", 0, 1));
+        assert_eq!(rows[16], ("2000–2099", 0, 1));
     }
 
     #[test]
