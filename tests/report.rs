@@ -96,6 +96,30 @@ fn report_json_of_a_catalogue_with_findings() {
     insta::assert_snapshot!(stable(read_json(&dir.path().join("findings.json"))));
 }
 
+/// `run` publishes the report with the exports: a run with errors writes neither, and says
+/// where a report of such a catalogue comes from.
+#[test]
+fn a_failed_run_writes_no_report_and_says_so() {
+    let out = tempfile::TempDir::new().unwrap();
+    let o = out.path().join("o");
+    pipeline()
+        .args([
+            "run",
+            "--no-sync",
+            "--format",
+            "concise",
+            "--report",
+            "--input",
+        ])
+        .arg(with_findings())
+        .arg("--output")
+        .arg(&o)
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("validate --report FILE"));
+    assert!(!o.join("report.html").exists());
+}
+
 /// Every number of the held-out catalogue, counted by hand from its eight files.
 #[test]
 fn held_out_catalogue_numbers_are_right() {
