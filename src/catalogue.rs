@@ -97,6 +97,8 @@ pub struct Catalogue {
     /// Valid records (`records.len()` when the records are kept; the streaming run counts
     /// them without keeping them).
     pub valid: usize,
+    /// The run report's aggregates, when the streaming run was asked for them.
+    pub aggregates: Option<Box<crate::report::Aggregates>>,
 }
 
 impl Catalogue {
@@ -512,10 +514,15 @@ fn authorities_in(
 
 /// Warnings for names outside the authority file that are spelled in several ways, or
 /// that look like another spelling of an authority entry.
-fn name_variants(records: &[Record], authorities: &AuthorityIndex) -> Vec<Finding> {
+/// Also the clusters of spellings, for the run report.
+fn name_variants(
+    records: &[Record],
+    authorities: &AuthorityIndex,
+) -> (Vec<Finding>, Vec<crate::report::NameCluster>) {
     let mut findings = near_authority(records, authorities);
-    findings.extend(variant_groups(records, authorities));
-    findings
+    let (variants, clusters) = variant_groups(records, authorities);
+    findings.extend(variants);
+    (findings, clusters)
 }
 
 /// A name not in the authority file whose romanization-aware fingerprint is that of an
@@ -594,13 +601,18 @@ pub fn near_authority_findings<'a>(
 }
 
 /// Names outside the authority file that share a fingerprint but are spelled differently.
-fn variant_groups(records: &[Record], authorities: &AuthorityIndex) -> Vec<Finding> {
+fn variant_groups(
+    records: &[Record],
+    authorities: &AuthorityIndex,
+) -> (Vec<Finding>, Vec<crate::report::NameCluster>) {
     let mentions = records.iter().flat_map(|r| {
         r.mentions
             .iter()
             .map(move |m| (m.written(), m.kind(), (r.file.as_path(), m.location)))
     });
-    variant_findings(find_variants(mentions, authorities))
+    let groups = find_variants(mentions, authorities);
+    let clusters = groups.iter().map(crate::report::NameCluster::of).collect();
+    (variant_findings(groups), clusters)
 }
 
 /// The N001 warnings of the variant groups found in a catalogue.
@@ -768,7 +780,11 @@ pub fn load_selected(
         catalogue.documents += r.documents;
     }
     let cross_findings = crosscheck::check(&outlines, collections.as_deref());
-    findings.extend(name_variants(&catalogue.records, &authorities));
+    let (variants, clusters) = name_variants(&catalogue.records, &authorities);
+    findings.extend(variants);
+    let mut aggregates = crate::report::Aggregates::default();
+    aggregates.names = clusters;
+    catalogue.aggregates = Some(Box::new(aggregates));
     // A record that a cross-record check refused is not valid either. (Outlines by file, so
     // that many findings in a big catalogue do not each scan every outline.)
     let mut by_file: HashMap<&Path, Vec<&Outline>> = HashMap::new();

@@ -144,6 +144,14 @@ pub struct RunArgs {
     /// force may be incomplete. For scratch outputs and benchmarks.
     #[arg(long)]
     pub no_sync: bool,
+    /// Also write a report of the run: an HTML page (summary, findings, completeness,
+    /// timeline, facets, name variants) and the same aggregates as JSON beside it
+    /// (`report.json`), published in the output folder with the exports [default file name:
+    /// report.html]. Written only when the exports are; see `validate --report`.
+    /// Not with --shard (a shard sees only its records; run the report on the merged
+    /// catalogue with `validate --report`).
+    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "report.html", conflicts_with = "shard")]
+    pub report: Option<String>,
     #[command(flatten)]
     pub common: Common,
 }
@@ -236,6 +244,10 @@ pub struct ValidateArgs {
     /// The catalogue folder that files named on the command line belong to.
     #[arg(long, short, value_name = "DIR", default_value = "input")]
     pub input: PathBuf,
+    /// Write a report of the catalogue to FILE (HTML), and the same aggregates as JSON
+    /// beside it (FILE with the extension .json), also when records are invalid.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
     #[command(flatten)]
     pub common: Common,
 }

@@ -23,6 +23,7 @@ pub mod publish;
 pub mod read;
 pub mod record;
 pub mod render;
+pub mod report;
 pub mod schema;
 pub mod shard;
 pub mod staging;

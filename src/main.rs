@@ -320,11 +320,12 @@ fn run(args: &RunArgs) -> Result<Outcome, String> {
         },
         shard: args.shard,
         progress: Some(&report_progress),
+        report: args.report.is_some(),
     };
     // From here on, Ctrl-C and SIGTERM stop the run cleanly: between batches while reading,
     // before the switch while publishing; the previous outputs stay in force.
     publish::stop_on_signals().map_err(|e| e.to_string())?;
-    let (catalogue, staged) = match streaming::run(&args.input, &settings, &options) {
+    let (mut catalogue, staged) = match streaming::run(&args.input, &settings, &options) {
         Ok(done) => done,
         Err(e) if e.is_interrupted() => {
             progress.finish();
@@ -338,8 +339,24 @@ fn run(args: &RunArgs) -> Result<Outcome, String> {
     progress.finish();
     report(&catalogue, &args.common);
     if failed(&catalogue, &args.common) {
+        if args.report.is_some() && !args.common.quiet {
+            eprintln!(
+                "pipeline: note: the report is published with the exports, so none was written; \
+                 `pipeline validate --report FILE` writes one for a catalogue with errors"
+            );
+        }
         summary(&catalogue, 0, started, &args.common);
         return Ok(Outcome::Invalid);
+    }
+    let mut staged = staged;
+    if let (Some(name), Some(s)) = (&args.report, staged.as_mut()) {
+        let info = run_info("run", &args.input, Some(s.output()), &args.common, started);
+        let aggregates = catalogue.aggregates.take().map(|a| *a).unwrap_or_default();
+        let report = pipeline::report::build(&aggregates, &catalogue, info);
+        pipeline::report::write_both(&report, name, |n, bytes| {
+            s.write_extra(n, bytes).map_err(std::io::Error::other)
+        })
+        .map_err(|e| e.to_string())?;
     }
     let written = match staged.map(|mut s| {
         if args.no_sync {
@@ -604,6 +621,7 @@ fn validate(args: &ValidateArgs) -> Result<Outcome, String> {
     let started = Instant::now();
     let settings = settings(&args.common)?;
     let mut total = Catalogue::default();
+    let mut clusters = Vec::new();
     if args.paths.is_empty() {
         // The whole catalogue: the streaming run, with bounded memory.
         let progress = pipeline::progress::Progress::new(args.common.quiet);
@@ -613,6 +631,7 @@ fn validate(args: &ValidateArgs) -> Result<Outcome, String> {
             export: ExportOptions::default(),
             shard: None,
             progress: Some(&report_progress),
+            report: args.report.is_some(),
         };
         let (c, _) = streaming::run(&args.input, &settings, &options).map_err(|e| e.to_string())?;
         progress.finish();
@@ -630,9 +649,27 @@ fn validate(args: &ValidateArgs) -> Result<Outcome, String> {
         total.valid += c.valid;
         total.records.extend(c.records);
         total.findings.extend(c.findings);
+        if let Some(a) = c.aggregates {
+            clusters.extend(a.names);
+        }
     }
     pipeline::diagnostics::sort_findings(&mut total.findings);
     report(&total, &args.common);
+    if let Some(path) = &args.report {
+        if !args.paths.is_empty() {
+            // The files checked in memory: their records and name clusters.
+            let mut aggregates = pipeline::report::Aggregates::default();
+            for record in &total.records {
+                aggregates.add_record(record);
+            }
+            aggregates.names = clusters;
+            total.aggregates = Some(Box::new(aggregates));
+        }
+        let info = run_info("validate", &args.input, None, &args.common, started);
+        let aggregates = total.aggregates.take().map(|a| *a).unwrap_or_default();
+        let report = pipeline::report::build(&aggregates, &total, info);
+        write_report_files(path, &report)?;
+    }
     summary(&total, 0, started, &args.common);
     Ok(if failed(&total, &args.common) {
         Outcome::Invalid
@@ -692,4 +729,71 @@ fn group_by_catalogue(
         }
     }
     Ok(groups)
+}
+
+/// What the report says about the run itself.
+fn run_info(
+    command: &str,
+    input: &Path,
+    output: Option<&Path>,
+    common: &Common,
+    started: Instant,
+) -> pipeline::report::RunInfo {
+    let schema = match &common.schema {
+        Some(path) => path.display().to_string(),
+        None if Path::new("schemas/record.schema.json").is_file() => {
+            "schemas/record.schema.json".to_string()
+        }
+        None => "built-in copy of schemas/record.schema.json".to_string(),
+    };
+    pipeline::report::RunInfo {
+        command: command.to_string(),
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        input: input.display().to_string(),
+        output: output.map(|o| o.display().to_string()),
+        schema,
+        elapsed_seconds: (started.elapsed().as_secs_f64() * 100.0).round() / 100.0,
+    }
+}
+
+/// Write `validate --report FILE`: the page at FILE, the JSON beside it; each file is
+/// written whole to a temporary name beside it and renamed into place.
+fn write_report_files(path: &Path, report: &pipeline::report::Report) -> Result<(), String> {
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+    {
+        return Err(format!(
+            "--report {}: name the HTML page (e.g. report.html); the JSON is written beside it",
+            path.display()
+        ));
+    }
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    // Created as any file the user writes (the umask applies), then renamed into place.
+    let write = |target: &Path, bytes: &[u8]| -> Result<(), String> {
+        let fail = |e: std::io::Error| format!("cannot write {}: {e}", target.display());
+        let name = target.file_name().unwrap_or_default().to_string_lossy();
+        let tmp = dir.join(format!(".report-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_file(&tmp); // left by a killed run of this process id
+        // A new file, never one found there (nor a link's target).
+        let written = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+            .and_then(|mut f| f.write_all(bytes))
+            .and_then(|()| std::fs::rename(&tmp, target));
+        if let Err(e) = written {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(fail(e));
+        }
+        Ok(())
+    };
+    write(path, pipeline::report::to_html(report).as_bytes())?;
+    write(
+        &path.with_extension("json"),
+        pipeline::report::to_json(report).as_bytes(),
+    )
 }

@@ -171,6 +171,8 @@ pub struct Generation {
     /// Whether the generation is flushed to disk before it is switched in (see
     /// [`Generation::skip_sync`]).
     sync: bool,
+    /// Files besides the three outputs (the run report), linked like them on commit.
+    extra: Vec<String>,
 }
 
 impl Drop for Generation {
@@ -206,6 +208,7 @@ impl Generation {
             lock: Some(lock),
             created,
             sync: true,
+            extra: Vec::new(),
         })
     }
 
@@ -222,6 +225,30 @@ impl Generation {
     /// Write one whole file of the generation (it must not exist yet).
     pub fn write(&self, name: &str, bytes: &[u8]) -> Result<(), PublishError> {
         write_file(&self.path().join(name), bytes)
+    }
+
+    /// Write a file besides the three outputs (the run report, `report.html`): it is part of
+    /// the generation and, on commit, `output/NAME` becomes a link through `.current` like
+    /// the outputs. `name` must be a plain file name.
+    pub fn write_extra(&mut self, name: &str, bytes: &[u8]) -> Result<(), PublishError> {
+        if name.is_empty()
+            || name.starts_with('.')
+            || name.contains(['/', '\\'])
+            || OUTPUTS.contains(&name)
+            || name == LOCK_FILE
+        {
+            return Err(PublishError {
+                path: self.output.join(name),
+                source: std::io::Error::new(
+                    std::io::ErrorKind::InvalidInput,
+                    "the report must be a plain file name inside the output folder, not one of \
+                     its other files",
+                ),
+            });
+        }
+        self.write(name, bytes)?;
+        self.extra.push(name.to_string());
+        Ok(())
     }
 
     /// Do not flush the generation to disk before switching it in (`run --no-sync`): the
@@ -253,7 +280,8 @@ impl Generation {
             let _ = fs::remove_dir_all(&kept);
             return Err(e);
         }
-        link_outputs(&output)?;
+        let extra: Vec<&str> = self.extra.iter().map(String::as_str).collect();
+        link_outputs(&output, &extra)?;
         remove_leftovers(&output);
         File::open(&output)
             .and_then(|dir| dir.sync_all())
@@ -410,8 +438,21 @@ fn switch(output: &Path, name: &str) -> Result<(), PublishError> {
 /// Make `dc`, `records.csv` and `records.jsonld` links through `.current`. Nothing to do
 /// after the first run; replaces the real folder and files of the old layout, and any link
 /// that points elsewhere, each with one atomic rename or exchange.
-fn link_outputs(output: &Path) -> Result<(), PublishError> {
-    for name in OUTPUTS {
+/// `extra` files (the report) are linked the same way; a link through `.current` whose file
+/// the new generation does not have (a report of an earlier run) is removed.
+fn link_outputs(output: &Path, extra: &[&str]) -> Result<(), PublishError> {
+    if let Ok(entries) = fs::read_dir(output) {
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if let Ok(target) = fs::read_link(&path)
+                && target.starts_with(CURRENT)
+                && !output.join(&target).exists()
+            {
+                let _ = fs::remove_file(&path);
+            }
+        }
+    }
+    for name in OUTPUTS.iter().chain(extra) {
         let path = output.join(name);
         let want = Path::new(CURRENT).join(name);
         if fs::read_link(&path).is_ok_and(|target| target == want) {

@@ -91,6 +91,10 @@ pub struct Options<'a> {
     pub shard: Option<Shard>,
     /// Called with (units done, units in all) as the run advances.
     pub progress: Option<&'a (dyn Fn(u64, u64) + Sync)>,
+    /// Gather the run report's aggregates ([`crate::report`]) into
+    /// [`Catalogue::aggregates`]. Units are then never replayed from the incremental cache
+    /// (it keeps their exports, not what the report counts); they are still stored in it.
+    pub report: bool,
 }
 
 /// A failure that stops the run (exit 2).
@@ -195,6 +199,8 @@ struct Done {
     documents: usize,
     fragments: Vec<Fragment>,
     mentions: Vec<(Spelled, MentionPlace)>,
+    /// What the run report counts of its valid records (only with `Options::report`).
+    facts: Vec<crate::report::Facts>,
     /// The unit's key and the body of its entry for this run's incremental cache (the
     /// places of its exports are added when they are written).
     cache: Option<(incremental::Key, Vec<u8>)>,
@@ -284,6 +290,7 @@ struct Gathered {
     spellings: Spellings,
     documents: usize,
     fragments: usize,
+    aggregates: Option<Box<crate::report::Aggregates>>,
 }
 
 impl Gathered {
@@ -317,6 +324,11 @@ impl Gathered {
             }
             for (spelled, place) in &done.mentions {
                 self.spellings.add(spelled, *place);
+            }
+            if let Some(aggregates) = self.aggregates.as_deref_mut() {
+                for facts in done.facts {
+                    aggregates.add(facts);
+                }
             }
             self.fragments += done.fragments.len();
             if let Some(w) = writers.as_deref_mut() {
@@ -460,6 +472,7 @@ pub fn run(
     let mut gathered = Gathered {
         findings,
         briefs: OutlineTable::with_capacity(files.len()),
+        aggregates: options.report.then(Box::default),
         ..Gathered::default()
     };
     // Each file is read once. A single-record file is processed from that read; a stream
@@ -517,6 +530,7 @@ pub fn run(
         authorities: &authorities,
         staging: staging.as_ref(),
         export: &options.export,
+        report: options.report,
     };
 
     let mut file_units: Vec<Unit> = (0..files.len() as u32).map(Unit::File).collect();
@@ -553,6 +567,7 @@ pub fn run(
         spellings,
         documents,
         fragments,
+        mut aggregates,
     } = gathered;
 
     // Cross-record checks over every outline.
@@ -564,28 +579,32 @@ pub fn run(
             .map(|(w, k, s)| (w, k, s.count, s.first.clone())),
         &authorities,
     );
-    let groups = groups
-        .into_iter()
-        .map(|g| crate::normalize::names::fingerprint::VariantGroup {
-            key: g.key,
-            kind: g.kind,
-            suggested: g.suggested,
-            spellings: g
-                .spellings
-                .into_iter()
-                .map(|s| crate::normalize::names::fingerprint::VariantSpelling {
-                    spelling: s.spelling,
-                    count: s.count,
-                    as_written: s.as_written,
-                    locations: s
-                        .locations
-                        .into_iter()
-                        .map(|(f, _, _, l)| (files[f as usize].to_path_buf(), l.into()))
-                        .collect(),
-                })
-                .collect(),
-        })
-        .collect();
+    let groups: Vec<crate::normalize::names::fingerprint::VariantGroup<(PathBuf, Location)>> =
+        groups
+            .into_iter()
+            .map(|g| crate::normalize::names::fingerprint::VariantGroup {
+                key: g.key,
+                kind: g.kind,
+                suggested: g.suggested,
+                spellings: g
+                    .spellings
+                    .into_iter()
+                    .map(|s| crate::normalize::names::fingerprint::VariantSpelling {
+                        spelling: s.spelling,
+                        count: s.count,
+                        as_written: s.as_written,
+                        locations: s
+                            .locations
+                            .into_iter()
+                            .map(|(f, _, _, l)| (files[f as usize].to_path_buf(), l.into()))
+                            .collect(),
+                    })
+                    .collect(),
+            })
+            .collect();
+    if let Some(a) = aggregates.as_deref_mut() {
+        a.names = groups.iter().map(crate::report::NameCluster::of).collect();
+    }
     findings.extend(catalogue::variant_findings(groups));
     findings.extend(catalogue::near_authority_findings(
         spellings.iter().map(|(w, k, s)| {
@@ -617,6 +636,7 @@ pub fn run(
         files: files.len(),
         documents,
         valid: fragments - refused,
+        aggregates,
     };
     let staged = match writers {
         Some(w) => {
@@ -874,6 +894,8 @@ struct Ctx<'a> {
     authorities: &'a crate::normalize::names::AuthorityIndex,
     staging: Option<&'a Folder>,
     export: &'a ExportOptions,
+    /// Whether the run report's facts are taken (and the cache is not replayed).
+    report: bool,
 }
 
 impl Ctx<'_> {
@@ -913,6 +935,9 @@ impl Ctx<'_> {
     /// whole in the previous generation.
     fn cached(&self, unit: Unit, key: Option<incremental::Key>) -> Option<Done> {
         let (store, key) = self.store.zip(key)?;
+        if self.report {
+            return None;
+        }
         let (entry, body) = store.get(&key)?;
         self.replay(unit, entry, (key, body))
     }
@@ -1108,7 +1133,10 @@ impl Ctx<'_> {
         // The records are done with: their mentions move on to be gathered.
         done.mentions
             .reserve_exact(result.records.iter().map(|r| r.mentions.len()).sum());
-        for record in result.records {
+        for mut record in result.records {
+            if self.report {
+                done.facts.push(crate::report::Facts::take(&mut record));
+            }
             for (i, m) in record.mentions.into_iter().enumerate() {
                 let place = (file, ordinal, i as u32, m.location.into());
                 done.mentions.push((Spelled::Agent(m.agent), place));
@@ -1541,6 +1569,16 @@ impl Staged {
     /// Records written.
     pub fn written(&self) -> usize {
         self.written
+    }
+
+    /// Write a file beside the exports, in the same generation ([`Generation::write_extra`]).
+    pub fn write_extra(&mut self, name: &str, bytes: &[u8]) -> Result<(), PublishError> {
+        self.generation.write_extra(name, bytes)
+    }
+
+    /// Where the new generation is being written (the report names the output folder).
+    pub fn output(&self) -> &Path {
+        &self.output
     }
 
     /// Publish without flushing to disk first ([`Generation::skip_sync`]).

@@ -102,6 +102,7 @@ fn streamed(input: &Path, out: &Path, shard: Option<Shard>) -> pipeline::catalog
         export: ExportOptions::default(),
         shard,
         progress: None,
+        report: false,
     };
     let (c, staged) = streaming::run(input, &settings, &options).unwrap();
     assert_eq!(c.errors(), 0, "{:?}", c.findings);
@@ -157,6 +158,7 @@ fn streaming_findings_equal_the_in_memory_findings() {
         export: ExportOptions::default(),
         shard: None,
         progress: None,
+        report: false,
     };
     let (got, _) = streaming::run(p, &settings, &options).unwrap();
     assert!(expected.errors() >= 5, "{:?}", expected.findings);
@@ -412,6 +414,7 @@ fn run_with_schema(input: &Path, out: &Path, schema: Option<&Path>) {
         export: ExportOptions::default(),
         shard: None,
         progress: None,
+        report: false,
     };
     let (c, staged) = streaming::run(input, &settings, &options).unwrap();
     assert_eq!(c.errors(), 0, "{:?}", c.findings);
@@ -619,6 +622,7 @@ fn a_repeated_id_does_not_write_through_into_the_published_files() {
         export: ExportOptions::default(),
         shard: None,
         progress: None,
+        report: false,
     };
     for _ in 0..5 {
         let (c, staged) = streaming::run(p, &settings, &options).unwrap();
