@@ -1050,6 +1050,12 @@ fn rule_other_institutions_forms() {
                 "RAITH, Jacob Lauder",
             ),
             ("KAMENKA, Eugene Dr.", "Eugene KAMENKA", "KAMENKA, Eugene"),
+            // Korean names as Soviet documents spell them from the Russian (Kim Ir Sen is
+            // Kim Il Sung): each syllable a word, with kh and a final r; I a syllable.
+            ("Kim Ir Sen", "Kim Ir Sen", "Kim, Ir Sen"),
+            ("Pak Den Khe", "Pak Den Khe", "Pak, Den Khe"),
+            ("Ho Ka I", "Ho Ka I", "Ho, Ka I"),
+            ("Jo Baer", "Jo Baer", "Baer, Jo"),
             // Earl is a forename here: a title of nobility is never followed by initials.
             ("Larrison, Earl J.", "Earl J. Larrison", "Larrison, Earl J."),
             (

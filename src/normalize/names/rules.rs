@@ -715,7 +715,26 @@ fn looks_family_first(family: &[String], given: &[String]) -> bool {
         .into_iter()
         .flatten()
         .any(|g| folded.iter().all(|w| g.is_syllabic(w)))
+        || lexicon::KOREAN_SURNAMES.contains(&surname)
+            && folded.iter().all(|w| {
+                w.len() <= 3
+                    && syllable_count(w, KOREAN_FROM_RUSSIAN.onsets, KOREAN_FROM_RUSSIAN.codas)
+                        == Some(1)
+            })
 }
+
+/// Korean names as Soviet documents spell them, from the Russian (the Kontsevich
+/// Cyrillization, then Latin letters for the Cyrillic: `Kim Ir Sen` for Ким Ир Сен, `Pak
+/// Den Khe` for Пак Ден Хе, `Ho Ka I`): each syllable a word of its own, with the onset
+/// `kh` (х) and the final `r` (р) that McCune-Reischauer does not write. Only words of one
+/// syllable and at most three letters are read so (`Jo Baer` stays Western).
+const KOREAN_FROM_RUSSIAN: Grammar = Grammar {
+    onsets: &[
+        "kh", "ch", "sh", "ts", "b", "d", "g", "h", "j", "k", "l", "m", "n", "p", "r", "s", "t",
+        "y", "",
+    ],
+    codas: &["ng", "n", "m", "k", "l", "p", "t", "r", ""],
+};
 
 /// The syllable shapes of one family of romanizations: which onsets and codas it writes.
 /// ALA-LC Chinese (pinyin; Wade-Giles and the postal and Cantonese spellings also met:
@@ -877,8 +896,11 @@ fn from_direct_order(
         let n = words.len();
         if n >= 2
             && suffix.is_none()
-            && let Some(s) =
-                lexicon::suffix(&words[n - 1]).filter(|s| s.chars().count() > 1 || n >= 3)
+            && let Some(s) = lexicon::suffix(&words[n - 1]).filter(|s| {
+                (s.chars().count() > 1 || n >= 3)
+                    // `Ho Ka I`: a syllable of a Korean name, not the numeral I.
+                    && !(*s == "I" && lexicon::CJK_SURNAMES.contains(&lexicon::fold(&words[0])))
+            })
         {
             suffix = Some(s.to_string());
             tail.insert(
