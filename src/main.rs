@@ -132,14 +132,7 @@ fn report(catalogue: &Catalogue, common: &Common) {
         .max_errors
         .unwrap_or(usize::MAX)
         .min(catalogue.findings.len());
-    let summary = Summary {
-        files: catalogue.files,
-        records: catalogue.documents,
-        valid: catalogue.valid,
-        invalid: catalogue.invalid(),
-        errors: catalogue.errors(),
-        warnings: catalogue.warnings(),
-    };
+    let summary = Summary::of(catalogue);
     let findings = &catalogue.findings[..shown];
     let omitted = catalogue.findings.len() - shown;
     print_findings(findings, omitted, &summary, common.format, common.color);

@@ -42,8 +42,8 @@ impl Format {
     }
 }
 
-/// Counts for the JSON and SARIF summaries.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// Counts for the JSON and SARIF summaries (and the run report's summary).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Summary {
     pub files: usize,
     pub records: usize,
@@ -51,6 +51,20 @@ pub struct Summary {
     pub invalid: usize,
     pub errors: usize,
     pub warnings: usize,
+}
+
+impl Summary {
+    /// The counts of a catalogue that was read.
+    pub fn of(catalogue: &crate::catalogue::Catalogue) -> Summary {
+        Summary {
+            files: catalogue.files,
+            records: catalogue.documents,
+            valid: catalogue.valid,
+            invalid: catalogue.invalid(),
+            errors: catalogue.errors(),
+            warnings: catalogue.warnings(),
+        }
+    }
 }
 
 /// Write `findings` in `format`. `omitted` findings were cut by `--max-errors`.

@@ -388,22 +388,12 @@ pub struct RunInfo {
 pub struct Report {
     pub version: u32,
     pub run: RunInfo,
-    pub summary: SummaryPart,
+    pub summary: crate::render::Summary,
     pub findings: FindingsPart,
     pub completeness: CompletenessPart,
     pub timeline: TimelinePart,
     pub facets: BTreeMap<String, FacetPart>,
     pub names: NamesPart,
-}
-
-#[derive(Debug, Serialize)]
-pub struct SummaryPart {
-    pub files: usize,
-    pub records: usize,
-    pub valid: usize,
-    pub invalid: usize,
-    pub errors: usize,
-    pub warnings: usize,
 }
 
 #[derive(Debug, Serialize)]
@@ -688,14 +678,7 @@ pub fn build(
     Report {
         version: FORMAT_VERSION,
         run,
-        summary: SummaryPart {
-            files: catalogue.files,
-            records: catalogue.documents,
-            valid: catalogue.valid,
-            invalid: catalogue.invalid(),
-            errors: catalogue.errors(),
-            warnings: catalogue.warnings(),
-        },
+        summary: crate::render::Summary::of(catalogue),
         findings: FindingsPart {
             total: findings.len(),
             by_code,
