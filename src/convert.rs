@@ -275,31 +275,55 @@ pub fn convert_with<'a>(
     Ok(c.counts)
 }
 
-/// Write a part's records as a shard folder: `dc/`, `records.csv` and `records.jsonld` in
-/// id order, then `shard.json` last, so a folder with a manifest is complete. A folder left
-/// by an earlier attempt at the same part (a retried task) is replaced.
+/// Write a part's records as a shard folder: `dc/`, `records.csv`, `records.jsonld` in id
+/// order and `shard.json`. They are written into `DIR.partial` and the folder is renamed to
+/// DIR only when complete, so a task killed half-way never leaves a folder that looks like
+/// a shard; a folder left by an earlier attempt at the same part (a retried task) is
+/// replaced.
 fn write_shard(
+    shard: &ShardOutput<'_>,
+    records: Vec<Record>,
+    export: &ExportOptions,
+) -> Result<(), ConvertError> {
+    let fail = |e: io::Error| ConvertError::Shard(shard.dir.to_path_buf(), e);
+    let mut partial = shard.dir.as_os_str().to_owned();
+    partial.push(".partial");
+    let partial = PathBuf::from(partial);
+    for old in [&partial, &shard.dir.to_path_buf()] {
+        if old.exists() {
+            std::fs::remove_dir_all(old).map_err(fail)?;
+        }
+    }
+    write_shard_files(&partial, shard, records, export).map_err(fail)?;
+    std::fs::rename(&partial, shard.dir).map_err(fail)
+}
+
+fn write_shard_files(
+    dir: &Path,
     shard: &ShardOutput<'_>,
     mut records: Vec<Record>,
     export: &ExportOptions,
-) -> Result<(), ConvertError> {
-    let dir = shard.dir;
-    let fail = |e: io::Error| ConvertError::Shard(dir.to_path_buf(), e);
-    if dir.exists() {
-        std::fs::remove_dir_all(dir).map_err(fail)?;
-    }
+) -> io::Result<()> {
     let dc = dir.join("dc");
-    std::fs::create_dir_all(&dc).map_err(fail)?;
+    std::fs::create_dir_all(&dc)?;
     records.sort_by(|a, b| a.id.cmp(&b.id));
     for record in &records {
-        let bytes = dublin_core::render(record, export).map_err(fail)?;
-        std::fs::write(dc.join(format!("{}.xml", record.id)), bytes).map_err(fail)?;
+        // As `run` does at the point of writing: an id from a loosened schema never names
+        // a file outside `dc/`.
+        if !crate::publish::safe_file_stem(&record.id) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("the record id `{}` cannot name a file", record.id),
+            ));
+        }
+        let bytes = dublin_core::render(record, export)?;
+        std::fs::write(dc.join(format!("{}.xml", record.id)), bytes)?;
     }
-    let csv = csv_export::render(&records, export).map_err(|e| fail(io::Error::other(e)))?;
-    std::fs::write(dir.join("records.csv"), csv).map_err(fail)?;
+    let csv = csv_export::render(&records, export).map_err(io::Error::other)?;
+    std::fs::write(dir.join("records.csv"), csv)?;
     let jsonld = crate::export::jsonld::render(&records, shard.collections, export)
-        .map_err(|e| fail(io::Error::other(e)))?;
-    std::fs::write(dir.join("records.jsonld"), jsonld).map_err(fail)?;
+        .map_err(io::Error::other)?;
+    std::fs::write(dir.join("records.jsonld"), jsonld)?;
     // Every agent with all its written forms, and the first record (in id order) that
     // mentions it, as `run --shard` records them.
     let mut agents: BTreeMap<String, AgentNode> = BTreeMap::new();
@@ -312,8 +336,8 @@ fn write_shard(
         }
     }
     let manifest = crate::shard::manifest(shard.part, records.len(), &agents, &first)
-        .map_err(|e| fail(io::Error::other(e)))?;
-    std::fs::write(dir.join(crate::shard::MANIFEST), manifest).map_err(fail)
+        .map_err(io::Error::other)?;
+    std::fs::write(dir.join(crate::shard::MANIFEST), manifest)
 }
 
 impl<W: Write, E: Write> Converter<'_, W, E> {
@@ -573,14 +597,16 @@ impl Ctx<'_> {
             done.records = result.records;
             return done;
         }
+        // Records come in the order of their documents, so one pass over the documents
+        // finds each record's tree (a stream file of many documents stays linear).
+        let mut nodes = docs.iter();
         for record in &result.records {
-            let node = docs
-                .iter()
-                .find(|n| {
-                    n.get("id")
-                        .is_some_and(|id| id.span.start == record.id_location)
-                })
-                .unwrap_or(&docs[0]);
+            let Some(node) = nodes.find(|n| {
+                n.get("id")
+                    .is_some_and(|id| id.span.start == record.id_location)
+            }) else {
+                break;
+            };
             done.output.extend(self.render(node, record));
             done.written += 1;
         }

@@ -559,15 +559,19 @@ fn check_outlines(args: &pipeline::cli::CheckOutlinesArgs) -> Result<Outcome, St
         .count();
     let warnings = findings.len() - errors;
     // A document is invalid when an error points at its id or one of its references.
+    let error_places: std::collections::HashSet<(&Path, usize, usize)> = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .filter_map(|f| f.location.map(|at| (f.file.as_path(), at.line, at.col)))
+        .collect();
     let invalid = lines
         .iter()
         .filter(|l| {
-            let outline = l.outline();
-            findings.iter().any(|f| {
-                f.severity == Severity::Error
-                    && f.file == outline.file
-                    && f.location.is_some_and(|at| outline.mentions(at))
-            })
+            let file = Path::new(&l.file);
+            l.id.iter()
+                .chain(&l.related)
+                .chain(&l.collections)
+                .any(|r| error_places.contains(&(file, r.line, r.column)))
         })
         .count();
     let files: std::collections::BTreeSet<&str> = lines.iter().map(|l| l.file.as_str()).collect();

@@ -150,15 +150,16 @@ impl OutlineLine {
 }
 
 /// Pair each outline of a file's documents with the record that came from it (matched by
-/// the place of the id, which no two documents of a file share).
-pub fn lines_of<'a>(outlines: &'a [Outline], records: &'a [Record]) -> Vec<OutlineLine> {
+/// the place of the id, which no two documents of a file share). Both are in document
+/// order, and only some documents give a record, so one pass over the records does.
+pub fn lines_of(outlines: &[Outline], records: &[Record]) -> Vec<OutlineLine> {
+    let mut next = records.iter().peekable();
     outlines
         .iter()
         .map(|o| {
-            let record = o.id.as_ref().and_then(|id| {
-                records
-                    .iter()
-                    .find(|r| r.file == o.file && r.id_location == id.location)
+            let record = next.next_if(|r| {
+                o.id.as_ref()
+                    .is_some_and(|id| r.file == o.file && r.id_location == id.location)
             });
             OutlineLine::of(o, record)
         })

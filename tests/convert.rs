@@ -573,3 +573,53 @@ fn files_lists_what_validate_reads_and_reports_what_it_refuses() {
     assert_eq!(code, 1);
     assert_eq!(out, "cat/a-1.yaml\0cat/b/alias.yaml\0cat/b/b-1.yml\0");
 }
+
+/// A stream file whose middle document is invalid: each valid record is written from its
+/// own document, and only the valid documents' outlines list agents (records and
+/// documents are paired by position, not by searching).
+#[test]
+fn a_stream_file_pairs_records_with_their_own_documents() {
+    let dir = TempDir::new().unwrap();
+    let bad = record("b-1").replace("March 3, 1957", "February 30, 1957");
+    let text = format!("---\n{}---\n{bad}---\n{}", record("a-1"), record("c-1"));
+    fs::write(dir.path().join("s.yaml"), text).unwrap();
+    let (code, out, err) = pipeline_in(
+        dir.path(),
+        &[
+            "convert",
+            "--from",
+            "paths",
+            "--to",
+            "jsonl",
+            "--outlines",
+            "o.outlines",
+            "-q",
+        ],
+        "s.yaml\n",
+    );
+    assert_eq!(code, 1, "{err}");
+    let ids: Vec<String> = out
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].to_string())
+        .collect();
+    assert_eq!(ids, ["\"a-1\"", "\"c-1\""]);
+    let outlines = fs::read_to_string(dir.path().join("o.outlines")).unwrap();
+    let agents: Vec<(String, usize)> = outlines
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            (
+                v["id"]["id"].to_string(),
+                v["agents"].as_array().unwrap().len(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        agents,
+        [
+            ("\"a-1\"".to_string(), 1),
+            ("\"b-1\"".to_string(), 0),
+            ("\"c-1\"".to_string(), 1)
+        ]
+    );
+}
