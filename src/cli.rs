@@ -352,6 +352,9 @@ pub struct CheckOutlinesArgs {
     /// How to print findings [default: human on a terminal, concise otherwise].
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub format: Option<crate::render::Format>,
+    /// When to colour the human format.
+    #[arg(long, value_enum, value_name = "WHEN", default_value = "auto")]
+    pub color: ColorChoice,
     /// Treat warnings as errors (exit 1).
     #[arg(long)]
     pub deny_warnings: bool,

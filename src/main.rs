@@ -583,7 +583,7 @@ fn check_outlines(args: &pipeline::cli::CheckOutlinesArgs) -> Result<Outcome, St
         errors,
         warnings,
     };
-    print_findings(&findings, 0, &summary, args.format, ColorChoice::Auto);
+    print_findings(&findings, 0, &summary, args.format, args.color);
     if !args.quiet {
         let _ = writeln!(
             std::io::stderr(),
