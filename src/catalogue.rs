@@ -309,23 +309,28 @@ pub(crate) fn process_document(
 /// Read a file and parse its YAML documents. The file is opened through `scope` (see
 /// [`Scope::open`]) and read only if it is a regular file.
 pub fn read_documents(path: &Path, limits: &Limits, scope: &Scope) -> Result<Vec<Node>, Finding> {
-    use std::io::Read;
+    let bytes = read_bounded(path, scope.open_regular(path), limits)?;
+    documents_of_bytes(path, &bytes, limits)
+}
+
+/// The whole content of a file that was opened (`opened`), or the finding that refuses it:
+/// unreadable (Y001), or larger than the limit (Y007), however it grew since it was
+/// measured; a file is never cut short.
+pub(crate) fn read_bounded(
+    path: &Path,
+    opened: std::io::Result<(std::fs::File, std::fs::Metadata)>,
+    limits: &Limits,
+) -> Result<Vec<u8>, Finding> {
     let unreadable = |e: std::io::Error| {
         Finding::new(Code::Unreadable, path, None, format!("cannot be read: {e}"))
             .with_help("check that the file exists and that you may read it")
     };
-    let (file, meta) = scope.open_regular(path).map_err(unreadable)?;
-    let size = meta.len();
-    if size > limits.max_file_bytes {
-        return Err(too_large(path, size, limits));
+    let (file, meta) = opened.map_err(unreadable)?;
+    match read::read_within_file(&file, limits.max_file_bytes) {
+        Ok(Some(bytes)) => Ok(bytes),
+        Ok(None) => Err(too_large(path, meta.len(), limits)),
+        Err(e) => Err(unreadable(e)),
     }
-    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
-    (&file)
-        .take(limits.max_file_bytes)
-        .read_to_end(&mut bytes)
-        .map_err(unreadable)?;
-    let text = read::decode(path, &bytes)?;
-    read::parse(path, text, limits)
 }
 
 /// [`read_documents`] for a file whose bytes came from elsewhere (`convert --from

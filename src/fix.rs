@@ -55,27 +55,16 @@ pub fn plan(path: &Path, limits: &Limits, date_options: &DateOptions) -> FileFix
         path: path.to_path_buf(),
         ..FileFix::default()
     };
-    let read = |path: &Path| -> std::io::Result<Vec<u8>> {
-        use std::io::Read;
-        let (file, meta) = crate::contain::open_regular(path)?;
-        let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-        (&file)
-            .take(limits.max_file_bytes)
-            .read_to_end(&mut bytes)?;
-        Ok(bytes)
-    };
-    let bytes = match read(path) {
-        Ok(b) => b,
-        Err(e) => {
-            result.findings.push(Finding::new(
-                Code::Unreadable,
-                path,
-                None,
-                format!("cannot be read: {e}"),
-            ));
-            return result;
-        }
-    };
+    // The whole file or nothing: a file over the limit is refused, never cut short and
+    // written back shortened.
+    let bytes =
+        match crate::catalogue::read_bounded(path, crate::contain::open_regular(path), limits) {
+            Ok(b) => b,
+            Err(f) => {
+                result.findings.push(f);
+                return result;
+            }
+        };
     let text = match read::decode(path, &bytes) {
         Ok(t) => t,
         Err(f) => {

@@ -409,3 +409,27 @@ fn a_spelling_close_to_an_authority_entry_is_a_warning() {
         .assert()
         .code(1);
 }
+
+/// A file over `--max-file-bytes` is refused by `fix` (Y007) and left byte for byte as it
+/// was: it is never read in part, fixed, and written back shortened.
+#[test]
+fn fix_refuses_a_file_over_the_limit_and_leaves_it_whole() {
+    let text = "id: a-1\ntitle: Title\ndate: January 22, 1950\ntype: Cable\nsummary: |\n  One.\n"
+        .to_string()
+        + &"  A long summary line.\n".repeat(100);
+    let dir = catalogue(&[("a-1.yaml", &text)]);
+    let file = dir.path().join("a-1.yaml");
+    pipeline()
+        .args(["fix", "--max-file-bytes", "200", "--format", "concise"])
+        .arg(&file)
+        .assert()
+        .stderr(predicate::str::contains("error[Y007]"));
+    assert_eq!(fs::read_to_string(&file).unwrap(), text);
+    // Within the limit the same file is fixed (the date is rewritten as EDTF).
+    pipeline().arg("fix").arg(&file).assert().code(0);
+    assert!(
+        fs::read_to_string(&file)
+            .unwrap()
+            .contains("date: 1950-01-22")
+    );
+}
