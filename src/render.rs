@@ -167,20 +167,50 @@ pub const EXCERPT_CHARS: usize = 80;
 /// not UTF-8 `\x{..}`, a backslash `\\`, and `…` where the line goes on. For lines that
 /// are not plain text (a file that is not UTF-8, a line holding a NUL): never their raw bytes.
 pub fn escaped_excerpt(line: &[u8], col: usize) -> String {
+    // Only the characters that can be shown are escaped and kept: a window of
+    // EXCERPT_CHARS on either side of the column, so a line of any length (a 256 MiB file
+    // on one line) costs no more than the window.
+    // A column past the end shows the end of the line (counted without allocating).
+    let total: usize = line
+        .utf8_chunks()
+        .map(|c| c.valid().chars().count() + c.invalid().len())
+        .sum();
+    let at = col.saturating_sub(1).min(total);
+    let lo = at.saturating_sub(EXCERPT_CHARS);
+    let hi = at + EXCERPT_CHARS;
     let mut pieces: Vec<String> = Vec::new();
-    for chunk in line.utf8_chunks() {
+    let mut index = 0usize;
+    let mut more_after = false;
+    let mut keep = |piece: &dyn Fn() -> String| -> bool {
+        if index >= hi {
+            return false;
+        }
+        if index >= lo {
+            pieces.push(piece());
+        }
+        index += 1;
+        true
+    };
+    'line: for chunk in line.utf8_chunks() {
         for c in chunk.valid().chars() {
-            pieces.push(match c {
+            let piece = || match c {
                 '\\' => "\\\\".into(),
                 c if needs_escape(c) => format!("\\u{{{:x}}}", c as u32),
                 c => c.to_string(),
-            });
+            };
+            if !keep(&piece) {
+                more_after = true;
+                break 'line;
+            }
         }
-        for b in chunk.invalid() {
-            pieces.push(format!("\\x{{{b:02X}}}"));
+        for &b in chunk.invalid() {
+            if !keep(&|| format!("\\x{{{b:02X}}}")) {
+                more_after = true;
+                break 'line;
+            }
         }
     }
-    let at = col.saturating_sub(1).min(pieces.len());
+    let at = (at - lo).min(pieces.len());
     let mut start = at.saturating_sub(20);
     // Room for the two `…`.
     let budget = EXCERPT_CHARS - 2;
@@ -197,11 +227,11 @@ pub fn escaped_excerpt(line: &[u8], col: usize) -> String {
         used += width(&pieces[start]);
     }
     let mut out = String::new();
-    if start > 0 {
+    if lo + start > 0 {
         out.push('…');
     }
     out.extend(pieces[start..end].iter().map(String::as_str));
-    if end < pieces.len() {
+    if end < pieces.len() || more_after {
         out.push('…');
     }
     out
