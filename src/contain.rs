@@ -177,7 +177,15 @@ impl Scope {
             meta
         };
         if meta.is_file() {
-            Ok(Some(path))
+            // The whole path, not only its last part: `schemas/record.schema.json` through a
+            // folder link `schemas` out of the catalogue is outside too.
+            let inside =
+                self.follows() || path.canonicalize().is_ok_and(|real| self.contains(&real));
+            if inside {
+                Ok(Some(path))
+            } else {
+                Err(outside(&path))
+            }
         } else if meta.is_dir() {
             Ok(None)
         } else {

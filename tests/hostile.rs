@@ -772,6 +772,26 @@ fn the_default_schema_is_not_read_through_a_link_out_of_the_current_folder() {
         .arg(&cat)
         .assert()
         .code(0);
+
+    // The folder `schemas` itself a link out: the whole path is checked, not its last part.
+    let work2 = dir.path().join("work2");
+    fs::create_dir_all(&work2).unwrap();
+    fs::rename(
+        outside.join("schema.json"),
+        outside.join("record.schema.json"),
+    )
+    .unwrap();
+    link(outside.clone(), work2.join("schemas"));
+    let out = pipeline()
+        .current_dir(&work2)
+        .arg("validate")
+        .arg(&cat)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("leads outside"), "{stderr}");
+    assert!(!stderr.contains(MARKER), "{stderr}");
 }
 
 /// A line that is not UTF-8 or holds a control character is shown as an escaped excerpt of
