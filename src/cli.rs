@@ -150,7 +150,7 @@ pub struct RunArgs {
     /// report.html]. Written only when the exports are; see `validate --report`.
     /// Not with --shard (a shard sees only its records; run the report on the merged
     /// catalogue with `validate --report`).
-    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "report.html", conflicts_with = "shard")]
+    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "report.html", conflicts_with = "shard", value_parser = crate::report::check_page_name)]
     pub report: Option<String>,
     #[command(flatten)]
     pub common: Common,

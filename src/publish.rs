@@ -121,6 +121,16 @@ pub fn safe_file_stem(id: &str) -> bool {
         })
 }
 
+/// Whether `name` can be a file of a generation besides the outputs ([`Generation::write_extra`]):
+/// a plain file name, not hidden, not one of the outputs nor the lock.
+pub fn extra_name(name: &str) -> bool {
+    !(name.is_empty()
+        || name.starts_with('.')
+        || name.contains(['/', '\\'])
+        || OUTPUTS.contains(&name)
+        || name == LOCK_FILE)
+}
+
 /// Refuse an output folder that is the input folder, inside it, or contains it: the tool
 /// would read its own outputs, or replacing `dc/` could remove records. Paths are compared
 /// after resolving symbolic links (of the part that exists).
@@ -231,12 +241,7 @@ impl Generation {
     /// the generation and, on commit, `output/NAME` becomes a link through `.current` like
     /// the outputs. `name` must be a plain file name.
     pub fn write_extra(&mut self, name: &str, bytes: &[u8]) -> Result<(), PublishError> {
-        if name.is_empty()
-            || name.starts_with('.')
-            || name.contains(['/', '\\'])
-            || OUTPUTS.contains(&name)
-            || name == LOCK_FILE
-        {
+        if !extra_name(name) {
             return Err(PublishError {
                 path: self.output.join(name),
                 source: std::io::Error::new(

@@ -725,6 +725,25 @@ pub fn write_both(
 }
 
 /// The JSON file's name beside the HTML file `html`: `report.html` → `report.json`.
+/// `run --report NAME`, checked when the arguments are read (not after the whole run): a
+/// plain file name for the page in the output folder, whose JSON (`json_name`) is another
+/// name, neither of them one of the outputs.
+pub fn check_page_name(name: &str) -> Result<String, String> {
+    let json = json_name(name);
+    if !crate::publish::extra_name(name) || !crate::publish::extra_name(&json) {
+        return Err(format!(
+            "`{name}` is not a plain file name for the report in the output folder (e.g. \
+             report.html), or it is one of the folder's other files"
+        ));
+    }
+    if json == name {
+        return Err(format!(
+            "`{name}`: name the HTML page (e.g. report.html); the JSON is written beside it"
+        ));
+    }
+    Ok(name.to_string())
+}
+
 pub fn json_name(html: &str) -> String {
     let path = Path::new(html);
     path.with_extension("json").to_string_lossy().into_owned()

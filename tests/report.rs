@@ -515,6 +515,20 @@ fn run_report_takes_a_file_name_and_refuses_a_path() {
         .assert()
         .code(2);
     assert!(!out.path().join("x.html").exists());
+    // Refused when the arguments are read, before any record: a name whose JSON would be
+    // itself, or one of the output folder's own files.
+    for name in ["report.json", "records.csv", ".hidden.html"] {
+        pipeline()
+            .args(["run", "--no-sync", "-q", "--report", name, "--output"])
+            .arg(&o)
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains("invalid value"));
+    }
+    assert!(
+        o.join("summary.html").is_file(),
+        "the outputs in force are untouched"
+    );
     // A shard sees only its records: no report of a part.
     pipeline()
         .args([
