@@ -656,8 +656,8 @@ fn validate(args: &ValidateArgs) -> Result<Outcome, String> {
         if !args.paths.is_empty() {
             // The files checked in memory: their records and name clusters.
             let mut aggregates = pipeline::report::Aggregates::default();
-            for record in &total.records {
-                aggregates.add_record(record);
+            for mut record in std::mem::take(&mut total.records) {
+                aggregates.add_record(&mut record);
             }
             aggregates.names = clusters;
             total.aggregates = Some(Box::new(aggregates));
@@ -769,28 +769,28 @@ fn write_report_files(path: &Path, report: &pipeline::report::Report) -> Result<
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    // Created as any file the user writes (the umask applies), then renamed into place.
+    // Written whole to a new temporary file beside it, flushed, then renamed into place (as
+    // `fix` writes records); readable as any file the user writes (0644 less the umask is
+    // not known here, so 0644).
     let write = |target: &Path, bytes: &[u8]| -> Result<(), String> {
         let fail = |e: std::io::Error| format!("cannot write {}: {e}", target.display());
-        let name = target.file_name().unwrap_or_default().to_string_lossy();
-        let tmp = dir.join(format!(".report-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_file(&tmp); // left by a killed run of this process id
-        // A new file, never one found there (nor a link's target).
-        let written = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)
-            .and_then(|mut f| f.write_all(bytes))
-            .and_then(|()| std::fs::rename(&tmp, target));
-        if let Err(e) = written {
-            let _ = std::fs::remove_file(&tmp);
-            return Err(fail(e));
+        let mut tmp = tempfile::Builder::new()
+            .prefix(".report-")
+            .tempfile_in(dir)
+            .map_err(fail)?;
+        tmp.write_all(bytes).map_err(fail)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o644));
         }
+        tmp.as_file().sync_all().map_err(fail)?;
+        tmp.persist(target).map_err(|e| fail(e.error))?;
         Ok(())
     };
     write(path, pipeline::report::to_html(report).as_bytes())?;
     write(
-        &path.with_extension("json"),
+        Path::new(&pipeline::report::json_name(&path.to_string_lossy())),
         pipeline::report::to_json(report).as_bytes(),
     )
 }

@@ -339,9 +339,10 @@ impl Aggregates {
         }
     }
 
-    /// Add a record kept in memory (`validate FILE...`).
-    pub fn add_record(&mut self, record: &Record) {
-        self.add(Facts::take(&mut record.clone()));
+    /// Add a record kept in memory (`validate FILE...`); what the report needs is taken out
+    /// of it, not copied.
+    pub fn add_record(&mut self, record: &mut Record) {
+        self.add(Facts::take(record));
     }
 }
 
