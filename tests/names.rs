@@ -40,7 +40,8 @@ fn rule_editorial_brackets() {
         &[
             ("Mao [Zedong]", "Mao Zedong", "Mao, Zedong"),
             ("[Kim] Il Sung", "Kim Il Sung", "Kim, Il Sung"),
-            ("Ivankov [?]", "Ivankov", "Ivankov"),
+            // A doubt is not an editorial supply: kept, with the name as written.
+            ("Ivankov [?]", "Ivankov [?]", "Ivankov [?]"),
             ("[Puzanov]", "Puzanov", "Puzanov"),
         ],
     );
@@ -1084,6 +1085,11 @@ fn rule_other_institutions_forms() {
         // a title in quotes, a label and its value
         "'The Wayfarer'",
         "Donor: Publications Dept.",
+        // a cataloguer's doubt or note stays with the name; a name and a place after a dash
+        "Curtis, Bert [?]",
+        "One [?], Richard T.",
+        "EGW [illegible]",
+        "Veryl Oakland - Santa Rosa (CA)",
     ] {
         let p = normalize_person(kept);
         assert_eq!(

@@ -13,8 +13,10 @@
 //!    they appear, one space between words).
 //! 2. **Editorial square brackets removed, their content kept**: brackets mark the
 //!    cataloguer's interpolation (RDA 1.7.1, LC-PCC PS 1.7.1), not part of the name:
-//!    `Mao [Zedong]` → `Mao Zedong`, `[Kim] Il Sung` → `Kim Il Sung`. Words left with no
-//!    letter or digit (`[?]`, `-`) are dropped. **Round brackets are kept whole** and a
+//!    `Mao [Zedong]` → `Mao Zedong`, `[Kim] Il Sung` → `Kim Il Sung`. A doubt or a note
+//!    (`[?]`, a `?` anywhere, `[sic]`, `[illegible]`) and a spaced dash (a name, then a
+//!    place) are the cataloguer's words, not an interpolation: such a name is kept as
+//!    written, brackets and all (rule 10). **Round brackets are kept whole** and a
 //!    comma inside them never splits the name: one plain bracket at the end (a real name,
 //!    a fuller form, a nickname; RDA 9.19.1.4) follows the heading of the rest (`Jean Arp
 //!    (Hans Arp)` → `Arp, Jean (Hans Arp)`); any other bracket keeps the name as written.
@@ -233,10 +235,18 @@ pub fn normalize_organization(written: &str) -> String {
 
 /// Apply the person rules of this module to a name as written.
 pub fn normalize_person(written: &str) -> PersonName {
-    let cleaned: String = crate::normalize::nfc(written)
-        .chars()
-        .filter(|c| *c != '[' && *c != ']')
-        .collect();
+    let nfc = crate::normalize::nfc(written);
+    // A cataloguer's doubt or note is part of what was written, never dropped with the
+    // brackets around it: `Curtis, Bert [?]`, `One [?], Richard T.`, `EGW [illegible]`,
+    // `Smith [sic]`. Nor is a spaced dash a word of a name (`Veryl Oakland - Santa Rosa
+    // (CA)`: a name and a place). Such a name is kept as written, brackets and all.
+    if nfc.contains('?')
+        || nfc.split_whitespace().any(|w| matches!(w, "-" | "–" | "—"))
+        || editorial_note(&nfc)
+    {
+        return as_written(&nfc);
+    }
+    let cleaned: String = nfc.chars().filter(|c| *c != '[' && *c != ']').collect();
     // A name in quotes (`'The Wayfarer'`, a title) or with a colon (`Donor: Publications
     // Dept.`, a label and its value) is no personal name to invert.
     let quoted = cleaned
@@ -263,6 +273,24 @@ pub fn normalize_person(written: &str) -> PersonName {
         return as_written(&cleaned);
     }
     read(&cleaned).unwrap_or_else(|| as_written(&cleaned))
+}
+
+/// Whether a square bracket holds a cataloguer's note rather than a supplied part of the
+/// name (`[sic]`, `[illegible]`, `[unknown]`, `[i.e. ...]`).
+fn editorial_note(text: &str) -> bool {
+    text.split('[').skip(1).any(|rest| {
+        let inner = rest
+            .split(']')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_lowercase();
+        matches!(
+            inner.as_str(),
+            "sic" | "illegible" | "unknown" | "unidentified"
+        ) || inner.starts_with("i.e.")
+            || inner.starts_with("i. e.")
+    })
 }
 
 /// Rule 2b: one round bracket at the end of a name that can be read without it (a real
