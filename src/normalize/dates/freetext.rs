@@ -1255,10 +1255,11 @@ pub(crate) fn parse(text: &str, options: &DateOptions) -> Result<Expr, TextFault
     }
 }
 
-/// `Winter 1950-1951`, `Winter 1950–51`: the winter that runs from one year into the next,
+/// `Winter 1950-1951`, `Winter 1950 – 1951`: the winter that runs from one year into the next,
 /// EDTF `1950-24` (December 1950 to February 1951), not an interval from winter 1950 to the
 /// whole of 1951. Any other season followed by a range of years (`Summer 1950-1951`) says
-/// no one thing, and is not read.
+/// no one thing, and is not read; nor is an abbreviated end after a season (`Winter
+/// 1950–51`: `end` takes an abbreviated year only after a bare year).
 fn season_over_years(e: Expr) -> Result<Expr, TextFault> {
     let Expr::Interval(End::At(a), End::At(b)) = e else {
         return Ok(e);

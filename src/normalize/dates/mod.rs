@@ -338,20 +338,20 @@ fn normalize_text(
         });
     }
     let text = supplied(text).unwrap_or(text);
+    let grouping = grouping_or_range(text);
     let syntax_fault = match edtf::parse(text) {
-        Ok(_) if grouping_or_range(text).is_some() => {
-            let (year, two) = grouping_or_range(text).unwrap_or_default();
-            let end = year - year % 100 + u32::from(two);
+        Ok(_) if let Some((year, two)) = grouping => {
+            let end = short_end(year, two);
             return Err(DateError {
                 kind: DateErrorKind::Ambiguous,
                 message: format!(
-                    "`{written}` could mean the years {year}–{end} written short, or EDTF's \
-                     sub-year grouping {two} of {year} ({})",
+                    "`{written}` could mean the years {year:04}–{end:04} written short, or \
+                     EDTF's sub-year grouping {two} of {year:04} ({})",
                     grouping_name(two)
                 ),
                 help: format!(
-                    "write `{year}/{end}` (or `{year}–{two}` with an en dash) for the years; a \
-                     season is read in words (`Spring {year}`)"
+                    "write `{year:04}/{end:04}` (or `{year:04}–{two:02}` with an en dash) for \
+                     the years; a season is read in words (`Spring {year:04}`)"
                 ),
             });
         }
@@ -361,12 +361,12 @@ fn normalize_text(
             // one reading left is the years 1858–1864 written short, as catalogues write
             // them with a hyphen as often as with an en dash.
             if let Some((year, two)) = abbreviated_range_shape(text) {
-                let end = year - year % 100 + u32::from(two);
+                let end = short_end(year, two);
                 let q = match text.as_bytes().last() {
                     Some(&c @ (b'?' | b'~' | b'%')) => char::from(c).to_string(),
                     _ => String::new(),
                 };
-                let range = format!("{year}{q}/{end}{q}");
+                let range = format!("{year:04}{q}/{end:04}{q}");
                 if let Ok(e) = edtf::parse(&range) {
                     return Ok(measured(range, &e));
                 }
@@ -581,6 +581,11 @@ fn event_refusal(text: &str, written: &str, options: &DateOptions) -> Option<Dat
              keep the event in a note"
         ),
     })
+}
+
+/// The year an abbreviated end names: `1858` and `64` → 1864.
+fn short_end(year: u32, two: u8) -> u32 {
+    year - year % 100 + u32::from(two)
 }
 
 /// `1939-40`, `1920-21`: valid EDTF (a sub-year grouping, 21–41) that is also the years
