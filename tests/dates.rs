@@ -711,6 +711,8 @@ fn real_catalogue_refusals() {
         ("Monday, June 1944", DateErrorKind::Unrecognized, "", ""),
         // Leftovers after a reading, and pieces that only look like a form.
         ("late9912 1820-25", DateErrorKind::Unrecognized, "", ""),
+        // Members of a set written to different precisions say no one thing.
+        ("May 1950 or 1951", DateErrorKind::Unrecognized, "", ""),
         // Another season over a range of years says no one thing.
         ("Summer 1950-1951", DateErrorKind::Unrecognized, "", ""),
         ("Winter 1950-1952", DateErrorKind::Unrecognized, "", ""),

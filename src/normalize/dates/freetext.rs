@@ -1151,7 +1151,11 @@ impl<'a> Parser<'_, 'a> {
             && !matches!(self.peek(), Some(Tok::Word { text, .. }) if text.eq_ignore_ascii_case("a"))
             && self.word(AND);
         if or || and {
-            return Ok(self.end(a)?.map(|b| Expr::Set {
+            // Members written to different precisions (`May 1950 or 1951`: May 1951, or any
+            // time in 1951?) say no one thing: not read.
+            let same_precision =
+                |b: &Point| (a.month == 0) == (b.month == 0) && (a.day == 0) == (b.day == 0);
+            return Ok(self.end(a)?.filter(same_precision).map(|b| Expr::Set {
                 all: !or,
                 a: mark(Point {
                     uncertain: a.uncertain || b.uncertain,
