@@ -154,9 +154,9 @@ fn read_source(path: &Path) -> Option<Vec<u8>> {
 }
 
 /// Characters a snippet never shows as they are: control characters (C0, DEL, C1; a tab
-/// is shown as it is).
+/// is shown as it is) and direction controls, as in messages ([`crate::diagnostics::hidden`]).
 fn needs_escape(c: char) -> bool {
-    c.is_control() && c != '\t'
+    c == '\n' || crate::diagnostics::hidden(c)
 }
 
 /// The most characters of an escaped excerpt.
@@ -249,7 +249,7 @@ fn human(out: &mut dyn Write, findings: &[Finding], color: bool) -> io::Result<(
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
         };
-        let path = f.file.display().to_string();
+        let path = f.file_name();
         let title = level.primary_title(f.message.as_str()).id(f.code.as_str());
         let line_text = f
             .location
@@ -374,10 +374,7 @@ pub fn github_annotation(f: &Finding) -> String {
         Severity::Error => "error",
         Severity::Warning => "warning",
     };
-    let mut props = format!(
-        "file={}",
-        github_escape(&f.file.display().to_string(), true)
-    );
+    let mut props = format!("file={}", github_escape(&f.file_name(), true));
     if let Some(l) = f.location {
         props.push_str(&format!(",line={},col={}", l.line, l.col));
     }

@@ -1307,3 +1307,37 @@ mod fuzz_smoke {
         );
     }
 }
+
+/// A file name or a field name holding a terminal escape or a direction control reaches no
+/// output format as it is: messages, help and paths write them `\u{..}`.
+#[test]
+fn escapes_in_names_and_fields_are_written_escaped_in_every_format() {
+    let dir = catalogue(&[
+        (
+            "x\u{1b}[2J.yaml",
+            "id: x\ntitle: T\ndate: 1950\ntype: Cable\nsummary: S\n".as_bytes(),
+        ),
+        (
+            "y.yaml",
+            "id: y\ntitle: T\ndate: 1950\ntype: Cable\nsummary: S\n\"ab\u{202e}cd\": x\n"
+                .as_bytes(),
+        ),
+    ]);
+    for format in ["human", "concise", "json", "github", "sarif"] {
+        let out = pipeline()
+            .args(["validate", "--color", "never", "--format", format])
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{format}");
+        let all = [out.stdout, out.stderr].concat();
+        let text = String::from_utf8_lossy(&all);
+        assert!(!text.contains('\u{1b}'), "{format}: {text}");
+        assert!(!text.contains('\u{202e}'), "{format}: {text}");
+        // Found all the same: X002 for the file name, S002 for the field.
+        assert!(
+            text.contains("X002") && text.contains("S002"),
+            "{format}: {text}"
+        );
+    }
+}
