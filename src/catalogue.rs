@@ -193,7 +193,7 @@ pub fn process_bytes(
     authorities: &AuthorityIndex,
     full: bool,
 ) -> FileResult {
-    let docs = read::decode(path, bytes).and_then(|text| read::parse(path, text, &settings.limits));
+    let docs = documents_of_bytes(path, bytes, &settings.limits);
     process_read(path, docs, settings, authorities, full)
 }
 
@@ -378,7 +378,7 @@ pub(crate) fn load_collections(
 /// Read a collections file named on the command line (read as given): the collections it
 /// describes, sorted by id, and its problems as findings.
 pub fn load_collections_file(path: &Path, settings: &Settings) -> (Vec<Collection>, Vec<Finding>) {
-    collections_in(path, settings, &Scope::new(path, true))
+    collections_in(path, settings, &Scope::following())
 }
 
 fn collections_in(
@@ -441,7 +441,7 @@ pub(crate) fn load_authorities(root: &Path, settings: &Settings) -> (AuthorityIn
 /// Read an authority file named on the command line (read as given) into an index, with
 /// its problems as findings (an unusable file gives an empty index).
 pub fn load_authorities_file(path: &Path, settings: &Settings) -> (AuthorityIndex, Vec<Finding>) {
-    authorities_in(path, settings, &Scope::new(path, true))
+    authorities_in(path, settings, &Scope::following())
 }
 
 fn authorities_in(
@@ -719,7 +719,7 @@ pub fn load_selected(
         }
     }
     // Those files are opened following links; every other through the catalogue's scope.
-    let following = Scope::new(root, true);
+    let following = Scope::following();
     let scope_of = |f: &Path| {
         if named_outside.contains(f) {
             &following

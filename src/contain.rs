@@ -67,6 +67,12 @@ impl Scope {
         Scope { root }
     }
 
+    /// The scope of paths named by the user (on the command line, on `convert`'s input):
+    /// read as given, links followed wherever they lead.
+    pub fn following() -> Scope {
+        Scope { root: None }
+    }
+
     /// Whether links are followed wherever they lead.
     pub fn follows(&self) -> bool {
         self.root.is_none()
@@ -494,7 +500,7 @@ mod tests {
             "{refused}"
         );
         assert!(!refused.to_string().contains("secret"), "{refused}");
-        let following = Scope::new(&cat, true);
+        let following = Scope::following();
         assert_eq!(read(&following, "outside.yaml").unwrap(), "secret");
         // A FIFO opens at once and is not a regular file.
         rustix::fs::mknodat(

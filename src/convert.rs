@@ -499,7 +499,7 @@ impl Ctx<'_> {
             Unit::File(path) => {
                 // A path given on the input is the user's choice, read as given (as a file
                 // named on the command line is).
-                let scope = crate::contain::Scope::new(path, true);
+                let scope = crate::contain::Scope::following();
                 self.file(
                     path,
                     catalogue::read_documents(path, &self.settings.limits, &scope),
