@@ -989,6 +989,9 @@ fn organization_words_both_ways() {
         "Vandal Athletics",
         "Idaho Agricultural Extension Service",
         "Hodgins Foto",
+        "Sawtooth National Forest",
+        "Nez Perce Tribe",
+        "Demaine Funeral Home",
         // a weak word, in a name of four words or more
         "United States Forest Service",
         // a hierarchy written with periods
