@@ -6,16 +6,14 @@
 //! Every problem becomes a finding; only a problem with the tool's own inputs (a missing
 //! input folder, an unusable schema) stops the run with [`LoadError`].
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
-
 use crate::contain::Scope;
-use crate::crosscheck::{self, Collection, Outline};
-use crate::diagnostics::{Code, Finding, Location, sort_findings};
+use crate::crosscheck::{Collection, Outline};
+use crate::diagnostics::{Code, Finding, Location};
 use crate::normalize::dates::DateOptions;
-use crate::normalize::names::fingerprint::{find_variants, fingerprint};
+use crate::normalize::names::fingerprint::fingerprint;
 use crate::normalize::names::{AgentKind, AuthorityEntry, AuthorityIndex};
 use crate::read::{self, Limits, Node, Value};
 use crate::record::{self, Record};
@@ -144,17 +142,6 @@ pub fn discover(root: &Path, scope: &Scope) -> (Vec<PathBuf>, Vec<Finding>) {
 /// (a run over a million files keeps them in a [`crate::file_list::FileList`]).
 pub fn discover_with(root: &Path, scope: &Scope, mut found: impl FnMut(PathBuf)) -> Vec<Finding> {
     crate::contain::discover(root, scope, &mut found)
-}
-
-/// Where `path` is, with its folder resolved but not its last part (a link stays itself).
-fn located(path: &Path) -> Option<PathBuf> {
-    let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
-    let parent = parent.unwrap_or(Path::new(".")).canonicalize().ok()?;
-    Some(parent.join(path.file_name()?))
-}
-
-fn canonical(path: &Path) -> PathBuf {
-    path.canonicalize().unwrap_or_else(|_| path.to_path_buf())
 }
 
 /// What reading one file produced.
@@ -517,39 +504,6 @@ fn authorities_in(
     (index, findings)
 }
 
-/// Warnings for names outside the authority file that are spelled in several ways, or
-/// that look like another spelling of an authority entry.
-/// Also the clusters of spellings, for the run report.
-fn name_variants(
-    records: &[Record],
-    authorities: &AuthorityIndex,
-) -> (Vec<Finding>, Vec<crate::report::NameCluster>) {
-    let mut findings = near_authority(records, authorities);
-    let (variants, clusters) = variant_groups(records, authorities);
-    findings.extend(variants);
-    (findings, clusters)
-}
-
-/// A name not in the authority file whose romanization-aware fingerprint is that of an
-/// entry (`Park Deok-hwan` and the entry `Pak Deok-hwan`): probably a variant to add.
-fn near_authority(records: &[Record], authorities: &AuthorityIndex) -> Vec<Finding> {
-    let mut spellings: BTreeMap<(&str, AgentKind), Vec<(PathBuf, Location)>> = BTreeMap::new();
-    for record in records {
-        for m in &record.mentions {
-            spellings
-                .entry((m.written(), m.kind()))
-                .or_default()
-                .push((record.file.clone(), m.location));
-        }
-    }
-    near_authority_findings(
-        spellings
-            .into_iter()
-            .map(|((w, k), places)| (w, k, places.len(), places)),
-        authorities,
-    )
-}
-
 /// One N001 warning per distinct spelling (as written, kind, how often, its first places)
 /// that is not in the authority file but shares its fingerprint with an entry's form.
 pub fn near_authority_findings<'a>(
@@ -605,21 +559,6 @@ pub fn near_authority_findings<'a>(
     findings
 }
 
-/// Names outside the authority file that share a fingerprint but are spelled differently.
-fn variant_groups(
-    records: &[Record],
-    authorities: &AuthorityIndex,
-) -> (Vec<Finding>, Vec<crate::report::NameCluster>) {
-    let mentions = records.iter().flat_map(|r| {
-        r.mentions
-            .iter()
-            .map(move |m| (m.written(), m.kind(), (r.file.as_path(), m.location)))
-    });
-    let groups = find_variants(mentions, authorities);
-    let clusters = groups.iter().map(crate::report::NameCluster::of).collect();
-    (variant_findings(groups), clusters)
-}
-
 /// The N001 warnings of the variant groups found in a catalogue.
 pub(crate) fn variant_findings<P: AsRef<Path>>(
     groups: Vec<crate::normalize::names::fingerprint::VariantGroup<(P, Location)>>,
@@ -662,173 +601,6 @@ pub(crate) fn variant_findings<P: AsRef<Path>>(
             )
         })
         .collect()
-}
-
-/// Read a whole catalogue folder.
-pub fn load(root: &Path, settings: &Settings) -> Result<Catalogue, LoadError> {
-    load_selected(root, None, settings)
-}
-
-/// Read a catalogue folder, checking in full only the files in `selection` (all files for
-/// `None`). The other files are read just far enough to know their ids and references, so
-/// that the cross-record checks of the selected files still see the whole catalogue; only
-/// findings in selected files are reported.
-pub fn load_selected(
-    root: &Path,
-    selection: Option<&[PathBuf]>,
-    settings: &Settings,
-) -> Result<Catalogue, LoadError> {
-    if !root.is_dir() {
-        return Err(LoadError::MissingInput(root.to_path_buf()));
-    }
-    let scope = settings.scope(root);
-    let (mut files, mut findings) = discover(root, &scope);
-    let selected: Option<HashSet<PathBuf>> =
-        selection.map(|s| s.iter().map(|p| canonical(p)).collect());
-    // Only a file whose name is one of the selected files' names is canonicalized.
-    let names: HashSet<&std::ffi::OsStr> = selection
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|p| p.file_name())
-        .collect();
-    let is_selected = |f: &Path| {
-        selected.as_ref().is_none_or(|s| {
-            f.file_name().is_some_and(|n| names.contains(n)) && s.contains(&canonical(f))
-        })
-    };
-    // A file named on the command line is read as given, even through a link that leads
-    // outside the catalogue: that is the user's choice, not the catalogue's.
-    // (The link itself must be named, not a folder that holds it: compared by where the
-    // link is, without following it.)
-    let mut named_outside: HashSet<PathBuf> = HashSet::new();
-    if let Some(selection) = selection {
-        let named: HashSet<PathBuf> = selection.iter().filter_map(|p| located(p)).collect();
-        let before = files.len();
-        findings.retain(|f| {
-            let named = f.code == Code::OutsideLink
-                && is_record_file(&f.file)
-                && located(&f.file).is_some_and(|l| named.contains(&l));
-            if named {
-                files.push(f.file.clone());
-                named_outside.insert(f.file.clone());
-            }
-            !named
-        });
-        if files.len() > before {
-            files.sort();
-        }
-    }
-    // Those files are opened following links; every other through the catalogue's scope.
-    let following = Scope::following();
-    let scope_of = |f: &Path| {
-        if named_outside.contains(f) {
-            &following
-        } else {
-            &scope
-        }
-    };
-    let (collections, collection_findings) = load_collections(root, settings);
-    findings.extend(collection_findings);
-    let (authorities, authority_findings) = load_authorities(root, settings);
-    findings.extend(authority_findings);
-    // The files not selected are only outlined: from the outline cache when it knows them.
-    let mut cache = selected
-        .is_some()
-        .then(|| crate::cache::OutlineCache::open(root, &settings.limits));
-    let results: Vec<(FileResult, Option<crate::cache::Stamp>)> = files
-        .par_iter()
-        .map(|f| {
-            if is_selected(f) {
-                return (
-                    process_file(f, settings, scope_of(f), &authorities, true),
-                    None,
-                );
-            }
-            let stamp = cache
-                .as_ref()
-                .and_then(|_| std::fs::metadata(f).ok())
-                .map(|m| crate::cache::Stamp::of(&m));
-            if let (Some(c), Some(stamp)) = (cache.as_ref(), stamp.as_ref())
-                && let Some(outlines) = c.get(f, stamp)
-            {
-                let hit = FileResult {
-                    outlines,
-                    ..FileResult::default()
-                };
-                return (hit, None);
-            }
-            (
-                process_file(f, settings, scope_of(f), &authorities, false),
-                stamp,
-            )
-        })
-        .collect();
-    if let Some(mut c) = cache.take() {
-        for (f, (r, stamp)) in files.iter().zip(&results) {
-            if let Some(stamp) = stamp {
-                c.put(f, *stamp, &r.outlines);
-            }
-        }
-        c.save(&files);
-    }
-    let results = results.into_iter().map(|(r, _)| r);
-
-    let mut catalogue = Catalogue {
-        files: files.len(),
-        ..Catalogue::default()
-    };
-    let mut outlines = Vec::new();
-    for r in results {
-        outlines.extend(r.outlines);
-        catalogue.records.extend(r.records);
-        findings.extend(r.findings);
-        catalogue.documents += r.documents;
-    }
-    let cross_findings = crosscheck::check(&outlines, collections.as_deref());
-    let (variants, clusters) = name_variants(&catalogue.records, &authorities);
-    findings.extend(variants);
-    let mut aggregates = crate::report::Aggregates::default();
-    aggregates.names = clusters;
-    catalogue.aggregates = Some(Box::new(aggregates));
-    // A record that a cross-record check refused is not valid either. (Outlines by file, so
-    // that many findings in a big catalogue do not each scan every outline.)
-    let mut by_file: HashMap<&Path, Vec<&Outline>> = HashMap::new();
-    for o in &outlines {
-        by_file.entry(o.file.as_path()).or_default().push(o);
-    }
-    let refused: HashSet<(&Path, Location)> = cross_findings
-        .iter()
-        .filter_map(|f| {
-            let at = f.location?;
-            by_file
-                .get(f.file.as_path())?
-                .iter()
-                .copied()
-                .find(|o| o.mentions(at))
-        })
-        .filter_map(|o| o.id.as_ref().map(|id| (o.file.as_path(), id.location)))
-        .collect();
-    catalogue
-        .records
-        .retain(|r| !refused.contains(&(r.file.as_path(), r.id_location)));
-    catalogue.records.sort_by(|a, b| a.id.cmp(&b.id));
-    catalogue.collections = collections.unwrap_or_default();
-    findings.extend(cross_findings);
-    if selected.is_some() {
-        // A refused collections or authority file changes the checks of every file: it is
-        // reported whatever is selected.
-        let special = [root.join(COLLECTIONS_FILE), root.join(AUTHORITIES_FILE)];
-        findings.retain(|f| {
-            is_selected(&f.file)
-                || (matches!(f.code, Code::OutsideLink | Code::Unreadable)
-                    && special.contains(&f.file))
-        });
-        catalogue.files = files.iter().filter(|f| is_selected(f)).count();
-    }
-    sort_findings(&mut findings);
-    catalogue.findings = findings;
-    catalogue.valid = catalogue.records.len();
-    Ok(catalogue)
 }
 
 #[cfg(test)]

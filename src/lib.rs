@@ -25,6 +25,7 @@ pub mod record;
 pub mod render;
 pub mod report;
 pub mod schema;
+pub mod selection;
 pub mod shard;
 pub mod staging;
 pub mod stream_index;

@@ -15,6 +15,7 @@ use pipeline::export::ExportOptions;
 use pipeline::normalize::dates::{DateOptions, DayMonthOrder};
 use pipeline::publish;
 use pipeline::render::{self, Format, Summary};
+use pipeline::selection::Selection;
 use pipeline::streaming;
 
 /// mimalloc instead of the system allocator: a record is parsed into many small strings and
@@ -311,7 +312,7 @@ fn run(args: &RunArgs) -> Result<Outcome, String> {
             base_iri: args.base_iri.clone(),
             csv_separator: args.csv_separator,
         },
-        shard: args.shard,
+        selection: args.shard.map(Selection::Shard).unwrap_or_default(),
         progress: Some(&report_progress),
         report: args.report.is_some(),
     };
@@ -618,50 +619,39 @@ fn validate(args: &ValidateArgs) -> Result<Outcome, String> {
     let started = Instant::now();
     let settings = settings(&args.common)?;
     let mut total = Catalogue::default();
-    let mut clusters = Vec::new();
-    if args.paths.is_empty() {
-        // The whole catalogue: the streaming run, with bounded memory.
-        let progress = pipeline::progress::Progress::new(args.common.quiet);
-        let report_progress = |done: u64, total: u64| progress.update(done, total);
+    let mut aggregates: Option<pipeline::report::Aggregates> = None;
+    let progress = pipeline::progress::Progress::new(args.common.quiet);
+    let report_progress = |done: u64, total: u64| progress.update(done, total);
+    // Every catalogue the named paths belong to goes through the one streaming engine: the
+    // named files in full, the rest of their catalogue only outlined.
+    for (root, selection) in
+        group_by_catalogue(&args.paths, &args.input, &settings, &mut total.findings)?
+    {
         let options = streaming::Options {
             output: None,
             export: ExportOptions::default(),
-            shard: None,
+            selection: selection.map(Selection::Files).unwrap_or_default(),
             progress: Some(&report_progress),
             report: args.report.is_some(),
         };
-        let (c, _) = streaming::run(&args.input, &settings, &options).map_err(|e| e.to_string())?;
-        progress.finish();
-        total = c;
-    }
-    for (root, selection) in
-        group_by_catalogue(&args.paths, &args.input, &settings, &mut total.findings)?
-            .into_iter()
-            .filter(|_| !args.paths.is_empty())
-    {
-        let c = catalogue::load_selected(&root, selection.as_deref(), &settings)
-            .map_err(|e| e.to_string())?;
+        let (c, _) = streaming::run(&root, &settings, &options).map_err(|e| e.to_string())?;
         total.files += c.files;
         total.documents += c.documents;
         total.valid += c.valid;
-        total.records.extend(c.records);
         total.findings.extend(c.findings);
+        total.collections.extend(c.collections);
         if let Some(a) = c.aggregates {
-            clusters.extend(a.names);
+            match aggregates.as_mut() {
+                Some(all) => all.merge(*a),
+                None => aggregates = Some(*a),
+            }
         }
     }
+    progress.finish();
     pipeline::diagnostics::sort_findings(&mut total.findings);
     report(&total, &args.common);
     if let Some(path) = &args.report {
-        if !args.paths.is_empty() {
-            // The files checked in memory: their records and name clusters.
-            let mut aggregates = pipeline::report::Aggregates::default();
-            for mut record in std::mem::take(&mut total.records) {
-                aggregates.add_record(&mut record);
-            }
-            aggregates.names = clusters;
-            total.aggregates = Some(Box::new(aggregates));
-        }
+        total.aggregates = aggregates.map(Box::new);
         let info = run_info("validate", &args.input, None, &args.common, started);
         let aggregates = total.aggregates.take().map(|a| *a).unwrap_or_default();
         let report = pipeline::report::build(&aggregates, &total, info);

@@ -217,6 +217,19 @@ impl FacetCounts {
             self.other += 1;
         }
     }
+
+    fn merge(&mut self, other: FacetCounts) {
+        for (value, n) in other.counts {
+            if let Some(m) = self.counts.get_mut(&value) {
+                *m += n;
+            } else if self.counts.len() < FACET_CAP {
+                self.counts.insert(value, n);
+            } else {
+                self.other += n;
+            }
+        }
+        self.other += other.other;
+    }
 }
 
 /// Records per bucket (a year or a decade): within it (exact or qualified), and ranges that
@@ -240,6 +253,20 @@ impl Buckets {
         } else {
             *self.range_delta.entry(first).or_default() += 1;
             *self.range_delta.entry(last + 1).or_default() -= 1;
+        }
+    }
+
+    fn merge(&mut self, other: Buckets) {
+        for (mine, theirs) in [
+            (&mut self.exact, other.exact),
+            (&mut self.qualified, other.qualified),
+        ] {
+            for (k, n) in theirs {
+                *mine.entry(k).or_default() += n;
+            }
+        }
+        for (k, d) in other.range_delta {
+            *self.range_delta.entry(k).or_default() += d;
         }
     }
 
@@ -339,10 +366,31 @@ impl Aggregates {
         }
     }
 
-    /// Add a record kept in memory (`validate FILE...`); what the report needs is taken out
-    /// of it, not copied.
-    pub fn add_record(&mut self, record: &mut Record) {
-        self.add(Facts::take(record));
+    /// Add the aggregates of another catalogue checked in the same run (`validate` of paths
+    /// in two catalogues).
+    pub fn merge(&mut self, other: Aggregates) {
+        self.records += other.records;
+        for (n, m) in self.present.iter_mut().zip(other.present) {
+            *n += m;
+        }
+        for (mine, theirs) in self.facets.iter_mut().zip(other.facets) {
+            mine.merge(theirs);
+        }
+        for (mine, theirs) in [
+            (&mut self.years, other.years),
+            (&mut self.decades, other.decades),
+            (&mut self.centuries, other.centuries),
+        ] {
+            mine.merge(theirs);
+        }
+        self.outside += other.outside;
+        self.dated += other.dated;
+        self.single_year += other.single_year;
+        self.ranges += other.ranges;
+        self.qualified += other.qualified;
+        self.open += other.open;
+        self.undated += other.undated;
+        self.names.extend(other.names);
     }
 }
 

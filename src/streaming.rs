@@ -51,6 +51,7 @@ use crate::outline_table::{Brief, Loc, OutlineTable, Text, TextArena};
 use crate::publish::{Generation, PublishError, Published, safe_file_stem};
 use crate::read::{self, Node, Value};
 use crate::record::Record;
+use crate::selection::{NamedFiles, Selection};
 use crate::staging::Folder;
 use crate::stream_index::{self, DocRange};
 
@@ -88,7 +89,8 @@ pub struct Options<'a> {
     /// Where to stage the exports; `None` validates only.
     pub output: Option<&'a Path>,
     pub export: ExportOptions,
-    pub shard: Option<Shard>,
+    /// Which records are processed in full (the others are only outlined).
+    pub selection: Selection,
     /// Called with (units done, units in all) as the run advances.
     pub progress: Option<&'a (dyn Fn(u64, u64) + Sync)>,
     /// Gather the run report's aggregates ([`crate::report`]) into
@@ -451,13 +453,29 @@ pub fn run(
     let mut files = FileList::new();
     let scope = settings.scope(root);
     let mut findings = catalogue::discover_with(root, &scope, |path| files.push(&path));
+    let shard = options.selection.shard();
+    let named = match &options.selection {
+        Selection::Files(paths) => Some(NamedFiles::new(paths)),
+        _ => None,
+    };
+    // The files read through a link that leads outside the catalogue, because the user
+    // named the link (by number in `files`).
+    let mut followed: HashSet<u32> = HashSet::new();
+    if let Some(named) = &named {
+        files = take_named_links(files, &mut findings, named, &mut followed);
+    }
+    // Which files are processed in full, for a selection of files.
+    let selected: Vec<bool> = match &named {
+        Some(named) => files.iter().map(|f| named.contains(f)).collect(),
+        None => Vec::new(),
+    };
     let (collections, collection_findings) = catalogue::load_collections(root, settings);
     findings.extend(collection_findings);
     let (authorities, authority_findings) = catalogue::load_authorities(root, settings);
     findings.extend(authority_findings);
 
     // The incremental cache: runs that write exports, without shards.
-    let store = match (options.output, options.shard) {
+    let store = match (options.output, shard) {
         (Some(output), None) => Some(incremental::Store::open(
             output,
             incremental::run_key(root, settings, &options.export),
@@ -483,7 +501,12 @@ pub fn run(
     // end ([`Writers::finish`]). Validating only, order does not matter (the findings are
     // sorted at the end, the cross-record checks sort what they compare), so nothing is
     // sorted.
-    let ordered = !(options.output.is_none() && options.shard.is_none());
+    let ordered = !(options.output.is_none() && shard.is_none());
+    // The files only outlined for a selection of files are outlined from the outline cache
+    // when it knows them (and the cache learns the others).
+    let outline_cache = named
+        .is_some()
+        .then(|| std::sync::Mutex::new(crate::cache::OutlineCache::open(root, &settings.limits)));
     let total_work = std::cell::Cell::new(files.len() as u64);
     let done_work = std::cell::Cell::new(0u64);
     let mut progress = |n: u64| {
@@ -498,7 +521,7 @@ pub fn run(
             &options.export,
             collections.as_deref().unwrap_or_default(),
         )?;
-        w.shard = options.shard;
+        w.shard = shard;
         if let Some(store) = store.as_ref() {
             w.staged.pack = store.writer(w.staged.generation.path()).ok();
         }
@@ -514,14 +537,22 @@ pub fn run(
     let previous = options
         .output
         .map(|o| o.join("dc"))
-        .filter(|d| d.is_dir() && options.shard.is_none());
+        .filter(|d| d.is_dir() && shard.is_none());
     // Taken once per file: the sort below compares stems about log2(files) times per file.
     let stems: Vec<&str> = files.iter().map(crate::file_list::stem).collect();
     let stem = |f: u32| -> &str { stems[f as usize] };
-    let mine = |id: &str| options.shard.is_none_or(|s| s.owns(id));
+    // Whether a file (a single-record file by its stem, which is its record's id) or a
+    // document (by its id, or by its file for a selection of files) is processed in full.
+    let mine_file = |f: u32| match &named {
+        Some(_) => selected[f as usize],
+        None => shard.is_none_or(|s| s.owns(stem(f))),
+    };
     let ctx = Ctx {
         root,
         scope: &scope,
+        following: Scope::following(),
+        followed: &followed,
+        outline_cache: outline_cache.as_ref(),
         previous: previous.as_deref(),
         store: store.as_ref(),
         files: &files,
@@ -538,7 +569,7 @@ pub fn run(
         file_units.sort_by(|a, b| stem(a.index()).cmp(stem(b.index())));
     }
     let work = |u: Unit| match u {
-        Unit::File(f) => ctx.file_step(f, mine(stem(f))),
+        Unit::File(f) => ctx.file_step(f, mine_file(f)),
         Unit::Doc(_) => Err(RunError::Internal("a document before its stream".into())),
     };
     let streams = gathered.batches(&file_units, &work, writers.as_mut(), root, &mut progress)?;
@@ -548,6 +579,10 @@ pub fn run(
         push_stream(file, ranges, &mut docs, &mut doc_keys, &mut units)?;
     }
     let doc_key = |d: u32| doc_keys.get(docs[d as usize].key);
+    let mine_doc = |d: u32| match &named {
+        Some(_) => selected[docs[d as usize].file as usize],
+        None => shard.is_none_or(|s| s.owns(doc_key(d))),
+    };
     if ordered {
         units.sort_by(|a, b| doc_key(a.index()).cmp(doc_key(b.index())));
     }
@@ -557,7 +592,7 @@ pub fn run(
     }
     let ctx = Ctx { docs: &docs, ..ctx };
     let work = |u: Unit| match u {
-        Unit::Doc(d) => ctx.doc_step(d, mine(doc_key(d))),
+        Unit::Doc(d) => ctx.doc_step(d, mine_doc(d)),
         Unit::File(_) => Err(RunError::Internal("a file among documents".into())),
     };
     gathered.batches(&units, &work, writers.as_mut(), root, &mut progress)?;
@@ -617,7 +652,24 @@ pub fn run(
         }),
         &authorities,
     ));
-    if options.shard.is_some() {
+    if let Some(named) = &named {
+        // Only the named files' findings are reported; but a refused collections or
+        // authority file changes the checks of every file, whatever is named.
+        let special = [
+            root.join(catalogue::COLLECTIONS_FILE),
+            root.join(catalogue::AUTHORITIES_FILE),
+        ];
+        findings.retain(|f| {
+            named.contains(&f.file)
+                || (matches!(f.code, Code::OutsideLink | Code::Unreadable)
+                    && special.contains(&f.file))
+        });
+    }
+    if let Some(cache) = outline_cache {
+        let cache = cache.into_inner().unwrap_or_else(|e| e.into_inner());
+        cache.save(&Vec::from(&files));
+    }
+    if shard.is_some() {
         let mine: HashSet<&Path> = (0..briefs.len())
             .filter(|&i| briefs.mine(i))
             .map(|i| &files[briefs.file(i) as usize])
@@ -633,7 +685,10 @@ pub fn run(
         records: Vec::new(),
         collections: collections.clone().unwrap_or_default(),
         findings,
-        files: files.len(),
+        files: match &named {
+            Some(_) => selected.iter().filter(|&&s| s).count(),
+            None => files.len(),
+        },
         documents,
         valid: fragments - refused,
         aggregates,
@@ -648,6 +703,41 @@ pub fn run(
         None => None,
     };
     Ok((catalogue, staged))
+}
+
+/// The files of the catalogue, with the links among them that lead outside it but that the
+/// user named (`pipeline validate LINK`): those are taken back from the findings (they were
+/// refused as Y009 when discovered) and read through the link (their numbers in the new
+/// list are put in `followed`).
+fn take_named_links(
+    files: FileList,
+    findings: &mut Vec<Finding>,
+    named: &NamedFiles,
+    followed: &mut HashSet<u32>,
+) -> FileList {
+    let mut links = Vec::new();
+    findings.retain(|f| {
+        let take = f.code == Code::OutsideLink
+            && catalogue::is_record_file(&f.file)
+            && named.names_link(&f.file);
+        if take {
+            links.push(f.file.clone());
+        }
+        !take
+    });
+    if links.is_empty() {
+        return files;
+    }
+    let mut all: Vec<PathBuf> = Vec::from(&files);
+    all.extend(links.iter().cloned());
+    all.sort();
+    let files: FileList = all.iter().collect();
+    for link in &links {
+        if let Ok(i) = files.binary_search(link) {
+            followed.insert(i as u32);
+        }
+    }
+    files
 }
 
 /// Add the documents of the stream `file` to the units to process.
@@ -709,9 +799,11 @@ fn classify(path: &Path, settings: &Settings, scope: &Scope) -> Classified {
         let Ok(file) = scope.open(path) else {
             return Classified::Single(None);
         };
+        // A file over the limit is a stream when it holds several documents, each within
+        // the limit; a single record over the limit is refused as a file (Y007).
         match stream_index::index(BufReader::with_capacity(1 << 20, file)) {
-            Ok(ranges) => Classified::Stream(ranges),
-            Err(_) => Classified::Single(None),
+            Ok(ranges) if ranges.len() > 1 => Classified::Stream(ranges),
+            _ => Classified::Single(None),
         }
     }
 }
@@ -779,7 +871,7 @@ fn parse_doc(
                 settings.limits.max_file_bytes
             ),
         )
-        .with_help("split the document"));
+        .with_help("split the document, or raise the limit with --max-file-bytes"));
     }
     let unreadable = |e: std::io::Error| {
         Finding::new(Code::Unreadable, path, None, format!("cannot be read: {e}"))
@@ -884,6 +976,12 @@ struct Ctx<'a> {
     root: &'a Path,
     /// Where the catalogue's files may be read from (records are opened through it).
     scope: &'a Scope,
+    /// For the files in `followed`: links that lead outside the catalogue, named by the user
+    /// and read through.
+    following: Scope,
+    followed: &'a HashSet<u32>,
+    /// For a selection of files: the outlines of the other files, kept between runs.
+    outline_cache: Option<&'a std::sync::Mutex<crate::cache::OutlineCache>>,
     /// The Dublin Core folder of the previous run, whose unchanged files are linked into the
     /// new one instead of being written again.
     previous: Option<&'a Path>,
@@ -899,6 +997,35 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    /// Where file `f` may be read from.
+    fn scope_of(&self, f: u32) -> &Scope {
+        if self.followed.contains(&f) {
+            &self.following
+        } else {
+            self.scope
+        }
+    }
+
+    /// A file only outlined, from the outline cache; `Err` with its stamp when the cache does
+    /// not know this version of it (`None` without a cache).
+    fn cached_outlines(&self, f: u32) -> Result<Done, Option<crate::cache::Stamp>> {
+        let cache = self.outline_cache.ok_or(None)?;
+        let path = &self.files[f as usize];
+        let stamp = fs::metadata(path)
+            .map(|m| crate::cache::Stamp::of(&m))
+            .map_err(|_| None)?;
+        let outlines = cache
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(path, &stamp)
+            .ok_or(Some(stamp))?;
+        Ok(Done {
+            unit: f,
+            briefs: outlines.iter().map(|o| Brief::of(f, o, false)).collect(),
+            ..Done::default()
+        })
+    }
+
     /// Write a Dublin Core file into the staging folder. When the previous run's file of the
     /// same name holds the same bytes, it is hard-linked instead: creating tens of thousands
     /// of new inodes (and freeing as many old ones) is most of a re-run's time on ext4.
@@ -925,7 +1052,7 @@ impl Ctx<'_> {
             return None;
         }
         let path = &self.files[doc.file as usize];
-        let bytes = read_range(path, &doc.range(), self.scope).ok()?;
+        let bytes = read_range(path, &doc.range(), self.scope_of(doc.file)).ok()?;
         let relative = crate::file_list::relative_to(path, self.root);
         let key = store.key(relative, doc.ordinal, doc.line as usize, &bytes);
         Some((key, bytes))
@@ -1021,10 +1148,19 @@ impl Ctx<'_> {
     /// documents processed after every file.
     fn file_step(&self, f: u32, mine: bool) -> Result<Step, RunError> {
         let path = &self.files[f as usize];
-        let bytes = match classify(path, self.settings, self.scope) {
+        let scope = self.scope_of(f);
+        // A file only outlined may be known to the outline cache.
+        let stamp = match (!mine).then(|| self.cached_outlines(f)) {
+            Some(Ok(done)) => return Ok(Step::Done(done)),
+            Some(Err(stamp)) => stamp,
+            None => None,
+        };
+        let bytes = match classify(path, self.settings, scope) {
             Classified::Single(bytes) => bytes,
             Classified::Stream(mut ranges) => {
-                learn_ids(path, &mut ranges, self.settings, self.scope);
+                // (A stream's documents are outlined one by one, and not kept in the
+                // outline cache: a stream of a million records would be held whole.)
+                learn_ids(path, &mut ranges, self.settings, scope);
                 return Ok(Step::Stream(f, ranges));
             }
         };
@@ -1040,8 +1176,15 @@ impl Ctx<'_> {
                     Some(bytes) => {
                         catalogue::process_bytes(path, &bytes, settings, authorities, mine)
                     }
-                    None => catalogue::process_file(path, settings, self.scope, authorities, mine),
+                    None => catalogue::process_file(path, settings, scope, authorities, mine),
                 };
+                if let (Some(stamp), Some(cache)) = (stamp, self.outline_cache) {
+                    cache.lock().unwrap_or_else(|e| e.into_inner()).put(
+                        path,
+                        stamp,
+                        &result.outlines,
+                    );
+                }
                 self.finish(f, 0, result, mine, key)?
             }
         };
@@ -1067,7 +1210,7 @@ impl Ctx<'_> {
             &range,
             bytes,
             self.settings,
-            self.scope,
+            self.scope_of(doc.file),
         ) {
             Ok(Some(node)) => Some(node),
             // A document of comments only: as the parser would see it, empty.

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
-use pipeline::catalogue::{self, Settings};
+use pipeline::catalogue::Settings;
 use pipeline::diagnostics::{Code, Finding};
 use pipeline::read::{self, Limits};
 use predicates::prelude::*;
@@ -155,7 +155,14 @@ const CASES: &[Case] = &[
 
 fn findings_by_file(dir: &Path) -> Vec<(String, Vec<Finding>)> {
     let settings = Settings::new(None).unwrap();
-    let catalogue = catalogue::load(dir, &settings).unwrap();
+    let options = pipeline::streaming::Options {
+        output: None,
+        export: pipeline::export::ExportOptions::default(),
+        selection: pipeline::selection::Selection::All,
+        progress: None,
+        report: false,
+    };
+    let (catalogue, _) = pipeline::streaming::run(dir, &settings, &options).unwrap();
     let mut out: Vec<(String, Vec<Finding>)> = Vec::new();
     for f in catalogue.findings {
         let name = f.file.file_name().unwrap().to_string_lossy().into_owned();

@@ -1,0 +1,122 @@
+//! Which records a run processes in full, and which it only outlines.
+//!
+//! Every command goes through the one streaming engine ([`crate::streaming::run`]); what
+//! differs is the *selection*:
+//!
+//! - [`Selection::All`]: every record is read, validated, normalized (and exported).
+//! - [`Selection::Shard`]: the records whose id falls in one shard of a sharded run; the
+//!   others are only outlined (id and references), so that the cross-record checks still
+//!   see the whole catalogue.
+//! - [`Selection::Files`]: the files named on the command line (`pipeline validate FILE...`):
+//!   they are checked in full, every other file of the catalogue is only outlined (from the
+//!   outline cache, [`crate::cache`], when it knows the file), and only findings in the named
+//!   files are reported.
+//!
+//! A named file is matched by its canonical path, and canonicalized only when its file name
+//! is one of the named files' names (a catalogue of a million files is not canonicalized for
+//! one named file). A named file that is a symbolic link leading outside the catalogue is
+//! read through the link: naming it is the user's choice, not the catalogue's.
+
+use std::collections::HashSet;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+
+use crate::streaming::Shard;
+
+/// Which records a run processes in full.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Selection {
+    /// Every record.
+    #[default]
+    All,
+    /// The records of one shard (by id).
+    Shard(Shard),
+    /// The records of these files (paths as the user wrote them).
+    Files(Vec<PathBuf>),
+}
+
+impl Selection {
+    /// The shard, for a sharded run.
+    pub fn shard(&self) -> Option<Shard> {
+        match self {
+            Selection::Shard(s) => Some(*s),
+            _ => None,
+        }
+    }
+}
+
+/// The named files of a [`Selection::Files`], ready to be matched against the catalogue's.
+#[derive(Debug, Default)]
+pub(crate) struct NamedFiles {
+    canonical: HashSet<PathBuf>,
+    names: HashSet<OsString>,
+    /// Where each named path is, with its folder resolved but not its last part: a link
+    /// named on the command line is recognized as itself, not by its target.
+    located: HashSet<PathBuf>,
+}
+
+impl NamedFiles {
+    pub(crate) fn new(paths: &[PathBuf]) -> NamedFiles {
+        NamedFiles {
+            canonical: paths.iter().map(|p| canonical(p)).collect(),
+            names: paths
+                .iter()
+                .filter_map(|p| p.file_name())
+                .map(OsString::from)
+                .collect(),
+            located: paths.iter().filter_map(|p| located(p)).collect(),
+        }
+    }
+
+    /// Whether `path` (as discovered in the catalogue) is one of the named files.
+    pub(crate) fn contains(&self, path: &Path) -> bool {
+        path.file_name().is_some_and(|n| self.names.contains(n))
+            && self.canonical.contains(&canonical(path))
+    }
+
+    /// Whether `path` is itself one of the named paths, without following a link it may be.
+    pub(crate) fn names_link(&self, path: &Path) -> bool {
+        located(path).is_some_and(|l| self.located.contains(&l))
+    }
+}
+
+/// Where `path` is, with its folder resolved but not its last part (a link stays itself).
+fn located(path: &Path) -> Option<PathBuf> {
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+    let parent = parent.unwrap_or(Path::new(".")).canonicalize().ok()?;
+    Some(parent.join(path.file_name()?))
+}
+
+fn canonical(path: &Path) -> PathBuf {
+    path.canonicalize().unwrap_or_else(|_| path.to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_named_file_is_matched_by_where_it_is_not_how_it_was_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let sub = dir.path().join("sub");
+        std::fs::create_dir(&sub).unwrap();
+        std::fs::write(sub.join("a.yaml"), "id: a\n").unwrap();
+        std::fs::write(sub.join("b.yaml"), "id: b\n").unwrap();
+        let named = NamedFiles::new(&[sub.join("..").join("sub").join("a.yaml")]);
+        assert!(named.contains(&sub.join("a.yaml")));
+        assert!(!named.contains(&sub.join("b.yaml")));
+        // Same name, another folder: not the named file.
+        assert!(!named.contains(&dir.path().join("a.yaml")));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_named_link_is_recognized_as_itself_not_as_its_target() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("target.yaml"), "id: t\n").unwrap();
+        std::os::unix::fs::symlink("target.yaml", dir.path().join("link.yaml")).unwrap();
+        let named = NamedFiles::new(&[dir.path().join("link.yaml")]);
+        assert!(named.names_link(&dir.path().join("link.yaml")));
+        assert!(!named.names_link(&dir.path().join("target.yaml")));
+    }
+}
