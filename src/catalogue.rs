@@ -25,6 +25,8 @@ pub const BUILTIN_RECORD_SCHEMA: &str = include_str!("../schemas/record.schema.j
 pub const BUILTIN_COLLECTIONS_SCHEMA: &str = include_str!("../schemas/collections.schema.json");
 /// The schema of `_authorities.yaml`.
 pub const BUILTIN_AUTHORITIES_SCHEMA: &str = include_str!("../schemas/authorities.schema.json");
+/// The record schema read from the current folder when `--schema` names none.
+pub const DEFAULT_SCHEMA: &str = "schemas/record.schema.json";
 /// The name of the collections file at the top of a catalogue folder.
 pub const COLLECTIONS_FILE: &str = "_collections.yaml";
 /// The name of the authority file at the top of a catalogue folder.
@@ -66,6 +68,44 @@ impl Settings {
             date_options: DateOptions::default(),
             follow_symlinks: false,
         })
+    }
+
+    /// The settings of a command: `schema` as named with `--schema`, else the default schema
+    /// `schemas/record.schema.json` of the current folder when there is one, else the built-in
+    /// copy. The default schema is found in the current folder, which in CI is the checkout of
+    /// the change being checked: it is read under the catalogue's rule, never through a link
+    /// that leads out of the current folder. A schema named with `--schema` is read as given.
+    pub fn configured(
+        schema: Option<&Path>,
+        limits: Limits,
+        date_options: DateOptions,
+        follow_symlinks: bool,
+    ) -> Result<Settings, String> {
+        let default_schema = Path::new(DEFAULT_SCHEMA);
+        let found = match schema {
+            Some(_) => Ok(None),
+            None => Scope::new(Path::new("."), follow_symlinks)
+                .special_file(Path::new("."), DEFAULT_SCHEMA),
+        };
+        let found = found.map_err(|f| {
+            let why = match f.code {
+                Code::OutsideLink => {
+                    "is a symbolic link that leads outside the current folder; it was not followed"
+                        .to_string()
+                }
+                _ => f.message,
+            };
+            format!(
+                "the default schema {} {why} (name a schema with --schema FILE)",
+                default_schema.display()
+            )
+        })?;
+        let schema = schema.or(found.map(|_| default_schema));
+        let mut settings = Settings::new(schema).map_err(|e| e.to_string())?;
+        settings.limits = limits;
+        settings.date_options = date_options;
+        settings.follow_symlinks = follow_symlinks;
+        Ok(settings)
     }
 
     /// Where the files of the catalogue at `root` may be read from.

@@ -46,7 +46,7 @@ use crate::streaming::Shard;
 pub const STDIN: &str = "<stdin>";
 
 /// The format of the input stream.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InputFormat {
     /// YAML documents separated by `---` lines.
     YamlStream,
@@ -63,7 +63,7 @@ pub enum InputFormat {
 }
 
 /// The format of the output stream.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutputFormat {
     /// One JSON object per line: the record as written.
     Jsonl,
@@ -86,13 +86,80 @@ pub struct ShardOutput<'a> {
 }
 
 /// How findings are written to standard error.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum FindingsFormat {
     /// `file:line:col: severity[CODE]: message`, then an indented help line.
     #[default]
     Concise,
     /// One JSON object per finding and line, with the fields of the JSON output's findings.
     Json,
+}
+
+impl crate::choice::Choice for InputFormat {
+    const ALL: &'static [(InputFormat, &'static str, &'static str)] = &[
+        (
+            InputFormat::YamlStream,
+            "yaml-stream",
+            "YAML documents separated by `---` lines",
+        ),
+        (InputFormat::Jsonl, "jsonl", "One JSON object per line"),
+        (
+            InputFormat::Paths,
+            "paths",
+            "One path of a record file per line, read as `validate` reads it; findings and \
+             outlines name the file as given",
+        ),
+        (
+            InputFormat::FilesJsonl,
+            "files-jsonl",
+            "One JSON object per line, `{\"file\": PATH, \"text\": CONTENT}` (or `\"base64\"` \
+             instead of `\"text\"`, for bytes that may not be UTF-8): a record file's name and \
+             its whole contents (as a cluster job reads files), read as `validate` reads that \
+             file; findings and outlines name PATH",
+        ),
+    ];
+}
+
+impl crate::choice::Choice for OutputFormat {
+    const ALL: &'static [(OutputFormat, &'static str, &'static str)] = &[
+        (
+            OutputFormat::Jsonl,
+            "jsonl",
+            "One JSON object per line: the record as written",
+        ),
+        (
+            OutputFormat::Csv,
+            "csv",
+            "CSV with a header row, the columns of records.csv",
+        ),
+        (
+            OutputFormat::OaiDc,
+            "oai-dc",
+            "One oai_dc document per line",
+        ),
+        (
+            OutputFormat::Shard,
+            "shard",
+            "A shard folder (`--output DIR --part I/N`): the exports of this part's records \
+             in id order and its `shard.json`, as `run --shard` writes them, for `pipeline merge`",
+        ),
+    ];
+}
+
+impl crate::choice::Choice for FindingsFormat {
+    const ALL: &'static [(FindingsFormat, &'static str, &'static str)] = &[
+        (
+            FindingsFormat::Concise,
+            "concise",
+            "`file:line:col: severity[CODE]: message`, then an indented help line",
+        ),
+        (
+            FindingsFormat::Json,
+            "json",
+            "One JSON object per finding and line, with the fields of the JSON output's \
+             findings",
+        ),
+    ];
 }
 
 /// What to convert and how: everything but the streams and the catalogue settings.

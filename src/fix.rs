@@ -158,6 +158,21 @@ pub fn diff(fix: &FileFix) -> String {
         .to_string()
 }
 
+/// The record files under `paths` and the fix of each, planned on every core, with the
+/// findings of the walk (links out, special files).
+pub fn plan_all(
+    paths: &[PathBuf],
+    settings: &catalogue::Settings,
+) -> (Vec<PathBuf>, Vec<FileFix>, Vec<Finding>) {
+    use rayon::prelude::*;
+    let (files, findings) = files(paths, settings.follow_symlinks);
+    let plans = files
+        .par_iter()
+        .map(|f| plan(f, &settings.limits, &settings.date_options))
+        .collect();
+    (files, plans, findings)
+}
+
 /// Every record file named by `paths` (files, or folders searched like an input folder:
 /// a link in a folder that leads outside it is not followed unless `follow_symlinks`).
 pub fn files(paths: &[PathBuf], follow_symlinks: bool) -> (Vec<PathBuf>, Vec<Finding>) {

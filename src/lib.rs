@@ -5,7 +5,7 @@
 pub mod byte_scan;
 pub mod cache;
 pub mod catalogue;
-pub mod cli;
+pub mod choice;
 pub mod contain;
 pub mod convert;
 pub mod crosscheck;

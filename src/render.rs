@@ -21,7 +21,7 @@ use serde_json::{Value as Json, json};
 use crate::diagnostics::{Code, Finding, Severity};
 
 /// The output formats of `pipeline validate`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// Source line, caret and help; the default on a terminal.
     Human,
@@ -33,6 +33,28 @@ pub enum Format {
     Github,
     /// SARIF 2.1.0 on standard output.
     Sarif,
+}
+
+impl crate::choice::Choice for Format {
+    const ALL: &'static [(Format, &'static str, &'static str)] = &[
+        (
+            Format::Human,
+            "human",
+            "Source line, caret and help; the default on a terminal",
+        ),
+        (
+            Format::Concise,
+            "concise",
+            "One line per finding plus its help line; the default otherwise",
+        ),
+        (Format::Json, "json", "A JSON document on standard output"),
+        (
+            Format::Github,
+            "github",
+            "GitHub Actions annotations on standard output",
+        ),
+        (Format::Sarif, "sarif", "SARIF 2.1.0 on standard output"),
+    ];
 }
 
 impl Format {

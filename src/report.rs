@@ -26,6 +26,7 @@
 //! axis labels and a data table beside it is easier to keep accessible by hand.
 
 use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -1261,6 +1262,73 @@ fn facet_title(name: &str) -> &str {
         "collections" => "Collections",
         other => other,
     }
+}
+
+/// What the report says about the run itself: `schema` is the file named with `--schema`.
+pub fn run_info(
+    command: &str,
+    input: &Path,
+    output: Option<&Path>,
+    schema: Option<&Path>,
+    elapsed: std::time::Duration,
+) -> RunInfo {
+    let schema = match schema {
+        Some(path) => path.display().to_string(),
+        None if Path::new("schemas/record.schema.json").is_file() => {
+            "schemas/record.schema.json".to_string()
+        }
+        None => "built-in copy of schemas/record.schema.json".to_string(),
+    };
+    RunInfo {
+        command: command.to_string(),
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        input: input.display().to_string(),
+        output: output.map(|o| o.display().to_string()),
+        schema,
+        elapsed_seconds: (elapsed.as_secs_f64() * 100.0).round() / 100.0,
+    }
+}
+
+/// Write `validate --report FILE`: the page at FILE, the JSON beside it; each file is
+/// written whole to a temporary name beside it and renamed into place.
+pub fn write_files(path: &Path, report: &Report) -> Result<(), String> {
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+    {
+        return Err(format!(
+            "--report {}: name the HTML page (e.g. report.html); the JSON is written beside it",
+            path.display()
+        ));
+    }
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    // Written whole to a new temporary file beside it, flushed, then renamed into place (as
+    // `fix` writes records); readable as any file the user writes (0644 less the umask is
+    // not known here, so 0644).
+    let write = |target: &Path, bytes: &[u8]| -> Result<(), String> {
+        let fail = |e: std::io::Error| format!("cannot write {}: {e}", target.display());
+        let mut tmp = tempfile::Builder::new()
+            .prefix(".report-")
+            .tempfile_in(dir)
+            .map_err(fail)?;
+        tmp.write_all(bytes).map_err(fail)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o644));
+        }
+        tmp.as_file().sync_all().map_err(fail)?;
+        tmp.persist(target).map_err(|e| fail(e.error))?;
+        Ok(())
+    };
+    write(path, to_html(report).as_bytes())?;
+    write(
+        Path::new(&json_name(&path.to_string_lossy())),
+        to_json(report).as_bytes(),
+    )
 }
 
 #[cfg(test)]

@@ -45,6 +45,59 @@ impl Selection {
     }
 }
 
+/// Which catalogue each named path belongs to: paths inside `input` are checked against the
+/// whole of `input`; another folder is a catalogue of its own; another file is checked
+/// against the folder it is in.
+pub type Group = (PathBuf, Option<Vec<PathBuf>>);
+
+pub fn group_by_catalogue(
+    paths: &[PathBuf],
+    input: &Path,
+    settings: &crate::catalogue::Settings,
+    findings: &mut Vec<crate::diagnostics::Finding>,
+) -> Result<Vec<Group>, String> {
+    if paths.is_empty() {
+        return Ok(vec![(input.to_path_buf(), None)]);
+    }
+    let input_canon = input.canonicalize().ok();
+    let mut groups: Vec<Group> = Vec::new();
+    for path in paths {
+        if !path.exists() {
+            return Err(format!("{} does not exist", path.display()));
+        }
+        let canon = path
+            .canonicalize()
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        let inside_input = input_canon.as_ref().is_some_and(|i| canon.starts_with(i));
+        // A file (or a FIFO, which is reported, never opened) inside the catalogue.
+        let (root, files) = if inside_input && !path.is_dir() {
+            (input.to_path_buf(), Some(vec![path.clone()]))
+        } else if inside_input {
+            // The folder's links that lead outside, and its special files, are reported
+            // here: they are not among its files.
+            let (files, refused) = crate::catalogue::discover(path, &settings.scope(input));
+            findings.extend(refused);
+            (input.to_path_buf(), Some(files))
+        } else if path.is_dir() {
+            (path.clone(), None)
+        } else {
+            let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+            (
+                parent.unwrap_or(Path::new(".")).to_path_buf(),
+                Some(vec![path.clone()]),
+            )
+        };
+        match groups.iter_mut().find(|(r, _)| *r == root) {
+            Some((_, existing)) => match (existing.as_mut(), files) {
+                (Some(list), Some(more)) => list.extend(more),
+                _ => *existing = None,
+            },
+            None => groups.push((root, files)),
+        }
+    }
+    Ok(groups)
+}
+
 /// The named files of a [`Selection::Files`], ready to be matched against the catalogue's.
 #[derive(Debug, Default)]
 pub(crate) struct NamedFiles {

@@ -2,7 +2,11 @@
 
 use std::path::PathBuf;
 
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use pipeline::choice::Choice;
+use pipeline::convert::{FindingsFormat, InputFormat, OutputFormat};
+use pipeline::render::Format;
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -63,6 +67,19 @@ pub enum Command {
     },
 }
 
+impl Command {
+    /// The number of worker threads asked for with `--threads`.
+    pub fn threads(&self) -> Option<usize> {
+        match self {
+            Command::Run(a) => a.common.threads,
+            Command::Validate(a) => a.common.threads,
+            Command::Fix(a) => a.common.threads,
+            Command::Convert(a) => a.threads,
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct Common {
     /// JSON Schema for records [default: schemas/record.schema.json if present, else the
@@ -81,8 +98,8 @@ pub struct Common {
     pub quiet: bool,
     /// How to print findings [default: human on a terminal, concise otherwise]. human and
     /// concise go to standard error; json, github and sarif to standard output.
-    #[arg(long, value_enum, value_name = "FORMAT")]
-    pub format: Option<crate::render::Format>,
+    #[arg(long, value_parser = choice::<Format>(), value_name = "FORMAT")]
+    pub format: Option<Format>,
     /// Treat warnings as errors: any warning makes the run fail (exit 1).
     #[arg(long)]
     pub deny_warnings: bool,
@@ -129,7 +146,7 @@ pub struct RunArgs {
     #[arg(long, short, value_name = "DIR", default_value = "output")]
     pub output: PathBuf,
     /// The base IRI of record, collection and agent identifiers in the exports.
-    #[arg(long, value_name = "IRI", default_value = crate::export::DEFAULT_BASE_IRI, value_parser = parse_base_iri)]
+    #[arg(long, value_name = "IRI", default_value = pipeline::export::DEFAULT_BASE_IRI, value_parser = parse_base_iri)]
     pub base_iri: String,
     /// The separator between several values in one CSV cell.
     #[arg(long, value_name = "CHAR", default_value_t = '|', value_parser = parse_separator)]
@@ -138,7 +155,7 @@ pub struct RunArgs {
     /// N. Cross-record checks still see the whole catalogue. Combine the shards' outputs
     /// with `pipeline merge`.
     #[arg(long, value_name = "I/N", value_parser = parse_shard)]
-    pub shard: Option<crate::streaming::Shard>,
+    pub shard: Option<pipeline::streaming::Shard>,
     /// Do not flush the outputs to disk before switching them in. Faster where flushing is
     /// slow; the switch stays atomic for readers, but after a power loss the outputs in
     /// force may be incomplete. For scratch outputs and benchmarks.
@@ -150,7 +167,7 @@ pub struct RunArgs {
     /// report.html]. Written only when the exports are; see `validate --report`.
     /// Not with --shard (a shard sees only its records; run the report on the merged
     /// catalogue with `validate --report`).
-    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "report.html", conflicts_with = "shard", value_parser = crate::report::check_page_name)]
+    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "report.html", conflicts_with = "shard", value_parser = pipeline::report::check_page_name)]
     pub report: Option<String>,
     #[command(flatten)]
     pub common: Common,
@@ -217,7 +234,7 @@ fn parse_separator(text: &str) -> Result<char, String> {
     }
 }
 
-fn parse_shard(text: &str) -> Result<crate::streaming::Shard, String> {
+fn parse_shard(text: &str) -> Result<pipeline::streaming::Shard, String> {
     let (i, n) = text
         .split_once('/')
         .ok_or_else(|| format!("`{text}` is not I/N, e.g. 0/4"))?;
@@ -232,7 +249,7 @@ fn parse_shard(text: &str) -> Result<crate::streaming::Shard, String> {
     if count == 0 || index >= count {
         return Err(format!("shard {index}/{count}: I must be less than N"));
     }
-    Ok(crate::streaming::Shard { index, count })
+    Ok(pipeline::streaming::Shard { index, count })
 }
 
 #[derive(Debug, Args)]
@@ -319,8 +336,8 @@ pub struct FilesArgs {
     #[arg(long)]
     pub follow_symlinks: bool,
     /// How findings are written to standard error.
-    #[arg(long, value_enum, value_name = "FORMAT", default_value = "concise")]
-    pub findings: crate::convert::FindingsFormat,
+    #[arg(long, value_parser = choice::<FindingsFormat>(), value_name = "FORMAT", default_value = "concise")]
+    pub findings: FindingsFormat,
 }
 
 const CHECK_OUTLINES_HELP: &str = "\
@@ -350,8 +367,8 @@ pub struct CheckOutlinesArgs {
     #[arg(long, value_name = "FILE")]
     pub authorities: Option<PathBuf>,
     /// How to print findings [default: human on a terminal, concise otherwise].
-    #[arg(long, value_enum, value_name = "FORMAT")]
-    pub format: Option<crate::render::Format>,
+    #[arg(long, value_parser = choice::<Format>(), value_name = "FORMAT")]
+    pub format: Option<Format>,
     /// When to colour the human format.
     #[arg(long, value_enum, value_name = "WHEN", default_value = "auto")]
     pub color: ColorChoice,
@@ -366,13 +383,13 @@ pub struct CheckOutlinesArgs {
 #[derive(Debug, Args)]
 pub struct ConvertArgs {
     /// The format of standard input.
-    #[arg(long, value_enum, value_name = "FORMAT")]
-    pub from: crate::convert::InputFormat,
+    #[arg(long, value_parser = choice::<InputFormat>(), value_name = "FORMAT")]
+    pub from: InputFormat,
     /// The format of standard output.
-    #[arg(long, value_enum, value_name = "FORMAT")]
-    pub to: crate::convert::OutputFormat,
+    #[arg(long, value_parser = choice::<OutputFormat>(), value_name = "FORMAT")]
+    pub to: OutputFormat,
     /// The base IRI of record, collection and agent identifiers in the output.
-    #[arg(long, value_name = "IRI", default_value = crate::export::DEFAULT_BASE_IRI, value_parser = parse_base_iri)]
+    #[arg(long, value_name = "IRI", default_value = pipeline::export::DEFAULT_BASE_IRI, value_parser = parse_base_iri)]
     pub base_iri: String,
     /// The separator between several values in one CSV cell.
     #[arg(long, value_name = "CHAR", default_value_t = '|', value_parser = parse_separator)]
@@ -394,10 +411,10 @@ pub struct ConvertArgs {
     #[arg(long, value_name = "FILE")]
     pub authorities: Option<PathBuf>,
     /// How findings are written to standard error.
-    #[arg(long, value_enum, value_name = "FORMAT", default_value = "concise")]
-    pub findings: crate::convert::FindingsFormat,
+    #[arg(long, value_parser = choice::<FindingsFormat>(), value_name = "FORMAT", default_value = "concise")]
+    pub findings: FindingsFormat,
     /// The file name findings give to standard input.
-    #[arg(long, value_name = "NAME", default_value = crate::convert::STDIN)]
+    #[arg(long, value_name = "NAME", default_value = pipeline::convert::STDIN)]
     pub stdin_name: String,
     /// Write the outline of every document (one JSON line each) to FILE, for check-outlines.
     #[arg(long, value_name = "FILE")]
@@ -410,8 +427,19 @@ pub struct ConvertArgs {
     pub output: Option<PathBuf>,
     /// With `--to shard`: which part of how many this is (from 0), for `pipeline merge`.
     #[arg(long, value_name = "I/N", value_parser = parse_shard)]
-    pub part: Option<crate::streaming::Shard>,
+    pub part: Option<pipeline::streaming::Shard>,
     /// With `--to shard`: the catalogue's collections file, for the JSON-LD collection nodes.
     #[arg(long, value_name = "FILE")]
     pub collections: Option<PathBuf>,
+}
+
+/// The parser of an option whose values the library names ([`Choice`]): `--help` lists each
+/// value with its help line, and a wrong value is refused with the list.
+fn choice<T: Choice + Clone>() -> impl TypedValueParser<Value = T> {
+    PossibleValuesParser::new(
+        T::ALL
+            .iter()
+            .map(|(_, name, help)| PossibleValue::new(*name).help(*help)),
+    )
+    .map(|name| T::named(&name).expect("clap accepts only the possible values"))
 }

@@ -1,0 +1,103 @@
+//! `pipeline convert`: a filter from standard input to standard output, record by record.
+
+use std::io::Write;
+use std::time::Instant;
+
+use pipeline::catalogue;
+use pipeline::export::ExportOptions;
+
+use crate::commands::{existing, settings_of};
+use crate::output::Outcome;
+
+pub fn convert(args: &crate::cli::ConvertArgs) -> Result<Outcome, String> {
+    let started = Instant::now();
+    let settings = settings_of(args.schema.as_deref(), args.date_order, None, None, false)?;
+    let export = ExportOptions {
+        base_iri: args.base_iri.clone(),
+        csv_separator: args.csv_separator,
+    };
+    let (authorities, findings) = match existing(&args.authorities, "authority")? {
+        Some(path) => catalogue::load_authorities_file(path, &settings),
+        None => (
+            pipeline::normalize::names::AuthorityIndex::empty(),
+            Vec::new(),
+        ),
+    };
+    if findings
+        .iter()
+        .any(|f| f.severity == pipeline::diagnostics::Severity::Error)
+    {
+        for f in &findings {
+            eprintln!("{f}");
+        }
+        return Err("the authority file is not usable; fix it first".into());
+    }
+    let mut outlines = match &args.outlines {
+        Some(path) => Some(std::io::BufWriter::new(
+            std::fs::File::create(path)
+                .map_err(|e| format!("cannot create {}: {e}", path.display()))?,
+        )),
+        None => None,
+    };
+    let collections = match existing(&args.collections, "collections")? {
+        Some(path) => {
+            let (collections, problems) = catalogue::load_collections_file(path, &settings);
+            if let Some(f) = problems.first() {
+                return Err(format!("the collections file is not usable: {f}"));
+            }
+            collections
+        }
+        None => Vec::new(),
+    };
+    let shard = match (args.to, &args.output, args.part) {
+        (pipeline::convert::OutputFormat::Shard, Some(dir), Some(part)) => {
+            Some(pipeline::convert::ShardOutput {
+                dir,
+                part,
+                collections: &collections,
+            })
+        }
+        (pipeline::convert::OutputFormat::Shard, _, _) => {
+            return Err("--to shard needs --output DIR and --part I/N".into());
+        }
+        (_, None, None) => None,
+        _ => return Err("--output and --part go with --to shard".into()),
+    };
+    let options = pipeline::convert::ConvertOptions {
+        from: args.from,
+        to: args.to,
+        findings: args.findings,
+        stdin_name: &args.stdin_name,
+        authorities: &authorities,
+        shard,
+    };
+    let counts = pipeline::convert::convert_with(
+        std::io::stdin().lock(),
+        std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock()),
+        std::io::stderr().lock(),
+        outlines.as_mut().map(|w| w as &mut dyn Write),
+        &options,
+        &settings,
+        &export,
+    )
+    .map_err(|e| e.to_string())?;
+    if !args.quiet {
+        let _ = writeln!(
+            std::io::stderr(),
+            "pipeline: {} records read, {} written, {} left out; {} errors, {} warnings in {:.2}s",
+            counts.records,
+            counts.written,
+            counts.records - counts.written,
+            counts.errors,
+            counts.warnings,
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(
+        if counts.errors > 0 || (args.deny_warnings && counts.warnings > 0) {
+            Outcome::Invalid
+        } else {
+            Outcome::Valid
+        },
+    )
+}

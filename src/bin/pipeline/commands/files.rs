@@ -1,0 +1,54 @@
+//! `pipeline files`: the record files of a catalogue as `validate` finds them.
+
+use std::io::Write;
+
+use pipeline::catalogue;
+use pipeline::render;
+
+use crate::output::Outcome;
+
+pub fn files(args: &crate::cli::FilesArgs) -> Result<Outcome, String> {
+    if !args.input.is_dir() {
+        return Err(format!("{} is not a folder", args.input.display()));
+    }
+    let scope = pipeline::contain::Scope::new(&args.input, args.follow_symlinks);
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut failed = None;
+    let end = if args.null { b'\0' } else { b'\n' };
+    let findings = catalogue::discover_with(&args.input, &scope, |path| {
+        use std::os::unix::ffi::OsStrExt;
+        if failed.is_none() {
+            let written = out
+                .write_all(path.as_os_str().as_bytes())
+                .and_then(|()| out.write_all(&[end]));
+            failed = written.err();
+        }
+    });
+    let mut findings = findings;
+    // The collections and authority files are read by every run: a link of theirs out of
+    // the catalogue is reported here too, so that a job reading them can leave them out.
+    for name in [catalogue::COLLECTIONS_FILE, catalogue::AUTHORITIES_FILE] {
+        if let Err(f) = scope.special_file(&args.input, name) {
+            findings.push(f);
+        }
+    }
+    pipeline::diagnostics::sort_findings(&mut findings);
+    match failed.map_or_else(|| out.flush(), Err) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => return Err(e.to_string()),
+        _ => {}
+    }
+    let mut err = std::io::stderr().lock();
+    for f in &findings {
+        let _ = match args.findings {
+            pipeline::convert::FindingsFormat::Concise => writeln!(err, "{f}"),
+            pipeline::convert::FindingsFormat::Json => {
+                writeln!(err, "{}", render::finding_json(f))
+            }
+        };
+    }
+    Ok(if findings.is_empty() {
+        Outcome::Valid
+    } else {
+        Outcome::Invalid
+    })
+}
