@@ -6,7 +6,7 @@
 //! taken from the raw YAML tree whether or not the record itself is valid: one broken record
 //! must not make every reference to it fail as well.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::{Code, Finding, Location};
@@ -95,17 +95,6 @@ impl Outline {
             related: list("related"),
             collections: list("collections"),
         }
-    }
-}
-
-impl Outline {
-    /// Whether `at` is the place of this document's id or of one of its references.
-    pub fn mentions(&self, at: Location) -> bool {
-        self.id
-            .iter()
-            .chain(&self.related)
-            .chain(&self.collections)
-            .any(|r| r.location == at)
     }
 }
 
@@ -248,61 +237,6 @@ pub fn unresolved_collection(
     .with_help(help)
 }
 
-/// Run every cross-record check. `collections` is `None` when the catalogue has no
-/// `_collections.yaml`.
-pub fn check(outlines: &[Outline], collections: Option<&[Collection]>) -> Vec<Finding> {
-    let mut findings = Vec::new();
-
-    let mut by_id: BTreeMap<&str, Vec<(&Path, Location)>> = BTreeMap::new();
-    for outline in outlines {
-        if let Some(id) = &outline.id {
-            by_id
-                .entry(id.id.as_str())
-                .or_default()
-                .push((&outline.file, id.location));
-        }
-    }
-    for (id, places) in &by_id {
-        if places.len() < 2 {
-            continue;
-        }
-        for i in 0..places.len() {
-            findings.push(duplicate_id(id, places, i));
-        }
-    }
-
-    for outline in outlines {
-        let (false, Some(id)) = (outline.in_stream, &outline.id) else {
-            continue;
-        };
-        findings.extend(id_not_file_name(&outline.file, id));
-    }
-
-    let known_ids: Vec<&str> = by_id.keys().copied().collect();
-    let id_set: HashSet<&str> = known_ids.iter().copied().collect();
-    let suggestions = RelatedSuggestions::new(
-        outlines
-            .iter()
-            .flat_map(|o| &o.related)
-            .map(|r| r.id.as_str())
-            .filter(|id| !id_set.contains(id)),
-        &known_ids,
-    );
-    for outline in outlines {
-        for r in &outline.related {
-            if !id_set.contains(r.id.as_str()) {
-                findings.push(unresolved_related(&outline.file, r, suggestions.get(&r.id)));
-            }
-        }
-        for c in &outline.collections {
-            if !collections.unwrap_or_default().iter().any(|k| k.id == c.id) {
-                findings.push(unresolved_collection(&outline.file, c, collections));
-            }
-        }
-    }
-    findings
-}
-
 fn nearest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
     let chars = word.chars().count();
     candidates
@@ -379,6 +313,11 @@ mod tests {
         let s = RelatedSuggestions::new(reversed, &known);
         assert_eq!(s.get("rec-00000x"), Some("rec-00000"));
         assert_eq!(s.get(&format!("rec-{MAX_SUGGESTED:05}x")), None);
+    }
+
+    /// The checks over these outlines, as the engine runs them.
+    fn check(outlines: &[Outline], collections: Option<&[Collection]>) -> Vec<Finding> {
+        crate::outline_table::cross_check_outlines(outlines, collections).unwrap()
     }
 
     fn outline(file: &str, yaml: &str) -> Vec<Outline> {

@@ -35,11 +35,12 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::crosscheck::{self, Collection, Outline};
+use crate::crosscheck::{Collection, Outline};
 use crate::diagnostics::{Finding, Location, sort_findings};
 use crate::normalize::names::AgentKind;
 use crate::normalize::names::AuthorityIndex;
 use crate::normalize::names::fingerprint::{VariantGroup, find_variants_counted};
+use crate::outline_table::cross_check_outlines;
 use crate::record::{Record, Reference};
 
 /// The version written in every line's `v`.
@@ -137,7 +138,7 @@ impl OutlineLine {
         Ok(line)
     }
 
-    /// The document's outline, for [`crosscheck::check`].
+    /// The document's outline, for the checks across records.
     pub fn outline(&self) -> Outline {
         Outline {
             file: PathBuf::from(&self.file),
@@ -182,8 +183,18 @@ pub fn check(
     collections: Option<&[Collection]>,
     authorities: &AuthorityIndex,
 ) -> Vec<Finding> {
+    // The checks of the streaming engine.
     let outlines: Vec<Outline> = lines.iter().map(OutlineLine::outline).collect();
-    let mut findings = crosscheck::check(&outlines, collections);
+    let mut findings = match cross_check_outlines(&outlines, collections) {
+        Ok(findings) => findings,
+        Err(e) => {
+            let file = lines.first().map_or(Path::new(""), |l| Path::new(&l.file));
+            return vec![
+                Finding::new(crate::diagnostics::Code::Limit, file, None, e.to_string())
+                    .with_help("check the catalogue in parts that share no ids"),
+            ];
+        }
+    };
 
     // Each spelling once, with how often and where it was written.
     type Places = Vec<(PathBuf, Location)>;

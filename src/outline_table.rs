@@ -143,7 +143,7 @@ pub(crate) struct OutlineTable {
 /// record: far beyond any catalogue this tool reads, but said rather than wrapped).
 #[derive(Debug, thiserror::Error)]
 #[error("the catalogue's outlines exceed what one run can hold ({0})")]
-pub(crate) struct Full(&'static str);
+pub struct Full(&'static str);
 
 impl OutlineTable {
     pub fn with_capacity(records: usize) -> OutlineTable {
@@ -344,6 +344,27 @@ impl OutlineTable {
             .count();
         (findings, refused)
     }
+}
+
+/// The checks across records over outlines held in memory (`check-outlines`): the files are
+/// numbered in path order, as a catalogue's walk numbers them, so that the findings are
+/// those of a run over the same records. `Err` when the outlines overflow one table.
+pub fn cross_check_outlines(
+    outlines: &[Outline],
+    collections: Option<&[Collection]>,
+) -> Result<Vec<Finding>, Full> {
+    let files: FileList = outlines
+        .iter()
+        .map(|o| o.file.as_path())
+        .collect::<std::collections::BTreeSet<&Path>>()
+        .into_iter()
+        .collect();
+    let mut table = OutlineTable::with_capacity(outlines.len());
+    for o in outlines {
+        let file = files.binary_search(&o.file).map_or(0, |i| i as u32);
+        table.push(Brief::of(file, o, true))?;
+    }
+    Ok(table.cross_check(&files, collections).0)
 }
 
 #[cfg(test)]
