@@ -155,33 +155,18 @@ impl Catalogue {
     pub fn invalid(&self) -> usize {
         self.documents - self.valid
     }
-}
 
-/// Whether a file or folder name is skipped: names starting with `_` or `.`.
-pub(crate) fn hidden(name: &std::ffi::OsStr) -> bool {
-    name.to_str()
-        .is_some_and(|n| n.starts_with('_') || n.starts_with('.'))
-}
-
-pub(crate) fn is_record_file(path: &Path) -> bool {
-    matches!(
-        path.extension().and_then(|e| e.to_str()),
-        Some("yaml" | "yml")
-    )
-}
-
-/// Every record file under `root`, sorted; unreadable folders, links that lead outside
-/// `root` and special files become findings (see [`crate::contain`]).
-pub fn discover(root: &Path, scope: &Scope) -> (Vec<PathBuf>, Vec<Finding>) {
-    let mut files = Vec::new();
-    let findings = discover_with(root, scope, |path| files.push(path));
-    (files, findings)
-}
-
-/// [`discover`], handing each record file to `found` in order instead of collecting them
-/// (a run over a million files keeps them in a [`crate::file_list::FileList`]).
-pub fn discover_with(root: &Path, scope: &Scope, mut found: impl FnMut(PathBuf)) -> Vec<Finding> {
-    crate::contain::discover(root, scope, &mut found)
+    /// The counts of the findings' formats and the report.
+    pub fn summary(&self) -> crate::render::Summary {
+        crate::render::Summary {
+            files: self.files,
+            records: self.documents,
+            valid: self.valid,
+            invalid: self.invalid(),
+            errors: self.errors(),
+            warnings: self.warnings(),
+        }
+    }
 }
 
 /// What reading one file produced.

@@ -30,7 +30,6 @@ use std::fs::{self, File};
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
-use crate::catalogue::{hidden, is_record_file};
 use crate::diagnostics::{Code, Finding};
 
 /// Where a catalogue's files may be read from.
@@ -469,6 +468,27 @@ impl Walk<'_> {
             within.is_some_and(|here| target.starts_with(resolved) && here.starts_with(target))
         })
     }
+}
+
+/// Whether a file or folder name is skipped: names starting with `_` or `.`.
+pub(crate) fn hidden(name: &std::ffi::OsStr) -> bool {
+    name.to_str()
+        .is_some_and(|n| n.starts_with('_') || n.starts_with('.'))
+}
+
+pub(crate) fn is_record_file(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml")
+    )
+}
+
+/// Every record file under `root`, sorted; unreadable folders, links that lead outside
+/// `root` and special files become findings (see [`discover`]).
+pub fn record_files(root: &Path, scope: &Scope) -> (Vec<PathBuf>, Vec<Finding>) {
+    let mut files = Vec::new();
+    let findings = discover(root, scope, &mut |path| files.push(path));
+    (files, findings)
 }
 
 #[cfg(test)]

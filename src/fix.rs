@@ -181,7 +181,7 @@ pub fn files(paths: &[PathBuf], follow_symlinks: bool) -> (Vec<PathBuf>, Vec<Fin
     for p in paths {
         if p.is_dir() {
             let scope = crate::contain::Scope::new(p, follow_symlinks);
-            let (f, e) = catalogue::discover(p, &scope);
+            let (f, e) = crate::contain::record_files(p, &scope);
             files.extend(f);
             findings.extend(e);
         } else {

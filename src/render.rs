@@ -75,20 +75,6 @@ pub struct Summary {
     pub warnings: usize,
 }
 
-impl Summary {
-    /// The counts of a catalogue that was read.
-    pub fn of(catalogue: &crate::catalogue::Catalogue) -> Summary {
-        Summary {
-            files: catalogue.files,
-            records: catalogue.documents,
-            valid: catalogue.valid,
-            invalid: catalogue.invalid(),
-            errors: catalogue.errors(),
-            warnings: catalogue.warnings(),
-        }
-    }
-}
-
 /// Write `findings` in `format`. `omitted` findings were cut by `--max-errors`.
 pub fn render(
     out: &mut dyn Write,

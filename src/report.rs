@@ -592,10 +592,11 @@ fn location(f: &ListedFinding) -> String {
 /// Build the report from the run's aggregates and its (sorted) findings.
 pub fn build(
     aggregates: &Aggregates,
-    catalogue: &crate::catalogue::Catalogue,
+    findings: &[crate::diagnostics::Finding],
+    collections: &[crate::crosscheck::Collection],
+    summary: crate::render::Summary,
     run: RunInfo,
 ) -> Report {
-    let findings = &catalogue.findings;
     let mut by_code: BTreeMap<Code, usize> = BTreeMap::new();
     for f in findings {
         *by_code.entry(f.code).or_default() += 1;
@@ -673,8 +674,7 @@ pub fn build(
                         "languages" => isolang::Language::from_639_1(v)
                             .or_else(|| isolang::Language::from_639_3(v))
                             .map(|l| l.to_name().to_string()),
-                        "collections" => catalogue
-                            .collections
+                        "collections" => collections
                             .iter()
                             .find(|c| c.id == *v)
                             .map(|c| c.title.clone()),
@@ -728,7 +728,7 @@ pub fn build(
     Report {
         version: FORMAT_VERSION,
         run,
-        summary: crate::render::Summary::of(catalogue),
+        summary,
         findings: FindingsPart {
             total: findings.len(),
             by_code,
@@ -1356,7 +1356,7 @@ mod tests {
             schema: "s".into(),
             elapsed_seconds: 0.0,
         };
-        build(a, &crate::catalogue::Catalogue::default(), run)
+        build(a, &[], &[], crate::render::Summary::default(), run)
     }
 
     #[test]

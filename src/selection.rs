@@ -75,7 +75,7 @@ pub fn group_by_catalogue(
         } else if inside_input {
             // The folder's links that lead outside, and its special files, are reported
             // here: they are not among its files.
-            let (files, refused) = crate::catalogue::discover(path, &settings.scope(input));
+            let (files, refused) = crate::contain::record_files(path, &settings.scope(input));
             findings.extend(refused);
             (input.to_path_buf(), Some(files))
         } else if path.is_dir() {

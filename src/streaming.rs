@@ -452,7 +452,7 @@ pub fn run(
     }
     let mut files = FileList::new();
     let scope = settings.scope(root);
-    let mut findings = catalogue::discover_with(root, &scope, |path| files.push(&path));
+    let mut findings = crate::contain::discover(root, &scope, &mut |path| files.push(&path));
     let shard = options.selection.shard();
     let named = match &options.selection {
         Selection::Files(paths) => Some(NamedFiles::new(paths)),
@@ -718,7 +718,7 @@ fn take_named_links(
     let mut links = Vec::new();
     findings.retain(|f| {
         let take = f.code == Code::OutsideLink
-            && catalogue::is_record_file(&f.file)
+            && crate::contain::is_record_file(&f.file)
             && named.names_link(&f.file);
         if take {
             links.push(f.file.clone());

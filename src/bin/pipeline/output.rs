@@ -30,7 +30,7 @@ pub fn report(catalogue: &Catalogue, common: &Common) {
         .max_errors
         .unwrap_or(usize::MAX)
         .min(catalogue.findings.len());
-    let summary = Summary::of(catalogue);
+    let summary = catalogue.summary();
     let findings = &catalogue.findings[..shown];
     let omitted = catalogue.findings.len() - shown;
     print_findings(findings, omitted, &summary, common.format, common.color);

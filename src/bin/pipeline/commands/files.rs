@@ -15,7 +15,7 @@ pub fn files(args: &crate::cli::FilesArgs) -> Result<Outcome, String> {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut failed = None;
     let end = if args.null { b'\0' } else { b'\n' };
-    let findings = catalogue::discover_with(&args.input, &scope, |path| {
+    let findings = pipeline::contain::discover(&args.input, &scope, &mut |path| {
         use std::os::unix::ffi::OsStrExt;
         if failed.is_none() {
             let written = out

@@ -62,7 +62,13 @@ pub fn run(args: &RunArgs) -> Result<Outcome, String> {
             started.elapsed(),
         );
         let aggregates = catalogue.aggregates.take().map(|a| *a).unwrap_or_default();
-        let report = pipeline::report::build(&aggregates, &catalogue, info);
+        let report = pipeline::report::build(
+            &aggregates,
+            &catalogue.findings,
+            &catalogue.collections,
+            catalogue.summary(),
+            info,
+        );
         pipeline::report::write_both(&report, name, |n, bytes| {
             s.write_extra(n, bytes).map_err(std::io::Error::other)
         })

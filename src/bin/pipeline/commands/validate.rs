@@ -56,7 +56,13 @@ pub fn validate(args: &ValidateArgs) -> Result<Outcome, String> {
             started.elapsed(),
         );
         let aggregates = total.aggregates.take().map(|a| *a).unwrap_or_default();
-        let report = pipeline::report::build(&aggregates, &total, info);
+        let report = pipeline::report::build(
+            &aggregates,
+            &total.findings,
+            &total.collections,
+            total.summary(),
+            info,
+        );
         pipeline::report::write_files(path, &report)?;
     }
     summary(&total, 0, started, &args.common);
