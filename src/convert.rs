@@ -343,8 +343,7 @@ fn write_shard_files(
 impl<W: Write, E: Write> Converter<'_, W, E> {
     fn run(&mut self, mut input: impl BufRead) -> Result<(), ConvertError> {
         if self.ctx.options.to == OutputFormat::Csv {
-            let mut header = Vec::with_capacity(256);
-            csv_export::write_cells(csv_export::COLUMNS.iter().copied(), &mut header);
+            let header = csv_export::header();
             self.out.write_all(&header).map_err(ConvertError::Output)?;
         }
         let from = self.ctx.options.from;

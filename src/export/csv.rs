@@ -186,6 +186,13 @@ fn cells(record: &Record, separator: char) -> [Cow<'_, str>; 20] {
     ]
 }
 
+/// The header row: [`COLUMNS`], ending in CRLF.
+pub fn header() -> Vec<u8> {
+    let mut out = Vec::with_capacity(256);
+    write_cells(COLUMNS.iter().copied(), &mut out);
+    out
+}
+
 /// Append one record's row to `out`: its neutralized cells as RFC 4180 text, ending in
 /// CRLF. The same bytes as the `csv` crate's writer (as [`render`] uses it) writes for
 /// [`row`]; written here because `run` writes a row per record, and the crate's writer
@@ -303,6 +310,14 @@ mod tests {
                 assert_eq!(by_write_cells(&row), by_csv_crate(&row), "{row:?}");
             }
         }
+    }
+
+    #[test]
+    fn the_header_is_written_as_the_csv_crate_writes_it() {
+        let columns: Vec<String> = COLUMNS.iter().map(|c| c.to_string()).collect();
+        assert_eq!(header(), by_csv_crate(&columns));
+        assert!(header().starts_with(b"id,title,date,"));
+        assert!(header().ends_with(b",collections,related\r\n"));
     }
 
     proptest! {
