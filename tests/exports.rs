@@ -523,7 +523,7 @@ fn jsonld_record_nodes_are_written_as_serde_json_writes_them() {
     assert_eq!(nodes.len(), expected.len());
     for (node, expected) in nodes.iter().zip(&expected) {
         assert_eq!(*node, expected);
-        // In the order the module documents (`@id` first, the relations last).
+        // And in the order written above (`@id` first, the relations last).
         let keys: Vec<&String> = node.as_object().unwrap().keys().collect();
         let want: Vec<&String> = expected.as_object().unwrap().keys().collect();
         assert_eq!(keys, want);
