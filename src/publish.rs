@@ -34,12 +34,6 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
-use rayon::prelude::*;
-
-use crate::crosscheck::Collection;
-use crate::export::{ExportOptions, csv, dublin_core, jsonld};
-use crate::record::Record;
-
 /// The link naming the generation in force.
 pub const CURRENT: &str = ".current";
 /// The start of a generation folder's name.
@@ -294,35 +288,6 @@ impl Generation {
     }
 }
 
-/// Render and write every export of `records` into `output`.
-pub fn publish(
-    output: &Path,
-    records: &[Record],
-    collections: &[Collection],
-    options: &ExportOptions,
-) -> Result<Published, PublishError> {
-    let generation = Generation::begin(output)?;
-    let dc_dir = generation.dc_dir();
-    let ((dc, csv_bytes), jsonld_bytes) = rayon::join(
-        || {
-            rayon::join(
-                || write_dublin_core(&dc_dir, records, options),
-                || csv::render(records, options).map_err(std::io::Error::other),
-            )
-        },
-        || jsonld::render(records, collections, options).map_err(std::io::Error::other),
-    );
-    dc?;
-    for (name, bytes) in [("records.csv", csv_bytes), ("records.jsonld", jsonld_bytes)] {
-        let bytes = bytes.map_err(at(&output.join(name)))?;
-        generation.write(name, &bytes)?;
-    }
-    generation.commit()?;
-    Ok(Published {
-        dc_files: records.len(),
-    })
-}
-
 /// Stop with an "interrupted" error if SIGINT or SIGTERM arrived (see [`stop_on_signals`]).
 pub fn interrupted(path: &Path) -> Result<(), PublishError> {
     check_interrupted(path)
@@ -383,28 +348,6 @@ fn remove_leftovers(output: &Path) {
             _ => fs::remove_file(&path),
         };
     }
-}
-
-fn write_dublin_core(
-    dir: &Path,
-    records: &[Record],
-    options: &ExportOptions,
-) -> Result<(), PublishError> {
-    records.par_iter().try_for_each(|record| {
-        check_interrupted(dir)?;
-        let path = dir.join(format!("{}.xml", record.id));
-        if !safe_file_stem(&record.id) {
-            return Err(PublishError {
-                path,
-                source: std::io::Error::new(
-                    std::io::ErrorKind::InvalidInput,
-                    "the record id cannot name a file inside the output folder",
-                ),
-            });
-        }
-        let bytes = dublin_core::render(record, options).map_err(at(&path))?;
-        write_file(&path, &bytes)
-    })
 }
 
 /// Create `path` (which must not exist: a planted file or link is never written through).

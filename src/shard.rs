@@ -292,16 +292,17 @@ pub fn merge(
     let dc = generation.dc_dir();
     let csv_path = generation.path().join("records.csv");
     let records_path = generation.path().join("records.jsonld");
+    let mut csv_file =
+        BufWriter::with_capacity(1 << 20, fs::File::create(&csv_path).map_err(io(&csv_path))?);
+    csv_file
+        .write_all(&crate::export::csv::header())
+        .map_err(io(&csv_path))?;
+    // The shards' rows are copied as the `csv` crate reads and writes them back: the bytes
+    // [`crate::export::csv::write_row`] wrote (RFC 4180 with its minimal quoting).
     let mut csv_out = ::csv::WriterBuilder::new()
         .terminator(::csv::Terminator::CRLF)
-        .from_writer(BufWriter::with_capacity(
-            1 << 20,
-            fs::File::create(&csv_path).map_err(io(&csv_path))?,
-        ));
+        .from_writer(csv_file);
     let fail = |e: ::csv::Error| MergeError::Invalid(output.to_path_buf(), e.to_string());
-    csv_out
-        .write_record(crate::export::csv::COLUMNS)
-        .map_err(fail)?;
     let mut records_out = BufWriter::with_capacity(
         1 << 20,
         fs::File::create(&records_path).map_err(io(&records_path))?,

@@ -26,8 +26,8 @@
 //!
 //! Nothing is published until the caller has seen the findings: [`Staged::publish`] assembles
 //! the final files and swaps them in (the same write-then-rename as [`crate::publish`]); a
-//! dropped [`Staged`] removes its temporary files. The outputs are byte-identical to those of
-//! [`crate::publish::publish`] over the same records.
+//! dropped [`Staged`] removes its temporary files. The CSV and JSON-LD are written with the
+//! one encoder of each ([`crate::export::csv`], [`crate::export::jsonld`]).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::{self, File};
@@ -1400,15 +1400,7 @@ impl Writers {
             .write_all(&opening)
             .map_err(at(&part.records_path))?;
         part.graph_members = collections.len();
-        let mut header = ::csv::WriterBuilder::new()
-            .terminator(::csv::Terminator::CRLF)
-            .from_writer(Vec::new());
-        header
-            .write_record(csv_export::COLUMNS)
-            .map_err(|e| at(output)(std::io::Error::other(e)))?;
-        let header = header
-            .into_inner()
-            .map_err(|e| at(output)(std::io::Error::other(e.to_string())))?;
+        let header = csv_export::header();
         part.csv.write_all(&header).map_err(at(output))?;
         part.csv_len = header.len() as u64;
         Ok(Writers {

@@ -47,6 +47,22 @@ fn rule_editorial_brackets() {
     );
 }
 
+/// A symbol no name is spelled with marks something the rules cannot know (a suffix in
+/// angle brackets, a markup, an address, two names): the name is kept as written. Before,
+/// `Pak Ŏ-jin <Jr.>` was inverted to `<Jr.>, Pak Ŏ-jin`.
+#[test]
+fn rule_symbols_keep_the_name_as_written() {
+    check_table(
+        "symbols",
+        &[
+            ("Pak Ŏ-jin <Jr.>", "Pak Ŏ-jin <Jr.>", "Pak Ŏ-jin <Jr.>"),
+            ("Smith {ed}", "Smith {ed}", "Smith {ed}"),
+            ("Kim/Park", "Kim/Park", "Kim/Park"),
+            ("John_Smith", "John_Smith", "John_Smith"),
+        ],
+    );
+}
+
 /// RDA 9.2.2.9 / 9.4 / 9.6: titles of office and terms of address are not part of the
 /// preferred name; RDA 9.2.2.9.4 keeps a term when it is all there is.
 #[test]

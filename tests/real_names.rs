@@ -116,9 +116,10 @@ fn tate_display_forms_read_back_and_slugs_stay_apart() {
 /// is reported (N005).
 #[test]
 fn additions_are_separate_agents_in_the_exports() {
-    use pipeline::catalogue::{self, Settings};
+    use pipeline::catalogue::Settings;
     use pipeline::diagnostics::Code;
-    use pipeline::export::{ExportOptions, jsonld};
+    use pipeline::export::ExportOptions;
+    use pipeline::streaming::{self, Options};
 
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
@@ -130,7 +131,17 @@ fn additions_are_separate_agents_in_the_exports() {
     )
     .unwrap();
     let settings = Settings::new(None).unwrap();
-    let c = catalogue::load(dir.path(), &settings).unwrap();
+    // As `pipeline run` does it: the streaming engine, then the publish.
+    let out = tempfile::tempdir().unwrap();
+    let options = Options {
+        output: Some(out.path()),
+        export: ExportOptions::default(),
+        selection: Default::default(),
+        progress: None,
+        report: false,
+    };
+    let (c, staged) = streaming::run(dir.path(), &settings, &options).unwrap();
+    staged.unwrap().publish().unwrap();
     let codes: Vec<Code> = c.findings.iter().map(|f| f.code).collect();
     assert!(!codes.contains(&Code::NameVariants), "{:?}", c.findings);
     assert_eq!(
@@ -139,7 +150,7 @@ fn additions_are_separate_agents_in_the_exports() {
         "{:?}",
         c.findings
     );
-    let bytes = jsonld::render(&c.records, &c.collections, &ExportOptions::default()).unwrap();
+    let bytes = std::fs::read(out.path().join("records.jsonld")).unwrap();
     let doc: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
     let mut people: Vec<String> = doc["@graph"]
         .as_array()

@@ -1,5 +1,6 @@
-//! The streaming run against the in-memory one: the same outputs byte for byte and the same
-//! findings, for single-record files, `---` streams and a mix of both; sharded runs.
+//! The streaming run on catalogues of single-record files, `---` streams and a mix of both:
+//! the outputs of a mix are those of the same records one per file (nothing to merge), the
+//! findings those of the in-memory loader; sharded runs merge into the single run's outputs.
 
 use std::fs;
 use std::path::Path;
@@ -66,7 +67,6 @@ fn mixed() -> TempDir {
     dir
 }
 
-#[allow(dead_code)] // the outputs test of the encoders branch uses it again
 /// Single files and a stream whose ids all sort after theirs (`after`) or all before: the
 /// stream's records continue the files' sequence, or come first (a merge).
 fn files_and_a_stream(after: bool) -> TempDir {
@@ -90,19 +90,94 @@ fn files_and_a_stream(after: bool) -> TempDir {
     dir
 }
 
-fn streamed(input: &Path, out: &Path, shard: Option<Shard>) -> pipeline::catalogue::Catalogue {
-    let settings = Settings::new(None).unwrap();
-    let options = Options {
-        output: Some(out),
+/// The run's options (one place, so that a new field is set once).
+fn options(output: Option<&Path>, shard: Option<Shard>) -> Options<'_> {
+    Options {
+        output,
         export: ExportOptions::default(),
         selection: shard.map(Selection::Shard).unwrap_or_default(),
         progress: None,
         report: false,
-    };
-    let (c, staged) = streaming::run(input, &settings, &options).unwrap();
+    }
+}
+
+fn streamed(input: &Path, out: &Path, shard: Option<Shard>) -> pipeline::catalogue::Catalogue {
+    let settings = Settings::new(None).unwrap();
+    let (c, staged) = streaming::run(input, &settings, &options(Some(out), shard)).unwrap();
     assert_eq!(c.errors(), 0, "{:?}", c.findings);
     staged.unwrap().publish().unwrap();
     c
+}
+
+/// The same records as [`mixed`] and [`files_and_a_stream`], each in its own file named by
+/// its id: written in id order as they are read, with no part to merge.
+fn one_file_each(records: &[(&str, String)], collections: bool) -> TempDir {
+    let dir = TempDir::new().unwrap();
+    if collections {
+        fs::write(
+            dir.path().join("_collections.yaml"),
+            "col: {title: A collection}\n",
+        )
+        .unwrap();
+    }
+    for (id, text) in records {
+        fs::write(dir.path().join(format!("{id}.yaml")), text).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn streams_mixed_with_files_write_what_one_file_per_record_writes() {
+    let mix = mixed();
+    let mut mixed_records = vec![
+        ("e-1", record("e-1", "related: [b-1]\n")),
+        ("a-1", record("a-1", "")),
+        ("c-1", record("c-1", "creators: [Zhou Enlai]\n")),
+    ];
+    for id in ["b-1", "d-1", "f-1"] {
+        mixed_records.push((id, record(id, "collections: [col]\n")));
+    }
+    let stream_record = |id| record(id, "").replace("[Kim Il Sung, Kim Il-sung]", "[Kim Il-sung]");
+    let files_and = |ids: [&'static str; 2]| {
+        let mut records = vec![("m-1", record("m-1", "")), ("m-2", record("m-2", ""))];
+        records.extend(ids.map(|id| (id, stream_record(id))));
+        records
+    };
+    let (after, before) = (files_and_a_stream(true), files_and_a_stream(false));
+    for (input, records, collections) in [
+        (mix.path(), mixed_records, true),
+        (after.path(), files_and(["x-2", "x-1"]), false),
+        (before.path(), files_and(["a-2", "a-1"]), false),
+    ] {
+        let expected_ids = {
+            let mut ids: Vec<&str> = records.iter().map(|(id, _)| *id).collect();
+            ids.sort();
+            ids
+        };
+        let single = one_file_each(&records, collections);
+        let (a, b) = (TempDir::new().unwrap(), TempDir::new().unwrap());
+        let c = streamed(input, a.path(), None);
+        assert_eq!(c.valid, c.documents);
+        streamed(single.path(), b.path(), None);
+        let csv = fs::read(a.path().join("records.csv")).unwrap();
+        let mut reader = csv::Reader::from_reader(csv.as_slice());
+        let ids: Vec<String> = reader
+            .records()
+            .map(|r| r.unwrap()[0].to_string())
+            .collect();
+        assert_eq!(ids, expected_ids, "one row per record, in id order");
+        let (ta, tb) = (tree(a.path()), tree(b.path()));
+        assert_eq!(ta.len(), tb.len());
+        for ((na, ba), (nb, bb)) in ta.iter().zip(&tb) {
+            assert_eq!(na, nb);
+            assert!(
+                ba == bb,
+                "{na} differs:\n{}\n---\n{}",
+                String::from_utf8_lossy(ba),
+                String::from_utf8_lossy(bb)
+            );
+        }
+    }
 }
 
 #[test]
@@ -124,14 +199,7 @@ fn findings_in_streams_and_files_are_located_and_refuse_their_records() {
     .unwrap();
     fs::write(p.join("a").join("g-1.yaml"), record("g-2", "")).unwrap();
     let settings = Settings::new(None).unwrap();
-    let options = Options {
-        output: None,
-        export: ExportOptions::default(),
-        selection: Selection::All,
-        progress: None,
-        report: false,
-    };
-    let (got, _) = streaming::run(p, &settings, &options).unwrap();
+    let (got, _) = streaming::run(p, &settings, &options(None, None)).unwrap();
     let found: Vec<(String, String, usize, usize)> = got
         .findings
         .iter()
@@ -401,14 +469,7 @@ fn cli_shards_and_merge_equal_the_single_run() {
 /// A streaming run with an optional schema file, published.
 fn run_with_schema(input: &Path, out: &Path, schema: Option<&Path>) {
     let settings = Settings::new(schema).unwrap();
-    let options = Options {
-        output: Some(out),
-        export: ExportOptions::default(),
-        selection: Selection::All,
-        progress: None,
-        report: false,
-    };
-    let (c, staged) = streaming::run(input, &settings, &options).unwrap();
+    let (c, staged) = streaming::run(input, &settings, &options(Some(out), None)).unwrap();
     assert_eq!(c.errors(), 0, "{:?}", c.findings);
     staged.unwrap().publish().unwrap();
 }
@@ -609,13 +670,7 @@ fn a_repeated_id_does_not_write_through_into_the_published_files() {
     )
     .unwrap();
     let settings = Settings::new(None).unwrap();
-    let options = Options {
-        output: Some(out.path()),
-        export: ExportOptions::default(),
-        selection: Selection::All,
-        progress: None,
-        report: false,
-    };
+    let options = options(Some(out.path()), None);
     for _ in 0..5 {
         let (c, staged) = streaming::run(p, &settings, &options).unwrap();
         assert!(c.errors() > 0, "X001 expected");

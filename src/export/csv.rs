@@ -1,4 +1,10 @@
-//! CSV: one row per record, RFC 4180 quoting (the `csv` crate), UTF-8, a header row.
+//! CSV: one row per record, RFC 4180 quoting (as the `csv` crate writes it), UTF-8, a header
+//! row.
+//!
+//! One encoder writes the file, record by record: [`header`] first, then [`write_row`] for
+//! each record in id order; nothing closes the file. `run` ([`crate::streaming`]), `convert`
+//! (`--to csv` and `--to shard`) and `merge` ([`crate::shard`], which copies the shards' rows
+//! after its own header) all write with these functions.
 //!
 //! Several values in one cell are joined with a separator (`|` unless configured). A value
 //! that contains the separator or a backslash escapes it with a backslash (`\|`, `\\`), so
@@ -14,7 +20,7 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use crate::export::{ExportOptions, bound_text};
+use crate::export::bound_text;
 use crate::normalize::names::Agent;
 use crate::record::{Record, Source};
 
@@ -138,14 +144,6 @@ fn headings(agents: &[Arc<Agent>], separator: char) -> String {
     join_multi(agents.iter().map(|a| a.heading.as_str()), separator)
 }
 
-/// The cells of one record's row, before neutralization.
-pub fn row(record: &Record, separator: char) -> Vec<String> {
-    cells(record, separator)
-        .into_iter()
-        .map(Cow::into_owned)
-        .collect()
-}
-
 /// The cells of one record's row, before neutralization, borrowed from the record where it
 /// holds them as they are written.
 fn cells(record: &Record, separator: char) -> [Cow<'_, str>; 20] {
@@ -186,10 +184,18 @@ fn cells(record: &Record, separator: char) -> [Cow<'_, str>; 20] {
     ]
 }
 
-/// Append one record's row to `out`: its neutralized cells as RFC 4180 text, ending in
-/// CRLF. The same bytes as the `csv` crate's writer (as [`render`] uses it) writes for
-/// [`row`]; written here because `run` writes a row per record, and the crate's writer
-/// wanted a `String` per cell and its own buffer per row.
+/// The header row: [`COLUMNS`], ending in CRLF.
+pub fn header() -> Vec<u8> {
+    let mut out = Vec::with_capacity(256);
+    write_cells(COLUMNS.iter().copied(), &mut out);
+    out
+}
+
+/// Append one record's row to `out`: its cells ([`COLUMNS`] in order, several values joined
+/// by [`join_multi`]), neutralized ([`neutralize`]), as RFC 4180 text ending in CRLF. The
+/// bytes the `csv` crate's writer writes for those cells (tested); written here because a
+/// run writes a row per record, and the crate's writer wanted a `String` per cell and its
+/// own buffer per row.
 pub fn write_row(record: &Record, separator: char, out: &mut Vec<u8>) {
     let cells = cells(record, separator);
     write_cells(cells.iter().map(|c| c.as_ref()), out);
@@ -207,7 +213,7 @@ fn needs_quotes(cell: &[u8]) -> bool {
 /// holds a comma, a double quote (doubled inside) or a line break; empty cells stay empty.
 /// A row of one empty cell, which the crate writes as `""`, never occurs (a record row has
 /// twenty cells).
-pub(crate) fn write_cells<'a>(cells: impl IntoIterator<Item = &'a str>, out: &mut Vec<u8>) {
+fn write_cells<'a>(cells: impl IntoIterator<Item = &'a str>, out: &mut Vec<u8>) {
     for (i, cell) in cells.into_iter().enumerate() {
         if i > 0 {
             out.push(b',');
@@ -233,24 +239,6 @@ pub(crate) fn write_cells<'a>(cells: impl IntoIterator<Item = &'a str>, out: &mu
         }
     }
     out.extend_from_slice(b"\r\n");
-}
-
-/// The whole CSV file.
-pub fn render(records: &[Record], options: &ExportOptions) -> Result<Vec<u8>, ::csv::Error> {
-    let mut writer = ::csv::WriterBuilder::new()
-        .terminator(::csv::Terminator::CRLF)
-        .from_writer(Vec::with_capacity(records.len() * 1024 + 256));
-    writer.write_record(COLUMNS)?;
-    for record in records {
-        writer.write_record(
-            row(record, options.csv_separator)
-                .into_iter()
-                .map(neutralize),
-        )?;
-    }
-    writer
-        .into_inner()
-        .map_err(|e| ::csv::Error::from(e.into_error()))
 }
 
 #[cfg(test)]
@@ -303,6 +291,14 @@ mod tests {
                 assert_eq!(by_write_cells(&row), by_csv_crate(&row), "{row:?}");
             }
         }
+    }
+
+    #[test]
+    fn the_header_is_written_as_the_csv_crate_writes_it() {
+        let columns: Vec<String> = COLUMNS.iter().map(|c| c.to_string()).collect();
+        assert_eq!(header(), by_csv_crate(&columns));
+        assert!(header().starts_with(b"id,title,date,"));
+        assert!(header().ends_with(b",collections,related\r\n"));
     }
 
     proptest! {

@@ -19,20 +19,21 @@
 //! Each distinct agent is one node with a stable `@id` made from its kind and heading;
 //! records point at agents, collections and related records by `@id`.
 //!
-//! A record node is a [`RecordNode`], serialized straight from the record: a run writes
+//! One encoder writes the document, member by member: [`opening`] (the context, then the
+//! `@graph` with the collection nodes), then for each record in id order its [`separator`]
+//! and its node ([`RecordNode::write_graph_member`]), then for each agent its separator and
+//! [`graph_member`] of its [`agent_node`], then [`closing`]. `run` ([`crate::streaming`]),
+//! `convert --to shard` and `merge` ([`crate::shard`]) all write with these functions.
+//!
+//! A record node is a [`RecordNode`], written straight from the record: a run writes
 //! thousands of them, and building a `serde_json::Value` tree for each (a map, a key string
-//! and a value string per field) cost more than writing it. [`record_node`] gives the same
-//! node as a `Value` (same fields, same order) for the whole-document [`render`], and
-//! [`graph_member`] writes any node as it appears inside the pretty-printed `@graph`. `run`
-//! writes its record nodes with [`RecordNode::write_graph_member`], which lays out the same
-//! bytes by hand (tested against [`graph_member`]; it says why).
-
-use std::collections::BTreeMap;
+//! and a value string per field) cost more than writing it. It is laid out byte for byte as
+//! serde_json's pretty printer lays out the rest of the document (tested).
 
 use std::io;
 use std::sync::Arc;
 
-use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde::ser::Serialize;
 use serde_json::ser::{Formatter, PrettyFormatter};
 use serde_json::{Map, Value as Json, json};
 
@@ -161,44 +162,7 @@ fn refs(iris: Vec<String>) -> Option<Json> {
     string_or_list(iris)
 }
 
-/// Several values of one property: left out when there are none, a single value as itself,
-/// more as an array (as [`string_or_list`] makes them).
-struct OneOrMany<'a, T>(&'a [T]);
-
-impl<T: Serialize> Serialize for OneOrMany<'_, T> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self.0 {
-            [one] => one.serialize(s),
-            many => many.serialize(s),
-        }
-    }
-}
-
-/// `key: value` in `map`, left out when `values` is empty.
-fn entry_list<M: SerializeMap, T: Serialize>(
-    map: &mut M,
-    key: &str,
-    values: &[T],
-) -> Result<(), M::Error> {
-    if values.is_empty() {
-        return Ok(());
-    }
-    map.serialize_entry(key, &OneOrMany(values))
-}
-
-/// `{"@type": "ArchiveOrganization", "name": archive}`.
-struct HoldingArchive<'a>(&'a str);
-
-impl Serialize for HoldingArchive<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(Some(2))?;
-        map.serialize_entry("@type", "ArchiveOrganization")?;
-        map.serialize_entry("name", self.0)?;
-        map.end()
-    }
-}
-
-/// The node of one record, borrowed from it and serialized field by field (see the module
+/// The node of one record, borrowed from it and written field by field (see the module
 /// docs). Its agents' `@id`s are taken when it is made.
 pub struct RecordNode<'a> {
     record: &'a Record,
@@ -245,73 +209,17 @@ impl RecordNode<'_> {
     }
 }
 
-impl Serialize for RecordNode<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let (record, options) = (self.record, self.options);
-        let mut node = s.serialize_map(None)?;
-        node.serialize_entry("@id", &options.record_iri(&record.id))?;
-        node.serialize_entry("@type", "ArchiveComponent")?;
-        node.serialize_entry("identifier", &record.id)?;
-        node.serialize_entry("name", &record.title)?;
-        if !record.date.edtf.is_empty() {
-            node.serialize_entry("created", &record.date.edtf)?;
-        }
-        node.serialize_entry("dateAsWritten", &record.date_as_written)?;
-        for (key, open_key, bound) in [
-            ("dateEarliest", "dateOpenStart", &record.date.earliest),
-            ("dateLatest", "dateOpenEnd", &record.date.latest),
-        ] {
-            match bound {
-                Bound::Day(day) => node.serialize_entry(key, &day.to_string())?,
-                Bound::Open => node.serialize_entry(open_key, &true)?,
-                Bound::Unknown => {}
-            }
-        }
-        node.serialize_entry("genre", &record.kind)?;
-        node.serialize_entry("abstract", &record.summary)?;
-        entry_list(&mut node, "creator", &self.creators)?;
-        entry_list(&mut node, "recipient", &self.recipients)?;
-        entry_list(&mut node, "about", &self.people)?;
-        entry_list(&mut node, "keywords", &record.subjects)?;
-        entry_list(&mut node, "spatialCoverage", &record.places)?;
-        entry_list(&mut node, "inLanguage", &record.languages)?;
-        match &record.source {
-            Some(Source::Text(t)) => node.serialize_entry("source", t)?,
-            Some(Source::Archive { archive, reference }) => {
-                node.serialize_entry("holdingArchive", &HoldingArchive(archive))?;
-                if let Some(r) = reference {
-                    node.serialize_entry("itemLocation", r)?;
-                }
-            }
-            None => {}
-        }
-        if let Some(r) = &record.rights {
-            node.serialize_entry("rights", r)?;
-        }
-        let part_of: Vec<String> = record
-            .collections
-            .iter()
-            .map(|c| options.collection_iri(&c.id))
-            .collect();
-        entry_list(&mut node, "isPartOf", &part_of)?;
-        let related: Vec<String> = record
-            .related
-            .iter()
-            .map(|r| options.record_iri(&r.id))
-            .collect();
-        entry_list(&mut node, "relation", &related)?;
-        node.end()
-    }
-}
-
 impl RecordNode<'_> {
-    /// Append the node to `out` as [`graph_member`] writes it: the same bytes (tested on
-    /// every record of `input/`, generated records and crafted values that need escaping),
-    /// written directly. A run writes one node per record, and through serde_json's
-    /// serializer, pretty printer and the indenting writer each string went byte by byte
-    /// through an escape table and each key and bracket through several calls; writing
-    /// directly saved 4.5 % of a whole run's instructions (callgrind, BENCHMARKS.md). The node's shape is fixed (string values, lists of strings,
-    /// one nested object, `true`), so it is written here as the pretty printer lays it out.
+    /// Append the node to `out` as a member of the `@graph`: laid out as [`graph_member`]
+    /// lays out a JSON value (serde_json's pretty printer, indented by four spaces), so that
+    /// a document parsed and pretty-printed again is the same bytes (tested on the exports of
+    /// `input/` and of crafted records whose values need escaping, in `tests/exports.rs`).
+    /// Written directly, not through serde_json: a run writes one node per record, and
+    /// through serde_json's serializer, pretty printer and the indenting writer each string
+    /// went byte by byte through an escape table and each key and bracket through several
+    /// calls; writing directly saved 4.5 % of a whole run's instructions (callgrind,
+    /// BENCHMARKS.md). The node's shape is fixed (string values, lists of strings, one
+    /// nested object, `true`), so it is written here as the pretty printer lays it out.
     pub fn write_graph_member(&self, out: &mut Vec<u8>) {
         let (record, options) = (self.record, self.options);
         let mut w = MemberWriter { out, first: true };
@@ -400,8 +308,7 @@ impl MemberWriter<'_> {
         json_string(value, self.out);
     }
 
-    /// Several values: left out when there are none, one as itself, more as an array
-    /// ([`OneOrMany`]).
+    /// Several values: left out when there are none, one as itself, more as an array.
     fn list(&mut self, key: &str, values: &[String]) {
         match values {
             [] => {}
@@ -466,19 +373,8 @@ fn json_string(text: &str, out: &mut Vec<u8>) {
     out.push(b'"');
 }
 
-/// The node of one record as a JSON value; `agent_ref` is called for each agent mentioned,
-/// in order, and returns the agent's `@id`.
-pub fn record_node(
-    record: &Record,
-    options: &ExportOptions,
-    agent_ref: impl FnMut(&Arc<Agent>) -> String,
-) -> Json {
-    serde_json::to_value(RecordNode::new(record, options, agent_ref))
-        .expect("a record node has string keys only, so it is always a JSON value")
-}
-
-/// Append `node` to `out` as it appears inside the pretty-printed `@graph` array of
-/// [`render`]: pretty-printed, and every line indented by four more spaces. Written in one
+/// Append `node` to `out` as it appears inside the pretty-printed `@graph` array of the
+/// document: pretty-printed, and every line indented by four more spaces. Written in one
 /// pass, by serde_json's own pretty printer whose line breaks (and only those: a newline
 /// inside a string is escaped) are followed by the four spaces.
 pub fn graph_member<T: Serialize + ?Sized>(node: &T, out: &mut Vec<u8>) -> serde_json::Result<()> {
@@ -605,7 +501,7 @@ pub fn agent_node(iri: String, a: AgentNode) -> Json {
 /// The document up to its first record: the context, then the `@graph` with the collection
 /// nodes. A document written one member at a time is this, then each member after its
 /// [`separator`] (members as [`graph_member`] writes them), then [`closing`]: the bytes
-/// [`render`] gives (tested).
+/// serde_json pretty-prints for the whole document (tested).
 pub fn opening(options: &ExportOptions, collections: &[Collection]) -> serde_json::Result<Vec<u8>> {
     let empty = json!({ "@context": context(options), "@graph": [] });
     let mut text = serde_json::to_vec_pretty(&empty)?;
@@ -632,32 +528,6 @@ pub fn closing(members: usize) -> &'static [u8] {
     } else {
         b"\n  ]\n}\n"
     }
-}
-
-/// The whole JSON-LD document.
-pub fn render(
-    records: &[Record],
-    collections: &[Collection],
-    options: &ExportOptions,
-) -> serde_json::Result<Vec<u8>> {
-    let mut agents: BTreeMap<String, AgentNode> = BTreeMap::new();
-    let mut record_nodes = Vec::with_capacity(records.len());
-    for record in records {
-        record_nodes.push(record_node(record, options, |a| {
-            let iri = agent_iri(a, options);
-            agents.entry(iri.clone()).or_default().add(a);
-            iri
-        }));
-    }
-
-    let mut graph = Vec::with_capacity(collections.len() + agents.len() + record_nodes.len());
-    graph.extend(collections.iter().map(|c| collection_node(c, options)));
-    graph.extend(record_nodes);
-    graph.extend(agents.into_iter().map(|(iri, a)| agent_node(iri, a)));
-    let document = json!({ "@context": context(options), "@graph": graph });
-    let mut bytes = serde_json::to_vec_pretty(&document)?;
-    bytes.push(b'\n');
-    Ok(bytes)
 }
 
 #[cfg(test)]
@@ -723,8 +593,8 @@ mod tests {
             );
         }
     }
-    /// A document written one member at a time (as `run` and `merge` write it) is the
-    /// document serde_json pretty-prints whole, `render`'s way: with no collection, one,
+    /// A document written one member at a time (as `run`, `convert` and `merge` write it)
+    /// is the document serde_json pretty-prints whole: with no collection, one,
     /// two, and after them no other member, one, several.
     #[test]
     fn a_document_written_member_by_member_is_the_pretty_document() {

@@ -233,6 +233,11 @@ pub fn normalize_organization(written: &str) -> String {
     collapse(written)
 }
 
+/// Symbols no personal name is spelled with.
+const NOT_IN_NAMES: &[char] = &[
+    '<', '>', '{', '}', '=', '@', '#', '|', '\\', '*', '_', '~', '^', '%', '$', '+', '/',
+];
+
 /// Apply the person rules of this module to a name as written.
 pub fn normalize_person(written: &str) -> PersonName {
     let nfc = crate::normalize::nfc(written);
@@ -240,9 +245,12 @@ pub fn normalize_person(written: &str) -> PersonName {
     // brackets around it: `Curtis, Bert [?]`, `One [?], Richard T.`, `EGW [illegible]`,
     // `Smith [sic]`. Nor is a spaced dash a word of a name (`Veryl Oakland - Santa Rosa
     // (CA)`: a name and a place). Such a name is kept as written, brackets and all.
+    // Nor is a symbol that no name is spelled with (`Pak Ŏ-jin <Jr.>`, `Smith {ed}`,
+    // `J. Doe @ Archives`, `Kim/Park`): what it marks is not known, so nothing is inverted.
     if nfc.contains('?')
         || nfc.split_whitespace().any(|w| matches!(w, "-" | "–" | "—"))
         || editorial_note(&nfc)
+        || nfc.contains(NOT_IN_NAMES)
     {
         return as_written(&nfc);
     }
