@@ -1,12 +1,15 @@
-//! The streaming run: a whole catalogue validated and exported with bounded memory.
+//! The engine: the one streaming pass every command that reads a catalogue goes through
+//! (`run`, `validate`, `validate FILE...`, `run --shard`), with bounded memory.
 //!
-//! [`crate::catalogue::load`] holds every parsed record at once, which is fine for thousands
-//! of records and not for a million. Here records flow through the stages in batches of
-//! [`BATCH`] in id order: each batch is read, validated, normalized and rendered in parallel
-//! (rayon), its Dublin Core files are written to the staging folder at once, and its CSV rows
-//! and JSON-LD record nodes are appended, in order, to temporary files in the output folder.
-//! What is kept for the whole catalogue is small: the file list, a compact outline of each
-//! record (id and references with their places, for the cross-record checks), one entry per
+//! A [`crate::selection::Selection`] says which units are processed in full (all, one
+//! shard's, the named files') and which are only outlined for the cross-record checks; the
+//! options' output says where the results go (findings only, or exports staged in a new
+//! generation of the output folder). Records flow through the stages in batches of
+//! [`BATCH`]: each batch is read, validated, normalized and rendered in parallel (rayon), its
+//! Dublin Core files are written to the staging folder at once, and its CSV rows and JSON-LD
+//! record nodes are appended, in order, to temporary files in the output folder. What is
+//! kept for the whole catalogue is small: the file list, a compact outline of each record
+//! (id and references with their places, for the cross-record checks), one entry per
 //! distinct agent (JSON-LD agent nodes) and per distinct spelling (name-variant warnings).
 //!
 //! Id order without holding the records, reading each file once: a single-record file must
