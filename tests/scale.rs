@@ -424,24 +424,50 @@ fn run_with_schema(input: &Path, out: &Path, schema: Option<&Path>) {
 /// The exports only (without the incremental cache).
 fn exports(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let t = tree(dir);
-    assert!(t.iter().all(|(name, _)| !name.contains("records.pack")));
+    assert!(t.iter().all(|(name, _)| !name.contains(".cache")));
     t
 }
 
+/// The bodies store of an output folder's incremental cache.
+const BODIES: redb::TableDefinition<[u8; 16], &[u8]> = redb::TableDefinition::new("bodies");
+
+/// Replace `from` by `to` (of the same length) in every body of the incremental cache.
 fn tamper_pack(out: &Path, from: &str, to: &str) {
+    use redb::{ReadableDatabase, ReadableTable};
     assert_eq!(from.len(), to.len());
-    let pack = out.join(pipeline::incremental::DIR).join("records.pack");
-    let mut bytes = fs::read(&pack).unwrap();
-    let mut found = 0;
-    let n = from.len();
-    for i in 0..bytes.len().saturating_sub(n - 1) {
-        if &bytes[i..i + n] == from.as_bytes() {
-            bytes[i..i + n].copy_from_slice(to.as_bytes());
-            found += 1;
+    let path = out
+        .join(pipeline::incremental::DIR)
+        .join(pipeline::incremental::BODIES_FILE);
+    let db = redb::Database::create(&path).unwrap();
+    let mut changed = Vec::new();
+    {
+        let txn = db.begin_read().unwrap();
+        let table = txn.open_table(BODIES).unwrap();
+        for entry in table.iter().unwrap() {
+            let (key, body) = entry.unwrap();
+            let mut bytes = body.value().to_vec();
+            let n = from.len();
+            let mut found = false;
+            for i in 0..bytes.len().saturating_sub(n - 1) {
+                if &bytes[i..i + n] == from.as_bytes() {
+                    bytes[i..i + n].copy_from_slice(to.as_bytes());
+                    found = true;
+                }
+            }
+            if found {
+                changed.push((key.value(), bytes));
+            }
         }
     }
-    assert!(found > 0, "`{from}` is not in the pack");
-    fs::write(&pack, bytes).unwrap();
+    assert!(!changed.is_empty(), "`{from}` is not in the store");
+    let txn = db.begin_write().unwrap();
+    {
+        let mut table = txn.open_table(BODIES).unwrap();
+        for (key, bytes) in &changed {
+            table.insert(key, bytes.as_slice()).unwrap();
+        }
+    }
+    txn.commit().unwrap();
 }
 
 #[test]
@@ -450,7 +476,7 @@ fn incremental_runs_equal_clean_runs_and_redo_what_changed() {
     let p = input.path();
     let out = TempDir::new().unwrap();
     run_with_schema(p, out.path(), None);
-    assert!(out.path().join(".cache/records.pack").is_file());
+    assert!(out.path().join(".cache/records.places").is_file());
     assert!(!out.path().join("dc/.cache").exists());
     // A second run over the cache writes the same bytes as a clean run.
     run_with_schema(p, out.path(), None);
@@ -586,10 +612,10 @@ fn a_pack_of_another_generation_is_ignored() {
     let p = input.path();
     let out = TempDir::new().unwrap();
     run_with_schema(p, out.path(), None);
-    let first_pack = fs::read(out.path().join(".cache/records.pack")).unwrap();
+    let first_pack = fs::read(out.path().join(".cache/records.places")).unwrap();
     run_with_schema(p, out.path(), None);
     // The first run's pack names a generation that has been removed since.
-    fs::write(out.path().join(".cache/records.pack"), &first_pack).unwrap();
+    fs::write(out.path().join(".cache/records.places"), &first_pack).unwrap();
     tamper_pack(out.path(), "Zhou Enlai", "Zhou Enlax");
     run_with_schema(p, out.path(), None);
     let jsonld = fs::read_to_string(out.path().join("records.jsonld")).unwrap();
