@@ -95,8 +95,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use redb::{
-    Builder, Database, DatabaseError, ReadOnlyTable, ReadableDatabase, ReadableTableMetadata,
-    TableDefinition, WriteTransaction,
+    Builder, Database, DatabaseError, ReadOnlyTable, ReadableDatabase, ReadableTable,
+    ReadableTableMetadata, TableDefinition, WriteTransaction,
 };
 use serde::{Deserialize, Serialize};
 
@@ -791,6 +791,21 @@ impl PackWriter {
             .ok_or_else(|| std::io::Error::other("the store was closed"))?;
         let mut table = txn.open_table(BODIES).map_err(std::io::Error::other)?;
         for (key, body) in self.pending.drain(..) {
+            // A unit of the previous run that this run did not take from the store (a run
+            // with `--report`, or a hit whose exports had changed) may well have the body
+            // the store holds: then it is not written again.
+            let known = self
+                .previous
+                .as_ref()
+                .is_some_and(|shared| shared.position(&key).is_some());
+            if known
+                && table
+                    .get(key)
+                    .map_err(std::io::Error::other)?
+                    .is_some_and(|stored| stored.value() == body.as_slice())
+            {
+                continue;
+            }
             table
                 .insert(key, body.as_slice())
                 .map_err(std::io::Error::other)?;

@@ -744,6 +744,25 @@ fn the_incremental_store_is_updated_in_place() {
     run_with_schema(p, out.path(), None);
     let before = fs::read(&store).unwrap();
     let inode = fs::metadata(&store).unwrap().ino();
+    // A run with a report processes every record, and finds the bodies it has are those
+    // stored: it does not write them again.
+    let settings = Settings::new(None).unwrap();
+    let options = Options {
+        output: Some(out.path()),
+        export: ExportOptions::default(),
+        shard: None,
+        progress: None,
+        report: true,
+    };
+    let (_, staged) = streaming::run(p, &settings, &options).unwrap();
+    staged.unwrap().publish().unwrap();
+    let reported = fs::read(&store).unwrap();
+    let differ = pages_differing(&reported, &before);
+    let pages = reported.len().div_ceil(4096);
+    assert!(
+        differ * 5 < pages,
+        "{differ} of {pages} pages written by a report run"
+    );
 
     let edited = p.join("r-0500.yaml");
     let text = fs::read_to_string(&edited).unwrap();
