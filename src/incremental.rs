@@ -72,7 +72,7 @@
 //!     keep their format within a major version and changed it across majors. redb refuses
 //!     a file of an older format (`UpgradeRequired`), which we treat as "not ours": the file
 //!     is made anew (it is only a cache);
-//!   - *memory*: redb reads pages with `pread` into a cache whose size we set (32 MB here;
+//!   - *memory*: redb reads pages with `pread` into a cache whose size we set (8 MB here;
 //!     its default, 1 GiB, would not fit a 256 MB run) and writes an uncommitted
 //!     transaction's pages back to the file when its buffer is full; fjall keeps memtables,
 //!     a block cache and background flush and compaction threads;
@@ -92,10 +92,10 @@ use std::fs::{self, File};
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use redb::{
-    Builder, Database, DatabaseError, ReadOnlyTable, ReadableDatabase, ReadableTable,
+    Builder, Database, DatabaseError, Durability, ReadOnlyTable, ReadableDatabase, ReadableTable,
     ReadableTableMetadata, TableDefinition, WriteTransaction,
 };
 use serde::{Deserialize, Serialize};
@@ -368,9 +368,11 @@ const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 /// The memory redb may use for its page cache and write buffer. Its default (1 GiB) would
 /// be most of the memory a million-record run may take; lookups go through the operating
 /// system's page cache anyway.
-const DB_CACHE: usize = 32 << 20;
+const DB_CACHE: usize = 8 << 20;
 /// Bodies of misses are inserted in batches of about this many bytes.
 const BATCH_BYTES: usize = 4 << 20;
+/// And committed (not durably) every this many bytes, until the durable commit at the end.
+const COMMIT_BYTES: usize = 64 << 20;
 
 /// The keys of the generation in force, shared by the store (lookups from any thread) and
 /// the writer (which inserts only the bodies the store does not hold already).
@@ -378,7 +380,7 @@ struct Shared {
     index: Index,
     /// For each key of the index: a digest of the body a lookup read from the store this
     /// run (0: not read). The writer skips inserting a body the store is known to hold.
-    read: Vec<AtomicU64>,
+    read: Vec<AtomicU32>,
 }
 
 impl Shared {
@@ -387,8 +389,8 @@ impl Shared {
     }
 }
 
-fn body_digest(body: &[u8]) -> u64 {
-    xxhash_rust::xxh3::xxh3_64(body) | 1
+fn body_digest(body: &[u8]) -> u32 {
+    xxhash_rust::xxh3::xxh3_64(body) as u32 | 1
 }
 
 /// The generation the places file describes, opened: its exports, read back on a hit.
@@ -642,7 +644,7 @@ impl Store {
             previous: self.old.as_ref().map(|o| o.shared.clone()),
             pending: Vec::new(),
             pending_bytes: 0,
-            keys: Vec::new(),
+            uncommitted: 0,
             inserted: 0,
         })
     }
@@ -660,7 +662,7 @@ fn open_previous(output: &Path, path: &Path) -> std::io::Result<Previous> {
         ));
     }
     let dir = output.join(&generation);
-    let read = (0..index.len()).map(|_| AtomicU64::new(0)).collect();
+    let read = (0..index.len()).map(|_| AtomicU32::new(0)).collect();
     Ok(Previous {
         places,
         shared: Arc::new(Shared { index, read }),
@@ -743,8 +745,8 @@ pub struct PackWriter {
     /// Bodies of misses not yet inserted.
     pending: Vec<(Key, Vec<u8>)>,
     pending_bytes: usize,
-    /// Every key appended: the units the store must keep.
-    keys: Vec<Key>,
+    /// Bytes inserted since the last commit.
+    uncommitted: usize,
     /// Bodies inserted (for tests and figures).
     inserted: u64,
 }
@@ -768,7 +770,6 @@ impl PackWriter {
         for place in places {
             self.out.write_all(&place_bytes(*place))?;
         }
-        self.keys.push(*key);
         let held = self.previous.as_ref().is_some_and(|shared| {
             shared
                 .position(key)
@@ -810,8 +811,24 @@ impl PackWriter {
                 .insert(key, body.as_slice())
                 .map_err(std::io::Error::other)?;
             self.inserted += 1;
+            self.uncommitted += body.len();
         }
+        drop(table);
         self.pending_bytes = 0;
+        if self.uncommitted >= COMMIT_BYTES {
+            // A long transaction keeps track of every page it wrote: commit along the way
+            // (not durably: the last commit, in `finish`, is), which is safe because a body
+            // no places file names is never read (module docs).
+            let mut txn = self
+                .txn
+                .take()
+                .ok_or_else(|| std::io::Error::other("closed"))?;
+            txn.set_durability(Durability::None)
+                .map_err(std::io::Error::other)?;
+            txn.commit().map_err(std::io::Error::other)?;
+            self.txn = Some(self.db.begin_write().map_err(std::io::Error::other)?);
+            self.uncommitted = 0;
+        }
         Ok(())
     }
 
@@ -893,18 +910,19 @@ impl PackWriter {
             path,
             db,
             previous,
-            mut keys,
             inserted,
             ..
         } = self;
         drop(out);
         file.persist(&path).map_err(|e| e.error)?;
+        // This run's keys, read back from its places rather than kept through the run.
+        let (_, _, index) = index(&File::open(&path)?)?;
+        let mut keys: Vec<Key> = index.into_iter().map(|(k, _)| k).collect();
         // 3. Bodies no places file in force names: those of the previous generation's units
         //    that this run did not have, and, when the store holds more than this run's
         //    units (a run that died between step 1 and 2, a store carried over), every
         //    other one.
-        keys.sort_unstable();
-        keys.dedup();
+        keys.shrink_to_fit();
         let live = |k: &Key| keys.binary_search(k).is_ok();
         let txn = db.begin_write().map_err(io)?;
         let mut removed = 0;
