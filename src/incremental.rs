@@ -4,10 +4,11 @@
 //!
 //! Why here and how:
 //!
-//! - **Where**: `<output>/.cache/records.pack`, next to the exports it helps to rebuild. The
-//!   publish step switches generations of `dc/`, `records.csv` and `records.jsonld`, never
-//!   the whole output folder, so the cache survives it; a reader of the exports never sees
-//!   it (it is not under `dc/`). Deleting it is always safe: the next run is a clean one.
+//! - **Where**: `<output>/.cache/`, next to the exports it helps to rebuild: `records.redb`
+//!   (the bodies store) and `records.places` (where each unit's exports are). The publish
+//!   step switches generations of `dc/`, `records.csv` and `records.jsonld`, never the whole
+//!   output folder, so the cache survives it; a reader of the exports never sees it (it is
+//!   not under `dc/`). Deleting it is always safe: the next run is a clean one.
 //! - **Key** of a unit (a single-record file, or one document of a `---` stream): XXH3-128 of
 //!   the run key, the file's path relative to the catalogue, the document's number and first
 //!   line, and its bytes. The **run key** covers everything else an output depends on: this
@@ -27,28 +28,76 @@
 //!   Cross-record checks and name-variant warnings always run over every outline and
 //!   mention, cached or not; units with findings are always processed again, so their
 //!   findings are reported every time.
-//! - **Pack file**: a header line, the name of the generation the pack describes and the
-//!   offset of the record nodes in its `records.jsonld`, then
-//!   `[16-byte key][u32 length][entry]` records in the order of the run. An entry is
-//!   `[u32 records][24 bytes per record: CSV offset u64, length u32, JSON-LD offset u64,
-//!   length u32][body]`, the body encoded with postcard (a compact, stable serde format).
-//!   The places come first and apart from the body because they are known only when the
-//!   unit is written, in id order, on the one thread that writes: the body is encoded on the
-//!   worker threads, straight from the run's own values ([`EntryView`]), a hit carries its
-//!   body over unchanged, and moving the exports ([`PackWriter::relocate`]) rewrites only
-//!   the places. A pack whose generation is not the one
-//!   `.current` names is ignored (the run is a clean one). Each run writes a new pack holding
-//!   exactly the units of this run (hits carried over with their new places, misses added)
-//!   and renames it into place after publishing, so entries of deleted or edited records do
-//!   not accumulate. The new pack is written inside the run's new generation
-//!   ([`crate::publish`]), so a failed or killed run leaves no stray file.
+//! - **Two parts, because they change at different rates.** An entry's *body* (outlines,
+//!   mentions, agents, digests; postcard, a compact and stable serde format, ~750 bytes a
+//!   record) depends only on the unit's key, so it does not change while the record does not.
+//!   Its *places* (24 bytes a record: CSV offset u64, length u32, JSON-LD offset u64, length
+//!   u32) change on every run that moves a record (any earlier record changing length). So:
+//!   - the bodies live in a key-value store, `records.redb`, table `bodies` (unit key → body),
+//!     **updated in place**: a run inserts the bodies of its misses and, once its outputs are
+//!     published, removes the bodies of units it no longer has. An incremental run after one
+//!     edit writes a few pages of it, not the ~750 MB a million records take;
+//!   - the places are written fresh by every run, as `records.places`: a header line, the
+//!     name of the generation they describe and the offset of the record nodes in its
+//!     `records.jsonld`, then `[16-byte key][u32 records][24 bytes per record]` in the order
+//!     of the run (~45 bytes a record). They are written inside the run's new generation
+//!     ([`crate::publish`]), so a failed or killed run leaves no stray file, and renamed
+//!     into the cache folder after publishing. Places whose generation is not the one
+//!     `.current` names are ignored (the run is a clean one). Moving the exports
+//!     ([`PackWriter::relocate`]) rewrites only this file.
+//!
+//!   The places come apart from the body because they are known only when the unit is
+//!   written, in id order, on the one thread that writes: the body is encoded on the worker
+//!   threads, straight from the run's own values ([`EntryView`]), and a hit carries its body
+//!   over unchanged (it is not written again: the writer skips a body the run read from the
+//!   store, compared by a digest of its bytes).
+//! - **Safety of the order of writes.** A body is keyed by the unit's key, which is a digest
+//!   of everything the body is made from: a body in the store that no places file names is
+//!   harmless, it is only never read. Places are trusted only for the generation in force,
+//!   and only point at bodies the store holds, because [`PackWriter::finish`] runs after the
+//!   generation is published and does, in this order: (1) commit the bodies of this run
+//!   (one redb write transaction, durable, atomic), (2) rename the places into the cache
+//!   folder, (3) remove the bodies no unit of this run has (a second transaction). A run
+//!   that dies before (1) leaves the store as it was (redb rolls back an uncommitted
+//!   transaction) and the places of an older generation, ignored; between (1) and (2) or
+//!   (2) and (3), extra bodies, removed by the next run's step (3), which removes every
+//!   body not among its units whenever the store holds more than them. A hit is still
+//!   checked against the digests of the previous generation's bytes. One run at a time
+//!   writes an output folder (its lock); redb locks the store file too, and a store another
+//!   process has open is not used (the run goes without the cache).
+//! - **Why redb** (compared with fjall, the other well-kept pure-Rust embedded store):
+//!   - *maintenance*: both are actively released (redb 4.x, fjall 3.x, both in 2026);
+//!     sled, the older choice, has had no stable release for years;
+//!   - *file format*: redb is one file, fjall a folder of journal and segment files; both
+//!     keep their format within a major version and changed it across majors. redb refuses
+//!     a file of an older format (`UpgradeRequired`), which we treat as "not ours": the file
+//!     is made anew (it is only a cache);
+//!   - *memory*: redb reads pages with `pread` into a cache whose size we set (8 MB here;
+//!     its default, 1 GiB, would not fit a 256 MB run) and writes an uncommitted
+//!     transaction's pages back to the file when its buffer is full; fjall keeps memtables,
+//!     a block cache and background flush and compaction threads;
+//!   - *compile cost*: redb has no dependencies of its own (one crate added to the lock
+//!     file); fjall brings lsm-tree, lz4, crossbeam-skiplist and more;
+//!   - fjall's log-structured writes would be cheaper for a clean run of a million
+//!     inserts, but an incremental run inserts a handful, and a B-tree updated in place
+//!     (copy-on-write pages reused once freed) keeps the file at its live size without
+//!     compaction.
+//!
+//!   The price: redb needs Rust 1.90 (the crate's `rust-version` was raised from 1.88).
+//!   A damaged store file may make redb fail or panic when opened; both are caught, and the
+//!   file is removed and made anew.
 //! - Not used by `validate` (no output folder) nor by sharded runs.
 
 use std::fs::{self, File};
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 
+use redb::{
+    Builder, Database, DatabaseError, Durability, ReadOnlyTable, ReadableDatabase, ReadableTable,
+    ReadableTableMetadata, TableDefinition, WriteTransaction,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::catalogue::{AUTHORITIES_FILE, COLLECTIONS_FILE, Settings};
@@ -58,8 +107,12 @@ use crate::normalize::names::{Agent, AgentKind};
 
 /// The cache folder inside the output folder.
 pub const DIR: &str = ".cache";
-const PACK: &str = "records.pack";
-const HEADER: &[u8] = b"pipeline-incremental/4\n";
+const PLACES: &str = "records.places";
+/// The bodies store in the cache folder.
+pub const BODIES_FILE: &str = "records.redb";
+/// The format of the bodies (in the store's `meta` table and in the run key).
+const HEADER: &[u8] = b"pipeline-incremental/5\n";
+const PLACES_HEADER: &[u8] = b"pipeline-places/1\n";
 const TEMP_PREFIX: &str = ".records-new-";
 
 /// The key of one unit.
@@ -132,7 +185,7 @@ impl CachedAgent {
     }
 }
 
-/// Where one export of a record is in the generation the pack describes: its byte range
+/// Where one export of a record is in the generation the places describe: its byte range
 /// (for `records.jsonld`, counted from the first record node) and digest. The range is kept
 /// in the entry's places, not in its body.
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
@@ -148,7 +201,7 @@ pub struct Piece {
 /// Where a record's CSV row and JSON-LD node were written: (offset, length) of each.
 pub type Place = ((u64, u32), (u64, u32));
 
-/// The bytes of one place in a pack entry.
+/// The bytes of one place in the places file.
 const PLACE_BYTES: usize = 24;
 
 /// A name as written: (spelling, kind, its number in the record, line, column).
@@ -256,21 +309,18 @@ fn insert_sorted<'a>(list: &mut Vec<&'a str>, value: &'a str) {
 }
 
 impl EntryView<'_> {
-    /// The body of the entry as stored in a pack. Written into room for a typical body
+    /// The body of the entry as stored in the bodies store. Written into room for a typical body
     /// (about 800 bytes for one record), not grown from nothing six times per entry.
     pub fn encode(&self) -> Option<Vec<u8>> {
         postcard::to_extend(self, Vec::with_capacity(1024)).ok()
     }
 }
 
-/// The entry stored in a pack as `bytes` (places, then body), with its records' places
-/// filled in, and its body, to be carried over as it is.
-fn decode(bytes: &[u8]) -> Option<(Entry, &[u8])> {
-    let (count, rest) = bytes.split_first_chunk::<4>()?;
-    let count = u32::from_le_bytes(*count) as usize;
-    let (places, body) = rest.split_at_checked(count.checked_mul(PLACE_BYTES)?)?;
+/// The entry whose body is `body`, with its records' places (`places`, as in the places
+/// file) filled in.
+fn decode(places: &[u8], body: &[u8]) -> Option<Entry> {
     let mut entry: Entry = postcard::from_bytes(body).ok()?;
-    if entry.records.len() != count {
+    if entry.records.len() * PLACE_BYTES != places.len() {
         return None;
     }
     for (record, place) in entry
@@ -282,7 +332,7 @@ fn decode(bytes: &[u8]) -> Option<(Entry, &[u8])> {
         (record.csv.offset, record.csv.len) = (csv_offset, csv_len);
         (record.jsonld.offset, record.jsonld.len) = (jsonld_offset, jsonld_len);
     }
-    Some((entry, body))
+    Some(entry)
 }
 
 fn read_place(bytes: &[u8]) -> Option<Place> {
@@ -300,19 +350,53 @@ fn place_bytes(((csv_offset, csv_len), (jsonld_offset, jsonld_len)): Place) -> [
     bytes
 }
 
-/// Where each entry of a pack is, sorted by key: (key, offset << 24 | length). Kept for a
-/// whole re-run, so as small as it can be: 24 bytes per unit (a hash map was ~70).
+/// Where each unit's places are in the places file, sorted by key: (key, offset << 24 |
+/// number of records). Kept for a whole re-run, so as small as it can be: 24 bytes per unit.
 type Index = Vec<(Key, u64)>;
 
-/// Entries longer than this are not indexed (they are misses): no record comes near it.
+/// Units with more records than this are not indexed (they are misses): no file comes near.
+const MAX_RECORDS: u32 = (1 << 24) - 1;
+/// Bodies longer than this are misses: no record comes near it.
 const MAX_ENTRY: u32 = (1 << 24) - 1;
-/// Packs longer than this are not used (a 1,000,000-record pack is ~850 MB).
-const MAX_PACK: u64 = (1 << 40) - 1;
+/// Places files longer than this are not used (a 1,000,000-record one is ~45 MB).
+const MAX_PLACES: u64 = (1 << 40) - 1;
 
-/// The generation a pack describes, opened: its exports, read back on a hit.
-struct Previous {
-    pack: File,
+/// The bodies: unit key → body.
+const BODIES: TableDefinition<Key, &[u8]> = TableDefinition::new("bodies");
+/// What the store holds: `format` → [`HEADER`].
+const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
+/// The memory redb may use for its page cache and write buffer. Its default (1 GiB) would
+/// be most of the memory a million-record run may take; lookups go through the operating
+/// system's page cache anyway.
+const DB_CACHE: usize = 8 << 20;
+/// Bodies of misses are inserted in batches of about this many bytes.
+const BATCH_BYTES: usize = 4 << 20;
+/// And committed (not durably) every this many bytes, until the durable commit at the end.
+const COMMIT_BYTES: usize = 64 << 20;
+
+/// The keys of the generation in force, shared by the store (lookups from any thread) and
+/// the writer (which inserts only the bodies the store does not hold already).
+struct Shared {
     index: Index,
+    /// For each key of the index: a digest of the body a lookup read from the store this
+    /// run (0: not read). The writer skips inserting a body the store is known to hold.
+    read: Vec<AtomicU32>,
+}
+
+impl Shared {
+    fn position(&self, key: &Key) -> Option<usize> {
+        self.index.binary_search_by(|(k, _)| k.cmp(key)).ok()
+    }
+}
+
+fn body_digest(body: &[u8]) -> u32 {
+    xxhash_rust::xxh3::xxh3_64(body) as u32 | 1
+}
+
+/// The generation the places file describes, opened: its exports, read back on a hit.
+struct Previous {
+    places: File,
+    shared: Arc<Shared>,
     dc: PathBuf,
     csv: File,
     jsonld: File,
@@ -320,16 +404,20 @@ struct Previous {
     jsonld_base: u64,
 }
 
-/// The previous run's pack, for lookups from any thread.
+/// The bodies store and the places of the generation in force, for lookups from any thread.
 pub struct Store {
     run_key: Digest,
-    path: PathBuf,
+    dir: PathBuf,
+    db: Option<Arc<Database>>,
+    bodies: Option<ReadOnlyTable<Key, &'static [u8]>>,
+    /// The store was created or emptied now (or holds another format): start it afresh.
+    fresh: bool,
     old: Option<Previous>,
 }
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store").field("path", &self.path).finish()
+        f.debug_struct("Store").field("dir", &self.dir).finish()
     }
 }
 
@@ -387,16 +475,71 @@ pub fn run_key(root: &Path, settings: &Settings, export: &ExportOptions) -> Dige
     h.digest128().to_le_bytes()
 }
 
+/// Open (or create) the bodies store at `path`, and whether it holds bodies of this format.
+/// A file that is not a store of ours, or is damaged, is removed and made anew; a store
+/// another process has open gives `None` (the run goes without).
+fn open_db(path: &Path) -> Option<(Database, bool)> {
+    let db = match open_redb(path) {
+        Ok(db) => db,
+        Err(DatabaseError::DatabaseAlreadyOpen | DatabaseError::LockProtocolMismatch) => {
+            return None;
+        }
+        Err(_) => {
+            fs::remove_file(path).ok()?;
+            open_redb(path).ok()?
+        }
+    };
+    let ours = (|| -> Option<bool> {
+        let txn = db.begin_read().ok()?;
+        let meta = txn.open_table(META).ok()?;
+        let format = meta.get("format").ok()??;
+        Some(format.value() == HEADER)
+    })()
+    .unwrap_or(false);
+    Some((db, ours))
+}
+
+/// A redb database at `path` with our cache size; a damaged file may make redb panic rather
+/// than fail, which is taken as a failure.
+pub(crate) fn open_redb(path: &Path) -> Result<Database, DatabaseError> {
+    std::panic::catch_unwind(|| Builder::new().set_cache_size(DB_CACHE).create(path))
+        .unwrap_or_else(|_| {
+            Err(DatabaseError::Storage(redb::StorageError::Corrupted(
+                "the file could not be opened".into(),
+            )))
+        })
+}
+
 impl Store {
-    /// The pack of the previous run into `output`, if there is a readable one that describes
-    /// the generation in force.
+    /// The bodies store under `output` and the places of the generation in force, if there is
+    /// a readable places file that describes it and the store holds bodies of this format.
     pub fn open(output: &Path, run_key: Digest) -> Store {
-        let path = output.join(DIR).join(PACK);
-        let old = open_previous(output, &path).ok();
-        Store { run_key, path, old }
+        let dir = output.join(DIR);
+        let opened = fs::create_dir_all(&dir)
+            .ok()
+            .and_then(|()| open_db(&dir.join(BODIES_FILE)));
+        let (db, ours) = match opened {
+            Some((db, ours)) => (Some(Arc::new(db)), ours),
+            None => (None, false),
+        };
+        let bodies = db
+            .as_ref()
+            .filter(|_| ours)
+            .and_then(|db| db.begin_read().ok()?.open_table(BODIES).ok());
+        let old = bodies
+            .as_ref()
+            .and_then(|_| open_previous(output, &dir.join(PLACES)).ok());
+        Store {
+            run_key,
+            dir,
+            fresh: !ours,
+            db,
+            bodies,
+            old,
+        }
     }
 
-    /// Whether there is a previous pack to look units up in.
+    /// Whether there is a previous run to look units up in.
     pub fn has_previous(&self) -> bool {
         self.old.is_some()
     }
@@ -417,15 +560,18 @@ impl Store {
     /// The stored entry of `key`, if the previous run kept one, and its encoded body.
     pub fn get(&self, key: &Key) -> Option<(Entry, Vec<u8>)> {
         let old = self.old.as_ref()?;
-        let i = old.index.binary_search_by(|(k, _)| k.cmp(key)).ok()?;
-        let packed = old.index[i].1;
-        let (offset, len) = (packed >> 24, packed & u64::from(MAX_ENTRY));
-        let mut bytes = vec![0; len as usize];
-        read_at(&old.pack, &mut bytes, offset).ok()?;
-        let (entry, body) = decode(&bytes)?;
-        let at = bytes.len() - body.len();
-        bytes.drain(..at);
-        Some((entry, bytes))
+        let i = old.shared.position(key)?;
+        let packed = old.shared.index[i].1;
+        let (offset, count) = (packed >> 24, packed & u64::from(MAX_RECORDS));
+        let mut places = vec![0; count as usize * PLACE_BYTES];
+        read_at(&old.places, &mut places, offset).ok()?;
+        let body = self.bodies.as_ref()?.get(key).ok()??.value().to_vec();
+        if body.len() > MAX_ENTRY as usize {
+            return None;
+        }
+        let entry = decode(&places, &body)?;
+        old.shared.read[i].store(body_digest(&body), Ordering::Relaxed);
+        Some((entry, body))
     }
 
     /// The exports of `record` as the previous generation holds them, if every one of them
@@ -433,8 +579,8 @@ impl Store {
     pub fn replay(&self, record: &CachedRecord) -> Option<Replayed> {
         let old = self.old.as_ref()?;
         let piece = |file: &File, base: u64, p: &Piece| -> Option<Vec<u8>> {
-            // A damaged pack must not make us allocate gigabytes: no record's export is
-            // anywhere near the size of the largest entry.
+            // A damaged places file must not make us allocate gigabytes: no record's export
+            // is anywhere near the size of the largest entry.
             if p.len > MAX_ENTRY {
                 return None;
             }
@@ -454,10 +600,15 @@ impl Store {
         })
     }
 
-    /// A writer for this run's pack, written in `dir` (the run's new generation of the
-    /// output folder, so that a failed or killed run leaves nothing behind) and moved to the
-    /// cache folder by [`PackWriter::finish`].
+    /// A writer for this run: its places file is written in `dir` (the run's new generation
+    /// of the output folder, so that a failed or killed run leaves nothing behind) and moved
+    /// to the cache folder by [`PackWriter::finish`]; the bodies of misses go into the store
+    /// in a write transaction committed by [`PackWriter::finish`].
     pub fn writer(&self, dir: &Path) -> std::io::Result<PackWriter> {
+        let db = self
+            .db
+            .clone()
+            .ok_or_else(|| std::io::Error::other("no store"))?;
         let file = tempfile::Builder::new()
             .prefix(TEMP_PREFIX)
             .tempfile_in(dir)?;
@@ -467,35 +618,54 @@ impl Store {
             .unwrap_or_default();
         let name_len = u16::try_from(generation.len()).map_err(std::io::Error::other)?;
         let mut out = BufWriter::with_capacity(1 << 20, file.reopen()?);
-        out.write_all(HEADER)?;
+        out.write_all(PLACES_HEADER)?;
         out.write_all(&name_len.to_le_bytes())?;
         out.write_all(generation.as_bytes())?;
-        let base_at = (HEADER.len() + 2 + generation.len()) as u64;
+        let base_at = (PLACES_HEADER.len() + 2 + generation.len()) as u64;
         out.write_all(&0u64.to_le_bytes())?; // the record nodes' offset, set by `finish`
+        let txn = db.begin_write().map_err(std::io::Error::other)?;
+        if self.fresh {
+            // Whatever the file held is not ours: start it afresh.
+            let cleared = (|| -> Result<(), redb::Error> {
+                txn.delete_table(BODIES)?;
+                txn.delete_table(META)?;
+                txn.open_table(META)?.insert("format", HEADER)?;
+                Ok(())
+            })();
+            cleared.map_err(std::io::Error::other)?;
+        }
         Ok(PackWriter {
             file,
             out,
-            path: self.path.clone(),
+            path: self.dir.join(PLACES),
             base_at,
+            txn: Some(txn),
+            db,
+            previous: self.old.as_ref().map(|o| o.shared.clone()),
+            pending: Vec::new(),
+            pending_bytes: 0,
+            uncommitted: 0,
+            inserted: 0,
         })
     }
 }
 
-/// Open the previous generation described by the pack at `path`.
+/// Open the previous generation described by the places file at `path`.
 fn open_previous(output: &Path, path: &Path) -> std::io::Result<Previous> {
-    let pack = File::open(path)?;
-    let (generation, jsonld_base, index) = index(&pack)?;
+    let places = File::open(path)?;
+    let (generation, jsonld_base, index) = index(&places)?;
     if crate::publish::current_generation(output).as_deref()
         != Some(std::ffi::OsStr::new(&generation))
     {
         return Err(std::io::Error::other(
-            "the pack describes another generation",
+            "the places describe another generation",
         ));
     }
     let dir = output.join(&generation);
+    let read = (0..index.len()).map(|_| AtomicU32::new(0)).collect();
     Ok(Previous {
-        pack,
-        index,
+        places,
+        shared: Arc::new(Shared { index, read }),
         dc: dir.join("dc"),
         csv: File::open(dir.join("records.csv"))?,
         jsonld: File::open(dir.join("records.jsonld"))?,
@@ -517,14 +687,14 @@ fn read_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
     f.read_exact(buf)
 }
 
-/// Read the index of a pack: the generation it describes, where that generation's record
-/// nodes start in `records.jsonld`, and where each entry is.
+/// Read the index of a places file: the generation it describes, where that generation's
+/// record nodes start in `records.jsonld`, and where each unit's places are.
 fn index(file: &File) -> std::io::Result<(String, u64, Index)> {
     let mut r = BufReader::with_capacity(1 << 16, file);
-    let mut header = vec![0; HEADER.len()];
+    let mut header = vec![0; PLACES_HEADER.len()];
     r.read_exact(&mut header)?;
-    if header != HEADER {
-        return Err(std::io::Error::other("not a pack of this format"));
+    if header != PLACES_HEADER {
+        return Err(std::io::Error::other("not a places file of this format"));
     }
     let mut len = [0u8; 2];
     r.read_exact(&mut len)?;
@@ -534,7 +704,7 @@ fn index(file: &File) -> std::io::Result<(String, u64, Index)> {
     let mut base = [0u8; 8];
     r.read_exact(&mut base)?;
     let mut index = Vec::new();
-    let mut offset = (HEADER.len() + 2 + generation.len() + 8) as u64;
+    let mut offset = (PLACES_HEADER.len() + 2 + generation.len() + 8) as u64;
     let mut head = [0u8; 20];
     loop {
         match r.read_exact(&mut head) {
@@ -544,13 +714,14 @@ fn index(file: &File) -> std::io::Result<(String, u64, Index)> {
         }
         let mut key = [0u8; 16];
         key.copy_from_slice(&head[..16]);
-        let len = u32::from_le_bytes([head[16], head[17], head[18], head[19]]);
+        let count = u32::from_le_bytes([head[16], head[17], head[18], head[19]]);
         offset += 20;
-        if len <= MAX_ENTRY && offset <= MAX_PACK {
-            index.push((key, offset << 24 | u64::from(len)));
+        if count <= MAX_RECORDS && offset <= MAX_PLACES {
+            index.push((key, offset << 24 | u64::from(count)));
         }
-        r.seek_relative(i64::from(len))?;
-        offset += u64::from(len);
+        let len = u64::from(count) * PLACE_BYTES as u64;
+        r.seek_relative(i64::try_from(len).map_err(std::io::Error::other)?)?;
+        offset += len;
     }
     // One key twice does not come from this program (a unit's key includes its place); keep
     // the first.
@@ -559,13 +730,25 @@ fn index(file: &File) -> std::io::Result<(String, u64, Index)> {
     Ok((generation, u64::from_le_bytes(base), index))
 }
 
-/// This run's pack, written in the order of the run.
+/// This run's places, written in the order of the run, and the bodies it adds to the store.
 pub struct PackWriter {
     file: tempfile::NamedTempFile,
     out: BufWriter<File>,
     path: PathBuf,
     /// Where the record nodes' offset is written.
     base_at: u64,
+    db: Arc<Database>,
+    /// Uncommitted until [`PackWriter::finish`]; dropped (aborted) with the writer.
+    txn: Option<WriteTransaction>,
+    /// The keys of the generation in force, and which bodies this run read from the store.
+    previous: Option<Arc<Shared>>,
+    /// Bodies of misses not yet inserted.
+    pending: Vec<(Key, Vec<u8>)>,
+    pending_bytes: usize,
+    /// Bytes inserted since the last commit.
+    uncommitted: usize,
+    /// Bodies inserted (for tests and figures).
+    inserted: u64,
 }
 
 impl std::fmt::Debug for PackWriter {
@@ -578,25 +761,81 @@ impl std::fmt::Debug for PackWriter {
 
 impl PackWriter {
     /// Append the entry of a unit: its body ([`EntryView::encode`], or carried over from
-    /// [`Store::get`]) and where each of its records was written.
+    /// [`Store::get`]) and where each of its records was written. The body is inserted into
+    /// the store unless this run read that very body from it.
     pub fn append(&mut self, key: &Key, body: &[u8], places: &[Place]) -> std::io::Result<()> {
-        let mut head = Vec::with_capacity(4 + places.len() * PLACE_BYTES);
         let count = u32::try_from(places.len()).map_err(std::io::Error::other)?;
-        head.extend_from_slice(&count.to_le_bytes());
-        for place in places {
-            head.extend_from_slice(&place_bytes(*place));
-        }
-        let len = u32::try_from(head.len() + body.len()).map_err(std::io::Error::other)?;
         self.out.write_all(key)?;
-        self.out.write_all(&len.to_le_bytes())?;
-        self.out.write_all(&head)?;
-        self.out.write_all(body)
+        self.out.write_all(&count.to_le_bytes())?;
+        for place in places {
+            self.out.write_all(&place_bytes(*place))?;
+        }
+        let held = self.previous.as_ref().is_some_and(|shared| {
+            shared
+                .position(key)
+                .is_some_and(|i| shared.read[i].load(Ordering::Relaxed) == body_digest(body))
+        });
+        if !held {
+            self.pending_bytes += body.len();
+            self.pending.push((*key, body.to_vec()));
+            if self.pending_bytes >= BATCH_BYTES {
+                self.insert_pending()?;
+            }
+        }
+        Ok(())
     }
 
-    /// Rewrite the entries appended so far with `moved(n, place)` applied to the place of
+    fn insert_pending(&mut self) -> std::io::Result<()> {
+        let txn = self
+            .txn
+            .as_ref()
+            .ok_or_else(|| std::io::Error::other("the store was closed"))?;
+        let mut table = txn.open_table(BODIES).map_err(std::io::Error::other)?;
+        for (key, body) in self.pending.drain(..) {
+            // A unit of the previous run that this run did not take from the store (a run
+            // with `--report`, or a hit whose exports had changed) may well have the body
+            // the store holds: then it is not written again.
+            let known = self
+                .previous
+                .as_ref()
+                .is_some_and(|shared| shared.position(&key).is_some());
+            if known
+                && table
+                    .get(key)
+                    .map_err(std::io::Error::other)?
+                    .is_some_and(|stored| stored.value() == body.as_slice())
+            {
+                continue;
+            }
+            table
+                .insert(key, body.as_slice())
+                .map_err(std::io::Error::other)?;
+            self.inserted += 1;
+            self.uncommitted += body.len();
+        }
+        drop(table);
+        self.pending_bytes = 0;
+        if self.uncommitted >= COMMIT_BYTES {
+            // A long transaction keeps track of every page it wrote: commit along the way
+            // (not durably: the last commit, in `finish`, is), which is safe because a body
+            // no places file names is never read (module docs).
+            let mut txn = self
+                .txn
+                .take()
+                .ok_or_else(|| std::io::Error::other("closed"))?;
+            txn.set_durability(Durability::None)
+                .map_err(std::io::Error::other)?;
+            txn.commit().map_err(std::io::Error::other)?;
+            self.txn = Some(self.db.begin_write().map_err(std::io::Error::other)?);
+            self.uncommitted = 0;
+        }
+        Ok(())
+    }
+
+    /// Rewrite the places appended so far with `moved(n, place)` applied to the place of
     /// each record of the `n`th entry (from 0), when the run has moved the exports they
-    /// point to (`streaming` merging two sequences of records); the bodies are copied as
-    /// they are. An error, or `None` from `moved`, leaves the pack unusable: drop it.
+    /// point to (`streaming` merging two sequences of records); the bodies are not touched.
+    /// An error, or `None` from `moved`, leaves the writer unusable: drop it.
     pub fn relocate(
         &mut self,
         moved: &mut dyn FnMut(usize, &mut Place) -> Option<()>,
@@ -615,28 +854,26 @@ impl PackWriter {
         let mut head = vec![0; self.base_at as usize + 8];
         r.read_exact(&mut head)?;
         out.write_all(&head)?;
-        let unusable = || std::io::Error::other("a pack entry cannot be moved");
-        let mut key_len = [0u8; 20];
+        let unusable = || std::io::Error::other("a unit's places cannot be moved");
+        let mut key_count = [0u8; 20];
         let mut bytes = Vec::new();
         for n in 0.. {
-            match r.read_exact(&mut key_len) {
+            match r.read_exact(&mut key_count) {
                 Ok(()) => {}
                 Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => break,
                 Err(e) => return Err(e),
             }
-            let len = u32::from_le_bytes([key_len[16], key_len[17], key_len[18], key_len[19]]);
-            bytes.resize(len as usize, 0);
+            let count =
+                u32::from_le_bytes([key_count[16], key_count[17], key_count[18], key_count[19]])
+                    as usize;
+            bytes.resize(count.checked_mul(PLACE_BYTES).ok_or_else(unusable)?, 0);
             r.read_exact(&mut bytes)?;
-            let (count, places) = bytes.split_first_chunk_mut::<4>().ok_or_else(unusable)?;
-            let count = u32::from_le_bytes(*count) as usize;
-            let places_len = count.checked_mul(PLACE_BYTES).ok_or_else(unusable)?;
-            let places = places.get_mut(..places_len).ok_or_else(unusable)?;
-            for bytes in places.chunks_exact_mut(PLACE_BYTES) {
+            for bytes in bytes.chunks_exact_mut(PLACE_BYTES) {
                 let mut place = read_place(bytes).ok_or_else(unusable)?;
                 moved(n, &mut place).ok_or_else(unusable)?;
                 bytes.copy_from_slice(&place_bytes(place));
             }
-            out.write_all(&key_len)?;
+            out.write_all(&key_count)?;
             out.write_all(&bytes)?;
         }
         self.out = out;
@@ -644,17 +881,72 @@ impl PackWriter {
         Ok(())
     }
 
-    /// Put the pack in place of the previous one; `jsonld_base` is where the record nodes
-    /// start in the new generation's `records.jsonld`.
-    pub fn finish(self, jsonld_base: u64) -> std::io::Result<()> {
-        let file = self.out.into_inner().map_err(|e| e.into_error())?;
-        write_at(&file, &jsonld_base.to_le_bytes(), self.base_at)?;
-        drop(file);
+    /// After the new generation is published: commit the bodies, put the places in place of
+    /// the previous ones (`jsonld_base` is where the record nodes start in the new
+    /// generation's `records.jsonld`), then remove from the store the bodies of units this
+    /// run did not have. Returns how many bodies were inserted and how many removed.
+    pub fn finish(mut self, jsonld_base: u64) -> std::io::Result<(u64, u64)> {
+        fn io(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> std::io::Error {
+            std::io::Error::other(e)
+        }
+        self.out.flush()?;
+        write_at(self.out.get_ref(), &jsonld_base.to_le_bytes(), self.base_at)?;
+        self.insert_pending()?;
+        // 1. The bodies: the store then holds every body the new places name (and, until
+        //    step 3, the previous run's too), so whichever places file is in force points
+        //    only at bodies the store holds.
+        self.txn
+            .take()
+            .ok_or_else(|| io("the store was closed"))?
+            .commit()
+            .map_err(io)?;
+        // 2. The places.
         if let Some(dir) = self.path.parent() {
             fs::create_dir_all(dir)?;
         }
-        self.file.persist(&self.path).map_err(|e| e.error)?;
-        Ok(())
+        let PackWriter {
+            file,
+            out,
+            path,
+            db,
+            previous,
+            inserted,
+            ..
+        } = self;
+        drop(out);
+        file.persist(&path).map_err(|e| e.error)?;
+        // This run's keys, read back from its places rather than kept through the run.
+        let (_, _, index) = index(&File::open(&path)?)?;
+        let mut keys: Vec<Key> = index.into_iter().map(|(k, _)| k).collect();
+        // 3. Bodies no places file in force names: those of the previous generation's units
+        //    that this run did not have, and, when the store holds more than this run's
+        //    units (a run that died between step 1 and 2, a store carried over), every
+        //    other one.
+        keys.shrink_to_fit();
+        let live = |k: &Key| keys.binary_search(k).is_ok();
+        let txn = db.begin_write().map_err(io)?;
+        let mut removed = 0;
+        {
+            let mut table = txn.open_table(BODIES).map_err(io)?;
+            if let Some(shared) = previous.as_ref() {
+                for (key, _) in &shared.index {
+                    if !live(key) && table.remove(key).map_err(io)?.is_some() {
+                        removed += 1;
+                    }
+                }
+            }
+            if table.len().map_err(io)? != keys.len() as u64 {
+                table
+                    .retain(|k, _| {
+                        let keep = live(&k);
+                        removed += u64::from(!keep);
+                        keep
+                    })
+                    .map_err(io)?;
+            }
+        }
+        txn.commit().map_err(io)?;
+        Ok((inserted, removed))
     }
 }
 
@@ -737,12 +1029,9 @@ mod tests {
         };
         let body = view.encode().unwrap();
         let place = ((1 << 40, 77), (123_456, 1 << 20));
-        let mut bytes = 1u32.to_le_bytes().to_vec();
-        bytes.extend_from_slice(&place_bytes(place));
-        bytes.extend_from_slice(&body);
+        let places = place_bytes(place);
 
-        let (entry, carried) = decode(&bytes).unwrap();
-        assert_eq!(carried, &body[..]);
+        let entry = decode(&places, &body).unwrap();
         assert_eq!(entry.documents, 1);
         assert_eq!(entry.outlines.len(), 1);
         assert_eq!(
@@ -777,10 +1066,8 @@ mod tests {
             (&agent.family, &agent.given, &agent.ids)
         );
 
-        // A count that does not match the body's records, or places cut short: a miss.
-        let mut wrong = bytes.clone();
-        wrong[0] = 2;
-        assert!(decode(&wrong).is_none());
-        assert!(decode(&bytes[..10]).is_none());
+        // Places for more records than the body has, or places cut short: a miss.
+        assert!(decode(&[places, places].concat(), &body).is_none());
+        assert!(decode(&places[..10], &body).is_none());
     }
 }

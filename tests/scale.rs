@@ -370,13 +370,12 @@ fn outline_cache_gives_the_same_findings_and_sees_edits() {
     assert_eq!(warm, without);
 
     // The warm run reads the cache: an outline changed in the cache changes the result.
-    let text = fs::read_to_string(&stored).unwrap();
-    assert!(text.contains("[\"b-1\","), "{text}");
-    fs::write(&stored, text.replace("[\"b-1\",", "[\"b-9\",")).unwrap();
+    let bytes = fs::read(&stored).unwrap();
+    tamper_outlines(&stored, b"\x03b-1", b"\x03b-9");
     let tampered = validate_one(p, "a/d-1.yaml", Some(cache.path()));
     assert_eq!(tampered.0, 1);
     assert!(tampered.1.contains("X003"), "{}", tampered.1);
-    fs::write(&stored, text).unwrap();
+    fs::write(&stored, bytes).unwrap();
     assert_eq!(validate_one(p, "a/d-1.yaml", Some(cache.path())), without);
 
     // An edit that keeps the size and the modification time is still seen (the change time
@@ -392,12 +391,54 @@ fn outline_cache_gives_the_same_findings_and_sees_edits() {
     assert!(after_edit.1.contains("X003"), "{}", after_edit.1);
     assert_eq!(after_edit, validate_one(p, "a/d-1.yaml", None));
 
-    // A corrupt cache is ignored.
-    fs::write(&stored, "not json").unwrap();
+    // A corrupt cache is ignored, and replaced by one that is read next time.
+    fs::write(&stored, "not a store").unwrap();
     assert_eq!(
         validate_one(p, "a/d-1.yaml", Some(cache.path())),
         after_edit
     );
+    assert_eq!(cache_file(cache.path()), stored);
+    // (Only single-record files are kept in the outline cache: `e-1` is in the stream, and
+    // the edited `b-1.yaml` changed too recently to be kept. `f-1.yaml`, given the id `b-1`
+    // in the cache, resolves `d-1`'s reference that the edit broke.)
+    tamper_outlines(&stored, b"\x03f-1", b"\x03b-1");
+    let read = validate_one(p, "a/d-1.yaml", Some(cache.path()));
+    assert!(read.0 == 0 && !read.1.contains("X003"), "{}", read.1);
+}
+
+/// Replace `from` by `to` (of the same length) in every value of an outline cache.
+fn tamper_outlines(path: &Path, from: &[u8], to: &[u8]) {
+    use redb::{ReadableDatabase, ReadableTable};
+    const OUTLINES: redb::TableDefinition<&str, &[u8]> = redb::TableDefinition::new("outlines");
+    let db = redb::Database::create(path).unwrap();
+    let mut changed = Vec::new();
+    {
+        let txn = db.begin_read().unwrap();
+        for entry in txn.open_table(OUTLINES).unwrap().iter().unwrap() {
+            let (key, value) = entry.unwrap();
+            let mut bytes = value.value().to_vec();
+            let n = from.len();
+            let mut found = false;
+            for i in 0..bytes.len().saturating_sub(n - 1) {
+                if &bytes[i..i + n] == from {
+                    bytes[i..i + n].copy_from_slice(to);
+                    found = true;
+                }
+            }
+            if found {
+                changed.push((key.value().to_string(), bytes));
+            }
+        }
+    }
+    assert!(!changed.is_empty(), "not in the cache");
+    let txn = db.begin_write().unwrap();
+    {
+        let mut table = txn.open_table(OUTLINES).unwrap();
+        for (key, bytes) in &changed {
+            table.insert(key.as_str(), bytes.as_slice()).unwrap();
+        }
+    }
+    txn.commit().unwrap();
 }
 
 /// `pipeline` with `args`, which must succeed.
@@ -477,24 +518,50 @@ fn run_with_schema(input: &Path, out: &Path, schema: Option<&Path>) {
 /// The exports only (without the incremental cache).
 fn exports(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let t = tree(dir);
-    assert!(t.iter().all(|(name, _)| !name.contains("records.pack")));
+    assert!(t.iter().all(|(name, _)| !name.contains(".cache")));
     t
 }
 
+/// The bodies store of an output folder's incremental cache.
+const BODIES: redb::TableDefinition<[u8; 16], &[u8]> = redb::TableDefinition::new("bodies");
+
+/// Replace `from` by `to` (of the same length) in every body of the incremental cache.
 fn tamper_pack(out: &Path, from: &str, to: &str) {
+    use redb::{ReadableDatabase, ReadableTable};
     assert_eq!(from.len(), to.len());
-    let pack = out.join(pipeline::incremental::DIR).join("records.pack");
-    let mut bytes = fs::read(&pack).unwrap();
-    let mut found = 0;
-    let n = from.len();
-    for i in 0..bytes.len().saturating_sub(n - 1) {
-        if &bytes[i..i + n] == from.as_bytes() {
-            bytes[i..i + n].copy_from_slice(to.as_bytes());
-            found += 1;
+    let path = out
+        .join(pipeline::incremental::DIR)
+        .join(pipeline::incremental::BODIES_FILE);
+    let db = redb::Database::create(&path).unwrap();
+    let mut changed = Vec::new();
+    {
+        let txn = db.begin_read().unwrap();
+        let table = txn.open_table(BODIES).unwrap();
+        for entry in table.iter().unwrap() {
+            let (key, body) = entry.unwrap();
+            let mut bytes = body.value().to_vec();
+            let n = from.len();
+            let mut found = false;
+            for i in 0..bytes.len().saturating_sub(n - 1) {
+                if &bytes[i..i + n] == from.as_bytes() {
+                    bytes[i..i + n].copy_from_slice(to.as_bytes());
+                    found = true;
+                }
+            }
+            if found {
+                changed.push((key.value(), bytes));
+            }
         }
     }
-    assert!(found > 0, "`{from}` is not in the pack");
-    fs::write(&pack, bytes).unwrap();
+    assert!(!changed.is_empty(), "`{from}` is not in the store");
+    let txn = db.begin_write().unwrap();
+    {
+        let mut table = txn.open_table(BODIES).unwrap();
+        for (key, bytes) in &changed {
+            table.insert(key, bytes.as_slice()).unwrap();
+        }
+    }
+    txn.commit().unwrap();
 }
 
 #[test]
@@ -503,7 +570,7 @@ fn incremental_runs_equal_clean_runs_and_redo_what_changed() {
     let p = input.path();
     let out = TempDir::new().unwrap();
     run_with_schema(p, out.path(), None);
-    assert!(out.path().join(".cache/records.pack").is_file());
+    assert!(out.path().join(".cache/records.places").is_file());
     assert!(!out.path().join("dc/.cache").exists());
     // A second run over the cache writes the same bytes as a clean run.
     run_with_schema(p, out.path(), None);
@@ -639,10 +706,10 @@ fn a_pack_of_another_generation_is_ignored() {
     let p = input.path();
     let out = TempDir::new().unwrap();
     run_with_schema(p, out.path(), None);
-    let first_pack = fs::read(out.path().join(".cache/records.pack")).unwrap();
+    let first_pack = fs::read(out.path().join(".cache/records.places")).unwrap();
     run_with_schema(p, out.path(), None);
     // The first run's pack names a generation that has been removed since.
-    fs::write(out.path().join(".cache/records.pack"), &first_pack).unwrap();
+    fs::write(out.path().join(".cache/records.places"), &first_pack).unwrap();
     tamper_pack(out.path(), "Zhou Enlai", "Zhou Enlax");
     run_with_schema(p, out.path(), None);
     let jsonld = fs::read_to_string(out.path().join("records.jsonld")).unwrap();
@@ -677,4 +744,115 @@ fn a_repeated_id_does_not_write_through_into_the_published_files() {
         drop(staged); // not published
         assert_eq!(exports(out.path()), before);
     }
+}
+
+/// The number of bodies in an output folder's incremental store.
+fn bodies(out: &Path) -> u64 {
+    use redb::{ReadableDatabase, ReadableTableMetadata};
+    let path = out
+        .join(pipeline::incremental::DIR)
+        .join(pipeline::incremental::BODIES_FILE);
+    let db = redb::Database::create(path).unwrap();
+    let txn = db.begin_read().unwrap();
+    txn.open_table(BODIES).unwrap().len().unwrap()
+}
+
+/// How many 4 KiB pages of `a` differ from those of `b` (or are past its end).
+fn pages_differing(a: &[u8], b: &[u8]) -> usize {
+    a.chunks(4096)
+        .enumerate()
+        .filter(|(i, page)| b.get(i * 4096..i * 4096 + page.len()) != Some(*page))
+        .count()
+}
+
+/// The incremental store is updated, not rewritten: after one record is edited the store is
+/// the same file (inode) with most of its pages as they were, holds one body per unit (the
+/// edited record's old body removed), and the exports are those of a clean run; a record
+/// deleted has its body removed; a damaged store is ignored and made anew.
+#[test]
+fn the_incremental_store_is_updated_in_place() {
+    use std::os::unix::fs::MetadataExt;
+    let input = TempDir::new().unwrap();
+    let p = input.path();
+    let n = 1000;
+    for i in 0..n {
+        let id = format!("r-{i:04}");
+        fs::write(p.join(format!("{id}.yaml")), record(&id, "")).unwrap();
+    }
+    let out = TempDir::new().unwrap();
+    run_with_schema(p, out.path(), None);
+    let store = out
+        .path()
+        .join(pipeline::incremental::DIR)
+        .join(pipeline::incremental::BODIES_FILE);
+    assert_eq!(bodies(out.path()), n);
+    // A second run over an unchanged catalogue settles the store's free pages.
+    run_with_schema(p, out.path(), None);
+    let before = fs::read(&store).unwrap();
+    let inode = fs::metadata(&store).unwrap().ino();
+    // A run with a report processes every record, and finds the bodies it has are those
+    // stored: it does not write them again.
+    let settings = Settings::new(None).unwrap();
+    let options = Options {
+        report: true,
+        ..options(Some(out.path()), None)
+    };
+    let (_, staged) = streaming::run(p, &settings, &options).unwrap();
+    staged.unwrap().publish().unwrap();
+    let reported = fs::read(&store).unwrap();
+    let differ = pages_differing(&reported, &before);
+    let pages = reported.len().div_ceil(4096);
+    assert!(
+        differ * 5 < pages,
+        "{differ} of {pages} pages written by a report run"
+    );
+
+    let edited = p.join("r-0500.yaml");
+    let text = fs::read_to_string(&edited).unwrap();
+    fs::write(
+        &edited,
+        text.replace("Record r-0500", "Record r-0500, edited"),
+    )
+    .unwrap();
+    run_with_schema(p, out.path(), None);
+    let clean = TempDir::new().unwrap();
+    run_with_schema(p, clean.path(), None);
+    assert_eq!(exports(out.path()), exports(clean.path()));
+    assert_eq!(
+        bodies(out.path()),
+        n,
+        "the edited record's old body is removed"
+    );
+    let after = fs::read(&store).unwrap();
+    assert_eq!(fs::metadata(&store).unwrap().ino(), inode);
+    let differ = pages_differing(&after, &before);
+    let pages = after.len().div_ceil(4096);
+    assert!(
+        differ * 5 < pages,
+        "{differ} of {pages} pages written for one edit"
+    );
+    assert!(
+        after.len() <= before.len() * 5 / 4,
+        "{} → {}",
+        before.len(),
+        after.len()
+    );
+
+    // A record deleted: its body goes.
+    fs::remove_file(p.join("r-0007.yaml")).unwrap();
+    run_with_schema(p, out.path(), None);
+    assert_eq!(bodies(out.path()), n - 1);
+    let clean = TempDir::new().unwrap();
+    run_with_schema(p, clean.path(), None);
+    assert_eq!(exports(out.path()), exports(clean.path()));
+
+    // A damaged store: ignored, the run is a clean one, and the store is whole again.
+    let mut bytes = fs::read(&store).unwrap();
+    for b in bytes.iter_mut().take(4096) {
+        *b = 0xA5;
+    }
+    fs::write(&store, bytes).unwrap();
+    run_with_schema(p, out.path(), None);
+    assert_eq!(exports(out.path()), exports(clean.path()));
+    assert_eq!(bodies(out.path()), n - 1);
 }
