@@ -106,7 +106,7 @@ use crate::export::jsonld::AgentNode;
 use crate::normalize::names::{Agent, AgentKind};
 
 /// The cache folder inside the output folder.
-pub const DIR: &str = ".cache";
+pub const DIR: &str = crate::publish::CACHE_DIR;
 const PLACES: &str = "records.places";
 /// The bodies store in the cache folder.
 pub const BODIES_FILE: &str = "records.redb";

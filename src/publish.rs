@@ -40,6 +40,9 @@ pub const CURRENT: &str = ".current";
 pub const GENERATION_PREFIX: &str = ".gen-";
 /// The lock file that keeps two runs from writing one output folder.
 pub const LOCK_FILE: &str = ".pipeline.lock";
+/// The incremental cache's folder inside the output folder (see `engine::incremental`): kept
+/// across generations, removed with an output folder a failed first run created.
+pub const CACHE_DIR: &str = ".cache";
 /// The paths users read, relative to the output folder.
 pub const OUTPUTS: [&str; 3] = ["dc", "records.csv", "records.jsonld"];
 /// Names of temporary entries a killed run may leave (this version and earlier ones).
@@ -189,6 +192,7 @@ impl Drop for Generation {
         }
         drop(self.lock.take());
         let _ = fs::remove_file(self.output.join(LOCK_FILE));
+        let _ = fs::remove_dir_all(self.output.join(CACHE_DIR));
         let _ = fs::remove_dir(&self.output);
     }
 }

@@ -477,15 +477,6 @@ pub fn run(
     let (authorities, authority_findings) = catalogue::load_authorities(root, settings);
     findings.extend(authority_findings);
 
-    // The incremental cache: runs that write exports, without shards.
-    let store = match (options.output, shard) {
-        (Some(output), None) => Some(incremental::Store::open(
-            output,
-            incremental::run_key(root, settings, &options.export),
-        )),
-        _ => None,
-    };
-
     let mut docs: Vec<StreamDoc> = Vec::new();
     let mut doc_keys = TextArena::default();
     let mut units: Vec<Unit> = Vec::new();
@@ -525,10 +516,19 @@ pub fn run(
             collections.as_deref().unwrap_or_default(),
         )?;
         w.shard = shard;
-        if let Some(store) = store.as_ref() {
-            w.staged.pack = store.writer(w.staged.generation.path()).ok();
-        }
         writers = Some(w);
+    }
+    // The incremental cache: runs that write exports, without shards. Opened once the new
+    // generation exists, so that a first run that fails leaves no output folder behind.
+    let store = match (options.output, shard) {
+        (Some(output), None) => Some(incremental::Store::open(
+            output,
+            incremental::run_key(root, settings, &options.export),
+        )),
+        _ => None,
+    };
+    if let (Some(w), Some(store)) = (writers.as_mut(), store.as_ref()) {
+        w.staged.pack = store.writer(w.staged.generation.path()).ok();
     }
     let staging = match writers.as_ref() {
         Some(w) => {
