@@ -369,7 +369,7 @@ impl ShardRecord {
     fn of(record: &Record, export: &ExportOptions) -> ShardRecord {
         // As `run` does at the point of writing: an id from a loosened schema never names a
         // file outside `dc/`.
-        let dc = if crate::publish::safe_file_stem(&record.id) {
+        let dc = if crate::crosscheck::safe_file_stem(&record.id) {
             dublin_core::render(record, export)
         } else {
             Err(io::Error::new(

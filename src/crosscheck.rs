@@ -130,7 +130,7 @@ pub fn duplicate_id(id: &str, places: &[(&Path, Location)], i: usize) -> Finding
 
 /// The X002 finding when the id of a single-record file differs from the file's stem.
 pub fn id_not_file_name(file: &Path, id: &Reference) -> Option<Finding> {
-    if !crate::publish::safe_file_stem(&id.id) {
+    if !safe_file_stem(&id.id) {
         return None; // the schema reports the id itself
     }
     let stem = crate::file_list::stem(file);
@@ -247,6 +247,17 @@ fn nearest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
         .filter(|(d, c)| *d <= 3.max(c.len() / 4))
         .min_by_key(|(d, c)| (*d, *c))
         .map(|(_, c)| c)
+}
+
+/// Whether `id` can name a file inside the output folder and nowhere else. The schema's id
+/// pattern already ensures this; the check is repeated here, at the point of writing.
+pub fn safe_file_stem(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 128
+        && !id.starts_with('.')
+        && id.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.')
+        })
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ pub mod fast_yaml;
 pub mod file_list;
 pub mod fix;
 pub mod incremental;
+pub mod name_variants;
 pub mod normalize;
 pub mod outline_file;
 mod outline_table;

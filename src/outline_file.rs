@@ -219,8 +219,8 @@ pub fn check(
             .map(|(&(w, k), places)| (w, k, places.len(), places.clone())),
         authorities,
     );
-    findings.extend(crate::catalogue::variant_findings(groups));
-    findings.extend(crate::catalogue::near_authority_findings(
+    findings.extend(crate::name_variants::variant_findings(groups));
+    findings.extend(crate::name_variants::near_authority_findings(
         spellings.into_iter().map(|((w, k), mut places)| {
             places.sort();
             (w, k, places.len(), places)

@@ -26,7 +26,8 @@
 //! replaces each of the three paths separately (each replacement atomic).
 //!
 //! One run at a time may write an output folder: a lock (`.pipeline.lock`, `flock`) refuses a
-//! second. Record ids are checked again at the point of writing ([`safe_file_stem`]).
+//! second. Record ids are checked again at the point of writing
+//! ([`crate::crosscheck::safe_file_stem`]).
 
 use std::fs::{self, File};
 use std::io::Write;
@@ -105,17 +106,6 @@ fn check_interrupted(path: &Path) -> Result<(), PublishError> {
         });
     }
     Ok(())
-}
-
-/// Whether `id` can name a file inside the output folder and nowhere else. The schema's id
-/// pattern already ensures this; the check is repeated here, at the point of writing.
-pub fn safe_file_stem(id: &str) -> bool {
-    !id.is_empty()
-        && id.len() <= 128
-        && !id.starts_with('.')
-        && id.bytes().all(|b| {
-            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.')
-        })
 }
 
 /// Whether `name` can be a file of a generation besides the outputs ([`Generation::write_extra`]):
@@ -456,6 +446,7 @@ fn symlink(target: &Path, link: &Path) -> Result<(), PublishError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::crosscheck::safe_file_stem;
 
     #[test]
     fn ids_that_could_leave_the_folder_are_not_file_stems() {

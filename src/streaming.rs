@@ -43,6 +43,7 @@ use rayon::prelude::*;
 use crate::catalogue::{self, Catalogue, FileResult, LoadError, Settings};
 use crate::contain::Scope;
 use crate::crosscheck::Collection;
+use crate::crosscheck::safe_file_stem;
 use crate::diagnostics::{Code, Finding, Location, sort_findings};
 use crate::export::jsonld::{self, AgentNode};
 use crate::export::{ExportOptions, csv as csv_export, dublin_core};
@@ -51,7 +52,7 @@ use crate::incremental::{self, AgentView, CachedOutline, Entry, EntryView, Piece
 use crate::normalize::names::fingerprint::find_variants_counted;
 use crate::normalize::names::{Agent, AgentKind};
 use crate::outline_table::{Brief, Loc, OutlineTable, Text, TextArena};
-use crate::publish::{Generation, PublishError, Published, safe_file_stem};
+use crate::publish::{Generation, PublishError, Published};
 use crate::read::{self, Node, Value};
 use crate::record::Record;
 use crate::selection::{NamedFiles, Selection};
@@ -643,8 +644,8 @@ pub fn run(
     if let Some(a) = aggregates.as_deref_mut() {
         a.names = groups.iter().map(crate::report::NameCluster::of).collect();
     }
-    findings.extend(catalogue::variant_findings(groups));
-    findings.extend(catalogue::near_authority_findings(
+    findings.extend(crate::name_variants::variant_findings(groups));
+    findings.extend(crate::name_variants::near_authority_findings(
         spellings.iter().map(|(w, k, s)| {
             let places = s
                 .first
