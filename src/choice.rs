@@ -33,7 +33,7 @@ pub trait Choice: Sized + Copy + Send + Sync + 'static {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::convert::{FindingsFormat, InputFormat, OutputFormat};
+    use crate::engine::convert::{FindingsFormat, InputFormat, OutputFormat};
     use crate::render::Format;
 
     fn names_are_unique_and_round_trip<T: Choice + PartialEq + std::fmt::Debug>() {

@@ -19,8 +19,8 @@ use std::path::{Path, PathBuf};
 
 use unicode_normalization::UnicodeNormalization;
 
-use crate::catalogue;
 use crate::diagnostics::{Code, Finding};
+use crate::engine::catalogue;
 use crate::normalize::dates::{self, DateErrorKind, DateInput, DateOptions};
 use crate::read::{self, Limits, Node, Value};
 
@@ -57,14 +57,17 @@ pub fn plan(path: &Path, limits: &Limits, date_options: &DateOptions) -> FileFix
     };
     // The whole file or nothing: a file over the limit is refused, never cut short and
     // written back shortened.
-    let bytes =
-        match crate::catalogue::read_bounded(path, crate::contain::open_regular(path), limits) {
-            Ok(b) => b,
-            Err(f) => {
-                result.findings.push(f);
-                return result;
-            }
-        };
+    let bytes = match crate::engine::catalogue::read_bounded(
+        path,
+        crate::read::contain::open_regular(path),
+        limits,
+    ) {
+        Ok(b) => b,
+        Err(f) => {
+            result.findings.push(f);
+            return result;
+        }
+    };
     let text = match read::decode(path, &bytes) {
         Ok(t) => t,
         Err(f) => {
@@ -180,8 +183,8 @@ pub fn files(paths: &[PathBuf], follow_symlinks: bool) -> (Vec<PathBuf>, Vec<Fin
     let mut findings = Vec::new();
     for p in paths {
         if p.is_dir() {
-            let scope = crate::contain::Scope::new(p, follow_symlinks);
-            let (f, e) = crate::contain::record_files(p, &scope);
+            let scope = crate::read::contain::Scope::new(p, follow_symlinks);
+            let (f, e) = crate::read::contain::record_files(p, &scope);
             files.extend(f);
             findings.extend(e);
         } else {

@@ -8,12 +8,12 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use pipeline::catalogue::{self, Settings};
+use pipeline::engine::catalogue::{self, Settings};
+use pipeline::engine::{self, Options};
 use pipeline::export::csv::{COLUMNS, split_multi};
 use pipeline::export::{ExportOptions, dublin_core};
 use pipeline::normalize::names::AuthorityIndex;
-use pipeline::record::Record;
-use pipeline::streaming::{self, Options};
+use pipeline::normalize::record::Record;
 use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
 use quick_xml::reader::NsReader;
@@ -65,7 +65,7 @@ fn options(output: &Path) -> Options<'_> {
 fn run(input: &Path) -> TempDir {
     let settings = Settings::new(None).unwrap();
     let out = TempDir::new().unwrap();
-    let (c, staged) = streaming::run(input, &settings, &options(out.path())).unwrap();
+    let (c, staged) = engine::run(input, &settings, &options(out.path())).unwrap();
     assert_eq!(c.findings, vec![], "the records are valid");
     staged.unwrap().publish().unwrap();
     out

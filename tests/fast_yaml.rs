@@ -1,4 +1,4 @@
-//! Differential tests of the fast YAML front end (`pipeline::fast_yaml`) against saphyr: for
+//! Differential tests of the fast YAML front end (`pipeline::read::fast_yaml`) against saphyr: for
 //! every input, the fast path either declines or yields the tree saphyr's path yields,
 //! spans included. And it must actually accept the records it exists for.
 

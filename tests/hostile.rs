@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
-use pipeline::catalogue::Settings;
 use pipeline::diagnostics::{Code, Finding};
+use pipeline::engine::catalogue::Settings;
 use pipeline::read::{self, Limits};
 use predicates::prelude::*;
 use tempfile::TempDir;
@@ -155,14 +155,14 @@ const CASES: &[Case] = &[
 
 fn findings_by_file(dir: &Path) -> Vec<(String, Vec<Finding>)> {
     let settings = Settings::new(None).unwrap();
-    let options = pipeline::streaming::Options {
+    let options = pipeline::engine::Options {
         output: None,
         export: pipeline::export::ExportOptions::default(),
-        selection: pipeline::selection::Selection::All,
+        selection: pipeline::engine::selection::Selection::All,
         progress: None,
         report: false,
     };
-    let (catalogue, _) = pipeline::streaming::run(dir, &settings, &options).unwrap();
+    let (catalogue, _) = pipeline::engine::run(dir, &settings, &options).unwrap();
     let mut out: Vec<(String, Vec<Finding>)> = Vec::new();
     for f in catalogue.findings {
         let name = f.file.file_name().unwrap().to_string_lossy().into_owned();
@@ -895,8 +895,8 @@ mod round_trips {
     use pipeline::diagnostics::Location;
     use pipeline::export::{ExportOptions, csv as csv_export, dublin_core, jsonld};
     use pipeline::normalize::dates::{Bound, NormalizedDate};
+    use pipeline::normalize::record::Record;
     use pipeline::read::xml_forbidden;
-    use pipeline::record::Record;
     use proptest::prelude::*;
     use quick_xml::events::Event;
 
@@ -1081,7 +1081,7 @@ mod fuzz_smoke {
     use std::path::Path;
     use std::time::{Duration, Instant};
 
-    use pipeline::catalogue::Settings;
+    use pipeline::engine::catalogue::Settings;
     use pipeline::normalize::dates::{DateInput, normalize_date};
     use pipeline::normalize::names::{AgentKind, AuthorityIndex, resolve_agent};
 
@@ -1187,7 +1187,8 @@ mod fuzz_smoke {
     /// The reader with record validation: what `fuzz/fuzz_targets/read_record.rs` runs.
     fn read_record(settings: &Settings, authorities: &AuthorityIndex, bytes: &[u8]) {
         let path = Path::new("fuzz.yaml");
-        let _ = pipeline::catalogue::process_bytes(path, bytes, settings, authorities, true);
+        let _ =
+            pipeline::engine::catalogue::process_bytes(path, bytes, settings, authorities, true);
     }
 
     /// Inputs the fast YAML front end accepted (and so compared with saphyr).

@@ -116,10 +116,10 @@ fn tate_display_forms_read_back_and_slugs_stay_apart() {
 /// is reported (N005).
 #[test]
 fn additions_are_separate_agents_in_the_exports() {
-    use pipeline::catalogue::Settings;
     use pipeline::diagnostics::Code;
+    use pipeline::engine::catalogue::Settings;
+    use pipeline::engine::{self, Options};
     use pipeline::export::ExportOptions;
-    use pipeline::streaming::{self, Options};
 
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
@@ -140,7 +140,7 @@ fn additions_are_separate_agents_in_the_exports() {
         progress: None,
         report: false,
     };
-    let (c, staged) = streaming::run(dir.path(), &settings, &options).unwrap();
+    let (c, staged) = engine::run(dir.path(), &settings, &options).unwrap();
     staged.unwrap().publish().unwrap();
     let codes: Vec<Code> = c.findings.iter().map(|f| f.code).collect();
     assert!(!codes.contains(&Code::NameVariants), "{:?}", c.findings);

@@ -5,10 +5,10 @@
 use std::fs;
 use std::path::Path;
 
-use pipeline::catalogue::Settings;
+use pipeline::engine::catalogue::Settings;
+use pipeline::engine::selection::Selection;
+use pipeline::engine::{self, Options, Shard};
 use pipeline::export::ExportOptions;
-use pipeline::selection::Selection;
-use pipeline::streaming::{self, Options, Shard};
 use tempfile::TempDir;
 
 /// The files a user reads in an output folder: through the links, without the hidden
@@ -101,9 +101,13 @@ fn options(output: Option<&Path>, shard: Option<Shard>) -> Options<'_> {
     }
 }
 
-fn streamed(input: &Path, out: &Path, shard: Option<Shard>) -> pipeline::catalogue::Catalogue {
+fn streamed(
+    input: &Path,
+    out: &Path,
+    shard: Option<Shard>,
+) -> pipeline::engine::catalogue::Catalogue {
     let settings = Settings::new(None).unwrap();
-    let (c, staged) = streaming::run(input, &settings, &options(Some(out), shard)).unwrap();
+    let (c, staged) = engine::run(input, &settings, &options(Some(out), shard)).unwrap();
     assert_eq!(c.errors(), 0, "{:?}", c.findings);
     staged.unwrap().publish().unwrap();
     c
@@ -199,7 +203,7 @@ fn findings_in_streams_and_files_are_located_and_refuse_their_records() {
     .unwrap();
     fs::write(p.join("a").join("g-1.yaml"), record("g-2", "")).unwrap();
     let settings = Settings::new(None).unwrap();
-    let (got, _) = streaming::run(p, &settings, &options(None, None)).unwrap();
+    let (got, _) = engine::run(p, &settings, &options(None, None)).unwrap();
     let found: Vec<(String, String, usize, usize)> = got
         .findings
         .iter()
@@ -251,7 +255,7 @@ fn shards_merged_equal_the_single_run() {
         assert_eq!(written, 6, "each record is in exactly one shard");
         let merged = TempDir::new().unwrap();
         let dirs: Vec<_> = shards.iter().map(|d| d.path().to_path_buf()).collect();
-        pipeline::shard::merge(&dirs, merged.path(), '|').unwrap();
+        pipeline::engine::shard::merge(&dirs, merged.path(), '|').unwrap();
         assert_eq!(tree(merged.path()), tree(single.path()), "{n} shards");
     }
 }
@@ -297,7 +301,7 @@ fn shards_with_the_agents_before_the_records_merge_as_before() {
     std::fs::write(&old_layout, rewritten).unwrap();
     let merged = TempDir::new().unwrap();
     let dirs: Vec<_> = shards.iter().map(|d| d.path().to_path_buf()).collect();
-    pipeline::shard::merge(&dirs, merged.path(), '|').unwrap();
+    pipeline::engine::shard::merge(&dirs, merged.path(), '|').unwrap();
     assert_eq!(tree(merged.path()), tree(single.path()));
 }
 
@@ -356,7 +360,7 @@ fn outline_cache_gives_the_same_findings_and_sees_edits() {
     }
     // Files changed within the last RACY_SECONDS are not cached: let them age.
     std::thread::sleep(std::time::Duration::from_millis(
-        pipeline::cache::RACY_SECONDS * 1000 + 200,
+        pipeline::engine::outline_cache::RACY_SECONDS * 1000 + 200,
     ));
     let cache = TempDir::new().unwrap();
     let without = validate_one(p, "a/d-1.yaml", None);
@@ -484,7 +488,7 @@ fn cli_shards_and_merge_equal_the_single_run() {
             "--shard".as_ref(),
             shard.as_ref(),
         ]);
-        assert!(out.path().join(pipeline::shard::MANIFEST).is_file());
+        assert!(out.path().join(pipeline::engine::shard::MANIFEST).is_file());
     }
     let merged = TempDir::new().unwrap();
     let mut args: Vec<&std::ffi::OsStr> = vec!["merge".as_ref()];
@@ -510,7 +514,7 @@ fn cli_shards_and_merge_equal_the_single_run() {
 /// A streaming run with an optional schema file, published.
 fn run_with_schema(input: &Path, out: &Path, schema: Option<&Path>) {
     let settings = Settings::new(schema).unwrap();
-    let (c, staged) = streaming::run(input, &settings, &options(Some(out), None)).unwrap();
+    let (c, staged) = engine::run(input, &settings, &options(Some(out), None)).unwrap();
     assert_eq!(c.errors(), 0, "{:?}", c.findings);
     staged.unwrap().publish().unwrap();
 }
@@ -530,8 +534,8 @@ fn tamper_pack(out: &Path, from: &str, to: &str) {
     use redb::{ReadableDatabase, ReadableTable};
     assert_eq!(from.len(), to.len());
     let path = out
-        .join(pipeline::incremental::DIR)
-        .join(pipeline::incremental::BODIES_FILE);
+        .join(pipeline::engine::incremental::DIR)
+        .join(pipeline::engine::incremental::BODIES_FILE);
     let db = redb::Database::create(&path).unwrap();
     let mut changed = Vec::new();
     {
@@ -607,7 +611,7 @@ fn incremental_runs_equal_clean_runs_and_redo_what_changed() {
     let schema = TempDir::new().unwrap();
     let schema_path = schema.path().join("record.schema.json");
     let mut json: serde_json::Value =
-        serde_json::from_str(pipeline::catalogue::BUILTIN_RECORD_SCHEMA).unwrap();
+        serde_json::from_str(pipeline::engine::catalogue::BUILTIN_RECORD_SCHEMA).unwrap();
     json["$comment"] = "a comment changes nothing but the schema's bytes".into();
     fs::write(&schema_path, json.to_string()).unwrap();
     run_with_schema(p, out.path(), Some(&schema_path));
@@ -739,7 +743,7 @@ fn a_repeated_id_does_not_write_through_into_the_published_files() {
     let settings = Settings::new(None).unwrap();
     let options = options(Some(out.path()), None);
     for _ in 0..5 {
-        let (c, staged) = streaming::run(p, &settings, &options).unwrap();
+        let (c, staged) = engine::run(p, &settings, &options).unwrap();
         assert!(c.errors() > 0, "X001 expected");
         drop(staged); // not published
         assert_eq!(exports(out.path()), before);
@@ -750,8 +754,8 @@ fn a_repeated_id_does_not_write_through_into_the_published_files() {
 fn bodies(out: &Path) -> u64 {
     use redb::{ReadableDatabase, ReadableTableMetadata};
     let path = out
-        .join(pipeline::incremental::DIR)
-        .join(pipeline::incremental::BODIES_FILE);
+        .join(pipeline::engine::incremental::DIR)
+        .join(pipeline::engine::incremental::BODIES_FILE);
     let db = redb::Database::create(path).unwrap();
     let txn = db.begin_read().unwrap();
     txn.open_table(BODIES).unwrap().len().unwrap()
@@ -783,8 +787,8 @@ fn the_incremental_store_is_updated_in_place() {
     run_with_schema(p, out.path(), None);
     let store = out
         .path()
-        .join(pipeline::incremental::DIR)
-        .join(pipeline::incremental::BODIES_FILE);
+        .join(pipeline::engine::incremental::DIR)
+        .join(pipeline::engine::incremental::BODIES_FILE);
     assert_eq!(bodies(out.path()), n);
     // A second run over an unchanged catalogue settles the store's free pages.
     run_with_schema(p, out.path(), None);
@@ -797,7 +801,7 @@ fn the_incremental_store_is_updated_in_place() {
         report: true,
         ..options(Some(out.path()), None)
     };
-    let (_, staged) = streaming::run(p, &settings, &options).unwrap();
+    let (_, staged) = engine::run(p, &settings, &options).unwrap();
     staged.unwrap().publish().unwrap();
     let reported = fs::read(&store).unwrap();
     let differ = pages_differing(&reported, &before);

@@ -7,13 +7,13 @@
 //! export shows up here as a diff to review (`cargo insta review`, or `INSTA_UPDATE=always`
 //! and `git diff`).
 //!
-//! [`Staged::publish`]: pipeline::streaming::Staged::publish
+//! [`Staged::publish`]: pipeline::engine::Staged::publish
 
 use std::path::Path;
 
-use pipeline::catalogue::Settings;
+use pipeline::engine::catalogue::Settings;
+use pipeline::engine::{self, Options};
 use pipeline::export::ExportOptions;
-use pipeline::streaming::{self, Options};
 use tempfile::TempDir;
 
 /// The run's options (one place, so that a new field is set once).
@@ -32,7 +32,7 @@ fn shipped() -> TempDir {
     let settings = Settings::new(None).unwrap();
     let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("input");
     let out = TempDir::new().unwrap();
-    let (c, staged) = streaming::run(&input, &settings, &options(out.path())).unwrap();
+    let (c, staged) = engine::run(&input, &settings, &options(out.path())).unwrap();
     assert_eq!(c.findings, vec![], "the shipped collection is valid");
     staged.unwrap().publish().unwrap();
     out

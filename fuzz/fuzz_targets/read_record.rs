@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use pipeline::catalogue::{Settings, process_bytes};
+use pipeline::engine::catalogue::{Settings, process_bytes};
 use pipeline::normalize::names::AuthorityIndex;
 
 static SETTINGS: OnceLock<(Settings, AuthorityIndex)> = OnceLock::new();

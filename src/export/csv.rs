@@ -2,8 +2,8 @@
 //! row.
 //!
 //! One encoder writes the file, record by record: [`header`] first, then [`write_row`] for
-//! each record in id order; nothing closes the file. `run` ([`crate::streaming`]), `convert`
-//! (`--to csv` and `--to shard`) and `merge` ([`crate::shard`], which copies the shards' rows
+//! each record in id order; nothing closes the file. `run` ([`crate::engine`]), `convert`
+//! (`--to csv` and `--to shard`) and `merge` ([`crate::engine::shard`], which copies the shards' rows
 //! after its own header) all write with these functions.
 //!
 //! Several values in one cell are joined with a separator (`|` unless configured). A value
@@ -22,7 +22,7 @@ use std::sync::Arc;
 
 use crate::export::bound_text;
 use crate::normalize::names::Agent;
-use crate::record::{Record, Source};
+use crate::normalize::record::{Record, Source};
 
 /// The header row.
 pub const COLUMNS: &[&str] = &[
@@ -150,7 +150,7 @@ fn cells(record: &Record, separator: char) -> [Cow<'_, str>; 20] {
     let b = Cow::<str>::Borrowed;
     let multi =
         |values: &[String]| Cow::Owned(join_multi(values.iter().map(String::as_str), separator));
-    let refs = |values: &[crate::record::Reference]| {
+    let refs = |values: &[crate::normalize::record::Reference]| {
         Cow::Owned(join_multi(values.iter().map(|r| r.id.as_str()), separator))
     };
     let (source, archive, reference) = match &record.source {
@@ -203,7 +203,7 @@ pub fn write_row(record: &Record, separator: char, out: &mut Vec<u8>) {
 
 /// Whether a cell holds a comma, a double quote or a line break.
 fn needs_quotes(cell: &[u8]) -> bool {
-    crate::byte_scan::any_byte(cell, b' ', |b| {
+    crate::read::byte_scan::any_byte(cell, b' ', |b| {
         (b == b',') | (b == b'"') | (b == b'\n') | (b == b'\r')
     })
 }

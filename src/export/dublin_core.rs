@@ -22,7 +22,7 @@ use std::sync::LazyLock;
 
 use crate::export::ExportOptions;
 use crate::normalize::names::Agent;
-use crate::record::{Record, Source};
+use crate::normalize::record::{Record, Source};
 
 pub const OAI_DC_NS: &str = "http://www.openarchives.org/OAI/2.0/oai_dc/";
 pub const DC_NS: &str = "http://purl.org/dc/elements/1.1/";
@@ -120,7 +120,7 @@ fn first_forbidden(text: &str) -> Option<char> {
 /// round trip.
 pub fn escape_text(text: &str) -> std::borrow::Cow<'_, str> {
     let escaped = |b: u8| (b == b'&') | (b == b'<') | (b == b'>') | (b == b'\r');
-    if !crate::byte_scan::any_byte(text.as_bytes(), b' ', escaped) {
+    if !crate::read::byte_scan::any_byte(text.as_bytes(), b' ', escaped) {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 16);

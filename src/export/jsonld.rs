@@ -22,8 +22,8 @@
 //! One encoder writes the document, member by member: [`opening`] (the context, then the
 //! `@graph` with the collection nodes), then for each record in id order its [`separator`]
 //! and its node ([`RecordNode::write_graph_member`]), then for each agent its separator and
-//! [`graph_member`] of its [`agent_node`], then [`closing`]. `run` ([`crate::streaming`]),
-//! `convert --to shard` and `merge` ([`crate::shard`]) all write with these functions.
+//! [`graph_member`] of its [`agent_node`], then [`closing`]. `run` ([`crate::engine`]),
+//! `convert --to shard` and `merge` ([`crate::engine::shard`]) all write with these functions.
 //!
 //! A record node is a [`RecordNode`], written straight from the record: a run writes
 //! thousands of them, and building a `serde_json::Value` tree for each (a map, a key string
@@ -37,11 +37,11 @@ use serde::ser::Serialize;
 use serde_json::ser::{Formatter, PrettyFormatter};
 use serde_json::{Map, Value as Json, json};
 
-use crate::crosscheck::Collection;
 use crate::export::ExportOptions;
 use crate::normalize::dates::Bound;
 use crate::normalize::names::{Agent, AgentKind};
-use crate::record::{Record, Source};
+use crate::normalize::record::{Record, Source};
+use crate::validate::crosscheck::Collection;
 
 /// The inline context.
 pub fn context(options: &ExportOptions) -> Json {
@@ -338,7 +338,7 @@ fn json_string(text: &str, out: &mut Vec<u8>) {
     let bytes = text.as_bytes();
     out.push(b'"');
     let escaped = |b: u8| (b < 0x20) | (b == b'"') | (b == b'\\');
-    if !crate::byte_scan::any_byte(bytes, b' ', escaped) {
+    if !crate::read::byte_scan::any_byte(bytes, b' ', escaped) {
         out.extend_from_slice(bytes);
         out.push(b'"');
         return;

@@ -3,8 +3,8 @@
 //! Each format is one module with one encoder, written record by record and tested without
 //! touching the disk: [`dublin_core::render`] gives a record's file; [`csv`] has a header, a
 //! row per record and no closing; [`jsonld`] has an opening, a node per record (then per
-//! agent) and a closing. `run` ([`crate::streaming`]), `convert` and `merge` ([`crate::shard`])
-//! all write with these, and [`crate::publish`] switches the finished files in atomically.
+//! agent) and a closing. `run` ([`crate::engine`]), `convert` and `merge` ([`crate::engine::shard`])
+//! all write with these, and [`crate::output::publish`] switches the finished files in atomically.
 //! All three are fed the same records in the same (id) order.
 
 pub mod csv;

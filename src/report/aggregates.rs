@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::{FACET_CAP, FACETS, FIELDS, TimelineBucket, YEAR_LIMIT};
 use crate::normalize::dates::{Bound, NormalizedDate};
 use crate::normalize::names::Agent;
-use crate::record::{Record, Source};
+use crate::normalize::record::{Record, Source};
 
 /// A facet value taken from a record: moved out of it, or an agent shared with it.
 pub enum Value {

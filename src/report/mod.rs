@@ -256,7 +256,7 @@ fn location(f: &ListedFinding) -> String {
 pub fn build(
     aggregates: &Aggregates,
     findings: &[crate::diagnostics::Finding],
-    collections: &[crate::crosscheck::Collection],
+    collections: &[crate::validate::crosscheck::Collection],
     summary: crate::render::Summary,
     run: RunInfo,
 ) -> Report {
@@ -443,7 +443,7 @@ pub fn write_both(
 /// name, neither of them one of the outputs.
 pub fn check_page_name(name: &str) -> Result<String, String> {
     let json = json_name(name);
-    if !crate::publish::extra_name(name) || !crate::publish::extra_name(&json) {
+    if !crate::output::publish::extra_name(name) || !crate::output::publish::extra_name(&json) {
         return Err(format!(
             "`{name}` is not a plain file name for the report in the output folder (e.g. \
              report.html), or it is one of the folder's other files"

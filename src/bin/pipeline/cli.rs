@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use pipeline::choice::Choice;
-use pipeline::convert::{FindingsFormat, InputFormat, OutputFormat};
+use pipeline::engine::convert::{FindingsFormat, InputFormat, OutputFormat};
 use pipeline::render::Format;
 
 const AFTER_HELP: &str = "\
@@ -155,7 +155,7 @@ pub struct RunArgs {
     /// N. Cross-record checks still see the whole catalogue. Combine the shards' outputs
     /// with `pipeline merge`.
     #[arg(long, value_name = "I/N", value_parser = parse_shard)]
-    pub shard: Option<pipeline::streaming::Shard>,
+    pub shard: Option<pipeline::engine::Shard>,
     /// Do not flush the outputs to disk before switching them in. Faster where flushing is
     /// slow; the switch stays atomic for readers, but after a power loss the outputs in
     /// force may be incomplete. For scratch outputs and benchmarks.
@@ -234,7 +234,7 @@ fn parse_separator(text: &str) -> Result<char, String> {
     }
 }
 
-fn parse_shard(text: &str) -> Result<pipeline::streaming::Shard, String> {
+fn parse_shard(text: &str) -> Result<pipeline::engine::Shard, String> {
     let (i, n) = text
         .split_once('/')
         .ok_or_else(|| format!("`{text}` is not I/N, e.g. 0/4"))?;
@@ -249,7 +249,7 @@ fn parse_shard(text: &str) -> Result<pipeline::streaming::Shard, String> {
     if count == 0 || index >= count {
         return Err(format!("shard {index}/{count}: I must be less than N"));
     }
-    Ok(pipeline::streaming::Shard { index, count })
+    Ok(pipeline::engine::Shard { index, count })
 }
 
 #[derive(Debug, Args)]
@@ -414,7 +414,7 @@ pub struct ConvertArgs {
     #[arg(long, value_parser = choice::<FindingsFormat>(), value_name = "FORMAT", default_value = "concise")]
     pub findings: FindingsFormat,
     /// The file name findings give to standard input.
-    #[arg(long, value_name = "NAME", default_value = pipeline::convert::STDIN)]
+    #[arg(long, value_name = "NAME", default_value = pipeline::engine::convert::STDIN)]
     pub stdin_name: String,
     /// Write the outline of every document (one JSON line each) to FILE, for check-outlines.
     #[arg(long, value_name = "FILE")]
@@ -427,7 +427,7 @@ pub struct ConvertArgs {
     pub output: Option<PathBuf>,
     /// With `--to shard`: which part of how many this is (from 0), for `pipeline merge`.
     #[arg(long, value_name = "I/N", value_parser = parse_shard)]
-    pub part: Option<pipeline::streaming::Shard>,
+    pub part: Option<pipeline::engine::Shard>,
     /// With `--to shard`: the catalogue's collections file, for the JSON-LD collection nodes.
     #[arg(long, value_name = "FILE")]
     pub collections: Option<PathBuf>,

@@ -4,7 +4,7 @@
 use std::io::{IsTerminal, Write};
 use std::time::Instant;
 
-use pipeline::catalogue::Catalogue;
+use pipeline::engine::catalogue::Catalogue;
 use pipeline::render::{self, Format, Summary};
 
 use crate::cli::{ColorChoice, Common};

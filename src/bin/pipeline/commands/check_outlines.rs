@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::Path;
 use std::time::Instant;
 
-use pipeline::catalogue;
+use pipeline::engine::catalogue;
 use pipeline::render::Summary;
 
 use crate::commands::{existing, settings_of};
@@ -14,7 +14,7 @@ pub fn check_outlines(args: &crate::cli::CheckOutlinesArgs) -> Result<Outcome, S
     use pipeline::diagnostics::Severity;
     let started = Instant::now();
     let settings = settings_of(None, None, None, None, false)?;
-    let lines = pipeline::outline_file::read(&args.outlines)?;
+    let lines = pipeline::validate::outline_file::read(&args.outlines)?;
     let mut findings = Vec::new();
     let collections = match existing(&args.collections, "collections")? {
         Some(path) => {
@@ -32,7 +32,7 @@ pub fn check_outlines(args: &crate::cli::CheckOutlinesArgs) -> Result<Outcome, S
         }
         None => pipeline::normalize::names::AuthorityIndex::empty(),
     };
-    findings.extend(pipeline::outline_file::check(
+    findings.extend(pipeline::validate::outline_file::check(
         &lines,
         collections.as_deref(),
         &authorities,

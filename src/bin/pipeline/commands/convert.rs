@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::time::Instant;
 
-use pipeline::catalogue;
+use pipeline::engine::catalogue;
 use pipeline::export::ExportOptions;
 
 use crate::commands::{existing, settings_of};
@@ -50,20 +50,20 @@ pub fn convert(args: &crate::cli::ConvertArgs) -> Result<Outcome, String> {
         None => Vec::new(),
     };
     let shard = match (args.to, &args.output, args.part) {
-        (pipeline::convert::OutputFormat::Shard, Some(dir), Some(part)) => {
-            Some(pipeline::convert::ShardOutput {
+        (pipeline::engine::convert::OutputFormat::Shard, Some(dir), Some(part)) => {
+            Some(pipeline::engine::convert::ShardOutput {
                 dir,
                 part,
                 collections: &collections,
             })
         }
-        (pipeline::convert::OutputFormat::Shard, _, _) => {
+        (pipeline::engine::convert::OutputFormat::Shard, _, _) => {
             return Err("--to shard needs --output DIR and --part I/N".into());
         }
         (_, None, None) => None,
         _ => return Err("--output and --part go with --to shard".into()),
     };
-    let options = pipeline::convert::ConvertOptions {
+    let options = pipeline::engine::convert::ConvertOptions {
         from: args.from,
         to: args.to,
         findings: args.findings,
@@ -71,7 +71,7 @@ pub fn convert(args: &crate::cli::ConvertArgs) -> Result<Outcome, String> {
         authorities: &authorities,
         shard,
     };
-    let counts = pipeline::convert::convert_with(
+    let counts = pipeline::engine::convert::convert_with(
         std::io::stdin().lock(),
         std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock()),
         std::io::stderr().lock(),

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use pipeline::catalogue;
+use pipeline::engine::catalogue;
 use pipeline::render;
 
 use crate::output::Outcome;
@@ -11,11 +11,11 @@ pub fn files(args: &crate::cli::FilesArgs) -> Result<Outcome, String> {
     if !args.input.is_dir() {
         return Err(format!("{} is not a folder", args.input.display()));
     }
-    let scope = pipeline::contain::Scope::new(&args.input, args.follow_symlinks);
+    let scope = pipeline::read::contain::Scope::new(&args.input, args.follow_symlinks);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut failed = None;
     let end = if args.null { b'\0' } else { b'\n' };
-    let findings = pipeline::contain::discover(&args.input, &scope, &mut |path| {
+    let findings = pipeline::read::contain::discover(&args.input, &scope, &mut |path| {
         use std::os::unix::ffi::OsStrExt;
         if failed.is_none() {
             let written = out
@@ -40,8 +40,8 @@ pub fn files(args: &crate::cli::FilesArgs) -> Result<Outcome, String> {
     let mut err = std::io::stderr().lock();
     for f in &findings {
         let _ = match args.findings {
-            pipeline::convert::FindingsFormat::Concise => writeln!(err, "{f}"),
-            pipeline::convert::FindingsFormat::Json => {
+            pipeline::engine::convert::FindingsFormat::Concise => writeln!(err, "{f}"),
+            pipeline::engine::convert::FindingsFormat::Json => {
                 writeln!(err, "{}", render::finding_json(f))
             }
         };

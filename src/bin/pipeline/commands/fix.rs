@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use pipeline::catalogue::Catalogue;
+use pipeline::engine::catalogue::Catalogue;
 
 use crate::cli::FixArgs;
 use crate::output::{Outcome, failed, report};

@@ -7,7 +7,7 @@ use crate::output::Outcome;
 
 pub fn merge(args: &crate::cli::MergeArgs) -> Result<Outcome, String> {
     let started = Instant::now();
-    let published = pipeline::shard::merge(&args.shards, &args.output, args.csv_separator)
+    let published = pipeline::engine::shard::merge(&args.shards, &args.output, args.csv_separator)
         .map_err(|e| e.to_string())?;
     let _ = writeln!(
         std::io::stderr(),

@@ -11,7 +11,7 @@ mod validate;
 
 use std::path::{Path, PathBuf};
 
-use pipeline::catalogue::Settings;
+use pipeline::engine::catalogue::Settings;
 use pipeline::normalize::dates::{DateOptions, DayMonthOrder};
 use pipeline::read::Limits;
 

@@ -2,10 +2,10 @@
 
 use std::time::Instant;
 
+use pipeline::engine;
+use pipeline::engine::selection::Selection;
 use pipeline::export::ExportOptions;
-use pipeline::publish;
-use pipeline::selection::Selection;
-use pipeline::streaming;
+use pipeline::output::publish;
 
 use crate::cli::RunArgs;
 use crate::output::{Outcome, failed, report, summary};
@@ -14,9 +14,9 @@ pub fn run(args: &RunArgs) -> Result<Outcome, String> {
     let started = Instant::now();
     let settings = crate::commands::settings(&args.common)?;
     publish::check_separate(&args.input, &args.output)?;
-    let progress = pipeline::progress::Progress::new(args.common.quiet);
+    let progress = crate::progress::Progress::new(args.common.quiet);
     let report_progress = |done: u64, total: u64| progress.update(done, total);
-    let options = streaming::Options {
+    let options = engine::Options {
         output: Some(&args.output),
         export: ExportOptions {
             base_iri: args.base_iri.clone(),
@@ -29,7 +29,7 @@ pub fn run(args: &RunArgs) -> Result<Outcome, String> {
     // From here on, Ctrl-C and SIGTERM stop the run cleanly: between batches while reading,
     // before the switch while publishing; the previous outputs stay in force.
     publish::stop_on_signals().map_err(|e| e.to_string())?;
-    let (mut catalogue, staged) = match streaming::run(&args.input, &settings, &options) {
+    let (mut catalogue, staged) = match engine::run(&args.input, &settings, &options) {
         Ok(done) => done,
         Err(e) if e.is_interrupted() => {
             progress.finish();

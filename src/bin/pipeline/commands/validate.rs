@@ -3,10 +3,10 @@
 
 use std::time::Instant;
 
-use pipeline::catalogue::Catalogue;
+use pipeline::engine;
+use pipeline::engine::catalogue::Catalogue;
+use pipeline::engine::selection::{Selection, group_by_catalogue};
 use pipeline::export::ExportOptions;
-use pipeline::selection::{Selection, group_by_catalogue};
-use pipeline::streaming;
 
 use crate::cli::ValidateArgs;
 use crate::output::{Outcome, failed, report, summary};
@@ -16,21 +16,21 @@ pub fn validate(args: &ValidateArgs) -> Result<Outcome, String> {
     let settings = crate::commands::settings(&args.common)?;
     let mut total = Catalogue::default();
     let mut aggregates: Option<pipeline::report::Aggregates> = None;
-    let progress = pipeline::progress::Progress::new(args.common.quiet);
+    let progress = crate::progress::Progress::new(args.common.quiet);
     let report_progress = |done: u64, total: u64| progress.update(done, total);
     // Every catalogue the named paths belong to goes through the one streaming engine: the
     // named files in full, the rest of their catalogue only outlined.
     for (root, selection) in
         group_by_catalogue(&args.paths, &args.input, &settings, &mut total.findings)?
     {
-        let options = streaming::Options {
+        let options = engine::Options {
             output: None,
             export: ExportOptions::default(),
             selection: selection.map(Selection::Files).unwrap_or_default(),
             progress: Some(&report_progress),
             report: args.report.is_some(),
         };
-        let (c, _) = streaming::run(&root, &settings, &options).map_err(|e| e.to_string())?;
+        let (c, _) = engine::run(&root, &settings, &options).map_err(|e| e.to_string())?;
         total.files += c.files;
         total.documents += c.documents;
         total.valid += c.valid;

@@ -1,6 +1,6 @@
 //! Which records a run processes in full, and which it only outlines.
 //!
-//! Every command goes through the one streaming engine ([`crate::streaming::run`]); what
+//! Every command goes through the one streaming engine ([`crate::engine::run`]); what
 //! differs is the *selection*:
 //!
 //! - [`Selection::All`]: every record is read, validated, normalized (and exported).
@@ -9,7 +9,7 @@
 //!   see the whole catalogue.
 //! - [`Selection::Files`]: the files named on the command line (`pipeline validate FILE...`):
 //!   they are checked in full, every other file of the catalogue is only outlined (from the
-//!   outline cache, [`crate::cache`], when it knows the file), and only findings in the named
+//!   outline cache, [`crate::engine::outline_cache`], when it knows the file), and only findings in the named
 //!   files are reported.
 //!
 //! A named file is matched by its canonical path, and canonicalized only when its file name
@@ -21,7 +21,7 @@ use std::collections::HashSet;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
-use crate::streaming::Shard;
+use crate::engine::Shard;
 
 /// Which records a run processes in full.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -53,7 +53,7 @@ pub type Group = (PathBuf, Option<Vec<PathBuf>>);
 pub fn group_by_catalogue(
     paths: &[PathBuf],
     input: &Path,
-    settings: &crate::catalogue::Settings,
+    settings: &crate::engine::catalogue::Settings,
     findings: &mut Vec<crate::diagnostics::Finding>,
 ) -> Result<Vec<Group>, String> {
     if paths.is_empty() {
@@ -75,7 +75,7 @@ pub fn group_by_catalogue(
         } else if inside_input {
             // The folder's links that lead outside, and its special files, are reported
             // here: they are not among its files.
-            let (files, refused) = crate::contain::record_files(path, &settings.scope(input));
+            let (files, refused) = crate::read::contain::record_files(path, &settings.scope(input));
             findings.extend(refused);
             (input.to_path_buf(), Some(files))
         } else if path.is_dir() {

@@ -645,7 +645,7 @@ mod tests {
     use crate::read::{Limits, parse};
 
     fn schema() -> Schema {
-        let text = include_str!("../schemas/record.schema.json");
+        let text = include_str!("../../schemas/record.schema.json");
         Schema::from_json(serde_json::from_str(text).unwrap()).unwrap()
     }
 
@@ -681,7 +681,7 @@ mod tests {
     /// asks first) is yes exactly when there is no error.
     #[test]
     fn reading_the_tree_in_place_equals_validating_its_json() {
-        let text = include_str!("../schemas/record.schema.json");
+        let text = include_str!("../../schemas/record.schema.json");
         let document: Json = serde_json::from_str(text).unwrap();
         let stock = jsonschema::draft202012::new(&document).unwrap();
         let ours = Schema::from_json(document).unwrap().validator;

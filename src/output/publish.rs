@@ -27,7 +27,7 @@
 //!
 //! One run at a time may write an output folder: a lock (`.pipeline.lock`, `flock`) refuses a
 //! second. Record ids are checked again at the point of writing
-//! ([`crate::crosscheck::safe_file_stem`]).
+//! ([`crate::validate::crosscheck::safe_file_stem`]).
 
 use std::fs::{self, File};
 use std::io::Write;
@@ -446,7 +446,7 @@ fn symlink(target: &Path, link: &Path) -> Result<(), PublishError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::crosscheck::safe_file_stem;
+    use crate::validate::crosscheck::safe_file_stem;
 
     #[test]
     fn ids_that_could_leave_the_folder_are_not_file_stems() {

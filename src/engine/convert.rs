@@ -10,7 +10,7 @@
 //! Formats:
 //!
 //! - in `yaml-stream`: YAML documents separated by `---` (or ended by `...`) lines, split
-//!   where YAML splits them ([`crate::stream_index`]).
+//!   where YAML splits them ([`crate::read::stream_index`]).
 //! - in `jsonl`: one JSON object per line (JSON is YAML, so the same parser reads it, with
 //!   the same findings and columns); blank lines are skipped.
 //! - out `jsonl`: each valid record as one line of JSON, the JSON form of the record as
@@ -32,17 +32,17 @@ use rayon::prelude::*;
 
 use std::collections::BTreeMap;
 
-use crate::catalogue::{self, FileResult, Settings};
-use crate::crosscheck::Collection;
 use crate::diagnostics::{Finding, Severity};
+use crate::engine::Shard;
+use crate::engine::catalogue::{self, FileResult, Settings};
 use crate::export::jsonld::{self, AgentNode};
 use crate::export::{ExportOptions, csv as csv_export, dublin_core};
 use crate::normalize::names::{Agent, AuthorityIndex};
-use crate::outline_file::{self, OutlineLine};
+use crate::normalize::record::Record;
+use crate::read::stream_index::{content, marker};
 use crate::read::{self, Node, Value};
-use crate::record::Record;
-use crate::stream_index::{content, marker};
-use crate::streaming::Shard;
+use crate::validate::crosscheck::Collection;
+use crate::validate::outline_file::{self, OutlineLine};
 
 /// The name findings give to standard input.
 pub const STDIN: &str = "<stdin>";
@@ -303,7 +303,7 @@ pub fn convert(
 }
 
 /// [`convert`] with every option, and the outline of each document written to `outlines`
-/// (see [`crate::outline_file`]) when given. Units are processed in batches on the current
+/// (see [`crate::validate::outline_file`]) when given. Units are processed in batches on the current
 /// rayon pool; the output is in input order whatever the number of threads.
 pub fn convert_with<'a>(
     input: impl BufRead,
@@ -369,7 +369,7 @@ impl ShardRecord {
     fn of(record: &Record, export: &ExportOptions) -> ShardRecord {
         // As `run` does at the point of writing: an id from a loosened schema never names a
         // file outside `dc/`.
-        let dc = if crate::crosscheck::safe_file_stem(&record.id) {
+        let dc = if crate::validate::crosscheck::safe_file_stem(&record.id) {
             dublin_core::render(record, export)
         } else {
             Err(io::Error::new(
@@ -537,8 +537,9 @@ impl<'a> ShardWriter<'a> {
             first.insert(iri.clone(), id);
             agents.insert(iri, node);
         }
-        let manifest = crate::shard::manifest(self.shard.part, index.len(), &agents, &first)
-            .map_err(io::Error::other)?;
+        let manifest =
+            crate::engine::shard::manifest(self.shard.part, index.len(), &agents, &first)
+                .map_err(io::Error::other)?;
         for (iri, node) in agents {
             doc.write_all(jsonld::separator(members))?;
             bytes.clear();
@@ -553,7 +554,7 @@ impl<'a> ShardWriter<'a> {
         for name in [SPILL_ROWS, SPILL_NODES] {
             std::fs::remove_file(dir.join(name))?;
         }
-        std::fs::write(dir.join(crate::shard::MANIFEST), manifest)?;
+        std::fs::write(dir.join(crate::engine::shard::MANIFEST), manifest)?;
         if self.shard.dir.exists() {
             std::fs::remove_dir_all(self.shard.dir)?;
         }
@@ -761,7 +762,7 @@ impl Ctx<'_> {
             Unit::File(path) => {
                 // A path given on the input is the user's choice, read as given (as a file
                 // named on the command line is).
-                let scope = crate::contain::Scope::following();
+                let scope = crate::read::contain::Scope::following();
                 self.file(
                     path,
                     catalogue::read_documents(path, &self.settings.limits, &scope),
@@ -805,7 +806,7 @@ impl Ctx<'_> {
                 return done;
             }
         };
-        crate::streaming::shift_lines(&mut node, lines);
+        crate::engine::shift_lines(&mut node, lines);
         let mut result = FileResult::default();
         catalogue::process_document(
             path,
@@ -882,7 +883,7 @@ impl Ctx<'_> {
             OutputFormat::Jsonl => {
                 // A tree of plain values always serializes.
                 let mut line =
-                    serde_json::to_vec(&crate::schema::to_json(node)).unwrap_or_default();
+                    serde_json::to_vec(&crate::validate::schema::to_json(node)).unwrap_or_default();
                 line.push(b'\n');
                 line
             }

@@ -2,7 +2,7 @@
 //! scanning lines, without parsing.
 //!
 //! It exists so that a stream of a million records can be processed in id order with
-//! bounded memory: the streaming run ([`crate::streaming`]) indexes the stream once
+//! bounded memory: the streaming run ([`crate::engine`]) indexes the stream once
 //! (sequential reading, a few dozen bytes kept per document), sorts the documents by id, and
 //! then reads, parses and renders each document on its own (`pread` of its byte range).
 //!

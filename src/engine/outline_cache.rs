@@ -13,7 +13,7 @@
 //!   `outlines-<hash of the folder's canonical path>.redb`. Not inside the catalogue: it is
 //!   usually under version control and may be read-only.
 //! - **Format**: a [redb](https://docs.rs/redb) store (the same crate, and for the same
-//!   reasons, as the incremental store: see [`crate::incremental`]), table `outlines`:
+//!   reasons, as the incremental store: see [`crate::engine::incremental`]), table `outlines`:
 //!   relative path → postcard of (stamp, outlines). It is **updated in place**: a run puts
 //!   the files it outlined, removes the files gone, and commits once, in one transaction, so
 //!   `validate FILE` after an edit writes a few pages, not the whole cache (it was one JSON
@@ -43,8 +43,8 @@ use redb::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::crosscheck::{Outline, StoredOutline};
 use crate::read::Limits;
+use crate::validate::crosscheck::{Outline, StoredOutline};
 
 /// A file modified this recently is outlined but not cached.
 pub const RACY_SECONDS: u64 = 2;
@@ -155,7 +155,7 @@ impl OutlineCache {
         let canonical = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
         let name = format!(
             "outlines-{:016x}",
-            crate::streaming::fnv1a(canonical.to_string_lossy().as_bytes())
+            crate::engine::fnv1a(canonical.to_string_lossy().as_bytes())
         );
         let path = dir.as_ref().map(|dir| dir.join(format!("{name}.redb")));
         let mut cache = OutlineCache {
@@ -177,7 +177,7 @@ impl OutlineCache {
         }
         // The whole-file JSON cache of earlier versions.
         let _ = fs::remove_file(dir.join(format!("{name}.json")));
-        let db = match crate::incremental::open_redb(&path) {
+        let db = match crate::engine::incremental::open_redb(&path) {
             Ok(db) => db,
             // Another `pipeline validate` of this catalogue has it: go without.
             Err(DatabaseError::DatabaseAlreadyOpen | DatabaseError::LockProtocolMismatch) => {
@@ -188,7 +188,7 @@ impl OutlineCache {
                 if fs::remove_file(&path).is_err() {
                     return cache;
                 }
-                match crate::incremental::open_redb(&path) {
+                match crate::engine::incremental::open_redb(&path) {
                     Ok(db) => db,
                     Err(_) => return cache,
                 }

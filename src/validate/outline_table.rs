@@ -12,10 +12,10 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use crate::crosscheck::{self, Collection, Outline};
 use crate::diagnostics::{Finding, Location};
-use crate::file_list::FileList;
-use crate::record::Reference;
+use crate::normalize::record::Reference;
+use crate::read::file_list::FileList;
+use crate::validate::crosscheck::{self, Collection, Outline};
 
 /// A place, compactly.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]

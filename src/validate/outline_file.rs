@@ -14,7 +14,7 @@
 //! # The format (version 1)
 //!
 //! One JSON object per line, one line per document that is a mapping (as in
-//! [`crate::crosscheck::Outline`]):
+//! [`crate::validate::crosscheck::Outline`]):
 //!
 //! ```json
 //! {"v":1,"file":"letters/a-1.yaml","in_stream":false,"id":{"id":"a-1","line":1,"column":5},"related":[],"collections":[{"id":"c","line":9,"column":15}],"agents":[{"name":"Kim Il Sung","kind":"person","line":7,"column":10}]}
@@ -35,13 +35,13 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::crosscheck::{Collection, Outline};
 use crate::diagnostics::{Finding, Location, sort_findings};
 use crate::normalize::names::AgentKind;
 use crate::normalize::names::AuthorityIndex;
 use crate::normalize::names::fingerprint::{VariantGroup, find_variants_counted};
-use crate::outline_table::cross_check_outlines;
-use crate::record::{Record, Reference};
+use crate::normalize::record::{Record, Reference};
+use crate::validate::crosscheck::{Collection, Outline};
+use crate::validate::outline_table::cross_check_outlines;
 
 /// The version written in every line's `v`.
 pub const VERSION: u32 = 1;
@@ -219,8 +219,8 @@ pub fn check(
             .map(|(&(w, k), places)| (w, k, places.len(), places.clone())),
         authorities,
     );
-    findings.extend(crate::name_variants::variant_findings(groups));
-    findings.extend(crate::name_variants::near_authority_findings(
+    findings.extend(crate::validate::name_variants::variant_findings(groups));
+    findings.extend(crate::validate::name_variants::near_authority_findings(
         spellings.into_iter().map(|((w, k), mut places)| {
             places.sort();
             (w, k, places.len(), places)

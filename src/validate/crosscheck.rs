@@ -10,8 +10,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::{Code, Finding, Location};
+use crate::normalize::record::Reference;
 use crate::read::{Node, Value};
-use crate::record::Reference;
 
 /// What the cross-record checks need to know of one document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -133,7 +133,7 @@ pub fn id_not_file_name(file: &Path, id: &Reference) -> Option<Finding> {
     if !safe_file_stem(&id.id) {
         return None; // the schema reports the id itself
     }
-    let stem = crate::file_list::stem(file);
+    let stem = crate::read::file_list::stem(file);
     if stem == id.id {
         return None;
     }
@@ -328,7 +328,7 @@ mod tests {
 
     /// The checks over these outlines, as the engine runs them.
     fn check(outlines: &[Outline], collections: Option<&[Collection]>) -> Vec<Finding> {
-        crate::outline_table::cross_check_outlines(outlines, collections).unwrap()
+        crate::validate::outline_table::cross_check_outlines(outlines, collections).unwrap()
     }
 
     fn outline(file: &str, yaml: &str) -> Vec<Outline> {

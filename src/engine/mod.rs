@@ -1,7 +1,7 @@
 //! The engine: the one streaming pass every command that reads a catalogue goes through
 //! (`run`, `validate`, `validate FILE...`, `run --shard`), with bounded memory.
 //!
-//! A [`crate::selection::Selection`] says which units are processed in full (all, one
+//! A [`crate::engine::selection::Selection`] says which units are processed in full (all, one
 //! shard's, the named files') and which are only outlined for the cross-record checks; the
 //! options' output says where the results go (findings only, or exports staged in a new
 //! generation of the output folder). Records flow through the stages in batches of
@@ -15,7 +15,7 @@
 //! Id order without holding the records, reading each file once: a single-record file must
 //! be named after its id (X002 otherwise), so processing files sorted by stem gives their
 //! records in id order. Each file is read once and processed from that read; a `---` stream
-//! found that way is indexed ([`crate::stream_index`]: byte range and id of each document)
+//! found that way is indexed ([`crate::read::stream_index`]: byte range and id of each document)
 //! and its documents are processed after every file, sorted by id, each read by itself.
 //! When the documents' ids fall between the files' ids, their CSV rows and JSON-LD nodes are
 //! written to a second pair of files, and the two sequences are merged by id at the end
@@ -23,14 +23,21 @@
 //! (nothing written, so no order to keep), nothing is sorted.
 //!
 //! When writing exports (without shards), each unit is first looked up in the incremental
-//! cache ([`crate::incremental`]) by the hash of its bytes: a unit found there is not parsed,
+//! cache ([`crate::engine::incremental`]) by the hash of its bytes: a unit found there is not parsed,
 //! validated or rendered again, and a Dublin Core file identical to the previous run's is
 //! hard-linked from it instead of written (creating inodes dominates a re-run otherwise).
 //!
 //! Nothing is published until the caller has seen the findings: [`Staged::publish`] assembles
-//! the final files and swaps them in (the same write-then-rename as [`crate::publish`]); a
+//! the final files and swaps them in (the same write-then-rename as [`crate::output::publish`]); a
 //! dropped [`Staged`] removes its temporary files. The CSV and JSON-LD are written with the
 //! one encoder of each ([`crate::export::csv`], [`crate::export::jsonld`]).
+
+pub mod catalogue;
+pub mod convert;
+pub mod incremental;
+pub mod outline_cache;
+pub mod selection;
+pub mod shard;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::{self, File};
@@ -40,24 +47,24 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::catalogue::{self, Catalogue, FileResult, LoadError, Settings};
-use crate::contain::Scope;
-use crate::crosscheck::Collection;
-use crate::crosscheck::safe_file_stem;
 use crate::diagnostics::{Code, Finding, Location, sort_findings};
+use crate::engine::catalogue::{Catalogue, FileResult, LoadError, Settings};
+use crate::engine::incremental::{AgentView, CachedOutline, Entry, EntryView, Piece, RecordView};
+use crate::engine::selection::{NamedFiles, Selection};
 use crate::export::jsonld::{self, AgentNode};
 use crate::export::{ExportOptions, csv as csv_export, dublin_core};
-use crate::file_list::FileList;
-use crate::incremental::{self, AgentView, CachedOutline, Entry, EntryView, Piece, RecordView};
 use crate::normalize::names::fingerprint::find_variants_counted;
 use crate::normalize::names::{Agent, AgentKind};
-use crate::outline_table::{Brief, Loc, OutlineTable, Text, TextArena};
-use crate::publish::{Generation, PublishError, Published};
+use crate::normalize::record::Record;
+use crate::output::publish::{Generation, PublishError, Published};
+use crate::output::staging::Folder;
+use crate::read::contain::Scope;
+use crate::read::file_list::FileList;
+use crate::read::stream_index::{self, DocRange};
 use crate::read::{self, Node, Value};
-use crate::record::Record;
-use crate::selection::{NamedFiles, Selection};
-use crate::staging::Folder;
-use crate::stream_index::{self, DocRange};
+use crate::validate::crosscheck::Collection;
+use crate::validate::crosscheck::safe_file_stem;
+use crate::validate::outline_table::{Brief, Loc, OutlineTable, Text, TextArena};
 
 /// Records processed together: enough to keep both cores busy, few enough that a batch's
 /// parsed records and rendered exports stay small (~2,048 × a few KiB).
@@ -366,7 +373,7 @@ impl Gathered {
         let mut streams = Vec::new();
         let mut pending: Option<(usize, Vec<Result<Step, RunError>>)> = None;
         for batch in units.chunks(BATCH) {
-            crate::publish::interrupted(root)?;
+            crate::output::publish::interrupted(root)?;
             let (results, taken) = rayon::join(
                 || batch.par_iter().map(|u| work(*u)).collect::<Vec<_>>(),
                 || match pending.take() {
@@ -388,7 +395,7 @@ impl Gathered {
 }
 
 /// The exports of a run, written into a new generation of the output folder
-/// ([`crate::publish::Generation`]), waiting to be published.
+/// ([`crate::output::publish::Generation`]), waiting to be published.
 pub struct Staged {
     output: PathBuf,
     generation: Generation,
@@ -456,7 +463,7 @@ pub fn run(
     }
     let mut files = FileList::new();
     let scope = settings.scope(root);
-    let mut findings = crate::contain::discover(root, &scope, &mut |path| files.push(&path));
+    let mut findings = crate::read::contain::discover(root, &scope, &mut |path| files.push(&path));
     let shard = options.selection.shard();
     let named = match &options.selection {
         Selection::Files(paths) => Some(NamedFiles::new(paths)),
@@ -499,9 +506,12 @@ pub fn run(
     let ordered = !(options.output.is_none() && shard.is_none());
     // The files only outlined for a selection of files are outlined from the outline cache
     // when it knows them (and the cache learns the others).
-    let outline_cache = named
-        .is_some()
-        .then(|| std::sync::Mutex::new(crate::cache::OutlineCache::open(root, &settings.limits)));
+    let outline_cache = named.is_some().then(|| {
+        std::sync::Mutex::new(crate::engine::outline_cache::OutlineCache::open(
+            root,
+            &settings.limits,
+        ))
+    });
     let total_work = std::cell::Cell::new(files.len() as u64);
     let done_work = std::cell::Cell::new(0u64);
     let mut progress = |n: u64| {
@@ -543,7 +553,7 @@ pub fn run(
         .map(|o| o.join("dc"))
         .filter(|d| d.is_dir() && shard.is_none());
     // Taken once per file: the sort below compares stems about log2(files) times per file.
-    let stems: Vec<&str> = files.iter().map(crate::file_list::stem).collect();
+    let stems: Vec<&str> = files.iter().map(crate::read::file_list::stem).collect();
     let stem = |f: u32| -> &str { stems[f as usize] };
     // Whether a file (a single-record file by its stem, which is its record's id) or a
     // document (by its id, or by its file for a selection of files) is processed in full.
@@ -644,8 +654,8 @@ pub fn run(
     if let Some(a) = aggregates.as_deref_mut() {
         a.names = groups.iter().map(crate::report::NameCluster::of).collect();
     }
-    findings.extend(crate::name_variants::variant_findings(groups));
-    findings.extend(crate::name_variants::near_authority_findings(
+    findings.extend(crate::validate::name_variants::variant_findings(groups));
+    findings.extend(crate::validate::name_variants::near_authority_findings(
         spellings.iter().map(|(w, k, s)| {
             let places = s
                 .first
@@ -722,7 +732,7 @@ fn take_named_links(
     let mut links = Vec::new();
     findings.retain(|f| {
         let take = f.code == Code::OutsideLink
-            && crate::contain::is_record_file(&f.file)
+            && crate::read::contain::is_record_file(&f.file)
             && named.names_link(&f.file);
         if take {
             links.push(f.file.clone());
@@ -834,7 +844,7 @@ fn file_key(
     path: &Path,
     bytes: &[u8],
 ) -> incremental::Key {
-    let relative = crate::file_list::relative_to(path, root);
+    let relative = crate::read::file_list::relative_to(path, root);
     store.key(relative, u32::MAX, 0, bytes)
 }
 
@@ -985,7 +995,7 @@ struct Ctx<'a> {
     following: Scope,
     followed: &'a HashSet<u32>,
     /// For a selection of files: the outlines of the other files, kept between runs.
-    outline_cache: Option<&'a std::sync::Mutex<crate::cache::OutlineCache>>,
+    outline_cache: Option<&'a std::sync::Mutex<crate::engine::outline_cache::OutlineCache>>,
     /// The Dublin Core folder of the previous run, whose unchanged files are linked into the
     /// new one instead of being written again.
     previous: Option<&'a Path>,
@@ -1012,11 +1022,11 @@ impl Ctx<'_> {
 
     /// A file only outlined, from the outline cache; `Err` with its stamp when the cache does
     /// not know this version of it (`None` without a cache).
-    fn cached_outlines(&self, f: u32) -> Result<Done, Option<crate::cache::Stamp>> {
+    fn cached_outlines(&self, f: u32) -> Result<Done, Option<crate::engine::outline_cache::Stamp>> {
         let cache = self.outline_cache.ok_or(None)?;
         let path = &self.files[f as usize];
         let stamp = fs::metadata(path)
-            .map(|m| crate::cache::Stamp::of(&m))
+            .map(|m| crate::engine::outline_cache::Stamp::of(&m))
             .map_err(|_| None)?;
         let outlines = cache
             .lock()
@@ -1057,7 +1067,7 @@ impl Ctx<'_> {
         }
         let path = &self.files[doc.file as usize];
         let bytes = read_range(path, &doc.range(), self.scope_of(doc.file)).ok()?;
-        let relative = crate::file_list::relative_to(path, self.root);
+        let relative = crate::read::file_list::relative_to(path, self.root);
         let key = store.key(relative, doc.ordinal, doc.line as usize, &bytes);
         Some((key, bytes))
     }
@@ -1755,9 +1765,9 @@ impl Staged {
         if let Some((shard, first)) = &self.shard {
             // The manifest sits beside the outputs; it is written before the switch, and
             // `merge` checks its record count against the outputs.
-            let text = crate::shard::manifest(*shard, self.written, &self.agents, first)
+            let text = crate::engine::shard::manifest(*shard, self.written, &self.agents, first)
                 .map_err(|e| at(output)(std::io::Error::other(e)))?;
-            let path = output.join(crate::shard::MANIFEST);
+            let path = output.join(crate::engine::shard::MANIFEST);
             let mut tmp = tempfile::Builder::new()
                 .prefix(".manifest-")
                 .tempfile_in(output)

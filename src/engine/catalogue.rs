@@ -8,27 +8,24 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::contain::Scope;
-use crate::crosscheck::{Collection, Outline};
 use crate::diagnostics::{Code, Finding};
 use crate::normalize::dates::DateOptions;
 use crate::normalize::names::{AgentKind, AuthorityEntry, AuthorityIndex};
+use crate::normalize::record::{self, Record};
+use crate::read::contain::Scope;
 use crate::read::{self, Limits, Node, Value};
-use crate::record::{self, Record};
-use crate::schema::{Schema, SchemaError};
+use crate::validate::crosscheck::{Collection, Outline};
+use crate::validate::schema::{Schema, SchemaError};
 
 /// The record schema shipped with the tool, used when no schema file is found.
-pub const BUILTIN_RECORD_SCHEMA: &str = include_str!("../schemas/record.schema.json");
+pub const BUILTIN_RECORD_SCHEMA: &str = include_str!("../../schemas/record.schema.json");
 /// The schema of `_collections.yaml`.
-pub const BUILTIN_COLLECTIONS_SCHEMA: &str = include_str!("../schemas/collections.schema.json");
+pub const BUILTIN_COLLECTIONS_SCHEMA: &str = include_str!("../../schemas/collections.schema.json");
 /// The schema of `_authorities.yaml`.
-pub const BUILTIN_AUTHORITIES_SCHEMA: &str = include_str!("../schemas/authorities.schema.json");
+pub const BUILTIN_AUTHORITIES_SCHEMA: &str = include_str!("../../schemas/authorities.schema.json");
 /// The record schema read from the current folder when `--schema` names none.
 pub const DEFAULT_SCHEMA: &str = "schemas/record.schema.json";
-/// The name of the collections file at the top of a catalogue folder.
-pub const COLLECTIONS_FILE: &str = "_collections.yaml";
-/// The name of the authority file at the top of a catalogue folder.
-pub const AUTHORITIES_FILE: &str = "_authorities.yaml";
+pub use crate::validate::{AUTHORITIES_FILE, COLLECTIONS_FILE};
 
 /// A problem that stops the tool itself (exit code 2).
 #[derive(Debug, thiserror::Error)]

@@ -6,8 +6,8 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::catalogue::AUTHORITIES_FILE;
 use crate::diagnostics::{Code, Finding, Location};
+use crate::validate::AUTHORITIES_FILE;
 use crate::normalize::names::fingerprint::{VariantGroup, fingerprint};
 use crate::normalize::names::{AgentKind, AuthorityEntry, AuthorityIndex};
 

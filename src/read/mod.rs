@@ -11,6 +11,12 @@
 //! Plain scalars are resolved with the YAML 1.2 core schema (so `yes` stays text and
 //! `1957` is an integer); quoted and block scalars are always text.
 
+pub mod byte_scan;
+pub mod contain;
+pub mod fast_yaml;
+pub mod file_list;
+pub mod stream_index;
+
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
@@ -156,7 +162,7 @@ impl Default for Limits {
 /// a separate one to check the limit). Only a file that fills the first 64 KiB is measured.
 pub fn read_within(path: &Path, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
     // Without blocking: a FIFO swapped in for a checked file reads as empty.
-    read_within_file(&crate::contain::open(path)?, limit)
+    read_within_file(&crate::read::contain::open(path)?, limit)
 }
 
 /// [`read_within`] for a file already open.
@@ -225,7 +231,7 @@ pub fn decode<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, Finding> {
 /// Parse YAML text into its documents. The first problem ends the file: later positions
 /// cannot be trusted after a syntax error.
 ///
-/// Most records are read by the fast front end ([`crate::fast_yaml`]); a file it declines,
+/// Most records are read by the fast front end ([`crate::read::fast_yaml`]); a file it declines,
 /// and a file whose tree it builds but the checks refuse, is read again by saphyr, whose
 /// result is the one returned. Both give the same tree for every file the fast front end
 /// accepts.
@@ -240,10 +246,10 @@ pub fn parse(path: &Path, text: &str, limits: &Limits) -> Result<Vec<Node>, Find
 /// differential tests; [`parse`] is the reader.
 pub fn parse_fast(path: &Path, text: &str, limits: &Limits) -> Option<Result<Vec<Node>, Finding>> {
     let mut builder = Builder::new(path, limits);
-    match crate::fast_yaml::parse(text, |event, span| builder.on_event(event, span)) {
+    match crate::read::fast_yaml::parse(text, |event, span| builder.on_event(event, span)) {
         Ok(()) => Some(Ok(builder.docs)),
-        Err(crate::fast_yaml::Stop::Sink(finding)) => Some(Err(finding)),
-        Err(crate::fast_yaml::Stop::Declined) => None,
+        Err(crate::read::fast_yaml::Stop::Sink(finding)) => Some(Err(finding)),
+        Err(crate::read::fast_yaml::Stop::Declined) => None,
     }
 }
 
@@ -670,7 +676,7 @@ pub fn first_xml_forbidden(text: &str) -> Option<(usize, char)> {
 /// byte 0xEF that starts U+FFFE and U+FFFF in UTF-8 (and other characters, which the caller
 /// then decodes).
 fn may_hold_xml_forbidden(bytes: &[u8]) -> bool {
-    crate::byte_scan::any_byte(bytes, b' ', |b| {
+    crate::read::byte_scan::any_byte(bytes, b' ', |b| {
         (b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r') | (b == 0xEF)
     })
 }

@@ -24,12 +24,12 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Value as Json, json};
 
-use crate::crosscheck::Collection;
+use crate::engine::{Shard, Staged};
 use crate::export::ExportOptions;
 use crate::export::jsonld::AgentNode;
 use crate::normalize::names::AgentKind;
-use crate::publish::Published;
-use crate::streaming::{Shard, Staged};
+use crate::output::publish::Published;
+use crate::validate::crosscheck::Collection;
 
 /// The manifest's file name in a shard's output folder.
 pub const MANIFEST: &str = "shard.json";
@@ -80,7 +80,7 @@ pub enum MergeError {
     #[error("{0}: {1}")]
     Invalid(PathBuf, String),
     #[error(transparent)]
-    Publish(#[from] crate::publish::PublishError),
+    Publish(#[from] crate::output::publish::PublishError),
 }
 
 fn io(path: &Path) -> impl Fn(std::io::Error) -> MergeError + '_ {
@@ -288,7 +288,7 @@ pub fn merge(
     let first_jsonld = shards[0].join("records.jsonld");
     let (options, collections) = head(&first_jsonld, csv_separator)?;
 
-    let generation = crate::publish::Generation::begin(output)?;
+    let generation = crate::output::publish::Generation::begin(output)?;
     let dc = generation.dc_dir();
     let csv_path = generation.path().join("records.csv");
     let records_path = generation.path().join("records.jsonld");

@@ -41,7 +41,7 @@
 //!     name of the generation they describe and the offset of the record nodes in its
 //!     `records.jsonld`, then `[16-byte key][u32 records][24 bytes per record]` in the order
 //!     of the run (~45 bytes a record). They are written inside the run's new generation
-//!     ([`crate::publish`]), so a failed or killed run leaves no stray file, and renamed
+//!     ([`crate::output::publish`]), so a failed or killed run leaves no stray file, and renamed
 //!     into the cache folder after publishing. Places whose generation is not the one
 //!     `.current` names are ignored (the run is a clean one). Moving the exports
 //!     ([`PackWriter::relocate`]) rewrites only this file.
@@ -100,13 +100,13 @@ use redb::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::catalogue::{AUTHORITIES_FILE, COLLECTIONS_FILE, Settings};
+use crate::engine::catalogue::{AUTHORITIES_FILE, COLLECTIONS_FILE, Settings};
 use crate::export::ExportOptions;
 use crate::export::jsonld::AgentNode;
 use crate::normalize::names::{Agent, AgentKind};
 
 /// The cache folder inside the output folder.
-pub const DIR: &str = crate::publish::CACHE_DIR;
+pub const DIR: &str = crate::output::publish::CACHE_DIR;
 const PLACES: &str = "records.places";
 /// The bodies store in the cache folder.
 pub const BODIES_FILE: &str = "records.redb";
@@ -149,10 +149,10 @@ pub fn digest(bytes: &[u8]) -> Digest {
 }
 
 /// A place: (text, line, column).
-pub use crate::crosscheck::StoredRef as Ref;
+pub use crate::validate::crosscheck::StoredRef as Ref;
 
 /// What the cross-record checks need of a cached record (the same form as the outline cache).
-pub use crate::crosscheck::StoredOutline as CachedOutline;
+pub use crate::validate::crosscheck::StoredOutline as CachedOutline;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CachedAgent {
@@ -459,7 +459,7 @@ pub fn run_key(root: &Path, settings: &Settings, export: &ExportOptions) -> Dige
             .flatten()
             .and_then(|path| {
                 use std::io::Read;
-                let (file, _) = crate::contain::open_regular(&path).ok()?;
+                let (file, _) = crate::read::contain::open_regular(&path).ok()?;
                 let mut bytes = Vec::new();
                 (&file)
                     .take(settings.limits.max_file_bytes)
@@ -654,7 +654,7 @@ impl Store {
 fn open_previous(output: &Path, path: &Path) -> std::io::Result<Previous> {
     let places = File::open(path)?;
     let (generation, jsonld_base, index) = index(&places)?;
-    if crate::publish::current_generation(output).as_deref()
+    if crate::output::publish::current_generation(output).as_deref()
         != Some(std::ffi::OsStr::new(&generation))
     {
         return Err(std::io::Error::other(
