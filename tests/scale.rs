@@ -488,7 +488,11 @@ fn cli_shards_and_merge_equal_the_single_run() {
             "--shard".as_ref(),
             shard.as_ref(),
         ]);
-        assert!(out.path().join(pipeline::engine::shard::MANIFEST).is_file());
+        assert!(
+            out.path()
+                .join(pipeline::engine::manifest::MANIFEST)
+                .is_file()
+        );
     }
     let merged = TempDir::new().unwrap();
     let mut args: Vec<&std::ffi::OsStr> = vec!["merge".as_ref()];

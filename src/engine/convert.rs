@@ -33,8 +33,8 @@ use rayon::prelude::*;
 use std::collections::BTreeMap;
 
 use crate::diagnostics::{Finding, Severity};
-use crate::engine::Shard;
 use crate::engine::catalogue::{self, FileResult, Settings};
+use crate::engine::selection::Shard;
 use crate::export::jsonld::{self, AgentNode};
 use crate::export::{ExportOptions, csv as csv_export, dublin_core};
 use crate::normalize::names::{Agent, AuthorityIndex};
@@ -538,7 +538,7 @@ impl<'a> ShardWriter<'a> {
             agents.insert(iri, node);
         }
         let manifest =
-            crate::engine::shard::manifest(self.shard.part, index.len(), &agents, &first)
+            crate::engine::manifest::manifest(self.shard.part, index.len(), &agents, &first)
                 .map_err(io::Error::other)?;
         for (iri, node) in agents {
             doc.write_all(jsonld::separator(members))?;
@@ -554,7 +554,7 @@ impl<'a> ShardWriter<'a> {
         for name in [SPILL_ROWS, SPILL_NODES] {
             std::fs::remove_file(dir.join(name))?;
         }
-        std::fs::write(dir.join(crate::engine::shard::MANIFEST), manifest)?;
+        std::fs::write(dir.join(crate::engine::manifest::MANIFEST), manifest)?;
         if self.shard.dir.exists() {
             std::fs::remove_dir_all(self.shard.dir)?;
         }
@@ -806,7 +806,7 @@ impl Ctx<'_> {
                 return done;
             }
         };
-        crate::engine::shift_lines(&mut node, lines);
+        crate::engine::units::shift_lines(&mut node, lines);
         let mut result = FileResult::default();
         catalogue::process_document(
             path,

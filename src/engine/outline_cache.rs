@@ -155,7 +155,7 @@ impl OutlineCache {
         let canonical = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
         let name = format!(
             "outlines-{:016x}",
-            crate::engine::fnv1a(canonical.to_string_lossy().as_bytes())
+            crate::engine::selection::fnv1a(canonical.to_string_lossy().as_bytes())
         );
         let path = dir.as_ref().map(|dir| dir.join(format!("{name}.redb")));
         let mut cache = OutlineCache {

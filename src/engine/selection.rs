@@ -21,8 +21,6 @@ use std::collections::HashSet;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
-use crate::engine::Shard;
-
 /// Which records a run processes in full.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum Selection {
@@ -96,6 +94,31 @@ pub fn group_by_catalogue(
         }
     }
     Ok(groups)
+}
+
+/// Which part of the catalogue a run processes in full: shard `index` of `count`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub index: u32,
+    pub count: u32,
+}
+
+impl Shard {
+    /// Whether the record with this id belongs to the shard. The id is hashed with 64-bit
+    /// FNV-1a, which is fixed (not seeded per process), so every machine agrees.
+    pub fn owns(&self, id: &str) -> bool {
+        self.count <= 1 || fnv1a(id.as_bytes()) % u64::from(self.count) == u64::from(self.index)
+    }
+}
+
+/// 64-bit FNV-1a.
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    hash
 }
 
 /// The named files of a [`Selection::Files`], ready to be matched against the catalogue's.

@@ -22,55 +22,15 @@ use std::fs::{self, File};
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use serde_json::{Value as Json, json};
+use serde_json::Value as Json;
 
-use crate::engine::{Shard, Staged};
+use crate::engine::manifest::{FORMAT, MANIFEST};
+use crate::engine::writers::Staged;
 use crate::export::ExportOptions;
 use crate::export::jsonld::AgentNode;
 use crate::normalize::names::AgentKind;
 use crate::output::publish::Published;
 use crate::validate::crosscheck::Collection;
-
-/// The manifest's file name in a shard's output folder.
-pub const MANIFEST: &str = "shard.json";
-const FORMAT: &str = "pipeline-shard/1";
-
-/// The manifest of a shard.
-pub fn manifest(
-    shard: Shard,
-    records: usize,
-    agents: &BTreeMap<String, AgentNode>,
-    first: &BTreeMap<String, String>,
-) -> serde_json::Result<String> {
-    let agents: Vec<Json> = agents
-        .iter()
-        .map(|(iri, a)| {
-            json!({
-                "iri": iri,
-                "first": first.get(iri),
-                "kind": match a.kind.unwrap_or_default() {
-                    AgentKind::Person => "person",
-                    AgentKind::Organization => "organization",
-                },
-                "name": a.name,
-                "family": a.family,
-                "given": a.given,
-                "written": a.written,
-                "ids": a.ids,
-            })
-        })
-        .collect();
-    let doc = json!({
-        "format": FORMAT,
-        "shard": shard.index,
-        "of": shard.count,
-        "records": records,
-        "agents": agents,
-    });
-    let mut text = serde_json::to_string(&doc)?;
-    text.push('\n');
-    Ok(text)
-}
 
 /// Why shards could not be merged (exit 2).
 #[derive(Debug, thiserror::Error)]

@@ -7,9 +7,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::{Code, Finding, Location};
-use crate::validate::AUTHORITIES_FILE;
 use crate::normalize::names::fingerprint::{VariantGroup, fingerprint};
 use crate::normalize::names::{AgentKind, AuthorityEntry, AuthorityIndex};
+use crate::validate::AUTHORITIES_FILE;
 
 /// One N001 warning per distinct spelling (as written, kind, how often, its first places)
 /// that is not in the authority file but shares its fingerprint with an entry's form.
