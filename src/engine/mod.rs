@@ -80,7 +80,7 @@ pub fn run(
     let mut findings = crate::read::contain::discover(root, &scope, &mut |path| files.push(&path));
     let shard = options.selection.shard();
     let named = match &options.selection {
-        Selection::Files(paths) => Some(NamedFiles::new(paths)),
+        Selection::Files(paths) => Some(NamedFiles::new(paths, root)),
         _ => None,
     };
     // The files read through a link that leads outside the catalogue, because the user
@@ -295,7 +295,7 @@ pub fn run(
     }
     if let Some(cache) = outline_cache {
         let cache = cache.into_inner().unwrap_or_else(|e| e.into_inner());
-        cache.save(&Vec::from(&files));
+        cache.save(&files);
     }
     if shard.is_some() {
         let mine: HashSet<&Path> = (0..briefs.len())

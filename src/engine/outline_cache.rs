@@ -44,6 +44,7 @@ use redb::{
 use serde::{Deserialize, Serialize};
 
 use crate::read::Limits;
+use crate::read::file_list::FileList;
 use crate::validate::crosscheck::{Outline, StoredOutline};
 
 /// A file modified this recently is outlined but not cached.
@@ -286,21 +287,22 @@ impl OutlineCache {
 
     /// Forget every file not in `present`; then commit what changed. A cache that cannot be
     /// written is not an error (it is only an optimization).
-    pub fn save(mut self, present: &[PathBuf]) {
+    pub fn save(mut self, present: &FileList) {
         if self.db.is_none() {
             return;
         }
         let _ = (|| -> std::io::Result<()> {
             let written = !self.pending.is_empty() || self.fresh;
             self.write_pending()?;
-            let mut keep: Vec<String> = present.iter().filter_map(|f| self.key(f)).collect();
-            keep.sort_unstable();
+            // Looked up in the run's file list, not copied out of it: a catalogue of a
+            // million files needs no second list of their names.
+            let root = self.root.clone();
             let mut removed = false;
             let txn = self.txn()?;
             txn.open_table(OUTLINES)
                 .map_err(io)?
                 .retain(|k, _| {
-                    let present = keep.binary_search_by(|p| p.as_str().cmp(k)).is_ok();
+                    let present = present.binary_search(&root.join(k)).is_ok();
                     removed |= !present;
                     present
                 })
@@ -341,8 +343,11 @@ mod tests {
         .outline(&root.join(format!("{id}.yaml")))
     }
 
+    /// `n` files, sorted as a catalogue's walk lists them.
     fn files(root: &Path, n: usize) -> Vec<PathBuf> {
-        (0..n).map(|i| root.join(format!("r-{i}.yaml"))).collect()
+        let mut files: Vec<PathBuf> = (0..n).map(|i| root.join(format!("r-{i}.yaml"))).collect();
+        files.sort();
+        files
     }
 
     fn entries(cache: &OutlineCache) -> u64 {
@@ -369,7 +374,7 @@ mod tests {
             );
         }
         let path = cache.path().unwrap().to_path_buf();
-        cache.save(&all);
+        cache.save(&all.iter().collect());
 
         let cache = open();
         assert_eq!(entries(&cache), 5000);
@@ -381,9 +386,9 @@ mod tests {
         let mut second = open();
         assert!(second.get(&all[7], &stamp(7)).is_none());
         second.put(&all[8], stamp(1), &[]);
-        second.save(&all);
+        second.save(&all.iter().collect());
         // The first saves as usual (one file gone).
-        cache.save(&all[1..]);
+        cache.save(&all[1..].iter().collect());
         let before = fs::read(&path).unwrap();
         let cache = open();
         assert_eq!(entries(&cache), 4999);
@@ -393,7 +398,7 @@ mod tests {
         // One file outlined again: a few pages change.
         let mut cache = cache;
         cache.put(&all[2500], stamp(99), &[outline(root.path(), "r-x")]);
-        cache.save(&all[1..]);
+        cache.save(&all[1..].iter().collect());
         let after = fs::read(&path).unwrap();
         let differ = after
             .chunks(4096)
@@ -415,7 +420,7 @@ mod tests {
         let mut cache = OutlineCache::open_in(root.path(), &other, Some(dir.path().into()));
         assert!(cache.get(&all[9], &stamp(9)).is_none());
         cache.put(&all[9], stamp(9), &[]);
-        cache.save(&all);
+        cache.save(&all.iter().collect());
         let cache = OutlineCache::open_in(root.path(), &other, Some(dir.path().into()));
         assert_eq!(entries(&cache), 1);
     }

@@ -7,7 +7,8 @@
 //! - [`Selection::Shard`]: the records whose id falls in one shard of a sharded run; the
 //!   others are only outlined (id and references), so that the cross-record checks still
 //!   see the whole catalogue.
-//! - [`Selection::Files`]: the files named on the command line (`pipeline validate FILE...`):
+//! - [`Selection::Files`]: the files and folders named on the command line
+//!   (`pipeline validate PATH...`):
 //!   they are checked in full, every other file of the catalogue is only outlined (from the
 //!   outline cache, [`crate::engine::outline_cache`], when it knows the file), and only findings in the named
 //!   files are reported.
@@ -29,7 +30,8 @@ pub enum Selection {
     All,
     /// The records of one shard (by id).
     Shard(Shard),
-    /// The records of these files (paths as the user wrote them).
+    /// The records of these files, and of the files under these folders of the catalogue
+    /// (paths as the user wrote them).
     Files(Vec<PathBuf>),
 }
 
@@ -48,12 +50,7 @@ impl Selection {
 /// against the folder it is in.
 pub type Group = (PathBuf, Option<Vec<PathBuf>>);
 
-pub fn group_by_catalogue(
-    paths: &[PathBuf],
-    input: &Path,
-    settings: &crate::engine::catalogue::Settings,
-    findings: &mut Vec<crate::diagnostics::Finding>,
-) -> Result<Vec<Group>, String> {
+pub fn group_by_catalogue(paths: &[PathBuf], input: &Path) -> Result<Vec<Group>, String> {
     if paths.is_empty() {
         return Ok(vec![(input.to_path_buf(), None)]);
     }
@@ -70,12 +67,13 @@ pub fn group_by_catalogue(
         // A file (or a FIFO, which is reported, never opened) inside the catalogue.
         let (root, files) = if inside_input && !path.is_dir() {
             (input.to_path_buf(), Some(vec![path.clone()]))
+        } else if inside_input && input_canon.as_ref() == Some(&canon) {
+            // The catalogue folder itself: all of it.
+            (input.to_path_buf(), None)
         } else if inside_input {
-            // The folder's links that lead outside, and its special files, are reported
-            // here: they are not among its files.
-            let (files, refused) = crate::read::contain::record_files(path, &settings.scope(input));
-            findings.extend(refused);
-            (input.to_path_buf(), Some(files))
+            // A folder of the catalogue: the files under it (and the findings of the walk
+            // there: links that lead outside, special files).
+            (input.to_path_buf(), Some(vec![path.clone()]))
         } else if path.is_dir() {
             (path.clone(), None)
         } else {
@@ -124,6 +122,11 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
 /// The named files of a [`Selection::Files`], ready to be matched against the catalogue's.
 #[derive(Debug, Default)]
 pub(crate) struct NamedFiles {
+    /// The catalogue folder, and the named folders inside it (relative to it): every file
+    /// under one of them is named (compared by path, so a catalogue of a million files is
+    /// not canonicalized for one named folder).
+    root: PathBuf,
+    folders: Vec<PathBuf>,
     canonical: HashSet<PathBuf>,
     names: HashSet<OsString>,
     /// Where each named path is, with its folder resolved but not its last part: a link
@@ -132,20 +135,40 @@ pub(crate) struct NamedFiles {
 }
 
 impl NamedFiles {
-    pub(crate) fn new(paths: &[PathBuf]) -> NamedFiles {
+    /// The named `paths` of the catalogue at `root`: files, and folders inside it.
+    pub(crate) fn new(paths: &[PathBuf], root: &Path) -> NamedFiles {
+        let root_canonical = canonical(root);
+        let (folders, files): (Vec<&PathBuf>, Vec<&PathBuf>) =
+            paths.iter().partition(|p| p.is_dir());
         NamedFiles {
-            canonical: paths.iter().map(|p| canonical(p)).collect(),
-            names: paths
+            root: root.to_path_buf(),
+            folders: folders
+                .iter()
+                .filter_map(|f| {
+                    canonical(f)
+                        .strip_prefix(&root_canonical)
+                        .ok()
+                        .map(Path::to_path_buf)
+                })
+                .collect(),
+            canonical: files.iter().map(|p| canonical(p)).collect(),
+            names: files
                 .iter()
                 .filter_map(|p| p.file_name())
                 .map(OsString::from)
                 .collect(),
-            located: paths.iter().filter_map(|p| located(p)).collect(),
+            located: files.iter().filter_map(|p| located(p)).collect(),
         }
     }
 
-    /// Whether `path` (as discovered in the catalogue) is one of the named files.
+    /// Whether `path` (as discovered in the catalogue) is one of the named files, or in one
+    /// of the named folders.
     pub(crate) fn contains(&self, path: &Path) -> bool {
+        if let Ok(relative) = path.strip_prefix(&self.root)
+            && self.folders.iter().any(|f| relative.starts_with(f))
+        {
+            return true;
+        }
         path.file_name().is_some_and(|n| self.names.contains(n))
             && self.canonical.contains(&canonical(path))
     }
@@ -178,7 +201,7 @@ mod tests {
         std::fs::create_dir(&sub).unwrap();
         std::fs::write(sub.join("a.yaml"), "id: a\n").unwrap();
         std::fs::write(sub.join("b.yaml"), "id: b\n").unwrap();
-        let named = NamedFiles::new(&[sub.join("..").join("sub").join("a.yaml")]);
+        let named = NamedFiles::new(&[sub.join("..").join("sub").join("a.yaml")], dir.path());
         assert!(named.contains(&sub.join("a.yaml")));
         assert!(!named.contains(&sub.join("b.yaml")));
         // Same name, another folder: not the named file.
@@ -191,7 +214,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("target.yaml"), "id: t\n").unwrap();
         std::os::unix::fs::symlink("target.yaml", dir.path().join("link.yaml")).unwrap();
-        let named = NamedFiles::new(&[dir.path().join("link.yaml")]);
+        let named = NamedFiles::new(&[dir.path().join("link.yaml")], dir.path());
         assert!(named.names_link(&dir.path().join("link.yaml")));
         assert!(!named.names_link(&dir.path().join("target.yaml")));
     }

@@ -20,9 +20,7 @@ pub fn validate(args: &ValidateArgs) -> Result<Outcome, String> {
     let report_progress = |done: u64, total: u64| progress.update(done, total);
     // Every catalogue the named paths belong to goes through the one streaming engine: the
     // named files in full, the rest of their catalogue only outlined.
-    for (root, selection) in
-        group_by_catalogue(&args.paths, &args.input, &settings, &mut total.findings)?
-    {
+    for (root, selection) in group_by_catalogue(&args.paths, &args.input)? {
         let options = engine::Options {
             output: None,
             export: ExportOptions::default(),
