@@ -56,8 +56,8 @@
 //!   harmless, it is only never read. Places are trusted only for the generation in force,
 //!   and only point at bodies the store holds, because [`PackWriter::finish`] runs after the
 //!   generation is published and does, in this order: (1) commit the bodies of this run
-//!   (one redb write transaction, durable, atomic), (2) rename the places into the cache
-//!   folder, (3) remove the bodies no unit of this run has (a second transaction). A run
+//!   durably (a run with many misses has also committed every 64 MB along the way, not
+//!   durably), (2) rename the places into the cache folder, (3) remove the bodies no unit of this run has (a second transaction). A run
 //!   that dies before (1) leaves the store as it was (redb rolls back an uncommitted
 //!   transaction) and the places of an older generation, ignored; between (1) and (2) or
 //!   (2) and (3), extra bodies, removed by the next run's step (3), which removes every
