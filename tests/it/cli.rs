@@ -2,59 +2,13 @@
 //! outputs written only for a valid catalogue, byte-identical across runs and thread counts.
 
 use std::fs;
-use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use tempfile::TempDir;
 
-fn pipeline() -> Command {
-    let mut cmd = Command::cargo_bin("pipeline").expect("the pipeline binary is built");
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
-    cmd
-}
-
-fn shipped_input() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("input")
-}
-
-/// A catalogue folder with the given files.
-fn catalogue(files: &[(&str, &str)]) -> TempDir {
-    let dir = TempDir::new().unwrap();
-    for (name, text) in files {
-        let path = dir.path().join(name);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, text).unwrap();
-    }
-    dir
-}
+use crate::support::{catalogue, pipeline, shipped_input, tree};
 
 const GOOD: &str = "id: good\ntitle: A title\ndate: 1957-12-17\ntype: Cable\nsummary: A summary.\n";
-
-/// The exports under `dir` (the incremental cache, `.cache/`, is not one).
-fn read_tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
-    // The outputs are links into the current generation (see src/publish.rs): follow them,
-    // and skip the hidden generation folders themselves.
-    let walker = walkdir::WalkDir::new(dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-    for entry in walker {
-        let entry = entry.unwrap();
-        if entry.file_type().is_file() {
-            let rel = entry
-                .path()
-                .strip_prefix(dir)
-                .unwrap()
-                .display()
-                .to_string();
-            out.push((rel, fs::read(entry.path()).unwrap()));
-        }
-    }
-    out
-}
 
 #[test]
 fn run_converts_the_shipped_collection() {
@@ -88,7 +42,7 @@ fn outputs_are_byte_identical_across_runs_and_thread_counts() {
                 .arg(out.path())
                 .assert()
                 .code(0);
-            read_tree(out.path())
+            tree(out.path())
         })
         .collect();
     assert_eq!(runs[0].len(), 12);
@@ -110,10 +64,10 @@ fn no_sync_writes_the_same_outputs() {
             .assert()
             .code(0);
     }
-    let tree = read_tree(synced.path());
-    assert_eq!(tree.len(), 12);
+    let synced = tree(synced.path());
+    assert_eq!(synced.len(), 12);
     assert!(
-        read_tree(unsynced.path()) == tree,
+        tree(unsynced.path()) == synced,
         "outputs differ with --no-sync"
     );
     pipeline()
@@ -188,7 +142,7 @@ fn an_invalid_catalogue_writes_nothing_and_keeps_the_previous_outputs() {
         .arg(out.path())
         .assert()
         .code(0);
-    let before = read_tree(out.path());
+    let before = tree(out.path());
     assert_eq!(before.len(), 3);
 
     fs::write(dir.path().join("bad.yaml"), "id: bad\ntitle: T\n").unwrap();
@@ -200,7 +154,7 @@ fn an_invalid_catalogue_writes_nothing_and_keeps_the_previous_outputs() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("0 written"));
-    assert_eq!(read_tree(out.path()), before);
+    assert_eq!(tree(out.path()), before);
 }
 
 #[test]
@@ -288,7 +242,7 @@ fn validating_one_file_checks_its_references_against_the_whole_catalogue() {
     let dir = catalogue(&[
         (
             "a.yaml",
-            &format!("{}related: [b]\n", GOOD.replace("id: good", "id: a")),
+            format!("{}related: [b]\n", GOOD.replace("id: good", "id: a")).as_str(),
         ),
         ("b.yaml", &GOOD.replace("id: good", "id: b")),
         ("c.yaml", "id: c\n"),
@@ -317,10 +271,11 @@ fn duplicate_ids_and_unresolved_references_fail() {
     let dir = catalogue(&[
         (
             "stream.yaml",
-            &format!(
+            format!(
                 "{GOOD}---\n{}related: [nowhere]\ncollections: [none]\n",
                 GOOD.replace("id: good", "id: second")
-            ),
+            )
+            .as_str(),
         ),
         ("good.yaml", GOOD),
     ]);

@@ -12,13 +12,12 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
 use pipeline::diagnostics::Code;
 
+use crate::support::pipeline;
+
 fn validate(dir: &str, format: &str) -> (i32, String, String) {
-    let output = Command::cargo_bin("pipeline")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+    let output = pipeline()
         .args(["validate", "-q", "--format", format, dir])
         .output()
         .unwrap();
@@ -55,9 +54,7 @@ fn every_code_has_a_fixture_that_produces_it() {
 /// Warnings fail the run only with --deny-warnings.
 #[test]
 fn deny_warnings_makes_warnings_fail() {
-    let out = Command::cargo_bin("pipeline")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+    let out = pipeline()
         .args([
             "validate",
             "-q",
@@ -71,9 +68,7 @@ fn deny_warnings_makes_warnings_fail() {
 
 #[test]
 fn max_errors_caps_the_output_but_not_the_count() {
-    let out = Command::cargo_bin("pipeline")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+    let out = pipeline()
         .args([
             "validate",
             "--max-errors",
@@ -126,19 +121,11 @@ fn sarif_has_the_shape_code_scanning_reads() {
 
 #[test]
 fn explain_prints_the_documentation_of_a_code() {
-    let out = Command::cargo_bin("pipeline")
-        .unwrap()
-        .args(["explain", "s002"])
-        .output()
-        .unwrap();
+    let out = pipeline().args(["explain", "s002"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.starts_with("## S002 unknown-field"), "{text}");
     assert!(text.contains("**Fix.**"));
-    let out = Command::cargo_bin("pipeline")
-        .unwrap()
-        .args(["explain", "Q123"])
-        .output()
-        .unwrap();
+    let out = pipeline().args(["explain", "Q123"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
 }

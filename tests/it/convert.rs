@@ -4,8 +4,9 @@
 use std::fs;
 use std::path::Path;
 
-use assert_cmd::Command;
 use tempfile::TempDir;
+
+use crate::support::{pipeline, shipped_input};
 
 fn record(id: &str) -> String {
     format!(
@@ -18,8 +19,7 @@ const IDS: [&str; 3] = ["a-1", "b-1", "c-1"];
 
 /// `pipeline convert --from FROM --to TO` over `input`: exit code, stdout, stderr.
 fn convert(from: &str, to: &str, input: &str) -> (i32, String, String) {
-    let out = Command::cargo_bin("pipeline")
-        .unwrap()
+    let out = pipeline()
         .args(["convert", "--from", from, "--to", to])
         .write_stdin(input)
         .output()
@@ -38,8 +38,7 @@ fn run_folder() -> (TempDir, TempDir) {
         fs::write(input.path().join(format!("{id}.yaml")), record(id)).unwrap();
     }
     let output = TempDir::new().unwrap();
-    Command::cargo_bin("pipeline")
-        .unwrap()
+    pipeline()
         .args(["run", "-q", "--input"])
         .arg(input.path())
         .arg("--output")
@@ -135,8 +134,7 @@ fn a_document_that_is_not_yaml_is_reported_and_the_stream_goes_on() {
 
 /// `pipeline ARGS` run in `dir` with `stdin`: exit code, stdout, stderr.
 fn pipeline_in(dir: &Path, args: &[&str], stdin: &str) -> (i32, String, String) {
-    let out = Command::cargo_bin("pipeline")
-        .unwrap()
+    let out = pipeline()
         .current_dir(dir)
         .args(args)
         .write_stdin(stdin)
@@ -381,7 +379,7 @@ fn parts_converted_to_shards_merge_into_the_exports_of_a_run() {
     let dir = TempDir::new().unwrap();
     let cat = dir.path().join("input");
     fs::create_dir_all(&cat).unwrap();
-    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("input");
+    let shipped = shipped_input();
     let mut files = Vec::new();
     for entry in fs::read_dir(&shipped).unwrap() {
         let path = entry.unwrap().path();

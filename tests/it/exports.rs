@@ -8,8 +8,9 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use pipeline::engine;
 use pipeline::engine::catalogue::{self, Settings};
-use pipeline::engine::{self, Options};
+use pipeline::engine::selection::Selection;
 use pipeline::export::csv::{COLUMNS, split_multi};
 use pipeline::export::{ExportOptions, dublin_core};
 use pipeline::normalize::names::AuthorityIndex;
@@ -18,6 +19,8 @@ use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
 use quick_xml::reader::NsReader;
 use tempfile::TempDir;
+
+use crate::support::{options, shipped_input};
 
 /// The records of a catalogue folder as the engine's per-file step makes them (with the
 /// folder's authority file), sorted by id: what the exports are made from.
@@ -46,26 +49,12 @@ fn records_of(dir: &Path) -> Vec<Record> {
     records
 }
 
-fn shipped_input() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("input")
-}
-
-/// The run's options (one place, so that a new field is set once).
-fn options(output: &Path) -> Options<'_> {
-    Options {
-        output: Some(output),
-        export: ExportOptions::default(),
-        selection: Default::default(),
-        progress: None,
-        report: false,
-    }
-}
-
 /// `input` run into a new output folder as `pipeline run` runs it; it must be valid.
 fn run(input: &Path) -> TempDir {
     let settings = Settings::new(None).unwrap();
     let out = TempDir::new().unwrap();
-    let (c, staged) = engine::run(input, &settings, &options(out.path())).unwrap();
+    let (c, staged) =
+        engine::run(input, &settings, &options(Some(out.path()), Selection::All)).unwrap();
     assert_eq!(c.findings, vec![], "the records are valid");
     staged.unwrap().publish().unwrap();
     out

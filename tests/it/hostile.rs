@@ -16,13 +16,16 @@ use pipeline::read::{self, Limits};
 use predicates::prelude::*;
 use tempfile::TempDir;
 
+use crate::support::{self, catalogue};
+
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hostile")
 }
 
+/// The binary as [`support::pipeline`] runs it, killed after two minutes: input that makes
+/// it hang fails the test instead of blocking the suite.
 fn pipeline() -> Command {
-    let mut cmd = Command::cargo_bin("pipeline").expect("the pipeline binary is built");
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
+    let mut cmd = support::pipeline();
     cmd.timeout(Duration::from_secs(120));
     cmd
 }
@@ -155,13 +158,7 @@ const CASES: &[Case] = &[
 
 fn findings_by_file(dir: &Path) -> Vec<(String, Vec<Finding>)> {
     let settings = Settings::new(None).unwrap();
-    let options = pipeline::engine::Options {
-        output: None,
-        export: pipeline::export::ExportOptions::default(),
-        selection: pipeline::engine::selection::Selection::All,
-        progress: None,
-        report: false,
-    };
+    let options = support::options(None, pipeline::engine::selection::Selection::All);
     let (catalogue, _) = pipeline::engine::run(dir, &settings, &options).unwrap();
     let mut out: Vec<(String, Vec<Finding>)> = Vec::new();
     for f in catalogue.findings {
@@ -325,17 +322,6 @@ fn alias_bombs_are_refused_fast() {
         assert_eq!(f.code, Code::Limit, "{f}");
         assert!(started.elapsed() < Duration::from_secs(2), "{file}");
     }
-}
-
-/// A catalogue folder with the given files.
-fn catalogue(files: &[(&str, &[u8])]) -> TempDir {
-    let dir = TempDir::new().unwrap();
-    for (name, bytes) in files {
-        let path = dir.path().join(name);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, bytes).unwrap();
-    }
-    dir
 }
 
 fn record(id: &str, summary: &str) -> Vec<u8> {
@@ -803,7 +789,7 @@ fn the_default_schema_is_not_read_through_a_link_out_of_the_current_folder() {
 fn snippets_of_refused_bytes_are_escaped_and_bounded() {
     let long = format!("id: c\ntitle: {}\0{}\n", "a".repeat(200), "b".repeat(200));
     let dir = catalogue(&[
-        ("nul.yaml", b"id: nul\ntitle: a\0b\n"),
+        ("nul.yaml", &b"id: nul\ntitle: a\0b\n"[..]),
         ("latin1.yaml", b"id: latin1\ntitle: caf\xe9 \x1b[31mred\n"),
         ("long.yaml", long.as_bytes()),
     ]);

@@ -37,3 +37,4 @@ mod real_names;
 mod report;
 mod scale;
 mod snapshots;
+mod support;

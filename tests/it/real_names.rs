@@ -118,8 +118,7 @@ fn tate_display_forms_read_back_and_slugs_stay_apart() {
 fn additions_are_separate_agents_in_the_exports() {
     use pipeline::diagnostics::Code;
     use pipeline::engine::catalogue::Settings;
-    use pipeline::engine::{self, Options};
-    use pipeline::export::ExportOptions;
+    use pipeline::engine::{self, selection::Selection};
 
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
@@ -133,13 +132,7 @@ fn additions_are_separate_agents_in_the_exports() {
     let settings = Settings::new(None).unwrap();
     // As `pipeline run` does it: the streaming engine, then the publish.
     let out = tempfile::tempdir().unwrap();
-    let options = Options {
-        output: Some(out.path()),
-        export: ExportOptions::default(),
-        selection: Default::default(),
-        progress: None,
-        report: false,
-    };
+    let options = crate::support::options(Some(out.path()), Selection::All);
     let (c, staged) = engine::run(dir.path(), &settings, &options).unwrap();
     staged.unwrap().publish().unwrap();
     let codes: Vec<Code> = c.findings.iter().map(|f| f.code).collect();

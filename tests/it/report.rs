@@ -12,12 +12,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command as Process;
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
+use crate::support::{pipeline, root};
 
 fn held_out() -> PathBuf {
     root().join("tests/fixtures/report/held-out")
@@ -25,12 +22,6 @@ fn held_out() -> PathBuf {
 
 fn with_findings() -> PathBuf {
     root().join("tests/fixtures/report/findings")
-}
-
-fn pipeline() -> Command {
-    let mut cmd = Command::cargo_bin("pipeline").expect("the pipeline binary is built");
-    cmd.current_dir(root());
-    cmd
 }
 
 /// `pipeline run --report` over `input` into a new folder; the output folder.

@@ -8,34 +8,9 @@ use std::path::Path;
 use pipeline::engine::catalogue::Settings;
 use pipeline::engine::selection::Selection;
 use pipeline::engine::{self, Options, Shard};
-use pipeline::export::ExportOptions;
 use tempfile::TempDir;
 
-/// The files a user reads in an output folder: through the links, without the hidden
-/// generation folders, the lock and the link `.current` (their names differ between runs).
-fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
-    let visible =
-        |e: &walkdir::DirEntry| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.');
-    for entry in walkdir::WalkDir::new(dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(visible)
-    {
-        let entry = entry.unwrap();
-        if entry.file_type().is_file() {
-            let rel = entry
-                .path()
-                .strip_prefix(dir)
-                .unwrap()
-                .display()
-                .to_string();
-            out.push((rel, fs::read(entry.path()).unwrap()));
-        }
-    }
-    out
-}
+use crate::support::{options, pipeline, tree};
 
 fn record(id: &str, extra: &str) -> String {
     format!(
@@ -90,24 +65,18 @@ fn files_and_a_stream(after: bool) -> TempDir {
     dir
 }
 
-/// The run's options (one place, so that a new field is set once).
-fn options(output: Option<&Path>, shard: Option<Shard>) -> Options<'_> {
-    Options {
-        output,
-        export: ExportOptions::default(),
-        selection: shard.map(Selection::Shard).unwrap_or_default(),
-        progress: None,
-        report: false,
-    }
-}
-
 fn streamed(
     input: &Path,
     out: &Path,
     shard: Option<Shard>,
 ) -> pipeline::engine::catalogue::Catalogue {
     let settings = Settings::new(None).unwrap();
-    let (c, staged) = engine::run(input, &settings, &options(Some(out), shard)).unwrap();
+    let (c, staged) = engine::run(
+        input,
+        &settings,
+        &options(Some(out), shard.map(Selection::Shard).unwrap_or_default()),
+    )
+    .unwrap();
     assert_eq!(c.errors(), 0, "{:?}", c.findings);
     staged.unwrap().publish().unwrap();
     c
@@ -203,7 +172,7 @@ fn findings_in_streams_and_files_are_located_and_refuse_their_records() {
     .unwrap();
     fs::write(p.join("a").join("g-1.yaml"), record("g-2", "")).unwrap();
     let settings = Settings::new(None).unwrap();
-    let (got, _) = engine::run(p, &settings, &options(None, None)).unwrap();
+    let (got, _) = engine::run(p, &settings, &options(None, Selection::All)).unwrap();
     let found: Vec<(String, String, usize, usize)> = got
         .findings
         .iter()
@@ -308,8 +277,7 @@ fn shards_with_the_agents_before_the_records_merge_as_before() {
 /// `pipeline validate --input DIR FILE` with the outline cache in `cache` (`None`: off);
 /// its exit code and findings.
 fn validate_one(input: &Path, file: &str, cache: Option<&Path>) -> (i32, String) {
-    let out = assert_cmd::Command::cargo_bin("pipeline")
-        .unwrap()
+    let out = pipeline()
         .args(["validate", "-q", "--format", "concise", "--input"])
         .arg(input)
         .arg(input.join(file))
@@ -447,11 +415,7 @@ fn tamper_outlines(path: &Path, from: &[u8], to: &[u8]) {
 
 /// `pipeline` with `args`, which must succeed.
 fn pipeline_cli(args: &[&std::ffi::OsStr]) {
-    let out = assert_cmd::Command::cargo_bin("pipeline")
-        .unwrap()
-        .args(args)
-        .output()
-        .unwrap();
+    let out = pipeline().args(args).output().unwrap();
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -499,8 +463,7 @@ fn cli_shards_and_merge_equal_the_single_run() {
 
     // Two shards of three: refused, exit 2, nothing written.
     let partial = TempDir::new().unwrap();
-    let out = assert_cmd::Command::cargo_bin("pipeline")
-        .unwrap()
+    let out = pipeline()
         .arg("merge")
         .args(shards[..2].iter().map(|d| d.path()))
         .arg("--output")
@@ -514,7 +477,7 @@ fn cli_shards_and_merge_equal_the_single_run() {
 /// A streaming run with an optional schema file, published.
 fn run_with_schema(input: &Path, out: &Path, schema: Option<&Path>) {
     let settings = Settings::new(schema).unwrap();
-    let (c, staged) = engine::run(input, &settings, &options(Some(out), None)).unwrap();
+    let (c, staged) = engine::run(input, &settings, &options(Some(out), Selection::All)).unwrap();
     assert_eq!(c.errors(), 0, "{:?}", c.findings);
     staged.unwrap().publish().unwrap();
 }
@@ -741,7 +704,7 @@ fn a_repeated_id_does_not_write_through_into_the_published_files() {
     )
     .unwrap();
     let settings = Settings::new(None).unwrap();
-    let options = options(Some(out.path()), None);
+    let options = options(Some(out.path()), Selection::All);
     for _ in 0..5 {
         let (c, staged) = engine::run(p, &settings, &options).unwrap();
         assert!(c.errors() > 0, "X001 expected");
@@ -799,7 +762,7 @@ fn the_incremental_store_is_updated_in_place() {
     let settings = Settings::new(None).unwrap();
     let options = Options {
         report: true,
-        ..options(Some(out.path()), None)
+        ..options(Some(out.path()), Selection::All)
     };
     let (_, staged) = engine::run(p, &settings, &options).unwrap();
     staged.unwrap().publish().unwrap();

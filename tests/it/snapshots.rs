@@ -11,28 +11,23 @@
 
 use std::path::Path;
 
+use pipeline::engine;
 use pipeline::engine::catalogue::Settings;
-use pipeline::engine::{self, Options};
-use pipeline::export::ExportOptions;
+use pipeline::engine::selection::Selection;
 use tempfile::TempDir;
 
-/// The run's options (one place, so that a new field is set once).
-fn options(output: &Path) -> Options<'_> {
-    Options {
-        output: Some(output),
-        export: ExportOptions::default(),
-        selection: Default::default(),
-        progress: None,
-        report: false,
-    }
-}
+use crate::support::{options, shipped_input};
 
 /// The shipped collection run into a new output folder.
 fn shipped() -> TempDir {
     let settings = Settings::new(None).unwrap();
-    let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("input");
     let out = TempDir::new().unwrap();
-    let (c, staged) = engine::run(&input, &settings, &options(out.path())).unwrap();
+    let (c, staged) = engine::run(
+        &shipped_input(),
+        &settings,
+        &options(Some(out.path()), Selection::All),
+    )
+    .unwrap();
     assert_eq!(c.findings, vec![], "the shipped collection is valid");
     staged.unwrap().publish().unwrap();
     out
