@@ -399,12 +399,11 @@ impl Drop for Mount {
 }
 
 #[test]
+#[ignore = "mounts a small tmpfs: needs root with CAP_SYS_ADMIN (CI runs it as root)"]
 fn a_full_disk_exits_2_naming_the_path_and_keeps_the_previous_outputs() {
     let dir = TempDir::new().unwrap();
-    let Some(mount) = Mount::tmpfs(&dir.path().join("disk"), "512k") else {
-        eprintln!("SKIPPED: cannot mount a small tmpfs here (needs root with CAP_SYS_ADMIN)");
-        return;
-    };
+    let mount = Mount::tmpfs(&dir.path().join("disk"), "512k")
+        .expect("cannot mount a small tmpfs here: run this test as root with CAP_SYS_ADMIN");
     let (small, large) = (dir.path().join("small"), dir.path().join("large"));
     catalogue(&small, 3, "x");
     // 400 files of one page each cannot fit beside the first set in 512 KiB.
@@ -422,42 +421,54 @@ fn a_full_disk_exits_2_naming_the_path_and_keeps_the_previous_outputs() {
     assert_eq!(leftovers(&output), Vec::<String>::new());
 }
 
+/// A read-only file system stops root too (plain permissions stop only other users: see the
+/// next test).
 #[test]
-fn a_read_only_output_folder_exits_2_and_keeps_the_previous_outputs() {
+#[ignore = "mounts a small tmpfs: needs root with CAP_SYS_ADMIN (CI runs it as root)"]
+fn a_read_only_file_system_exits_2_and_keeps_the_previous_outputs() {
     let dir = TempDir::new().unwrap();
     let input = dir.path().join("in");
     catalogue(&input, 3, "x");
-    // A read-only file system stops root too; plain permissions only stop other users.
-    if let Some(mount) = Mount::tmpfs(&dir.path().join("disk"), "4m") {
-        let output = mount.0.join("out");
-        run_ok(&input, &output);
-        let before = read_outputs(&output);
-        assert!(mount.remount_read_only());
-        let out = run_cmd(&input, &output).output().unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{stderr}");
-        assert!(stderr.contains(&*output.to_string_lossy()), "{stderr}");
-        assert!(stderr.contains("Read-only file system"), "{stderr}");
-        assert_eq!(read_outputs(&output), before);
-        return;
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let output = dir.path().join("out");
-        run_ok(&input, &output);
-        let before = read_outputs(&output);
-        fs::set_permissions(&output, fs::Permissions::from_mode(0o555)).unwrap();
-        if fs::write(output.join(".probe"), "x").is_ok() {
-            eprintln!("SKIPPED: running as root, permissions do not stop writes");
-            let _ = fs::remove_file(output.join(".probe"));
-            return;
-        }
-        let out = run_cmd(&input, &output).output().unwrap();
+    let mount = Mount::tmpfs(&dir.path().join("disk"), "4m")
+        .expect("cannot mount a small tmpfs here: run this test as root with CAP_SYS_ADMIN");
+    let output = mount.0.join("out");
+    run_ok(&input, &output);
+    let before = read_outputs(&output);
+    assert!(mount.remount_read_only());
+    let out = run_cmd(&input, &output).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains(&*output.to_string_lossy()), "{stderr}");
+    assert!(stderr.contains("Read-only file system"), "{stderr}");
+    assert_eq!(read_outputs(&output), before);
+}
+
+/// An output folder its user may not write to (mode 555).
+#[cfg(unix)]
+#[test]
+#[ignore = "permissions do not stop root: needs an unprivileged user (CI runs it as nobody)"]
+fn a_read_only_output_folder_exits_2_and_keeps_the_previous_outputs() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = TempDir::new().unwrap();
+    let input = dir.path().join("in");
+    catalogue(&input, 3, "x");
+    let output = dir.path().join("out");
+    run_ok(&input, &output);
+    let before = read_outputs(&output);
+    fs::set_permissions(&output, fs::Permissions::from_mode(0o555)).unwrap();
+    let probe = fs::write(output.join(".probe"), "x");
+    if probe.is_ok() {
+        let _ = fs::remove_file(output.join(".probe"));
         fs::set_permissions(&output, fs::Permissions::from_mode(0o755)).unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{stderr}");
-        assert!(stderr.contains(&*output.to_string_lossy()), "{stderr}");
-        assert_eq!(read_outputs(&output), before);
     }
+    assert!(
+        probe.is_err(),
+        "mode 555 does not stop this user from writing (root?): run this test as an unprivileged user"
+    );
+    let out = run_cmd(&input, &output).output().unwrap();
+    fs::set_permissions(&output, fs::Permissions::from_mode(0o755)).unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains(&*output.to_string_lossy()), "{stderr}");
+    assert_eq!(read_outputs(&output), before);
 }
