@@ -1,6 +1,6 @@
 //! The YAML reader with record validation: bytes → decode → parse (spans, limits) → schema →
 //! normalized record, through the same function the pipeline uses for every record file
-//! (`catalogue::process_bytes`). `fuzz_smoke` in tests/hostile.rs runs it on stable.
+//! (`catalogue::process_bytes`). `fuzz_smoke` in tests/it/hostile.rs runs it on stable.
 #![no_main]
 
 use std::path::Path;

@@ -1,0 +1,40 @@
+//! The integration tests: one test binary (`it`), one module per subject, the helpers they
+//! share in [`support`]. Run them with `cargo test` (add `--test it` for these alone).
+//!
+//! | module | covers | where the expectations come from |
+//! |---|---|---|
+//! | [`cli`] | the program as a user runs it: exit codes, findings with file:line:col, outputs written only for a valid catalogue, byte-identical across runs and thread counts, `fix` | written here from the records' YAML and the README's promises |
+//! | [`codes`] | one fixture and one snapshot per finding code, every output format | the catalogues in `tests/fixtures/codes/<code>/`; snapshots in `tests/it/snapshots/` (insta), read by hand when accepted |
+//! | [`convert`] | `pipeline convert` (streams, JSON lines, `files`): the rows and documents of `pipeline run`, stream line numbers | a `pipeline run` of the same records |
+//! | [`dates`] | date normalization through the public API, plus properties | the EDTF 2019 specification, python-edtf and edtf.js vectors, the free-text forms of issue 3; `dates.proptest-regressions` |
+//! | [`exports`] | the three exports read back with independent parsers | quick-xml, `xmllint` and the official `tests/data/oai_dc/oai_dc.xsd`, the `csv` crate, serde_json; values written by hand |
+//! | [`fast_yaml`] | the fast YAML front end against saphyr (differential), on fixtures, generated records and the bench catalogue | saphyr's reading of the same text |
+//! | [`hostile`] | hostile and malformed input, links out of the catalogue, round trips, a fuzz smoke test | the corpus `tests/fixtures/hostile/` and its table of expected findings |
+//! | [`names`] | name normalization: one table per rule, authority matching, variants, properties | the rules' sources cited per table; `names.proptest-regressions` |
+//! | [`publish`] | atomic publication on real runs: killed, interrupted, a full disk, a read-only folder | the previous and the new outputs, byte for byte |
+//! | [`real_dates`] | the real-catalogue date corpus (issue #14) | `tests/data/real/dates/` (sources and licences in its README) |
+//! | [`real_names`] | the real-catalogue names corpus (Tate, CC0) | `tests/data/real/names/` (its README says how the expectations were worked out) |
+//! | [`report`] | the run report: `report.json`, the numbers of a held-out catalogue, the page in html5lib and headless Chromium | snapshots in `tests/it/snapshots/`, `tests/fixtures/report/`, counts from the CSV export |
+//! | [`scale`] | streams mixed with files, shards and merge, the outline cache, incremental runs | the single, clean run of the same records |
+//! | [`snapshots`] | the three exports of the shipped collection | snapshots in `tests/it/snapshots/`, checked by hand against the collection listing when accepted |
+//!
+//! Tests that need something a machine may not give are `#[ignore = "why"]`: they show as
+//! ignored, fail when run without what they need, and CI (`.ci/run`) runs each where it can
+//! (a tmpfs mount as root; file permissions as an unprivileged user). To run them here:
+//! `cargo test --test it -- --ignored --exact NAME`.
+
+mod cli;
+mod codes;
+mod convert;
+mod dates;
+mod exports;
+mod fast_yaml;
+mod hostile;
+mod names;
+mod publish;
+mod real_dates;
+mod real_names;
+mod report;
+mod scale;
+mod snapshots;
+mod support;
