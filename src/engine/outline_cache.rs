@@ -30,7 +30,7 @@
 //!   be modified again within the same timestamp tick; such outlines are not stored (the file
 //!   is parsed again next time), as git does for its index.
 //! - **An optimization only**: a missing, unreadable, corrupt or foreign cache is ignored and
-//!   made anew; results are the same with and without it (tested in `tests/scale.rs`).
+//!   made anew; results are the same with and without it (tested in `tests/it/scale.rs`).
 //!   The `meta` table holds the cache format and the reading limits, which decide what a
 //!   file's outline is; any difference empties the whole cache.
 

@@ -10,9 +10,9 @@
 //! text per value, indented by two spaces), so the only part an XML library would do for us
 //! is escaping, which [`escape_text`] does. quick-xml's writer did it before: it went
 //! through an event per tag and an indentation state per element; writing directly saved
-//! 4.4 % of a whole run's instructions (callgrind, BENCHMARKS.md). `tests/exports.rs` keeps that quick-xml writer as the reference and
-//! checks that both write the same bytes, parses the output with quick-xml's reader, and
-//! validates it against the official XSD with `xmllint`.
+//! 4.4 % of a whole run's instructions (callgrind, BENCHMARKS.md). `tests/it/exports.rs`
+//! parses what a run wrote with quick-xml's reader and compares it with values written by
+//! hand from the records' YAML, and validates it against the official XSD with `xmllint`.
 //!
 //! [`render`] runs once per record, so it borrows the values from the record
 //! ([`for_each_element`], the one list of the mapping that [`elements`] also collects).

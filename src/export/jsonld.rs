@@ -213,7 +213,7 @@ impl RecordNode<'_> {
     /// Append the node to `out` as a member of the `@graph`: laid out as [`graph_member`]
     /// lays out a JSON value (serde_json's pretty printer, indented by four spaces), so that
     /// a document parsed and pretty-printed again is the same bytes (tested on the exports of
-    /// `input/` and of crafted records whose values need escaping, in `tests/exports.rs`).
+    /// `input/` and of crafted records whose values need escaping, in `tests/it/exports.rs`).
     /// Written directly, not through serde_json: a run writes one node per record, and
     /// through serde_json's serializer, pretty printer and the indenting writer each string
     /// went byte by byte through an escape table and each key and bracket through several

@@ -17,7 +17,7 @@
 //! It produces saphyr [`Event`]s with saphyr [`Span`]s, so the reader feeds them to the same
 //! tree builder and every check stays shared. The spans are those saphyr gives (the parts
 //! the builder reads: the start of every node, the end of every scalar and collection), and
-//! the differential tests (`tests/fast_yaml.rs`, the `fast_yaml` fuzz target) check that
+//! the differential tests (`tests/it/fast_yaml.rs`, the `fast_yaml` fuzz target) check that
 //! every accepted input yields a tree equal to saphyr's, spans included.
 //!
 //! # The accepted subset

@@ -8,7 +8,7 @@
 //! out of the `y009` catalogue to a file of this repository, so the snapshot is the same on
 //! every machine. (A checkout without symbolic links, `core.symlinks=false`, makes them small
 //! text files and these two snapshots fail.) Links to the rest of the machine, `/proc`, and
-//! FIFOs are built at test time in `tests/hostile.rs`.
+//! FIFOs are built at test time in `tests/it/hostile.rs`.
 
 use std::path::Path;
 

@@ -137,17 +137,7 @@ fn dublin_core_is_well_formed_oai_dc() {
                     values.last_mut().unwrap().push_str(&t.xml10_content());
                 }
                 (_, Event::GeneralRef(r)) if depth == 2 => {
-                    let c = match r.resolve_char_ref().unwrap() {
-                        Some(c) => c,
-                        None => match r.xml10_content().as_ref() {
-                            "amp" => '&',
-                            "lt" => '<',
-                            "gt" => '>',
-                            "quot" => '"',
-                            "apos" => '\'',
-                            other => panic!("unknown entity {other}"),
-                        },
-                    };
+                    let c = crate::support::xml_reference(&r);
                     values.last_mut().unwrap().push(c);
                 }
                 (_, Event::End(_)) => depth -= 1,
@@ -365,17 +355,7 @@ fn dc_elements(text: &str) -> Vec<(String, String)> {
                 out.last_mut().unwrap().1.push_str(&t.xml10_content());
             }
             Event::GeneralRef(r) if depth == 2 => {
-                let c = match r.resolve_char_ref().unwrap() {
-                    Some(c) => c,
-                    None => match r.xml10_content().as_ref() {
-                        "amp" => '&',
-                        "lt" => '<',
-                        "gt" => '>',
-                        "quot" => '"',
-                        "apos" => '\'',
-                        other => panic!("unknown entity {other}"),
-                    },
-                };
+                let c = crate::support::xml_reference(&r);
                 out.last_mut().unwrap().1.push(c);
             }
             Event::End(_) => depth -= 1,

@@ -81,3 +81,19 @@ pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
     }
     out
 }
+
+/// The character an XML reference stands for: a character reference, or one of XML's five
+/// predefined entities (the only ones a document without a DTD may use).
+pub fn xml_reference(r: &quick_xml::events::BytesRef) -> char {
+    match r.resolve_char_ref().unwrap() {
+        Some(c) => c,
+        None => match &*r.xml10_content() {
+            "amp" => '&',
+            "lt" => '<',
+            "gt" => '>',
+            "quot" => '"',
+            "apos" => '\'',
+            other => panic!("unknown entity {other}"),
+        },
+    }
+}
