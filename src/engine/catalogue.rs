@@ -115,11 +115,10 @@ fn builtin(text: &str) -> Schema {
     Schema::from_json(json).unwrap_or_else(|e| panic!("built-in schema does not compile: {e}"))
 }
 
-/// The outcome of reading a catalogue.
+/// The outcome of a run over a catalogue: its findings and counts (the records themselves
+/// go through the engine a batch at a time and are not kept).
 #[derive(Debug, Default)]
 pub struct Catalogue {
-    /// Valid records, sorted by id.
-    pub records: Vec<Record>,
     pub collections: Vec<Collection>,
     /// Every finding, sorted by file and position.
     pub findings: Vec<Finding>,
@@ -127,8 +126,7 @@ pub struct Catalogue {
     pub files: usize,
     /// Records (documents) read, valid or not.
     pub documents: usize,
-    /// Valid records (`records.len()` when the records are kept; the streaming run counts
-    /// them without keeping them).
+    /// Valid records: through every check, their own and those across records.
     pub valid: usize,
     /// The run report's aggregates, when the streaming run was asked for them.
     pub aggregates: Option<Box<crate::report::Aggregates>>,

@@ -310,7 +310,6 @@ pub fn run(
     }
     sort_findings(&mut findings);
     let catalogue = Catalogue {
-        records: Vec::new(),
         collections: collections.clone().unwrap_or_default(),
         findings,
         files: match &named {
