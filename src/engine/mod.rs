@@ -31,6 +31,13 @@
 //! the final files and swaps them in (the same write-then-rename as [`crate::output::publish`]); a
 //! dropped [`Staged`] removes its temporary files. The CSV and JSON-LD are written with the
 //! one encoder of each ([`crate::export::csv`], [`crate::export::jsonld`]).
+//!
+//! The steps, one module each: [`options`] (what a run is asked to do), `units` (files and
+//! stream documents), `process` (one unit on a worker thread), `gather` (the batches, and
+//! what is kept of every unit, in order), `writers` (the exports staged in id order,
+//! [`Staged`]), then [`manifest`] and [`shard`] (sharded runs and `merge`), [`incremental`]
+//! and [`outline_cache`] (the two stores), [`catalogue`] (settings and the per-unit steps of
+//! reading, validating and normalizing) and [`convert`] (the stdin filter).
 
 pub mod catalogue;
 pub mod convert;

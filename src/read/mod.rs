@@ -10,6 +10,11 @@
 //!
 //! Plain scalars are resolved with the YAML 1.2 core schema (so `yes` stays text and
 //! `1957` is an integer); quoted and block scalars are always text.
+//!
+//! Beside the tree: [`fast_yaml`] (the front end for the common record shape, the same tree
+//! faster), [`stream_index`] (the documents of a `---` stream), [`contain`] (which files of a
+//! catalogue may be read: the walk, links that lead outside, special files), [`file_list`]
+//! (a million paths in one buffer) and [`byte_scan`].
 
 pub mod byte_scan;
 pub mod contain;
