@@ -208,6 +208,33 @@ mod tests {
         assert!(!named.contains(&dir.path().join("a.yaml")));
     }
 
+    #[test]
+    fn a_named_folder_selects_the_files_under_it_by_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let letters = dir.path().join("letters");
+        std::fs::create_dir_all(letters.join("1957")).unwrap();
+        std::fs::create_dir_all(dir.path().join("letters-more")).unwrap();
+        // Named as the user may write it: with a `..` in it.
+        let named = NamedFiles::new(&[letters.join("1957").join("..")], dir.path());
+        assert!(named.contains(&letters.join("a.yaml")));
+        assert!(named.contains(&letters.join("1957").join("b.yaml")));
+        // A sibling whose name starts the same is not under it.
+        assert!(!named.contains(&dir.path().join("letters-more").join("c.yaml")));
+        assert!(!named.contains(&dir.path().join("d.yaml")));
+    }
+
+    #[test]
+    fn the_catalogue_folder_itself_is_the_whole_catalogue() {
+        let dir = tempfile::tempdir().unwrap();
+        let sub = dir.path().join("sub");
+        std::fs::create_dir(&sub).unwrap();
+        let input = dir.path().to_path_buf();
+        let groups = group_by_catalogue(&[input.join("sub").join("..")], &input).unwrap();
+        assert_eq!(groups, vec![(input.clone(), None)]);
+        let groups = group_by_catalogue(&[sub.clone()], &input).unwrap();
+        assert_eq!(groups, vec![(input, Some(vec![sub]))]);
+    }
+
     #[cfg(unix)]
     #[test]
     fn a_named_link_is_recognized_as_itself_not_as_its_target() {
