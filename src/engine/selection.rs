@@ -231,7 +231,7 @@ mod tests {
         let input = dir.path().to_path_buf();
         let groups = group_by_catalogue(&[input.join("sub").join("..")], &input).unwrap();
         assert_eq!(groups, vec![(input.clone(), None)]);
-        let groups = group_by_catalogue(&[sub.clone()], &input).unwrap();
+        let groups = group_by_catalogue(std::slice::from_ref(&sub), &input).unwrap();
         assert_eq!(groups, vec![(input, Some(vec![sub]))]);
     }
 
