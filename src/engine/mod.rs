@@ -128,7 +128,7 @@ pub fn run(
     // The files only outlined for a selection of files are outlined from the outline cache
     // when it knows them (and the cache learns the others).
     let outline_cache = named.is_some().then(|| {
-        std::sync::Mutex::new(crate::engine::outline_cache::OutlineCache::open(
+        std::sync::RwLock::new(crate::engine::outline_cache::OutlineCache::open(
             root,
             &settings.limits,
         ))

@@ -166,7 +166,7 @@ pub(super) struct Ctx<'a> {
     pub(super) followed: &'a HashSet<u32>,
     /// For a selection of files: the outlines of the other files, kept between runs.
     pub(super) outline_cache:
-        Option<&'a std::sync::Mutex<crate::engine::outline_cache::OutlineCache>>,
+        Option<&'a std::sync::RwLock<crate::engine::outline_cache::OutlineCache>>,
     /// The Dublin Core folder of the previous run, whose unchanged files are linked into the
     /// new one instead of being written again.
     pub(super) previous: Option<&'a Path>,
@@ -202,8 +202,10 @@ impl Ctx<'_> {
         let stamp = fs::metadata(path)
             .map(|m| crate::engine::outline_cache::Stamp::of(&m))
             .map_err(|_| None)?;
+        // Lookups share the lock (every worker reads at once); only a miss's put takes it
+        // alone.
         let outlines = cache
-            .lock()
+            .read()
             .unwrap_or_else(|e| e.into_inner())
             .get(path, &stamp)
             .ok_or(Some(stamp))?;
@@ -372,7 +374,7 @@ impl Ctx<'_> {
                     None => catalogue::process_file(path, settings, scope, authorities, mine),
                 };
                 if let (Some(stamp), Some(cache)) = (stamp, self.outline_cache) {
-                    cache.lock().unwrap_or_else(|e| e.into_inner()).put(
+                    cache.write().unwrap_or_else(|e| e.into_inner()).put(
                         path,
                         stamp,
                         &result.outlines,
