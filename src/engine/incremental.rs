@@ -858,7 +858,8 @@ impl PackWriter {
 
     /// Rewrite the places appended so far with `moved(n, place)` applied to the place of
     /// each record of the `n`th entry (from 0), when the run has moved the exports they
-    /// point to (`streaming` merging two sequences of records); the bodies are not touched.
+    /// point to (the engine's writers merging the files' and the streams' records); the bodies
+    /// are not touched.
     /// An error, or `None` from `moved`, leaves the writer unusable: drop it.
     pub fn relocate(
         &mut self,

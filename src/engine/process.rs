@@ -109,7 +109,8 @@ impl Spelled {
 }
 
 /// The body of the cache entry of a unit processed now, encoded from the run's own values;
-/// the places of its exports are added when they are written ([`Writers::cache`]).
+/// the places of its exports are added when they are written
+/// ([`super::writers::Writers::cache`]).
 pub(super) fn entry_body(result: &FileResult, fragments: &[Fragment]) -> Option<Vec<u8>> {
     let outlines = result.outlines.iter().map(CachedOutline::of).collect();
     let mut records = Vec::with_capacity(fragments.len());

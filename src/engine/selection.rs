@@ -60,9 +60,15 @@ pub fn group_by_catalogue(paths: &[PathBuf], input: &Path) -> Result<Vec<Group>,
         if !path.exists() {
             return Err(format!("{} does not exist", path.display()));
         }
-        let canon = path
-            .canonicalize()
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+        // A file is placed by its folder, not by where a link it may be leads: a link inside
+        // the catalogue that leads out of it is still a file of the catalogue (read through
+        // the link because it was named, see `take_named_links` in the engine).
+        let canon = if path.is_dir() {
+            path.canonicalize()
+                .map_err(|e| format!("{}: {e}", path.display()))?
+        } else {
+            located(path).ok_or_else(|| format!("{}: cannot be located", path.display()))?
+        };
         let inside_input = input_canon.as_ref().is_some_and(|i| canon.starts_with(i));
         // A file (or a FIFO, which is reported, never opened) inside the catalogue.
         let (root, files) = if inside_input && !path.is_dir() {
@@ -91,6 +97,19 @@ pub fn group_by_catalogue(paths: &[PathBuf], input: &Path) -> Result<Vec<Group>,
             None => groups.push((root, files)),
         }
     }
+    // A file whose folder lies inside a catalogue checked whole is checked with it, not a
+    // second time as a catalogue of its own (`validate other other/sub/a.yaml`).
+    let whole: Vec<PathBuf> = groups
+        .iter()
+        .filter(|(_, files)| files.is_none())
+        .filter_map(|(root, _)| root.canonicalize().ok())
+        .collect();
+    groups.retain(|(root, files)| {
+        files.is_none()
+            || root
+                .canonicalize()
+                .map_or(true, |r| !whole.iter().any(|w| r.starts_with(w)))
+    });
     Ok(groups)
 }
 
@@ -233,6 +252,31 @@ mod tests {
         assert_eq!(groups, vec![(input.clone(), None)]);
         let groups = group_by_catalogue(std::slice::from_ref(&sub), &input).unwrap();
         assert_eq!(groups, vec![(input, Some(vec![sub]))]);
+    }
+
+    #[test]
+    fn a_file_inside_a_catalogue_checked_whole_is_not_checked_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let other = dir.path().join("other");
+        std::fs::create_dir_all(other.join("sub")).unwrap();
+        std::fs::write(other.join("sub").join("a.yaml"), "id: a\n").unwrap();
+        let input = dir.path().join("input");
+        let groups =
+            group_by_catalogue(&[other.clone(), other.join("sub").join("a.yaml")], &input).unwrap();
+        assert_eq!(groups, vec![(other, None)]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_named_link_inside_the_catalogue_belongs_to_it_wherever_it_leads() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("input");
+        std::fs::create_dir_all(input.join("sub")).unwrap();
+        std::fs::write(dir.path().join("elsewhere.yaml"), "id: x\n").unwrap();
+        let link = input.join("sub").join("x.yaml");
+        std::os::unix::fs::symlink(dir.path().join("elsewhere.yaml"), &link).unwrap();
+        let groups = group_by_catalogue(std::slice::from_ref(&link), &input).unwrap();
+        assert_eq!(groups, vec![(input, Some(vec![link]))]);
     }
 
     #[cfg(unix)]

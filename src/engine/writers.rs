@@ -135,7 +135,7 @@ impl Writers {
             .map_err(at(&part.records_path))?;
         part.graph_members = collections.len();
         let header = csv_export::header();
-        part.csv.write_all(&header).map_err(at(output))?;
+        part.csv.write_all(&header).map_err(at(&part.csv_path))?;
         part.csv_len = header.len() as u64;
         Ok(Writers {
             header_len: header.len() as u64,
