@@ -17,17 +17,6 @@ pub trait Choice: Sized + Copy + Send + Sync + 'static {
             .find(|(_, n, _)| *n == name)
             .map(|(v, _, _)| *v)
     }
-
-    /// The name of this value.
-    fn name(self) -> &'static str
-    where
-        Self: PartialEq,
-    {
-        Self::ALL
-            .iter()
-            .find(|(v, _, _)| *v == self)
-            .map_or("", |(_, n, _)| n)
-    }
 }
 
 #[cfg(test)]
@@ -40,7 +29,6 @@ mod tests {
         let mut names: Vec<&str> = T::ALL.iter().map(|(_, n, _)| *n).collect();
         for (value, name, help) in T::ALL {
             assert_eq!(T::named(name), Some(*value));
-            assert_eq!(value.name(), *name);
             assert!(!help.is_empty(), "{name} has no help");
         }
         names.sort();

@@ -135,6 +135,16 @@ impl OutlineLine {
                 line.v
             ));
         }
+        if let Some(a) = line
+            .agents
+            .iter()
+            .find(|a| !matches!(a.kind.as_str(), "person" | "organization"))
+        {
+            return Err(format!(
+                "the agent `{}` has the kind `{}` (person or organization)",
+                a.name, a.kind
+            ));
+        }
         Ok(line)
     }
 
@@ -268,6 +278,12 @@ mod tests {
         let mut out = Vec::new();
         line.write(&mut out).unwrap();
         assert_eq!(String::from_utf8(out).unwrap(), format!("{text}\n"));
+    }
+
+    #[test]
+    fn an_agent_of_an_unknown_kind_is_refused() {
+        let text = r#"{"v":1,"file":"a.yaml","in_stream":false,"id":null,"related":[],"collections":[],"agents":[{"name":"X","kind":"robot","line":1,"column":1}]}"#;
+        assert!(OutlineLine::parse(text).unwrap_err().contains("`robot`"));
     }
 
     #[test]

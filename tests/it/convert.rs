@@ -621,3 +621,50 @@ fn a_stream_file_pairs_records_with_their_own_documents() {
         ]
     );
 }
+
+/// The outlines file is put in place only when the conversion succeeded: a refused run
+/// leaves the previous file whole (it was truncated before the arguments were checked), and
+/// a successful one leaves no temporary file beside it.
+#[test]
+fn the_outlines_file_is_replaced_only_by_a_conversion_that_succeeded() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let previous = "{\"v\":1,\"file\":\"a.yaml\",\"in_stream\":false,\"id\":null,\"related\":[],\"collections\":[],\"agents\":[]}\n";
+    std::fs::write(dir.path().join("part.outlines"), previous).unwrap();
+    let (code, _, stderr) = pipeline_in(
+        dir.path(),
+        &[
+            "convert",
+            "--from",
+            "yaml-stream",
+            "--to",
+            "shard",
+            "--outlines",
+            "part.outlines",
+        ],
+        &record("a-1"),
+    );
+    assert_eq!(code, 2, "{stderr}");
+    let kept = std::fs::read_to_string(dir.path().join("part.outlines")).unwrap();
+    assert_eq!(kept, previous);
+    let (code, _, stderr) = pipeline_in(
+        dir.path(),
+        &[
+            "convert",
+            "--from",
+            "yaml-stream",
+            "--to",
+            "jsonl",
+            "--outlines",
+            "part.outlines",
+        ],
+        &record("a-1"),
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let written = std::fs::read_to_string(dir.path().join("part.outlines")).unwrap();
+    assert!(written.contains("\"a-1\""), "{written}");
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["part.outlines"]);
+}

@@ -441,5 +441,7 @@ fn choice<T: Choice + Clone>() -> impl TypedValueParser<Value = T> {
             .iter()
             .map(|(_, name, help)| PossibleValue::new(*name).help(*help)),
     )
-    .map(|name| T::named(&name).expect("clap accepts only the possible values"))
+    .try_map(|name| {
+        T::named(&name).ok_or_else(|| format!("`{name}` is not one of the possible values"))
+    })
 }

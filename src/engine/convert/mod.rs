@@ -339,7 +339,12 @@ pub fn convert_with<'a>(
         Err(ConvertError::Output(e)) if e.kind() == io::ErrorKind::BrokenPipe => {}
         Err(e) => return Err(e),
     }
-    let _ = c.out.flush();
+    // A reader that stopped early closed the pipe: not an error. Anything else (a full disk
+    // behind a redirection) is, or the output would end short with exit 0.
+    match c.out.flush() {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => return Err(ConvertError::Output(e)),
+        _ => {}
+    }
     if let Some(o) = c.outlines.as_mut() {
         o.flush().map_err(ConvertError::Outlines)?;
     }

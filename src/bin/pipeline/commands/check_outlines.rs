@@ -7,13 +7,16 @@ use std::time::Instant;
 use pipeline::engine::catalogue;
 use pipeline::render::Summary;
 
-use crate::commands::{existing, settings_of};
+use crate::commands::existing;
 use crate::output::{Outcome, print_findings};
 
 pub fn check_outlines(args: &crate::cli::CheckOutlinesArgs) -> Result<Outcome, String> {
     use pipeline::diagnostics::Severity;
     let started = Instant::now();
-    let settings = settings_of(None, None, None, None, false)?;
+    // Only the collections and authority files are read (with their built-in schemas): no
+    // record schema is looked for, so a broken `schemas/record.schema.json` in the current
+    // folder does not stop the checks.
+    let settings = catalogue::Settings::new(None).map_err(|e| e.to_string())?;
     let lines = pipeline::validate::outline_file::read(&args.outlines)?;
     let mut findings = Vec::new();
     let collections = match existing(&args.collections, "collections")? {

@@ -23,22 +23,21 @@ pub fn convert(args: &crate::cli::ConvertArgs) -> Result<Outcome, String> {
             Vec::new(),
         ),
     };
+    // The authority file's findings are shown, warnings too, in the format asked for.
+    for f in &findings {
+        let _ = match args.findings {
+            pipeline::engine::convert::FindingsFormat::Concise => eprintln!("{f}"),
+            pipeline::engine::convert::FindingsFormat::Json => {
+                eprintln!("{}", pipeline::render::finding_json(f))
+            }
+        };
+    }
     if findings
         .iter()
         .any(|f| f.severity == pipeline::diagnostics::Severity::Error)
     {
-        for f in &findings {
-            eprintln!("{f}");
-        }
         return Err("the authority file is not usable; fix it first".into());
     }
-    let mut outlines = match &args.outlines {
-        Some(path) => Some(std::io::BufWriter::new(
-            std::fs::File::create(path)
-                .map_err(|e| format!("cannot create {}: {e}", path.display()))?,
-        )),
-        None => None,
-    };
     let collections = match existing(&args.collections, "collections")? {
         Some(path) => {
             let (collections, problems) = catalogue::load_collections_file(path, &settings);
@@ -63,6 +62,23 @@ pub fn convert(args: &crate::cli::ConvertArgs) -> Result<Outcome, String> {
         (_, None, None) => None,
         _ => return Err("--output and --part go with --to shard".into()),
     };
+    // The outlines are written to a temporary file beside their name and put in place only
+    // when the conversion succeeded: a failed one leaves the previous file as it was, never
+    // a file cut short that `check-outlines` would read as complete.
+    let mut outlines = match &args.outlines {
+        Some(path) => {
+            let dir = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(std::path::Path::new("."));
+            let file = tempfile::Builder::new()
+                .prefix(".outlines-")
+                .tempfile_in(dir)
+                .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+            Some((path, std::io::BufWriter::new(file)))
+        }
+        None => None,
+    };
     let options = pipeline::engine::convert::ConvertOptions {
         from: args.from,
         to: args.to,
@@ -75,12 +91,24 @@ pub fn convert(args: &crate::cli::ConvertArgs) -> Result<Outcome, String> {
         std::io::stdin().lock(),
         std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock()),
         std::io::stderr().lock(),
-        outlines.as_mut().map(|w| w as &mut dyn Write),
+        outlines.as_mut().map(|(_, w)| w as &mut dyn Write),
         &options,
         &settings,
         &export,
     )
     .map_err(|e| e.to_string())?;
+    if let Some((path, writer)) = outlines {
+        let fail = |e: std::io::Error| format!("cannot write {}: {e}", path.display());
+        let file = writer.into_inner().map_err(|e| fail(e.into_error()))?;
+        #[cfg(unix)]
+        {
+            // Readable as a file the user writes (a temporary file is made 0600).
+            use std::os::unix::fs::PermissionsExt;
+            let _ = std::fs::set_permissions(file.path(), std::fs::Permissions::from_mode(0o644));
+        }
+        file.as_file().sync_all().map_err(fail)?;
+        file.persist(path).map_err(|e| fail(e.error))?;
+    }
     if !args.quiet {
         let _ = writeln!(
             std::io::stderr(),
