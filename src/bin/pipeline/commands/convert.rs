@@ -25,12 +25,12 @@ pub fn convert(args: &crate::cli::ConvertArgs) -> Result<Outcome, String> {
     };
     // The authority file's findings are shown, warnings too, in the format asked for.
     for f in &findings {
-        let _ = match args.findings {
+        match args.findings {
             pipeline::engine::convert::FindingsFormat::Concise => eprintln!("{f}"),
             pipeline::engine::convert::FindingsFormat::Json => {
                 eprintln!("{}", pipeline::render::finding_json(f))
             }
-        };
+        }
     }
     if findings
         .iter()
