@@ -54,11 +54,11 @@
 //! - **Safety of the order of writes.** A body is keyed by the unit's key, which is a digest
 //!   of everything the body is made from: a body in the store that no places file names is
 //!   harmless, it is only never read. Places are trusted only for the generation in force,
-//!   and only point at bodies the store holds, because [`PackWriter::finish`] runs after the
-//!   generation is published and does, in this order: (1) commit the bodies of this run
-//!   durably (a run with many misses has also committed every 64 MB along the way, not
-//!   durably), (2) rename the places into the cache folder, (3) remove the bodies no unit
-//!   of this run has (a second transaction). A run
+//!   and only point at bodies the store holds, because the writer does, in this order:
+//!   (1) before the generation is published ([`PackWriter::store_bodies`]), commit the
+//!   bodies of this run durably (a run with many misses has also committed every 64 MB along the way, not
+//!   durably), after publishing ([`PackWriter::finish`]), (2) rename the places into the cache
+//!   folder, (3) remove the bodies no unit of this run has (a second transaction). A run
 //!   that dies before (1) leaves the store as it was (redb rolls back an uncommitted
 //!   transaction) and the places of an older generation, ignored; between (1) and (2) or
 //!   (2) and (3), extra bodies, removed by the next run's step (3), which removes every
@@ -651,7 +651,7 @@ impl Store {
             db,
             previous: self.old.as_ref().map(|o| o.shared.clone()),
             spill: BufWriter::with_capacity(1 << 20, spill_file.reopen()?),
-            _spill_file: spill_file,
+            spill_file: Some(spill_file),
             spill_len: 0,
             spilled: Vec::new(),
             inserted: 0,
@@ -757,8 +757,8 @@ pub struct PackWriter {
     /// run's order (random key order) through a small page cache took five times the
     /// system time of the whole run.
     spill: BufWriter<File>,
-    /// The spill file itself, removed when the writer is dropped.
-    _spill_file: tempfile::NamedTempFile,
+    /// The spill file itself: deleted once the bodies are stored, or with the writer.
+    spill_file: Option<tempfile::NamedTempFile>,
     spill_len: u64,
     /// Each spilled body: its key, offset and length in the spill file.
     spilled: Vec<(Key, u64, u32)>,
@@ -796,6 +796,22 @@ impl PackWriter {
             self.spilled.push((*key, self.spill_len, len));
             self.spill_len += u64::from(len);
         }
+        Ok(())
+    }
+
+    /// Step 1 of [`PackWriter::finish`], which may be taken before the generation is
+    /// published (the engine does): insert this run's bodies into the store and commit
+    /// them durably, then delete the spill file, so that publishing does not flush a file
+    /// that is about to be deleted. A body no places file names is never read, so bodies
+    /// stored for a run that then fails are harmless (the next run removes them).
+    pub fn store_bodies(&mut self) -> std::io::Result<()> {
+        self.insert_spilled()?;
+        self.txn
+            .take()
+            .ok_or_else(|| std::io::Error::other("the store was closed"))?
+            .commit()
+            .map_err(std::io::Error::other)?;
+        self.spill_file.take();
         Ok(())
     }
 
@@ -916,15 +932,13 @@ impl PackWriter {
         }
         self.out.flush()?;
         write_at(self.out.get_ref(), &jsonld_base.to_le_bytes(), self.base_at)?;
-        self.insert_spilled()?;
-        // 1. The bodies: the store then holds every body the new places name (and, until
+        // 1. The bodies (already stored when the caller called `store_bodies` before
+        //    publishing): the store then holds every body the new places name (and, until
         //    step 3, the previous run's too), so whichever places file is in force points
         //    only at bodies the store holds.
-        self.txn
-            .take()
-            .ok_or_else(|| io("the store was closed"))?
-            .commit()
-            .map_err(io)?;
+        if self.txn.is_some() {
+            self.store_bodies()?;
+        }
         // 2. The places.
         if let Some(dir) = self.path.parent() {
             fs::create_dir_all(dir)?;

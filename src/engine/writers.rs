@@ -460,7 +460,7 @@ impl Staged {
 
     /// Finish the JSON-LD document (its agent nodes after the records), flush everything to
     /// disk and switch the new generation in.
-    pub fn publish(self) -> Result<Published, PublishError> {
+    pub fn publish(mut self) -> Result<Published, PublishError> {
         let output = &self.output;
         let generation = self.generation;
         let jsonld_path = generation.path().join("records.jsonld");
@@ -500,6 +500,13 @@ impl Staged {
                 path: path.clone(),
                 source: e.error,
             })?;
+        }
+        // The incremental store's bodies before publishing (the places after): its spill file
+        // is gone before the generation is flushed to disk.
+        if let Some(pack) = self.pack.as_mut()
+            && pack.store_bodies().is_err()
+        {
+            self.pack = None;
         }
         generation.commit()?;
         if let Some(pack) = self.pack {

@@ -752,6 +752,15 @@ fn the_incremental_store_is_updated_in_place() {
     }
     let out = TempDir::new().unwrap();
     run_with_schema(p, out.path(), None);
+    // The store's temporary files (the spilled bodies, the places before their rename) are
+    // gone once the run is published: none is left in the generation or the cache folder.
+    let leftovers: Vec<_> = walkdir::WalkDir::new(out.path())
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".records-new-"))
+        .map(|e| e.path().to_path_buf())
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
     let store = out
         .path()
         .join(pipeline::engine::incremental::DIR)
