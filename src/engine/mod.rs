@@ -126,13 +126,13 @@ pub fn run(
     // sorted.
     let ordered = !(options.output.is_none() && shard.is_none());
     // The files only outlined for a selection of files are outlined from the outline cache
-    // when it knows them (and the cache learns the others).
-    let outline_cache = named.is_some().then(|| {
-        std::sync::RwLock::new(crate::engine::outline_cache::OutlineCache::open(
-            root,
-            &settings.limits,
-        ))
-    });
+    // when it knows them (and the cache learns the others). A cache that is off, or held by
+    // another process, is left out: no file is looked up in it for nothing.
+    let outline_cache = named
+        .is_some()
+        .then(|| crate::engine::outline_cache::OutlineCache::open(root, &settings.limits))
+        .filter(crate::engine::outline_cache::OutlineCache::usable)
+        .map(std::sync::RwLock::new);
     let total_work = std::cell::Cell::new(files.len() as u64);
     let done_work = std::cell::Cell::new(0u64);
     let mut progress = |n: u64| {

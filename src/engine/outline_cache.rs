@@ -217,6 +217,12 @@ impl OutlineCache {
         self.path.as_deref()
     }
 
+    /// Whether the cache can be used: it is on, and this process could open its store (not
+    /// held by another one).
+    pub fn usable(&self) -> bool {
+        self.db.is_some()
+    }
+
     fn key(&self, file: &Path) -> Option<String> {
         file.strip_prefix(&self.root)
             .ok()?
