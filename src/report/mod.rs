@@ -437,7 +437,6 @@ pub fn write_both(
     write(&json_name(html_name), to_json(report).as_bytes())
 }
 
-/// The JSON file's name beside the HTML file `html`: `report.html` → `report.json`.
 /// `run --report NAME`, checked when the arguments are read (not after the whole run): a
 /// plain file name for the page in the output folder, whose JSON (`json_name`) is another
 /// name, neither of them one of the outputs.
@@ -457,6 +456,7 @@ pub fn check_page_name(name: &str) -> Result<String, String> {
     Ok(name.to_string())
 }
 
+/// The JSON file's name beside the HTML file `html`: `report.html` → `report.json`.
 pub fn json_name(html: &str) -> String {
     let path = Path::new(html);
     path.with_extension("json").to_string_lossy().into_owned()
@@ -490,15 +490,7 @@ pub fn run_info(
 /// Write `validate --report FILE`: the page at FILE, the JSON beside it; each file is
 /// written whole to a temporary name beside it and renamed into place.
 pub fn write_files(path: &Path, report: &Report) -> Result<(), String> {
-    if path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
-    {
-        return Err(format!(
-            "--report {}: name the HTML page (e.g. report.html); the JSON is written beside it",
-            path.display()
-        ));
-    }
+    check_page_path(path)?;
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -523,10 +515,22 @@ pub fn write_files(path: &Path, report: &Report) -> Result<(), String> {
         Ok(())
     };
     write(path, to_html(report).as_bytes())?;
-    write(
-        Path::new(&json_name(&path.to_string_lossy())),
-        to_json(report).as_bytes(),
-    )
+    write(&path.with_extension("json"), to_json(report).as_bytes())
+}
+
+/// `validate --report FILE`, checked when the arguments are read (not after the whole
+/// run): the HTML page, not the JSON written beside it.
+pub fn check_page_path(path: &Path) -> Result<std::path::PathBuf, String> {
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+    {
+        return Err(format!(
+            "--report {}: name the HTML page (e.g. report.html); the JSON is written beside it",
+            path.display()
+        ));
+    }
+    Ok(path.to_path_buf())
 }
 
 #[cfg(test)]

@@ -748,3 +748,39 @@ fn report_renders_in_headless_chromium() {
         assert!(d.contains(text), "`{text}` is not in the rendered page");
     }
 }
+
+/// A report named after its JSON is refused when the arguments are read, with exit 2 and
+/// before any record is read: for `run` (in the output folder) and `validate` (a path).
+#[test]
+fn a_report_named_like_its_json_is_refused_before_the_run() {
+    let out = tempfile::TempDir::new().unwrap();
+    for args in [
+        vec![
+            "validate",
+            "--input",
+            "/nonexistent-catalogue",
+            "--report",
+            "r.json",
+        ],
+        vec![
+            "run",
+            "--input",
+            "/nonexistent-catalogue",
+            "--output",
+            "unused",
+            "--report",
+            "r.json",
+        ],
+    ] {
+        let o = pipeline()
+            .current_dir(out.path())
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        // Refused by the argument parser, not by the run (the input does not even exist).
+        assert!(stderr.contains("--report"), "{stderr}");
+        assert!(!stderr.contains("does not exist"), "{stderr}");
+    }
+}

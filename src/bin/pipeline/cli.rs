@@ -263,7 +263,7 @@ pub struct ValidateArgs {
     pub input: PathBuf,
     /// Write a report of the catalogue to FILE (HTML), and the same aggregates as JSON
     /// beside it (FILE with the extension .json), also when records are invalid.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", value_parser = |s: &str| pipeline::report::check_page_path(std::path::Path::new(s)))]
     pub report: Option<PathBuf>,
     #[command(flatten)]
     pub common: Common,
