@@ -1,8 +1,10 @@
 //! The exports of the shipped collection, read back with independent parsers: quick-xml for
 //! the Dublin Core (plus `xmllint` against the official oai_dc.xsd kept in `tests/data/oai_dc/`),
-//! the `csv` crate for the CSV, serde_json for the JSON-LD. The CSV and JSON-LD are the files
-//! `pipeline run` writes (the streaming engine, then the publish), checked against values
-//! written here by hand from the records' YAML.
+//! the `csv` crate for the CSV, serde_json for the JSON-LD, all on the files `pipeline run`
+//! writes (the engine, then the publish). The crafted records' Dublin Core and JSON-LD and a
+//! shipped CSV row are checked against values written here by hand from their YAML; the
+//! shipped records' Dublin Core is checked for well-formedness and escaping (its text
+//! parses back to what `dublin_core::elements` gave), and against the official XSD.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
