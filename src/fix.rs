@@ -133,19 +133,9 @@ pub fn write(fix: &FileFix) -> std::io::Result<()> {
     let Some(fixed) = &fix.fixed else {
         return Ok(());
     };
-    let dir = fix
-        .path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new().prefix(".fix-").tempfile_in(dir)?;
-    std::io::Write::write_all(&mut tmp, fixed.as_bytes())?;
-    if let Ok(meta) = std::fs::metadata(&fix.path) {
-        let _ = std::fs::set_permissions(tmp.path(), meta.permissions());
-    }
-    tmp.as_file().sync_all()?;
-    tmp.persist(&fix.path).map_err(|e| e.error)?;
-    Ok(())
+    // The record keeps its permissions.
+    let permissions = std::fs::metadata(&fix.path).ok().map(|m| m.permissions());
+    crate::output::publish::replace_file(&fix.path, fixed.as_bytes(), permissions)
 }
 
 /// The unified diff of a planned fix.

@@ -360,11 +360,48 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<(), PublishError> {
 /// Flush the new generation to disk before it is switched in. On Linux one `syncfs` flushes
 /// the file system holding it, much faster than one `fsync` per file.
 fn sync_generation(dir: &Path) -> Result<(), PublishError> {
-    let handle = File::open(dir).map_err(at(dir))?;
+    sync_folder(dir).map_err(at(dir))
+}
+
+/// Write `bytes` as the whole of `target`: into a new temporary file beside it, flushed to
+/// disk, then renamed over it, so that a reader sees the old file or the new one, never a
+/// part of one, and a failure leaves the old one. The new file gets `permissions` (a
+/// temporary file is made 0600); `None` gives 0644, as a file the user writes.
+pub fn replace_file(
+    target: &Path,
+    bytes: &[u8],
+    permissions: Option<fs::Permissions>,
+) -> std::io::Result<()> {
+    let dir = target
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new().prefix(".new-").tempfile_in(dir)?;
+    std::io::Write::write_all(&mut tmp, bytes)?;
+    let permissions = permissions.or_else(|| {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            Some(fs::Permissions::from_mode(0o644))
+        }
+        #[cfg(not(unix))]
+        None
+    });
+    if let Some(p) = permissions {
+        let _ = fs::set_permissions(tmp.path(), p);
+    }
+    tmp.as_file().sync_all()?;
+    tmp.persist(target).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Flush the file system holding `dir` to disk (`syncfs`; elsewhere the folder itself).
+pub(crate) fn sync_folder(dir: &Path) -> std::io::Result<()> {
+    let handle = File::open(dir)?;
     #[cfg(target_os = "linux")]
-    rustix::fs::syncfs(&handle).map_err(|e| at(dir)(e.into()))?;
+    rustix::fs::syncfs(&handle)?;
     #[cfg(not(target_os = "linux"))]
-    handle.sync_all().map_err(at(dir))?;
+    handle.sync_all()?;
     Ok(())
 }
 

@@ -31,7 +31,6 @@ pub use aggregates::{Aggregates, Facts, NameCluster, Value};
 pub use page::to_html;
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::Path;
 
 use serde::Serialize;
@@ -491,28 +490,9 @@ pub fn run_info(
 /// written whole to a temporary name beside it and renamed into place.
 pub fn write_files(path: &Path, report: &Report) -> Result<(), String> {
     check_page_path(path)?;
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    // Written whole to a new temporary file beside it, flushed, then renamed into place (as
-    // `fix` writes records); readable as any file the user writes (0644 less the umask is
-    // not known here, so 0644).
-    let write = |target: &Path, bytes: &[u8]| -> Result<(), String> {
-        let fail = |e: std::io::Error| format!("cannot write {}: {e}", target.display());
-        let mut tmp = tempfile::Builder::new()
-            .prefix(".report-")
-            .tempfile_in(dir)
-            .map_err(fail)?;
-        tmp.write_all(bytes).map_err(fail)?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let _ = std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o644));
-        }
-        tmp.as_file().sync_all().map_err(fail)?;
-        tmp.persist(target).map_err(|e| fail(e.error))?;
-        Ok(())
+    let write = |target: &Path, bytes: &[u8]| {
+        crate::output::publish::replace_file(target, bytes, None)
+            .map_err(|e| format!("cannot write {}: {e}", target.display()))
     };
     write(path, to_html(report).as_bytes())?;
     write(&path.with_extension("json"), to_json(report).as_bytes())

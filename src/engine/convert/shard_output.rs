@@ -223,6 +223,9 @@ impl<'a> ShardWriter<'a> {
             std::fs::remove_file(dir.join(name))?;
         }
         std::fs::write(dir.join(crate::engine::manifest::MANIFEST), manifest)?;
+        // On disk before the folder takes its name, as `run` flushes a generation before
+        // switching to it: a folder named like a finished shard is a finished shard.
+        crate::output::publish::sync_folder(&dir)?;
         if self.shard.dir.exists() {
             std::fs::remove_dir_all(self.shard.dir)?;
         }
