@@ -41,6 +41,8 @@ pub struct Settings {
     pub schema: Schema,
     pub collections_schema: Schema,
     pub authorities_schema: Schema,
+    /// The record schema's file, as named (`None`: the built-in copy).
+    pub schema_file: Option<PathBuf>,
     pub limits: Limits,
     pub date_options: DateOptions,
     /// Follow symbolic links wherever they lead (`--follow-symlinks`), instead of refusing
@@ -59,6 +61,7 @@ impl Settings {
             schema,
             collections_schema: builtin(BUILTIN_COLLECTIONS_SCHEMA),
             authorities_schema: builtin(BUILTIN_AUTHORITIES_SCHEMA),
+            schema_file: schema_path.map(Path::to_path_buf),
             limits: Limits::default(),
             date_options: DateOptions::default(),
             follow_symlinks: false,

@@ -376,7 +376,19 @@ pub fn replace_file(
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new().prefix(".new-").tempfile_in(dir)?;
+    // The temporary file's name is not the user's business: its error is told without it.
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".new-")
+        .tempfile_in(dir)
+        .map_err(|e| {
+            let why = match e.kind() {
+                std::io::ErrorKind::NotFound => {
+                    format!("the folder {} does not exist", dir.display())
+                }
+                kind => format!("cannot create a file in {}: {kind}", dir.display()),
+            };
+            std::io::Error::new(e.kind(), why)
+        })?;
     std::io::Write::write_all(&mut tmp, bytes)?;
     let permissions = permissions.or_else(|| {
         #[cfg(unix)]

@@ -461,7 +461,8 @@ pub fn json_name(html: &str) -> String {
     path.with_extension("json").to_string_lossy().into_owned()
 }
 
-/// What the report says about the run itself: `schema` is the file named with `--schema`.
+/// What the report says about the run itself: `schema` is the record schema file the run
+/// read (`Settings::schema_file`), `None` for the built-in copy.
 pub fn run_info(
     command: &str,
     input: &Path,
@@ -471,9 +472,6 @@ pub fn run_info(
 ) -> RunInfo {
     let schema = match schema {
         Some(path) => path.display().to_string(),
-        None if Path::new("schemas/record.schema.json").is_file() => {
-            "schemas/record.schema.json".to_string()
-        }
         None => "built-in copy of schemas/record.schema.json".to_string(),
     };
     RunInfo {

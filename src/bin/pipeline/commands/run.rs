@@ -58,7 +58,7 @@ pub fn run(args: &RunArgs) -> Result<Outcome, String> {
             "run",
             &args.input,
             Some(s.output()),
-            args.common.schema.as_deref(),
+            settings.schema_file.as_deref(),
             started.elapsed(),
         );
         let aggregates = catalogue.aggregates.take().map(|a| *a).unwrap_or_default();

@@ -50,7 +50,7 @@ pub fn validate(args: &ValidateArgs) -> Result<Outcome, String> {
             "validate",
             &args.input,
             None,
-            args.common.schema.as_deref(),
+            settings.schema_file.as_deref(),
             started.elapsed(),
         );
         let aggregates = total.aggregates.take().map(|a| *a).unwrap_or_default();
