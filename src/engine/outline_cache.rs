@@ -12,9 +12,15 @@
 //!   `$XDG_CACHE_HOME/pipeline`, else `~/.cache/pipeline`; one file per catalogue folder,
 //!   `outlines-<hash of the folder's canonical path>.redb`. Not inside the catalogue: it is
 //!   usually under version control and may be read-only.
-//! - **Format**: a [redb](https://docs.rs/redb) store (the same crate, and for the same
-//!   reasons, as the incremental store: see [`crate::engine::incremental`]), table `outlines`:
-//!   relative path → postcard of (stamp, outlines). It is **updated in place**: a run puts
+//! - **Format**: a [redb](https://docs.rs/redb) store, table `outlines`: relative path →
+//!   postcard of (stamp, outlines). Unlike the incremental cache's bodies (found through a
+//!   places file, never by key alone: an append-only log, see [`crate::engine::incremental`]),
+//!   outlines are looked up by path, one file at a time, and replaced in place when a file
+//!   changes: what a B-tree is for. redb over fjall, the other well-kept pure-Rust embedded
+//!   store: one file rather than a folder of journal and segment files; reads with `pread`
+//!   through a page cache whose size we set (8 MB here; its default, 1 GiB, would not fit a
+//!   256 MB run), where fjall keeps memtables, a block cache and background threads; and no
+//!   dependencies of its own. It needs Rust 1.90. It is **updated in place**: a run puts
 //!   the files it outlined, removes the files gone, and commits once, in one transaction, so
 //!   `validate FILE` after an edit writes a few pages, not the whole cache (it was one JSON
 //!   file, read and rewritten whole: 221 MB for a million records). The
@@ -44,6 +50,22 @@ use redb::{
 use serde::{Deserialize, Serialize};
 
 use crate::read::Limits;
+
+/// The memory redb may use for its page cache and write buffer. Its default (1 GiB) would
+/// be most of the memory a million-record run may take; lookups go through the operating
+/// system's page cache anyway.
+const DB_CACHE: usize = 8 << 20;
+
+/// A redb database at `path` with our cache size; a damaged file may make redb panic rather
+/// than fail, which is taken as a failure.
+fn open_redb(path: &Path) -> Result<Database, DatabaseError> {
+    std::panic::catch_unwind(|| redb::Builder::new().set_cache_size(DB_CACHE).create(path))
+        .unwrap_or_else(|_| {
+            Err(DatabaseError::Storage(redb::StorageError::Corrupted(
+                "the file could not be opened".into(),
+            )))
+        })
+}
 use crate::read::file_list::FileList;
 use crate::validate::crosscheck::{Outline, StoredOutline};
 
@@ -178,7 +200,7 @@ impl OutlineCache {
         }
         // The whole-file JSON cache of earlier versions.
         let _ = fs::remove_file(dir.join(format!("{name}.json")));
-        let db = match crate::engine::incremental::open_redb(&path) {
+        let db = match open_redb(&path) {
             Ok(db) => db,
             // Another `pipeline validate` of this catalogue has it: go without.
             Err(DatabaseError::DatabaseAlreadyOpen | DatabaseError::LockProtocolMismatch) => {
@@ -189,7 +211,7 @@ impl OutlineCache {
                 if fs::remove_file(&path).is_err() {
                     return cache;
                 }
-                match crate::engine::incremental::open_redb(&path) {
+                match open_redb(&path) {
                     Ok(db) => db,
                     Err(_) => return cache,
                 }

@@ -75,7 +75,7 @@ pub(super) struct Done {
     pub(super) facts: Vec<crate::report::Facts>,
     /// The unit's key and the body of its entry for this run's incremental cache (the
     /// places of its exports are added when they are written).
-    pub(super) cache: Option<(incremental::Key, Vec<u8>)>,
+    pub(super) cache: Option<(incremental::Key, incremental::Body)>,
 }
 
 /// What one unit of a batch gave: a unit processed, or (on the read of a file) a stream whose
@@ -266,7 +266,7 @@ impl Ctx<'_> {
         &self,
         unit: Unit,
         entry: Entry,
-        cache: (incremental::Key, Vec<u8>),
+        cache: (incremental::Key, incremental::Body),
     ) -> Option<Done> {
         let store = self.store?;
         let (file, ordinal) = match unit {
@@ -467,7 +467,8 @@ impl Ctx<'_> {
             && result.records.len() == result.outlines.len()
             && result.records.len() == result.documents;
         if let Some(key) = key.filter(|_| clean) {
-            done.cache = entry_body(&result, &done.fragments).map(|body| (key, body));
+            done.cache = entry_body(&result, &done.fragments)
+                .map(|body| (key, incremental::Body::new(body)));
         }
         // The records are done with: their mentions move on to be gathered.
         done.mentions

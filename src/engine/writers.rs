@@ -241,7 +241,12 @@ impl Writers {
     }
 
     /// Add a unit to this run's incremental cache, with the places its records were written.
-    pub(super) fn cache(&mut self, key: &incremental::Key, body: &[u8], places: &[Written]) {
+    pub(super) fn cache(
+        &mut self,
+        key: &incremental::Key,
+        body: &incremental::Body,
+        places: &[Written],
+    ) {
         let Some(pack) = self.staged.pack.as_mut() else {
             return;
         };
@@ -501,8 +506,8 @@ impl Staged {
                 source: e.error,
             })?;
         }
-        // The incremental store's bodies before publishing (the places after): its spill file
-        // is gone before the generation is flushed to disk.
+        // The incremental cache's bodies flushed to disk before publishing (the places put in
+        // force after).
         if let Some(pack) = self.pack.as_mut()
             && pack.store_bodies().is_err()
         {

@@ -105,12 +105,12 @@ fn leftovers(output: &Path) -> Vec<String> {
         .filter(|n| n.starts_with('.') && n != ".current" && n != ".pipeline.lock")
         .filter(|n| current.as_deref() != Some(Path::new(n)))
         .collect();
-    // The incremental cache (src/engine/incremental.rs) belongs there; a temporary places file does not.
+    // The incremental cache (src/engine/incremental/) belongs there; a temporary places file does not.
     if let Some(i) = names.iter().position(|n| n == ".cache") {
         names.remove(i);
         for e in fs::read_dir(output.join(".cache")).unwrap() {
             let n = e.unwrap().file_name().to_string_lossy().into_owned();
-            if n != "records.places" && n != "records.redb" {
+            if n != "records.places" && !n.ends_with(".bodies") {
                 names.push(format!(".cache/{n}"));
             }
         }

@@ -487,46 +487,78 @@ fn run_with_schema(input: &Path, out: &Path, schema: Option<&Path>) {
     staged.unwrap().publish().unwrap();
 }
 
-/// The bodies store of an output folder's incremental cache.
-const BODIES: redb::TableDefinition<[u8; 16], &[u8]> = redb::TableDefinition::new("bodies");
+/// One unit of an output folder's places file, read as `src/engine/incremental/mod.rs`
+/// documents the format: where its body is in the log (length, offset, XXH3-64), and where
+/// that is in the places file.
+struct PlacedUnit {
+    len: u32,
+    offset: u64,
+    check: u64,
+    /// Where the body's check is in the places file.
+    check_at: usize,
+}
 
-/// Replace `from` by `to` (of the same length) in every body of the incremental cache.
+/// The places file of an output folder: the name of its log and its units, in order.
+fn places(out: &Path) -> (String, Vec<PlacedUnit>) {
+    let bytes = fs::read(out.join(".cache/records.places")).unwrap();
+    let header = b"pipeline-places/2\n";
+    assert_eq!(&bytes[..header.len()], header);
+    let mut at = header.len() + 16; // the run key
+    let name = |at: &mut usize| {
+        let len = u16::from_le_bytes([bytes[*at], bytes[*at + 1]]) as usize;
+        let text = String::from_utf8(bytes[*at + 2..*at + 2 + len].to_vec()).unwrap();
+        *at += 2 + len;
+        text
+    };
+    let _generation = name(&mut at);
+    at += 8; // where the record nodes start in records.jsonld
+    let log = name(&mut at);
+    let le = |range: std::ops::Range<usize>| -> u64 {
+        let mut b = [0u8; 8];
+        b[..range.len()].copy_from_slice(&bytes[range]);
+        u64::from_le_bytes(b)
+    };
+    let mut units = Vec::new();
+    while at < bytes.len() {
+        let count = le(at + 16..at + 20) as usize;
+        units.push(PlacedUnit {
+            len: le(at + 20..at + 24) as u32,
+            offset: le(at + 24..at + 32),
+            check: le(at + 32..at + 40),
+            check_at: at + 32,
+        });
+        at += 40 + 24 * count;
+    }
+    (log, units)
+}
+
+/// Replace `from` by `to` (of the same length) in every body of the incremental cache, with
+/// the digests in the places made to match, so that the run takes the changed bodies.
 fn tamper_pack(out: &Path, from: &str, to: &str) {
-    use redb::{ReadableDatabase, ReadableTable};
     assert_eq!(from.len(), to.len());
-    let path = out
-        .join(pipeline::engine::incremental::DIR)
-        .join(pipeline::engine::incremental::BODIES_FILE);
-    let db = redb::Database::create(&path).unwrap();
-    let mut changed = Vec::new();
-    {
-        let txn = db.begin_read().unwrap();
-        let table = txn.open_table(BODIES).unwrap();
-        for entry in table.iter().unwrap() {
-            let (key, body) = entry.unwrap();
-            let mut bytes = body.value().to_vec();
-            let n = from.len();
-            let mut found = false;
-            for i in 0..bytes.len().saturating_sub(n - 1) {
-                if &bytes[i..i + n] == from.as_bytes() {
-                    bytes[i..i + n].copy_from_slice(to.as_bytes());
-                    found = true;
-                }
-            }
-            if found {
-                changed.push((key.value(), bytes));
+    let (log, units) = places(out);
+    let log_path = out.join(".cache").join(log);
+    let mut log = fs::read(&log_path).unwrap();
+    let places_path = out.join(".cache/records.places");
+    let mut places = fs::read(&places_path).unwrap();
+    let n = from.len();
+    let mut found = false;
+    for unit in &units {
+        let range = unit.offset as usize..unit.offset as usize + unit.len as usize;
+        let body = &mut log[range];
+        assert_eq!(xxhash_rust::xxh3::xxh3_64(body), unit.check);
+        for i in 0..body.len().saturating_sub(n - 1) {
+            if &body[i..i + n] == from.as_bytes() {
+                body[i..i + n].copy_from_slice(to.as_bytes());
+                found = true;
             }
         }
+        let check = xxhash_rust::xxh3::xxh3_64(body).to_le_bytes();
+        places[unit.check_at..unit.check_at + 8].copy_from_slice(&check);
     }
-    assert!(!changed.is_empty(), "`{from}` is not in the store");
-    let txn = db.begin_write().unwrap();
-    {
-        let mut table = txn.open_table(BODIES).unwrap();
-        for (key, bytes) in &changed {
-            table.insert(key, bytes.as_slice()).unwrap();
-        }
-    }
-    txn.commit().unwrap();
+    assert!(found, "`{from}` is not in the store");
+    fs::write(&log_path, log).unwrap();
+    fs::write(&places_path, places).unwrap();
 }
 
 #[test]
@@ -711,31 +743,40 @@ fn a_repeated_id_does_not_write_through_into_the_published_files() {
     }
 }
 
-/// The number of bodies in an output folder's incremental store.
-fn bodies(out: &Path) -> u64 {
-    use redb::{ReadableDatabase, ReadableTableMetadata};
-    let path = out
-        .join(pipeline::engine::incremental::DIR)
-        .join(pipeline::engine::incremental::BODIES_FILE);
-    let db = redb::Database::create(path).unwrap();
-    let txn = db.begin_read().unwrap();
-    txn.open_table(BODIES).unwrap().len().unwrap()
+/// The bodies logs in an output folder's cache folder.
+fn logs(out: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(out.join(".cache"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".bodies"))
+        .collect();
+    names.sort();
+    names
 }
 
-/// How many 4 KiB pages of `a` differ from those of `b` (or are past its end).
-fn pages_differing(a: &[u8], b: &[u8]) -> usize {
-    a.chunks(4096)
-        .enumerate()
-        .filter(|(i, page)| b.get(i * 4096..i * 4096 + page.len()) != Some(*page))
-        .count()
+/// Edit the title of record `id` (a file `<id>.yaml` of `dir`).
+fn edit_title(dir: &Path, id: &str, to: &str) {
+    let path = dir.join(format!("{id}.yaml"));
+    let text = fs::read_to_string(&path).unwrap();
+    let edited: String = text
+        .lines()
+        .map(|line| match line.starts_with("title: ") {
+            true => format!("title: {to}\n"),
+            false => format!("{line}\n"),
+        })
+        .collect();
+    assert_ne!(text, edited);
+    fs::write(&path, edited).unwrap();
 }
 
-/// The incremental store is updated, not rewritten: after one record is edited the store is
-/// the same file (inode) with most of its pages as they were, holds one body per unit (the
-/// edited record's old body removed), and the exports are those of a clean run; a record
-/// deleted has its body removed; a damaged store is ignored and made anew.
+/// The bodies log is appended to, never rewritten, while it holds more bodies in use than
+/// garbage: a run over an unchanged catalogue, or with a report (which makes every body
+/// again), appends nothing; one edit appends one body; a deleted record appends nothing. A
+/// run that fails leaves it as it was. When more of it is garbage than bodies in use, the
+/// next run writes a new log with only those, and deletes the old one. A damaged log is
+/// never trusted. The exports are those of a clean run throughout.
 #[test]
-fn the_incremental_store_is_updated_in_place() {
+fn the_bodies_log_is_appended_to_and_compacted() {
     use std::os::unix::fs::MetadataExt;
     let input = TempDir::new().unwrap();
     let p = input.path();
@@ -745,9 +786,14 @@ fn the_incremental_store_is_updated_in_place() {
         fs::write(p.join(format!("{id}.yaml")), record(&id, "")).unwrap();
     }
     let out = TempDir::new().unwrap();
+    let same_as_clean = |out: &Path| {
+        let clean = TempDir::new().unwrap();
+        run_with_schema(p, clean.path(), None);
+        assert_eq!(tree(out), tree(clean.path()));
+    };
     run_with_schema(p, out.path(), None);
-    // The store's temporary files (the spilled bodies, the places before their rename) are
-    // gone once the run is published: none is left in the generation or the cache folder.
+    // The temporary files (a new log, the places before their rename) are gone once the run
+    // is published: none is left in the generation or the cache folder.
     let leftovers: Vec<_> = walkdir::WalkDir::new(out.path())
         .into_iter()
         .map(|e| e.unwrap())
@@ -755,17 +801,30 @@ fn the_incremental_store_is_updated_in_place() {
         .map(|e| e.path().to_path_buf())
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
-    let store = out
-        .path()
-        .join(pipeline::engine::incremental::DIR)
-        .join(pipeline::engine::incremental::BODIES_FILE);
-    assert_eq!(bodies(out.path()), n);
-    // A second run over an unchanged catalogue settles the store's free pages.
+    let (log_name, units) = places(out.path());
+    assert_eq!(logs(out.path()), std::slice::from_ref(&log_name));
+    assert_eq!(units.len(), n);
+    let log = out.path().join(".cache").join(&log_name);
+    let before = fs::read(&log).unwrap();
+    // The log is its header and the bodies, one after the other, in the run's order.
+    let header = b"pipeline-bodies/1\n".len() as u64;
+    let mut end = header;
+    for u in &units {
+        assert_eq!(u.offset, end);
+        end += u64::from(u.len);
+    }
+    assert_eq!(end, before.len() as u64);
+    let inode = fs::metadata(&log).unwrap().ino();
+
+    // Nothing changed: nothing appended. The store of the previous version, and a log no
+    // places file names (left by a run killed as it put its places in force), are deleted.
+    fs::write(out.path().join(".cache/records.redb"), "old").unwrap();
+    fs::write(out.path().join(".cache/records-stray.bodies"), "old").unwrap();
     run_with_schema(p, out.path(), None);
-    let before = fs::read(&store).unwrap();
-    let inode = fs::metadata(&store).unwrap().ino();
-    // A run with a report processes every record, and finds the bodies it has are those
-    // stored: it does not write them again.
+    assert_eq!(fs::read(&log).unwrap(), before);
+    assert!(!out.path().join(".cache/records.redb").exists());
+    assert_eq!(logs(out.path()), std::slice::from_ref(&log_name));
+    // A run with a report makes every body again, finds each in the log, appends none.
     let settings = Settings::new(None).unwrap();
     let options = Options {
         report: true,
@@ -773,63 +832,87 @@ fn the_incremental_store_is_updated_in_place() {
     };
     let (_, staged) = engine::run(p, &settings, &options).unwrap();
     staged.unwrap().publish().unwrap();
-    let reported = fs::read(&store).unwrap();
-    let differ = pages_differing(&reported, &before);
-    let pages = reported.len().div_ceil(4096);
-    assert!(
-        differ * 5 < pages,
-        "{differ} of {pages} pages written by a report run"
-    );
+    assert_eq!(fs::read(&log).unwrap(), before);
 
-    let edited = p.join("r-0500.yaml");
-    let text = fs::read_to_string(&edited).unwrap();
-    fs::write(
-        &edited,
-        text.replace("Record r-0500", "Record r-0500, edited"),
-    )
-    .unwrap();
+    // One edit: one body appended, the rest of the log as it was (same file).
+    edit_title(p, "r-0500", "Record r-0500, edited");
     run_with_schema(p, out.path(), None);
-    let clean = TempDir::new().unwrap();
-    run_with_schema(p, clean.path(), None);
-    assert_eq!(tree(out.path()), tree(clean.path()));
+    same_as_clean(out.path());
+    let after = fs::read(&log).unwrap();
+    assert_eq!(fs::metadata(&log).unwrap().ino(), inode);
+    assert_eq!(&after[..before.len()], before.as_slice());
+    let (_, units) = places(out.path());
+    let moved: Vec<_> = units
+        .iter()
+        .filter(|u| u.offset >= before.len() as u64)
+        .collect();
+    assert_eq!(moved.len(), 1, "one body appended");
     assert_eq!(
-        bodies(out.path()),
-        n,
-        "the edited record's old body is removed"
-    );
-    let after = fs::read(&store).unwrap();
-    assert_eq!(fs::metadata(&store).unwrap().ino(), inode);
-    let differ = pages_differing(&after, &before);
-    let pages = after.len().div_ceil(4096);
-    // One edit rewrites a few B-tree paths and redb's own pages (17 of 79 here, the bodies
-    // having been inserted in key order, which packs them tightly); a store rewritten whole
-    // would differ in nearly every page.
-    assert!(
-        differ * 3 < pages,
-        "{differ} of {pages} pages written for one edit"
-    );
-    assert!(
-        after.len() <= before.len() * 5 / 4,
-        "{} → {}",
-        before.len(),
-        after.len()
+        moved[0].offset + u64::from(moved[0].len),
+        after.len() as u64
     );
 
-    // A record deleted: its body goes.
+    // A record deleted: nothing appended, one unit fewer.
     fs::remove_file(p.join("r-0007.yaml")).unwrap();
     run_with_schema(p, out.path(), None);
-    assert_eq!(bodies(out.path()), n - 1);
-    let clean = TempDir::new().unwrap();
-    run_with_schema(p, clean.path(), None);
-    assert_eq!(tree(out.path()), tree(clean.path()));
+    same_as_clean(out.path());
+    assert_eq!(fs::read(&log).unwrap(), after);
+    assert_eq!(places(out.path()).1.len(), n - 1);
 
-    // A damaged store: ignored, the run is a clean one, and the store is whole again.
-    let mut bytes = fs::read(&store).unwrap();
-    for b in bytes.iter_mut().take(4096) {
-        *b = 0xA5;
+    // A run that fails (a repeated id) after appending a new record's body: the log is cut
+    // back to what it was.
+    fs::write(p.join("new-1.yaml"), record("new-1", "")).unwrap();
+    fs::write(p.join("r-0001.yaml.yaml"), record("r-0001", "")).unwrap();
+    let (c, staged) = engine::run(p, &settings, &options).unwrap();
+    assert!(c.errors() > 0, "X001 expected");
+    drop(staged);
+    assert_eq!(fs::read(&log).unwrap(), after);
+    fs::remove_file(p.join("new-1.yaml")).unwrap();
+    fs::remove_file(p.join("r-0001.yaml.yaml")).unwrap();
+
+    // Every record edited: the log is now more garbage than bodies in use...
+    for i in 0..n {
+        if i != 7 {
+            let id = format!("r-{i:04}");
+            edit_title(p, &id, &format!("Record {id}, edited twice"));
+        }
     }
-    fs::write(&store, bytes).unwrap();
     run_with_schema(p, out.path(), None);
-    assert_eq!(tree(out.path()), tree(clean.path()));
-    assert_eq!(bodies(out.path()), n - 1);
+    same_as_clean(out.path());
+    assert_eq!(logs(out.path()), std::slice::from_ref(&log_name));
+    // ...so the next run writes a new log with only the bodies in use.
+    run_with_schema(p, out.path(), None);
+    same_as_clean(out.path());
+    let (new_name, units) = places(out.path());
+    assert_ne!(new_name, log_name);
+    assert_eq!(logs(out.path()), std::slice::from_ref(&new_name));
+    let live: u64 = units.iter().map(|u| u64::from(u.len)).sum();
+    let log = out.path().join(".cache").join(&new_name);
+    assert_eq!(fs::metadata(&log).unwrap().len(), header + live);
+
+    // A damaged log: every body fails its digest; the run is a clean one (it appends the
+    // bodies again, rather than point at the damaged ones), and so is the next.
+    let mut bytes = fs::read(&log).unwrap();
+    for b in bytes.iter_mut().skip(header as usize) {
+        *b ^= 0x5A;
+    }
+    fs::write(&log, &bytes).unwrap();
+    run_with_schema(p, out.path(), None);
+    same_as_clean(out.path());
+    let (_, units) = places(out.path());
+    assert!(units.iter().all(|u| u.offset >= bytes.len() as u64));
+    run_with_schema(p, out.path(), None);
+    same_as_clean(out.path());
+    // A log cut short: the same.
+    let (name, _) = places(out.path());
+    let log = out.path().join(".cache").join(&name);
+    let len = fs::metadata(&log).unwrap().len();
+    fs::File::options()
+        .write(true)
+        .open(&log)
+        .unwrap()
+        .set_len(len / 2)
+        .unwrap();
+    run_with_schema(p, out.path(), None);
+    same_as_clean(out.path());
 }
