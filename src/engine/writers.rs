@@ -513,11 +513,12 @@ impl Staged {
         {
             self.pack = None;
         }
-        generation.commit()?;
+        let locked = generation.commit()?;
         if let Some(pack) = self.pack {
             // The cache is only an optimization: a pack that cannot be put in place is left.
             let _ = pack.finish(self.jsonld_base);
         }
+        drop(locked);
         Ok(Published {
             dc_files: self.written,
         })

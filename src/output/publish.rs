@@ -253,7 +253,10 @@ impl Generation {
     }
 
     /// Flush the generation to disk and switch it in: the three output paths now show it.
-    pub fn commit(mut self) -> Result<(), PublishError> {
+    /// The output folder stays locked until the returned [`Locked`] is dropped, so that what
+    /// the run still writes beside the generation (the incremental cache) is written before
+    /// another run may begin.
+    pub fn commit(mut self) -> Result<Locked, PublishError> {
         let output = self.output.clone();
         check_interrupted(&output)?;
         if self.sync {
@@ -266,7 +269,9 @@ impl Generation {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let Some(dir) = self.dir.take() else {
-            return Ok(());
+            return Ok(Locked {
+                _lock: self.lock.take(),
+            });
         };
         let kept = dir.keep();
         if let Err(e) = switch(&output, &name) {
@@ -278,8 +283,18 @@ impl Generation {
         remove_leftovers(&output);
         File::open(&output)
             .and_then(|dir| dir.sync_all())
-            .map_err(at(&output))
+            .map_err(at(&output))?;
+        Ok(Locked {
+            _lock: self.lock.take(),
+        })
     }
+}
+
+/// An output folder's lock, held after its generation was switched in; released when
+/// dropped.
+#[must_use = "the lock is released when this is dropped"]
+pub struct Locked {
+    _lock: Option<File>,
 }
 
 /// Stop with an "interrupted" error if SIGINT or SIGTERM arrived (see [`stop_on_signals`]).
