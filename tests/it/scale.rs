@@ -379,6 +379,20 @@ fn outline_cache_gives_the_same_findings_and_sees_edits() {
     assert!(read.0 == 0 && !read.1.contains("X003"), "{}", read.1);
 }
 
+/// Replace every `from` in `bytes` by `to`, of the same length; whether there was one.
+fn replace_all(bytes: &mut [u8], from: &[u8], to: &[u8]) -> bool {
+    assert_eq!(from.len(), to.len());
+    let n = from.len();
+    let mut found = false;
+    for i in 0..bytes.len().saturating_sub(n - 1) {
+        if &bytes[i..i + n] == from {
+            bytes[i..i + n].copy_from_slice(to);
+            found = true;
+        }
+    }
+    found
+}
+
 /// Replace `from` by `to` (of the same length) in every value of an outline cache.
 fn tamper_outlines(path: &Path, from: &[u8], to: &[u8]) {
     use redb::{ReadableDatabase, ReadableTable};
@@ -390,15 +404,7 @@ fn tamper_outlines(path: &Path, from: &[u8], to: &[u8]) {
         for entry in txn.open_table(OUTLINES).unwrap().iter().unwrap() {
             let (key, value) = entry.unwrap();
             let mut bytes = value.value().to_vec();
-            let n = from.len();
-            let mut found = false;
-            for i in 0..bytes.len().saturating_sub(n - 1) {
-                if &bytes[i..i + n] == from {
-                    bytes[i..i + n].copy_from_slice(to);
-                    found = true;
-                }
-            }
-            if found {
+            if replace_all(&mut bytes, from, to) {
                 changed.push((key.value().to_string(), bytes));
             }
         }
@@ -535,24 +541,17 @@ fn places(out: &Path) -> (String, Vec<PlacedUnit>) {
 /// Replace `from` by `to` (of the same length) in every body of the incremental cache, with
 /// the digests in the places made to match, so that the run takes the changed bodies.
 fn tamper_pack(out: &Path, from: &str, to: &str) {
-    assert_eq!(from.len(), to.len());
     let (log, units) = places(out);
     let log_path = out.join(".cache").join(log);
     let mut log = fs::read(&log_path).unwrap();
     let places_path = out.join(".cache/records.places");
     let mut places = fs::read(&places_path).unwrap();
-    let n = from.len();
     let mut found = false;
     for unit in &units {
         let range = unit.offset as usize..unit.offset as usize + unit.len as usize;
         let body = &mut log[range];
         assert_eq!(xxhash_rust::xxh3::xxh3_64(body), unit.check);
-        for i in 0..body.len().saturating_sub(n - 1) {
-            if &body[i..i + n] == from.as_bytes() {
-                body[i..i + n].copy_from_slice(to.as_bytes());
-                found = true;
-            }
-        }
+        found |= replace_all(body, from.as_bytes(), to.as_bytes());
         let check = xxhash_rust::xxh3::xxh3_64(body).to_le_bytes();
         places[unit.check_at..unit.check_at + 8].copy_from_slice(&check);
     }
