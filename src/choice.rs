@@ -42,5 +42,6 @@ mod tests {
         names_are_unique_and_round_trip::<InputFormat>();
         names_are_unique_and_round_trip::<OutputFormat>();
         names_are_unique_and_round_trip::<FindingsFormat>();
+        names_are_unique_and_round_trip::<crate::normalize::dates::DayMonthOrder>();
     }
 }

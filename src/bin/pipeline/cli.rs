@@ -6,6 +6,7 @@ use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use pipeline::choice::Choice;
 use pipeline::engine::convert::{FindingsFormat, InputFormat, OutputFormat};
+use pipeline::normalize::dates::DayMonthOrder;
 use pipeline::render::Format;
 
 const AFTER_HELP: &str = "\
@@ -91,8 +92,8 @@ pub struct Common {
     pub threads: Option<usize>,
     /// How to read all-numeric dates like 03/04/1957, which are refused as ambiguous unless
     /// this is set.
-    #[arg(long, value_enum, value_name = "ORDER")]
-    pub date_order: Option<DateOrder>,
+    #[arg(long, value_name = "ORDER", value_parser = choice::<DayMonthOrder>())]
+    pub date_order: Option<DayMonthOrder>,
     /// Print only findings, no summary line.
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -127,14 +128,6 @@ pub enum ColorChoice {
     Auto,
     Always,
     Never,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum DateOrder {
-    /// 03/04/1957 is 3 April 1957.
-    DayFirst,
-    /// 03/04/1957 is March 4, 1957.
-    MonthFirst,
 }
 
 #[derive(Debug, Args)]
@@ -399,8 +392,8 @@ pub struct ConvertArgs {
     #[arg(long, value_name = "FILE")]
     pub schema: Option<PathBuf>,
     /// How to read all-numeric dates like 03/04/1957.
-    #[arg(long, value_enum, value_name = "ORDER")]
-    pub date_order: Option<DateOrder>,
+    #[arg(long, value_name = "ORDER", value_parser = choice::<DayMonthOrder>())]
+    pub date_order: Option<DayMonthOrder>,
     /// No summary line.
     #[arg(long, short = 'q')]
     pub quiet: bool,

@@ -264,6 +264,21 @@ pub enum DayMonthOrder {
     MonthFirst,
 }
 
+impl crate::choice::Choice for DayMonthOrder {
+    const ALL: &'static [(DayMonthOrder, &'static str, &'static str)] = &[
+        (
+            DayMonthOrder::DayFirst,
+            "day-first",
+            "03/04/1957 is 3 April 1957",
+        ),
+        (
+            DayMonthOrder::MonthFirst,
+            "month-first",
+            "03/04/1957 is March 4, 1957",
+        ),
+    ];
+}
+
 /// Options for [`normalize_date_with`]. The default reads every form that has one meaning.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct DateOptions {

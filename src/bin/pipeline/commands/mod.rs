@@ -15,7 +15,7 @@ use pipeline::engine::catalogue::Settings;
 use pipeline::normalize::dates::{DateOptions, DayMonthOrder};
 use pipeline::read::Limits;
 
-use crate::cli::{Command, Common, DateOrder};
+use crate::cli::{Command, Common};
 use crate::output::Outcome;
 
 /// Run the command.
@@ -46,7 +46,7 @@ pub fn settings(common: &Common) -> Result<Settings, String> {
 /// The catalogue settings of these options (the defaults for `None`).
 pub fn settings_of(
     schema: Option<&Path>,
-    date_order: Option<DateOrder>,
+    date_order: Option<DayMonthOrder>,
     max_file_bytes: Option<u64>,
     max_value_bytes: Option<usize>,
     follow_symlinks: bool,
@@ -55,10 +55,7 @@ pub fn settings_of(
     limits.max_file_bytes = max_file_bytes.unwrap_or(limits.max_file_bytes);
     limits.max_scalar_bytes = max_value_bytes.unwrap_or(limits.max_scalar_bytes);
     let date_options = DateOptions {
-        day_month_order: date_order.map(|o| match o {
-            DateOrder::DayFirst => DayMonthOrder::DayFirst,
-            DateOrder::MonthFirst => DayMonthOrder::MonthFirst,
-        }),
+        day_month_order: date_order,
     };
     Settings::configured(schema, limits, date_options, follow_symlinks)
 }
