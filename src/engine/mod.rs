@@ -39,6 +39,7 @@
 //! and [`outline_cache`] (the two stores), [`catalogue`] (settings and the per-unit steps of
 //! reading, validating and normalizing) and [`convert`] (the stdin filter).
 
+pub mod batches;
 pub mod catalogue;
 pub mod convert;
 pub mod incremental;
