@@ -300,11 +300,12 @@ mod tests {
 
     #[test]
     fn a_batch_ends_with_the_unit_that_reaches_the_byte_bound() {
-        // 4 + 4 + 4 ≥ 10: batches of three, then a big unit alone, then the rest.
-        let sizes = [4, 4, 4, 4, 4, 4, 30, 1, 1];
+        // 4 + 4 + 4 ≥ 10 ends the first batch, 5 + 5 = 10 the second; a big unit is a batch
+        // by itself, then the rest.
+        let sizes = [4, 4, 4, 5, 5, 30, 1, 1];
         let seen = pulled_at_each_batch(&sizes, Bounds::units(100).and_bytes(10, |s| *s));
         // Before each of the four batches, then once at the end.
-        assert_eq!(seen, [3, 6, 7, 9, 9]);
+        assert_eq!(seen, [3, 5, 6, 8, 8]);
     }
 
     #[test]
