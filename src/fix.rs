@@ -14,12 +14,18 @@
 //! file is written, the edited text is parsed again and compared with the intended values;
 //! if anything else changed, the file is left alone and reported. Each file is written
 //! atomically (a temporary file in the same folder, then a rename).
+//!
+//! Files are planned in batches on every core by the engine's one batching loop ([`run`]),
+//! and each plan is handed, in the order of the walk, to the caller's sink, which writes the
+//! file or shows its diff while the next batch is planned: memory holds a few batches of
+//! files (each plan carries the file's text and its fixed text), never the whole catalogue.
 
 use std::path::{Path, PathBuf};
 
 use unicode_normalization::UnicodeNormalization;
 
 use crate::diagnostics::{Code, Finding};
+use crate::engine::batches::{self, Bounds, Sink};
 use crate::engine::catalogue;
 use crate::normalize::dates::{self, DateErrorKind, DateInput, DateOptions};
 use crate::read::{self, Limits, Node, Value};
@@ -151,19 +157,36 @@ pub fn diff(fix: &FileFix) -> String {
         .to_string()
 }
 
-/// The record files under `paths` and the fix of each, planned on every core, with the
-/// findings of the walk (links out, special files).
-pub fn plan_all(
+/// What `fix` walked: how many record files, and the findings of the walk (links out,
+/// special files).
+#[derive(Debug, Default)]
+pub struct Walked {
+    pub files: usize,
+    pub findings: Vec<Finding>,
+}
+
+/// Plan the fix of every record file under `paths`, in batches on every core, and hand each
+/// plan to `sink` in the order of the walk while the next batch is planned
+/// ([`crate::engine::batches::run`]): a batch is written (or shown) as it comes, so memory
+/// holds a few batches of files, never the catalogue. Stops at the sink's first error.
+pub fn run<S: Sink<FileFix>>(
     paths: &[PathBuf],
     settings: &catalogue::Settings,
-) -> (Vec<PathBuf>, Vec<FileFix>, Vec<Finding>) {
-    use rayon::prelude::*;
+    sink: &mut S,
+) -> Result<Walked, S::Error> {
     let (files, findings) = files(paths, settings.follow_symlinks);
-    let plans = files
-        .par_iter()
-        .map(|f| plan(f, &settings.limits, &settings.date_options))
-        .collect();
-    (files, plans, findings)
+    let walked = Walked {
+        files: files.len(),
+        findings,
+    };
+    batches::run(
+        files.into_iter().map(Ok),
+        Bounds::units(crate::engine::BATCH),
+        |file| plan(&file, &settings.limits, &settings.date_options),
+        sink,
+        |_| Ok(()),
+    )?;
+    Ok(walked)
 }
 
 /// Every record file named by `paths` (files, or folders searched like an input folder:
@@ -471,6 +494,52 @@ mod tests {
         let path = dir.path().join("r.yaml");
         std::fs::write(&path, text).unwrap();
         plan(&path, &Limits::default(), &DateOptions::default())
+    }
+
+    /// Keeps the name and fixed text of each plan it takes; refuses the file `refuse`.
+    #[derive(Default)]
+    struct Plans {
+        taken: Vec<(String, Option<String>)>,
+        refuse: Option<&'static str>,
+    }
+
+    impl Sink<FileFix> for Plans {
+        type Error = String;
+        fn take(&mut self, fix: FileFix) -> Result<(), String> {
+            let name = fix.path.file_name().unwrap().to_string_lossy().into_owned();
+            if self.refuse == Some(name.as_str()) {
+                return Err(format!("cannot write {name}"));
+            }
+            self.taken.push((name, fix.fixed));
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn run_hands_every_plan_to_the_sink_in_the_order_of_the_walk() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let names: Vec<String> = (0..5000).map(|i| format!("r-{i:05}.yaml")).collect();
+        for name in &names {
+            std::fs::write(dir.path().join(name), "id: a\ntitle: Two  spaces\n").unwrap();
+        }
+        let settings = catalogue::Settings::new(None).unwrap();
+        let mut sink = Plans::default();
+        let walked = run(&[dir.path().to_path_buf()], &settings, &mut sink).unwrap();
+        assert_eq!(walked.files, 5000);
+        assert!(walked.findings.is_empty());
+        let taken: Vec<&String> = sink.taken.iter().map(|(n, _)| n).collect();
+        assert_eq!(taken, names.iter().collect::<Vec<_>>());
+        assert!(
+            (sink.taken.iter()).all(|(_, f)| f.as_deref() == Some("id: a\ntitle: Two spaces\n"))
+        );
+        // The sink's error stops the run: nothing after the refused file is taken.
+        let mut sink = Plans {
+            refuse: Some("r-02500.yaml"),
+            ..Plans::default()
+        };
+        let stopped = run(&[dir.path().to_path_buf()], &settings, &mut sink);
+        assert_eq!(stopped.unwrap_err(), "cannot write r-02500.yaml");
+        assert_eq!(sink.taken.len(), 2500);
     }
 
     #[test]

@@ -1,11 +1,11 @@
 //! Gathering, on the calling thread and in unit order: findings, outlines, name spellings and
-//! the report's aggregates of every unit, and the batches that keep every core busy.
+//! the report's aggregates of every unit, and the exports written; the engine's sink of the
+//! one batching loop ([`super::batches`]).
 
 use std::collections::HashMap;
 use std::path::Path;
 
-use rayon::prelude::*;
-
+use super::batches::{self, Bounds, Sink};
 use super::options::{BATCH, RunError};
 use super::process::{MentionPlace, Spelled, Step};
 use super::units::Unit;
@@ -72,90 +72,91 @@ pub(super) struct Gathered {
     pub(super) aggregates: Option<Box<crate::report::Aggregates>>,
 }
 
-impl Gathered {
-    /// Take the results of one batch, in order, and write their exports; the streams found
-    /// are added to `streams`.
-    pub(super) fn take(
-        &mut self,
-        results: Vec<Result<Step, RunError>>,
-        mut writers: Option<&mut Writers>,
-        streams: &mut Vec<(u32, Vec<DocRange>)>,
-    ) -> Result<(), RunError> {
-        for step in results {
-            let done = match step? {
-                Step::Done(done) => done,
-                Step::Stream(file, ranges) => {
-                    streams.push((file, ranges));
-                    continue;
-                }
-            };
-            self.findings.extend(done.findings);
-            self.documents += done.documents;
-            // A unit renders at most a few records (one, unless a stream document is a list).
-            for mut brief in done.briefs {
-                brief.valid = brief
-                    .id
-                    .as_ref()
-                    .is_some_and(|(id, _)| done.fragments.iter().any(|f| *f.id == **id));
-                self.briefs
-                    .push(brief)
-                    .map_err(|e| RunError::Internal(e.to_string()))?;
+/// The sink of the engine's batches: each unit's result, in order, gathered into
+/// [`Gathered`], its exports written by the [`Writers`] (when the run writes any), and the
+/// streams found kept for after the files.
+struct Gathering<'g, 'w> {
+    gathered: &'g mut Gathered,
+    writers: Option<&'w mut Writers>,
+    streams: Vec<(u32, Vec<DocRange>)>,
+}
+
+impl Sink<Result<Step, RunError>> for Gathering<'_, '_> {
+    type Error = RunError;
+
+    fn take(&mut self, step: Result<Step, RunError>) -> Result<(), RunError> {
+        let done = match step? {
+            Step::Done(done) => done,
+            Step::Stream(file, ranges) => {
+                self.streams.push((file, ranges));
+                return Ok(());
             }
-            for (spelled, place) in &done.mentions {
-                self.spellings.add(spelled, *place);
+        };
+        let gathered = &mut *self.gathered;
+        gathered.findings.extend(done.findings);
+        gathered.documents += done.documents;
+        // A unit renders at most a few records (one, unless a stream document is a list).
+        for mut brief in done.briefs {
+            brief.valid = brief
+                .id
+                .as_ref()
+                .is_some_and(|(id, _)| done.fragments.iter().any(|f| *f.id == **id));
+            gathered
+                .briefs
+                .push(brief)
+                .map_err(|e| RunError::Internal(e.to_string()))?;
+        }
+        for (spelled, place) in &done.mentions {
+            gathered.spellings.add(spelled, *place);
+        }
+        if let Some(aggregates) = gathered.aggregates.as_deref_mut() {
+            for facts in done.facts {
+                aggregates.add(facts);
             }
-            if let Some(aggregates) = self.aggregates.as_deref_mut() {
-                for facts in done.facts {
-                    aggregates.add(facts);
-                }
+        }
+        gathered.fragments += done.fragments.len();
+        if let Some(w) = self.writers.as_deref_mut() {
+            let mut places = Vec::with_capacity(done.fragments.len());
+            for f in done.fragments {
+                places.push(w.append(f, done.unit)?);
             }
-            self.fragments += done.fragments.len();
-            if let Some(w) = writers.as_deref_mut() {
-                let mut places = Vec::with_capacity(done.fragments.len());
-                for f in done.fragments {
-                    places.push(w.append(f, done.unit)?);
-                }
-                if let Some((key, body)) = done.cache {
-                    w.cache(&key, &body, &places);
-                }
+            if let Some((key, body)) = done.cache {
+                w.cache(&key, &body, &places);
             }
         }
         Ok(())
     }
+}
 
-    /// Process `units` in batches on every thread with `work`, gathering each batch (and
-    /// writing its exports) on this thread while the next one is processed, so that no core
-    /// waits for the writing. Stops between batches on SIGINT/SIGTERM (once
-    /// `publish::stop_on_signals` is set): the staged generation is then dropped, so nothing
-    /// is left behind. Returns the streams found.
+impl Gathered {
+    /// Process `units` in batches of [`BATCH`] on every thread with `work`, gathering each
+    /// batch (and writing its exports) on this thread while the next one is processed, so
+    /// that no core waits for the writing ([`batches::run`]). Stops between batches on
+    /// SIGINT/SIGTERM (once `publish::stop_on_signals` is set): the staged generation is then
+    /// dropped, so nothing is left behind. Returns the streams found.
     pub(super) fn batches(
         &mut self,
         units: &[Unit],
         work: &(dyn Fn(Unit) -> Result<Step, RunError> + Sync),
-        mut writers: Option<&mut Writers>,
+        writers: Option<&mut Writers>,
         root: &Path,
         progress: &mut dyn FnMut(u64),
     ) -> Result<Vec<(u32, Vec<DocRange>)>, RunError> {
-        let mut streams = Vec::new();
-        let mut pending: Option<(usize, Vec<Result<Step, RunError>>)> = None;
-        for batch in units.chunks(BATCH) {
-            crate::output::publish::interrupted(root)?;
-            let (results, taken) = rayon::join(
-                || batch.par_iter().map(|u| work(*u)).collect::<Vec<_>>(),
-                || match pending.take() {
-                    Some((n, results)) => self
-                        .take(results, writers.as_deref_mut(), &mut streams)
-                        .map(|()| n),
-                    None => Ok(0),
-                },
-            );
-            progress(taken? as u64);
-            pending = Some((batch.len(), results));
-        }
-        if let Some((n, results)) = pending.take() {
-            self.take(results, writers, &mut streams)?;
-            progress(n as u64);
-        }
-        Ok(streams)
+        let mut sink = Gathering {
+            gathered: self,
+            writers,
+            streams: Vec::new(),
+        };
+        batches::run(
+            units.iter().map(|u| Ok(*u)),
+            Bounds::units(BATCH),
+            work,
+            &mut sink,
+            |taken| {
+                progress(taken as u64);
+                Ok(crate::output::publish::interrupted(root)?)
+            },
+        )?;
+        Ok(sink.streams)
     }
 }

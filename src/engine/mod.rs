@@ -33,12 +33,16 @@
 //! one encoder of each ([`crate::export::csv`], [`crate::export::jsonld`]).
 //!
 //! The steps, one module each: [`options`] (what a run is asked to do), `units` (files and
-//! stream documents), `process` (one unit on a worker thread), `gather` (the batches, and
-//! what is kept of every unit, in order), `writers` (the exports staged in id order,
-//! [`Staged`]), then [`manifest`] and [`shard`] (sharded runs and `merge`), [`incremental`]
-//! and [`outline_cache`] (the two stores), [`catalogue`] (settings and the per-unit steps of
-//! reading, validating and normalizing) and [`convert`] (the stdin filter).
+//! stream documents), [`batches`] (the one batching loop: each batch processed on every
+//! core while the results of the one before are handed, in order, to a sink; `convert` and
+//! `fix` go through it too), `process` (one unit on a worker thread), `gather` (the run's
+//! sink: what is kept of every unit, in order, and the exports written), `writers` (the
+//! exports staged in id order, [`Staged`]), then [`manifest`] and [`shard`] (sharded runs
+//! and `merge`), [`incremental`] and [`outline_cache`] (the two stores), [`catalogue`]
+//! (settings and the per-unit steps of reading, validating and normalizing) and [`convert`]
+//! (the stdin filter).
 
+pub mod batches;
 pub mod catalogue;
 pub mod convert;
 pub mod incremental;

@@ -484,6 +484,35 @@ fn files_jsonl_findings_name_the_file() {
     assert!(err.contains("line 1 of the input"), "{err}");
 }
 
+/// A line of `files-jsonl` that is not a file stops the conversion (exit 2) at that line,
+/// once every record before it is written, and nothing after it is read: the output does
+/// not depend on where a batch ends.
+#[test]
+fn files_jsonl_stops_at_a_line_that_is_not_a_file_after_the_records_before_it() {
+    let dir = TempDir::new().unwrap();
+    let line = |id: &str| {
+        serde_json::json!({"file": format!("cat/{id}.yaml"), "text": record(id)}).to_string()
+    };
+    let input = format!(
+        "{}\n\n{}\n{{\"file\": 1}}\n{}\n",
+        line("a-1"),
+        line("b-1"),
+        line("c-1")
+    );
+    let (code, out, err) = pipeline_in(
+        dir.path(),
+        &["convert", "--from", "files-jsonl", "--to", "jsonl", "-q"],
+        &input,
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("line 4 of the input"), "{err}");
+    let ids: Vec<String> = out
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].to_string())
+        .collect();
+    assert_eq!(ids, ["\"a-1\"", "\"b-1\""]);
+}
+
 /// A file's bytes given as base64 are read as the file itself would be: bytes that are not
 /// UTF-8 are the same finding (Y002) at the same place as `validate` gives.
 #[test]

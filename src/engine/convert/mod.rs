@@ -2,8 +2,11 @@
 //! record, for use inside other tools' pipelines (Hadoop Streaming, Spark `RDD.pipe`, GNU
 //! parallel `--pipe`), where the catalogue is not a folder but a stream of records.
 //!
-//! Each record is read, validated against the schema, normalized and written out before the
-//! next one is read, so memory stays flat however long the stream. What a stream cannot give
+//! Records are read, validated against the schema, normalized and written out a batch at a
+//! time through the engine's one batching loop ([`crate::engine::batches`]): the input is
+//! split into units (`Units`, the loop's source), each batch is processed on every core
+//! while the results of the one before are written in input order (`Printer`, its sink),
+//! so memory stays flat however long the stream. What a stream cannot give
 //! is the whole catalogue: the cross-record checks (unique ids, references that resolve, id
 //! = file name) and the name-variant warnings are not run, and no authority file is used.
 //!
@@ -26,9 +29,8 @@
 use std::io::{self, BufRead, Write};
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
-
 use crate::diagnostics::{Finding, Severity};
+use crate::engine::batches::{self, Bounds, Sink};
 use crate::engine::catalogue::{self, FileResult, Settings};
 use crate::engine::selection::Shard;
 use crate::export::{ExportOptions, csv as csv_export, dublin_core};
@@ -203,7 +205,7 @@ pub enum ConvertError {
 
 /// How many units (documents or files) are read before they are processed together on
 /// every worker thread, and how many bytes of documents at most. Output keeps the input's
-/// order; memory holds one batch and its results.
+/// order; memory holds three batches (being read, processed, written) and their results.
 const BATCH_UNITS: usize = 512;
 const BATCH_BYTES: usize = 8 << 20;
 
@@ -218,6 +220,17 @@ enum Unit {
     File(PathBuf),
     /// A file's name and its bytes, read from the input.
     Named(PathBuf, Vec<u8>),
+}
+
+impl Unit {
+    /// Its bytes held in memory, for the batch's byte bound (a path's file is read by the
+    /// worker).
+    fn size(&self) -> usize {
+        match self {
+            Unit::Doc { bytes, .. } | Unit::Named(_, bytes) => bytes.len(),
+            Unit::File(_) => 0,
+        }
+    }
 }
 
 /// A line of `--from files-jsonl`: the file's name, and its contents as text or, for
@@ -265,14 +278,15 @@ struct Ctx<'a> {
     outlines: bool,
 }
 
-struct Converter<'a, W: Write, E: Write> {
-    ctx: Ctx<'a>,
+/// The sink of a conversion ([`batches::run`]): the results of each unit, written in input
+/// order on the calling thread while the next batch is processed: records to standard
+/// output, findings to standard error, outlines, and the shard folder.
+struct Printer<'a, W: Write, E: Write> {
+    findings: FindingsFormat,
     out: W,
     err: E,
     outlines: Option<&'a mut dyn Write>,
     counts: Counts,
-    batch: Vec<Unit>,
-    batch_bytes: usize,
     /// With `--to shard`: the shard folder being written.
     shard: Option<ShardWriter<'a>>,
 }
@@ -302,8 +316,11 @@ pub fn convert(
 }
 
 /// [`convert`] with every option, and the outline of each document written to `outlines`
-/// (see [`crate::validate::outline_file`]) when given. Units are processed in batches on the current
-/// rayon pool; the output is in input order whatever the number of threads.
+/// (see [`crate::validate::outline_file`]) when given. Units are processed in batches on the
+/// current rayon pool, each batch's results written while the next batch is processed
+/// ([`batches::run`]); the output is in input order whatever the number of threads. An
+/// input that cannot be read, or a line of `files-jsonl` that is not a file, stops the
+/// conversion with an error once the units before it are written.
 pub fn convert_with<'a>(
     input: impl BufRead,
     out: impl Write,
@@ -313,19 +330,18 @@ pub fn convert_with<'a>(
     settings: &'a Settings,
     export: &'a ExportOptions,
 ) -> Result<Counts, ConvertError> {
-    let mut c = Converter {
-        ctx: Ctx {
-            options,
-            settings,
-            export,
-            outlines: outlines.is_some(),
-        },
+    let ctx = Ctx {
+        options,
+        settings,
+        export,
+        outlines: outlines.is_some(),
+    };
+    let mut printer = Printer {
+        findings: options.findings,
         out,
         err,
         outlines,
         counts: Counts::default(),
-        batch: Vec::with_capacity(BATCH_UNITS),
-        batch_bytes: 0,
         shard: match &options.shard {
             Some(shard) => Some(
                 ShardWriter::create(shard, export)
@@ -334,163 +350,176 @@ pub fn convert_with<'a>(
             None => None,
         },
     };
-    match c.run(input).and_then(|()| c.flush_batch()) {
+    let printed = printer.header(options.to).and_then(|()| {
+        batches::run(
+            Units::new(input, options.from),
+            Bounds::units(BATCH_UNITS).and_bytes(BATCH_BYTES, Unit::size),
+            |unit| ctx.process(&unit),
+            &mut printer,
+            |_| Ok(()),
+        )
+    });
+    match printed {
         Ok(()) => {}
         Err(ConvertError::Output(e)) if e.kind() == io::ErrorKind::BrokenPipe => {}
         Err(e) => return Err(e),
     }
     // A reader that stopped early closed the pipe: not an error. Anything else (a full disk
     // behind a redirection) is, or the output would end short with exit 0.
-    match c.out.flush() {
+    match printer.out.flush() {
         Err(e) if e.kind() != io::ErrorKind::BrokenPipe => return Err(ConvertError::Output(e)),
         _ => {}
     }
-    if let Some(o) = c.outlines.as_mut() {
+    if let Some(o) = printer.outlines.as_mut() {
         o.flush().map_err(ConvertError::Outlines)?;
     }
-    if let Some(shard) = c.shard.take() {
+    if let Some(shard) = printer.shard.take() {
         let dir = shard.shard.dir.to_path_buf();
         shard.finish().map_err(|e| ConvertError::Shard(dir, e))?;
     }
-    Ok(c.counts)
+    Ok(printer.counts)
 }
 
-impl<W: Write, E: Write> Converter<'_, W, E> {
-    fn run(&mut self, mut input: impl BufRead) -> Result<(), ConvertError> {
-        if self.ctx.options.to == OutputFormat::Csv {
+/// The units of the input, in order, as its format splits it: the source of the batching
+/// loop, read on the calling thread while the batch before is processed.
+struct Units<R> {
+    input: R,
+    from: InputFormat,
+    /// The line being read, and its number in the stream (from 0).
+    line: Vec<u8>,
+    line_no: usize,
+    /// `yaml-stream`: the document being gathered: its bytes, the lines before it, and
+    /// whether it has begun (an explicit `---`, or a line with content).
+    doc: Vec<u8>,
+    first_line: usize,
+    explicit: bool,
+    has_content: bool,
+    /// The documents given so far.
+    ordinal: usize,
+    /// The end of the input was reached, or an error given: nothing more is read.
+    ended: bool,
+}
+
+impl<R: BufRead> Units<R> {
+    fn new(input: R, from: InputFormat) -> Self {
+        Units {
+            input,
+            from,
+            line: Vec::with_capacity(256),
+            line_no: 0,
+            doc: Vec::new(),
+            first_line: 0,
+            explicit: false,
+            has_content: false,
+            ordinal: 0,
+            ended: false,
+        }
+    }
+
+    /// The unit the line just read completes, if any.
+    fn unit_of_line(&mut self) -> Option<Result<Unit, ConvertError>> {
+        let line = &self.line;
+        match self.from {
+            InputFormat::Jsonl => {
+                if !line.iter().any(|b| !b.is_ascii_whitespace()) {
+                    return None;
+                }
+                let bytes = line.clone();
+                Some(Ok(self.document(bytes, self.line_no)))
+            }
+            InputFormat::FilesJsonl => line.iter().any(|b| !b.is_ascii_whitespace()).then(|| {
+                serde_json::from_slice::<NamedFile>(line)
+                    .map_err(|e| e.to_string())
+                    .and_then(NamedFile::bytes)
+                    .map(|(file, bytes)| Unit::Named(file, bytes))
+                    .map_err(|e| ConvertError::NotAFile(self.line_no + 1, e))
+            }),
+            InputFormat::Paths => {
+                let text = String::from_utf8_lossy(line);
+                let path = text.trim_end_matches(['\n', '\r']);
+                (!path.trim().is_empty()).then(|| Ok(Unit::File(PathBuf::from(path))))
+            }
+            InputFormat::YamlStream => {
+                if marker(line, b"---") {
+                    let ended = self.end_document();
+                    self.doc.extend_from_slice(&self.line);
+                    self.first_line = self.line_no;
+                    self.explicit = true;
+                    self.has_content = content(&self.line[3..]);
+                    ended.map(Ok)
+                } else if marker(line, b"...") {
+                    let ended = self.end_document();
+                    self.first_line = self.line_no + 1;
+                    ended.map(Ok)
+                } else {
+                    if self.doc.is_empty() {
+                        self.first_line = self.line_no;
+                    }
+                    self.doc.extend_from_slice(line);
+                    self.has_content |= content(line);
+                    None
+                }
+            }
+        }
+    }
+
+    /// `yaml-stream`: the document gathered so far, if it has begun; a new one is begun.
+    fn end_document(&mut self) -> Option<Unit> {
+        let begun = self.explicit || self.has_content;
+        let bytes = std::mem::take(&mut self.doc);
+        let unit = begun.then(|| self.document(bytes, self.first_line));
+        (self.explicit, self.has_content) = (false, false);
+        unit
+    }
+
+    /// The next document, after `lines` lines of the stream.
+    fn document(&mut self, bytes: Vec<u8>, lines: usize) -> Unit {
+        self.ordinal += 1;
+        Unit::Doc {
+            bytes,
+            lines,
+            ordinal: self.ordinal - 1,
+        }
+    }
+}
+
+impl<R: BufRead> Iterator for Units<R> {
+    type Item = Result<Unit, ConvertError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        while !self.ended {
+            self.line.clear();
+            match self.input.read_until(b'\n', &mut self.line) {
+                Ok(0) => {
+                    self.ended = true;
+                    if self.from == InputFormat::YamlStream {
+                        return self.end_document().map(Ok);
+                    }
+                }
+                Ok(_) => {
+                    let unit = self.unit_of_line();
+                    self.line_no += 1;
+                    if let Some(unit) = unit {
+                        self.ended = unit.is_err();
+                        return Some(unit);
+                    }
+                }
+                Err(e) => {
+                    self.ended = true;
+                    return Some(Err(ConvertError::Input(e)));
+                }
+            }
+        }
+        None
+    }
+}
+
+impl<W: Write, E: Write> Printer<'_, W, E> {
+    /// What comes before the first record: the CSV header.
+    fn header(&mut self, to: OutputFormat) -> Result<(), ConvertError> {
+        if to == OutputFormat::Csv {
             let header = csv_export::header();
             self.out.write_all(&header).map_err(ConvertError::Output)?;
-        }
-        let from = self.ctx.options.from;
-        let mut line = Vec::with_capacity(256);
-        let mut line_no = 0usize;
-        // The document being gathered: its bytes, the lines before it, and whether it has
-        // begun (an explicit `---`, or a line with content).
-        let mut doc: Vec<u8> = Vec::new();
-        let mut first_line = 0usize;
-        let (mut explicit, mut has_content) = (false, false);
-        let mut ordinal = 0usize;
-        loop {
-            line.clear();
-            let n = input
-                .read_until(b'\n', &mut line)
-                .map_err(ConvertError::Input)?;
-            if n == 0 {
-                break;
-            }
-            match from {
-                InputFormat::Jsonl => {
-                    if line.iter().any(|b| !b.is_ascii_whitespace()) {
-                        self.document(line.clone(), line_no, ordinal)?;
-                        ordinal += 1;
-                    }
-                }
-                InputFormat::FilesJsonl => {
-                    if line.iter().any(|b| !b.is_ascii_whitespace()) {
-                        let (file, bytes) = serde_json::from_slice::<NamedFile>(&line)
-                            .map_err(|e| e.to_string())
-                            .and_then(NamedFile::bytes)
-                            .map_err(|e| ConvertError::NotAFile(line_no + 1, e))?;
-                        let size = bytes.len();
-                        self.push(Unit::Named(file, bytes), size)?;
-                    }
-                }
-                InputFormat::Paths => {
-                    let text = String::from_utf8_lossy(&line);
-                    let path = text.trim_end_matches(['\n', '\r']);
-                    if !path.trim().is_empty() {
-                        self.push(Unit::File(PathBuf::from(path)), 0)?;
-                    }
-                }
-                InputFormat::YamlStream => {
-                    if marker(&line, b"---") {
-                        if explicit || has_content {
-                            self.document(std::mem::take(&mut doc), first_line, ordinal)?;
-                            ordinal += 1;
-                        }
-                        doc.clear();
-                        doc.extend_from_slice(&line);
-                        first_line = line_no;
-                        explicit = true;
-                        has_content = content(&line[3..]);
-                    } else if marker(&line, b"...") {
-                        if explicit || has_content {
-                            self.document(std::mem::take(&mut doc), first_line, ordinal)?;
-                            ordinal += 1;
-                        }
-                        doc.clear();
-                        first_line = line_no + 1;
-                        (explicit, has_content) = (false, false);
-                    } else {
-                        if doc.is_empty() {
-                            first_line = line_no;
-                        }
-                        doc.extend_from_slice(&line);
-                        has_content |= content(&line);
-                    }
-                }
-            }
-            line_no += 1;
-        }
-        if from == InputFormat::YamlStream && (explicit || has_content) {
-            self.document(doc, first_line, ordinal)?;
-        }
-        Ok(())
-    }
-
-    fn document(
-        &mut self,
-        bytes: Vec<u8>,
-        lines: usize,
-        ordinal: usize,
-    ) -> Result<(), ConvertError> {
-        let size = bytes.len();
-        self.push(
-            Unit::Doc {
-                bytes,
-                lines,
-                ordinal,
-            },
-            size,
-        )
-    }
-
-    fn push(&mut self, unit: Unit, bytes: usize) -> Result<(), ConvertError> {
-        self.batch.push(unit);
-        self.batch_bytes += bytes;
-        if self.batch.len() >= BATCH_UNITS || self.batch_bytes >= BATCH_BYTES {
-            self.flush_batch()?;
-        }
-        Ok(())
-    }
-
-    /// Process the batch on every worker, then write its results in input order.
-    fn flush_batch(&mut self) -> Result<(), ConvertError> {
-        let ctx = &self.ctx;
-        let done: Vec<Done> = self.batch.par_iter().map(|u| ctx.process(u)).collect();
-        self.batch.clear();
-        self.batch_bytes = 0;
-        for d in done {
-            self.counts.records += d.documents;
-            for f in &d.findings {
-                self.report(f);
-            }
-            self.out
-                .write_all(&d.output)
-                .map_err(ConvertError::Output)?;
-            self.counts.written += d.written;
-            if let Some(shard) = self.shard.as_mut() {
-                for r in d.shard {
-                    shard
-                        .add(r)
-                        .map_err(|e| ConvertError::Shard(shard.shard.dir.to_path_buf(), e))?;
-                }
-            }
-            if let Some(o) = self.outlines.as_mut() {
-                for line in &d.outlines {
-                    line.write(o).map_err(ConvertError::Outlines)?;
-                }
-            }
         }
         Ok(())
     }
@@ -501,10 +530,38 @@ impl<W: Write, E: Write> Converter<'_, W, E> {
             _ => self.counts.warnings += 1,
         }
         // Findings are best effort: a closed standard error does not stop the conversion.
-        let _ = match self.ctx.options.findings {
+        let _ = match self.findings {
             FindingsFormat::Concise => writeln!(self.err, "{f}"),
             FindingsFormat::Json => writeln!(self.err, "{}", crate::render::finding_json(f)),
         };
+    }
+}
+
+impl<W: Write, E: Write> Sink<Done> for Printer<'_, W, E> {
+    type Error = ConvertError;
+
+    fn take(&mut self, d: Done) -> Result<(), ConvertError> {
+        self.counts.records += d.documents;
+        for f in &d.findings {
+            self.report(f);
+        }
+        self.out
+            .write_all(&d.output)
+            .map_err(ConvertError::Output)?;
+        self.counts.written += d.written;
+        if let Some(shard) = self.shard.as_mut() {
+            for r in d.shard {
+                shard
+                    .add(r)
+                    .map_err(|e| ConvertError::Shard(shard.shard.dir.to_path_buf(), e))?;
+            }
+        }
+        if let Some(o) = self.outlines.as_mut() {
+            for line in &d.outlines {
+                line.write(o).map_err(ConvertError::Outlines)?;
+            }
+        }
+        Ok(())
     }
 }
 

@@ -1,10 +1,17 @@
 //! `pipeline fix`: rewrite records with the safe normalizations, or show them (`--diff`).
+//!
+//! The library plans the files a batch at a time ([`pipeline::fix::run`]); this command's
+//! sink ([`Apply`]) writes each file, or prints its diff, as its plan comes, counts what
+//! changed and keeps the findings, which are printed sorted once every file is done.
 
 use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
 
+use pipeline::diagnostics::Finding;
+use pipeline::engine::batches::Sink;
 use pipeline::engine::catalogue::Catalogue;
+use pipeline::fix::FileFix;
 
 use crate::cli::FixArgs;
 use crate::output::{Outcome, failed, report};
@@ -20,43 +27,21 @@ pub fn fix(args: &FixArgs) -> Result<Outcome, String> {
     if let Some(missing) = paths.iter().find(|p| !p.exists()) {
         return Err(format!("{} does not exist", missing.display()));
     }
-    let (files, plans, mut findings) = pipeline::fix::plan_all(&paths, &settings);
-    let (mut values, mut changed) = (0, 0);
-    for plan in &plans {
-        findings.extend(plan.findings.iter().cloned());
-        if plan.fixed.is_none() {
-            continue;
-        }
-        values += plan.edits;
-        changed += 1;
-        // A file is written by replacing it: a link is replaced by a file, never written
-        // through (its target, maybe outside the catalogue, stays as it is). Said so.
-        let link = plan.path.is_symlink();
-        if args.diff {
-            let _ = write!(std::io::stdout().lock(), "{}", pipeline::fix::diff(plan));
-            if link && !args.common.quiet {
-                eprintln!(
-                    "pipeline: note: {} is a symbolic link; fixing it would replace the link \
-                     by a file with the fixed text (its target would not change)",
-                    plan.path.display()
-                );
-            }
-        } else {
-            pipeline::fix::write(plan)
-                .map_err(|e| format!("cannot write {}: {e}", plan.path.display()))?;
-            if link && !args.common.quiet {
-                eprintln!(
-                    "pipeline: note: {} was a symbolic link; it is now a file with the fixed \
-                     text (its target was not changed)",
-                    plan.path.display()
-                );
-            }
-        }
-    }
+    let mut apply = Apply {
+        diff: args.diff,
+        quiet: args.common.quiet,
+        values: 0,
+        changed: 0,
+        findings: Vec::new(),
+    };
+    let walked = pipeline::fix::run(&paths, &settings, &mut apply)?;
+    let (values, changed) = (apply.values, apply.changed);
+    let mut findings = walked.findings;
+    findings.extend(apply.findings);
     pipeline::diagnostics::sort_findings(&mut findings);
     let catalogue = Catalogue {
         findings,
-        files: files.len(),
+        files: walked.files,
         ..Catalogue::default()
     };
     report(&catalogue, &args.common);
@@ -65,7 +50,7 @@ pub fn fix(args: &FixArgs) -> Result<Outcome, String> {
         let _ = writeln!(
             std::io::stderr(),
             "pipeline: {verb} {values} values in {changed} of {} files; {} left as written, in {:.2}s",
-            files.len(),
+            walked.files,
             catalogue.findings.len(),
             started.elapsed().as_secs_f64()
         );
@@ -76,4 +61,53 @@ pub fn fix(args: &FixArgs) -> Result<Outcome, String> {
     } else {
         Outcome::Valid
     })
+}
+
+/// What is done with each file's plan, in the order of the walk: the file is written (or,
+/// with `--diff`, its diff printed), and the values and files changed are counted; the
+/// findings are kept for the end.
+struct Apply {
+    diff: bool,
+    quiet: bool,
+    values: usize,
+    changed: usize,
+    findings: Vec<Finding>,
+}
+
+impl Sink<FileFix> for Apply {
+    /// The message of a file that cannot be written; it stops the command (exit 2).
+    type Error = String;
+
+    fn take(&mut self, mut plan: FileFix) -> Result<(), String> {
+        self.findings.append(&mut plan.findings);
+        if plan.fixed.is_none() {
+            return Ok(());
+        }
+        self.values += plan.edits;
+        self.changed += 1;
+        // A file is written by replacing it: a link is replaced by a file, never written
+        // through (its target, maybe outside the catalogue, stays as it is). Said so.
+        let link = plan.path.is_symlink();
+        if self.diff {
+            let _ = write!(std::io::stdout().lock(), "{}", pipeline::fix::diff(&plan));
+            if link && !self.quiet {
+                eprintln!(
+                    "pipeline: note: {} is a symbolic link; fixing it would replace the link \
+                     by a file with the fixed text (its target would not change)",
+                    plan.path.display()
+                );
+            }
+        } else {
+            pipeline::fix::write(&plan)
+                .map_err(|e| format!("cannot write {}: {e}", plan.path.display()))?;
+            if link && !self.quiet {
+                eprintln!(
+                    "pipeline: note: {} was a symbolic link; it is now a file with the fixed \
+                     text (its target was not changed)",
+                    plan.path.display()
+                );
+            }
+        }
+        Ok(())
+    }
 }
