@@ -169,7 +169,7 @@ pub struct Walked {
 /// plan to `sink` in the order of the walk while the next batch is planned
 /// ([`crate::engine::batches::run`]): a batch is written (or shown) as it comes, so memory
 /// holds a few batches of files, never the catalogue. Stops at the sink's first error.
-pub fn run<S: Sink<FileFix>>(
+pub fn run<S: Sink<FileFix, Error: Send> + Send>(
     paths: &[PathBuf],
     settings: &catalogue::Settings,
     sink: &mut S,

@@ -3,23 +3,26 @@
 //! documents or files read from standard input) and `fix` (the record files).
 //!
 //! Units are pulled from a source (an iterator) into batches bounded by a count and,
-//! optionally, by bytes ([`Bounds`]). Each batch is processed on every thread of the current
-//! rayon pool, while the calling thread hands the results of the batch before it to a
-//! [`Sink`], in the order of the units, then reads the batch after it from the source. So
-//! no core waits for the reading or the writing, the output is in input order whatever the
-//! number of threads, and memory holds three batches whatever the length of the source (the
-//! units being read, the units being processed, the results being taken).
+//! optionally, by bytes ([`Bounds`]). Each batch is processed on the threads of the current
+//! rayon pool, while one of them hands the results of the batch before it to a [`Sink`], in
+//! the order of the units, then reads the batch after it from the source (`rayon::join`).
+//! So no core waits for the reading or the writing, the output is in input order whatever
+//! the number of threads, and memory holds three batches whatever the length of the source
+//! (the units being read, the units being processed, the results being taken).
 //!
 //! The sink is what a command does with each result: the engine keeps findings and outlines
 //! and stages the exports, `convert` writes standard output, `fix` writes or diffs each
 //! file. One loop and several sinks, as ripgrep's searcher feeds its printers.
 //!
-//! The sink runs on the calling thread, never on a worker: it need not be `Send` (standard
-//! output's lock is not), and whatever it writes is written in order by one thread.
+//! The sink and the source are used by one thread at a time, never two at once, but not
+//! always the calling thread: they must be `Send` (standard output is passed unlocked, as
+//! `Stdout`, for that). Taking them on the calling thread instead, beside a full pool
+//! (`rayon::in_place_scope`), ran one thread more than there are cores: `validate` of
+//! 100,000 records was 2 % slower in wall time for the same instructions (BENCHMARKS.md).
 
 use rayon::prelude::*;
 
-/// What receives the result of every unit, in the order of the units, on the calling thread.
+/// What receives the result of every unit, in the order of the units, one at a time.
 pub trait Sink<T> {
     /// Why the sink cannot go on; it stops the loop and is returned by [`run`].
     type Error;
@@ -70,15 +73,16 @@ impl<U> Bounds<U> {
 /// once and is returned (the batch being processed is dropped). An error from the source
 /// ends it: the units before the error are processed and taken, then the error is returned.
 pub fn run<U, T, E>(
-    source: impl Iterator<Item = Result<U, E>>,
+    source: impl Iterator<Item = Result<U, E>> + Send,
     bounds: Bounds<U>,
     work: impl Fn(U) -> T + Sync,
-    sink: &mut impl Sink<T, Error = E>,
+    sink: &mut (impl Sink<T, Error = E> + Send),
     mut between: impl FnMut(usize) -> Result<(), E>,
 ) -> Result<(), E>
 where
     U: Send,
     T: Send,
+    E: Send,
 {
     let mut source = Source {
         units: source,
@@ -95,18 +99,19 @@ where
         between(taken)?;
         let previous = std::mem::take(&mut results);
         taken = previous.len();
-        let slot = &mut results;
-        let (fed, next) = rayon::in_place_scope(|scope| {
-            scope.spawn(move |_| *slot = batch.into_par_iter().map(work).collect());
-            // Meanwhile, on this thread:
-            let fed = take_all(sink, previous);
-            let next = match fed {
-                Ok(()) => source.next_batch(),
-                Err(_) => Vec::new(),
-            };
-            (fed, next)
-        });
+        let (processed, (fed, next)) = rayon::join(
+            || batch.into_par_iter().map(work).collect(),
+            || {
+                let fed = take_all(sink, previous);
+                let next = match fed {
+                    Ok(()) => source.next_batch(),
+                    Err(_) => Vec::new(),
+                };
+                (fed, next)
+            },
+        );
         fed?;
+        results = processed;
         batch = next;
     }
     let last = results.len();
@@ -165,25 +170,20 @@ impl<I: Iterator<Item = Result<U, E>>, U, E> Source<I, U, E> {
 
 #[cfg(test)]
 mod tests {
-    use std::cell::{Cell, RefCell};
-    use std::rc::Rc;
-    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
     use super::*;
 
-    /// Keeps what it takes; fails on the unit `fail_at` if given. Not `Send` (an `Rc`), as
-    /// standard output's lock is not: the loop must not need it to be.
+    /// Keeps what it takes; fails on the unit `fail_at` if given.
+    #[derive(Default)]
     struct Keep {
-        taken: Rc<RefCell<Vec<u64>>>,
+        taken: Vec<u64>,
         fail_at: Option<u64>,
     }
 
     impl Keep {
         fn new() -> Self {
-            Keep {
-                taken: Rc::default(),
-                fail_at: None,
-            }
+            Keep::default()
         }
     }
 
@@ -193,7 +193,7 @@ mod tests {
             if self.fail_at == Some(done) {
                 return Err(format!("refused {done}"));
             }
-            self.taken.borrow_mut().push(done);
+            self.taken.push(done);
             Ok(())
         }
     }
@@ -232,7 +232,7 @@ mod tests {
                 },
             )
             .unwrap();
-            (sink.taken.take(), reported)
+            (sink.taken, reported)
         })
     }
 
@@ -247,18 +247,21 @@ mod tests {
     }
 
     #[test]
-    fn the_sink_runs_on_the_calling_thread() {
-        struct Here(std::thread::ThreadId, usize);
-        impl Sink<u64> for Here {
+    fn the_sink_takes_one_result_at_a_time() {
+        /// Fails the test if two threads are in `take` at once.
+        struct Alone(AtomicBool, usize);
+        impl Sink<u64> for Alone {
             type Error = String;
             fn take(&mut self, _: u64) -> Result<(), String> {
-                assert_eq!(std::thread::current().id(), self.0);
+                assert!(!self.0.swap(true, Ordering::SeqCst), "two takes at once");
+                std::hint::black_box(uneven(self.1 as u64));
                 self.1 += 1;
+                self.0.store(false, Ordering::SeqCst);
                 Ok(())
             }
         }
         let taken = pool(3).install(|| {
-            let mut sink = Here(std::thread::current().id(), 0);
+            let mut sink = Alone(AtomicBool::new(false), 0);
             run(
                 (0..1000u64).map(Ok),
                 Bounds::units(10),
@@ -276,24 +279,24 @@ mod tests {
     /// read one batch ahead, so before batch k it has given batches 1..=k.
     fn pulled_at_each_batch(sizes: &[usize], bounds: Bounds<usize>) -> Vec<usize> {
         pool(2).install(|| {
-            let pulled = Cell::new(0);
+            let pulled = AtomicUsize::new(0);
             let mut seen = Vec::new();
             let mut sink = Keep::new();
             run(
                 sizes.iter().map(|&s| {
-                    pulled.set(pulled.get() + 1);
+                    pulled.fetch_add(1, Ordering::SeqCst);
                     Ok(s)
                 }),
                 bounds,
                 |s| s as u64,
                 &mut sink,
                 |_| {
-                    seen.push(pulled.get());
+                    seen.push(pulled.load(Ordering::SeqCst));
                     Ok(())
                 },
             )
             .unwrap();
-            assert_eq!(sink.taken.borrow().len(), sizes.len());
+            assert_eq!(sink.taken.len(), sizes.len());
             seen
         })
     }
@@ -320,12 +323,12 @@ mod tests {
     #[test]
     fn an_error_from_the_sink_stops_the_loop_and_is_returned() {
         let (result, taken, pulled) = pool(2).install(|| {
-            let pulled = Cell::new(0u64);
+            let pulled = AtomicU64::new(0);
             let mut sink = Keep::new();
             sink.fail_at = Some(15);
             let result = run(
                 (0..100u64).map(|i| {
-                    pulled.set(i + 1);
+                    pulled.store(i + 1, Ordering::SeqCst);
                     Ok(i)
                 }),
                 Bounds::units(10),
@@ -333,7 +336,7 @@ mod tests {
                 &mut sink,
                 |_| Ok(()),
             );
-            (result, sink.taken.take(), pulled.get())
+            (result, sink.taken, pulled.load(Ordering::SeqCst))
         });
         assert_eq!(result, Err("refused 15".to_string()));
         assert_eq!(taken, (0..15).collect::<Vec<_>>());
@@ -363,7 +366,7 @@ mod tests {
                     Ok(())
                 },
             );
-            (result, sink.taken.take(), calls)
+            (result, sink.taken, calls)
         });
         assert_eq!(result, Err("interrupted".to_string()));
         // Before batch 1 nothing was taken, before batch 2 neither (batch 1 is taken while
@@ -377,17 +380,17 @@ mod tests {
     #[test]
     fn an_error_from_the_source_comes_after_the_units_before_it() {
         let (result, taken, read_past) = pool(2).install(|| {
-            let after = Cell::new(false);
+            let after = AtomicBool::new(false);
             let source = (0..25u64)
                 .map(Ok)
                 .chain(std::iter::once(Err("bad line".to_string())))
                 .chain(std::iter::from_fn(|| {
-                    after.set(true);
+                    after.store(true, Ordering::SeqCst);
                     Some(Ok(99))
                 }));
             let mut sink = Keep::new();
             let result = run(source, Bounds::units(10), |i| i, &mut sink, |_| Ok(()));
-            (result, sink.taken.take(), after.get())
+            (result, sink.taken, after.load(Ordering::SeqCst))
         });
         assert_eq!(result, Err("bad line".to_string()));
         assert_eq!(taken, (0..25).collect::<Vec<_>>());
@@ -410,6 +413,6 @@ mod tests {
         )
         .unwrap();
         assert_eq!(calls, [0]);
-        assert!(sink.taken.borrow().is_empty());
+        assert!(sink.taken.is_empty());
     }
 }

@@ -285,7 +285,7 @@ struct Printer<'a, W: Write, E: Write> {
     findings: FindingsFormat,
     out: W,
     err: E,
-    outlines: Option<&'a mut dyn Write>,
+    outlines: Option<&'a mut (dyn Write + Send)>,
     counts: Counts,
     /// With `--to shard`: the shard folder being written.
     shard: Option<ShardWriter<'a>>,
@@ -295,9 +295,9 @@ struct Printer<'a, W: Write, E: Write> {
 /// (concise), with no authority file. A closed `out` (a reader that stopped early) ends the
 /// conversion without error.
 pub fn convert(
-    input: impl BufRead,
-    out: impl Write,
-    err: impl Write,
+    input: impl BufRead + Send,
+    out: impl Write + Send,
+    err: impl Write + Send,
     from: InputFormat,
     to: OutputFormat,
     settings: &Settings,
@@ -322,10 +322,10 @@ pub fn convert(
 /// input that cannot be read, or a line of `files-jsonl` that is not a file, stops the
 /// conversion with an error once the units before it are written.
 pub fn convert_with<'a>(
-    input: impl BufRead,
-    out: impl Write,
-    err: impl Write,
-    outlines: Option<&'a mut dyn Write>,
+    input: impl BufRead + Send,
+    out: impl Write + Send,
+    err: impl Write + Send,
+    outlines: Option<&'a mut (dyn Write + Send)>,
     options: &'a ConvertOptions<'a>,
     settings: &'a Settings,
     export: &'a ExportOptions,

@@ -87,11 +87,13 @@ pub fn convert(args: &crate::cli::ConvertArgs) -> Result<Outcome, String> {
         authorities: &authorities,
         shard,
     };
+    // Unlocked handles: the conversion reads and writes from whichever thread of the pool
+    // takes each batch (one at a time), and a lock may not move between threads.
     let counts = pipeline::engine::convert::convert_with(
-        std::io::stdin().lock(),
-        std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock()),
-        std::io::stderr().lock(),
-        outlines.as_mut().map(|(_, w)| w as &mut dyn Write),
+        std::io::BufReader::with_capacity(1 << 16, std::io::stdin()),
+        std::io::BufWriter::with_capacity(1 << 16, std::io::stdout()),
+        std::io::stderr(),
+        outlines.as_mut().map(|(_, w)| w as &mut (dyn Write + Send)),
         &options,
         &settings,
         &export,
