@@ -173,18 +173,13 @@ pub(super) fn parse_doc(
         col: 1,
     };
     if range.len > settings.limits.max_file_bytes {
-        return Err(Finding::new(
-            Code::Limit,
+        return Err(document_too_long(
             path,
-            Some(at),
-            format!(
-                "document {} is {} bytes, more than the limit of {} bytes",
-                ordinal + 1,
-                range.len,
-                settings.limits.max_file_bytes
-            ),
-        )
-        .with_help("split the document, or raise the limit with --max-file-bytes"));
+            at,
+            ordinal,
+            range.len,
+            settings.limits.max_file_bytes,
+        ));
     }
     let unreadable = |e: std::io::Error| {
         Finding::new(Code::Unreadable, path, None, format!("cannot be read: {e}"))
@@ -235,4 +230,25 @@ pub(crate) fn shift_lines(node: &mut Node, lines: usize) {
             _ => {}
         }
     }
+}
+
+/// The finding for a document of a `---` stream longer than `--max-file-bytes` (a stream's
+/// documents are held to the limit of a record file each).
+pub(crate) fn document_too_long(
+    path: &Path,
+    at: Location,
+    ordinal: usize,
+    len: u64,
+    limit: u64,
+) -> Finding {
+    Finding::new(
+        Code::Limit,
+        path,
+        Some(at),
+        format!(
+            "document {} is {len} bytes, more than the limit of {limit} bytes",
+            ordinal + 1,
+        ),
+    )
+    .with_help("split the document, or raise the limit with --max-file-bytes")
 }

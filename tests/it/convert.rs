@@ -697,3 +697,104 @@ fn the_outlines_file_is_replaced_only_by_a_conversion_that_succeeded() {
         .collect();
     assert_eq!(names, ["part.outlines"]);
 }
+
+/// A document longer than `--max-file-bytes` is refused as `validate` refuses it in a stream
+/// file (same code, line and message), without being held in memory; the documents around
+/// it are written. The same for a JSON line.
+#[test]
+fn a_document_over_the_size_limit_is_refused_as_validate_refuses_it() {
+    let long = format!("{}notes: {}\n", record("b-1"), "x".repeat(5000));
+    let text = format!("---\n{}---\n{long}---\n{}", record("a-1"), record("c-1"));
+    let dir = TempDir::new().unwrap();
+    fs::write(dir.path().join("stream.yaml"), &text).unwrap();
+    let validated = pipeline()
+        .args([
+            "validate",
+            "--format",
+            "concise",
+            "--max-file-bytes",
+            "1000",
+            "--input",
+        ])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let validated = String::from_utf8(validated.stderr).unwrap();
+    let expected = validated
+        .lines()
+        .find(|l| l.contains("more than the limit"))
+        .unwrap_or_else(|| panic!("{validated}"))
+        .split_once(": ")
+        .unwrap()
+        .1
+        .to_string();
+    assert!(expected.contains("document 2 is"), "{expected}");
+    let out = pipeline()
+        .args(["convert", "--from", "yaml-stream", "--to", "jsonl"])
+        .args(["--max-file-bytes", "1000"])
+        .write_stdin(text.as_str())
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    );
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    // The stream's second document begins on line 11 (its `---`), as in the file.
+    let line = validated
+        .lines()
+        .find(|l| l.contains("more than the limit"))
+        .unwrap()
+        .split(':')
+        .nth(1)
+        .unwrap()
+        .to_string();
+    assert_eq!(line, "11");
+    assert!(
+        stderr.contains(&format!("<stdin>:11:1: {expected}")),
+        "{stderr}"
+    );
+    let ids: Vec<&str> = stdout
+        .lines()
+        .map(|l| {
+            if l.contains("\"a-1\"") {
+                "a-1"
+            } else if l.contains("\"c-1\"") {
+                "c-1"
+            } else {
+                l
+            }
+        })
+        .collect();
+    assert_eq!(ids, ["a-1", "c-1"]);
+
+    // One JSON line over the limit: refused, the lines around it written.
+    let json = |id: &str, pad: usize| {
+        format!(
+            "{{\"id\":\"{id}\",\"title\":\"Record {id}\",\"date\":\"1957\",\"type\":\"Cable\",\
+             \"summary\":\"{}\",\"languages\":[\"Korean\"]}}\n",
+            "y".repeat(pad)
+        )
+    };
+    let lines = format!("{}{}{}", json("a-1", 1), json("b-1", 5000), json("c-1", 1));
+    let out = pipeline()
+        .args([
+            "convert",
+            "--from",
+            "jsonl",
+            "--to",
+            "jsonl",
+            "--max-file-bytes",
+            "1000",
+        ])
+        .write_stdin(lines.as_str())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("<stdin>:2:1: error[Y007]: document 2 is 5"),
+        "{stderr}"
+    );
+    assert_eq!(String::from_utf8(out.stdout).unwrap().lines().count(), 2);
+}

@@ -72,17 +72,19 @@ impl Command {
     /// The number of worker threads asked for with `--threads`.
     pub fn threads(&self) -> Option<usize> {
         match self {
-            Command::Run(a) => a.common.threads,
-            Command::Validate(a) => a.common.threads,
-            Command::Fix(a) => a.common.threads,
-            Command::Convert(a) => a.threads,
+            Command::Run(a) => a.common.reading.threads,
+            Command::Validate(a) => a.common.reading.threads,
+            Command::Fix(a) => a.common.reading.threads,
+            Command::Convert(a) => a.reading.threads,
             _ => None,
         }
     }
 }
 
+/// How records are read: the options of every command that reads records (`run`,
+/// `validate`, `fix`, `convert`).
 #[derive(Debug, Args)]
-pub struct Common {
+pub struct Reading {
     /// JSON Schema for records [default: schemas/record.schema.json if present, else the
     /// built-in copy of the same schema].
     #[arg(long, value_name = "FILE")]
@@ -94,6 +96,18 @@ pub struct Common {
     /// this is set.
     #[arg(long, value_name = "ORDER", value_parser = choice::<DayMonthOrder>())]
     pub date_order: Option<DayMonthOrder>,
+    /// Largest record file read, in bytes [default: 268435456, 256 MiB].
+    #[arg(long, value_name = "BYTES")]
+    pub max_file_bytes: Option<u64>,
+    /// Longest single value in a record, in bytes [default: 1048576, 1 MiB].
+    #[arg(long, value_name = "BYTES")]
+    pub max_value_bytes: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct Common {
+    #[command(flatten)]
+    pub reading: Reading,
     /// Print only findings, no summary line.
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -110,12 +124,6 @@ pub struct Common {
     /// When to colour the human format.
     #[arg(long, value_enum, value_name = "WHEN", default_value = "auto")]
     pub color: ColorChoice,
-    /// Largest record file read, in bytes [default: 268435456, 256 MiB].
-    #[arg(long, value_name = "BYTES")]
-    pub max_file_bytes: Option<u64>,
-    /// Longest single value in a record, in bytes [default: 1048576, 1 MiB].
-    #[arg(long, value_name = "BYTES")]
-    pub max_value_bytes: Option<usize>,
     /// Follow symbolic links wherever they lead. By default a link whose target is outside
     /// the catalogue folder is not followed and is reported (Y009): only for trusted
     /// catalogues, never on pull requests from outside.
@@ -387,13 +395,8 @@ pub struct ConvertArgs {
     /// The separator between several values in one CSV cell.
     #[arg(long, value_name = "CHAR", default_value_t = '|', value_parser = parse_separator)]
     pub csv_separator: char,
-    /// JSON Schema for records [default: schemas/record.schema.json if present, else the
-    /// built-in copy of the same schema].
-    #[arg(long, value_name = "FILE")]
-    pub schema: Option<PathBuf>,
-    /// How to read all-numeric dates like 03/04/1957.
-    #[arg(long, value_name = "ORDER", value_parser = choice::<DayMonthOrder>())]
-    pub date_order: Option<DayMonthOrder>,
+    #[command(flatten)]
+    pub reading: Reading,
     /// No summary line.
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -412,9 +415,6 @@ pub struct ConvertArgs {
     /// Write the outline of every document (one JSON line each) to FILE, for check-outlines.
     #[arg(long, value_name = "FILE")]
     pub outlines: Option<PathBuf>,
-    /// Worker threads [default: one per core].
-    #[arg(long, short = 'j', value_name = "N")]
-    pub threads: Option<usize>,
     /// With `--to shard`: the shard folder to write (replaced if it exists).
     #[arg(long, short, value_name = "DIR")]
     pub output: Option<PathBuf>,

@@ -220,6 +220,13 @@ enum Unit {
     File(PathBuf),
     /// A file's name and its bytes, read from the input.
     Named(PathBuf, Vec<u8>),
+    /// A document longer than `--max-file-bytes`, after `lines` lines of the stream: its
+    /// bytes were counted, not kept.
+    TooLong {
+        len: u64,
+        lines: usize,
+        ordinal: usize,
+    },
 }
 
 impl Unit {
@@ -228,7 +235,7 @@ impl Unit {
     fn size(&self) -> usize {
         match self {
             Unit::Doc { bytes, .. } | Unit::Named(_, bytes) => bytes.len(),
-            Unit::File(_) => 0,
+            Unit::File(_) | Unit::TooLong { .. } => 0,
         }
     }
 }
@@ -352,7 +359,7 @@ pub fn convert_with<'a>(
     };
     let printed = printer.header(options.to).and_then(|()| {
         batches::run(
-            Units::new(input, options.from),
+            Units::new(input, options.from, settings.limits.max_file_bytes),
             Bounds::units(BATCH_UNITS).and_bytes(BATCH_BYTES, Unit::size),
             |unit| ctx.process(&unit),
             &mut printer,
@@ -388,9 +395,16 @@ struct Units<R> {
     /// The line being read, and its number in the stream (from 0).
     line: Vec<u8>,
     line_no: usize,
-    /// `yaml-stream`: the document being gathered: its bytes, the lines before it, and
-    /// whether it has begun (an explicit `---`, or a line with content).
+    /// The whole length of the line just read (only its first [`Units::keep`] bytes are
+    /// kept in `line`).
+    line_len: u64,
+    /// The longest document kept (`--max-file-bytes`): a longer one is counted, not held.
+    limit: u64,
+    /// `yaml-stream`: the document being gathered: its bytes (none once it is longer than
+    /// the limit), its whole length, the lines before it, and whether it has begun (an
+    /// explicit `---`, or a line with content).
     doc: Vec<u8>,
+    doc_len: u64,
     first_line: usize,
     explicit: bool,
     has_content: bool,
@@ -401,13 +415,16 @@ struct Units<R> {
 }
 
 impl<R: BufRead> Units<R> {
-    fn new(input: R, from: InputFormat) -> Self {
+    fn new(input: R, from: InputFormat, limit: u64) -> Self {
         Units {
             input,
             from,
             line: Vec::with_capacity(256),
             line_no: 0,
+            line_len: 0,
+            limit,
             doc: Vec::new(),
+            doc_len: 0,
             first_line: 0,
             explicit: false,
             has_content: false,
@@ -423,6 +440,9 @@ impl<R: BufRead> Units<R> {
             InputFormat::Jsonl => {
                 if !line.iter().any(|b| !b.is_ascii_whitespace()) {
                     return None;
+                }
+                if self.line_len > self.limit {
+                    return Some(Ok(self.too_long(self.line_len, self.line_no)));
                 }
                 let bytes = line.clone();
                 Some(Ok(self.document(bytes, self.line_no)))
@@ -442,7 +462,7 @@ impl<R: BufRead> Units<R> {
             InputFormat::YamlStream => {
                 if marker(line, b"---") {
                     let ended = self.end_document();
-                    self.doc.extend_from_slice(&self.line);
+                    self.add_to_document();
                     self.first_line = self.line_no;
                     self.explicit = true;
                     self.has_content = content(&self.line[3..]);
@@ -452,14 +472,25 @@ impl<R: BufRead> Units<R> {
                     self.first_line = self.line_no + 1;
                     ended.map(Ok)
                 } else {
-                    if self.doc.is_empty() {
+                    if self.doc_len == 0 {
                         self.first_line = self.line_no;
                     }
-                    self.doc.extend_from_slice(line);
                     self.has_content |= content(line);
+                    self.add_to_document();
                     None
                 }
             }
+        }
+    }
+
+    /// `yaml-stream`: add the line just read to the document, or only count it once the
+    /// document is longer than the limit.
+    fn add_to_document(&mut self) {
+        self.doc_len += self.line_len;
+        if self.doc_len > self.limit {
+            self.doc = Vec::new();
+        } else {
+            self.doc.extend_from_slice(&self.line);
         }
     }
 
@@ -467,9 +498,31 @@ impl<R: BufRead> Units<R> {
     fn end_document(&mut self) -> Option<Unit> {
         let begun = self.explicit || self.has_content;
         let bytes = std::mem::take(&mut self.doc);
-        let unit = begun.then(|| self.document(bytes, self.first_line));
+        let len = std::mem::take(&mut self.doc_len);
+        let unit = begun.then(|| match len > self.limit {
+            true => self.too_long(len, self.first_line),
+            false => self.document(bytes, self.first_line),
+        });
         (self.explicit, self.has_content) = (false, false);
         unit
+    }
+
+    /// How much of a line is kept: a document's worth (a longer line makes its document too
+    /// long), and at least enough to tell a `---` or `...` line.
+    fn keep(&self) -> usize {
+        usize::try_from(self.limit.saturating_add(1))
+            .unwrap_or(usize::MAX)
+            .max(4096)
+    }
+
+    /// The next document, too long to be kept, after `lines` lines of the stream.
+    fn too_long(&mut self, len: u64, lines: usize) -> Unit {
+        self.ordinal += 1;
+        Unit::TooLong {
+            len,
+            lines,
+            ordinal: self.ordinal - 1,
+        }
     }
 
     /// The next document, after `lines` lines of the stream.
@@ -489,14 +542,16 @@ impl<R: BufRead> Iterator for Units<R> {
     fn next(&mut self) -> Option<Self::Item> {
         while !self.ended {
             self.line.clear();
-            match self.input.read_until(b'\n', &mut self.line) {
+            let keep = self.keep();
+            match read_line_within(&mut self.input, &mut self.line, keep) {
                 Ok(0) => {
                     self.ended = true;
                     if self.from == InputFormat::YamlStream {
                         return self.end_document().map(Ok);
                     }
                 }
-                Ok(_) => {
+                Ok(len) => {
+                    self.line_len = len;
                     let unit = self.unit_of_line();
                     self.line_no += 1;
                     if let Some(unit) = unit {
@@ -511,6 +566,35 @@ impl<R: BufRead> Iterator for Units<R> {
             }
         }
         None
+    }
+}
+
+/// Read one line (up to and including its `\n`) into `line`, keeping at most `keep` bytes
+/// of it, so that one endless line cannot take all the memory; returns the line's whole
+/// length in bytes (0 at the end of the input).
+fn read_line_within(input: &mut impl BufRead, line: &mut Vec<u8>, keep: usize) -> io::Result<u64> {
+    let mut len = 0u64;
+    loop {
+        let buf = match input.fill_buf() {
+            Ok(buf) => buf,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if buf.is_empty() {
+            return Ok(len);
+        }
+        let (chunk, ends) = match memchr::memchr(b'\n', buf) {
+            Some(i) => (&buf[..=i], true),
+            None => (buf, false),
+        };
+        let room = keep.saturating_sub(line.len());
+        line.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        let n = chunk.len();
+        len += n as u64;
+        input.consume(n);
+        if ends {
+            return Ok(len);
+        }
     }
 }
 
@@ -586,6 +670,24 @@ impl Ctx<'_> {
                 path,
                 catalogue::documents_of_bytes(path, bytes, &self.settings.limits),
             ),
+            Unit::TooLong {
+                len,
+                lines,
+                ordinal,
+            } => Done {
+                documents: 1,
+                findings: vec![crate::engine::units::document_too_long(
+                    Path::new(self.options.stdin_name),
+                    crate::diagnostics::Location {
+                        line: lines + 1,
+                        col: 1,
+                    },
+                    *ordinal,
+                    *len,
+                    self.settings.limits.max_file_bytes,
+                )],
+                ..Done::default()
+            },
         }
     }
 

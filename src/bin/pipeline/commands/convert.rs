@@ -11,7 +11,8 @@ use crate::output::Outcome;
 
 pub fn convert(args: &crate::cli::ConvertArgs) -> Result<Outcome, String> {
     let started = Instant::now();
-    let settings = settings_of(args.schema.as_deref(), args.date_order, None, None, false)?;
+    // A path given on the input (`--from paths`) is the user's choice, read as given.
+    let settings = settings_of(&args.reading, false)?;
     let export = ExportOptions {
         base_iri: args.base_iri.clone(),
         csv_separator: args.csv_separator,

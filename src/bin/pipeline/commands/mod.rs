@@ -9,13 +9,13 @@ mod merge;
 mod run;
 mod validate;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use pipeline::engine::catalogue::Settings;
-use pipeline::normalize::dates::{DateOptions, DayMonthOrder};
+use pipeline::normalize::dates::DateOptions;
 use pipeline::read::Limits;
 
-use crate::cli::{Command, Common};
+use crate::cli::{Command, Common, Reading};
 use crate::output::Outcome;
 
 /// Run the command.
@@ -34,30 +34,23 @@ pub fn dispatch(command: Command) -> Result<Outcome, String> {
 
 /// The catalogue settings of a command's common options.
 pub fn settings(common: &Common) -> Result<Settings, String> {
-    settings_of(
-        common.schema.as_deref(),
-        common.date_order,
-        common.max_file_bytes,
-        common.max_value_bytes,
-        common.follow_symlinks,
-    )
+    settings_of(&common.reading, common.follow_symlinks)
 }
 
-/// The catalogue settings of these options (the defaults for `None`).
-pub fn settings_of(
-    schema: Option<&Path>,
-    date_order: Option<DayMonthOrder>,
-    max_file_bytes: Option<u64>,
-    max_value_bytes: Option<usize>,
-    follow_symlinks: bool,
-) -> Result<Settings, String> {
+/// The catalogue settings of these reading options (the defaults where not given).
+pub fn settings_of(reading: &Reading, follow_symlinks: bool) -> Result<Settings, String> {
     let mut limits = Limits::default();
-    limits.max_file_bytes = max_file_bytes.unwrap_or(limits.max_file_bytes);
-    limits.max_scalar_bytes = max_value_bytes.unwrap_or(limits.max_scalar_bytes);
+    limits.max_file_bytes = reading.max_file_bytes.unwrap_or(limits.max_file_bytes);
+    limits.max_scalar_bytes = reading.max_value_bytes.unwrap_or(limits.max_scalar_bytes);
     let date_options = DateOptions {
-        day_month_order: date_order,
+        day_month_order: reading.date_order,
     };
-    Settings::configured(schema, limits, date_options, follow_symlinks)
+    Settings::configured(
+        reading.schema.as_deref(),
+        limits,
+        date_options,
+        follow_symlinks,
+    )
 }
 
 /// A file named by an option, when it was given: an error naming the option's file when it
