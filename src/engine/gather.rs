@@ -1,4 +1,4 @@
-//! Gathering, on the calling thread and in unit order: findings, outlines, name spellings and
+//! Gathering, one unit at a time and in unit order: findings, outlines, name spellings and
 //! the report's aggregates of every unit, and the exports written; the engine's sink of the
 //! one batching loop ([`super::batches`]).
 
@@ -61,7 +61,7 @@ impl Spellings {
     }
 }
 
-/// What the run keeps of every unit, gathered on the calling thread in unit order.
+/// What the run keeps of every unit, gathered one unit at a time, in unit order.
 #[derive(Default)]
 pub(super) struct Gathered {
     pub(super) findings: Vec<Finding>,

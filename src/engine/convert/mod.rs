@@ -286,7 +286,7 @@ struct Ctx<'a> {
 }
 
 /// The sink of a conversion ([`batches::run`]): the results of each unit, written in input
-/// order on the calling thread while the next batch is processed: records to standard
+/// order, one at a time, while the next batch is processed: records to standard
 /// output, findings to standard error, outlines, and the shard folder.
 struct Printer<'a, W: Write, E: Write> {
     findings: FindingsFormat,
@@ -388,7 +388,7 @@ pub fn convert_with<'a>(
 }
 
 /// The units of the input, in order, as its format splits it: the source of the batching
-/// loop, read on the calling thread while the batch before is processed.
+/// loop, read while the batch before is processed.
 struct Units<R> {
     input: R,
     from: InputFormat,
