@@ -144,6 +144,17 @@ pub(crate) fn title_word_key(w: &str) -> String {
 
 pub(crate) static TITLE_LIST: LazyLock<Titles> = LazyLock::new(|| Titles::parse(TITLES));
 
+/// Abbreviated titles that are also given names: `Gen` (General; Gen Hoshino), `Sen`
+/// (Senator; Sen Katayama, Sen no Rikyū), `Maj` (Major; Maj Sjöwall). Written with their
+/// period (`Gen.`) they are the title; without it, nothing says which: the name is kept as
+/// written rather than lose a given name (`Katayama, Sen` is not `Katayama`, Senator).
+const TITLE_OR_GIVEN_NAME: &[&str] = &["gen", "sen", "maj"];
+
+/// Whether `word`, as written, may be a given name as well as an abbreviated title.
+pub(crate) fn title_or_given_name(word: &str) -> bool {
+    !word.ends_with('.') && TITLE_OR_GIVEN_NAME.contains(&fold(word).as_str())
+}
+
 /// Terms of address kept in the name (`data/address.txt`): `Mrs`, `Lady`, `Sir`, `Rev.`.
 pub(crate) static ADDRESS_LIST: LazyLock<Titles> = LazyLock::new(|| Titles::parse(ADDRESS));
 

@@ -376,7 +376,9 @@ fn read(cleaned: &str) -> Option<PersonName> {
         return Some(direct(Vec::new(), roles, None, None, adds));
     };
     let before = first.len();
-    strip_front(&mut first, &mut roles, &mut adds);
+    if !strip_front(&mut first, &mut roles, &mut adds) {
+        return None;
+    }
     // `Sir John Smith, K.C.B.`: a first part that began with a title or a term of address
     // and still has two words is a name in direct order, not an inverted family name.
     let direct_first = first.len() < before && first.len() > 1;
@@ -408,6 +410,10 @@ fn read(cleaned: &str) -> Option<PersonName> {
             .then(|| whole_title(&part))
             .flatten()
         {
+            if part.len() == 1 && lexicon::title_or_given_name(&part[0]) {
+                // `Katayama, Sen`: a given name or a title, nothing says which.
+                return None;
+            }
             push_role(&mut roles, t);
         } else if part.len() <= 2
             && lexicon::peerage_key(&last_key)
@@ -454,7 +460,9 @@ fn read(cleaned: &str) -> Option<PersonName> {
             add(&mut adds, joined(), place);
         } else if !named && !direct_first {
             let mut g = part;
-            strip_front(&mut g, &mut roles, &mut adds);
+            if !strip_front(&mut g, &mut roles, &mut adds) {
+                return None;
+            }
             given = Some(g);
         } else {
             // A second forename part (`Smith, John, Henry`): no rule says what it is.
@@ -618,8 +626,10 @@ fn starts_upper(w: &str) -> bool {
 }
 
 /// Strip leading titles (dropped as roles) and terms of address (kept as additions),
-/// longest first, never the last remaining word.
-fn strip_front(words: &mut Vec<String>, roles: &mut Vec<String>, adds: &mut Vec<Addition>) {
+/// longest first, never the last remaining word. `false` when a leading word may be a
+/// title or a given name ([`lexicon::title_or_given_name`]: `Sen Katayama`): the name is
+/// then kept as written.
+fn strip_front(words: &mut Vec<String>, roles: &mut Vec<String>, adds: &mut Vec<Addition>) -> bool {
     'outer: while words.len() > 1 {
         let key = lexicon::title_word_key(&words[0]);
         for (list, keep) in [
@@ -633,6 +643,9 @@ fn strip_front(words: &mut Vec<String>, roles: &mut Vec<String>, adds: &mut Vec<
             for n in (1..=max).rev() {
                 let slice: Vec<&str> = words[..n].iter().map(String::as_str).collect();
                 if let Some(t) = list.get(&slice) {
+                    if n == 1 && !keep && lexicon::title_or_given_name(slice[0]) {
+                        return false;
+                    }
                     if keep {
                         add(adds, slice.join(" "), Place::Front);
                     } else {
@@ -645,6 +658,7 @@ fn strip_front(words: &mut Vec<String>, roles: &mut Vec<String>, adds: &mut Vec<
         }
         break;
     }
+    true
 }
 
 /// The words of one comma part: split on whitespace, initials spaced, punctuation-only
@@ -1289,6 +1303,39 @@ mod tests {
         v.clear();
         split_initials("É.Ö.", &mut v);
         assert_eq!(v, ["É.", "Ö."]);
+    }
+
+    /// `Gen`, `Sen` and `Maj` are given names as well as abbreviated titles: without their
+    /// period the name is kept as written (a given name is never dropped as a title);
+    /// with it, or spelled out, they are the title.
+    #[test]
+    fn an_abbreviation_that_is_also_a_given_name_is_not_dropped() {
+        for written in [
+            "Gen Hoshino",
+            "Hoshino, Gen",
+            "Sen Katayama",
+            "Katayama, Sen",
+            "Maj Sjöwall",
+            "Sjöwall, Maj",
+            "Smith, Gen Hoshino",
+        ] {
+            let p = normalize_person(written);
+            assert!(p.kept_as_written(), "{written}: {p:?}");
+            assert_eq!(p.heading, written, "{written}");
+            assert!(p.roles.is_empty(), "{written}: {:?}", p.roles);
+        }
+        for (written, heading, role) in [
+            ("Gen. Douglas MacArthur", "MacArthur, Douglas", "General"),
+            ("General Douglas MacArthur", "MacArthur, Douglas", "General"),
+            ("Lt Gen Smith", "Smith", "Lieutenant General"),
+            ("Sen. Kennedy", "Kennedy", "Senator"),
+            ("MacArthur, Gen.", "MacArthur", "General"),
+            ("Maj. John Smith", "Smith, John", "Major"),
+        ] {
+            let p = normalize_person(written);
+            assert_eq!(p.heading, heading, "{written}");
+            assert_eq!(p.roles, [role], "{written}");
+        }
     }
 
     #[test]
