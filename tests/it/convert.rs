@@ -798,3 +798,49 @@ fn a_document_over_the_size_limit_is_refused_as_validate_refuses_it() {
     );
     assert_eq!(String::from_utf8(out.stdout).unwrap().lines().count(), 2);
 }
+
+/// `files-jsonl`: a file over `--max-file-bytes` is refused by name (Y007) and the others
+/// converted; a line too long to hold any file of that size (escaped as JSON) is not held:
+/// the conversion stops there, naming the line, after the records before it.
+#[test]
+fn files_jsonl_holds_a_line_to_the_size_limit() {
+    let line =
+        |file: &str, text: &str| format!("{}\n", serde_json::json!({ "file": file, "text": text }));
+    let input = [
+        line("a-1.yaml", &record("a-1")),
+        line("big.yaml", &"x".repeat(20_000)),
+        line("c-1.yaml", &record("c-1")),
+    ]
+    .concat();
+    let run = |limit: &str| {
+        let out = pipeline()
+            .args(["convert", "--from", "files-jsonl", "--to", "jsonl"])
+            .args(["--max-file-bytes", limit])
+            .write_stdin(input.as_str())
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap(),
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    // 20,000 bytes of text is a JSON line that a 5,000-byte file could take (escaped).
+    let (code, stdout, stderr) = run("5000");
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains(
+            "big.yaml: error[Y007]: the file is 20000 bytes, more than the limit of 5000 bytes"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(stdout.lines().count(), 2, "{stdout}");
+    // Not one a 1,000-byte file could: the line is not read.
+    let (code, stdout, stderr) = run("1000");
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("line 2 of the input is not {\"file\": ..., \"text\" or \"base64\": ...}: the line is 20030 bytes"),
+        "{stderr}"
+    );
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+}

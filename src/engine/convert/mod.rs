@@ -447,6 +447,17 @@ impl<R: BufRead> Units<R> {
                 let bytes = line.clone();
                 Some(Ok(self.document(bytes, self.line_no)))
             }
+            InputFormat::FilesJsonl if self.line_len > self.keep() as u64 => {
+                // Not held, so not read: the file it names is not known.
+                Some(Err(ConvertError::NotAFile(
+                    self.line_no + 1,
+                    format!(
+                        "the line is {} bytes, more than a file of --max-file-bytes ({} \
+                         bytes) takes, written as JSON",
+                        self.line_len, self.limit
+                    ),
+                )))
+            }
             InputFormat::FilesJsonl => line.iter().any(|b| !b.is_ascii_whitespace()).then(|| {
                 serde_json::from_slice::<NamedFile>(line)
                     .map_err(|e| e.to_string())
@@ -508,11 +519,14 @@ impl<R: BufRead> Units<R> {
     }
 
     /// How much of a line is kept: a document's worth (a longer line makes its document too
-    /// long), and at least enough to tell a `---` or `...` line.
+    /// long), and at least enough to tell a `---` or `...` line; for `files-jsonl`, a file's
+    /// worth written as JSON (a character escaped as `\u0000` takes six bytes).
     fn keep(&self) -> usize {
-        usize::try_from(self.limit.saturating_add(1))
-            .unwrap_or(usize::MAX)
-            .max(4096)
+        let bytes = match self.from {
+            InputFormat::FilesJsonl => self.limit.saturating_mul(6).saturating_add(4096),
+            _ => self.limit.saturating_add(1),
+        };
+        usize::try_from(bytes).unwrap_or(usize::MAX).max(4096)
     }
 
     /// The next document, too long to be kept, after `lines` lines of the stream.
