@@ -18,7 +18,7 @@
 //! always the calling thread: they must be `Send` (standard output is passed unlocked, as
 //! `Stdout`, for that). Taking them on the calling thread instead, beside a full pool
 //! (`rayon::in_place_scope`), ran one thread more than there are cores: `validate` of
-//! 100,000 records was 2 % slower in wall time for the same instructions (BENCHMARKS.md).
+//! 100,000 records was about 3 % slower in wall time for the same instructions (BENCHMARKS.md).
 
 use rayon::prelude::*;
 

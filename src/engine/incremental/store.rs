@@ -14,12 +14,12 @@ use super::{
 };
 
 /// The head of a places file.
-pub(super) struct PlacesHead {
-    pub(super) run_key: Digest,
-    pub(super) generation: String,
-    pub(super) jsonld_base: u64,
+struct PlacesHead {
+    run_key: Digest,
+    generation: String,
+    jsonld_base: u64,
     /// The name of the bodies log in the cache folder.
-    pub(super) log: String,
+    log: String,
 }
 
 /// The places file in force, its log, and the generation they describe, opened: the
@@ -221,7 +221,7 @@ fn read_name(r: &mut impl Read) -> std::io::Result<String> {
 }
 
 /// The head of a places file, and how many bytes it takes.
-pub(super) fn read_head(r: &mut impl Read) -> std::io::Result<(PlacesHead, u64)> {
+fn read_head(r: &mut impl Read) -> std::io::Result<(PlacesHead, u64)> {
     let mut header = vec![0; PLACES_HEADER.len()];
     r.read_exact(&mut header)?;
     if header != PLACES_HEADER {

@@ -7,7 +7,7 @@ use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::store::{Previous, Store, read_head};
+use super::store::{Previous, Store};
 use super::{
     BODY_REF_BYTES, Body, BodyRef, Key, LOG_HEADER, LOG_SUFFIX, OLD_STORES, PLACE_BYTES, PLACES,
     PLACES_HEADER, Place, TEMP_PREFIX, body_check, place_bytes, read_at, read_place, write_at,
@@ -30,15 +30,17 @@ pub struct PackWriter {
     out: BufWriter<File>,
     /// The places file in the cache folder.
     path: PathBuf,
-    /// Where the record nodes' offset is written.
+    /// Where the record nodes' offset is written, and where the units begin.
     base_at: u64,
+    head_len: u64,
     log: Log,
     /// The log, opened for appending (`None` once finished or dropped).
     log_out: Option<BufWriter<File>>,
     log_name: String,
     /// Where the next body goes in the log.
     log_len: u64,
-    /// The places in force, whose bodies (when appending to their log) are pointed at.
+    /// The places in force when this run appends to their log: their bodies are pointed
+    /// at. `None` for a new log.
     previous: Option<Arc<Previous>>,
     /// The bodies appended have been flushed to disk.
     synced: bool,
@@ -67,15 +69,14 @@ fn write_name(out: &mut impl Write, name: &str) -> std::io::Result<()> {
 impl PackWriter {
     /// A writer for a run of `store`, whose new generation is `dir`.
     pub(super) fn create(store: &Store, dir: &Path) -> std::io::Result<PackWriter> {
-        let previous = store.old.clone();
         // The log in force is appended to unless more of it is garbage than bodies in use:
-        // then this run copies the bodies it uses into a new log (a compaction).
-        let keep = previous.as_ref().filter(|p| {
+        // then this run copies the bodies it uses into a new log (a compaction), and has no
+        // previous bodies to point at.
+        let previous = store.old.clone().filter(|p| {
             let garbage = p.log_len.saturating_sub(LOG_HEADER.len() as u64 + p.live);
             garbage <= p.live
         });
-        let appending = keep.is_some();
-        let (log, log_out, log_name, log_len) = match keep {
+        let (log, log_out, log_name, log_len) = match &previous {
             Some(p) => {
                 let file = OpenOptions::new()
                     .append(true)
@@ -125,16 +126,18 @@ impl PackWriter {
         let base_at = (PLACES_HEADER.len() + 16 + 2 + generation.len()) as u64;
         out.write_all(&0u64.to_le_bytes())?; // the record nodes' offset, set by `finish`
         write_name(&mut out, &log_name)?;
+        let head_len = base_at + 8 + 2 + log_name.len() as u64;
         Ok(PackWriter {
             file: Some(file),
             out,
             path: store.dir.join(PLACES),
             base_at,
+            head_len,
             log,
             log_out: Some(log_out),
             log_name,
             log_len,
-            previous: previous.filter(|_| appending),
+            previous,
             synced: false,
             in_force: false,
             appended: 0,
@@ -230,8 +233,7 @@ impl PackWriter {
             .tempfile_in(dir)?;
         let mut out = BufWriter::with_capacity(1 << 20, file.reopen()?);
         let mut r = BufReader::with_capacity(1 << 20, File::open(&old)?);
-        let (_, head_len) = read_head(&mut BufReader::new(File::open(&old)?))?;
-        let mut head = vec![0; head_len as usize];
+        let mut head = vec![0; self.head_len as usize];
         r.read_exact(&mut head)?;
         out.write_all(&head)?;
         let unusable = || std::io::Error::other("a unit's places cannot be moved");

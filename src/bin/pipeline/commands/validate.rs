@@ -45,7 +45,6 @@ pub fn validate(args: &ValidateArgs) -> Result<Outcome, String> {
     pipeline::diagnostics::sort_findings(&mut total.findings);
     report(&total, &args.common);
     if let Some(path) = &args.report {
-        total.aggregates = aggregates.map(Box::new);
         let info = pipeline::report::run_info(
             "validate",
             &args.input,
@@ -53,7 +52,7 @@ pub fn validate(args: &ValidateArgs) -> Result<Outcome, String> {
             settings.schema_file.as_deref(),
             started.elapsed(),
         );
-        let aggregates = total.aggregates.take().map(|a| *a).unwrap_or_default();
+        let aggregates = aggregates.unwrap_or_default();
         let report = pipeline::report::build(
             &aggregates,
             &total.findings,
