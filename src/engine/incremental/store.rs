@@ -248,6 +248,7 @@ fn read_head(r: &mut impl Read) -> std::io::Result<(PlacesHead, u64)> {
 /// Read a places file: its head, where each unit's places are, and how many bytes of the
 /// log its bodies take.
 fn index(file: &File) -> std::io::Result<(PlacesHead, Index, u64)> {
+    let file_len = file.metadata()?.len();
     let mut r = BufReader::with_capacity(1 << 16, file);
     let (head, mut offset) = read_head(&mut r)?;
     let mut index = Vec::new();
@@ -263,13 +264,16 @@ fn index(file: &File) -> std::io::Result<(PlacesHead, Index, u64)> {
         key.copy_from_slice(&unit[..16]);
         let count = u32::from_le_bytes([unit[16], unit[17], unit[18], unit[19]]);
         offset += 20;
-        if count <= MAX_RECORDS && offset <= MAX_PLACES {
+        let len = u64::from(count) * PLACE_BYTES as u64;
+        // A count that a damaged file makes run past its end is never read (nor are
+        // gigabytes allocated for it).
+        let whole = offset + BODY_REF_BYTES as u64 + len <= file_len;
+        if whole && count <= MAX_RECORDS && offset <= MAX_PLACES {
             index.push((key, offset << 24 | u64::from(count)));
         }
         if let Some(body) = BodyRef::of_bytes(&unit[20..]) {
             live += u64::from(body.len);
         }
-        let len = u64::from(count) * PLACE_BYTES as u64;
         r.seek_relative(i64::try_from(len).map_err(std::io::Error::other)?)?;
         offset += BODY_REF_BYTES as u64 + len;
     }
@@ -278,4 +282,49 @@ fn index(file: &File) -> std::io::Result<(PlacesHead, Index, u64)> {
     index.sort_by_key(|e| e.0);
     index.dedup_by(|later, first| later.0 == first.0);
     Ok((head, index, live))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    /// The places file as `super` documents it, with `units` as (key byte, count, places
+    /// bytes actually written).
+    fn places_file(units: &[(u8, u32, usize)]) -> tempfile::NamedTempFile {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        let mut bytes = PLACES_HEADER.to_vec();
+        bytes.extend([7u8; 16]); // the run key
+        for name in ["gen", "records-x.bodies"] {
+            bytes.extend((name.len() as u16).to_le_bytes());
+            bytes.extend(name.as_bytes());
+            if name == "gen" {
+                bytes.extend(0u64.to_le_bytes()); // the record nodes' offset
+            }
+        }
+        for &(key, count, written) in units {
+            bytes.extend([key; 16]);
+            bytes.extend(count.to_le_bytes());
+            bytes.extend([0u8; BODY_REF_BYTES]);
+            bytes.extend(vec![0u8; written]);
+        }
+        f.write_all(&bytes).unwrap();
+        f
+    }
+
+    #[test]
+    fn a_unit_whose_places_run_past_the_end_is_not_indexed() {
+        let f = places_file(&[(1, 2, 2 * PLACE_BYTES), (2, 1000, PLACE_BYTES)]);
+        let (head, index, _) = index(&f.reopen().unwrap()).unwrap();
+        assert_eq!(
+            (head.generation.as_str(), head.log.as_str()),
+            ("gen", "records-x.bodies")
+        );
+        let keys: Vec<u8> = index.iter().map(|(k, _)| k[0]).collect();
+        assert_eq!(
+            keys,
+            [1],
+            "the unit claiming 1,000 places in 24 bytes is left out"
+        );
+    }
 }
