@@ -28,12 +28,12 @@ pub struct DocRange {
     pub id: Option<Box<str>>,
 }
 
-pub(crate) fn marker(line: &[u8], m: &[u8; 3]) -> bool {
+fn marker(line: &[u8], m: &[u8; 3]) -> bool {
     line.starts_with(m) && line.get(3).is_none_or(|b| b.is_ascii_whitespace())
 }
 
 /// Whether a line holds a value (not blank, not a comment, not a directive).
-pub(crate) fn content(line: &[u8]) -> bool {
+fn content(line: &[u8]) -> bool {
     if line.first() == Some(&b'%') {
         return false;
     }
@@ -43,6 +43,55 @@ pub(crate) fn content(line: &[u8]) -> bool {
     {
         Some(i) => line[i] != b'#',
         None => false,
+    }
+}
+
+/// Where a `---` stream splits, told line by line: the one rule of this module's
+/// [`index`] of a stream file and of `convert`'s reading of standard input, so that both
+/// split where YAML does. A segment is a document once it has an explicit `---` or a line
+/// with content ([`content`]); what each caller keeps of a segment that is not (blank
+/// lines, comments and directives before the first `---`) is its own affair.
+#[derive(Debug, Default)]
+pub(crate) struct Splitter {
+    explicit: bool,
+    has_content: bool,
+}
+
+/// What a line is to the stream ([`Splitter::line`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Split {
+    /// A `---` line: the segment before it ends (`begun`: it is a document), and the line
+    /// begins the next.
+    Before { begun: bool },
+    /// A `...` line: the segment ends with it (`begun`: it is a document); the next begins
+    /// after it.
+    After { begun: bool },
+    /// Any other line, part of the segment; `content`: it holds a value.
+    Within { content: bool },
+}
+
+impl Splitter {
+    pub(crate) fn line(&mut self, line: &[u8]) -> Split {
+        if marker(line, b"---") {
+            let begun = self.begun();
+            self.explicit = true;
+            self.has_content = content(&line[3..]);
+            Split::Before { begun }
+        } else if marker(line, b"...") {
+            let begun = self.begun();
+            (self.explicit, self.has_content) = (false, false);
+            Split::After { begun }
+        } else {
+            let content = content(line);
+            self.has_content |= content;
+            Split::Within { content }
+        }
+    }
+
+    /// Whether the current segment is a document (at the end of the input: whether it is
+    /// one to keep).
+    pub(crate) fn begun(&self) -> bool {
+        self.explicit || self.has_content
     }
 }
 
@@ -82,29 +131,20 @@ pub fn index(mut reader: impl BufRead) -> io::Result<Vec<DocRange>> {
     let mut buf = Vec::with_capacity(256);
     let mut offset = 0u64;
     let mut line_no = 0usize;
-    // The current segment.
+    let mut splitter = Splitter::default();
+    // The current segment: where it starts, and its `id:` lines.
     let mut start = 0u64;
     let mut start_line = 0usize;
-    let mut explicit = false;
-    let mut has_content = false;
     let mut id: Option<Box<str>> = None;
     let mut ids_seen = 0usize;
-    let mut close = |end: u64,
-                     start: u64,
-                     start_line: usize,
-                     explicit: bool,
-                     has_content: bool,
-                     id: Option<Box<str>>,
-                     ids_seen: usize| {
-        if explicit || has_content {
-            docs.push(DocRange {
-                offset: start,
-                len: end - start,
-                line: start_line,
-                // Two `id:` lines are a duplicate key: let the parser report it.
-                id: if ids_seen == 1 { id } else { None },
-            });
-        }
+    let mut close = |end: u64, start: u64, start_line: usize, id: Option<Box<str>>, ids: usize| {
+        docs.push(DocRange {
+            offset: start,
+            len: end - start,
+            line: start_line,
+            // Two `id:` lines are a duplicate key: let the parser report it.
+            id: if ids == 1 { id } else { None },
+        });
     };
     loop {
         buf.clear();
@@ -113,57 +153,38 @@ pub fn index(mut reader: impl BufRead) -> io::Result<Vec<DocRange>> {
             break;
         }
         let line = &buf[..];
-        if marker(line, b"---") {
-            if explicit || has_content {
-                close(
-                    offset,
-                    start,
-                    start_line,
-                    explicit,
-                    has_content,
-                    id.take(),
-                    ids_seen,
-                );
-                start = offset;
-                start_line = line_no;
+        match splitter.line(line) {
+            Split::Before { begun } => {
+                // Blank lines, comments and directives before the first `---` stay with
+                // the document it begins.
+                if begun {
+                    close(offset, start, start_line, id.take(), ids_seen);
+                    start = offset;
+                    start_line = line_no;
+                }
+                ids_seen = 0;
             }
-            explicit = true;
-            has_content = content(&line[3..]);
-            ids_seen = 0;
-        } else if marker(line, b"...") {
-            close(
-                offset + n as u64,
-                start,
-                start_line,
-                explicit,
-                has_content,
-                id.take(),
-                ids_seen,
-            );
-            start = offset + n as u64;
-            start_line = line_no + 1;
-            explicit = false;
-            has_content = false;
-            ids_seen = 0;
-        } else if content(line) {
-            has_content = true;
-            if line.starts_with(b"id:") {
-                ids_seen += 1;
-                id = plain_id(line).map(Into::into);
+            Split::After { begun } => {
+                if begun {
+                    close(offset + n as u64, start, start_line, id.take(), ids_seen);
+                }
+                start = offset + n as u64;
+                start_line = line_no + 1;
+                ids_seen = 0;
+            }
+            Split::Within { content } => {
+                if content && line.starts_with(b"id:") {
+                    ids_seen += 1;
+                    id = plain_id(line).map(Into::into);
+                }
             }
         }
         offset += n as u64;
         line_no += 1;
     }
-    close(
-        offset,
-        start,
-        start_line,
-        explicit,
-        has_content,
-        id,
-        ids_seen,
-    );
+    if splitter.begun() {
+        close(offset, start, start_line, id, ids_seen);
+    }
     Ok(docs)
 }
 

@@ -36,7 +36,7 @@ use crate::engine::selection::Shard;
 use crate::export::{ExportOptions, csv as csv_export, dublin_core};
 use crate::normalize::names::AuthorityIndex;
 use crate::normalize::record::Record;
-use crate::read::stream_index::{content, marker};
+use crate::read::stream_index::{Split, Splitter};
 use crate::read::{self, Node, Value};
 use crate::validate::crosscheck::Collection;
 use crate::validate::outline_file::{self, OutlineLine};
@@ -401,13 +401,12 @@ struct Units<R> {
     /// The longest document kept (`--max-file-bytes`): a longer one is counted, not held.
     limit: u64,
     /// `yaml-stream`: the document being gathered: its bytes (none once it is longer than
-    /// the limit), its whole length, the lines before it, and whether it has begun (an
-    /// explicit `---`, or a line with content).
+    /// the limit), its whole length and the lines before it; where documents split is the
+    /// [`Splitter`]'s to say, as for a stream file.
     doc: Vec<u8>,
     doc_len: u64,
     first_line: usize,
-    explicit: bool,
-    has_content: bool,
+    splitter: Splitter,
     /// The documents given so far.
     ordinal: usize,
     /// The end of the input was reached, or an error given: nothing more is read.
@@ -426,8 +425,7 @@ impl<R: BufRead> Units<R> {
             doc: Vec::new(),
             doc_len: 0,
             first_line: 0,
-            explicit: false,
-            has_content: false,
+            splitter: Splitter::default(),
             ordinal: 0,
             ended: false,
         }
@@ -470,27 +468,26 @@ impl<R: BufRead> Units<R> {
                 let path = text.trim_end_matches(['\n', '\r']);
                 (!path.trim().is_empty()).then(|| Ok(Unit::File(PathBuf::from(path))))
             }
-            InputFormat::YamlStream => {
-                if marker(line, b"---") {
-                    let ended = self.end_document();
+            InputFormat::YamlStream => match self.splitter.line(line) {
+                Split::Before { begun } => {
+                    let ended = self.end_document(begun);
                     self.add_to_document();
                     self.first_line = self.line_no;
-                    self.explicit = true;
-                    self.has_content = content(&self.line[3..]);
                     ended.map(Ok)
-                } else if marker(line, b"...") {
-                    let ended = self.end_document();
+                }
+                Split::After { begun } => {
+                    let ended = self.end_document(begun);
                     self.first_line = self.line_no + 1;
                     ended.map(Ok)
-                } else {
+                }
+                Split::Within { .. } => {
                     if self.doc_len == 0 {
                         self.first_line = self.line_no;
                     }
-                    self.has_content |= content(line);
                     self.add_to_document();
                     None
                 }
-            }
+            },
         }
     }
 
@@ -505,17 +502,15 @@ impl<R: BufRead> Units<R> {
         }
     }
 
-    /// `yaml-stream`: the document gathered so far, if it has begun; a new one is begun.
-    fn end_document(&mut self) -> Option<Unit> {
-        let begun = self.explicit || self.has_content;
+    /// `yaml-stream`: the document gathered so far, if it has `begun` (the splitter says);
+    /// a new one is begun.
+    fn end_document(&mut self, begun: bool) -> Option<Unit> {
         let bytes = std::mem::take(&mut self.doc);
         let len = std::mem::take(&mut self.doc_len);
-        let unit = begun.then(|| match len > self.limit {
+        begun.then(|| match len > self.limit {
             true => self.too_long(len, self.first_line),
             false => self.document(bytes, self.first_line),
-        });
-        (self.explicit, self.has_content) = (false, false);
-        unit
+        })
     }
 
     /// How much of a line is kept: a document's worth (a longer line makes its document too
@@ -561,7 +556,7 @@ impl<R: BufRead> Iterator for Units<R> {
                 Ok(0) => {
                     self.ended = true;
                     if self.from == InputFormat::YamlStream {
-                        return self.end_document().map(Ok);
+                        return self.end_document(self.splitter.begun()).map(Ok);
                     }
                 }
                 Ok(len) => {
