@@ -720,53 +720,37 @@ fn a_document_over_the_size_limit_is_refused_as_validate_refuses_it() {
         .output()
         .unwrap();
     let validated = String::from_utf8(validated.stderr).unwrap();
-    let expected = validated
+    let finding = validated
         .lines()
         .find(|l| l.contains("more than the limit"))
-        .unwrap_or_else(|| panic!("{validated}"))
-        .split_once(": ")
-        .unwrap()
-        .1
-        .to_string();
+        .unwrap_or_else(|| panic!("{validated}"));
+    // `FILE:LINE:COL: message`: the stream's second document begins on line 11 (its `---`).
+    assert_eq!(finding.split(':').nth(1), Some("11"), "{finding}");
+    let expected = finding.split_once(": ").unwrap().1;
     assert!(expected.contains("document 2 is"), "{expected}");
-    let out = pipeline()
-        .args(["convert", "--from", "yaml-stream", "--to", "jsonl"])
-        .args(["--max-file-bytes", "1000"])
-        .write_stdin(text.as_str())
-        .output()
-        .unwrap();
-    let (stdout, stderr) = (
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
+    let convert = [
+        "convert",
+        "--to",
+        "jsonl",
+        "--max-file-bytes",
+        "1000",
+        "--from",
+    ];
+    let (code, stdout, stderr) = pipeline_in(
+        dir.path(),
+        &[&convert[..], &["yaml-stream"]].concat(),
+        &text,
     );
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
-    // The stream's second document begins on line 11 (its `---`), as in the file.
-    let line = validated
-        .lines()
-        .find(|l| l.contains("more than the limit"))
-        .unwrap()
-        .split(':')
-        .nth(1)
-        .unwrap()
-        .to_string();
-    assert_eq!(line, "11");
+    assert_eq!(code, 1, "{stderr}");
     assert!(
         stderr.contains(&format!("<stdin>:11:1: {expected}")),
         "{stderr}"
     );
-    let ids: Vec<&str> = stdout
+    let ids: Vec<String> = stdout
         .lines()
-        .map(|l| {
-            if l.contains("\"a-1\"") {
-                "a-1"
-            } else if l.contains("\"c-1\"") {
-                "c-1"
-            } else {
-                l
-            }
-        })
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].to_string())
         .collect();
-    assert_eq!(ids, ["a-1", "c-1"]);
+    assert_eq!(ids, ["\"a-1\"", "\"c-1\""]);
 
     // One JSON line over the limit: refused, the lines around it written.
     let json = |id: &str, pad: usize| {
@@ -777,26 +761,14 @@ fn a_document_over_the_size_limit_is_refused_as_validate_refuses_it() {
         )
     };
     let lines = format!("{}{}{}", json("a-1", 1), json("b-1", 5000), json("c-1", 1));
-    let out = pipeline()
-        .args([
-            "convert",
-            "--from",
-            "jsonl",
-            "--to",
-            "jsonl",
-            "--max-file-bytes",
-            "1000",
-        ])
-        .write_stdin(lines.as_str())
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let (code, stdout, stderr) =
+        pipeline_in(dir.path(), &[&convert[..], &["jsonl"]].concat(), &lines);
+    assert_eq!(code, 1, "{stderr}");
     assert!(
         stderr.contains("<stdin>:2:1: error[Y007]: document 2 is 5"),
         "{stderr}"
     );
-    assert_eq!(String::from_utf8(out.stdout).unwrap().lines().count(), 2);
+    assert_eq!(stdout.lines().count(), 2);
 }
 
 /// `files-jsonl`: a file over `--max-file-bytes` is refused by name (Y007) and the others
@@ -812,18 +784,17 @@ fn files_jsonl_holds_a_line_to_the_size_limit() {
         line("c-1.yaml", &record("c-1")),
     ]
     .concat();
+    let dir = TempDir::new().unwrap();
     let run = |limit: &str| {
-        let out = pipeline()
-            .args(["convert", "--from", "files-jsonl", "--to", "jsonl"])
-            .args(["--max-file-bytes", limit])
-            .write_stdin(input.as_str())
-            .output()
-            .unwrap();
-        (
-            out.status.code().unwrap(),
-            String::from_utf8(out.stdout).unwrap(),
-            String::from_utf8(out.stderr).unwrap(),
-        )
+        let args = [
+            "convert",
+            "--from",
+            "files-jsonl",
+            "--to",
+            "jsonl",
+            "--max-file-bytes",
+        ];
+        pipeline_in(dir.path(), &[&args[..], &[limit]].concat(), &input)
     };
     // 20,000 bytes of text is a JSON line that a 5,000-byte file could take (escaped).
     let (code, stdout, stderr) = run("5000");
