@@ -122,10 +122,27 @@ const ADDITIONS: &[&str] = &[
     "princess", "duke", "duchess", "marquis", "marquise", "earl", "viscount", "bt", "ra",
 ];
 
-/// The words of the family part of a heading (before its first comma), additions removed.
+/// The text without its round-bracketed parts (`Bierstadt (Attributed to)` → `Bierstadt `):
+/// an attribution qualifier or a real name in brackets is not part of the family name.
+fn unbracketed(s: &str) -> String {
+    let mut depth = 0usize;
+    s.chars()
+        .filter(|&c| {
+            match c {
+                '(' => depth += 1,
+                ')' => depth = depth.saturating_sub(1),
+                _ => return depth == 0,
+            }
+            false
+        })
+        .collect()
+}
+
+/// The words of the family part of a heading (before its first comma), additions and
+/// bracketed qualifiers removed.
 fn family(heading: &str) -> Vec<String> {
-    let head = heading.split(',').next().unwrap_or("");
-    words(head)
+    let head = unbracketed(heading.split(',').next().unwrap_or(""));
+    words(&head)
         .into_iter()
         .filter(|w| !ADDITIONS.contains(&w.as_str()))
         .collect()
@@ -154,15 +171,25 @@ pub fn classify_name(display: &str, heading: &str, agent: &Agent) -> NameOutcome
     }
     let (w_ours, w_display, w_heading) = (words(ours), words(display), words(heading));
     // A word both of the institution's forms have and ours has not: dropped, unless the
-    // institution too treats it as a title (after the forename: `Stewart, Johnston, Admiral`).
+    // institution too treats it as a title (after the forename: `Stewart, Johnston, Admiral`;
+    // `Eckhardt, Ferdinand Dr.`).
     let additions_of =
         |h: &str| -> Vec<String> { h.splitn(3, ',').nth(2).map(words).unwrap_or_default() };
+    let after_family: Vec<String> = heading
+        .split_once(',')
+        .map(|(_, r)| words(r))
+        .unwrap_or_default();
     let dropped: Vec<&String> = w_display
         .iter()
         .filter(|w| w_heading.contains(w) && !w_ours.contains(w))
         .collect();
     if !dropped.is_empty() {
-        if ours.contains(',') && dropped.iter().all(|w| additions_of(heading).contains(w)) {
+        if ours.contains(',')
+            && dropped.iter().all(|w| {
+                additions_of(heading).contains(w)
+                    || (ADDITIONS.contains(&w.as_str()) && after_family.contains(w))
+            })
+        {
             return Legit(
                 "a title of rank or office left out of the heading and kept as a role \
                  (RDA 9.2.2.9); the institution writes it after the forename",
@@ -349,6 +376,46 @@ fn names_part_of_period(text: &str) -> bool {
         .any(|w| t.contains(w))
 }
 
+/// The years a text states outright, if every number in it is a four-digit year (`1913`,
+/// `1955-1957`), a decade (`1970s`) or an ordinal century (`19th century`): the first year
+/// of the earliest and the last of the latest. `None` for anything else (a day, a month
+/// number, an abbreviated year such as the `4` of `1843-4`, an era): those are not checked
+/// this way.
+pub fn literal_years(text: &str) -> Option<(i64, i64)> {
+    let lower = text.to_lowercase();
+    if lower.contains("bc") || lower.contains("b.c") {
+        return None;
+    }
+    let chars: Vec<char> = lower.chars().collect();
+    let (mut first, mut last): (Option<i64>, Option<i64>) = (None, None);
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && chars[i].is_ascii_digit() {
+            i += 1;
+        }
+        let n: i64 = chars[start..i].iter().collect::<String>().parse().ok()?;
+        let rest: String = chars[i..].iter().take(2).collect();
+        let (a, b) =
+            if ["st", "nd", "rd", "th"].contains(&rest.as_str()) && lower.contains("centur") {
+                ((n - 1) * 100, (n - 1) * 100 + 99)
+            } else if rest.starts_with('s') && i - start == 4 && n % 10 == 0 {
+                (n, n + 9)
+            } else if i - start == 4 {
+                (n, n)
+            } else {
+                return None;
+            };
+        first = Some(first.map_or(a, |f: i64| f.min(a)));
+        last = Some(last.map_or(b, |l: i64| l.max(b)));
+    }
+    first.zip(last)
+}
+
 /// Classify our reading of `text` against the institution's years.
 ///
 /// Tolerance: exact years, except that (a) a decade or century (`X` in the EDTF) may be
@@ -389,6 +456,14 @@ pub fn classify_date(row: &DateRow) -> (DateOutcome, String) {
                 return (
                     DateOutcome::Legit(
                         "part of a period cut by another convention (README: thirds; museums: halves)",
+                    ),
+                    edtf,
+                );
+            }
+            if literal_years(&row.text) == Some((a, b)) {
+                return (
+                    DateOutcome::Legit(
+                        "the institution's years differ from the years the text states; ours are the text's",
                     ),
                     edtf,
                 );
