@@ -22,6 +22,16 @@ pub struct NameRow {
     pub display: String,
     pub heading: String,
     pub count: u64,
+    /// The institution's kind of agent (`Organization`, `corporate`, `Person`, ...; may be
+    /// empty).
+    pub kind: String,
+}
+
+impl NameRow {
+    /// Whether the institution says the agent is a corporate body.
+    pub fn is_organization(&self) -> bool {
+        matches!(self.kind.as_str(), "Organization" | "corporate")
+    }
 }
 
 /// One distinct date form with the institution's years (`None`: none given).
@@ -47,6 +57,7 @@ pub fn read_names(text: &str) -> Vec<NameRow> {
             display: f.first().unwrap_or(&"").to_string(),
             heading: f.get(1).unwrap_or(&"").to_string(),
             count: f.get(2).and_then(|c| c.parse().ok()).unwrap_or(1),
+            kind: f.get(3).unwrap_or(&"").to_string(),
         })
         .collect()
 }
@@ -119,7 +130,8 @@ const ADDITIONS: &[&str] = &[
     "sir", "dame", "lady", "lord", "baron", "baroness", "count", "countess", "comte", "comtesse",
     "mrs", "mr", "miss", "ms", "mme", "mlle", "madame", "dr", "rev", "reverend", "jr", "sr",
     "junior", "senior", "ii", "iii", "iv", "esq", "hon", "the", "elder", "younger", "prince",
-    "princess", "duke", "duchess", "marquis", "marquise", "earl", "viscount", "bt", "ra",
+    "princess", "duke", "duchess", "marquis", "marquise", "earl", "viscount", "bt", "ra", "fils",
+    "père", "pere", "filho", "neto",
 ];
 
 /// The text without its round-bracketed parts (`Bierstadt (Attributed to)` → `Bierstadt `):
@@ -163,6 +175,11 @@ pub fn classify_name(display: &str, heading: &str, agent: &Agent) -> NameOutcome
     if ours == heading {
         return Agree;
     }
+    if ours.to_lowercase() == heading.to_lowercase() {
+        return Legit(
+            "capitals differ: the institution's heading changes the case of its display form",
+        );
+    }
     if loose(ours) == loose(heading) {
         return Legit("initials spaced (LC-PCC PS 8.5.6.1); the institution writes them otherwise");
     }
@@ -197,14 +214,6 @@ pub fn classify_name(display: &str, heading: &str, agent: &Agent) -> NameOutcome
         }
         return Wrong("a word of the name dropped");
     }
-    // A term of address or title read as a forename (`Corsini, Prince Tommaso`).
-    let forenames = words(ours.split(',').nth(1).unwrap_or(""));
-    if forenames
-        .iter()
-        .any(|w| ADDITIONS.contains(&w.as_str()) && w != "the" && additions_of(heading).contains(w))
-    {
-        return Wrong("a term of address or title read as a forename");
-    }
     let (f_ours, f_heading) = (family(ours), family(heading));
     if !heading.contains(',') {
         if ours.replacen(", ", " ", 1) == heading {
@@ -215,6 +224,22 @@ pub fn classify_name(display: &str, heading: &str, agent: &Agent) -> NameOutcome
         return Wrong("inverted, where the institution keeps the name direct");
     }
     if f_ours == f_heading {
+        // A word of our forenames that the institution writes elsewhere than in its forenames
+        // or family name: a term of address or title read as a forename (`Corsini, Prince
+        // Tommaso`, `Barberini, Don Taddeo`). The institution's forenames are its first part
+        // after the family name that is not only additions (NGA writes `Wells, Jr., Charles`).
+        let their_forenames = heading
+            .split(',')
+            .skip(1)
+            .map(words)
+            .find(|seg| seg.iter().any(|w| !ADDITIONS.contains(&w.as_str())))
+            .unwrap_or_default();
+        let their_family = words(heading.split(',').next().unwrap_or(""));
+        if words(ours.split(',').nth(1).unwrap_or("")).iter().any(|w| {
+            w_heading.contains(w) && !their_forenames.contains(w) && !their_family.contains(w)
+        }) {
+            return Wrong("a term of address or title read as a forename");
+        }
         if sorted(w_ours.clone()) == sorted(w_heading.clone()) {
             return Legit(
                 "a term of address, word of relationship or title placed after the forename \
@@ -254,6 +279,9 @@ pub struct NameFigures {
     pub links: u64,
     /// Names the pipeline keeps as written with a finding (whatever their outcome).
     pub with_finding: (u64, u64),
+    /// Agents the institution calls organizations: all, and those we invert as persons
+    /// without a finding (distinct).
+    pub organizations: (u64, u64),
     /// Outcome → (distinct, links, an example: display, institution's heading, ours).
     pub outcomes: BTreeMap<NameOutcome, (u64, u64, String)>,
 }
@@ -314,6 +342,12 @@ pub fn measure_names(rows: &[NameRow]) -> NameFigures {
         if r.finding.is_some() {
             f.with_finding.0 += 1;
             f.with_finding.1 += r.row.count;
+        }
+        if r.row.is_organization() {
+            f.organizations.0 += 1;
+            if r.finding.is_none() && r.ours.contains(',') && !r.row.heading.contains(',') {
+                f.organizations.1 += 1;
+            }
         }
         let e = f.outcomes.entry(r.outcome).or_default();
         if e.0 == 0 {
