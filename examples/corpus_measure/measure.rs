@@ -226,16 +226,25 @@ pub fn classify_name(display: &str, heading: &str, agent: &Agent) -> NameOutcome
     if f_ours == f_heading {
         // A word of our forenames that the institution writes elsewhere than in its forenames
         // or family name: a term of address or title read as a forename (`Corsini, Prince
-        // Tommaso`, `Barberini, Don Taddeo`). The institution's forenames are its first part
-        // after the family name that is not only additions (NGA writes `Wells, Jr., Charles`).
-        let their_forenames = heading
-            .split(',')
-            .skip(1)
-            .map(words)
-            .find(|seg| seg.iter().any(|w| !ADDITIONS.contains(&w.as_str())))
-            .unwrap_or_default();
+        // Tommaso`, `Barberini, Don Taddeo`). The institution's forenames are its part after
+        // the family name that shares the most words with ours (the first of equals): NGA
+        // also writes `Wells, Jr., Charles` and `Demidov, prince of San Donato, Anatoly`.
+        let our_forenames = words(ours.split(',').nth(1).unwrap_or(""));
+        let shared = |seg: &Vec<String>| our_forenames.iter().filter(|w| seg.contains(w)).count();
+        let their_forenames =
+            heading
+                .split(',')
+                .skip(1)
+                .map(words)
+                .fold(Vec::new(), |best: Vec<String>, seg| {
+                    if shared(&seg) > shared(&best) {
+                        seg
+                    } else {
+                        best
+                    }
+                });
         let their_family = words(heading.split(',').next().unwrap_or(""));
-        if words(ours.split(',').nth(1).unwrap_or("")).iter().any(|w| {
+        if our_forenames.iter().any(|w| {
             w_heading.contains(w) && !their_forenames.contains(w) && !their_family.contains(w)
         }) {
             return Wrong("a term of address or title read as a forename");
