@@ -12,6 +12,7 @@
 //! | [`hostile`] | hostile and malformed input, links out of the catalogue, round trips, a fuzz smoke test | the corpus `tests/fixtures/hostile/` and its table of expected findings |
 //! | [`names`] | name normalization: one table per rule, authority matching, variants, properties | the rules' sources cited per table; `names.proptest-regressions` |
 //! | [`publish`] | atomic publication on real runs: killed, interrupted, a full disk, a read-only folder | the previous and the new outputs, byte for byte |
+//! | [`real_corpus`] | names and dates of three more museum catalogues (CMOA, NGA, Colby; CC0) against the institutions' own headings and years (issue #23) | `tests/data/real/{cmoa,nga,colby}/` (sources, commits and licences in their READMEs); the audit's classes in `examples/corpus_measure/measure.rs` |
 //! | [`real_dates`] | the real-catalogue date corpus (issue #14) | `tests/data/real/dates/` (sources and licences in its README) |
 //! | [`real_names`] | the real-catalogue names corpus (Tate, CC0) | `tests/data/real/names/` (its README says how the expectations were worked out) |
 //! | [`report`] | the run report: `report.json`, the numbers of a held-out catalogue, the page in html5lib and headless Chromium | snapshots in `tests/it/snapshots/`, `tests/fixtures/report/`, counts from the CSV export |
@@ -32,6 +33,7 @@ mod fast_yaml;
 mod hostile;
 mod names;
 mod publish;
+mod real_corpus;
 mod real_dates;
 mod real_names;
 mod report;
