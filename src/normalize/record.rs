@@ -309,8 +309,7 @@ fn read_date(
         };
     };
     // The schema requires both; without them the record is refused already.
-    let (Some(expression), Some(normal_node)) = (node.get("expression"), node.get("normal"))
-    else {
+    let (Some(expression), Some(normal_node)) = (node.get("expression"), node.get("normal")) else {
         return (String::new(), None);
     };
     let (written, expression_input) = date_input(expression);
@@ -322,8 +321,7 @@ fn read_date(
         }
         // Free text the rules read (`January 1950`) is not EDTF: `normal` says what the
         // exports publish, so it is written as they publish it.
-        Ok(read)
-            if matches!(normal_input, DateInput::Text(t) if dates::parse_edtf(t.trim()).is_err()) =>
+        Ok(read) if matches!(normal_input, DateInput::Text(t) if dates::parse_edtf(t.trim()).is_err()) =>
         {
             findings.push(
                 Finding::new(
@@ -343,7 +341,8 @@ fn read_date(
         Ok(normal) => normal,
     };
     if let Ok(read) = dates::normalize_date_with(expression_input, options) {
-        let convention = matches!(expression_input, DateInput::Text(t) if dates::reads_by_convention(t));
+        let convention =
+            matches!(expression_input, DateInput::Text(t) if dates::reads_by_convention(t));
         if !agrees(&read, &normal, convention) {
             let (how, help) = if convention {
                 (

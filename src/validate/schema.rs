@@ -339,7 +339,9 @@ enum Context {
 fn is_unquoted_date(date: &Node) -> bool {
     let year_like = |key: &Node| match &key.value {
         Value::Int(_) | Value::Float(_) => true,
-        Value::Str(s) => s.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '-' | '.' | 'X')),
+        Value::Str(s) => {
+            s.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '-' | '.' | 'X'))
+        }
         _ => false,
     };
     matches!(&date.value, Value::Map(entries) if entries.iter().all(|(k, _)| year_like(k)))
