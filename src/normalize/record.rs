@@ -492,7 +492,32 @@ fn collapse(text: String) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::collapse;
+    use super::{agrees, collapse};
+    use crate::normalize::dates::{DateInput, normalize_date};
+
+    /// Agreement is the same EDTF; for a reading by convention, an overlapping span, where
+    /// an open or unknown end reaches as far as it may.
+    #[test]
+    fn a_normal_form_agrees_by_its_edtf_or_for_a_convention_by_overlap() {
+        let date = |s: &str| normalize_date(DateInput::Text(s)).unwrap();
+        let agree =
+            |read: &str, normal: &str, convention| agrees(&date(read), &date(normal), convention);
+        assert!(agree("1946-03-12", "1946-03-12", false));
+        // The same span with another qualifier, or in another EDTF form, is not the same.
+        assert!(!agree("1950~", "1950", false));
+        assert!(!agree("195X", "1950/1959", false));
+        // `early 19th century` is 1800/1839 by convention.
+        assert!(agree("1800/1839", "1801/1835", true));
+        assert!(agree("1800/1839", "18XX", true));
+        assert!(agree("1800/1839", "1839-12-31", true));
+        assert!(!agree("1800/1839", "1840", true));
+        assert!(!agree("1800/1839", "1799", true));
+        // Open and unknown ends.
+        assert!(agree("1800/1839", "../1800", true));
+        assert!(agree("1800/1839", "1830/..", true));
+        assert!(!agree("1800/1839", "1840/..", true));
+        assert!(agree("1800/1839", "XXXX", true));
+    }
 
     #[test]
     fn labels_are_collapsed_as_splitting_on_whitespace_collapses_them() {

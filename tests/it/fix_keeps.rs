@@ -359,6 +359,10 @@ fn a_normal_form_is_checked_against_its_expression() {
             "a.yaml:3:40: error[S002]: `note` is not a field of `date`",
         ),
         (
+            "date: {expresion: 1957, normal: 1957}\n",
+            "a.yaml:3:8: error[S002]: `expresion` is not a field of `date`\n  help: did you mean `expression`?",
+        ),
+        (
             "date: {1667,1668}\n",
             "a.yaml:3:7: error[S003]: `date` must be text, a whole number or a mapping {expression, normal}",
         ),
@@ -379,5 +383,80 @@ fn a_normal_form_is_checked_against_its_expression() {
     ] {
         let dir = catalogue(&[("a.yaml", format!("id: a\ntitle: T\n{date}{REST}"))]);
         assert_eq!(findings(dir.path()), "", "{date}");
+    }
+}
+
+/// Words of dates the rules read with certainty, with the characters YAML treats specially:
+/// quotes, brackets, `?`, commas, `.`, non-Latin scripts.
+const READABLE: &[&str] = &[
+    "12 March 1946",
+    "Spring 1961",
+    "January 22, 1950",
+    "1930's-40's",
+    "[1971 or 1972]",
+    "?1787–8",
+    "c.1814–15",
+    "[1957?].",
+    "1957年12月17日",
+    "17 декабря 1957 г.",
+    "Monday, June 5, 1944",
+    "[between 1906 and 1912?]",
+    "before 1957",
+    "1833 and 1836",
+];
+
+/// `text` as a YAML scalar: plain, single-quoted or double-quoted.
+fn scalar(text: &str, style: u8) -> String {
+    match style {
+        0 => text.to_string(),
+        1 => format!("'{}'", text.replace('\'', "''")),
+        _ => format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\"")),
+    }
+}
+
+proptest::proptest! {
+    /// Whatever the quoting, the spacing, the flow or block style and a comment after it,
+    /// `fix` keeps the words of a date (runs of spaces collapsed) and adds the EDTF that
+    /// validation reads from them; the comment stays.
+    #[test]
+    fn fix_keeps_the_words_of_any_readable_date(
+        which in 0..READABLE.len(),
+        style in 0u8..3,
+        flow: bool,
+        wide: bool,
+        comment: bool,
+    ) {
+        use pipeline::normalize::dates::{DateInput, DateOptions, normalize_date};
+        use pipeline::read::{self, Limits};
+        let words = READABLE[which];
+        let written = if wide { words.replace(' ', "  ") } else { words.to_string() };
+        let value = scalar(&written, style);
+        let note = if comment { "  # note: 'x' \"y\" {z}" } else { "" };
+        let text = if flow {
+            format!("{{id: a, date: {value}, title: T}}{note}\n")
+        } else {
+            format!("id: a\ndate: {value}{note}\ntitle: T\n")
+        };
+        let path = Path::new("r.yaml");
+        // A plain value YAML reads as something else (`[1971 or 1972]` is a list) is not a
+        // date as written: skip it.
+        let docs = read::parse(path, &text, &Limits::default());
+        let as_read = docs.as_ref().ok().and_then(|d| d[0].get("date")?.as_str().map(String::from));
+        proptest::prop_assume!(as_read.as_deref() == Some(written.as_str()));
+        let dir = TempDir::new().unwrap();
+        let file = dir.path().join("r.yaml");
+        fs::write(&file, &text).unwrap();
+        let fix = pipeline::fix::plan(&file, &Limits::default(), &DateOptions::default());
+        proptest::prop_assert_eq!(&fix.findings, &vec![]);
+        let fixed = fix.fixed.expect("the date is fixed");
+        let docs = read::parse(path, &fixed, &Limits::default()).unwrap();
+        let date = docs[0].get("date").unwrap();
+        let part = |key| date.get(key).and_then(|n| n.as_str()).map(String::from);
+        let edtf = normalize_date(DateInput::Text(words)).unwrap().edtf;
+        proptest::prop_assert_eq!(part("expression"), Some(words.to_string()));
+        proptest::prop_assert_eq!(part("normal"), Some(edtf));
+        let ending = format!("{note}\n");
+        proptest::prop_assert!(!flow || fixed.ends_with(&ending));
+        proptest::prop_assert!(fixed.contains(note));
     }
 }
