@@ -381,13 +381,23 @@ fn certain_edtf(written: &str, options: &DateOptions) -> Result<Option<String>, 
                 DateErrorKind::Reversed => Code::ReversedRange,
                 DateErrorKind::Unrecognized => Code::UnrecognizedDate,
             };
+            // An ambiguous or unknown form can be settled without losing its words.
+            let help = match e.kind {
+                DateErrorKind::Ambiguous | DateErrorKind::Unrecognized => format!(
+                    "{}; or keep the words and add the EDTF you read in them: \
+                     `date: {{expression: {}, normal: ...}}`",
+                    e.help,
+                    requote("", written, true)
+                ),
+                DateErrorKind::Impossible | DateErrorKind::Reversed => e.help,
+            };
             Err(Finding::new(
                 code,
                 Path::new(""),
                 None,
                 format!("left as written: {}", e.message),
             )
-            .with_help(e.help))
+            .with_help(help))
         }
     }
 }
@@ -629,6 +639,12 @@ mod tests {
         assert_eq!(fix.findings.len(), 1);
         assert_eq!(fix.findings[0].code, Code::AmbiguousDate);
         assert_eq!(fix.findings[0].location.unwrap().line, 2);
+        // The way to settle it and keep the words.
+        let help = fix.findings[0].help.as_deref().unwrap();
+        assert!(
+            help.ends_with("; or keep the words and add the EDTF you read in them: `date: {expression: 03/04/1957, normal: ...}`"),
+            "{help}"
+        );
     }
 
     #[test]
