@@ -197,6 +197,15 @@ impl Schema {
                     };
                     let help = match nearest(field, &known) {
                         Some(best) => format!("did you mean `{best}`?"),
+                        // `{expression: January 22, 1950, normal: ...}`: `1950` is a key.
+                        None if context(path) == Context::Date
+                            && node.get(field).is_some_and(|v| v.value == Value::Null) =>
+                        {
+                            "inside `{...}` a comma ends a value: put the expression in \
+                             quotes, e.g. `{expression: \"January 22, 1950\", normal: \
+                             1950-01-22}`"
+                                .into()
+                        }
                         None => format!("the fields allowed here are: {}", known.join(", ")),
                     };
                     Finding::new(Code::UnknownField, file, key_at, message).with_help(help)

@@ -362,6 +362,11 @@ fn a_normal_form_is_checked_against_its_expression() {
             "date: {expresion: 1957, normal: 1957}\n",
             "a.yaml:3:8: error[S002]: `expresion` is not a field of `date`\n  help: did you mean `expression`?",
         ),
+        // Unquoted, the comma ends the expression and `1950` becomes a key.
+        (
+            "date: {expression: January 22, 1950, normal: 1950-01-22}\n",
+            "a.yaml:3:32: error[S002]: `1950` is not a field of `date`\n  help: inside `{...}` a comma ends a value: put the expression in quotes",
+        ),
         (
             "date: {1667,1668}\n",
             "a.yaml:3:7: error[S003]: `date` must be text, a whole number or a mapping {expression, normal}",
