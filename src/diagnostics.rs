@@ -79,6 +79,7 @@ codes! {
     ReversedRange = "D002", Error, "a date range that ends before it starts";
     AmbiguousDate = "D003", Error, "a numeric date whose day and month order is unknown";
     UnrecognizedDate = "D004", Error, "a date in a form the pipeline does not read";
+    DateDisagrees = "D005", Error, "a date's normal form (EDTF) disagrees with its expression as written";
     UnknownLanguage = "L001", Error, "a language that is neither an ISO 639 code nor a known name";
     NameVariants = "N001", Warning, "one name spelled in several ways across the catalogue";
     LooksLikeOrganization = "N002", Warning, "an agent written as a person looks like an organization";

@@ -1,11 +1,19 @@
 //! `pipeline fix`: apply the normalizations that are safe to make in the records themselves.
 //!
-//! Safe means the meaning cannot change: Unicode NFC, leading/trailing whitespace and runs
-//! of whitespace inside single-line values, and dates rewritten as EDTF where the reading is
-//! certain (not for an all-numeric day/month date, `c.1801-10` or `c1935`, which are
-//! ambiguous, nor for the conventions `early/mid/late 1950s` and `19th century`, which are
-//! our reading, not the cataloguer's). A date is rewritten only when its EDTF reads back as
-//! the same date.
+//! Safe means the meaning cannot change and nothing written is lost: Unicode NFC,
+//! leading/trailing whitespace and runs of whitespace inside single-line values, and the
+//! EDTF of a date added where the reading is certain (not for an all-numeric day/month date,
+//! `c.1801-10` or `c1935`, which are ambiguous, nor for the conventions `early/mid/late
+//! 1950s` and `19th century`, which are our reading, not the cataloguer's). The date as
+//! written stays: `date: 12 March 1946` becomes `date: {expression: 12 March 1946, normal:
+//! 1946-03-12}`, as archives keep a date's expression beside its normalized form (DACS 2.4,
+//! EAD `unitdate@normal`), and the exports carry both. The EDTF is added only when it reads
+//! back as the same date; a date already written as such a mapping is left as it is.
+//!
+//! Names are never rewritten as headings: a heading is derived (from the authority file, or
+//! by rules that may be wrong for a name they do not know), and is derived again by every
+//! run, so writing it into the record would lose the name as the source gives it and freeze
+//! a reading the next version of the rules or of the authority file may correct.
 //!
 //! Files are edited by span, never re-serialized: each changed value's source text is
 //! replaced in place, keeping its quoting style where it can, so comments, key order,
@@ -39,6 +47,9 @@ pub struct Edit {
     pub end_byte: usize,
     /// The new value (unquoted).
     pub value: String,
+    /// For a date read with certainty: its EDTF, written beside the value (the date as
+    /// written, which stays) as `{expression: value, normal: edtf}`.
+    pub normal: Option<String>,
     /// The source text that replaces the old one (quoted as needed).
     pub source: String,
 }
@@ -263,6 +274,9 @@ impl Collector<'_> {
                         }
                     }
                     Value::Map(entries) => {
+                        // The parts of a date written {expression, normal} are not rewritten
+                        // as dates: one is the wording, the other the cataloguer's EDTF.
+                        let field = if field == "date" { "date part" } else { field };
                         for (_, value) in entries {
                             self.collect(field, value, flow);
                         }
@@ -306,8 +320,23 @@ impl Collector<'_> {
         new_value = new_value.split_whitespace().collect::<Vec<_>>().join(" ");
         if field == "date" {
             match certain_edtf(&new_value, self.date_options) {
-                Ok(Some(edtf)) => new_value = edtf,
-                Ok(None) => {}
+                // The date as written stays; its EDTF is added beside it.
+                Ok(Some(edtf)) if !new_value.is_empty() => {
+                    self.edits.push(Edit {
+                        start_char: node.span.start_char,
+                        start_byte: start,
+                        end_byte: end,
+                        source: format!(
+                            "{{expression: {}, normal: {}}}",
+                            requote(source, &new_value, true),
+                            requote("", &edtf, true)
+                        ),
+                        value: new_value,
+                        normal: Some(edtf),
+                    });
+                    return;
+                }
+                Ok(_) => {}
                 Err(finding) => self.findings.push(Finding {
                     file: self.path.to_path_buf(),
                     location: Some(node.span.start),
@@ -324,6 +353,7 @@ impl Collector<'_> {
             end_byte: end,
             source: requote(source, &new_value, in_flow),
             value: new_value,
+            normal: None,
         });
     }
 }
@@ -351,13 +381,23 @@ fn certain_edtf(written: &str, options: &DateOptions) -> Result<Option<String>, 
                 DateErrorKind::Reversed => Code::ReversedRange,
                 DateErrorKind::Unrecognized => Code::UnrecognizedDate,
             };
+            // An ambiguous or unknown form can be settled without losing its words.
+            let help = match e.kind {
+                DateErrorKind::Ambiguous | DateErrorKind::Unrecognized => format!(
+                    "{}; or keep the words and add the EDTF you read in them: \
+                     `date: {{expression: {}, normal: ...}}`",
+                    e.help,
+                    requote("", written, true)
+                ),
+                DateErrorKind::Impossible | DateErrorKind::Reversed => e.help,
+            };
             Err(Finding::new(
                 code,
                 Path::new(""),
                 None,
                 format!("left as written: {}", e.message),
             )
-            .with_help(e.help))
+            .with_help(help))
         }
     }
 }
@@ -464,6 +504,22 @@ fn scalar_text(value: &Value) -> Option<String> {
     }
 }
 
+/// Whether an edited value reads back as the edit meant: its value, or for a date the
+/// mapping `{expression: value, normal: edtf}`, with nothing else in it.
+fn reads_as(new: &Value, edit: &Edit) -> bool {
+    let Some(normal) = &edit.normal else {
+        return scalar_text(new).as_deref() == Some(edit.value.as_str());
+    };
+    let Value::Map(entries) = new else {
+        return false;
+    };
+    let entry = |(key, value): &(Node, Node), name: &str, expected: &str| {
+        key.as_str() == Some(name) && matches!(&value.value, Value::Str(s) if s == expected)
+    };
+    matches!(entries.as_slice(), [e, n]
+        if entry(e, "expression", &edit.value) && entry(n, "normal", normal))
+}
+
 fn same_except(old: &[Node], new: &[Node], edits: &[Edit]) -> bool {
     fn walk(a: &Node, b: &Node, edits: &[Edit]) -> bool {
         match (&a.value, &b.value) {
@@ -477,7 +533,7 @@ fn same_except(old: &[Node], new: &[Node], edits: &[Edit]) -> bool {
                         .all(|((ka, va), (kb, vb))| ka.value == kb.value && walk(va, vb, edits))
             }
             (x, y) => match edits.iter().find(|e| e.start_char == a.span.start_char) {
-                Some(edit) => scalar_text(y).as_deref() == Some(edit.value.as_str()),
+                Some(edit) => reads_as(y, edit),
                 None => x == y,
             },
         }
@@ -494,6 +550,15 @@ mod tests {
         let path = dir.path().join("r.yaml");
         std::fs::write(&path, text).unwrap();
         plan(&path, &Limits::default(), &DateOptions::default())
+    }
+
+    /// The `expression` and `normal` of the one record's date in a fixed text, as YAML reads
+    /// them.
+    fn written_date(fixed: &str) -> (String, String) {
+        let docs = read::parse(Path::new("r.yaml"), fixed, &Limits::default()).unwrap();
+        let date = docs[0].get("date").unwrap();
+        let part = |key| date.get(key).unwrap().as_str().unwrap().to_string();
+        (part("expression"), part("normal"))
     }
 
     /// Keeps the name and fixed text of each plan it takes; refuses the file `refuse`.
@@ -549,7 +614,7 @@ mod tests {
         assert_eq!(
             fix.fixed.as_deref(),
             Some(
-                "# A comment that must stay.\nid: a   # trailing comment\ntitle:   'Cable, Liu Shaoqi'\ndate: 1950-01-22\ntype: Cable\nsummary: >-\n  Folded   text\n  stays.\nplaces: [ China ,  \"Korea (North)\" ]\n"
+                "# A comment that must stay.\nid: a   # trailing comment\ntitle:   'Cable, Liu Shaoqi'\ndate: {expression: \"January 22, 1950\", normal: 1950-01-22}\ntype: Cable\nsummary: >-\n  Folded   text\n  stays.\nplaces: [ China ,  \"Korea (North)\" ]\n"
             )
         );
         assert_eq!(fix.edits, 3);
@@ -561,7 +626,10 @@ mod tests {
         let fix = fix_text("id: a\ntitle: Caf\u{65}\u{301} talk\ndate: ca. 1950\n");
         let fixed = fix.fixed.unwrap();
         assert!(fixed.contains("title: Caf\u{e9} talk\n"), "{fixed}");
-        assert!(fixed.contains("date: 1950~\n"), "{fixed}");
+        assert!(
+            fixed.contains("date: {expression: ca. 1950, normal: 1950~}\n"),
+            "{fixed}"
+        );
     }
 
     #[test]
@@ -571,6 +639,12 @@ mod tests {
         assert_eq!(fix.findings.len(), 1);
         assert_eq!(fix.findings[0].code, Code::AmbiguousDate);
         assert_eq!(fix.findings[0].location.unwrap().line, 2);
+        // The way to settle it and keep the words.
+        let help = fix.findings[0].help.as_deref().unwrap();
+        assert!(
+            help.ends_with("; or keep the words and add the EDTF you read in them: `date: {expression: 03/04/1957, normal: ...}`"),
+            "{help}"
+        );
     }
 
     #[test]
@@ -632,8 +706,11 @@ mod tests {
             // Quoted: `[1971 or 1972]` would otherwise be a YAML list.
             let fix = fix_text(&format!("id: a\ndate: '{written}'\n"));
             let got = fix.fixed.as_deref().map(|f| {
-                let line = f.lines().find(|l| l.starts_with("date: ")).unwrap();
-                line["date: ".len()..].trim_matches('\'').to_string()
+                let (expression, normal) = written_date(f);
+                // The wording stays, in its quotes.
+                assert_eq!(expression, written);
+                assert!(f.contains(&format!("date: {{expression: '{written}', normal: ")));
+                normal
             });
             assert_eq!(got.as_deref(), expected, "{written}: {:?}", fix.findings);
         }
@@ -643,7 +720,16 @@ mod tests {
     fn edtf_that_plain_yaml_would_misread_is_quoted() {
         // `..` is fine plain; `[1957]` becomes `1957`; an open start `../1957` is plain-safe.
         let fix = fix_text("id: a\ndate: before 1957\n");
-        assert!(fix.fixed.unwrap().contains("date: ../1957\n"));
+        assert!(
+            (fix.fixed.unwrap()).contains("date: {expression: before 1957, normal: ../1957}\n")
+        );
+        // In the mapping `{...}` a set is quoted, and so is a year YAML would read as a number.
+        let fix = fix_text("id: a\ndate: 1786 or 1800\n");
+        assert!(
+            (fix.fixed.unwrap())
+                .contains("date: {expression: 1786 or 1800, normal: \"[1786,1800]\"}\n")
+        );
+        assert_eq!(requote("", "1957", true), "\"1957\"");
         assert_eq!(requote("x", "[1667,1668]", false), "\"[1667,1668]\"");
         assert_eq!(requote("x", "true", false), "\"true\"");
         assert_eq!(requote("'x'", "it's", false), "'it''s'");

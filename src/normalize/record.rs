@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::diagnostics::{Code, Finding, Location};
-use crate::normalize::dates::{self, DateErrorKind, DateInput, NormalizedDate};
+use crate::normalize::dates::{
+    self, Bound, DateError, DateErrorKind, DateInput, DateOptions, NormalizedDate,
+};
 use crate::normalize::languages::normalize_language;
 use crate::normalize::names::{Agent, AgentKind, AuthorityIndex, resolve_agent};
 use crate::read::{Node, Value};
@@ -102,29 +104,7 @@ pub fn normalize_record(
     let id_node = root.get("id");
 
     let (date_as_written, date) = match root.get("date") {
-        Some(node) => {
-            let (written, input) = match &node.value {
-                Value::Int(year) => (year.to_string(), DateInput::Integer(*year)),
-                Value::Str(s) => (s.clone(), DateInput::Text(s)),
-                other => (other.kind_name().to_string(), DateInput::Text("")),
-            };
-            match dates::normalize_date_with(input, ctx.date_options) {
-                Ok(date) => (written, Some(date)),
-                Err(e) => {
-                    let code = match e.kind {
-                        DateErrorKind::Impossible => Code::ImpossibleDate,
-                        DateErrorKind::Reversed => Code::ReversedRange,
-                        DateErrorKind::Ambiguous => Code::AmbiguousDate,
-                        DateErrorKind::Unrecognized => Code::UnrecognizedDate,
-                    };
-                    findings.push(
-                        Finding::new(code, file, Some(node.span.start), e.message)
-                            .with_help(e.help),
-                    );
-                    (written, None)
-                }
-            }
-        }
+        Some(node) => read_date(file, node, ctx.date_options, &mut findings),
         None => (String::new(), None),
     };
 
@@ -299,6 +279,148 @@ pub fn normalize_record(
     (Some(record), findings)
 }
 
+/// The date of a record: the expression as written, and the normalized date the exports
+/// publish (`None` when a finding refuses it).
+///
+/// A text or a bare year is the expression, normalized by the date rules. A mapping
+/// `{expression, normal}` keeps the expression as written beside its EDTF, as archives do
+/// (DACS 2.4; EAD `<unitdate normal="...">`): `normal` must be valid EDTF, and it is what the
+/// exports publish as the date. Where the rules read the expression, `normal` must agree
+/// with that reading ([`agrees`]), or the record is refused (D005): one of the two is wrong
+/// and the text alone cannot say which. Where they cannot read it (`03/04/1957`, a form they
+/// do not know), `normal` is the cataloguer's reading and is taken as written.
+fn read_date(
+    file: &Path,
+    node: &Node,
+    options: &DateOptions,
+    findings: &mut Vec<Finding>,
+) -> (String, Option<NormalizedDate>) {
+    let refusal = |e: DateError, at: &Node| {
+        Finding::new(date_code(e.kind), file, Some(at.span.start), e.message).with_help(e.help)
+    };
+    let Value::Map(_) = &node.value else {
+        let (written, input) = date_input(node);
+        return match dates::normalize_date_with(input, options) {
+            Ok(date) => (written, Some(date)),
+            Err(e) => {
+                findings.push(refusal(e, node));
+                (written, None)
+            }
+        };
+    };
+    // The schema requires both; without them the record is refused already.
+    let (Some(expression), Some(normal_node)) = (node.get("expression"), node.get("normal")) else {
+        return (String::new(), None);
+    };
+    let (written, expression_input) = date_input(expression);
+    let (normal_written, normal_input) = date_input(normal_node);
+    let normal = match dates::normalize_date_with(normal_input, options) {
+        Err(e) => {
+            findings.push(refusal(e, normal_node));
+            return (written, None);
+        }
+        // Free text the rules read (`January 1950`) is not EDTF: `normal` says what the
+        // exports publish, so it is written as they publish it.
+        Ok(read) if matches!(normal_input, DateInput::Text(t) if dates::parse_edtf(t.trim()).is_err()) =>
+        {
+            findings.push(
+                Finding::new(
+                    Code::UnrecognizedDate,
+                    file,
+                    Some(normal_node.span.start),
+                    format!("the normal form of the date, `{normal_written}`, is not EDTF"),
+                )
+                .with_help(format!(
+                    "write `normal:` in EDTF (ISO 8601-2): `{}` says the same; the wording \
+                     belongs in `expression:`",
+                    read.edtf
+                )),
+            );
+            return (written, None);
+        }
+        Ok(normal) => normal,
+    };
+    if let Ok(read) = dates::normalize_date_with(expression_input, options) {
+        let convention =
+            matches!(expression_input, DateInput::Text(t) if dates::reads_by_convention(t));
+        if !agrees(&read, &normal, convention) {
+            let (how, help) = if convention {
+                (
+                    "does not overlap the span the date rules read it as",
+                    format!(
+                        "correct `normal:` (the rules read the expression as `{}` by a \
+                         convention, so a normal form within that span is taken as yours) or \
+                         the expression",
+                        read.edtf
+                    ),
+                )
+            } else {
+                (
+                    "is not what the date rules read it as",
+                    format!(
+                        "write `normal: {}`, or correct the expression if it is the wording that \
+                         is wrong",
+                        read.edtf
+                    ),
+                )
+            };
+            findings.push(
+                Finding::new(
+                    Code::DateDisagrees,
+                    file,
+                    Some(normal_node.span.start),
+                    format!(
+                        "the date is written `{written}`, which reads as `{}`; its normal form \
+                         `{}` {how}",
+                        read.edtf, normal.edtf
+                    ),
+                )
+                .with_help(help),
+            );
+            return (written, None);
+        }
+    }
+    (written, Some(normal))
+}
+
+/// Whether a normal form agrees with the reading of the expression: the same EDTF, or,
+/// where the reading rests on a convention of the date rules (`early 1950s`, `19th
+/// century`), a span that overlaps it (the cataloguer's bounds for `19th century` may be
+/// 1801–1900 where the rules say 1800–1899).
+fn agrees(read: &NormalizedDate, normal: &NormalizedDate, convention: bool) -> bool {
+    if !convention {
+        return read == normal;
+    }
+    // An open or unknown end reaches as far as it may.
+    let day = |b: Bound| match b {
+        Bound::Day(d) => Some(d),
+        Bound::Open | Bound::Unknown => None,
+    };
+    let not_after = |a: Bound, b: Bound| match (day(a), day(b)) {
+        (Some(a), Some(b)) => a <= b,
+        _ => true,
+    };
+    not_after(read.earliest, normal.latest) && not_after(normal.earliest, read.latest)
+}
+
+/// A date scalar as written (an integer year as its digits) and as the date rules take it.
+fn date_input(node: &Node) -> (String, DateInput<'_>) {
+    match &node.value {
+        Value::Int(year) => (year.to_string(), DateInput::Integer(*year)),
+        Value::Str(s) => (s.clone(), DateInput::Text(s)),
+        other => (other.kind_name().to_string(), DateInput::Text("")),
+    }
+}
+
+fn date_code(kind: DateErrorKind) -> Code {
+    match kind {
+        DateErrorKind::Impossible => Code::ImpossibleDate,
+        DateErrorKind::Reversed => Code::ReversedRange,
+        DateErrorKind::Ambiguous => Code::AmbiguousDate,
+        DateErrorKind::Unrecognized => Code::UnrecognizedDate,
+    }
+}
+
 /// How an agent was written: as plain text, or as a mapping with or without `kind:`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Written {
@@ -370,7 +492,32 @@ fn collapse(text: String) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::collapse;
+    use super::{agrees, collapse};
+    use crate::normalize::dates::{DateInput, normalize_date};
+
+    /// Agreement is the same EDTF; for a reading by convention, an overlapping span, where
+    /// an open or unknown end reaches as far as it may.
+    #[test]
+    fn a_normal_form_agrees_by_its_edtf_or_for_a_convention_by_overlap() {
+        let date = |s: &str| normalize_date(DateInput::Text(s)).unwrap();
+        let agree =
+            |read: &str, normal: &str, convention| agrees(&date(read), &date(normal), convention);
+        assert!(agree("1946-03-12", "1946-03-12", false));
+        // The same span with another qualifier, or in another EDTF form, is not the same.
+        assert!(!agree("1950~", "1950", false));
+        assert!(!agree("195X", "1950/1959", false));
+        // `early 19th century` is 1800/1839 by convention.
+        assert!(agree("1800/1839", "1801/1835", true));
+        assert!(agree("1800/1839", "18XX", true));
+        assert!(agree("1800/1839", "1839-12-31", true));
+        assert!(!agree("1800/1839", "1840", true));
+        assert!(!agree("1800/1839", "1799", true));
+        // Open and unknown ends.
+        assert!(agree("1800/1839", "../1800", true));
+        assert!(agree("1800/1839", "1830/..", true));
+        assert!(!agree("1800/1839", "1840/..", true));
+        assert!(agree("1800/1839", "XXXX", true));
+    }
 
     #[test]
     fn labels_are_collapsed_as_splitting_on_whitespace_collapses_them() {

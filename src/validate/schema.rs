@@ -101,6 +101,25 @@ impl Schema {
                 .collect();
             errors.push((path, error.kind()));
         }
+        let mut findings = Vec::new();
+        // `date: {1667,1668}` is an EDTF set YAML read as a mapping, not a date written as
+        // {expression, normal}: one finding that says to quote it, not one per key.
+        if let Some(date) = root.get("date").filter(|d| is_unquoted_date(d)) {
+            errors.retain(|(path, _)| path.first().is_none_or(|f| f != "date"));
+            let expected = "text, a whole number or a mapping {expression, normal}";
+            findings.push(
+                Finding::new(
+                    Code::WrongType,
+                    file,
+                    Some(date.span.start),
+                    format!(
+                        "`date` must be {expected}, but {} was found",
+                        date.value.kind_name()
+                    ),
+                )
+                .with_help(type_help(&["date".to_string()], &date.value, expected)),
+            );
+        }
         let mut typos: Vec<(&[String], String)> = Vec::new();
         for (path, kind) in &errors {
             if let ValidationErrorKind::AdditionalProperties { unexpected } = kind {
@@ -112,7 +131,6 @@ impl Schema {
                 }
             }
         }
-        let mut findings = Vec::new();
         for (path, kind) in &errors {
             if let ValidationErrorKind::Required { property } = kind
                 && typos
@@ -155,6 +173,12 @@ impl Schema {
                              e.g. - Liu Shaoqi"
                         ),
                     ),
+                    Context::Date => (
+                        format!("a date written as a mapping needs `{field}`"),
+                        "write both: `date: {expression: 12 March 1946, normal: 1946-03-12}`, \
+                         the date as written and its EDTF, or the date alone as text"
+                            .into(),
+                    ),
                     _ => (
                         format!("{what} needs `{field}`"),
                         format!("add `{field}: ...` here"),
@@ -173,6 +197,15 @@ impl Schema {
                     };
                     let help = match nearest(field, &known) {
                         Some(best) => format!("did you mean `{best}`?"),
+                        // `{expression: January 22, 1950, normal: ...}`: `1950` is a key.
+                        None if context(path) == Context::Date
+                            && node.get(field).is_some_and(|v| v.value == Value::Null) =>
+                        {
+                            "inside `{...}` a comma ends a value: put the expression in \
+                             quotes, e.g. `{expression: \"January 22, 1950\", normal: \
+                             1950-01-22}`"
+                                .into()
+                        }
                         None => format!("the fields allowed here are: {}", known.join(", ")),
                     };
                     Finding::new(Code::UnknownField, file, key_at, message).with_help(help)
@@ -287,6 +320,7 @@ impl Schema {
             Context::Record => self.document.pointer("/properties"),
             Context::Agent => self.document.pointer("/$defs/agent/then/properties"),
             Context::Source => self.document.pointer("/properties/source/then/properties"),
+            Context::Date => self.document.pointer("/properties/date/then/properties"),
             Context::Other => self
                 .document
                 .pointer("/additionalProperties/properties")
@@ -305,7 +339,21 @@ enum Context {
     Record,
     Agent,
     Source,
+    Date,
     Other,
+}
+
+/// Whether `date` is a mapping that is an EDTF set YAML read unquoted (`{1667,1668}`,
+/// `{1667-01,1668}`): every key starts as a year does.
+fn is_unquoted_date(date: &Node) -> bool {
+    let year_like = |key: &Node| match &key.value {
+        Value::Int(_) | Value::Float(_) => true,
+        Value::Str(s) => {
+            s.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '-' | '.' | 'X'))
+        }
+        _ => false,
+    };
+    matches!(&date.value, Value::Map(entries) if entries.iter().all(|(k, _)| year_like(k)))
 }
 
 fn context(path: &[String]) -> Context {
@@ -315,6 +363,7 @@ fn context(path: &[String]) -> Context {
             Context::Agent
         }
         [field] if field == "source" => Context::Source,
+        [field] if field == "date" => Context::Date,
         _ => Context::Other,
     }
 }

@@ -309,7 +309,10 @@ fn fix_shows_a_diff_then_applies_only_safe_changes() {
         .code(1);
     let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
     assert!(stdout.contains("\n-date: January 22, 1950\n"), "{stdout}");
-    assert!(stdout.contains("\n+date: 1950-01-22\n"), "{stdout}");
+    assert!(
+        stdout.contains("\n+date: {expression: \"January 22, 1950\", normal: 1950-01-22}\n"),
+        "{stdout}"
+    );
     assert_eq!(
         fs::read_to_string(&x).unwrap(),
         original,
@@ -321,7 +324,7 @@ fn fix_shows_a_diff_then_applies_only_safe_changes() {
     pipeline().args(["fix"]).arg(dir.path()).assert().code(1);
     assert_eq!(
         fs::read_to_string(&x).unwrap(),
-        "# Keep this comment.\nid: x\ntitle:  'Cable, Liu Shaoqi to Mao'  # and this one\ndate: 1950-01-22\ntype: Cable\nsummary: >-\n  Folded   text\n  stays as it is.\n"
+        "# Keep this comment.\nid: x\ntitle:  'Cable, Liu Shaoqi to Mao'  # and this one\ndate: {expression: \"January 22, 1950\", normal: 1950-01-22}\ntype: Cable\nsummary: >-\n  Folded   text\n  stays as it is.\n"
     );
     assert_eq!(
         fs::read_to_string(dir.path().join("y.yaml")).unwrap(),
@@ -380,11 +383,11 @@ fn fix_refuses_a_file_over_the_limit_and_leaves_it_whole() {
         .assert()
         .stderr(predicate::str::contains("error[Y007]"));
     assert_eq!(fs::read_to_string(&file).unwrap(), text);
-    // Within the limit the same file is fixed (the date is rewritten as EDTF).
+    // Within the limit the same file is fixed (the date's EDTF is added beside it).
     pipeline().arg("fix").arg(&file).assert().code(0);
     assert!(
         fs::read_to_string(&file)
             .unwrap()
-            .contains("date: 1950-01-22")
+            .contains("date: {expression: \"January 22, 1950\", normal: 1950-01-22}\n")
     );
 }

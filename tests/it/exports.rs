@@ -340,7 +340,7 @@ fn jsonld_record_nodes_have_absolute_ids() {
 }
 
 /// The elements of a Dublin Core file, parsed with quick-xml: (local name, text).
-fn dc_elements(text: &str) -> Vec<(String, String)> {
+pub(crate) fn dc_elements(text: &str) -> Vec<(String, String)> {
     let mut reader = NsReader::from_str(text);
     let mut out: Vec<(String, String)> = Vec::new();
     let mut depth = 0;

@@ -43,7 +43,8 @@ pub enum Command {
     #[command(after_help = AFTER_HELP)]
     Validate(ValidateArgs),
     /// Rewrite records in place with the normalizations that are safe: NFC, whitespace, and
-    /// dates to EDTF where the reading is certain. Everything else stays byte for byte.
+    /// each date's EDTF added beside its words where the reading is certain. Everything else
+    /// stays byte for byte.
     #[command(after_help = FIX_HELP)]
     Fix(FixArgs),
     /// Convert a stream of records from standard input to standard output, record by
