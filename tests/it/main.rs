@@ -9,6 +9,7 @@
 //! | [`dates`] | date normalization through the public API, plus properties | the EDTF 2019 specification, python-edtf and edtf.js vectors, the free-text forms of issue 3; `dates.proptest-regressions` |
 //! | [`exports`] | the three exports read back with independent parsers | quick-xml, `xmllint` and the official `tests/data/oai_dc/oai_dc.xsd`, the `csv` crate, serde_json; values written by hand |
 //! | [`fast_yaml`] | the fast YAML front end against saphyr (differential), on fixtures, generated records and the bench catalogue | saphyr's reading of the same text |
+//! | [`forged_output`] | no catalogue text (keys, values, file names, quoted lines) forges output: every format read by its consumer's parser, generated hostile text (proptest) | a copy of the GitHub Actions runner's command parser (actions/runner `ActionCommand.cs`), RFC 3986 (fluent-uri), html5lib strict; the JSON output read with serde_json |
 //! | [`hostile`] | hostile and malformed input, links out of the catalogue, round trips, a fuzz smoke test | the corpus `tests/fixtures/hostile/` and its table of expected findings |
 //! | [`names`] | name normalization: one table per rule, authority matching, variants, properties | the rules' sources cited per table; `names.proptest-regressions` |
 //! | [`publish`] | atomic publication on real runs: killed, interrupted, a full disk, a read-only folder | the previous and the new outputs, byte for byte |
@@ -29,6 +30,7 @@ mod convert;
 mod dates;
 mod exports;
 mod fast_yaml;
+mod forged_output;
 mod hostile;
 mod names;
 mod publish;
