@@ -198,8 +198,9 @@ const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
 
 /// A path as a SARIF `artifactLocation.uri` (SARIF 2.1.0 §3.10, a URI reference per
 /// RFC 3986): its components joined by `/` (a leading `./` left out, an absolute path
-/// starting with `/`), each percent-encoded byte for byte ([`SEGMENT`]), so a URI parser
-/// gives back exactly the file's name, whatever bytes it holds.
+/// starting with `/`), each percent-encoded byte for byte (all but the unreserved
+/// `A–Z a–z 0–9 - . _ ~`), so a URI parser gives back exactly the file's name, whatever
+/// bytes it holds.
 pub fn sarif_uri(path: &Path) -> String {
     use std::path::Component;
     let mut out = String::new();
