@@ -572,7 +572,7 @@ fn check_case(name: &str, key: &str, value: &str) -> Result<(), TestCaseError> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(48))]
+    #![proptest_config(ProptestConfig::with_cases(32))]
 
     #[test]
     fn no_catalogue_text_forges_output(name in hostile(), key in hostile(), value in hostile()) {
