@@ -708,3 +708,46 @@ fn the_report_page_parses_strictly_with_hostile_names_and_values() {
         "file names are shown escaped"
     );
 }
+
+#[test]
+fn convert_findings_are_no_commands_and_json_keeps_the_text() {
+    let record = "id: a\ntitle: T\n\"##[add-mask]x\\n::error::y\": 1\n";
+    for findings in ["json", "concise"] {
+        let out = pipeline()
+            .args([
+                "convert",
+                "--from",
+                "yaml-stream",
+                "--to",
+                "jsonl",
+                "--findings",
+                findings,
+            ])
+            .write_stdin(record)
+            .output()
+            .unwrap();
+        let stderr = text(&out.stderr);
+        for line in runner::lines(&stderr) {
+            assert_eq!(runner::parse(line), None, "{findings}: {line}");
+        }
+        if findings == "json" {
+            // The JSON string is the message as the other formats give it: `##[` kept.
+            let messages: Vec<String> = stderr
+                .lines()
+                .filter(|l| l.starts_with('{'))
+                .map(|l| {
+                    serde_json::from_str::<Value>(l).unwrap()["message"]
+                        .as_str()
+                        .unwrap()
+                        .to_string()
+                })
+                .collect();
+            assert!(
+                messages.contains(
+                    &"`##[add-mask]x\\u{a}::error::y` is not a field of a record".to_string()
+                ),
+                "{messages:?}"
+            );
+        }
+    }
+}
