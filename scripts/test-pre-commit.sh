@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Test the pre-commit hook with pre-commit itself (from PyPI) on a real git repository.
 #
-# The hook tested is `pipeline-validate` as .pre-commit-hooks.yaml defines it, every field kept
-# (pass_filenames, always_run, files, ...) but two: it runs as a `repo: local` hook with
+# The hooks tested are those .pre-commit-hooks.yaml defines, every field kept
+# (pass_filenames, always_run, files, ...) but two: each runs as a `repo: local` hook with
 # `language: system` and the locally built binary (target/debug/pipeline, or $PIPELINE_BIN),
 # so that pre-commit does not build pipeline again. `git commit` runs it through the hook
 # `pre-commit install` writes, as in a catalogue repository.
@@ -10,7 +10,9 @@
 # Cases (issue #24): the shipped catalogue commits; replacing `_collections.yaml` with
 # `x: {title: X}` is refused (X004); `git rm` of a record another lists in `related` is refused
 # (X003); a rename that no longer matches the id is refused (X002); an invalid record is
-# refused; a valid edit commits.
+# refused; a valid edit commits. With pipeline-fix beside it: a commit of a record whose date
+# fix rewrites stops with the record fixed, and commits once staged again; a change to
+# `_collections.yaml` is not handed to fix (it used to be rewritten as if it were a record).
 #
 # Usage: scripts/test-pre-commit.sh   (after `cargo build`; $HOOKS_FILE tests another hooks file)
 set -euo pipefail
@@ -37,17 +39,26 @@ repo=$work/catalogue
 mkdir -p "$repo"
 cp -R "$root/input" "$repo/input"
 
-# The documented hook, as a local hook running the built binary. PyYAML comes with pre-commit.
-"$venv/bin/python" - "$hooks_file" "$bin" >"$repo/.pre-commit-config.yaml" <<'PY'
+# config HOOK_ID...: the documented hooks, as local hooks running the built binary (PyYAML
+# comes with pre-commit).
+config() {
+  "$venv/bin/python" - "$hooks_file" "$bin" "$@" >"$repo/.pre-commit-config.yaml" <<'PY'
 import sys, yaml
-hooks_file, binary = sys.argv[1], sys.argv[2]
-hook = next(h for h in yaml.safe_load(open(hooks_file)) if h["id"] == "pipeline-validate")
-entry = hook["entry"].split(" ", 1)
-assert entry[0] == "pipeline", hook["entry"]
-hook["entry"] = " ".join([binary] + entry[1:])
-hook["language"] = "system"
-print(yaml.safe_dump({"repos": [{"repo": "local", "hooks": [hook]}]}, sort_keys=False))
+hooks_file, binary, ids = sys.argv[1], sys.argv[2], sys.argv[3:]
+hooks = []
+for hook in yaml.safe_load(open(hooks_file)):
+    if hook["id"] not in ids:
+        continue
+    entry = hook["entry"].split(" ", 1)
+    assert entry[0] == "pipeline", hook["entry"]
+    hook["entry"] = " ".join([binary] + entry[1:])
+    hook["language"] = "system"
+    hooks.append(hook)
+assert len(hooks) == len(ids), ids
+print(yaml.safe_dump({"repos": [{"repo": "local", "hooks": hooks}]}, sort_keys=False))
 PY
+}
+config pipeline-validate
 echo "--- .pre-commit-config.yaml of the test repository"
 cat "$repo/.pre-commit-config.yaml"
 
@@ -100,6 +111,34 @@ expect passes - "a valid edit of a title"
 echo "x" >"$repo/notes.txt"
 git_ add -A
 expect passes - "a commit outside the catalogue"
+
+# pipeline-fix beside pipeline-validate: a commit of a record whose date fix rewrites is
+# stopped with the record fixed in the working tree; staged again, it commits. A change to
+# `_collections.yaml` is not handed to fix.
+config pipeline-validate pipeline-fix
+echo "--- with pipeline-fix"
+cat "$repo/.pre-commit-config.yaml"
+git_ add -A
+git_ commit -q --no-verify -m "pipeline-fix too"
+base=$(git_ rev-parse HEAD)
+record=input/border-crossing-cable-1957-12-17.yaml
+sed -i 's/^type: Cable$/type: Telegram/' "$repo/$record"
+git_ add -A
+status=0
+out=$(git_ commit -m "an edit of a record fix rewrites" 2>&1) || status=$?
+if [[ $status -ne 0 && $out == *"files were modified by this hook"* ]] \
+  && grep -qx 'date: 1957-12-17' "$repo/$record" && grep -qx 'type: Telegram' "$repo/$record"; then
+  echo "ok: an edit of a record fix rewrites: the commit stops with the record fixed"
+else
+  echo "FAILED: an edit of a record fix rewrites (exit $status)"
+  echo "$out" | sed 's/^/    /'
+  failures=$((failures + 1))
+fi
+git_ add -A
+expect passes - "the fixed record staged again"
+sed -i 's/^  title: Repatriation to North Korea$/  title: Repatriation to  North Korea/' "$repo/input/_collections.yaml"
+git_ add -A
+expect passes - "a change to _collections.yaml, which fix leaves alone"
 
 if ((failures > 0)); then
   echo "test-pre-commit: $failures cases failed"
