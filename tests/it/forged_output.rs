@@ -751,3 +751,67 @@ fn convert_findings_are_no_commands_and_json_keeps_the_text() {
         }
     }
 }
+
+#[test]
+fn fix_diff_quotes_no_command_and_no_escape_sequence() {
+    // A record fix rewrites (its date), with a terminal escape in a comment and command forms
+    // in a block scalar and a comment next to the date, so the diff's context quotes them.
+    let record = "id: a\ntitle: T\ntype: Cable\nsummary: |-\n  ##[add-mask]s3cret\n  \
+                  ::error file=x::forged\n# \u{1b}]0;title\u{7} \u{1b}[2J \u{9b}2J\n\
+                  date: December 17, 1957\n";
+    let dir = crate::support::catalogue(&[("in/a.yaml", record)]);
+    let out = pipeline()
+        .current_dir(dir.path())
+        .args(["fix", "--diff", "in"])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert!(stdout.contains("+date: 1957-12-17"), "{stdout}{stderr}");
+    for line in runner::lines(&stdout)
+        .into_iter()
+        .chain(runner::lines(&stderr))
+    {
+        assert_eq!(runner::parse(line), None, "{line}");
+    }
+    no_raw_controls("fix --diff", &stdout, false).unwrap();
+    // What the lines hold is still there to read, and the diff says it is escaped.
+    assert!(
+        stdout.contains(" # \\u{1b}]0;title\\u{7} \\u{1b}[2J \\u{9b}2J\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("   \\u{3a}:error file=x::forged\n"),
+        "{stdout}"
+    );
+    assert!(stderr.contains("do not apply as a patch"), "{stderr}");
+}
+
+#[test]
+fn a_file_name_starting_with_equals_reads_back_as_the_same_file() {
+    // The runner splits `file==x.yaml` into `file` and `x.yaml` (empty parts dropped).
+    let dir = crate::support::catalogue(&[("=x.yaml", "id: x\n")]);
+    let out = pipeline()
+        .current_dir(dir.path())
+        .args(["validate", "--format", "github", "=x.yaml"])
+        .output()
+        .unwrap();
+    let stdout = text(&out.stdout);
+    let lines = runner::lines(&stdout);
+    assert!(!lines.is_empty(), "{}", text(&out.stderr));
+    for line in lines {
+        let c = runner::parse(line).unwrap();
+        assert_eq!(c.property("file"), Some("./=x.yaml"), "{line}");
+    }
+}
+
+#[test]
+fn error_messages_naming_a_path_stay_on_one_line() {
+    let out = pipeline()
+        .args(["fix", "nothere\n::error::forged ##[add-mask]x"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert_eq!(runner::lines(&stderr).len(), 1, "{stderr}");
+    assert_eq!(runner::parse(&stderr), None, "{stderr}");
+}
