@@ -480,6 +480,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_file_name_starting_with_equals_keeps_it_in_an_annotation() {
+        // The runner splits a property at `=` dropping empty parts (`file==x.yaml` names
+        // `x.yaml`; the runner parser of tests/it/forged_output.rs shows it): `./=x.yaml`
+        // names the same file. The engine writes names given as `=x.yaml` as `./=x.yaml`;
+        // a finding made elsewhere may not.
+        let f = Finding::new(Code::MissingField, Path::new("=x.yaml"), None, "m".into());
+        assert!(github_annotation(&f).starts_with("::error file=./=x.yaml,title=S001::"));
+    }
+
+    #[test]
     fn excerpts_are_escaped_and_bounded() {
         assert_eq!(escaped_excerpt(b"title: a\0b", 9), "title: a\\u{0}b");
         assert_eq!(

@@ -787,24 +787,6 @@ fn fix_diff_quotes_no_command_and_no_escape_sequence() {
 }
 
 #[test]
-fn a_file_name_starting_with_equals_reads_back_as_the_same_file() {
-    // The runner splits `file==x.yaml` into `file` and `x.yaml` (empty parts dropped).
-    let dir = crate::support::catalogue(&[("=x.yaml", "id: x\n")]);
-    let out = pipeline()
-        .current_dir(dir.path())
-        .args(["validate", "--format", "github", "=x.yaml"])
-        .output()
-        .unwrap();
-    let stdout = text(&out.stdout);
-    let lines = runner::lines(&stdout);
-    assert!(!lines.is_empty(), "{}", text(&out.stderr));
-    for line in lines {
-        let c = runner::parse(line).unwrap();
-        assert_eq!(c.property("file"), Some("./=x.yaml"), "{line}");
-    }
-}
-
-#[test]
 fn error_messages_naming_a_path_stay_on_one_line() {
     let out = pipeline()
         .args(["fix", "nothere\n::error::forged ##[add-mask]x"])
