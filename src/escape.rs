@@ -15,7 +15,9 @@
 //!   space (`TrimStart`), starts with `::` (`::error file=…::…`, `::add-mask::…`,
 //!   `::stop-commands::…`); `TryParse`, the legacy form, takes a line holding `##[` anywhere
 //!   (`##[error]…`, `##[add-mask]…`). A line is what .NET's `StreamReader.ReadLine` returns
-//!   (`src/Runner.Sdk/ProcessInvoker.cs`): text up to a LF, a CR or a CR LF;
+//!   (`src/Runner.Sdk/ProcessInvoker.cs`): text up to a LF, a CR or a CR LF. Azure Pipelines'
+//!   agent, built on the same code, takes `##vso[` anywhere in a line (its `Command.cs`,
+//!   an ordinal `IndexOf`): taken apart too;
 //! - **diffs** (`fix --diff`): each line's text escaped as above, its line break kept
 //!   ([`diff_text`]);
 //! - **SARIF** artifact locations: a path as an RFC 3986 relative reference, every byte but
@@ -62,17 +64,37 @@ fn push_escape(out: &mut String, c: char) {
     let _ = write!(out, "\\u{{{:x}}}", c as u32);
 }
 
-/// The legacy workflow command's opening, which the runner finds anywhere in a line.
-const LEGACY: &str = "##[";
+/// The openings of commands a runner finds anywhere in a line: GitHub's legacy form and
+/// Azure Pipelines' logging commands. Each is taken apart at its `[`.
+const ANYWHERE: [&str; 2] = ["##[", "##vso["];
 
-/// Printed lines (`text` broken at LF, CR and CR LF, as the runner reads them) with the two
-/// workflow-command forms taken apart: a `::` that starts a line after white space has its
-/// first colon written `\u{3a}`, and every `##[` is written `##\u{5b}`. Everything else is
+/// Whether `text` holds the opening of a command a runner finds anywhere in a line (`##[`,
+/// `##vso[`).
+pub fn holds_command_opening(text: &str) -> bool {
+    ANYWHERE.iter().any(|o| text.contains(o))
+}
+
+/// `text` with the `[` of every [`ANYWHERE`] opening written `escaped_bracket`.
+fn break_openings<'a>(text: &'a str, escaped_bracket: &str) -> Cow<'a, str> {
+    let mut text = Cow::Borrowed(text);
+    for opening in ANYWHERE {
+        if text.contains(opening) {
+            let replacement = format!("{}{escaped_bracket}", &opening[..opening.len() - 1]);
+            text = Cow::Owned(text.replace(opening, &replacement));
+        }
+    }
+    text
+}
+
+/// Printed lines (`text` broken at LF, CR and CR LF, as the runner reads them) with the
+/// command forms taken apart: a `::` that starts a line after white space has its first colon
+/// written `\u{3a}`, and every `##[` (`##vso[`) is written `##\u{5b}` (`##vso\u{5b}`).
+/// Everything else is
 /// kept byte for byte (line breaks too); borrowed when there is nothing to change. For text
 /// whose control characters are already escaped ([`printable`]), in formats read by people.
 pub fn commands(text: &str) -> Cow<'_, str> {
     let starts_command = |line: &str| line.trim_start().starts_with("::");
-    if !text.contains(LEGACY) && !text.split(['\n', '\r']).any(starts_command) {
+    if !holds_command_opening(text) && !text.split(['\n', '\r']).any(starts_command) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 16);
@@ -97,7 +119,7 @@ pub fn commands(text: &str) -> Cow<'_, str> {
             out.push_str("\\u{3a}");
             body = &body[lead + 1..];
         }
-        out.push_str(&body.replace(LEGACY, "##\\u{5b}"));
+        out.push_str(&break_openings(body, "\\u{5b}"));
         out.push_str(brk);
     }
     Cow::Owned(out)
@@ -138,18 +160,21 @@ pub fn diff_text(diff: &str) -> (Cow<'_, str>, bool) {
 }
 
 /// A writer for JSON printed where a runner reads it (standard output of `--format json` and
-/// `--format sarif`): every `##[` is written `##\u005b`, the same string to a JSON parser. In
-/// JSON a `#` occurs only inside strings, and no line of JSON starts with `::`, so this is
-/// the one change needed. Works across writes.
+/// `--format sarif`): the `[` of every `##[` and `##vso[` is written `\u005b`, the same
+/// string to a JSON parser. In JSON a `#` occurs only inside strings, and no line of JSON
+/// starts with `::`, so this is the one change needed. Works across writes.
 pub struct JsonNoCommands<W> {
     inner: W,
-    /// How many `#` the text written so far ends with (at most 2).
-    hashes: u8,
+    /// The last bytes written (at most 5, the length of `##vso`).
+    recent: Vec<u8>,
 }
 
 impl<W: Write> JsonNoCommands<W> {
     pub fn new(inner: W) -> Self {
-        JsonNoCommands { inner, hashes: 0 }
+        JsonNoCommands {
+            inner,
+            recent: Vec::with_capacity(5),
+        }
     }
 }
 
@@ -157,16 +182,15 @@ impl<W: Write> Write for JsonNoCommands<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         let mut start = 0;
         for (i, &b) in buf.iter().enumerate() {
-            if b == b'[' && self.hashes == 2 {
+            if b == b'[' && (self.recent.ends_with(b"##") || self.recent.ends_with(b"##vso")) {
                 self.inner.write_all(&buf[start..i])?;
                 self.inner.write_all(b"\\u005b")?;
                 start = i + 1;
             }
-            self.hashes = if b == b'#' {
-                (self.hashes + 1).min(2)
-            } else {
-                0
-            };
+            if self.recent.len() == 5 {
+                self.recent.remove(0);
+            }
+            self.recent.push(b);
         }
         self.inner.write_all(&buf[start..])?;
         Ok(buf.len())
@@ -177,14 +201,10 @@ impl<W: Write> Write for JsonNoCommands<W> {
     }
 }
 
-/// One JSON text (a line of `convert --findings json`) with every `##[` written `##\u005b`
-/// (see [`JsonNoCommands`]).
+/// One JSON text (a line of `convert --findings json`) with the `[` of every `##[` and
+/// `##vso[` written `\u005b` (see [`JsonNoCommands`]).
 pub fn json_no_commands(json: &str) -> Cow<'_, str> {
-    if json.contains(LEGACY) {
-        Cow::Owned(json.replace(LEGACY, "##\\u005b"))
-    } else {
-        Cow::Borrowed(json)
-    }
+    break_openings(json, "\\u005b")
 }
 
 /// The bytes a URI path segment keeps as they are: RFC 3986's unreserved characters
@@ -292,6 +312,10 @@ mod tests {
         );
         assert_eq!(commands("a: b::c ## [x] #[y]"), "a: b::c ## [x] #[y]");
         assert_eq!(commands("###[x]"), "###\\u{5b}x]");
+        assert_eq!(
+            commands("a ##vso[task.setvariable]b"),
+            "a ##vso\\u{5b}task.setvariable]b"
+        );
     }
 
     #[test]
@@ -309,10 +333,15 @@ mod tests {
         let mut w = JsonNoCommands::new(Vec::new());
         w.write_all(b"\"a#").unwrap();
         w.write_all(b"#").unwrap();
-        w.write_all(b"[b ##[c #[d\"").unwrap();
+        w.write_all(b"[b ##[c #[d ##v").unwrap();
+        w.write_all(b"so[e #vso[f\"").unwrap();
         assert_eq!(
             String::from_utf8(w.inner).unwrap(),
-            "\"a##\\u005bb ##\\u005bc #[d\""
+            "\"a##\\u005bb ##\\u005bc #[d ##vso\\u005be #vso[f\""
+        );
+        assert_eq!(
+            json_no_commands("\"##vso[x] ##[y\""),
+            "\"##vso\\u005bx] ##\\u005by\""
         );
     }
 

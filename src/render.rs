@@ -149,7 +149,10 @@ impl Sources {
         match std::str::from_utf8(raw) {
             // A line holding a runner's command opening is shown escaped, like a control
             // character, so that the caret stays under the character it points at.
-            Ok(text) if !text.chars().any(needs_escape) && !text.contains("##[") => {
+            Ok(text)
+                if !text.chars().any(needs_escape)
+                    && !crate::escape::holds_command_opening(text) =>
+            {
                 Some(SourceLine::Plain(text.into()))
             }
             _ => Some(SourceLine::Escaped(escaped_excerpt(raw, col))),

@@ -11,7 +11,8 @@
 //!   Every line of `--format github` must be an annotation that reads back exactly the
 //!   finding the JSON output holds (read with serde_json); no line of any other output
 //!   (concise, human with and without colour, JSON, SARIF, `fix --diff`, the summaries) may be
-//!   a command at all.
+//!   a command at all, nor an Azure Pipelines logging command (`##vso[` anywhere in a line,
+//!   [`azure_command`]).
 //! - **SARIF viewers**: each `artifactLocation.uri` is parsed as an RFC 3986 URI reference
 //!   (fluent-uri), resolved against a base and percent-decoded; it must give back the file's
 //!   bytes, with no query and no fragment (SARIF 2.1.0 §3.10).
@@ -267,6 +268,7 @@ pub mod runner {
 const PIECES: &[&str] = &[
     "::",
     "##[",
+    "##vso[",
     "\n",
     "\r",
     "\r\n",
@@ -378,13 +380,24 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8(bytes.to_vec()).expect("pipeline prints UTF-8")
 }
 
-/// No line of `output` is a workflow command.
+/// Whether Azure Pipelines' agent takes `line` as a logging command: it looks for `##vso[`
+/// anywhere in the line with an ordinal `IndexOf` (microsoft/azure-pipelines-agent,
+/// `Command.TryParse`), on lines read as the GitHub runner reads them.
+fn azure_command(line: &str) -> bool {
+    line.contains("##vso[")
+}
+
+/// No line of `output` is a workflow command (GitHub) or a logging command (Azure).
 fn no_command(what: &str, output: &str) -> Result<(), TestCaseError> {
     for line in runner::lines(output) {
         prop_assert!(
             runner::parse(line).is_none(),
             "{what}: a runner takes {line:?} as {:?}",
             runner::parse(line)
+        );
+        prop_assert!(
+            !azure_command(line),
+            "{what}: Azure takes {line:?} as a command"
         );
     }
     Ok(())
@@ -596,6 +609,12 @@ fn the_cases_of_the_issue_hold() {
     )
     .unwrap();
     check_case(" ##[group]g", " ::stop-commands::t", "\u{3000}::error::v").unwrap();
+    check_case(
+        "##vso[task.setvariable variable=x]y",
+        "k",
+        "##vso[task.complete result=Succeeded]",
+    )
+    .unwrap();
 }
 
 #[test]
@@ -729,6 +748,7 @@ fn convert_findings_are_no_commands_and_json_keeps_the_text() {
         let stderr = text(&out.stderr);
         for line in runner::lines(&stderr) {
             assert_eq!(runner::parse(line), None, "{findings}: {line}");
+            assert!(!azure_command(line), "{findings}: {line}");
         }
         if findings == "json" {
             // The JSON string is the message as the other formats give it: `##[` kept.
