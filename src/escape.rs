@@ -89,9 +89,9 @@ fn break_openings<'a>(text: &'a str, escaped_bracket: &str) -> Cow<'a, str> {
 /// Printed lines (`text` broken at LF, CR and CR LF, as the runner reads them) with the
 /// command forms taken apart: a `::` that starts a line after white space has its first colon
 /// written `\u{3a}`, and every `##[` (`##vso[`) is written `##\u{5b}` (`##vso\u{5b}`).
-/// Everything else is
-/// kept byte for byte (line breaks too); borrowed when there is nothing to change. For text
-/// whose control characters are already escaped ([`printable`]), in formats read by people.
+/// Everything else is kept byte for byte (line breaks too); borrowed when there is nothing to
+/// change. For text whose control characters are already escaped ([`printable`]), in formats
+/// read by people.
 pub fn commands(text: &str) -> Cow<'_, str> {
     let starts_command = |line: &str| line.trim_start().starts_with("::");
     if !holds_command_opening(text) && !text.split(['\n', '\r']).any(starts_command) {
