@@ -165,16 +165,13 @@ pub fn diff_text(diff: &str) -> (Cow<'_, str>, bool) {
 /// starts with `::`, so this is the one change needed. Works across writes.
 pub struct JsonNoCommands<W> {
     inner: W,
-    /// The last bytes written (at most 5, the length of `##vso`).
-    recent: Vec<u8>,
+    /// The last bytes written, one per byte of the number, the last in the lowest byte.
+    recent: u64,
 }
 
 impl<W: Write> JsonNoCommands<W> {
     pub fn new(inner: W) -> Self {
-        JsonNoCommands {
-            inner,
-            recent: Vec::with_capacity(5),
-        }
+        JsonNoCommands { inner, recent: 0 }
     }
 }
 
@@ -182,15 +179,17 @@ impl<W: Write> Write for JsonNoCommands<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         let mut start = 0;
         for (i, &b) in buf.iter().enumerate() {
-            if b == b'[' && (self.recent.ends_with(b"##") || self.recent.ends_with(b"##vso")) {
+            // `##` and `##vso` as the last two and five bytes.
+            const HASHES: u64 = u64::from_be_bytes([0, 0, 0, 0, 0, 0, b'#', b'#']);
+            const HASHES_VSO: u64 = u64::from_be_bytes([0, 0, 0, b'#', b'#', b'v', b's', b'o']);
+            let after_opening =
+                self.recent & 0xFFFF == HASHES || self.recent & 0xFF_FFFF_FFFF == HASHES_VSO;
+            if b == b'[' && after_opening {
                 self.inner.write_all(&buf[start..i])?;
                 self.inner.write_all(b"\\u005b")?;
                 start = i + 1;
             }
-            if self.recent.len() == 5 {
-                self.recent.remove(0);
-            }
-            self.recent.push(b);
+            self.recent = (self.recent << 8) | u64::from(b);
         }
         self.inner.write_all(&buf[start..])?;
         Ok(buf.len())
