@@ -119,8 +119,9 @@ pub struct Finding {
 
 impl Finding {
     /// A finding. The message may quote the catalogue's own text (a field name, a value):
-    /// its control and direction characters are written escaped ([`printable`]), so no
-    /// output format carries a terminal escape sequence into a log.
+    /// its control characters (line breaks too) and direction controls are written escaped
+    /// ([`printable`]), so no output format carries a terminal escape sequence or a new log
+    /// line into a log.
     pub fn new(code: Code, file: &Path, location: Option<Location>, message: String) -> Self {
         Finding {
             code,
@@ -138,7 +139,8 @@ impl Finding {
         self
     }
 
-    /// The file's name for people, with any control or direction character escaped.
+    /// The file's name for people, with any control character (a line break too) or direction
+    /// character escaped ([`printable`]).
     pub fn file_name(&self) -> String {
         printable(&self.file.display().to_string()).into_owned()
     }
@@ -155,49 +157,27 @@ pub fn sort_findings(findings: &mut Vec<Finding>) {
     findings.dedup();
 }
 
-/// Whether a character is one no output shows as it is: a control character (C0 but tab
-/// and line feed, DEL, C1) or a Unicode direction control (U+202A–U+202E, U+2066–U+2069).
-pub fn hidden(c: char) -> bool {
-    (c.is_control() && c != '\n' && c != '\t')
-        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-}
-
-/// `text` with control characters (C0 but tab and line feed, DEL, C1) and the Unicode
-/// direction controls (U+202A–U+202E, U+2066–U+2069, which reorder what a terminal or a
-/// web log shows) written `\u{..}`; borrowed when there is none.
-pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.chars().any(hidden) {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if hidden(c) {
-            out.push_str(&format!("\\u{{{:x}}}", c as u32));
-        } else {
-            out.push(c);
-        }
-    }
-    std::borrow::Cow::Owned(out)
-}
+pub use crate::escape::{hidden, printable};
 
 impl fmt::Display for Finding {
     /// The concise form: `path:line:col: error[CODE]: message`, then an indented help line.
+    /// Its text is escaped for a log ([`crate::escape::commands`]: no line a CI runner takes
+    /// as a workflow command), its file name, message and help already being [`printable`].
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file_name())?;
+        let mut text = self.file_name();
         if let Some(loc) = self.location {
-            write!(f, ":{}:{}", loc.line, loc.col)?;
+            text.push_str(&format!(":{}:{}", loc.line, loc.col));
         }
-        write!(
-            f,
+        text.push_str(&format!(
             ": {}[{}]: {}",
             self.severity.as_str(),
             self.code,
             self.message
-        )?;
+        ));
         if let Some(help) = &self.help {
-            write!(f, "\n  help: {help}")?;
+            text.push_str(&format!("\n  help: {help}"));
         }
-        Ok(())
+        f.write_str(&crate::escape::commands(&text))
     }
 }
 

@@ -160,7 +160,8 @@ pub fn diff(fix: &FileFix) -> String {
     let Some(fixed) = &fix.fixed else {
         return String::new();
     };
-    let name = fix.path.display().to_string();
+    // The name as a finding shows it: a line feed in it cannot start a line of the diff.
+    let name = crate::diagnostics::printable(&fix.path.display().to_string()).into_owned();
     similar::TextDiff::from_lines(fix.original.as_str(), fixed.as_str())
         .unified_diff()
         .context_radius(2)

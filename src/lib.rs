@@ -19,11 +19,13 @@
 //!   cache, sharding and `convert`.
 //! - [`fix`]: `pipeline fix`, safe normalizations edited into the source.
 //! - [`diagnostics`] and [`render`]: the findings every stage reports, and their five formats;
-//!   [`choice`]: the named values of options.
+//!   [`escape`]: catalogue text made harmless where it is printed (logs read by CI runners,
+//!   terminals, SARIF URIs, HTML); [`choice`]: the named values of options.
 
 pub mod choice;
 pub mod diagnostics;
 pub mod engine;
+pub mod escape;
 pub mod export;
 pub mod fix;
 pub mod normalize;

@@ -9,7 +9,9 @@
 //! - `sarif`: SARIF 2.1.0, for code-scanning upload.
 //!
 //! People formats go to standard error, machine formats to standard output (the caller
-//! chooses the stream).
+//! chooses the stream). Both may land in a CI log that a runner reads for workflow commands:
+//! every format escapes the catalogue's text for where it lands ([`crate::escape`]; the
+//! README's "Security" has the table).
 
 use std::collections::HashMap;
 use std::io::{self, Write};
@@ -94,7 +96,8 @@ pub fn render(
         Format::Human => human(out, findings, color).and_then(|()| more(out, omitted)),
         Format::Json => {
             let doc = json_document(findings, omitted, summary);
-            serde_json::to_writer_pretty(&mut *out, &doc)?;
+            let mut out = crate::escape::JsonNoCommands::new(out);
+            serde_json::to_writer_pretty(&mut out, &doc)?;
             writeln!(out)
         }
         Format::Github => {
@@ -105,7 +108,8 @@ pub fn render(
         }
         Format::Sarif => {
             let doc = sarif(findings);
-            serde_json::to_writer_pretty(&mut *out, &doc)?;
+            let mut out = crate::escape::JsonNoCommands::new(out);
+            serde_json::to_writer_pretty(&mut out, &doc)?;
             writeln!(out)
         }
     }
@@ -143,7 +147,14 @@ impl Sources {
         let raw = bytes.split(|&b| b == b'\n').nth(line.checked_sub(1)?)?;
         let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
         match std::str::from_utf8(raw) {
-            Ok(text) if !text.chars().any(needs_escape) => Some(SourceLine::Plain(text.into())),
+            // A line holding a runner's command opening is shown escaped, like a control
+            // character, so that the caret stays under the character it points at.
+            Ok(text)
+                if !text.chars().any(needs_escape)
+                    && !crate::escape::holds_command_opening(text) =>
+            {
+                Some(SourceLine::Plain(text.into()))
+            }
             _ => Some(SourceLine::Escaped(escaped_excerpt(raw, col))),
         }
     }
@@ -322,7 +333,10 @@ fn human(out: &mut dyn Write, findings: &[Finding], color: bool) -> io::Result<(
                 Level::HELP.secondary_title(help.as_str()),
             ));
         }
-        writeln!(out, "{}\n", renderer.render(&report))?;
+        // No line of it a CI runner takes as a workflow command (a `##[` in a quoted
+        // source line or excerpt; the catalogue's text is already one line per field).
+        let rendered = renderer.render(&report);
+        writeln!(out, "{}\n", crate::escape::commands(&rendered))?;
     }
     Ok(())
 }
@@ -339,6 +353,12 @@ pub fn finding_json(f: &Finding) -> Json {
         "message": f.message,
         "help": f.help,
     })
+}
+
+/// One finding as one line of JSON ([`finding_json`]) for a log: a `##[` is written
+/// `##\u005b` ([`crate::escape::json_no_commands`]), the same text to a JSON parser.
+pub fn finding_json_line(f: &Finding) -> String {
+    crate::escape::json_no_commands(&finding_json(f).to_string()).into_owned()
 }
 
 /// The JSON output, version 1. Documented in `docs/output-formats.md`; fields are only ever
@@ -382,7 +402,13 @@ pub fn github_annotation(f: &Finding) -> String {
         Severity::Error => "error",
         Severity::Warning => "warning",
     };
-    let mut props = format!("file={}", github_escape(&f.file_name(), true));
+    // The runner splits a property at its first `=` and drops empty parts: a name that
+    // starts with `=` would lose it, so it is given as `./=…` (the same file).
+    let mut file = f.file_name();
+    if file.starts_with('=') {
+        file.insert_str(0, "./");
+    }
+    let mut props = format!("file={}", github_escape(&file, true));
     if let Some(l) = f.location {
         props.push_str(&format!(",line={},col={}", l.line, l.col));
     }
@@ -393,12 +419,6 @@ pub fn github_annotation(f: &Finding) -> String {
         message.push_str(help);
     }
     format!("::{command} {props}::{}", github_escape(&message, false))
-}
-
-/// A path as a SARIF artifact URI: relative, with forward slashes.
-fn artifact_uri(path: &Path) -> String {
-    let text = path.to_string_lossy().replace('\\', "/");
-    text.strip_prefix("./").unwrap_or(&text).to_string()
 }
 
 /// A SARIF 2.1.0 log with one run.
@@ -422,7 +442,7 @@ pub fn sarif(findings: &[Finding]) -> Json {
         .map(|f| {
             let mut location = json!({
                 "physicalLocation": {
-                    "artifactLocation": { "uri": artifact_uri(&f.file) }
+                    "artifactLocation": { "uri": crate::escape::sarif_uri(&f.file) }
                 }
             });
             if let Some(l) = f.location {
@@ -461,6 +481,16 @@ pub fn sarif(findings: &[Finding]) -> Json {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_name_starting_with_equals_keeps_it_in_an_annotation() {
+        // The runner splits a property at `=` dropping empty parts (`file==x.yaml` names
+        // `x.yaml`; the runner parser of tests/it/forged_output.rs shows it): `./=x.yaml`
+        // names the same file. The engine writes names given as `=x.yaml` as `./=x.yaml`;
+        // a finding made elsewhere may not.
+        let f = Finding::new(Code::MissingField, Path::new("=x.yaml"), None, "m".into());
+        assert!(github_annotation(&f).starts_with("::error file=./=x.yaml,title=S001::"));
+    }
 
     #[test]
     fn excerpts_are_escaped_and_bounded() {

@@ -1,7 +1,11 @@
 //! The page: `report.html`, one self-contained document (styles, script and SVG charts
-//! inline) written with maud from a [`Report`].
+//! inline) written with maud from a [`Report`]. File names are shown [`printable`] (a line
+//! feed as `\u{a}`), and no character a strict HTML parser rejects reaches the page
+//! ([`crate::escape::html_text`]).
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
+
+use crate::escape::printable;
 
 use super::*;
 
@@ -309,13 +313,13 @@ pub fn to_html(r: &Report) -> String {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
-                title { "Catalogue report: " (r.run.input) }
+                title { "Catalogue report: " (printable(&r.run.input)) }
                 style { (PreEscaped(STYLE)) }
             }
             body {
                 header {
                     h1 { "Catalogue report" }
-                    p.note { "pipeline " (r.run.tool_version) " · " (r.run.command) " of " code { (r.run.input) } }
+                    p.note { "pipeline " (r.run.tool_version) " · " (r.run.command) " of " code { (printable(&r.run.input)) } }
                     nav { a href="#summary" { "Summary" } a href="#findings" { "Findings" } a href="#completeness" { "Completeness" } a href="#timeline" { "Timeline" } a href="#facets" { "Facets" } a href="#names" { "Names" } }
                 }
                 main {
@@ -330,9 +334,9 @@ pub fn to_html(r: &Report) -> String {
                         div.card { b { (n(s.files as u64)) } "files" }
                     }
                     dl.meta {
-                        dt { "Input" } dd { code { (r.run.input) } }
-                        @if let Some(o) = &r.run.output { dt { "Output" } dd { code { (o) } } }
-                        dt { "Schema" } dd { code { (r.run.schema) } }
+                        dt { "Input" } dd { code { (printable(&r.run.input)) } }
+                        @if let Some(o) = &r.run.output { dt { "Output" } dd { code { (printable(o)) } } }
+                        dt { "Schema" } dd { code { (printable(&r.run.schema)) } }
                         dt { "Tool" } dd { "pipeline " (r.run.tool_version) }
                         dt { "Elapsed" } dd { (format!("{:.2} s", r.run.elapsed_seconds)) }
                     }
@@ -354,10 +358,10 @@ pub fn to_html(r: &Report) -> String {
                         }
                         @for (file, list) in &by_file {
                             details open {
-                                summary { code { (file) } " (" (list.len()) ")" }
+                                summary { code { (printable(file)) } " (" (list.len()) ")" }
                                 @for f in list {
                                     div.finding {
-                                        code.loc { (location(f)) } " "
+                                        code.loc { (printable(&location(f))) } " "
                                         span class=(format!("sev-{}", f.severity)) { (f.severity) "[" a href=(code_link(&f.code)) { (f.code) } "]" } ": " (f.message)
                                         @if let Some(h) = &f.help { div.help { "help: " (h) } }
                                     }
@@ -443,7 +447,10 @@ pub fn to_html(r: &Report) -> String {
             }
         }
     };
-    page.into_string()
+    // Values of valid records may still hold characters an HTML parser rejects (C1
+    // controls, noncharacters: XML 1.0 allows them): written `\u{..}` wherever they are.
+    let page = page.into_string();
+    crate::escape::html_text(&page).into_owned()
 }
 
 /// A timeline bucket's name as a column or axis title.

@@ -10,6 +10,7 @@
 //! | [`exports`] | the three exports read back with independent parsers | quick-xml, `xmllint` and the official `tests/data/oai_dc/oai_dc.xsd`, the `csv` crate, serde_json; values written by hand |
 //! | [`fast_yaml`] | the fast YAML front end against saphyr (differential), on fixtures, generated records and the bench catalogue | saphyr's reading of the same text |
 //! | [`fix_keeps`] | `fix` keeps what was written: a date's wording beside its EDTF in the record and the exports, names never replaced by headings, every other byte kept; the `{expression, normal}` date and its checks | the EDTF 2019 specification, DACS 2.4 and EAD `unitdate@normal`, the README's export mapping; fixed files written by hand |
+//! | [`forged_output`] | no catalogue text (keys, values, file names, quoted lines) forges output: every format read by its consumer's parser, generated hostile text (proptest) | a copy of the GitHub Actions runner's command parser (actions/runner `ActionCommand.cs`), RFC 3986 (fluent-uri), html5lib strict; the JSON output read with serde_json |
 //! | [`hostile`] | hostile and malformed input, links out of the catalogue, round trips, a fuzz smoke test | the corpus `tests/fixtures/hostile/` and its table of expected findings |
 //! | [`names`] | name normalization: one table per rule, authority matching, variants, properties | the rules' sources cited per table; `names.proptest-regressions` |
 //! | [`publish`] | atomic publication on real runs: killed, interrupted, a full disk, a read-only folder | the previous and the new outputs, byte for byte |
@@ -32,6 +33,7 @@ mod dates;
 mod exports;
 mod fast_yaml;
 mod fix_keeps;
+mod forged_output;
 mod hostile;
 mod names;
 mod publish;

@@ -39,7 +39,8 @@ fn main() -> ExitCode {
         None => commands::dispatch(cli.command),
     };
     let outcome = outcome.unwrap_or_else(|message| {
-        eprintln!("pipeline: error: {message}");
+        // A message may name a file of the catalogue: escaped for a log.
+        eprintln!("pipeline: error: {}", pipeline::escape::log_line(&message));
         Outcome::Failed
     });
     ExitCode::from(outcome as u8)

@@ -625,7 +625,7 @@ impl<W: Write, E: Write> Printer<'_, W, E> {
         // Findings are best effort: a closed standard error does not stop the conversion.
         let _ = match self.findings {
             FindingsFormat::Concise => writeln!(self.err, "{f}"),
-            FindingsFormat::Json => writeln!(self.err, "{}", crate::render::finding_json(f)),
+            FindingsFormat::Json => writeln!(self.err, "{}", crate::render::finding_json_line(f)),
         };
     }
 }

@@ -29,7 +29,7 @@ pub fn convert(args: &crate::cli::ConvertArgs) -> Result<Outcome, String> {
         match args.findings {
             pipeline::engine::convert::FindingsFormat::Concise => eprintln!("{f}"),
             pipeline::engine::convert::FindingsFormat::Json => {
-                eprintln!("{}", pipeline::render::finding_json(f))
+                eprintln!("{}", pipeline::render::finding_json_line(f))
             }
         }
     }

@@ -42,7 +42,7 @@ pub fn files(args: &crate::cli::FilesArgs) -> Result<Outcome, String> {
         let _ = match args.findings {
             pipeline::engine::convert::FindingsFormat::Concise => writeln!(err, "{f}"),
             pipeline::engine::convert::FindingsFormat::Json => {
-                writeln!(err, "{}", render::finding_json(f))
+                writeln!(err, "{}", render::finding_json_line(f))
             }
         };
     }

@@ -11,6 +11,7 @@ use std::time::Instant;
 use pipeline::diagnostics::Finding;
 use pipeline::engine::batches::Sink;
 use pipeline::engine::catalogue::Catalogue;
+use pipeline::escape::log_line;
 use pipeline::fix::FileFix;
 
 use crate::cli::FixArgs;
@@ -88,23 +89,31 @@ impl Sink<FileFix> for Apply {
         // A file is written by replacing it: a link is replaced by a file, never written
         // through (its target, maybe outside the catalogue, stays as it is). Said so.
         let link = plan.path.is_symlink();
+        // The path and the diff's lines are the catalogue's: escaped for a log.
+        let name = log_line(&plan.path.display().to_string());
         if self.diff {
-            let _ = write!(std::io::stdout().lock(), "{}", pipeline::fix::diff(&plan));
+            let diff = pipeline::fix::diff(&plan);
+            let (diff, escaped) = pipeline::escape::diff_text(&diff);
+            let _ = write!(std::io::stdout().lock(), "{diff}");
+            if escaped && !self.quiet {
+                eprintln!(
+                    "pipeline: note: the diff of {name} shows characters escaped as \\u{{..}} \
+                     (control characters, or text a CI runner would take as a command); \
+                     those lines are for reading and do not apply as a patch"
+                );
+            }
             if link && !self.quiet {
                 eprintln!(
-                    "pipeline: note: {} is a symbolic link; fixing it would replace the link \
-                     by a file with the fixed text (its target would not change)",
-                    plan.path.display()
+                    "pipeline: note: {name} is a symbolic link; fixing it would replace the link \
+                     by a file with the fixed text (its target would not change)"
                 );
             }
         } else {
-            pipeline::fix::write(&plan)
-                .map_err(|e| format!("cannot write {}: {e}", plan.path.display()))?;
+            pipeline::fix::write(&plan).map_err(|e| format!("cannot write {name}: {e}"))?;
             if link && !self.quiet {
                 eprintln!(
-                    "pipeline: note: {} was a symbolic link; it is now a file with the fixed \
-                     text (its target was not changed)",
-                    plan.path.display()
+                    "pipeline: note: {name} was a symbolic link; it is now a file with the fixed \
+                     text (its target was not changed)"
                 );
             }
         }

@@ -82,7 +82,10 @@ pub fn run(args: &RunArgs) -> Result<Outcome, String> {
     }) {
         Some(Ok(published)) => published.dc_files,
         Some(Err(e)) if e.is_interrupted() => {
-            eprintln!("pipeline: {}", e.source);
+            eprintln!(
+                "pipeline: {}",
+                pipeline::escape::log_line(&e.source.to_string())
+            );
             return Ok(Outcome::Interrupted);
         }
         Some(Err(e)) => return Err(e.to_string()),
