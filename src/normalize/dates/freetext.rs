@@ -76,6 +76,8 @@ pub(crate) enum TextFault {
     /// A weekday that the date does not fall on: (named weekday, the day's weekday), both
     /// 1 = Monday … 7 = Sunday.
     Weekday(u8, u8),
+    /// A range or set whose start is BC and whose end has no era (`206 BC–220`).
+    EndWithoutEra,
 }
 
 /// A point in time as free text gives it. `month` 0 = none; 21–24 = a season.
@@ -92,6 +94,11 @@ pub(crate) struct Point {
     /// `YYYY-NN` with a hyphen where `NN` is a month and also a later year of the same
     /// century (`1801-10`): fine as one end of a range of ISO dates, ambiguous alone.
     month_or_range: bool,
+    /// A year before the common era: `year` is then the year as written (`300` in `300
+    /// BC`), which EDTF writes astronomically (`-0299`; 1 BC is `0000`).
+    bce: bool,
+    /// An era was written (`BC`, `AD`, `CE`, …), or given by the other end of a range.
+    era: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,7 +122,29 @@ pub(crate) enum Expr {
 
 impl Point {
     fn write(&self, out: &mut String) {
-        // Free-text years are four digits (see `year()`), so `{:04}` is the EDTF form.
+        // Free-text years have at most four digits (see `year()`), so `{:04}` is the EDTF
+        // form. A year before the common era is written astronomically, as EDTF (ISO
+        // 8601-2) counts: 1 BC is `0000`, 2 BC is `-0001`, 300 BC is `-0299`. Only whole
+        // years are BC here (`bce_ok`): no decade, century, month or day.
+        if self.bce {
+            match self.year.saturating_sub(1) {
+                0 => out.push_str("0000"),
+                y => {
+                    let _ = write!(out, "-{y:04}");
+                }
+            }
+        } else {
+            self.write_ce(out);
+        }
+        match (self.uncertain, self.approximate) {
+            (true, true) => out.push('%'),
+            (true, false) => out.push('?'),
+            (false, true) => out.push('~'),
+            (false, false) => {}
+        }
+    }
+
+    fn write_ce(&self, out: &mut String) {
         match self.unspec {
             1 => {
                 let _ = write!(out, "{:03}X", self.year / 10);
@@ -133,11 +162,29 @@ impl Point {
         if self.day != 0 {
             let _ = write!(out, "-{:02}", self.day);
         }
-        match (self.uncertain, self.approximate) {
-            (true, true) => out.push('%'),
-            (true, false) => out.push('?'),
-            (false, true) => out.push('~'),
-            (false, false) => {}
+    }
+
+    /// Whether the point is a whole year (no month, day or unspecified digits), the only
+    /// precision a BC date is read to: a BC day or month is a Julian one, which EDTF's
+    /// proleptic Gregorian calendar would shift, and BC decades are not written as digits.
+    fn whole_year(&self) -> bool {
+        self.month == 0 && self.day == 0 && self.unspec == 0
+    }
+
+    /// The point of an astronomical year (EDTF's numbering: 0 is 1 BC, -1 is 2 BC).
+    fn astronomical(y: i32) -> Point {
+        if y > 0 {
+            Point {
+                year: y.unsigned_abs(),
+                ..Point::default()
+            }
+        } else {
+            Point {
+                year: 1i32.saturating_sub(y).unsigned_abs(),
+                bce: true,
+                era: true,
+                ..Point::default()
+            }
         }
     }
 }
@@ -300,6 +347,23 @@ const BETWEEN_WORDS: &[&str] = &["between", "zwischen", "между", "pomiędzy
 const AND_WORDS: &[&str] = &["and", "und", "и", "i", "a", "és"];
 /// `1786 or 1800`: alternatives (an EDTF one-of set).
 const OR_WORDS: &[&str] = &["or", "oder", "или", "lub", "albo", "vagy"];
+/// Eras written after a year or a century, as words (periods are dropped, so `B.C.` is
+/// `b`, `c`): `true` before the common era (English `BC`, `BCE`; German `v. Chr.`),
+/// `false` in it (`AD`, `CE`; German `n. Chr.`). Longer forms first.
+const ERAS: &[(&[&str], bool)] = &[
+    (&["bce"], true),
+    (&["bc"], true),
+    (&["b", "c", "e"], true),
+    (&["b", "c"], true),
+    (&["v", "chr"], true),
+    (&["vor", "christus"], true),
+    (&["ce"], false),
+    (&["ad"], false),
+    (&["c", "e"], false),
+    (&["a", "d"], false),
+    (&["n", "chr"], false),
+    (&["nach", "christus"], false),
+];
 /// `not` in `not before 1910`, `no later than 1920`.
 const NOT_WORDS: &[&str] = &["not", "no", "nicht", "nie"];
 /// `19th century`, `19th cent.`, `19th C` (the `c` is read as "century" only after an
@@ -560,6 +624,71 @@ impl<'a> Parser<'_, 'a> {
         None
     }
 
+    /// A year of three digits (`960` in `960–1279`): read as a year, as a YAML integer
+    /// `960` is; one or two digits are a year only with an era (`44 BC`, see `point`).
+    fn three_digit_year(&mut self) -> Option<u32> {
+        if let Some(Tok::Num {
+            val: val @ 100..=999,
+            len: 3,
+            suffix: Suffix::None,
+        }) = self.peek()
+        {
+            self.pos += 1;
+            self.word(YEAR_MARK);
+            return Some(val);
+        }
+        None
+    }
+
+    /// A year of at most `max` digits, not 0 (there is no year 0 BC or AD).
+    fn short_year(&mut self, max: u8) -> Option<Point> {
+        if let Some(Tok::Num {
+            val,
+            len,
+            suffix: Suffix::None,
+        }) = self.peek()
+            && len <= max
+            && val > 0
+        {
+            self.pos += 1;
+            return Some(Point {
+                year: val,
+                ..Point::default()
+            });
+        }
+        None
+    }
+
+    /// The next word, if its text is `text` (ASCII, any case).
+    fn text_word(&mut self, text: &str) -> bool {
+        if let Some(Tok::Word { text: t, .. }) = self.peek()
+            && t.eq_ignore_ascii_case(text)
+        {
+            self.pos += 1;
+            return true;
+        }
+        false
+    }
+
+    /// All of `words` in sequence, or nothing consumed.
+    fn text_words(&mut self, words: &[&str]) -> bool {
+        self.opt(|s| words.iter().all(|w| s.text_word(w)).then_some(()))
+            .is_some()
+    }
+
+    /// An era written after a year or a century: `Some(true)` before the common era,
+    /// `Some(false)` in it ([`ERAS`]).
+    fn era_suffix(&mut self) -> Option<bool> {
+        ERAS.iter()
+            .find(|(words, _)| self.text_words(words))
+            .map(|&(_, bce)| bce)
+    }
+
+    /// `AD` or `A.D.` written before a year (`AD 220`).
+    fn era_prefix(&mut self) -> bool {
+        self.text_words(&["ad"]) || self.text_words(&["a", "d"])
+    }
+
     /// Try `f`; on no match, rewind.
     fn attempt<T>(&mut self, f: impl FnOnce(&mut Self) -> Res<T>) -> Res<T> {
         let save = self.pos;
@@ -598,12 +727,36 @@ impl<'a> Parser<'_, 'a> {
                 };
             }
             let approximate = s.word(APPROX);
-            let p = s.point_inner()?;
-            Ok(p.map(|p| {
-                let mut p = s.question(p);
-                p.approximate |= approximate;
-                p
-            }))
+            // `AD 220`, `220 AD`, `300 BC`, `44 B.C.`: a year of one or two digits is read
+            // only with its era; three or four digits are a year without one.
+            let ad = s.era_prefix();
+            let (p, short) = if ad {
+                (s.short_year(4), false)
+            } else {
+                match s.point_inner()? {
+                    Some(p) => (Some(p), false),
+                    None => (s.short_year(2), true),
+                }
+            };
+            let Some(mut p) = p else {
+                return Ok(None);
+            };
+            match if ad { Some(false) } else { s.era_suffix() } {
+                // A BC date is a whole year: a month or day would be a Julian one, which
+                // EDTF's proleptic Gregorian calendar does not hold; a BC century is read
+                // as a range by `centuries`, a decade with an era not at all.
+                Some(true) if !p.whole_year() => return Ok(None),
+                Some(_) if p.unspec == 1 => return Ok(None),
+                Some(bce) => {
+                    p.bce = bce;
+                    p.era = true;
+                }
+                None if short => return Ok(None),
+                None => {}
+            }
+            let mut p = s.question(p);
+            p.approximate |= approximate;
+            Ok(Some(p))
         })
     }
 
@@ -813,8 +966,11 @@ impl<'a> Parser<'_, 'a> {
         }) {
             return Ok(Some(p));
         }
-        // YYYY
-        Ok(self.year().map(|y| ymd(y, 0, 0)))
+        // YYYY, YYY
+        Ok(self
+            .year()
+            .or_else(|| self.three_digit_year())
+            .map(|y| ymd(y, 0, 0)))
     }
 
     /// A range written once for both ends: `November 12-14, 1957`, `12-14 November 1957`,
@@ -1020,7 +1176,9 @@ impl<'a> Parser<'_, 'a> {
             };
             return Ok(Some(self.question(b)));
         }
-        if a.month != 0 || a.unspec != 0 {
+        // No abbreviated end after a year with an era (`206 BC–20`): which era it ends in
+        // is not written.
+        if a.month != 0 || a.unspec != 0 || a.era {
             return Ok(None);
         }
         self.attempt(|s| {
@@ -1097,16 +1255,8 @@ impl<'a> Parser<'_, 'a> {
         }
         self.word(FROM);
         self.word(THE);
-        // `18th–19th century`, `18th to 19th centuries`: one century word for both ends.
-        if let Some((a, b)) = self.opt(|s| {
-            let a = s.ordinal()?;
-            if !s.range_sep() {
-                return None;
-            }
-            let b = s.ordinal()?;
-            s.century_word().then(|| (century(a), century(b)))
-        }) {
-            return Ok(Some(Expr::Interval(End::At(a), End::At(b))));
+        if let Some(e) = self.centuries()? {
+            return Ok(Some(e));
         }
         // early / mid / late 1950s, 19th century; `late 1950s–early 1960s`
         if let Some((p1, p2)) = self.part()? {
@@ -1132,7 +1282,12 @@ impl<'a> Parser<'_, 'a> {
             p
         };
         if let Some((a, b)) = self.shared_year_range() {
+            // One expression (`November 12–14, 1957?`): a `?` after it qualifies it whole.
             let b = self.question(b);
+            let a = Point {
+                uncertain: b.uncertain,
+                ..a
+            };
             return Ok(Some(Expr::Interval(End::At(mark(a)), End::At(mark(b)))));
         }
         let Some(a) = self.point()? else {
@@ -1155,7 +1310,12 @@ impl<'a> Parser<'_, 'a> {
             // time in 1951?) say no one thing: not read.
             let same_precision =
                 |b: &Point| (a.month == 0) == (b.month == 0) && (a.day == 0) == (b.day == 0);
-            return Ok(self.end(a)?.filter(same_precision).map(|b| Expr::Set {
+            let Some(b) = self.end(a)?.filter(same_precision) else {
+                return Ok(None);
+            };
+            let mut a = a;
+            eras(&mut a, &b)?;
+            return Ok(Some(Expr::Set {
                 all: !or,
                 a: mark(Point {
                     uncertain: a.uncertain || b.uncertain,
@@ -1167,10 +1327,181 @@ impl<'a> Parser<'_, 'a> {
         if (self.range_sep() || self.tok(Tok::Slash))
             && let Some(b) = self.end(a)?
         {
+            let mut a = a;
+            eras(&mut a, &b)?;
+            // A qualifier at either edge of a range of years (`c.1797–1801`, `c.1814–15`,
+            // `1950–1955?`) qualifies the range, as catalogues write an estimated span
+            // (DACS 2.4.12: `circa 1870-1879`). When an end is written to the month or day
+            // (`c. 1720 - 23 Mar 1775`), the ends are separate statements, and the
+            // qualifier stays with the end it is written on: a day written out is known.
+            let years = a.month == 0 && a.day == 0 && b.month == 0 && b.day == 0;
+            if !years {
+                return Ok(Some(Expr::Interval(End::At(mark(a)), End::At(b))));
+            }
+            if self.at_end() && self.toks.last() == Some(&Tok::Question) {
+                a.uncertain = true;
+            }
             return Ok(Some(Expr::Interval(End::At(mark(a)), End::At(mark(b)))));
         }
         Ok(None)
     }
+
+    /// Centuries with a part, ranges of centuries and centuries before the common era
+    /// (the README's "Dates" gives the conventions): `late 19th century`, `second half of
+    /// the 19th century`, `18th–19th century`, `late 18th–early 19th century` (the century
+    /// word written once, after the end), `early to mid 19th century`, `1st century BC`,
+    /// `2nd–1st century BCE`. A whole century of the common era alone is left to `point`
+    /// (`18XX`).
+    fn centuries(&mut self) -> Res<Expr> {
+        self.attempt(|s| {
+            // `early to mid 19th century`: two parts of one century.
+            if let Some((q1, q2)) = s.opt(|s| {
+                let q1 = s.century_part()?;
+                // `early to mid`, `mid-to-late`, `early–mid`
+                let dash = s.dash();
+                if !(s.word(TO) || dash) {
+                    return None;
+                }
+                s.dash();
+                Some((q1, s.century_part()?))
+            }) {
+                s.dash();
+                let Some(n) = s.ordinal() else {
+                    return Ok(None);
+                };
+                if !s.century_word() {
+                    return Ok(None);
+                }
+                let bce = s.era_suffix() == Some(true);
+                let start = century_years(n, bce, Some(q1)).0;
+                let end = century_years(n, bce, Some(q2)).1;
+                return Ok(Some(Expr::Interval(
+                    End::At(Point::astronomical(start)),
+                    End::At(Point::astronomical(end)),
+                )));
+            }
+            let q1 = s.century_part();
+            if q1.is_some() {
+                s.dash();
+            }
+            let Some(n1) = s.ordinal() else {
+                return Ok(None);
+            };
+            let named = s.century_word();
+            let mut era1 = if named { s.era_suffix() } else { None };
+            if named && s.at_end() {
+                // One century: with a part, or before the common era.
+                if q1.is_none() && era1 != Some(true) {
+                    return Ok(None);
+                }
+                let (lo, hi) = century_years(n1, era1 == Some(true), q1);
+                return Ok(Some(Expr::Interval(
+                    End::At(Point::astronomical(lo)),
+                    End::At(Point::astronomical(hi)),
+                )));
+            }
+            if !s.range_sep() {
+                return Ok(None);
+            }
+            let q2 = s.century_part();
+            if q2.is_some() {
+                s.dash();
+            }
+            let Some(n2) = s.ordinal() else {
+                return Ok(None);
+            };
+            if !s.century_word() {
+                return Ok(None);
+            }
+            let era2 = s.era_suffix();
+            match (era1, era2) {
+                // The century word and era are written once, after the end.
+                (None, _) if !named => era1 = era2,
+                (None, Some(true)) => era1 = era2,
+                (Some(true), None) => return Err(TextFault::EndWithoutEra),
+                _ => {}
+            }
+            let (bce1, bce2) = (era1 == Some(true), era2 == Some(true));
+            // A whole century of the common era keeps its EDTF form (`17XX/18XX`).
+            let start = match q1 {
+                None if !bce1 => century(n1),
+                _ => Point::astronomical(century_years(n1, bce1, q1).0),
+            };
+            let end = match q2 {
+                None if !bce2 => century(n2),
+                _ => Point::astronomical(century_years(n2, bce2, q2).1),
+            };
+            Ok(Some(Expr::Interval(End::At(start), End::At(end))))
+        })
+    }
+
+    /// `early`, `mid`, `late`, `first half of the`, `2nd quarter of the`, `last quarter of
+    /// the` before a century → the years of the century it covers, 0–99 (README, "Dates").
+    fn century_part(&mut self) -> Option<(i32, i32)> {
+        self.opt(|s| {
+            let part = if s.word(EARLY) {
+                (0, 39)
+            } else if s.word(MID) {
+                (30, 69)
+            } else if s.word(LATE) {
+                (70, 99)
+            } else {
+                let k = if s.text_word("last") {
+                    0
+                } else {
+                    i32::try_from(s.ordinal()?).ok()?
+                };
+                if s.text_word("half") {
+                    match k {
+                        1 => (0, 49),
+                        0 | 2 => (50, 99),
+                        _ => return None,
+                    }
+                } else if s.text_word("quarter") {
+                    match k {
+                        1..=4 => ((k - 1) * 25, (k - 1) * 25 + 24),
+                        0 => (75, 99),
+                        _ => return None,
+                    }
+                } else {
+                    return None;
+                }
+            };
+            s.word(OF);
+            s.word(THE);
+            Some(part)
+        })
+    }
+}
+
+/// The astronomical years (EDTF's numbering) of the `n`th century, or of the `part` of
+/// it (years 0–99 of the century, counted forward in time). A century of the common era
+/// is the hundred years whose first two digits are one less than `n` (`century`); one
+/// before it is counted back from its first year: the 1st century BC is 100–1 BC, EDTF
+/// `-0099` to `0000`, and the 2nd is 200–101 BC, `-0199` to `-0100`.
+fn century_years(n: u32, bce: bool, part: Option<(i32, i32)>) -> (i32, i32) {
+    let n = i32::try_from(n).unwrap_or(i32::MAX / 200);
+    let first = if bce { 1 - n * 100 } else { (n - 1) * 100 };
+    let (lo, hi) = part.unwrap_or((0, 99));
+    (first + lo, first + hi)
+}
+
+/// The eras of a range's or a set's two ends: an era written on the end only is the
+/// start's too (`475–221 BC`, `100–200 AD`: a BC end after a start of the common era
+/// would run backwards); a BC start before an end with no era (`206 BC–220`) could end
+/// in either era and is refused.
+fn eras(a: &mut Point, b: &Point) -> Result<(), TextFault> {
+    if a.bce && !b.era {
+        return Err(TextFault::EndWithoutEra);
+    }
+    if b.era && !a.era {
+        if b.bce && !a.whole_year() {
+            return Err(TextFault::NoMatch);
+        }
+        a.bce = b.bce;
+        a.era = true;
+    }
+    Ok(())
 }
 
 /// The `n`th century as EDTF writes it: the hundred years whose first two digits are one

@@ -471,6 +471,16 @@ fn normalize_text(
                 ),
             })
         }
+        Err(freetext::TextFault::EndWithoutEra) => Err(DateError {
+            kind: DateErrorKind::Ambiguous,
+            message: format!(
+                "`{written}` gives an era (BC) for its start but none for its end, which could \
+                 be BC or AD"
+            ),
+            help: "write the era after each end (`206 BC–220 AD`), or once after the end when \
+                   both are BC (`475–221 BC`)"
+                .to_string(),
+        }),
         Err(freetext::TextFault::Weekday(named, actual)) => Err(DateError {
             kind: DateErrorKind::Impossible,
             message: format!(
