@@ -104,7 +104,20 @@ pub fn normalize_record(
     let (date_as_written, date) = match root.get("date") {
         Some(node) => {
             let (written, input) = match &node.value {
-                Value::Int(year) => (year.to_string(), DateInput::Integer(*year)),
+                Value::Int(year) => {
+                    // `date: 0957`: more characters than the number's digits (a leading
+                    // zero, a sign, a base prefix), which YAML 1.1 and 1.2 read differently.
+                    let chars = node.span.end_char.saturating_sub(node.span.start_char);
+                    let input = if chars > year.to_string().len() {
+                        DateInput::PaddedInteger {
+                            value: *year,
+                            chars,
+                        }
+                    } else {
+                        DateInput::Integer(*year)
+                    };
+                    (year.to_string(), input)
+                }
                 Value::Str(s) => (s.clone(), DateInput::Text(s)),
                 other => (other.kind_name().to_string(), DateInput::Text("")),
             };

@@ -99,6 +99,9 @@ pub(crate) struct Point {
     bce: bool,
     /// An era was written (`BC`, `AD`, `CE`, …), or given by the other end of a range.
     era: bool,
+    /// A year of one or two digits with no era (`50` in `50–44 BC`): read only if the
+    /// other end gives one.
+    needs_era: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -729,19 +732,21 @@ impl<'a> Parser<'_, 'a> {
             let approximate = s.word(APPROX);
             // `AD 220`, `220 AD`, `300 BC`, `44 B.C.`: a year of one or two digits is read
             // only with its era; three or four digits are a year without one.
-            let ad = s.era_prefix();
-            let (p, short) = if ad {
-                (s.short_year(4), false)
+            let (p, era) = if s.era_prefix() {
+                (s.short_year(4), Some(false))
+            } else if let Some((p, bce)) = s.opt(|s| {
+                // A year and its era first: `1000 v. Chr.` is not May (`V`) of 1000.
+                let p = s.short_year(4)?;
+                Some((p, s.era_suffix()?))
+            }) {
+                (Some(p), Some(bce))
             } else {
-                match s.point_inner()? {
-                    Some(p) => (Some(p), false),
-                    None => (s.short_year(2), true),
-                }
+                (s.point_inner()?, None)
             };
             let Some(mut p) = p else {
                 return Ok(None);
             };
-            match if ad { Some(false) } else { s.era_suffix() } {
+            match era.or_else(|| s.era_suffix()) {
                 // A BC date is a whole year: a month or day would be a Julian one, which
                 // EDTF's proleptic Gregorian calendar does not hold; a BC century is read
                 // as a range by `centuries`, a decade with an era not at all.
@@ -751,7 +756,6 @@ impl<'a> Parser<'_, 'a> {
                     p.bce = bce;
                     p.era = true;
                 }
-                None if short => return Ok(None),
                 None => {}
             }
             let mut p = s.question(p);
@@ -1176,9 +1180,12 @@ impl<'a> Parser<'_, 'a> {
             };
             return Ok(Some(self.question(b)));
         }
-        // No abbreviated end after a year with an era (`206 BC–20`): which era it ends in
-        // is not written.
-        if a.month != 0 || a.unspec != 0 || a.era {
+        // No abbreviated end after a year with an era: `206 BC–20` ends in the year 20 of
+        // an era not written (which `eras` refuses).
+        if a.era && a.whole_year() {
+            return Ok(self.short_year(2));
+        }
+        if a.month != 0 || a.unspec != 0 {
             return Ok(None);
         }
         self.attempt(|s| {
@@ -1290,11 +1297,18 @@ impl<'a> Parser<'_, 'a> {
             };
             return Ok(Some(Expr::Interval(End::At(mark(a)), End::At(mark(b)))));
         }
-        let Some(a) = self.point()? else {
+        // `50–44 BC`, `44 or 43 BC`: a year of one or two digits starts a range or a set
+        // whose end gives the era (`eras`); alone, it is no year.
+        let Some(a) = self.point()?.or_else(|| {
+            self.short_year(2).map(|p| Point {
+                needs_era: true,
+                ..p
+            })
+        }) else {
             return Ok(None);
         };
         if self.at_end() {
-            return Ok(Some(Expr::Point(mark(a))));
+            return Ok((!a.needs_era).then_some(Expr::Point(mark(a))));
         }
         // `1786 or 1800` → one of; `1833 and 1836` → all of. Members are separate
         // statements: `c.1826 or 1834` qualifies the first only (a range's ends, by
@@ -1491,6 +1505,9 @@ fn century_years(n: u32, bce: bool, part: Option<(i32, i32)>) -> (i32, i32) {
 /// would run backwards); a BC start before an end with no era (`206 BC–220`) could end
 /// in either era and is refused.
 fn eras(a: &mut Point, b: &Point) -> Result<(), TextFault> {
+    if a.needs_era && !b.era {
+        return Err(TextFault::NoMatch);
+    }
     if a.bce && !b.era {
         return Err(TextFault::EndWithoutEra);
     }

@@ -148,6 +148,7 @@
 mod edtf;
 mod freetext;
 mod months;
+mod period;
 
 pub use edtf::{
     DayOfMonth, Edtf, EdtfDate, EdtfError, IntervalEnd, Month, MonthPart, Qualification, SetKind,
@@ -168,6 +169,16 @@ pub enum DateInput<'a> {
     Text(&'a str),
     /// A plain YAML integer, e.g. `date: 1957`.
     Integer(i64),
+    /// A plain YAML integer written with more characters than its value has digits:
+    /// `date: 0957` (or `+1957`, `0x7A5`). YAML 1.2 reads `0957` as 957, YAML 1.1 as the
+    /// text `0957` (and `0755` as the octal number 493), so which year was meant depends on
+    /// the tool; it is refused with a request to quote the date.
+    PaddedInteger {
+        /// The number as read.
+        value: i64,
+        /// How many characters were written.
+        chars: usize,
+    },
 }
 
 /// A calendar day in the proleptic Gregorian calendar; years may be negative or above 9999.
@@ -323,6 +334,17 @@ pub fn normalize_date_with(
             let edtf = format_year(y);
             normalize_text(&edtf, &y.to_string(), options)
         }
+        DateInput::PaddedInteger { value, .. } => Err(DateError {
+            kind: DateErrorKind::Ambiguous,
+            message: format!(
+                "the date is a number written with a leading zero, sign or base prefix \
+                     (read as {value}): YAML 1.2 tools read `0957` as the number 957, YAML 1.1 \
+                     tools as the text `0957`, and `0755` as the octal number 493"
+            ),
+            help: "put the date in quotes exactly as written (as in `date: \"0957\"`), so \
+                       that every tool reads the same text"
+                .to_string(),
+        }),
         DateInput::Text(t) => {
             let t = t.trim();
             normalize_text(t, t, options)
@@ -334,7 +356,9 @@ pub fn normalize_date_with(
 /// `late`; a century by its ordinal, `19th century` = `18XX`) rather than on the words
 /// alone. `pipeline fix` leaves such values as the cataloguer wrote them.
 pub fn reads_by_convention(written: &str) -> bool {
-    freetext::uses_convention(written)
+    // A period's years (`Edo period (1615–1868)`) are read without its name, which the
+    // record must keep.
+    freetext::uses_convention(written) || period::split(written.trim()).is_some()
 }
 
 const FREE_TEXT_HELP: &str = "write the date as e.g. `1957-11-12`, `November 12, 1957`, \
@@ -390,6 +414,9 @@ fn normalize_text(
         }
         Err(f) => f,
     };
+    if let Some(periods) = period::split(text) {
+        return period_date(&periods, written, options);
+    }
     match freetext::parse(text, options) {
         Ok(expr) => {
             let s = expr.to_edtf();
@@ -400,7 +427,15 @@ fn normalize_text(
         }
         Err(freetext::TextFault::NoMatch) => Err(event_refusal(text, written, options)
             .unwrap_or_else(|| {
-                if looks_like_edtf(text) {
+                if period::names_period_without_years(text) {
+                    DateError {
+                        kind: DateErrorKind::Unrecognized,
+                        message: format!("`{written}` names a period without its years"),
+                        help: "write the period's years in brackets after its name (as in \
+                               `Edo period (1615–1868)`), or the years alone"
+                            .to_string(),
+                    }
+                } else if looks_like_edtf(text) {
                     edtf_error(syntax_fault, written, text)
                 } else {
                     DateError {
@@ -506,6 +541,59 @@ fn normalize_text(
             ),
         }),
     }
+}
+
+/// `Qianlong period (1736-1795)` → the years in brackets; periods written one inside the
+/// other (`Qing dynasty (1644–1911), Qianlong period (1736–95)`) → the innermost, when each
+/// one's years lie within the one before. See [`period`] for why.
+fn period_date(
+    periods: &[period::Period<'_>],
+    written: &str,
+    options: &DateOptions,
+) -> Result<NormalizedDate, DateError> {
+    let mut outer: Option<NormalizedDate> = None;
+    for p in periods {
+        let date = normalize_text(p.date, written, options)?;
+        if let Some(word) = p.narrowed_by {
+            return Err(DateError {
+                kind: DateErrorKind::Unrecognized,
+                message: format!(
+                    "`{written}` narrows `{}` with `{word}`, but the years in brackets are \
+                     those of the whole period",
+                    p.name
+                ),
+                help: format!(
+                    "write the years of the part of the period that is meant, or `{}` if the \
+                     date is the whole period",
+                    date.edtf
+                ),
+            });
+        }
+        if let Some(o) = &outer
+            && !(bound_le(o.earliest, date.earliest) && bound_le(date.latest, o.latest))
+        {
+            return Err(DateError {
+                kind: DateErrorKind::Unrecognized,
+                message: format!(
+                    "`{written}` names periods, but the years of one (`{}`) do not lie \
+                     within those of the one before (`{}`)",
+                    date.edtf, o.edtf
+                ),
+                help: "write the one period the date is in, with its years".to_string(),
+            });
+        }
+        outer = Some(date);
+    }
+    outer.ok_or_else(|| DateError {
+        kind: DateErrorKind::Unrecognized,
+        message: format!("`{written}` is not a date in a form we can read"),
+        help: FREE_TEXT_HELP.to_string(),
+    })
+}
+
+/// `a` is a known day no later than `b` (open and unknown bounds compare as not).
+fn bound_le(a: Bound, b: Bound) -> bool {
+    matches!((a, b), (Bound::Day(a), Bound::Day(b)) if a <= b)
 }
 
 /// The EDTF of `text` if it reads as a date, by either reader.
