@@ -344,6 +344,15 @@ const APPROX_WORDS: &[&str] = &[
     "körülbelül",
     "cca",
 ];
+/// `probably 1867` (DACS 2.4.15): EDTF's "uncertain", `1867?`.
+const UNCERTAIN_WORDS: &[&str] = &[
+    "probably",
+    "prob",
+    "possibly",
+    "perhaps",
+    "wahrscheinlich",
+    "vermutlich",
+];
 const BEFORE_WORDS: &[&str] = &["before", "bef", "vor", "до", "przed"];
 const AFTER_WORDS: &[&str] = &["after", "aft", "nach", "после", "po"];
 const BETWEEN_WORDS: &[&str] = &["between", "zwischen", "между", "pomiędzy", "między"];
@@ -403,6 +412,7 @@ const EARLIER: Kw = 1 << 17;
 const LATER: Kw = 1 << 18;
 const THAN: Kw = 1 << 19;
 const NUMBERED_CENTURY: Kw = 1 << 20;
+const UNCERTAIN: Kw = 1 << 21;
 
 const KEYWORD_LISTS: &[(&[&str], Kw)] = &[
     (APPROX_WORDS, APPROX),
@@ -426,6 +436,7 @@ const KEYWORD_LISTS: &[(&[&str], Kw)] = &[
     (&["earlier"], EARLIER),
     (&["later"], LATER),
     (&["than"], THAN),
+    (UNCERTAIN_WORDS, UNCERTAIN),
 ];
 
 /// What a known word means: keyword flags, month or season, weekday, ordinal number.
@@ -729,6 +740,7 @@ impl<'a> Parser<'_, 'a> {
                     None => Ok(None),
                 };
             }
+            let uncertain = s.word(UNCERTAIN);
             let approximate = s.word(APPROX);
             // `AD 220`, `220 AD`, `300 BC`, `44 B.C.`: a year of one or two digits is read
             // only with its era; three or four digits are a year without one.
@@ -760,6 +772,7 @@ impl<'a> Parser<'_, 'a> {
             }
             let mut p = s.question(p);
             p.approximate |= approximate;
+            p.uncertain |= uncertain;
             Ok(Some(p))
         })
     }
@@ -987,6 +1000,18 @@ impl<'a> Parser<'_, 'a> {
             day,
             ..Point::default()
         };
+        // DACS 2.4.13, year first: `1975 March-August`.
+        if let Some(r) = self.opt(|s| {
+            let y = s.year()?;
+            let m1 = s.month()?;
+            if !s.range_sep() {
+                return None;
+            }
+            let m2 = s.month()?;
+            Some((pt(y, m1, 0), pt(y, m2, 0)))
+        }) {
+            return Some(r);
+        }
         self.opt(|s| {
             let m = s.month()?;
             let d1 = s.day()?;
@@ -1283,9 +1308,11 @@ impl<'a> Parser<'_, 'a> {
             return Ok(Some(Expr::Interval(End::At(p1), End::At(end))));
         }
         // A qualifier before a range or alternatives applies to both ends (`c.1814–15`).
-        let approximate = self.opt(|s| s.word(APPROX).then_some(())).is_some();
+        let uncertain = self.word(UNCERTAIN);
+        let approximate = self.word(APPROX);
         let mark = |mut p: Point| {
             p.approximate |= approximate;
+            p.uncertain |= uncertain;
             p
         };
         if let Some((a, b)) = self.shared_year_range() {
