@@ -53,7 +53,13 @@
 //! | `November 12-14, 1957`, `12-14 November 1957`, `November 12 to 14, 1957` | `1957-11-12/1957-11-14` |
 //! | `November 1957 - January 1958` | `1957-11/1958-01` |
 //! | `before 1957` / `after 1957` | `../1957` / `1957/..` |
-//! | `undated`, `n.d.`, `s.d.`, `unknown`, `date not known`, `not dated`, `o.J.`, `б.г.`, `b.d.` | `XXXX` |
+//! | `undated`, `n.d.`, `n.d.a.`, `s.d.`, `unknown`, `date not known`, `not dated`, `o.J.`, `б.г.`, `b.d.` | `XXXX` |
+//! | `probably 1867`, `possibly c. 1867` | `1867?`, `1867%` |
+//! | `960-1279`, `957` (three digits) / `300 BC`, `AD 14`, `206 BCE-220 CE`, `475–221 BC` | `0960/1279`, `0957` / `-0299`, `0014`, `-0205/0220`, `-0474/-0220` |
+//! | `1st century BCE`, `late 2nd century BC` | `-0099/0000`, `-0129/-0100` |
+//! | `second half of the 19th century`, `third quarter of the 19th century` | `1850/1899`, `1850/1874` |
+//! | `late 18th-early 19th century`, `early to mid 19th century` | `1770/1839`, `1800/1869` |
+//! | `Qianlong period (1736-1795)` (the years of a period, `period.rs`) | `1736/1795` |
 //! | `1957年12月17日`, `17 декабря 1957 г.`, `1957. december 17.`, `17. Dezember 1957`, `17 grudnia 1957`, `17. XII. 1957` | `1957-12-17` |
 //!
 //! Month names (any case, with or without the abbreviation's period, composed or
@@ -104,7 +110,8 @@
 //! * **`1900s`** (a decade written with `00`) is refused as ambiguous: it means the decade
 //!   1900–1909 to some and the century 1900–1999 to others. `190X` or `19XX` is asked for.
 //! * **Undated** (`undated`, `n.d.`, …) becomes `XXXX` (EDTF's "year unspecified"; EDTF has
-//!   no token for "no date") with both bounds [`Bound::Unknown`]. The same holds for any
+//!   no token for "no date"): what DACS 2.4.16's *undated* says, a date that is not given,
+//!   with both bounds [`Bound::Unknown`]. The same holds for any
 //!   EDTF date whose year is entirely `X` (`XXXX`, `XXXX-12-XX`): it could be in any year,
 //!   so no calendar day bounds it. This keeps `normalize(normalize(x).edtf)` identical.
 //! * **Qualifiers do not widen bounds**: `1950~` and `1950?` cover 1950-01-01..1950-12-31,
@@ -139,9 +146,20 @@
 //!   year-month-day.
 //! * **Calendar**: proleptic Gregorian. Day counts come from `jiff` for years -9999..=9999
 //!   and from the Gregorian leap-year rule beyond (EDTF years may be longer).
-//! * **Years in free text** are four digits; longer or negative years are written in EDTF
-//!   (`Y170000002`, `-0044`), or given as a YAML integer ([`DateInput::Integer`]) of at most
-//!   four digits. A longer integer is refused: `date: 19570101` is a date written without
+//! * **Years in free text** have three or four digits, or one or two with an era (`44 BC`,
+//!   `AD 9`, `50–44 BC`: alone, `44` could be anything). BC years are written as EDTF counts
+//!   them, astronomically: 1 BC is `0000`, *n* BC is `1 − n`; only to the year (a BC day
+//!   would be Julian). An era written after the end only is the start's too; a BC start
+//!   whose end has none is refused. Centuries BC are counted back from their first year
+//!   (the 1st is 100–1 BC, `-0099/0000`). Longer years are written in EDTF (`Y170000002`),
+//!   or given as a YAML integer ([`DateInput::Integer`]) of at most four digits; one
+//!   written with a leading zero or a sign ([`DateInput::PaddedInteger`], `date: 0957`) is
+//!   refused, since YAML 1.1 and 1.2 read it differently.
+//! * **A qualifier at the edge of a range** of years written as one expression
+//!   (`c.1814–15`, `1950-1955?`) qualifies the range; when an end is written to the month or
+//!   day (`c. 1720 - 23 Mar 1775` → `1720~/1775-03-23`), it stays with its own end.
+//! * **Parts of centuries**: halves are years 0–49 and 50–99, quarters 0–24 … 75–99; a range
+//!   of parts may write the century word once (`late 18th-early 19th century`). A longer integer is refused: `date: 19570101` is a date written without
 //!   hyphens (refused with the suggestion `1957-01-01`), and a year beyond ±9999 is asked
 //!   for in EDTF (`"Y170000002"`), where the `Y` makes the intent explicit.
 
