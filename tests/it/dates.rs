@@ -1361,6 +1361,25 @@ fn elided_century_ranges_and_parts_of_centuries() {
             "1800-01-01",
             "1869-12-31",
         ),
+        // A qualifier before or a `?` after qualifies the whole expression.
+        (
+            "c. late 18th-early 19th century",
+            "1770~/1839~",
+            "1770-01-01",
+            "1839-12-31",
+        ),
+        (
+            "late 18th-early 19th century?",
+            "1770?/1839?",
+            "1770-01-01",
+            "1839-12-31",
+        ),
+        (
+            "second half of the 19th century?",
+            "1850?/1899?",
+            "1850-01-01",
+            "1899-12-31",
+        ),
     ]);
     // Conventions, so `fix` leaves them as written.
     for written in [
@@ -1438,6 +1457,18 @@ fn eras_and_short_years() {
             "-0129/-0100",
             "-0129-01-01",
             "-0100-12-31",
+        ),
+        (
+            "c. 1st century BC",
+            "-0099~/0000~",
+            "-0099-01-01",
+            "0000-12-31",
+        ),
+        (
+            "1st century BC?",
+            "-0099?/0000?",
+            "-0099-01-01",
+            "0000-12-31",
         ),
         (
             "early 2nd century BC",

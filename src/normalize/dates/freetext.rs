@@ -1395,6 +1395,22 @@ impl<'a> Parser<'_, 'a> {
     /// (`18XX`).
     fn centuries(&mut self) -> Res<Expr> {
         self.attempt(|s| {
+            // One expression: a qualifier before it or a `?` after it qualifies all of it
+            // (`c. 1st century BC`, `late 18th–early 19th century?`).
+            let approximate = s.word(APPROX);
+            let Some(e) = s.centuries_inner()? else {
+                return Ok(None);
+            };
+            let uncertain = s.tok(Tok::Question);
+            Ok(Some(e.map_points(|p| {
+                p.approximate |= approximate;
+                p.uncertain |= uncertain;
+            })))
+        })
+    }
+
+    fn centuries_inner(&mut self) -> Res<Expr> {
+        self.attempt(|s| {
             // `early to mid 19th century`: two parts of one century.
             if let Some((q1, q2)) = s.opt(|s| {
                 let q1 = s.century_part()?;
@@ -1430,7 +1446,7 @@ impl<'a> Parser<'_, 'a> {
             };
             let named = s.century_word();
             let mut era1 = if named { s.era_suffix() } else { None };
-            if named && s.at_end() {
+            if named && matches!(s.peek(), None | Some(Tok::Question)) {
                 // One century: with a part, or before the common era.
                 if q1.is_none() && era1 != Some(true) {
                     return Ok(None);
