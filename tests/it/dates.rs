@@ -440,10 +440,31 @@ fn integer_and_yaml_date() {
     assert_eq!(n.edtf, "1957");
     assert_eq!(n.earliest, bound("1957-01-01"));
     assert_eq!(
-        normalize_date(DateInput::Integer(-44)).unwrap().edtf,
-        "-0044"
+        normalize_date(DateInput::Integer(957)).unwrap().edtf,
+        "0957"
     );
-    assert_eq!(normalize_date(DateInput::Integer(0)).unwrap().edtf, "0000");
+    // Issue #23: `date: -44` is 44 BC to a historian and 45 BC to EDTF (astronomical -44):
+    // refused with both. `date: 0` and `date: 12` are read only with an era, as in text.
+    let e = normalize_date(DateInput::Integer(-44)).unwrap_err();
+    assert_eq!(e.kind, DateErrorKind::Ambiguous);
+    assert!(e.message.contains("45 BC"), "{e:?}");
+    assert!(
+        e.help.contains("`44 BC`") && e.help.contains("`-0043`") && e.help.contains("\"-0044\""),
+        "{e:?}"
+    );
+    for y in [0, 12, 99] {
+        let e = normalize_date(DateInput::Integer(y)).unwrap_err();
+        assert_eq!(e.kind, DateErrorKind::Unrecognized, "{y}: {e:?}");
+    }
+    assert!(
+        normalize_date(DateInput::Integer(0))
+            .unwrap_err()
+            .help
+            .contains("`undated`")
+    );
+    // EDTF written as text is EDTF.
+    assert_eq!(norm("-0044").edtf, "-0044");
+    assert_eq!(norm("0000").edtf, "0000");
     // Integers beyond four digits are refused: `19570101` is a date without hyphens (EDTF
     // refuses `20050924` too); a longer year is asked for in EDTF, where `Y` says so.
     let e = normalize_date(DateInput::Integer(19570101)).unwrap_err();
@@ -1084,7 +1105,7 @@ proptest! {
     }
 
     #[test]
-    fn integers_of_four_digits_never_fail(y in -9999i64..=9999) {
+    fn integers_of_three_or_four_digits_never_fail(y in 100i64..=9999) {
         let n = normalize_date(DateInput::Integer(y)).unwrap();
         check_bounds(&n);
         prop_assert_eq!(n.earliest, Bound::Day(Day { year: y, month: 1, day: 1 }));

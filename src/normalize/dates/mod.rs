@@ -152,9 +152,11 @@
 //!   would be Julian). An era written after the end only is the start's too; a BC start
 //!   whose end has none is refused. Centuries BC are counted back from their first year
 //!   (the 1st is 100–1 BC, `-0099/0000`). Longer years are written in EDTF (`Y170000002`),
-//!   or given as a YAML integer ([`DateInput::Integer`]) of at most four digits; one
+//!   or given as a YAML integer ([`DateInput::Integer`]) of three or four digits; one
 //!   written with a leading zero or a sign ([`DateInput::PaddedInteger`], `date: 0957`) is
-//!   refused, since YAML 1.1 and 1.2 read it differently.
+//!   refused, since YAML 1.1 and 1.2 read it differently, and so are a negative one
+//!   (`date: -44`: 44 BC as historians count, or EDTF's astronomical -44, 45 BC?) and one
+//!   of one or two digits (`date: 0`, `date: 12`), read only with an era, as in text.
 //! * **A qualifier at the edge of a range** of years written as one expression
 //!   (`c.1814–15`, `1950-1955?`) qualifies the range; when an end is written to the month or
 //!   day (`c. 1720 - 23 Mar 1775` → `1720~/1775-03-23`), it stays with its own end.
@@ -348,6 +350,37 @@ pub fn normalize_date_with(
                 },
             })
         }
+        // `date: -44`: 44 BC as historians write it, or the astronomical year -44, which is
+        // 45 BC (EDTF `-0044`)? Either reading could be meant.
+        DateInput::Integer(y) if y < 0 => Err(DateError {
+            kind: DateErrorKind::Ambiguous,
+            message: format!(
+                "`{y}` could mean {} BC, or the astronomical year {y} (EDTF `{}`), which is {} BC",
+                -y,
+                format_year(y),
+                1 - y
+            ),
+            help: format!(
+                "write `{} BC` for the year {} BC (EDTF `{}`), or `\"{}\"` in quotes for \
+                 EDTF's year {y}",
+                -y,
+                -y,
+                format_year(y + 1),
+                format_year(y)
+            ),
+        }),
+        // `date: 0`, `date: 12`: as in text, a year of one or two digits is read only with
+        // its era (`12 AD`); `0` is no year of BC/AD counting (EDTF's `0000` is 1 BC), and
+        // more often a placeholder for "no date".
+        DateInput::Integer(y @ 0..=99) => Err(DateError {
+            kind: DateErrorKind::Unrecognized,
+            message: format!("`{y}` is too short to be read as a year without an era"),
+            help: if y == 0 {
+                "write `undated` if the date is not known, or `1 BC` (EDTF `0000`)".to_string()
+            } else {
+                format!("write `{y} AD` for the year {y}, or `{y} BC`")
+            },
+        }),
         DateInput::Integer(y) => {
             let edtf = format_year(y);
             normalize_text(&edtf, &y.to_string(), options)
