@@ -1751,6 +1751,23 @@ proptest! {
         prop_assert_eq!(d.latest, Bound::Day(Day { year: first + 100 + hi, month: 12, day: 31 }), "{}", written);
     }
 
+    /// `<Name> period (Y1–Y2)`: the years in brackets, whatever the name and the dash.
+    #[test]
+    fn periods_are_their_years(
+        name in "[A-Z][a-z]{1,10}( [A-Z][a-z]{1,10})?",
+        word in prop::sample::select(vec!["period", "era", "dynasty", "reign"]),
+        y1 in 100u32..=2000,
+        len in 0u32..=500,
+        dash in prop::sample::select(vec!["-", "–", " - "]),
+    ) {
+        // A name word that narrows the period or is a date word is refused, not read.
+        let narrowing = ["Early", "Mid", "Late", "Ca", "Circa", "About", "Before", "After", "Or", "End", "Last", "First", "Half", "Start"];
+        prop_assume!(!name.split(' ').any(|w| narrowing.contains(&w)));
+        let y2 = y1 + len;
+        let written = format!("{name} {word} ({y1}{dash}{y2})");
+        prop_assert_eq!(norm(&written).edtf, format!("{y1:04}/{y2:04}"));
+    }
+
     /// `c. Y1 - D Month Y2`: the day is written out, so only the start is approximate.
     #[test]
     fn circa_does_not_reach_a_written_day(
