@@ -1485,6 +1485,51 @@ fn eras_and_short_years() {
             "-0099-01-01",
             "0000-12-31",
         ),
+        // Millennia: BC ones counted back from their first year, as centuries BC are (the
+        // 3rd millennium BC is 3000–2001 BC); of the common era, the common reading.
+        (
+            "3rd millennium B.C.",
+            "-2999/-2000",
+            "-2999-01-01",
+            "-2000-12-31",
+        ),
+        (
+            "4th–3rd millennium BC",
+            "-3999/-2000",
+            "-3999-01-01",
+            "-2000-12-31",
+        ),
+        (
+            "ca. 3rd millennium BC",
+            "-2999~/-2000~",
+            "-2999-01-01",
+            "-2000-12-31",
+        ),
+        (
+            "10th millennium BC",
+            "-9999/-9000",
+            "-9999-01-01",
+            "-9000-12-31",
+        ),
+        ("2nd millennium", "1000/1999", "1000-01-01", "1999-12-31"),
+        (
+            "3rd millennium BC–1st century AD",
+            "-2999/00XX",
+            "-2999-01-01",
+            "0099-12-31",
+        ),
+        (
+            "ca. 3000–2500 B.C.",
+            "-2999~/-2499~",
+            "-2999-01-01",
+            "-2499-12-31",
+        ),
+        (
+            "late 4th–early 3rd century B.C.",
+            "-0329/-0260",
+            "-0329-01-01",
+            "-0260-12-31",
+        ),
         (
             "1st century BC?",
             "-0099?/0000?",
@@ -1523,6 +1568,9 @@ fn eras_and_short_years() {
         ("March 44 BC", DateErrorKind::Unrecognized),
         ("206 BC–20", DateErrorKind::Ambiguous),
         ("1950s BC", DateErrorKind::Unrecognized),
+        // No convention for parts of a millennium; years beyond four digits are EDTF's `Y`.
+        ("late 3rd millennium BC", DateErrorKind::Unrecognized),
+        ("11th millennium BC", DateErrorKind::Unrecognized),
     ] {
         let e = refusal(written);
         assert_eq!(e.kind, kind, "`{written}`: {e:?}");
@@ -1530,8 +1578,11 @@ fn eras_and_short_years() {
     }
     let e = refusal("206 BC–220");
     assert!(e.help.contains("`206 BC–220 AD`"), "{e:?}");
-    // Certain readings: `fix` may write them.
+    // Certain readings: `fix` may write them; millennia and centuries are conventions.
     assert!(!pipeline::normalize::dates::reads_by_convention("300 BC"));
+    assert!(pipeline::normalize::dates::reads_by_convention(
+        "2nd millennium"
+    ));
 }
 
 #[test]

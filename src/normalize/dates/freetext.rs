@@ -381,6 +381,8 @@ const NOT_WORDS: &[&str] = &["not", "no", "nicht", "nie"];
 /// `19th century`, `19th cent.`, `19th C` (the `c` is read as "century" only after an
 /// ordinal number).
 const CENTURY_WORDS: &[&str] = &["century", "centuries", "cent", "jahrhundert", "jh", "jhdt"];
+/// `3rd millennium BC` (also misspelt with one `n`).
+const MILLENNIUM_WORDS: &[&str] = &["millennium", "millennia", "millenium", "millenia"];
 /// Century words that follow a plain number: German `19. Jahrhundert`, `19. Jh.` (the
 /// period that makes the number ordinal is dropped with the other periods).
 const NUMBERED_CENTURY_WORDS: &[&str] = &["jahrhundert", "jh", "jhdt"];
@@ -1430,8 +1432,12 @@ impl<'a> Parser<'_, 'a> {
                     return Ok(None);
                 }
                 let bce = s.era_suffix() == Some(true);
-                let start = century_years(n, bce, Some(q1)).0;
-                let end = century_years(n, bce, Some(q2)).1;
+                let (Some((start, _)), Some((_, end))) = (
+                    span_years(n, 100, bce, Some(q1)),
+                    span_years(n, 100, bce, Some(q2)),
+                ) else {
+                    return Ok(None);
+                };
                 return Ok(Some(Expr::Interval(
                     End::At(Point::astronomical(start)),
                     End::At(Point::astronomical(end)),
@@ -1444,14 +1450,18 @@ impl<'a> Parser<'_, 'a> {
             let Some(n1) = s.ordinal() else {
                 return Ok(None);
             };
-            let named = s.century_word();
-            let mut era1 = if named { s.era_suffix() } else { None };
-            if named && matches!(s.peek(), None | Some(Tok::Question)) {
-                // One century: with a part, or before the common era.
-                if q1.is_none() && era1 != Some(true) {
+            let unit1 = s.unit_word();
+            let mut era1 = unit1.and_then(|_| s.era_suffix());
+            if unit1.is_some() && matches!(s.peek(), None | Some(Tok::Question)) {
+                // One century or millennium: with a part, or before the common era, or a
+                // millennium (a whole century of the common era is `point`'s).
+                let bce = era1 == Some(true);
+                if unit1 == Some(100) && q1.is_none() && !bce {
                     return Ok(None);
                 }
-                let (lo, hi) = century_years(n1, era1 == Some(true), q1);
+                let Some((lo, hi)) = span_years(n1, unit1.unwrap_or(100), bce, q1) else {
+                    return Ok(None);
+                };
                 return Ok(Some(Expr::Interval(
                     End::At(Point::astronomical(lo)),
                     End::At(Point::astronomical(hi)),
@@ -1467,29 +1477,59 @@ impl<'a> Parser<'_, 'a> {
             let Some(n2) = s.ordinal() else {
                 return Ok(None);
             };
-            if !s.century_word() {
+            let Some(unit2) = s.unit_word() else {
                 return Ok(None);
-            }
+            };
             let era2 = s.era_suffix();
             match (era1, era2) {
-                // The century word and era are written once, after the end.
-                (None, _) if !named => era1 = era2,
+                // The unit word and era are written once, after the end.
+                (None, _) if unit1.is_none() => era1 = era2,
                 (None, Some(true)) => era1 = era2,
                 (Some(true), None) => return Err(TextFault::EndWithoutEra),
                 _ => {}
             }
+            let unit1 = unit1.unwrap_or(unit2);
             let (bce1, bce2) = (era1 == Some(true), era2 == Some(true));
             // A whole century of the common era keeps its EDTF form (`17XX/18XX`).
-            let start = match q1 {
-                None if !bce1 => century(n1),
-                _ => Point::astronomical(century_years(n1, bce1, q1).0),
+            let start = match (q1, bce1, unit1) {
+                (None, false, 100) => century(n1),
+                _ => match span_years(n1, unit1, bce1, q1) {
+                    Some((lo, _)) => Point::astronomical(lo),
+                    None => return Ok(None),
+                },
             };
-            let end = match q2 {
-                None if !bce2 => century(n2),
-                _ => Point::astronomical(century_years(n2, bce2, q2).1),
+            let end = match (q2, bce2, unit2) {
+                (None, false, 100) => century(n2),
+                _ => match span_years(n2, unit2, bce2, q2) {
+                    Some((_, hi)) => Point::astronomical(hi),
+                    None => return Ok(None),
+                },
             };
             Ok(Some(Expr::Interval(End::At(start), End::At(end))))
         })
+    }
+
+    /// `millennium` (`millennia`; also misspelt with one `n`), optionally after a dash.
+    fn millennium_word(&mut self) -> bool {
+        self.opt(|s| {
+            s.dash();
+            MILLENNIUM_WORDS
+                .iter()
+                .any(|w| s.text_word(w))
+                .then_some(())
+        })
+        .is_some()
+    }
+
+    /// A century or millennium word after an ordinal → the years it spans (100 or 1000).
+    fn unit_word(&mut self) -> Option<u32> {
+        if self.century_word() {
+            Some(100)
+        } else if self.millennium_word() {
+            Some(1000)
+        } else {
+            None
+        }
     }
 
     /// `early`, `mid`, `late`, `first half of the`, `2nd quarter of the`, `last quarter of
@@ -1531,16 +1571,23 @@ impl<'a> Parser<'_, 'a> {
     }
 }
 
-/// The astronomical years (EDTF's numbering) of the `n`th century, or of the `part` of
-/// it (years 0–99 of the century, counted forward in time). A century of the common era
-/// is the hundred years whose first two digits are one less than `n` (`century`); one
-/// before it is counted back from its first year: the 1st century BC is 100–1 BC, EDTF
-/// `-0099` to `0000`, and the 2nd is 200–101 BC, `-0199` to `-0100`.
-fn century_years(n: u32, bce: bool, part: Option<(i32, i32)>) -> (i32, i32) {
-    let n = i32::try_from(n).unwrap_or(i32::MAX / 200);
-    let first = if bce { 1 - n * 100 } else { (n - 1) * 100 };
-    let (lo, hi) = part.unwrap_or((0, 99));
-    (first + lo, first + hi)
+/// The astronomical years (EDTF's numbering) of the `n`th century (`unit` 100) or
+/// millennium (1000), or of the `part` of a century (its years 0–99, counted forward in
+/// time). One of the common era is the span whose first year is `(n - 1) × unit` (the
+/// common reading: the 19th century is 1800–1899, `century`); one before it is counted
+/// back from its first year: the 1st century BC is 100–1 BC, EDTF `-0099` to `0000`, the
+/// 2nd is 200–101 BC, `-0199` to `-0100`, and the 3rd millennium BC is 3000–2001 BC.
+/// `None` for a part of a millennium (no convention is kept for one) or a span beyond
+/// four-digit years.
+fn span_years(n: u32, unit: u32, bce: bool, part: Option<(i32, i32)>) -> Option<(i32, i32)> {
+    if unit != 100 && part.is_some() {
+        return None;
+    }
+    let (n, unit) = (i32::try_from(n).ok()?, i32::try_from(unit).ok()?);
+    let first = if bce { 1 - n * unit } else { (n - 1) * unit };
+    let (lo, hi) = part.unwrap_or((0, unit - 1));
+    let (lo, hi) = (first + lo, first + hi);
+    (lo >= -9999 && hi <= 9999).then_some((lo, hi))
 }
 
 /// The eras of a range's or a set's two ends: an era written on the end only is the
@@ -1612,8 +1659,8 @@ impl Expr {
 }
 
 /// Whether reading `text` relies on one of this module's conventions rather than on what
-/// the words say exactly: `early`/`mid`/`late` (how many years they cover is our choice) or a
-/// century by its ordinal (`19th century` is read `18XX`, 1800–1899, the common reading; the
+/// the words say exactly: `early`/`mid`/`late` (how many years they cover is our choice), a
+/// millennium, or a century by its ordinal (`19th century` is read `18XX`, 1800–1899, the common reading; the
 /// strict one is 1801–1900).
 pub(crate) fn uses_convention(text: &str) -> bool {
     let mut buf = [Tok::Dash; MAX_TOKENS];
@@ -1622,7 +1669,10 @@ pub(crate) fn uses_convention(text: &str) -> bool {
     };
     let toks = &buf[..n];
     toks.iter().enumerate().any(|(i, t)| match *t {
-        Tok::Word { kw, .. } => kw & (EARLY | MID | LATE | CENTURY) != 0,
+        Tok::Word { kw, text, .. } => {
+            kw & (EARLY | MID | LATE | CENTURY) != 0
+                || MILLENNIUM_WORDS.iter().any(|w| text.eq_ignore_ascii_case(w))
+        }
         Tok::Num {
             suffix: Suffix::Ordinal,
             ..

@@ -56,7 +56,7 @@
 //! | `undated`, `n.d.`, `n.d.a.`, `s.d.`, `unknown`, `date not known`, `not dated`, `o.J.`, `б.г.`, `b.d.` | `XXXX` |
 //! | `probably 1867`, `possibly c. 1867` | `1867?`, `1867%` |
 //! | `960-1279`, `957` (three digits) / `300 BC`, `AD 14`, `206 BCE-220 CE`, `475–221 BC` | `0960/1279`, `0957` / `-0299`, `0014`, `-0205/0220`, `-0474/-0220` |
-//! | `1st century BCE`, `late 2nd century BC` | `-0099/0000`, `-0129/-0100` |
+//! | `1st century BCE`, `late 2nd century BC`, `3rd millennium B.C.` | `-0099/0000`, `-0129/-0100`, `-2999/-2000` |
 //! | `second half of the 19th century`, `third quarter of the 19th century` | `1850/1899`, `1850/1874` |
 //! | `late 18th-early 19th century`, `early to mid 19th century` | `1770/1839`, `1800/1869` |
 //! | `Qianlong period (1736-1795)` (the years of a period, `period.rs`) | `1736/1795` |
