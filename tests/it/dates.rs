@@ -1632,7 +1632,25 @@ fn periods_with_their_years() {
             "1795-12-31",
         ),
     ]);
+    // A period, then the work's own date within it: that date.
+    reads_as(&[
+        (
+            "Meiji period (1868–1912), ca. 1880",
+            "1880~",
+            "1880-01-01",
+            "1880-12-31",
+        ),
+        (
+            "Edo period (1615–1868), 1820s",
+            "182X",
+            "1820-01-01",
+            "1829-12-31",
+        ),
+    ]);
     for (written, says) in [
+        // The 19th century runs past the end of the Edo period (1868): not within it.
+        ("Edo period (1615–1868), 19th century", "one period"),
+        ("Edo period (1615–1868), published 1850", "`1850`"),
         ("late Edo period (1615–1868)", "`1615/1868`"),
         ("Late Period (664–332 B.C.)", "`-0663/-0331`"),
         ("Edo period", "in brackets"),

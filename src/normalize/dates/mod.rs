@@ -595,8 +595,9 @@ fn normalize_text(
 }
 
 /// `Qianlong period (1736-1795)` → the years in brackets; periods written one inside the
-/// other (`Qing dynasty (1644–1911), Qianlong period (1736–95)`) → the innermost, when each
-/// one's years lie within the one before. See [`period`] for why.
+/// other (`Qing dynasty (1644–1911), Qianlong period (1736–95)`), or a period and then the
+/// work's date (`Meiji period (1868–1912), ca. 1880`) → the innermost, when each one's years
+/// lie within the one before. See [`period`] for why.
 fn period_date(
     periods: &[period::Period<'_>],
     written: &str,
@@ -626,11 +627,10 @@ fn period_date(
             return Err(DateError {
                 kind: DateErrorKind::Unrecognized,
                 message: format!(
-                    "`{written}` names periods, but the years of one (`{}`) do not lie \
-                     within those of the one before (`{}`)",
+                    "`{written}`: `{}` does not lie within `{}`, the period written before it",
                     date.edtf, o.edtf
                 ),
-                help: "write the one period the date is in, with its years".to_string(),
+                help: "write the one period or date that is meant".to_string(),
             });
         }
         outer = Some(date);

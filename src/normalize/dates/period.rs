@@ -13,8 +13,9 @@
 //! A name with a word that narrows it (`late Edo period (1615–1868)`, and Egypt's `Late
 //! Period (664–332 BC)`, which a word alone cannot tell apart) is refused: the brackets
 //! then hold the whole period's years, wider than what was written. Periods written one
-//! inside the other (`Qing dynasty (1644–1911), Qianlong period (1736–95)`) are read as
-//! the innermost when each one's years lie within the one before; otherwise refused.
+//! inside the other (`Qing dynasty (1644–1911), Qianlong period (1736–95)`), or a period
+//! followed by the work's own date (`Meiji period (1868–1912), ca. 1880`), are read as the
+//! innermost when each one's years lie within the one before; otherwise refused.
 
 /// The last word of a period's name (lower case).
 const PERIOD_WORDS: &[&str] = &[
@@ -72,12 +73,22 @@ pub(crate) struct Period<'a> {
     pub narrowed_by: Option<&'a str>,
 }
 
-/// `Name period (date)`, or several separated by commas → each period; `None` when `text`
-/// is not written that way.
+/// `Name period (date)`, or several separated by commas, the last of which may be a date
+/// without a name (`Meiji period (1868–1912), ca. 1880`; its `name` is empty) → each
+/// period; `None` when `text` is not written that way.
 pub(crate) fn split(text: &str) -> Option<Vec<Period<'_>>> {
     let mut periods = Vec::new();
     let mut rest = text.trim();
     while !rest.is_empty() {
+        // After the periods, the work's own date: `Meiji period (1868–1912), ca. 1880`.
+        if !periods.is_empty() && !rest.contains(['(', ')', ',']) {
+            periods.push(Period {
+                name: "",
+                date: rest,
+                narrowed_by: None,
+            });
+            break;
+        }
         let open = rest.find('(')?;
         let close = open + rest[open..].find(')')?;
         let name = rest[..open].trim();
@@ -153,6 +164,11 @@ mod tests {
             split("late Edo period (1615–1868)").unwrap()[0].narrowed_by,
             Some("late")
         );
+        let p = split("Meiji period (1868–1912), ca. 1880").unwrap();
+        assert_eq!((p[1].name, p[1].date), ("", "ca. 1880"));
+        // A date alone, or first, is no period.
+        assert_eq!(split("ca. 1880"), None);
+        assert_eq!(split("ca. 1880, Meiji period (1868–1912)"), None);
         // Not a period: no period word, digits in the name, text after the brackets, an
         // unclosed bracket, a trailing comma.
         for text in [
