@@ -406,7 +406,20 @@ fn agrees(read: &NormalizedDate, normal: &NormalizedDate, convention: bool) -> b
 /// A date scalar as written (an integer year as its digits) and as the date rules take it.
 fn date_input(node: &Node) -> (String, DateInput<'_>) {
     match &node.value {
-        Value::Int(year) => (year.to_string(), DateInput::Integer(*year)),
+        Value::Int(year) => {
+            // `date: 0957`: more characters than the number's digits (a leading zero, a
+            // sign, a base prefix), which YAML 1.1 and 1.2 read differently.
+            let chars = node.span.end_char.saturating_sub(node.span.start_char);
+            let input = if chars > year.to_string().len() {
+                DateInput::PaddedInteger {
+                    value: *year,
+                    chars,
+                }
+            } else {
+                DateInput::Integer(*year)
+            };
+            (year.to_string(), input)
+        }
         Value::Str(s) => (s.clone(), DateInput::Text(s)),
         other => (other.kind_name().to_string(), DateInput::Text("")),
     }

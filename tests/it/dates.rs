@@ -440,10 +440,31 @@ fn integer_and_yaml_date() {
     assert_eq!(n.edtf, "1957");
     assert_eq!(n.earliest, bound("1957-01-01"));
     assert_eq!(
-        normalize_date(DateInput::Integer(-44)).unwrap().edtf,
-        "-0044"
+        normalize_date(DateInput::Integer(957)).unwrap().edtf,
+        "0957"
     );
-    assert_eq!(normalize_date(DateInput::Integer(0)).unwrap().edtf, "0000");
+    // Issue #23: `date: -44` is 44 BC to a historian and 45 BC to EDTF (astronomical -44):
+    // refused with both. `date: 0` and `date: 12` are read only with an era, as in text.
+    let e = normalize_date(DateInput::Integer(-44)).unwrap_err();
+    assert_eq!(e.kind, DateErrorKind::Ambiguous);
+    assert!(e.message.contains("45 BC"), "{e:?}");
+    assert!(
+        e.help.contains("`44 BC`") && e.help.contains("`-0043`") && e.help.contains("\"-0044\""),
+        "{e:?}"
+    );
+    for y in [0, 12, 99] {
+        let e = normalize_date(DateInput::Integer(y)).unwrap_err();
+        assert_eq!(e.kind, DateErrorKind::Unrecognized, "{y}: {e:?}");
+    }
+    assert!(
+        normalize_date(DateInput::Integer(0))
+            .unwrap_err()
+            .help
+            .contains("`undated`")
+    );
+    // EDTF written as text is EDTF.
+    assert_eq!(norm("-0044").edtf, "-0044");
+    assert_eq!(norm("0000").edtf, "0000");
     // Integers beyond four digits are refused: `19570101` is a date without hyphens (EDTF
     // refuses `20050924` too); a longer year is asked for in EDTF, where `Y` says so.
     let e = normalize_date(DateInput::Integer(19570101)).unwrap_err();
@@ -1084,7 +1105,7 @@ proptest! {
     }
 
     #[test]
-    fn integers_of_four_digits_never_fail(y in -9999i64..=9999) {
+    fn integers_of_three_or_four_digits_never_fail(y in 100i64..=9999) {
         let n = normalize_date(DateInput::Integer(y)).unwrap();
         check_bounds(&n);
         prop_assert_eq!(n.earliest, Bound::Day(Day { year: y, month: 1, day: 1 }));
@@ -1242,4 +1263,591 @@ fn edtf_js_rejected() {
         normalize_date(DateInput::Text("XXXX-XX")).map(|n| (n.earliest, n.latest)),
         Ok((Bound::Unknown, Bound::Unknown))
     );
+}
+
+// ---------------------------------------------------------------------------------------
+// Issue #23, "Dates, round two": forms of three museum catalogues the project had not seen.
+// Every expectation is worked out by hand from the rules in the README's "Dates" section:
+// EDTF's astronomical years (Library of Congress EDTF 2019 / ISO 8601-2: 1 BC is `0000`,
+// 2 BC is `-0001`), the century conventions (early = years 0–39 of the century, mid =
+// 30–69, late = 70–99, halves and quarters), DACS 2.4.12 and 2.4.16.
+// ---------------------------------------------------------------------------------------
+
+/// Reads to exactly `edtf`, with these bounds.
+fn reads_as(cases: &[(&str, &str, &str, &str)]) {
+    for &(written, edtf, earliest, latest) in cases {
+        let n = norm(written);
+        assert_eq!(n.edtf, edtf, "`{written}`");
+        assert_eq!(n.earliest, bound(earliest), "earliest of `{written}`");
+        assert_eq!(n.latest, bound(latest), "latest of `{written}`");
+        // What is read reads back as itself.
+        assert_eq!(norm(&n.edtf), n, "`{written}` → `{edtf}` again");
+    }
+}
+
+#[test]
+fn elided_century_ranges_and_parts_of_centuries() {
+    reads_as(&[
+        // The century word written once, after the end.
+        (
+            "late 18th-early 19th century",
+            "1770/1839",
+            "1770-01-01",
+            "1839-12-31",
+        ),
+        (
+            "late 18th–early 19th century",
+            "1770/1839",
+            "1770-01-01",
+            "1839-12-31",
+        ),
+        (
+            "late 18th century–early 19th century",
+            "1770/1839",
+            "1770-01-01",
+            "1839-12-31",
+        ),
+        (
+            "17th-early 18th century",
+            "16XX/1739",
+            "1600-01-01",
+            "1739-12-31",
+        ),
+        (
+            "late 18th–19th century",
+            "1770/18XX",
+            "1770-01-01",
+            "1899-12-31",
+        ),
+        ("18th–19th century", "17XX/18XX", "1700-01-01", "1899-12-31"),
+        // Halves and quarters.
+        (
+            "second half of the 19th century-early 20th century",
+            "1850/1939",
+            "1850-01-01",
+            "1939-12-31",
+        ),
+        (
+            "second half of the 19th century",
+            "1850/1899",
+            "1850-01-01",
+            "1899-12-31",
+        ),
+        (
+            "first half of the 20th century",
+            "1900/1949",
+            "1900-01-01",
+            "1949-12-31",
+        ),
+        (
+            "1st half of the 20th century",
+            "1900/1949",
+            "1900-01-01",
+            "1949-12-31",
+        ),
+        (
+            "third quarter of the 19th century",
+            "1850/1874",
+            "1850-01-01",
+            "1874-12-31",
+        ),
+        (
+            "last quarter of the 18th century",
+            "1775/1799",
+            "1775-01-01",
+            "1799-12-31",
+        ),
+        (
+            "4th quarter 18th century",
+            "1775/1799",
+            "1775-01-01",
+            "1799-12-31",
+        ),
+        // Two parts of one century.
+        (
+            "early to mid 19th century",
+            "1800/1869",
+            "1800-01-01",
+            "1869-12-31",
+        ),
+        (
+            "mid-to-late 19th century",
+            "1830/1899",
+            "1830-01-01",
+            "1899-12-31",
+        ),
+        (
+            "early-mid 19th century",
+            "1800/1869",
+            "1800-01-01",
+            "1869-12-31",
+        ),
+        // A qualifier before or a `?` after qualifies the whole expression.
+        (
+            "c. late 18th-early 19th century",
+            "1770~/1839~",
+            "1770-01-01",
+            "1839-12-31",
+        ),
+        (
+            "late 18th-early 19th century?",
+            "1770?/1839?",
+            "1770-01-01",
+            "1839-12-31",
+        ),
+        (
+            "second half of the 19th century?",
+            "1850?/1899?",
+            "1850-01-01",
+            "1899-12-31",
+        ),
+    ]);
+    // Conventions, so `fix` leaves them as written.
+    for written in [
+        "late 18th-early 19th century",
+        "second half of the 19th century",
+    ] {
+        assert!(
+            pipeline::normalize::dates::reads_by_convention(written),
+            "{written}"
+        );
+    }
+    // A part that comes after the other is a reversed range.
+    assert_eq!(
+        refusal("late to early 19th century").kind,
+        DateErrorKind::Reversed
+    );
+    for written in [
+        "fifth quarter of the 19th century",
+        "third half of the 19th century",
+    ] {
+        assert_eq!(
+            refusal(written).kind,
+            DateErrorKind::Unrecognized,
+            "{written}"
+        );
+    }
+}
+
+#[test]
+fn eras_and_short_years() {
+    reads_as(&[
+        ("960-1279", "0960/1279", "0960-01-01", "1279-12-31"),
+        ("957", "0957", "0957-01-01", "0957-12-31"),
+        ("c. 300", "0300~", "0300-01-01", "0300-12-31"),
+        // BC years in EDTF's numbering: n BC is the year 1 - n.
+        ("206 BCE-220 CE", "-0205/0220", "-0205-01-01", "0220-12-31"),
+        (
+            "206 B.C.–A.D. 220",
+            "-0205/0220",
+            "-0205-01-01",
+            "0220-12-31",
+        ),
+        ("c. 300 BC", "-0299~", "-0299-01-01", "-0299-12-31"),
+        ("300 B.C.E.", "-0299", "-0299-01-01", "-0299-12-31"),
+        ("44 BC", "-0043", "-0043-01-01", "-0043-12-31"),
+        ("2 BC", "-0001", "-0001-01-01", "-0001-12-31"),
+        ("1 BC", "0000", "0000-01-01", "0000-12-31"),
+        ("1200 BC", "-1199", "-1199-01-01", "-1199-12-31"),
+        ("753 v. Chr.", "-0752", "-0752-01-01", "-0752-12-31"),
+        ("AD 14", "0014", "0014-01-01", "0014-12-31"),
+        ("A.D. 79", "0079", "0079-01-01", "0079-12-31"),
+        ("79 AD", "0079", "0079-01-01", "0079-12-31"),
+        // An era written once, after the end, is the start's too.
+        ("475–221 BC", "-0474/-0220", "-0474-01-01", "-0220-12-31"),
+        ("220–206 BC", "-0219/-0205", "-0219-01-01", "-0205-12-31"),
+        ("100-200 AD", "0100/0200", "0100-01-01", "0200-12-31"),
+        ("44 or 43 BC", "[-0043,-0042]", "-0043-01-01", "-0042-12-31"),
+        ("50–44 BC", "-0049/-0043", "-0049-01-01", "-0043-12-31"),
+        // Centuries BC, counted back from their first year: the 1st century BC is 100–1 BC.
+        ("1st century BCE", "-0099/0000", "-0099-01-01", "0000-12-31"),
+        (
+            "2nd century BC",
+            "-0199/-0100",
+            "-0199-01-01",
+            "-0100-12-31",
+        ),
+        (
+            "2nd–1st century BC",
+            "-0199/0000",
+            "-0199-01-01",
+            "0000-12-31",
+        ),
+        (
+            "late 2nd century BC",
+            "-0129/-0100",
+            "-0129-01-01",
+            "-0100-12-31",
+        ),
+        (
+            "c. 1st century BC",
+            "-0099~/0000~",
+            "-0099-01-01",
+            "0000-12-31",
+        ),
+        // Millennia: BC ones counted back from their first year, as centuries BC are (the
+        // 3rd millennium BC is 3000–2001 BC); of the common era, the common reading.
+        (
+            "3rd millennium B.C.",
+            "-2999/-2000",
+            "-2999-01-01",
+            "-2000-12-31",
+        ),
+        (
+            "4th–3rd millennium BC",
+            "-3999/-2000",
+            "-3999-01-01",
+            "-2000-12-31",
+        ),
+        (
+            "ca. 3rd millennium BC",
+            "-2999~/-2000~",
+            "-2999-01-01",
+            "-2000-12-31",
+        ),
+        (
+            "10th millennium BC",
+            "-9999/-9000",
+            "-9999-01-01",
+            "-9000-12-31",
+        ),
+        ("2nd millennium", "1000/1999", "1000-01-01", "1999-12-31"),
+        (
+            "3rd millennium BC–1st century AD",
+            "-2999/00XX",
+            "-2999-01-01",
+            "0099-12-31",
+        ),
+        (
+            "ca. 3000–2500 B.C.",
+            "-2999~/-2499~",
+            "-2999-01-01",
+            "-2499-12-31",
+        ),
+        (
+            "late 4th–early 3rd century B.C.",
+            "-0329/-0260",
+            "-0329-01-01",
+            "-0260-12-31",
+        ),
+        (
+            "1st century BC?",
+            "-0099?/0000?",
+            "-0099-01-01",
+            "0000-12-31",
+        ),
+        (
+            "early 2nd century BC",
+            "-0199/-0160",
+            "-0199-01-01",
+            "-0160-12-31",
+        ),
+        (
+            "1st century BC–1st century AD",
+            "-0099/00XX",
+            "-0099-01-01",
+            "0099-12-31",
+        ),
+        ("3rd century AD", "02XX", "0200-01-01", "0299-12-31"),
+    ]);
+    for (written, kind) in [
+        // The start is BC, the end has no era: BC or AD?
+        ("206 BC–220", DateErrorKind::Ambiguous),
+        ("1st century BC–2nd century", DateErrorKind::Ambiguous),
+        // 206 BC to 220 BC runs backwards.
+        ("206–220 BC", DateErrorKind::Reversed),
+        // No year 0; one or two digits without an era are no year; a BC day or month is
+        // Julian, which EDTF's proleptic Gregorian calendar does not hold; an abbreviated
+        // end after an era does not say its era.
+        ("0 BC", DateErrorKind::Unrecognized),
+        ("44", DateErrorKind::Unrecognized),
+        ("c. 44", DateErrorKind::Unrecognized),
+        ("44-50", DateErrorKind::Unrecognized),
+        ("12 or 13", DateErrorKind::Unrecognized),
+        ("15 March 44 BC", DateErrorKind::Unrecognized),
+        ("March 44 BC", DateErrorKind::Unrecognized),
+        ("206 BC–20", DateErrorKind::Ambiguous),
+        ("1950s BC", DateErrorKind::Unrecognized),
+        // No convention for parts of a millennium; years beyond four digits are EDTF's `Y`.
+        ("late 3rd millennium BC", DateErrorKind::Unrecognized),
+        ("11th millennium BC", DateErrorKind::Unrecognized),
+    ] {
+        let e = refusal(written);
+        assert_eq!(e.kind, kind, "`{written}`: {e:?}");
+        assert!(e.message.contains(&format!("`{written}`")), "{e:?}");
+    }
+    let e = refusal("206 BC–220");
+    assert!(e.help.contains("`206 BC–220 AD`"), "{e:?}");
+    // Certain readings: `fix` may write them; millennia and centuries are conventions.
+    assert!(!pipeline::normalize::dates::reads_by_convention("300 BC"));
+    assert!(pipeline::normalize::dates::reads_by_convention(
+        "2nd millennium"
+    ));
+}
+
+#[test]
+fn periods_with_their_years() {
+    reads_as(&[
+        (
+            "Qianlong period (1736-1795)",
+            "1736/1795",
+            "1736-01-01",
+            "1795-12-31",
+        ),
+        (
+            "Edo period (1615-1868)",
+            "1615/1868",
+            "1615-01-01",
+            "1868-12-31",
+        ),
+        (
+            "Meiji era (1868–1912)",
+            "1868/1912",
+            "1868-01-01",
+            "1912-12-31",
+        ),
+        (
+            "Qianlong period (1736–95)",
+            "1736/1795",
+            "1736-01-01",
+            "1795-12-31",
+        ),
+        (
+            "Song dynasty (960–1279)",
+            "0960/1279",
+            "0960-01-01",
+            "1279-12-31",
+        ),
+        (
+            "Han dynasty (206 B.C.–A.D. 220)",
+            "-0205/0220",
+            "-0205-01-01",
+            "0220-12-31",
+        ),
+        // One period inside the other: the inner one.
+        (
+            "Qing dynasty (1644–1911), Qianlong period (1736–95)",
+            "1736/1795",
+            "1736-01-01",
+            "1795-12-31",
+        ),
+    ]);
+    // A period, then the work's own date within it: that date.
+    reads_as(&[
+        (
+            "Meiji period (1868–1912), ca. 1880",
+            "1880~",
+            "1880-01-01",
+            "1880-12-31",
+        ),
+        (
+            "Edo period (1615–1868), 1820s",
+            "182X",
+            "1820-01-01",
+            "1829-12-31",
+        ),
+    ]);
+    for (written, says) in [
+        // The 19th century runs past the end of the Edo period (1868): not within it.
+        ("Edo period (1615–1868), 19th century", "one period"),
+        ("Edo period (1615–1868), published 1850", "`1850`"),
+        ("late Edo period (1615–1868)", "`1615/1868`"),
+        ("Late Period (664–332 B.C.)", "`-0663/-0331`"),
+        ("Edo period", "in brackets"),
+        (
+            "Qianlong period (1736–95), Qing dynasty (1644–1911)",
+            "one period",
+        ),
+        ("Edo period (sometime)", "`1957-11-12`"),
+    ] {
+        let e = refusal(written);
+        assert_eq!(e.kind, DateErrorKind::Unrecognized, "`{written}`: {e:?}");
+        assert!(e.help.contains(says), "`{written}`: {e:?}");
+    }
+    // The period's name is not in the EDTF: `fix` keeps the value as written.
+    assert!(pipeline::normalize::dates::reads_by_convention(
+        "Edo period (1615-1868)"
+    ));
+}
+
+/// DACS 2.4.16: "use *undated*. Do not use the abbreviations n.d. or s.d." Whatever the
+/// catalogue wrote for "no date" reads as EDTF `XXXX` (the year unspecified) with no
+/// bounds: the value as written is kept beside it in the exports.
+#[test]
+fn not_dated_abbreviations() {
+    for written in [
+        "n.d.a.",
+        "N.D.A.",
+        "[n.d.]",
+        "o.D.",
+        "s.f.",
+        "sem data",
+        "z.j.",
+        "u.å.",
+        "undatiert",
+        "non daté",
+        "sine anno",
+        "no date available",
+    ] {
+        let n = norm(written);
+        assert_eq!(
+            (n.edtf.as_str(), n.earliest, n.latest),
+            ("XXXX", Bound::Unknown, Bound::Unknown),
+            "`{written}`"
+        );
+    }
+    // Not "no date": a place or publisher unknown, "not applicable".
+    for written in ["s.l.", "s.n.", "n.p.", "N/A"] {
+        refusal(written);
+    }
+}
+
+#[test]
+fn a_qualifier_stays_with_what_it_qualifies() {
+    for (written, edtf) in [
+        // A day written out is known: `c.` qualifies the start only.
+        ("c. 1720 - 23 Mar 1775", "1720~/1775-03-23"),
+        ("c. March 1720 - 1775", "1720-03~/1775"),
+        ("1720 - 23 Mar 1775?", "1720/1775-03-23?"),
+        // A range of years written as one expression: the qualifier at its edge is the
+        // range's (DACS 2.4.12, `circa 1870-1879`).
+        ("c. 1720 - 1775", "1720~/1775~"),
+        ("circa 1870-1879", "1870~/1879~"),
+        ("1950-1955?", "1950?/1955?"),
+        ("1950–1955?", "1950?/1955?"),
+        ("1843–4?", "1843?/1844?"),
+        ("1814-15?", "1814?/1815?"),
+        ("c.1819–20?", "1819%/1820%"),
+        ("November 12-14, 1957?", "1957-11-12?/1957-11-14?"),
+        // A qualifier written on one end stays there.
+        ("1921–c.23", "1921/1923~"),
+        ("1950?-1955", "1950?/1955"),
+        // EDTF as written is EDTF: `?` on the end qualifies the end.
+        ("1950/1955?", "1950/1955?"),
+    ] {
+        assert_eq!(norm(written).edtf, edtf, "`{written}`");
+    }
+}
+
+/// `date: 0957`: YAML 1.2 reads 957, YAML 1.1 the text `0957` (and `0755` the octal 493).
+#[test]
+fn an_integer_with_a_leading_zero_is_refused() {
+    let e = normalize_date(DateInput::PaddedInteger {
+        value: 957,
+        chars: 4,
+    })
+    .unwrap_err();
+    assert_eq!(e.kind, DateErrorKind::Ambiguous);
+    assert!(e.help.contains(r#"`date: "0957"`"#), "{e:?}");
+
+    use crate::support::{catalogue, pipeline};
+    let record = |id: &str, date: &str| {
+        format!("id: {id}\ntitle: T\ndate: {date}\ntype: Cable\nsummary: S\n")
+    };
+    let dir = catalogue(&[
+        ("a.yaml", record("a", "0957")),
+        ("b.yaml", record("b", "957")),
+        ("c.yaml", record("c", "\"0957\"")),
+        ("d.yaml", record("d", "+1957")),
+    ]);
+    let out = pipeline()
+        .arg("validate")
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("a.yaml:3:7: error[D003]"), "{stderr}");
+    assert!(stderr.contains("d.yaml:3:7: error[D003]"), "{stderr}");
+    assert!(!stderr.contains("b.yaml"), "{stderr}");
+    assert!(!stderr.contains("c.yaml"), "{stderr}");
+}
+
+fn ordinal_suffix(n: u32) -> &'static str {
+    match (n % 10, n % 100) {
+        (1, 11) | (2, 12) | (3, 13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    }
+}
+
+proptest! {
+    /// `n BC` in every way of writing it is EDTF's year 1 - n.
+    #[test]
+    fn bc_years_are_astronomical(
+        y in 1u32..=9999,
+        era in prop::sample::select(vec!["BC", "BCE", "B.C.", "B.C.E.", "v. Chr."]),
+    ) {
+        let n = norm(&format!("{y} {era}"));
+        let astronomical = 1 - i64::from(y);
+        let edtf = if astronomical == 0 { "0000".to_string() } else { format!("-{:04}", y - 1) };
+        prop_assert_eq!(n.edtf, edtf);
+        prop_assert_eq!(n.earliest, Bound::Day(Day { year: astronomical, month: 1, day: 1 }));
+        prop_assert_eq!(n.latest, Bound::Day(Day { year: astronomical, month: 12, day: 31 }));
+    }
+
+    /// `AD n`, `n AD`, `n CE` are the year n.
+    #[test]
+    fn ad_years(y in 1u32..=9999, form in 0usize..3) {
+        let written = [format!("AD {y}"), format!("{y} AD"), format!("{y} CE")][form].clone();
+        prop_assert_eq!(norm(&written).edtf, format!("{y:04}"));
+    }
+
+    /// `P1 Nth–P2 (N+1)th century`: from part P1 of the first century to part P2 of the
+    /// next, whichever parts and however the range is written.
+    #[test]
+    fn elided_century_ranges(
+        n in 2u32..=20,
+        p1 in 0usize..6,
+        p2 in 0usize..6,
+        sep in prop::sample::select(vec!["-", "–", " to ", " - "]),
+    ) {
+        const PARTS: [(&str, i64, i64); 6] = [
+            ("early", 0, 39), ("mid", 30, 69), ("late", 70, 99),
+            ("first half of the", 0, 49), ("second half of the", 50, 99),
+            ("third quarter of the", 50, 74),
+        ];
+        let (w1, lo, _) = PARTS[p1];
+        let (w2, _, hi) = PARTS[p2];
+        let m = n + 1;
+        let written = format!("{w1} {n}{}{sep}{w2} {m}{} century", ordinal_suffix(n), ordinal_suffix(m));
+        let d = norm(&written);
+        let first = i64::from(n - 1) * 100;
+        prop_assert_eq!(d.earliest, Bound::Day(Day { year: first + lo, month: 1, day: 1 }), "{}", written);
+        prop_assert_eq!(d.latest, Bound::Day(Day { year: first + 100 + hi, month: 12, day: 31 }), "{}", written);
+    }
+
+    /// `<Name> period (Y1–Y2)`: the years in brackets, whatever the name and the dash.
+    #[test]
+    fn periods_are_their_years(
+        name in "[A-Z][a-z]{1,10}( [A-Z][a-z]{1,10})?",
+        word in prop::sample::select(vec!["period", "era", "dynasty", "reign"]),
+        y1 in 100u32..=2000,
+        len in 0u32..=500,
+        dash in prop::sample::select(vec!["-", "–", " - "]),
+    ) {
+        // A name word that narrows the period or is a date word is refused, not read.
+        let narrowing = ["Early", "Mid", "Late", "Ca", "Circa", "About", "Before", "After", "Or", "End", "Last", "First", "Half", "Start"];
+        prop_assume!(!name.split(' ').any(|w| narrowing.contains(&w)));
+        let y2 = y1 + len;
+        let written = format!("{name} {word} ({y1}{dash}{y2})");
+        prop_assert_eq!(norm(&written).edtf, format!("{y1:04}/{y2:04}"));
+    }
+
+    /// `c. Y1 - D Month Y2`: the day is written out, so only the start is approximate.
+    #[test]
+    fn circa_does_not_reach_a_written_day(
+        y1 in 1000u32..=1990,
+        gap in 0u32..=9,
+        m in 1u8..=12,
+        d in 1u8..=28,
+    ) {
+        let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][usize::from(m - 1)];
+        let y2 = y1 + gap + 1;
+        let n = norm(&format!("c. {y1} - {d} {month} {y2}"));
+        prop_assert_eq!(n.edtf, format!("{y1}~/{y2}-{m:02}-{d:02}"));
+    }
 }

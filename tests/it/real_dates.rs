@@ -77,10 +77,16 @@ fn library_cataloguing_rule_examples() {
     check("library.tsv");
 }
 
+/// Issue #23: the forms quoted from three museum catalogues the project had not seen.
+#[test]
+fn issue_23_unseen_catalogue_forms() {
+    check("issue23.tsv");
+}
+
 /// The written forms in the corpus are distinct (one line per form).
 #[test]
 fn forms_are_distinct() {
-    for file in ["tate.tsv", "idaho.tsv", "library.tsv"] {
+    for file in ["tate.tsv", "idaho.tsv", "library.tsv", "issue23.tsv"] {
         let mut seen = std::collections::HashSet::new();
         for (written, _) in cases(file) {
             assert!(seen.insert(written.clone()), "{file}: {written:?} twice");

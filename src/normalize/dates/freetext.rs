@@ -76,6 +76,8 @@ pub(crate) enum TextFault {
     /// A weekday that the date does not fall on: (named weekday, the day's weekday), both
     /// 1 = Monday … 7 = Sunday.
     Weekday(u8, u8),
+    /// A range or set whose start is BC and whose end has no era (`206 BC–220`).
+    EndWithoutEra,
 }
 
 /// A point in time as free text gives it. `month` 0 = none; 21–24 = a season.
@@ -92,6 +94,14 @@ pub(crate) struct Point {
     /// `YYYY-NN` with a hyphen where `NN` is a month and also a later year of the same
     /// century (`1801-10`): fine as one end of a range of ISO dates, ambiguous alone.
     month_or_range: bool,
+    /// A year before the common era: `year` is then the year as written (`300` in `300
+    /// BC`), which EDTF writes astronomically (`-0299`; 1 BC is `0000`).
+    bce: bool,
+    /// An era was written (`BC`, `AD`, `CE`, …), or given by the other end of a range.
+    era: bool,
+    /// A year of one or two digits with no era (`50` in `50–44 BC`): read only if the
+    /// other end gives one.
+    needs_era: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,7 +125,29 @@ pub(crate) enum Expr {
 
 impl Point {
     fn write(&self, out: &mut String) {
-        // Free-text years are four digits (see `year()`), so `{:04}` is the EDTF form.
+        // Free-text years have at most four digits (see `year()`), so `{:04}` is the EDTF
+        // form. A year before the common era is written astronomically, as EDTF (ISO
+        // 8601-2) counts: 1 BC is `0000`, 2 BC is `-0001`, 300 BC is `-0299`. Only whole
+        // years are BC here (`bce_ok`): no decade, century, month or day.
+        if self.bce {
+            match self.year.saturating_sub(1) {
+                0 => out.push_str("0000"),
+                y => {
+                    let _ = write!(out, "-{y:04}");
+                }
+            }
+        } else {
+            self.write_ce(out);
+        }
+        match (self.uncertain, self.approximate) {
+            (true, true) => out.push('%'),
+            (true, false) => out.push('?'),
+            (false, true) => out.push('~'),
+            (false, false) => {}
+        }
+    }
+
+    fn write_ce(&self, out: &mut String) {
         match self.unspec {
             1 => {
                 let _ = write!(out, "{:03}X", self.year / 10);
@@ -133,11 +165,29 @@ impl Point {
         if self.day != 0 {
             let _ = write!(out, "-{:02}", self.day);
         }
-        match (self.uncertain, self.approximate) {
-            (true, true) => out.push('%'),
-            (true, false) => out.push('?'),
-            (false, true) => out.push('~'),
-            (false, false) => {}
+    }
+
+    /// Whether the point is a whole year (no month, day or unspecified digits), the only
+    /// precision a BC date is read to: a BC day or month is a Julian one, which EDTF's
+    /// proleptic Gregorian calendar would shift, and BC decades are not written as digits.
+    fn whole_year(&self) -> bool {
+        self.month == 0 && self.day == 0 && self.unspec == 0
+    }
+
+    /// The point of an astronomical year (EDTF's numbering: 0 is 1 BC, -1 is 2 BC).
+    fn astronomical(y: i32) -> Point {
+        if y > 0 {
+            Point {
+                year: y.unsigned_abs(),
+                ..Point::default()
+            }
+        } else {
+            Point {
+                year: 1i32.saturating_sub(y).unsigned_abs(),
+                bce: true,
+                era: true,
+                ..Point::default()
+            }
         }
     }
 }
@@ -294,17 +344,45 @@ const APPROX_WORDS: &[&str] = &[
     "körülbelül",
     "cca",
 ];
+/// `probably 1867` (DACS 2.4.15): EDTF's "uncertain", `1867?`.
+const UNCERTAIN_WORDS: &[&str] = &[
+    "probably",
+    "prob",
+    "possibly",
+    "perhaps",
+    "wahrscheinlich",
+    "vermutlich",
+];
 const BEFORE_WORDS: &[&str] = &["before", "bef", "vor", "до", "przed"];
 const AFTER_WORDS: &[&str] = &["after", "aft", "nach", "после", "po"];
 const BETWEEN_WORDS: &[&str] = &["between", "zwischen", "между", "pomiędzy", "między"];
 const AND_WORDS: &[&str] = &["and", "und", "и", "i", "a", "és"];
 /// `1786 or 1800`: alternatives (an EDTF one-of set).
 const OR_WORDS: &[&str] = &["or", "oder", "или", "lub", "albo", "vagy"];
+/// Eras written after a year or a century, as words (periods are dropped, so `B.C.` is
+/// `b`, `c`): `true` before the common era (English `BC`, `BCE`; German `v. Chr.`),
+/// `false` in it (`AD`, `CE`; German `n. Chr.`). Longer forms first.
+const ERAS: &[(&[&str], bool)] = &[
+    (&["bce"], true),
+    (&["bc"], true),
+    (&["b", "c", "e"], true),
+    (&["b", "c"], true),
+    (&["v", "chr"], true),
+    (&["vor", "christus"], true),
+    (&["ce"], false),
+    (&["ad"], false),
+    (&["c", "e"], false),
+    (&["a", "d"], false),
+    (&["n", "chr"], false),
+    (&["nach", "christus"], false),
+];
 /// `not` in `not before 1910`, `no later than 1920`.
 const NOT_WORDS: &[&str] = &["not", "no", "nicht", "nie"];
 /// `19th century`, `19th cent.`, `19th C` (the `c` is read as "century" only after an
 /// ordinal number).
 const CENTURY_WORDS: &[&str] = &["century", "centuries", "cent", "jahrhundert", "jh", "jhdt"];
+/// `3rd millennium BC` (also misspelt with one `n`).
+const MILLENNIUM_WORDS: &[&str] = &["millennium", "millennia", "millenium", "millenia"];
 /// Century words that follow a plain number: German `19. Jahrhundert`, `19. Jh.` (the
 /// period that makes the number ordinal is dropped with the other periods).
 const NUMBERED_CENTURY_WORDS: &[&str] = &["jahrhundert", "jh", "jhdt"];
@@ -336,6 +414,7 @@ const EARLIER: Kw = 1 << 17;
 const LATER: Kw = 1 << 18;
 const THAN: Kw = 1 << 19;
 const NUMBERED_CENTURY: Kw = 1 << 20;
+const UNCERTAIN: Kw = 1 << 21;
 
 const KEYWORD_LISTS: &[(&[&str], Kw)] = &[
     (APPROX_WORDS, APPROX),
@@ -359,6 +438,7 @@ const KEYWORD_LISTS: &[(&[&str], Kw)] = &[
     (&["earlier"], EARLIER),
     (&["later"], LATER),
     (&["than"], THAN),
+    (UNCERTAIN_WORDS, UNCERTAIN),
 ];
 
 /// What a known word means: keyword flags, month or season, weekday, ordinal number.
@@ -560,6 +640,71 @@ impl<'a> Parser<'_, 'a> {
         None
     }
 
+    /// A year of three digits (`960` in `960–1279`): read as a year, as a YAML integer
+    /// `960` is; one or two digits are a year only with an era (`44 BC`, see `point`).
+    fn three_digit_year(&mut self) -> Option<u32> {
+        if let Some(Tok::Num {
+            val: val @ 100..=999,
+            len: 3,
+            suffix: Suffix::None,
+        }) = self.peek()
+        {
+            self.pos += 1;
+            self.word(YEAR_MARK);
+            return Some(val);
+        }
+        None
+    }
+
+    /// A year of at most `max` digits, not 0 (there is no year 0 BC or AD).
+    fn short_year(&mut self, max: u8) -> Option<Point> {
+        if let Some(Tok::Num {
+            val,
+            len,
+            suffix: Suffix::None,
+        }) = self.peek()
+            && len <= max
+            && val > 0
+        {
+            self.pos += 1;
+            return Some(Point {
+                year: val,
+                ..Point::default()
+            });
+        }
+        None
+    }
+
+    /// The next word, if its text is `text` (ASCII, any case).
+    fn text_word(&mut self, text: &str) -> bool {
+        if let Some(Tok::Word { text: t, .. }) = self.peek()
+            && t.eq_ignore_ascii_case(text)
+        {
+            self.pos += 1;
+            return true;
+        }
+        false
+    }
+
+    /// All of `words` in sequence, or nothing consumed.
+    fn text_words(&mut self, words: &[&str]) -> bool {
+        self.opt(|s| words.iter().all(|w| s.text_word(w)).then_some(()))
+            .is_some()
+    }
+
+    /// An era written after a year or a century: `Some(true)` before the common era,
+    /// `Some(false)` in it ([`ERAS`]).
+    fn era_suffix(&mut self) -> Option<bool> {
+        ERAS.iter()
+            .find(|(words, _)| self.text_words(words))
+            .map(|&(_, bce)| bce)
+    }
+
+    /// `AD` or `A.D.` written before a year (`AD 220`).
+    fn era_prefix(&mut self) -> bool {
+        self.text_words(&["ad"]) || self.text_words(&["a", "d"])
+    }
+
     /// Try `f`; on no match, rewind.
     fn attempt<T>(&mut self, f: impl FnOnce(&mut Self) -> Res<T>) -> Res<T> {
         let save = self.pos;
@@ -597,13 +742,40 @@ impl<'a> Parser<'_, 'a> {
                     None => Ok(None),
                 };
             }
+            let uncertain = s.word(UNCERTAIN);
             let approximate = s.word(APPROX);
-            let p = s.point_inner()?;
-            Ok(p.map(|p| {
-                let mut p = s.question(p);
-                p.approximate |= approximate;
-                p
-            }))
+            // `AD 220`, `220 AD`, `300 BC`, `44 B.C.`: a year of one or two digits is read
+            // only with its era; three or four digits are a year without one.
+            let (p, era) = if s.era_prefix() {
+                (s.short_year(4), Some(false))
+            } else if let Some((p, bce)) = s.opt(|s| {
+                // A year and its era first: `1000 v. Chr.` is not May (`V`) of 1000.
+                let p = s.short_year(4)?;
+                Some((p, s.era_suffix()?))
+            }) {
+                (Some(p), Some(bce))
+            } else {
+                (s.point_inner()?, None)
+            };
+            let Some(mut p) = p else {
+                return Ok(None);
+            };
+            match era.or_else(|| s.era_suffix()) {
+                // A BC date is a whole year: a month or day would be a Julian one, which
+                // EDTF's proleptic Gregorian calendar does not hold; a BC century is read
+                // as a range by `centuries`, a decade with an era not at all.
+                Some(true) if !p.whole_year() => return Ok(None),
+                Some(_) if p.unspec == 1 => return Ok(None),
+                Some(bce) => {
+                    p.bce = bce;
+                    p.era = true;
+                }
+                None => {}
+            }
+            let mut p = s.question(p);
+            p.approximate |= approximate;
+            p.uncertain |= uncertain;
+            Ok(Some(p))
         })
     }
 
@@ -813,8 +985,11 @@ impl<'a> Parser<'_, 'a> {
         }) {
             return Ok(Some(p));
         }
-        // YYYY
-        Ok(self.year().map(|y| ymd(y, 0, 0)))
+        // YYYY, YYY
+        Ok(self
+            .year()
+            .or_else(|| self.three_digit_year())
+            .map(|y| ymd(y, 0, 0)))
     }
 
     /// A range written once for both ends: `November 12-14, 1957`, `12-14 November 1957`,
@@ -827,6 +1002,18 @@ impl<'a> Parser<'_, 'a> {
             day,
             ..Point::default()
         };
+        // DACS 2.4.13, year first: `1975 March-August`.
+        if let Some(r) = self.opt(|s| {
+            let y = s.year()?;
+            let m1 = s.month()?;
+            if !s.range_sep() {
+                return None;
+            }
+            let m2 = s.month()?;
+            Some((pt(y, m1, 0), pt(y, m2, 0)))
+        }) {
+            return Some(r);
+        }
         self.opt(|s| {
             let m = s.month()?;
             let d1 = s.day()?;
@@ -1020,6 +1207,11 @@ impl<'a> Parser<'_, 'a> {
             };
             return Ok(Some(self.question(b)));
         }
+        // No abbreviated end after a year with an era: `206 BC–20` ends in the year 20 of
+        // an era not written (which `eras` refuses).
+        if a.era && a.whole_year() {
+            return Ok(self.short_year(2));
+        }
         if a.month != 0 || a.unspec != 0 {
             return Ok(None);
         }
@@ -1097,16 +1289,8 @@ impl<'a> Parser<'_, 'a> {
         }
         self.word(FROM);
         self.word(THE);
-        // `18th–19th century`, `18th to 19th centuries`: one century word for both ends.
-        if let Some((a, b)) = self.opt(|s| {
-            let a = s.ordinal()?;
-            if !s.range_sep() {
-                return None;
-            }
-            let b = s.ordinal()?;
-            s.century_word().then(|| (century(a), century(b)))
-        }) {
-            return Ok(Some(Expr::Interval(End::At(a), End::At(b))));
+        if let Some(e) = self.centuries()? {
+            return Ok(Some(e));
         }
         // early / mid / late 1950s, 19th century; `late 1950s–early 1960s`
         if let Some((p1, p2)) = self.part()? {
@@ -1126,20 +1310,34 @@ impl<'a> Parser<'_, 'a> {
             return Ok(Some(Expr::Interval(End::At(p1), End::At(end))));
         }
         // A qualifier before a range or alternatives applies to both ends (`c.1814–15`).
-        let approximate = self.opt(|s| s.word(APPROX).then_some(())).is_some();
+        let uncertain = self.word(UNCERTAIN);
+        let approximate = self.word(APPROX);
         let mark = |mut p: Point| {
             p.approximate |= approximate;
+            p.uncertain |= uncertain;
             p
         };
         if let Some((a, b)) = self.shared_year_range() {
+            // One expression (`November 12–14, 1957?`): a `?` after it qualifies it whole.
             let b = self.question(b);
+            let a = Point {
+                uncertain: b.uncertain,
+                ..a
+            };
             return Ok(Some(Expr::Interval(End::At(mark(a)), End::At(mark(b)))));
         }
-        let Some(a) = self.point()? else {
+        // `50–44 BC`, `44 or 43 BC`: a year of one or two digits starts a range or a set
+        // whose end gives the era (`eras`); alone, it is no year.
+        let Some(a) = self.point()?.or_else(|| {
+            self.short_year(2).map(|p| Point {
+                needs_era: true,
+                ..p
+            })
+        }) else {
             return Ok(None);
         };
         if self.at_end() {
-            return Ok(Some(Expr::Point(mark(a))));
+            return Ok((!a.needs_era).then_some(Expr::Point(mark(a))));
         }
         // `1786 or 1800` → one of; `1833 and 1836` → all of. Members are separate
         // statements: `c.1826 or 1834` qualifies the first only (a range's ends, by
@@ -1155,7 +1353,12 @@ impl<'a> Parser<'_, 'a> {
             // time in 1951?) say no one thing: not read.
             let same_precision =
                 |b: &Point| (a.month == 0) == (b.month == 0) && (a.day == 0) == (b.day == 0);
-            return Ok(self.end(a)?.filter(same_precision).map(|b| Expr::Set {
+            let Some(b) = self.end(a)?.filter(same_precision) else {
+                return Ok(None);
+            };
+            let mut a = a;
+            eras(&mut a, &b)?;
+            return Ok(Some(Expr::Set {
                 all: !or,
                 a: mark(Point {
                     uncertain: a.uncertain || b.uncertain,
@@ -1167,10 +1370,245 @@ impl<'a> Parser<'_, 'a> {
         if (self.range_sep() || self.tok(Tok::Slash))
             && let Some(b) = self.end(a)?
         {
+            let mut a = a;
+            eras(&mut a, &b)?;
+            // A qualifier at either edge of a range of years (`c.1797–1801`, `c.1814–15`,
+            // `1950–1955?`) qualifies the range, as catalogues write an estimated span
+            // (DACS 2.4.12: `circa 1870-1879`). When an end is written to the month or day
+            // (`c. 1720 - 23 Mar 1775`), the ends are separate statements, and the
+            // qualifier stays with the end it is written on: a day written out is known.
+            let years = a.month == 0 && a.day == 0 && b.month == 0 && b.day == 0;
+            if !years {
+                return Ok(Some(Expr::Interval(End::At(mark(a)), End::At(b))));
+            }
+            if self.at_end() && self.toks.last() == Some(&Tok::Question) {
+                a.uncertain = true;
+            }
             return Ok(Some(Expr::Interval(End::At(mark(a)), End::At(mark(b)))));
         }
         Ok(None)
     }
+
+    /// Centuries with a part, ranges of centuries and centuries before the common era
+    /// (the README's "Dates" gives the conventions): `late 19th century`, `second half of
+    /// the 19th century`, `18th–19th century`, `late 18th–early 19th century` (the century
+    /// word written once, after the end), `early to mid 19th century`, `1st century BC`,
+    /// `2nd–1st century BCE`. A whole century of the common era alone is left to `point`
+    /// (`18XX`).
+    fn centuries(&mut self) -> Res<Expr> {
+        self.attempt(|s| {
+            // One expression: a qualifier before it or a `?` after it qualifies all of it
+            // (`c. 1st century BC`, `late 18th–early 19th century?`).
+            let approximate = s.word(APPROX);
+            let Some(e) = s.centuries_inner()? else {
+                return Ok(None);
+            };
+            let uncertain = s.tok(Tok::Question);
+            Ok(Some(e.map_points(|p| {
+                p.approximate |= approximate;
+                p.uncertain |= uncertain;
+            })))
+        })
+    }
+
+    fn centuries_inner(&mut self) -> Res<Expr> {
+        self.attempt(|s| {
+            // `early to mid 19th century`: two parts of one century.
+            if let Some((q1, q2)) = s.opt(|s| {
+                let q1 = s.century_part()?;
+                // `early to mid`, `mid-to-late`, `early–mid`
+                let dash = s.dash();
+                if !(s.word(TO) || dash) {
+                    return None;
+                }
+                s.dash();
+                Some((q1, s.century_part()?))
+            }) {
+                s.dash();
+                let Some(n) = s.ordinal() else {
+                    return Ok(None);
+                };
+                if !s.century_word() {
+                    return Ok(None);
+                }
+                let bce = s.era_suffix() == Some(true);
+                let (Some((start, _)), Some((_, end))) = (
+                    span_years(n, 100, bce, Some(q1)),
+                    span_years(n, 100, bce, Some(q2)),
+                ) else {
+                    return Ok(None);
+                };
+                return Ok(Some(Expr::Interval(
+                    End::At(Point::astronomical(start)),
+                    End::At(Point::astronomical(end)),
+                )));
+            }
+            let q1 = s.century_part();
+            if q1.is_some() {
+                s.dash();
+            }
+            let Some(n1) = s.ordinal() else {
+                return Ok(None);
+            };
+            let unit1 = s.unit_word();
+            let mut era1 = unit1.and_then(|_| s.era_suffix());
+            if unit1.is_some() && matches!(s.peek(), None | Some(Tok::Question)) {
+                // One century or millennium: with a part, or before the common era, or a
+                // millennium (a whole century of the common era is `point`'s).
+                let bce = era1 == Some(true);
+                if unit1 == Some(100) && q1.is_none() && !bce {
+                    return Ok(None);
+                }
+                let Some((lo, hi)) = span_years(n1, unit1.unwrap_or(100), bce, q1) else {
+                    return Ok(None);
+                };
+                return Ok(Some(Expr::Interval(
+                    End::At(Point::astronomical(lo)),
+                    End::At(Point::astronomical(hi)),
+                )));
+            }
+            if !s.range_sep() {
+                return Ok(None);
+            }
+            let q2 = s.century_part();
+            if q2.is_some() {
+                s.dash();
+            }
+            let Some(n2) = s.ordinal() else {
+                return Ok(None);
+            };
+            let Some(unit2) = s.unit_word() else {
+                return Ok(None);
+            };
+            let era2 = s.era_suffix();
+            match (era1, era2) {
+                // The unit word and era are written once, after the end.
+                (None, _) if unit1.is_none() => era1 = era2,
+                (None, Some(true)) => era1 = era2,
+                (Some(true), None) => return Err(TextFault::EndWithoutEra),
+                _ => {}
+            }
+            let unit1 = unit1.unwrap_or(unit2);
+            let (bce1, bce2) = (era1 == Some(true), era2 == Some(true));
+            // A whole century of the common era keeps its EDTF form (`17XX/18XX`).
+            let start = match (q1, bce1, unit1) {
+                (None, false, 100) => century(n1),
+                _ => match span_years(n1, unit1, bce1, q1) {
+                    Some((lo, _)) => Point::astronomical(lo),
+                    None => return Ok(None),
+                },
+            };
+            let end = match (q2, bce2, unit2) {
+                (None, false, 100) => century(n2),
+                _ => match span_years(n2, unit2, bce2, q2) {
+                    Some((_, hi)) => Point::astronomical(hi),
+                    None => return Ok(None),
+                },
+            };
+            Ok(Some(Expr::Interval(End::At(start), End::At(end))))
+        })
+    }
+
+    /// `millennium` (`millennia`; also misspelt with one `n`), optionally after a dash.
+    fn millennium_word(&mut self) -> bool {
+        self.opt(|s| {
+            s.dash();
+            MILLENNIUM_WORDS
+                .iter()
+                .any(|w| s.text_word(w))
+                .then_some(())
+        })
+        .is_some()
+    }
+
+    /// A century or millennium word after an ordinal → the years it spans (100 or 1000).
+    fn unit_word(&mut self) -> Option<u32> {
+        if self.century_word() {
+            Some(100)
+        } else if self.millennium_word() {
+            Some(1000)
+        } else {
+            None
+        }
+    }
+
+    /// `early`, `mid`, `late`, `first half of the`, `2nd quarter of the`, `last quarter of
+    /// the` before a century → the years of the century it covers, 0–99 (README, "Dates").
+    fn century_part(&mut self) -> Option<(i32, i32)> {
+        self.opt(|s| {
+            let part = if s.word(EARLY) {
+                (0, 39)
+            } else if s.word(MID) {
+                (30, 69)
+            } else if s.word(LATE) {
+                (70, 99)
+            } else {
+                let k = if s.text_word("last") {
+                    0
+                } else {
+                    i32::try_from(s.ordinal()?).ok()?
+                };
+                if s.text_word("half") {
+                    match k {
+                        1 => (0, 49),
+                        0 | 2 => (50, 99),
+                        _ => return None,
+                    }
+                } else if s.text_word("quarter") {
+                    match k {
+                        1..=4 => ((k - 1) * 25, (k - 1) * 25 + 24),
+                        0 => (75, 99),
+                        _ => return None,
+                    }
+                } else {
+                    return None;
+                }
+            };
+            s.word(OF);
+            s.word(THE);
+            Some(part)
+        })
+    }
+}
+
+/// The astronomical years (EDTF's numbering) of the `n`th century (`unit` 100) or
+/// millennium (1000), or of the `part` of a century (its years 0–99, counted forward in
+/// time). One of the common era is the span whose first year is `(n - 1) × unit` (the
+/// common reading: the 19th century is 1800–1899, `century`); one before it is counted
+/// back from its first year: the 1st century BC is 100–1 BC, EDTF `-0099` to `0000`, the
+/// 2nd is 200–101 BC, `-0199` to `-0100`, and the 3rd millennium BC is 3000–2001 BC.
+/// `None` for a part of a millennium (no convention is kept for one) or a span beyond
+/// four-digit years.
+fn span_years(n: u32, unit: u32, bce: bool, part: Option<(i32, i32)>) -> Option<(i32, i32)> {
+    if unit != 100 && part.is_some() {
+        return None;
+    }
+    let (n, unit) = (i32::try_from(n).ok()?, i32::try_from(unit).ok()?);
+    let first = if bce { 1 - n * unit } else { (n - 1) * unit };
+    let (lo, hi) = part.unwrap_or((0, unit - 1));
+    let (lo, hi) = (first + lo, first + hi);
+    (lo >= -9999 && hi <= 9999).then_some((lo, hi))
+}
+
+/// The eras of a range's or a set's two ends: an era written on the end only is the
+/// start's too (`475–221 BC`, `100–200 AD`: a BC end after a start of the common era
+/// would run backwards); a BC start before an end with no era (`206 BC–220`) could end
+/// in either era and is refused.
+fn eras(a: &mut Point, b: &Point) -> Result<(), TextFault> {
+    if a.needs_era && !b.era {
+        return Err(TextFault::NoMatch);
+    }
+    if a.bce && !b.era {
+        return Err(TextFault::EndWithoutEra);
+    }
+    if b.era && !a.era {
+        if b.bce && !a.whole_year() {
+            return Err(TextFault::NoMatch);
+        }
+        a.bce = b.bce;
+        a.era = true;
+    }
+    Ok(())
 }
 
 /// The `n`th century as EDTF writes it: the hundred years whose first two digits are one
@@ -1221,8 +1659,8 @@ impl Expr {
 }
 
 /// Whether reading `text` relies on one of this module's conventions rather than on what
-/// the words say exactly: `early`/`mid`/`late` (how many years they cover is our choice) or a
-/// century by its ordinal (`19th century` is read `18XX`, 1800–1899, the common reading; the
+/// the words say exactly: `early`/`mid`/`late` (how many years they cover is our choice), a
+/// millennium, or a century by its ordinal (`19th century` is read `18XX`, 1800–1899, the common reading; the
 /// strict one is 1801–1900).
 pub(crate) fn uses_convention(text: &str) -> bool {
     let mut buf = [Tok::Dash; MAX_TOKENS];
@@ -1231,7 +1669,10 @@ pub(crate) fn uses_convention(text: &str) -> bool {
     };
     let toks = &buf[..n];
     toks.iter().enumerate().any(|(i, t)| match *t {
-        Tok::Word { kw, .. } => kw & (EARLY | MID | LATE | CENTURY) != 0,
+        Tok::Word { kw, text, .. } => {
+            kw & (EARLY | MID | LATE | CENTURY) != 0
+                || MILLENNIUM_WORDS.iter().any(|w| text.eq_ignore_ascii_case(w))
+        }
         Tok::Num {
             suffix: Suffix::Ordinal,
             ..

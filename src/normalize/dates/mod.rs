@@ -53,7 +53,13 @@
 //! | `November 12-14, 1957`, `12-14 November 1957`, `November 12 to 14, 1957` | `1957-11-12/1957-11-14` |
 //! | `November 1957 - January 1958` | `1957-11/1958-01` |
 //! | `before 1957` / `after 1957` | `../1957` / `1957/..` |
-//! | `undated`, `n.d.`, `s.d.`, `unknown`, `date not known`, `not dated`, `o.J.`, `б.г.`, `b.d.` | `XXXX` |
+//! | `undated`, `n.d.`, `n.d.a.`, `s.d.`, `unknown`, `date not known`, `not dated`, `o.J.`, `б.г.`, `b.d.` | `XXXX` |
+//! | `probably 1867`, `possibly c. 1867` | `1867?`, `1867%` |
+//! | `960-1279`, `957` (three digits) / `300 BC`, `AD 14`, `206 BCE-220 CE`, `475–221 BC` | `0960/1279`, `0957` / `-0299`, `0014`, `-0205/0220`, `-0474/-0220` |
+//! | `1st century BCE`, `late 2nd century BC`, `3rd millennium B.C.` | `-0099/0000`, `-0129/-0100`, `-2999/-2000` |
+//! | `second half of the 19th century`, `third quarter of the 19th century` | `1850/1899`, `1850/1874` |
+//! | `late 18th-early 19th century`, `early to mid 19th century` | `1770/1839`, `1800/1869` |
+//! | `Qianlong period (1736-1795)` (the years of a period, `period.rs`) | `1736/1795` |
 //! | `1957年12月17日`, `17 декабря 1957 г.`, `1957. december 17.`, `17. Dezember 1957`, `17 grudnia 1957`, `17. XII. 1957` | `1957-12-17` |
 //!
 //! Month names (any case, with or without the abbreviation's period, composed or
@@ -104,7 +110,8 @@
 //! * **`1900s`** (a decade written with `00`) is refused as ambiguous: it means the decade
 //!   1900–1909 to some and the century 1900–1999 to others. `190X` or `19XX` is asked for.
 //! * **Undated** (`undated`, `n.d.`, …) becomes `XXXX` (EDTF's "year unspecified"; EDTF has
-//!   no token for "no date") with both bounds [`Bound::Unknown`]. The same holds for any
+//!   no token for "no date"): what DACS 2.4.16's *undated* says, a date that is not given,
+//!   with both bounds [`Bound::Unknown`]. The same holds for any
 //!   EDTF date whose year is entirely `X` (`XXXX`, `XXXX-12-XX`): it could be in any year,
 //!   so no calendar day bounds it. This keeps `normalize(normalize(x).edtf)` identical.
 //! * **Qualifiers do not widen bounds**: `1950~` and `1950?` cover 1950-01-01..1950-12-31,
@@ -139,15 +146,29 @@
 //!   year-month-day.
 //! * **Calendar**: proleptic Gregorian. Day counts come from `jiff` for years -9999..=9999
 //!   and from the Gregorian leap-year rule beyond (EDTF years may be longer).
-//! * **Years in free text** are four digits; longer or negative years are written in EDTF
-//!   (`Y170000002`, `-0044`), or given as a YAML integer ([`DateInput::Integer`]) of at most
-//!   four digits. A longer integer is refused: `date: 19570101` is a date written without
+//! * **Years in free text** have three or four digits, or one or two with an era (`44 BC`,
+//!   `AD 9`, `50–44 BC`: alone, `44` could be anything). BC years are written as EDTF counts
+//!   them, astronomically: 1 BC is `0000`, *n* BC is `1 − n`; only to the year (a BC day
+//!   would be Julian). An era written after the end only is the start's too; a BC start
+//!   whose end has none is refused. Centuries BC are counted back from their first year
+//!   (the 1st is 100–1 BC, `-0099/0000`). Longer years are written in EDTF (`Y170000002`),
+//!   or given as a YAML integer ([`DateInput::Integer`]) of three or four digits; one
+//!   written with a leading zero or a sign ([`DateInput::PaddedInteger`], `date: 0957`) is
+//!   refused, since YAML 1.1 and 1.2 read it differently, and so are a negative one
+//!   (`date: -44`: 44 BC as historians count, or EDTF's astronomical -44, 45 BC?) and one
+//!   of one or two digits (`date: 0`, `date: 12`), read only with an era, as in text.
+//! * **A qualifier at the edge of a range** of years written as one expression
+//!   (`c.1814–15`, `1950-1955?`) qualifies the range; when an end is written to the month or
+//!   day (`c. 1720 - 23 Mar 1775` → `1720~/1775-03-23`), it stays with its own end.
+//! * **Parts of centuries**: halves are years 0–49 and 50–99, quarters 0–24 … 75–99; a range
+//!   of parts may write the century word once (`late 18th-early 19th century`). A longer integer is refused: `date: 19570101` is a date written without
 //!   hyphens (refused with the suggestion `1957-01-01`), and a year beyond ±9999 is asked
 //!   for in EDTF (`"Y170000002"`), where the `Y` makes the intent explicit.
 
 mod edtf;
 mod freetext;
 mod months;
+mod period;
 
 pub use edtf::{
     DayOfMonth, Edtf, EdtfDate, EdtfError, IntervalEnd, Month, MonthPart, Qualification, SetKind,
@@ -168,6 +189,16 @@ pub enum DateInput<'a> {
     Text(&'a str),
     /// A plain YAML integer, e.g. `date: 1957`.
     Integer(i64),
+    /// A plain YAML integer written with more characters than its value has digits:
+    /// `date: 0957` (or `+1957`, `0x7A5`). YAML 1.2 reads `0957` as 957, YAML 1.1 as the
+    /// text `0957` (and `0755` as the octal number 493), so which year was meant depends on
+    /// the tool; it is refused with a request to quote the date.
+    PaddedInteger {
+        /// The number as read.
+        value: i64,
+        /// How many characters were written.
+        chars: usize,
+    },
 }
 
 /// A calendar day in the proleptic Gregorian calendar; years may be negative or above 9999.
@@ -319,10 +350,52 @@ pub fn normalize_date_with(
                 },
             })
         }
+        // `date: -44`: 44 BC as historians write it, or the astronomical year -44, which is
+        // 45 BC (EDTF `-0044`)? Either reading could be meant.
+        DateInput::Integer(y) if y < 0 => Err(DateError {
+            kind: DateErrorKind::Ambiguous,
+            message: format!(
+                "`{y}` could mean {} BC, or the astronomical year {y} (EDTF `{}`), which is {} BC",
+                -y,
+                format_year(y),
+                1 - y
+            ),
+            help: format!(
+                "write `{} BC` for the year {} BC (EDTF `{}`), or `\"{}\"` in quotes for \
+                 EDTF's year {y}",
+                -y,
+                -y,
+                format_year(y + 1),
+                format_year(y)
+            ),
+        }),
+        // `date: 0`, `date: 12`: as in text, a year of one or two digits is read only with
+        // its era (`12 AD`); `0` is no year of BC/AD counting (EDTF's `0000` is 1 BC), and
+        // more often a placeholder for "no date".
+        DateInput::Integer(y @ 0..=99) => Err(DateError {
+            kind: DateErrorKind::Unrecognized,
+            message: format!("`{y}` is too short to be read as a year without an era"),
+            help: if y == 0 {
+                "write `undated` if the date is not known, or `1 BC` (EDTF `0000`)".to_string()
+            } else {
+                format!("write `{y} AD` for the year {y}, or `{y} BC`")
+            },
+        }),
         DateInput::Integer(y) => {
             let edtf = format_year(y);
             normalize_text(&edtf, &y.to_string(), options)
         }
+        DateInput::PaddedInteger { value, .. } => Err(DateError {
+            kind: DateErrorKind::Ambiguous,
+            message: format!(
+                "the date is a number written with a leading zero, sign or base prefix \
+                     (read as {value}): YAML 1.2 tools read `0957` as the number 957, YAML 1.1 \
+                     tools as the text `0957`, and `0755` as the octal number 493"
+            ),
+            help: "put the date in quotes exactly as written (as in `date: \"0957\"`), so \
+                       that every tool reads the same text"
+                .to_string(),
+        }),
         DateInput::Text(t) => {
             let t = t.trim();
             normalize_text(t, t, options)
@@ -334,7 +407,9 @@ pub fn normalize_date_with(
 /// `late`; a century by its ordinal, `19th century` = `18XX`) rather than on the words
 /// alone. `pipeline fix` leaves such values as the cataloguer wrote them.
 pub fn reads_by_convention(written: &str) -> bool {
-    freetext::uses_convention(written)
+    // A period's years (`Edo period (1615–1868)`) are read without its name, which the
+    // record must keep.
+    freetext::uses_convention(written) || period::split(written.trim()).is_some()
 }
 
 const FREE_TEXT_HELP: &str = "write the date as e.g. `1957-11-12`, `November 12, 1957`, \
@@ -390,6 +465,9 @@ fn normalize_text(
         }
         Err(f) => f,
     };
+    if let Some(periods) = period::split(text) {
+        return period_date(&periods, written, options);
+    }
     match freetext::parse(text, options) {
         Ok(expr) => {
             let s = expr.to_edtf();
@@ -400,7 +478,15 @@ fn normalize_text(
         }
         Err(freetext::TextFault::NoMatch) => Err(event_refusal(text, written, options)
             .unwrap_or_else(|| {
-                if looks_like_edtf(text) {
+                if period::names_period_without_years(text) {
+                    DateError {
+                        kind: DateErrorKind::Unrecognized,
+                        message: format!("`{written}` names a period without its years"),
+                        help: "write the period's years in brackets after its name (as in \
+                               `Edo period (1615–1868)`), or the years alone"
+                            .to_string(),
+                    }
+                } else if looks_like_edtf(text) {
                     edtf_error(syntax_fault, written, text)
                 } else {
                     DateError {
@@ -471,6 +557,16 @@ fn normalize_text(
                 ),
             })
         }
+        Err(freetext::TextFault::EndWithoutEra) => Err(DateError {
+            kind: DateErrorKind::Ambiguous,
+            message: format!(
+                "`{written}` gives an era (BC) for its start but none for its end, which could \
+                 be BC or AD"
+            ),
+            help: "write the era after each end (`206 BC–220 AD`), or once after the end when \
+                   both are BC (`475–221 BC`)"
+                .to_string(),
+        }),
         Err(freetext::TextFault::Weekday(named, actual)) => Err(DateError {
             kind: DateErrorKind::Impossible,
             message: format!(
@@ -496,6 +592,59 @@ fn normalize_text(
             ),
         }),
     }
+}
+
+/// `Qianlong period (1736-1795)` → the years in brackets; periods written one inside the
+/// other (`Qing dynasty (1644–1911), Qianlong period (1736–95)`), or a period and then the
+/// work's date (`Meiji period (1868–1912), ca. 1880`) → the innermost, when each one's years
+/// lie within the one before. See [`period`] for why.
+fn period_date(
+    periods: &[period::Period<'_>],
+    written: &str,
+    options: &DateOptions,
+) -> Result<NormalizedDate, DateError> {
+    let mut outer: Option<NormalizedDate> = None;
+    for p in periods {
+        let date = normalize_text(p.date, written, options)?;
+        if let Some(word) = p.narrowed_by {
+            return Err(DateError {
+                kind: DateErrorKind::Unrecognized,
+                message: format!(
+                    "`{written}` narrows `{}` with `{word}`, but the years in brackets are \
+                     those of the whole period",
+                    p.name
+                ),
+                help: format!(
+                    "write the years of the part of the period that is meant, or `{}` if the \
+                     date is the whole period",
+                    date.edtf
+                ),
+            });
+        }
+        if let Some(o) = &outer
+            && !(bound_le(o.earliest, date.earliest) && bound_le(date.latest, o.latest))
+        {
+            return Err(DateError {
+                kind: DateErrorKind::Unrecognized,
+                message: format!(
+                    "`{written}`: `{}` does not lie within `{}`, the period written before it",
+                    date.edtf, o.edtf
+                ),
+                help: "write the one period or date that is meant".to_string(),
+            });
+        }
+        outer = Some(date);
+    }
+    outer.ok_or_else(|| DateError {
+        kind: DateErrorKind::Unrecognized,
+        message: format!("`{written}` is not a date in a form we can read"),
+        help: FREE_TEXT_HELP.to_string(),
+    })
+}
+
+/// `a` is a known day no later than `b` (open and unknown bounds compare as not).
+fn bound_le(a: Bound, b: Bound) -> bool {
+    matches!((a, b), (Bound::Day(a), Bound::Day(b)) if a <= b)
 }
 
 /// The EDTF of `text` if it reads as a date, by either reader.

@@ -343,6 +343,27 @@ pub const UNDATED_PHRASES: &[&str] = &[
     "bezdaty", //
     "én",      // é.n., év nélkül (Hungarian)
     "keltezetlen",
+    // Issue #23: more of the same, as catalogues write them.
+    "nda",             // n.d.a., no date available
+    "nodateavailable", //
+    "datenotavailable",
+    "sineanno",    // s.a. spelled out
+    "sf",          // s.f., sin fecha (Spanish)
+    "semdata",     // s.d., sem data (Portuguese)
+    "nondatato",   // non datato (Italian)
+    "nondaté",     // non daté (French)
+    "undatiert",   // German
+    "od",          // o.D., ohne Datum (German)
+    "zj",          // z.j., zonder jaar (Dutch)
+    "zonderjaar",  //
+    "zd",          // z.d., zonder datum (Dutch)
+    "zonderdatum", //
+    "uå",          // u.å., utan år / uden år / uten år (Swedish, Danish, Norwegian)
+    "utanår",      //
+    "udenår",      //
+    "utenår",      //
+    "bezroku",     // bez roku (Polish)
+    "безгода",     // без года (Russian)
 ];
 
 /// English month name for messages.
