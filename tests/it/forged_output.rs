@@ -573,7 +573,7 @@ fn check_case(name: &str, key: &str, value: &str) -> Result<(), TestCaseError> {
         .unwrap();
     let stdout = text(&diff.stdout);
     prop_assert!(
-        stdout.contains("+date: 1957-12-17"),
+        stdout.contains("+date: {expression: \"December 17, 1957\", normal: 1957-12-17}"),
         "no diff: {}{}",
         stdout,
         text(&diff.stderr)
@@ -786,7 +786,10 @@ fn fix_diff_quotes_no_command_and_no_escape_sequence() {
         .output()
         .unwrap();
     let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
-    assert!(stdout.contains("+date: 1957-12-17"), "{stdout}{stderr}");
+    assert!(
+        stdout.contains("+date: {expression: \"December 17, 1957\", normal: 1957-12-17}"),
+        "{stdout}{stderr}"
+    );
     for line in runner::lines(&stdout)
         .into_iter()
         .chain(runner::lines(&stderr))
