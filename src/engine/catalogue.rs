@@ -170,6 +170,9 @@ impl Catalogue {
 pub struct FileResult {
     pub outlines: Vec<Outline>,
     pub records: Vec<Record>,
+    /// The agents named by records refused with an error: their names are checked across
+    /// the catalogue all the same (N001), as those of the records kept.
+    pub refused_mentions: Vec<crate::normalize::record::Mention>,
     pub findings: Vec<Finding>,
     pub documents: usize,
 }
@@ -307,11 +310,16 @@ pub(crate) fn process_document(
     let schema_findings = settings.schema.check(path, doc);
     if !schema_findings.is_empty() {
         result.findings.extend(schema_findings);
+        // Every problem at once: the names of a refused record are still checked.
+        let (mentions, warnings) = record::check_names(path, doc, &ctx);
+        result.findings.extend(warnings);
+        result.refused_mentions.extend(mentions);
         return;
     }
-    let (record, findings) = record::normalize_record(path, doc, in_stream, &ctx);
-    result.records.extend(record);
-    result.findings.extend(findings);
+    let normalized = record::normalize_record(path, doc, in_stream, &ctx);
+    result.records.extend(normalized.record);
+    result.refused_mentions.extend(normalized.refused_mentions);
+    result.findings.extend(normalized.findings);
 }
 
 /// Read a file and parse its YAML documents. The file is opened through `scope` (see

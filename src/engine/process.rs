@@ -471,8 +471,20 @@ impl Ctx<'_> {
                 .map(|body| (key, incremental::Body::new(body)));
         }
         // The records are done with: their mentions move on to be gathered.
-        done.mentions
-            .reserve_exact(result.records.iter().map(|r| r.mentions.len()).sum());
+        done.mentions.reserve_exact(
+            result
+                .records
+                .iter()
+                .map(|r| r.mentions.len())
+                .sum::<usize>()
+                + result.refused_mentions.len(),
+        );
+        // The names of records refused with an error are checked across the catalogue too
+        // (every problem at once); placed as those of the records kept.
+        for (i, m) in result.refused_mentions.into_iter().enumerate() {
+            let place = (file, ordinal, i as u32, m.location.into());
+            done.mentions.push((Spelled::Agent(m.agent), place));
+        }
         for mut record in result.records {
             if self.report {
                 done.facts.push(crate::report::Facts::take(&mut record));
