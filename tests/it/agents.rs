@@ -6,6 +6,10 @@
 //! Smiths, Wałęsa, Søren, Strauß, Ægidius, Đặng), read against the rules stated in the
 //! README ("Names and the authority file", "The exports") and docs/codes.md.
 
+use pipeline::normalize::names::{
+    AgentKind, AuthorityEntry, AuthorityIndex, find_variants, resolve_agent,
+};
+
 use crate::support::{catalogue, pipeline};
 
 /// A record's fields apart from its agents, valid.
@@ -53,4 +57,60 @@ fn a_record_the_schema_refuses_still_gets_its_name_warnings() {
     assert!(stderr.contains("typo.yaml:6:12: warning[N002]"), "{stderr}");
     // Neither malformed agent is read as a name.
     assert!(!stderr.contains("warning[N005]"), "{stderr}");
+}
+
+/// Folding for matching covers the letters Unicode does not decompose: each pair of
+/// issue #23 is one variant group (N001), and each display form keeps its letters.
+#[test]
+fn letters_without_a_decomposition_make_variants() {
+    for (with, without) in [
+        ("Lech Wałęsa", "Lech Walesa"),
+        ("Søren Kierkegaard", "Soren Kierkegaard"),
+        ("Richard Strauß", "Richard Strauss"),
+        ("Ægidius Tschudi", "Aegidius Tschudi"),
+        ("Đặng Văn Ngữ", "Dang Van Ngu"),
+    ] {
+        let names = [
+            (with, AgentKind::Person, 1),
+            (without, AgentKind::Person, 2),
+        ];
+        let groups = find_variants(names, &AuthorityIndex::empty());
+        assert_eq!(groups.len(), 1, "{with} / {without}: {groups:?}");
+        let spellings: Vec<&str> = groups[0]
+            .spellings
+            .iter()
+            .map(|s| s.spelling.as_str())
+            .collect();
+        assert!(spellings.contains(&with), "{spellings:?}");
+        assert!(spellings.contains(&without), "{spellings:?}");
+    }
+}
+
+/// The authority entry `Lech Wałęsa` matches `Lech Walesa` as written; the agent takes the
+/// entry's preferred form, with its letters.
+#[test]
+fn an_authority_entry_matches_its_spelling_without_the_letters() {
+    let index = AuthorityIndex::new(vec![AuthorityEntry {
+        preferred: "Lech Wałęsa".into(),
+        kind: AgentKind::Person,
+        variants: vec![],
+        dates: Some("1943-".into()),
+        ids: vec!["http://viaf.org/viaf/84045462".into()],
+    }]);
+    for written in ["Lech Walesa", "Walesa, Lech", "LECH WALESA", "Lech Wałęsa"] {
+        let agent = resolve_agent(written, AgentKind::Person, None, &index);
+        assert_eq!(agent.name, "Lech Wałęsa", "{written}");
+        assert_eq!(agent.heading, "Wałęsa, Lech, 1943-", "{written}");
+        assert_eq!(agent.ids, ["http://viaf.org/viaf/84045462"], "{written}");
+    }
+    // A validate of a catalogue with that entry: no N001 for the matched spelling.
+    let dir = catalogue(&[
+        (
+            "_authorities.yaml",
+            "- preferred: Lech Wałęsa\n  kind: person\n",
+        ),
+        ("a.yaml", &format!("id: a\n{HEAD}creators: [Lech Walesa]\n")),
+    ]);
+    let stderr = stderr_of(dir.path(), 0);
+    assert!(!stderr.contains("N001"), "{stderr}");
 }

@@ -32,7 +32,7 @@ use std::collections::hash_map::Entry;
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::lexicon::fold;
+use super::fold::fold;
 use super::rules::{PersonName, normalize_organization, normalize_person};
 use super::{AgentKind, AuthorityEntry};
 

@@ -34,7 +34,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::authority::{AuthorityIndex, alnum_fold, match_key, person_key};
-use super::lexicon::{self, fold};
+use super::fold::fold;
+use super::lexicon;
 use super::rules::{normalize_organization, normalize_person};
 use super::{AgentKind, AuthorityEntry};
 

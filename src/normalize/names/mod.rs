@@ -10,6 +10,7 @@
 //! - [`rules`]: the cataloguing rules for a name that is not in the authority file
 //!   (RDA 9.2.2, LC-PCC PS, ALA-LC romanization), documented rule by rule;
 //! - [`authority`]: the authority index and its match key;
+//! - `fold`: folding for matching (letters without a decomposition, `ł` `ø` `ß`, included);
 //! - [`mod@fingerprint`]: romanization-aware variant detection across the catalogue, and the
 //!   organization-word heuristic;
 //! - `lexicon`: the data files under `data/` (titles, terms of address, additions such as
@@ -46,6 +47,7 @@
 
 pub mod authority;
 pub mod fingerprint;
+mod fold;
 mod lexicon;
 mod memo;
 pub mod rules;
