@@ -280,7 +280,7 @@ pub fn run(
         a.names = groups.iter().map(crate::report::NameCluster::of).collect();
     }
     findings.extend(crate::validate::name_variants::variant_findings(groups));
-    findings.extend(crate::validate::name_variants::near_authority_findings(
+    let placed = || {
         spellings.iter().map(|(w, k, s)| {
             let places = s
                 .first
@@ -288,7 +288,14 @@ pub fn run(
                 .map(|(f, _, _, l)| (files[*f as usize].to_path_buf(), Location::from(*l)))
                 .collect();
             (w, k, s.count, places)
-        }),
+        })
+    };
+    findings.extend(crate::validate::name_variants::near_authority_findings(
+        placed(),
+        &authorities,
+    ));
+    findings.extend(crate::validate::agent_identity::identity_findings(
+        placed(),
         &authorities,
     ));
     if let Some(named) = &named {

@@ -24,7 +24,7 @@ pub const MAX_SPELLINGS: usize = 10;
 pub const MAX_NAME_CHARS: usize = 200;
 
 /// `name`, or its first [`MAX_NAME_CHARS`] characters and what was left out.
-fn shown(name: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn shown(name: &str) -> std::borrow::Cow<'_, str> {
     match name.char_indices().nth(MAX_NAME_CHARS) {
         None => name.into(),
         Some((end, _)) => {

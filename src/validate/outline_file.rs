@@ -230,6 +230,12 @@ pub fn check(
         authorities,
     );
     findings.extend(crate::validate::name_variants::variant_findings(groups));
+    findings.extend(crate::validate::agent_identity::identity_findings(
+        spellings
+            .iter()
+            .map(|(&(w, k), places)| (w, k, places.len(), places.clone())),
+        authorities,
+    ));
     findings.extend(crate::validate::name_variants::near_authority_findings(
         spellings.into_iter().map(|((w, k), mut places)| {
             places.sort();

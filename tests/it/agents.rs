@@ -114,3 +114,168 @@ fn an_authority_entry_matches_its_spelling_without_the_letters() {
     let stderr = stderr_of(dir.path(), 0);
     assert!(!stderr.contains("N001"), "{stderr}");
 }
+
+/// What `pipeline run` wrote for a catalogue: the warnings, and for each record (by id) the
+/// pairs (CSV heading, JSON-LD `@id`) of its creators, and the agent nodes by `@id`.
+struct Written {
+    stderr: String,
+    creators: Vec<(String, Vec<(String, String)>)>,
+    nodes: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+fn run(files: &[(&str, &str)]) -> Written {
+    let dir = catalogue(files);
+    let out = tempfile::TempDir::new().unwrap();
+    let assert = pipeline()
+        .args(["run", "-q", "--output"])
+        .arg(out.path())
+        .arg("--input")
+        .arg(dir.path())
+        .assert()
+        .code(0);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    let doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("records.jsonld")).unwrap()).unwrap();
+    let graph = doc["@graph"].as_array().unwrap();
+    let mut iris = std::collections::BTreeMap::new();
+    let mut nodes = std::collections::BTreeMap::new();
+    for node in graph {
+        let id = node["@id"].as_str().unwrap().to_string();
+        match node["@type"].as_str() {
+            Some("ArchiveComponent") => {
+                let creators: Vec<String> = match &node["creator"] {
+                    serde_json::Value::String(s) => vec![s.clone()],
+                    serde_json::Value::Array(a) => {
+                        a.iter().map(|v| v.as_str().unwrap().to_string()).collect()
+                    }
+                    _ => vec![],
+                };
+                iris.insert(node["identifier"].as_str().unwrap().to_string(), creators);
+            }
+            _ => {
+                nodes.insert(id, node.clone());
+            }
+        }
+    }
+    let csv = std::fs::read(out.path().join("records.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(csv.as_slice());
+    let column = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == "creators")
+        .unwrap();
+    let creators = reader
+        .records()
+        .map(|row| {
+            let row = row.unwrap();
+            let id = row[0].to_string();
+            let headings: Vec<String> = row[column].split('|').map(str::to_string).collect();
+            let pairs = headings.into_iter().zip(iris[&id].clone()).collect();
+            (id, pairs)
+        })
+        .collect();
+    Written {
+        stderr,
+        creators,
+        nodes,
+    }
+}
+
+/// Every node is one heading in the CSV (and so in Dublin Core, which writes the same
+/// heading), and every heading of an agent without an authority id is one node. (Two agents
+/// that only their ids tell apart share their heading in the CSV and Dublin Core, as
+/// undifferentiated headings do in library catalogues; their nodes differ, by `sameAs`.)
+fn one_heading_one_node(w: &Written) {
+    let mut heading_of = std::collections::BTreeMap::new();
+    let mut node_of = std::collections::BTreeMap::new();
+    for (_, pairs) in &w.creators {
+        for (heading, iri) in pairs {
+            let h = heading_of.entry(iri.clone()).or_insert(heading.clone());
+            assert_eq!(h, heading, "one node {iri}, two headings");
+            if w.nodes[iri].get("sameAs").is_none() {
+                let n = node_of.entry(heading.clone()).or_insert(iri.clone());
+                assert_eq!(n, iri, "one heading {heading}, two nodes");
+            }
+        }
+    }
+}
+
+fn iri_of<'a>(w: &'a Written, id: &str) -> &'a str {
+    let (_, pairs) = w.creators.iter().find(|(r, _)| r == id).unwrap();
+    &pairs[0].1
+}
+
+/// Issue #23's three cases: the two headings of Goethe are two nodes, as they are two
+/// headings in the CSV and Dublin Core (and a warning, N007, says the text cannot tell
+/// whether they are one person); the two John Smiths with different life dates are two
+/// nodes with no warning (the dates tell them apart); the two John Smiths with different
+/// VIAF ids are two nodes, each with its own `sameAs`.
+#[test]
+fn one_agent_one_heading_one_node() {
+    let smith = |id: &str, name: &str| format!("id: {id}\n{HEAD}creators: [\"{name}\"]\n");
+    let viaf = |id: &str, n: u32| {
+        format!(
+            "id: {id}\n{HEAD}creators: [{{name: John Smith, id: \"http://viaf.org/viaf/{n}\"}}]\n"
+        )
+    };
+    let files = [
+        (
+            "goethe-a.yaml",
+            smith("goethe-a", "Goethe, Johann Wolfgang von"),
+        ),
+        (
+            "goethe-b.yaml",
+            smith("goethe-b", "Von Goethe, Johann Wolfgang"),
+        ),
+        ("smith-a.yaml", smith("smith-a", "Smith, John, 1900-1980")),
+        ("smith-b.yaml", smith("smith-b", "Smith, John, 1901-1970")),
+        ("viaf-a.yaml", viaf("viaf-a", 1)),
+        ("viaf-b.yaml", viaf("viaf-b", 2)),
+    ];
+    let files: Vec<(&str, &str)> = files.iter().map(|(n, t)| (*n, t.as_str())).collect();
+    let w = run(&files);
+    one_heading_one_node(&w);
+    assert_ne!(iri_of(&w, "goethe-a"), iri_of(&w, "goethe-b"));
+    assert_ne!(iri_of(&w, "smith-a"), iri_of(&w, "smith-b"));
+    assert_ne!(iri_of(&w, "viaf-a"), iri_of(&w, "viaf-b"));
+    assert!(iri_of(&w, "smith-a").ends_with("/people/smith-john-1900-1980"));
+    for (record, n) in [("viaf-a", 1), ("viaf-b", 2)] {
+        let node = &w.nodes[iri_of(&w, record)];
+        assert_eq!(
+            node["sameAs"],
+            format!("http://viaf.org/viaf/{n}"),
+            "{node}"
+        );
+    }
+    // One warning: the Goethe split, at the second heading's place, naming both.
+    assert_eq!(w.stderr.matches("warning[N007]").count(), 1, "{}", w.stderr);
+    assert!(
+        w.stderr.contains("goethe-b.yaml:6:12: warning[N007]: one name is written with 2 headings, `Goethe, Johann Wolfgang von`"),
+        "{}",
+        w.stderr
+    );
+    assert!(
+        w.stderr.contains("`Von Goethe, Johann Wolfgang`"),
+        "{}",
+        w.stderr
+    );
+}
+
+/// Two headings that differ only in case or punctuation are one agent and one node (the
+/// stated rule), with a warning (N007) that names both.
+#[test]
+fn headings_that_differ_only_in_punctuation_are_one_node_with_a_warning() {
+    let one = |id: &str, name: &str| format!("id: {id}\n{HEAD}creators: [\"{name}\"]\n");
+    let a = one("a", "Smith, John");
+    let b = one("b", "SMITH, JOHN");
+    let w = run(&[("a.yaml", a.as_str()), ("b.yaml", b.as_str())]);
+    assert_eq!(iri_of(&w, "a"), iri_of(&w, "b"));
+    assert!(
+        w.stderr
+            .contains("b.yaml:6:12: warning[N007]: the headings `Smith, John`"),
+        "{}",
+        w.stderr
+    );
+    assert_eq!(w.stderr.matches("warning[N007]").count(), 1, "{}", w.stderr);
+}

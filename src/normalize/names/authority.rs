@@ -22,19 +22,25 @@
 //! - **Kind**: a key belongs to the entry's kind. [`AuthorityIndex::lookup`] tries the
 //!   person key, then the organization key; [`AuthorityIndex::lookup_kind`] tries the
 //!   given kind only.
+//! - **Slugs**: each entry gets the slug of its agents' IRI once, here ([`super::slug`]): the
+//!   slug of its preferred heading without the life dates (`Mao, Zedong` → `mao-zedong`).
+//!   Two entries whose slugs would be the same (two `Smith, John` told apart by their dates
+//!   or variants) are two agents: the first in file order keeps the slug, a later one is
+//!   [`super::slug::qualified`] by its dates (`smith-john--1901-1970`), or, without dates
+//!   or when those are taken too, by its place in the file (`smith-john--entry-7`).
 //! - **Identity**: an index cannot change once built (no `&mut self` method), and each one
 //!   built gets a process-unique number (`AuthorityIndex::identity`; a clone keeps it, as it
 //!   has the same entries). The per-thread memo of [`super::resolve_agent`] is tagged with
 //!   it, so a memoized agent is never reused with another authority file.
 
-use std::collections::HashMap;
 use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::fold::fold;
 use super::rules::{PersonName, normalize_organization, normalize_person};
-use super::{AgentKind, AuthorityEntry};
+use super::{AgentKind, AuthorityEntry, slug};
 
 /// A name folded to letters and digits only: `Kim Il-sung` → `kimilsung`.
 pub(crate) fn alnum_fold(s: &str) -> String {
@@ -94,6 +100,8 @@ pub struct AuthorityIndex {
     entries: Vec<AuthorityEntry>,
     /// The preferred form of each person entry after the rules (for its heading).
     preferred: Vec<Option<PersonName>>,
+    /// The slug of each entry's agent (see the module docs, "Slugs").
+    slugs: Vec<String>,
     keys: HashMap<(AgentKind, String), usize>,
     conflicts: Vec<AuthorityConflict>,
 }
@@ -110,6 +118,7 @@ impl Default for AuthorityIndex {
             identity: next_identity(),
             entries: Vec::new(),
             preferred: Vec::new(),
+            slugs: Vec::new(),
             keys: HashMap::new(),
             conflicts: Vec::new(),
         }
@@ -165,10 +174,12 @@ impl AuthorityIndex {
                 }
             }
         }
+        let slugs = entry_slugs(&entries, &preferred);
         Self {
             identity: next_identity(),
             entries,
             preferred,
+            slugs,
             keys,
             conflicts,
         }
@@ -216,4 +227,35 @@ impl AuthorityIndex {
     pub(crate) fn entry(&self, i: usize) -> (&AuthorityEntry, Option<&PersonName>) {
         (&self.entries[i], self.preferred[i].as_ref())
     }
+
+    /// The slug of entry `i`'s agent, distinct from every other entry's.
+    pub(crate) fn slug(&self, i: usize) -> &str {
+        &self.slugs[i]
+    }
+}
+
+/// The slug of every entry (see the module docs, "Slugs"), distinct per kind.
+fn entry_slugs(entries: &[AuthorityEntry], preferred: &[Option<PersonName>]) -> Vec<String> {
+    let mut taken: HashSet<(AgentKind, String)> = HashSet::with_capacity(entries.len());
+    let mut slugs = Vec::with_capacity(entries.len());
+    for (i, (e, p)) in entries.iter().zip(preferred).enumerate() {
+        let base = match p {
+            Some(p) if !p.display.is_empty() => slug::of(&p.heading),
+            _ => slug::of(&normalize_organization(&e.preferred)),
+        };
+        let by_dates = e
+            .dates
+            .as_deref()
+            .filter(|d| !d.trim().is_empty())
+            .map(|d| slug::qualified(&base, d));
+        let by_place = || slug::qualified(&base, &format!("entry-{}", i + 1));
+        let slug = [Some(base.clone()), by_dates]
+            .into_iter()
+            .flatten()
+            .find(|s| !taken.contains(&(e.kind, s.clone())))
+            .unwrap_or_else(by_place);
+        taken.insert((e.kind, slug.clone()));
+        slugs.push(slug);
+    }
+    slugs
 }
