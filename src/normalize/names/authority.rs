@@ -259,3 +259,46 @@ fn entry_slugs(entries: &[AuthorityEntry], preferred: &[Option<PersonName>]) -> 
     }
     slugs
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn person(preferred: &str, dates: Option<&str>) -> AuthorityEntry {
+        AuthorityEntry {
+            preferred: preferred.into(),
+            kind: AgentKind::Person,
+            variants: Vec::new(),
+            dates: dates.map(str::to_string),
+            ids: Vec::new(),
+        }
+    }
+
+    /// Entries whose slugs would be the same are still two agents with two slugs: the first
+    /// in file order keeps the slug, a later one takes its dates, else its place; an
+    /// organization of the same name is in another folder and keeps its own.
+    #[test]
+    fn every_entry_has_a_slug_of_its_own() {
+        let index = AuthorityIndex::new(vec![
+            person("John Smith", Some("1900-1980")),
+            person("John Smith", Some("1901-1970")),
+            person("Smith, John", None),
+            person("Mao Zedong", Some("1893-1976")),
+            AuthorityEntry {
+                kind: AgentKind::Organization,
+                ..person("Smith John", None)
+            },
+        ]);
+        let slugs: Vec<&str> = (0..index.len()).map(|i| index.slug(i)).collect();
+        assert_eq!(
+            slugs,
+            [
+                "smith-john",
+                "smith-john--1901-1970",
+                "smith-john--entry-3",
+                "mao-zedong",
+                "smith-john"
+            ]
+        );
+    }
+}
