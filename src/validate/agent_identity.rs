@@ -38,6 +38,12 @@ struct Member {
     place: (PathBuf, Location),
 }
 
+/// The members of a group, one per heading (merged) or per node (split).
+type Group = BTreeMap<String, Member>;
+
+/// One name: its display form in lower case, its life dates and its additions.
+type NameKey = (String, Option<String>, Vec<String>);
+
 /// The N007 warnings of the distinct spellings of a catalogue: (as written, kind, how often,
 /// some of its places).
 pub fn identity_findings<'a>(
@@ -47,9 +53,8 @@ pub fn identity_findings<'a>(
     // Each group keyed by what its members share, and within it one member per heading
     // (merged) or per node (split); the first place wins. Maps, so that many spellings of
     // one heading stay linear.
-    let mut by_slug: HashMap<(AgentKind, String), BTreeMap<String, Member>> = HashMap::new();
-    let mut by_name: HashMap<(String, Option<String>, Vec<String>), BTreeMap<String, Member>> =
-        HashMap::new();
+    let mut by_slug: HashMap<(AgentKind, String), Group> = HashMap::new();
+    let mut by_name: HashMap<NameKey, Group> = HashMap::new();
     for (written, kind, _count, mut places) in spellings {
         places.sort();
         let Some(place) = places.into_iter().next() else {
@@ -67,7 +72,7 @@ pub fn identity_findings<'a>(
             place: place.clone(),
         };
         // `by` is what the members of a group are told apart by.
-        let keep = |group: &mut BTreeMap<String, Member>, by: &str| {
+        let keep = |group: &mut Group, by: &str| {
             let m = member();
             match group.get_mut(by) {
                 Some(kept) if kept.place <= m.place => {}
@@ -116,7 +121,7 @@ fn other(kind: AgentKind) -> AgentKind {
 }
 
 /// The members of a group with two headings or more, in the order of their first places.
-fn ordered(group: BTreeMap<String, Member>) -> Option<Vec<Member>> {
+fn ordered(group: Group) -> Option<Vec<Member>> {
     if group.len() < 2 {
         return None;
     }
@@ -156,7 +161,7 @@ fn at_second(members: &[Member], message: String, help: String) -> Finding {
     Finding::new(Code::AgentIdentity, file, Some(*location), message).with_help(help)
 }
 
-fn merged(kind: AgentKind, slug: &str, group: BTreeMap<String, Member>) -> Option<Finding> {
+fn merged(kind: AgentKind, slug: &str, group: Group) -> Option<Finding> {
     let members = ordered(group)?;
     let folder = match kind {
         AgentKind::Person => "people",
@@ -176,7 +181,7 @@ fn merged(kind: AgentKind, slug: &str, group: BTreeMap<String, Member>) -> Optio
     Some(at_second(&members, message, help))
 }
 
-fn split(group: BTreeMap<String, Member>) -> Option<Finding> {
+fn split(group: Group) -> Option<Finding> {
     let members = ordered(group)?;
     let message = format!(
         "one name is written with {} headings, {}, so the exports make {} agents of it",
