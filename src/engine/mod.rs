@@ -298,6 +298,12 @@ pub fn run(
         placed(),
         &authorities,
     ));
+    findings.extend(crate::validate::agent_identity::id_split_findings(
+        placed()
+            .zip(spellings.iter())
+            .map(|((w, k, _, places), (_, _, s))| (w, k, places, s.slugs.as_slice())),
+        &authorities,
+    ));
     if let Some(named) = &named {
         // Only the named files' findings are reported; but a refused collections or
         // authority file changes the checks of every file, whatever is named.

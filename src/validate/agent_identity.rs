@@ -8,13 +8,22 @@
 //! over the distinct spellings of a catalogue (as N001 does, in one pass, linear in the
 //! number of spellings):
 //!
-//! - **merged**: two headings that differ only in case, spaces or punctuation
-//!   (`Smith, John` and `SMITH, JOHN`; `Smith, John` and `Smith John` kept as written) have
-//!   one slug, so they are one node. The text cannot tell whether they are one agent.
+//! - **merged**: two headings that differ only in case, spaces or punctuation have one
+//!   slug, so they are one node. Where N001 reports them as spellings of one name (same
+//!   fingerprint: `Kim, Il Sung` and `Kim, Il-sung`, `Smith, John` and `SMITH, JOHN`) one
+//!   node is what it proposes and nothing more is said; otherwise (`Gilbert & George`, kept
+//!   as written, and `Gilbert, George`) the text cannot tell whether they are one agent.
 //! - **split**: one name, the same display form with the same life dates and additions, made
 //!   into two headings (`Goethe, Johann Wolfgang von` and `Von Goethe, Johann Wolfgang`: both
 //!   `Johann Wolfgang von Goethe`), so two nodes. Before, the JSON-LD merged them while the
 //!   CSV and Dublin Core carried two headings.
+//!
+//! - **split by an id**: one spelling given an authority `id` in some mentions and none in
+//!   others (`{name: John Smith, id: http://viaf.org/viaf/1}` and `John Smith`). The id makes
+//!   its mentions an agent of their own; the text cannot say whether the others are the same
+//!   one. Made by [`id_split_findings`] from the slugs the engine gathers per spelling (not by
+//!   `check-outlines`, whose outlines carry no ids). Two spellings with two different ids
+//!   are two agents that the ids tell apart: no warning.
 //!
 //! Names matched in the authority file are left out of both: the file already says who is
 //! who. Names told apart by their text (other life dates, another addition, other letters:
@@ -27,7 +36,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 use crate::diagnostics::{Code, Finding, Location};
-use crate::normalize::names::{AgentKind, AuthorityIndex, normalize_person, resolve_agent};
+use crate::normalize::names::{
+    AgentKind, AuthorityIndex, fingerprint, normalize_person, resolve_agent,
+};
 use crate::validate::AUTHORITIES_FILE;
 use crate::validate::name_variants::{MAX_SPELLINGS, shown};
 
@@ -163,6 +174,14 @@ fn at_second(members: &[Member], message: String, help: String) -> Finding {
 
 fn merged(kind: AgentKind, slug: &str, group: Group) -> Option<Finding> {
     let members = ordered(group)?;
+    // Spellings of one name by N001's fingerprint (`Kim Il Sung`, `Kim Il-sung`) are
+    // reported there, as spellings to settle in the authority file: one node is what they
+    // ask for.
+    let key = |m: &Member| fingerprint(&m.written, kind);
+    let first = key(&members[0]);
+    if members[1..].iter().all(|m| key(m) == first) {
+        return None;
+    }
     let folder = match kind {
         AgentKind::Person => "people",
         AgentKind::Organization => "organizations",
@@ -200,4 +219,56 @@ fn split(group: Group) -> Option<Finding> {
         variants.join(", ")
     );
     Some(at_second(&members, message, help))
+}
+
+/// The N007 warnings for spellings given an authority id in some mentions and none in
+/// others: (as written, kind, some of its places, the slugs of the agents it was resolved to).
+pub fn id_split_findings<'a>(
+    spellings: impl IntoIterator<Item = (&'a str, AgentKind, Vec<(PathBuf, Location)>, &'a [String])>,
+    authorities: &AuthorityIndex,
+) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for (written, kind, mut places, slugs) in spellings {
+        if slugs.len() < 2 {
+            continue;
+        }
+        let plain = resolve_agent(written, kind, None, authorities);
+        if !slugs.contains(&plain.slug) {
+            continue;
+        }
+        places.sort();
+        let Some((file, location)) = places.into_iter().next() else {
+            continue;
+        };
+        let folder = match plain.kind {
+            AgentKind::Person => "people",
+            AgentKind::Organization => "organizations",
+        };
+        let mut slugs = slugs.to_vec();
+        slugs.sort();
+        let nodes: Vec<String> = (slugs.iter())
+            .map(|s| format!("`{folder}/{}`", shown(s)))
+            .collect();
+        findings.push(
+            Finding::new(
+                Code::AgentIdentity,
+                &file,
+                Some(location),
+                format!(
+                    "`{}` is written with an authority `id` in some mentions and without one in \
+                     others, so the exports make several agents of it: {}",
+                    shown(written),
+                    nodes.join(", ")
+                ),
+            )
+            .with_help(format!(
+                "if they are one {}, give the id in every mention, or add an entry with the id \
+                 to {AUTHORITIES_FILE}; if they are not, give each its own id",
+                plain.kind.as_str()
+            )),
+        );
+    }
+    findings
+        .sort_by(|a, b| (&a.file, a.location, &a.message).cmp(&(&b.file, b.location, &b.message)));
+    findings
 }

@@ -263,19 +263,76 @@ fn one_agent_one_heading_one_node() {
 }
 
 /// Two headings that differ only in case or punctuation are one agent and one node (the
-/// stated rule), with a warning (N007) that names both.
+/// stated rule). Where they are spellings of one name by N001 (`Smith, John` and `SMITH,
+/// JOHN`), N001 reports them; otherwise (`Gilbert & George`, kept as written, and `Gilbert,
+/// George`) a warning (N007) names both.
 #[test]
 fn headings_that_differ_only_in_punctuation_are_one_node_with_a_warning() {
     let one = |id: &str, name: &str| format!("id: {id}\n{HEAD}creators: [\"{name}\"]\n");
-    let a = one("a", "Smith, John");
-    let b = one("b", "SMITH, JOHN");
-    let w = run(&[("a.yaml", a.as_str()), ("b.yaml", b.as_str())]);
+    let (a, b) = (one("a", "Smith, John"), one("b", "SMITH, JOHN"));
+    let (c, d) = (one("c", "Gilbert & George"), one("d", "Gilbert, George"));
+    let w = run(&[
+        ("a.yaml", a.as_str()),
+        ("b.yaml", b.as_str()),
+        ("c.yaml", c.as_str()),
+        ("d.yaml", d.as_str()),
+    ]);
     assert_eq!(iri_of(&w, "a"), iri_of(&w, "b"));
+    assert_eq!(iri_of(&w, "c"), iri_of(&w, "d"));
     assert!(
         w.stderr
-            .contains("b.yaml:6:12: warning[N007]: the headings `Smith, John`"),
+            .contains("warning[N001]: one person may be spelled in several ways: `JOHN SMITH`"),
+        "{}",
+        w.stderr
+    );
+    assert!(
+        w.stderr
+            .contains("d.yaml:6:12: warning[N007]: the headings `Gilbert & George`"),
         "{}",
         w.stderr
     );
     assert_eq!(w.stderr.matches("warning[N007]").count(), 1, "{}", w.stderr);
+}
+
+/// One spelling given an authority id in one mention and none in another is two agents (the
+/// id makes its mention an agent of its own), with a warning (N007); two spellings with two
+/// different ids are two agents with no warning. The same in an incremental `run`, where the
+/// unchanged records come from the cache.
+#[test]
+fn a_name_with_an_id_and_without_one_is_two_agents_with_a_warning() {
+    let with = |id: &str, n: u32| {
+        format!(
+            "id: {id}\n{HEAD}creators: [{{name: Jane Roe, id: \"http://viaf.org/viaf/{n}\"}}]\n"
+        )
+    };
+    let without = format!("id: c\n{HEAD}creators: [Jane Roe]\n");
+    let (a, b) = (with("a", 1), with("b", 2));
+    let ids_only = run(&[("a.yaml", a.as_str()), ("b.yaml", b.as_str())]);
+    assert!(!ids_only.stderr.contains("N007"), "{}", ids_only.stderr);
+    let files = [
+        ("a.yaml", a.as_str()),
+        ("b.yaml", b.as_str()),
+        ("c.yaml", without.as_str()),
+    ];
+    let w = run(&files);
+    assert_eq!(w.nodes.len(), 3, "{:?}", w.nodes.keys());
+    let warning = "a.yaml:6:19: warning[N007]: `Jane Roe` is written with an authority `id` in \
+                   some mentions and without one in others, so the exports make several agents \
+                   of it: `people/roe-jane`, `people/roe-jane--viaf-org-viaf-1`, \
+                   `people/roe-jane--viaf-org-viaf-2`";
+    assert!(w.stderr.contains(warning), "{}", w.stderr);
+    // Run twice into one output folder: the second run takes every record from the cache.
+    let dir = catalogue(&files);
+    let out = tempfile::TempDir::new().unwrap();
+    for _ in 0..2 {
+        let assert = pipeline()
+            .args(["run", "-q", "--output"])
+            .arg(out.path())
+            .arg("--input")
+            .arg(dir.path())
+            .assert()
+            .code(0);
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+        assert!(stderr.contains(warning), "{stderr}");
+    }
 }
