@@ -168,33 +168,11 @@ pub fn normalize_record(
     // A date or a language refuses the record, but its names are checked all the same.
     let refused = !findings.is_empty();
     let mut mentions = Vec::new();
-    let creators = agents_of(
-        file,
-        root,
-        "creators",
-        ctx,
-        &mut findings,
-        &mut mentions,
-        false,
-    );
-    let recipients = agents_of(
-        file,
-        root,
-        "recipients",
-        ctx,
-        &mut findings,
-        &mut mentions,
-        false,
-    );
-    let people = agents_of(
-        file,
-        root,
-        "people",
-        ctx,
-        &mut findings,
-        &mut mentions,
-        false,
-    );
+    let mut agents =
+        |field: &str| agents_of(file, root, field, ctx, &mut findings, &mut mentions, false);
+    let creators = agents("creators");
+    let recipients = agents("recipients");
+    let people = agents("people");
     if refused {
         return Normalized {
             record: None,
