@@ -44,7 +44,10 @@ use super::{AgentKind, AuthorityEntry, slug};
 
 /// A name folded to letters and digits only: `Kim Il-sung` → `kimilsung`.
 pub(crate) fn alnum_fold(s: &str) -> String {
-    fold(s).chars().filter(|c| c.is_alphanumeric()).collect()
+    // Folded, then filtered in place: one allocation per key (it is made for every name).
+    let mut key = fold(s);
+    key.retain(char::is_alphanumeric);
+    key
 }
 
 /// The key under which a name is matched against the authority file (see the module
