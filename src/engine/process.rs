@@ -505,7 +505,7 @@ impl Ctx<'_> {
         );
         // The names of records refused with an error are checked across the catalogue too
         // (every problem at once); placed as those of the records kept.
-        for (i, m) in result.refused_mentions.into_iter().enumerate() {
+        for (i, (_, m)) in result.refused_mentions.into_iter().enumerate() {
             let place = (file, ordinal, i as u32, m.location.into());
             done.mentions.push((Spelled::Agent(m.agent), place));
         }

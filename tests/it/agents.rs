@@ -336,3 +336,52 @@ fn a_name_with_an_id_and_without_one_is_two_agents_with_a_warning() {
         assert!(stderr.contains(warning), "{stderr}");
     }
 }
+
+/// The outlines of `convert --outlines` list the agents of a record refused with an error,
+/// so `check-outlines` checks its names across the catalogue as `validate` does: the N001 of
+/// a refused record's `Park Deok-hwan` with another record's `Pak Deok-hwan`, at the same
+/// place.
+#[test]
+fn check_outlines_checks_the_names_of_refused_records_as_validate_does() {
+    let bad = "id: bad\ntitle: T\ndate: February 30, 1957\ntype: Cable\nsummary: S\n\
+               creators: [Park Deok-hwan]\n";
+    let good = format!("id: good\n{HEAD}creators: [Pak Deok-hwan]\n");
+    let dir = catalogue(&[("cat/bad.yaml", bad), ("cat/good.yaml", good.as_str())]);
+    let n001 = |stderr: &str| -> Vec<String> {
+        stderr
+            .lines()
+            .filter(|l| l.contains("warning[N001]"))
+            .map(|l| l.replace(&format!("{}/", dir.path().display()), ""))
+            .collect()
+    };
+    let validate = pipeline()
+        .current_dir(dir.path())
+        .args(["validate", "--format", "concise", "-q", "--input", "cat"])
+        .output()
+        .unwrap();
+    let from_validate = n001(&String::from_utf8_lossy(&validate.stderr));
+    assert_eq!(from_validate.len(), 1, "{from_validate:?}");
+    assert!(from_validate[0].starts_with("cat/bad.yaml:6:12: warning[N001]"));
+    pipeline()
+        .current_dir(dir.path())
+        .args(["convert", "--from", "paths", "--to", "csv", "-q"])
+        .args(["--outlines", "part.outlines"])
+        .write_stdin("cat/bad.yaml\ncat/good.yaml\n")
+        .assert()
+        .code(1);
+    let checked = pipeline()
+        .current_dir(dir.path())
+        .args([
+            "check-outlines",
+            "--format",
+            "concise",
+            "-q",
+            "part.outlines",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        n001(&String::from_utf8_lossy(&checked.stderr)),
+        from_validate
+    );
+}
