@@ -170,6 +170,10 @@ impl Catalogue {
 pub struct FileResult {
     pub outlines: Vec<Outline>,
     pub records: Vec<Record>,
+    /// The agents named by records refused with an error, with the index of their
+    /// document's outline: their names are checked across the catalogue all the same (N001,
+    /// N007), as those of the records kept, and listed in the outline files.
+    pub refused_mentions: Vec<(usize, crate::normalize::record::Mention)>,
     pub findings: Vec<Finding>,
     pub documents: usize,
 }
@@ -307,11 +311,25 @@ pub(crate) fn process_document(
     let schema_findings = settings.schema.check(path, doc);
     if !schema_findings.is_empty() {
         result.findings.extend(schema_findings);
+        // Every problem at once: the names of a refused record are still checked.
+        let (mentions, warnings) = record::check_names(path, doc, &ctx);
+        result.findings.extend(warnings);
+        let outline = result.outlines.len() - 1;
+        result
+            .refused_mentions
+            .extend(mentions.into_iter().map(|m| (outline, m)));
         return;
     }
-    let (record, findings) = record::normalize_record(path, doc, in_stream, &ctx);
-    result.records.extend(record);
-    result.findings.extend(findings);
+    let normalized = record::normalize_record(path, doc, in_stream, &ctx);
+    result.records.extend(normalized.record);
+    let outline = result.outlines.len() - 1;
+    result.refused_mentions.extend(
+        normalized
+            .refused_mentions
+            .into_iter()
+            .map(|m| (outline, m)),
+    );
+    result.findings.extend(normalized.findings);
 }
 
 /// Read a file and parse its YAML documents. The file is opened through `scope` (see

@@ -15,12 +15,19 @@ use crate::normalize::names::AgentKind;
 use crate::read::stream_index::DocRange;
 use crate::validate::outline_table::OutlineTable;
 
-/// Every spelling of an agent: how often, and the first few places.
+/// Every spelling of an agent: how often, the first few places, and the first few distinct
+/// slugs of the agents it was resolved to (more than one when an authority id given in some
+/// mentions makes them other agents: N007).
 #[derive(Default)]
 pub(super) struct Spelling {
     pub(super) count: usize,
     pub(super) first: Vec<MentionPlace>,
+    pub(super) slugs: Vec<String>,
 }
+
+/// The most distinct slugs kept per spelling: two are enough to tell a name made several
+/// agents; a few more let the warning name some of them.
+const SLUGS_KEPT: usize = 4;
 
 /// The spellings of the catalogue, one map per kind, so that a spelling already seen is
 /// found by its text without making a key for it. Hashed with foldhash: a lookup for every
@@ -45,6 +52,11 @@ impl Spellings {
         s.first.push(place);
         s.first.sort();
         s.first.truncate(3);
+        for slug in spelled.slugs() {
+            if s.slugs.len() < SLUGS_KEPT && !s.slugs.contains(slug) {
+                s.slugs.push(slug.clone());
+            }
+        }
     }
 
     /// Every spelling, with its kind.

@@ -280,15 +280,25 @@ pub fn run(
         a.names = groups.iter().map(crate::report::NameCluster::of).collect();
     }
     findings.extend(crate::validate::name_variants::variant_findings(groups));
+    let places_of = |s: &gather::Spelling| -> Vec<(PathBuf, Location)> {
+        (s.first.iter())
+            .map(|(f, _, _, l)| (files[*f as usize].to_path_buf(), Location::from(*l)))
+            .collect()
+    };
+    let placed = || (spellings.iter()).map(|(w, k, s)| (w, k, s.count, places_of(s)));
     findings.extend(crate::validate::name_variants::near_authority_findings(
-        spellings.iter().map(|(w, k, s)| {
-            let places = s
-                .first
-                .iter()
-                .map(|(f, _, _, l)| (files[*f as usize].to_path_buf(), Location::from(*l)))
-                .collect();
-            (w, k, s.count, places)
-        }),
+        placed(),
+        &authorities,
+    ));
+    findings.extend(crate::validate::agent_identity::identity_findings(
+        placed(),
+        &authorities,
+    ));
+    // Only a spelling resolved to several agents can be one given an id and none.
+    findings.extend(crate::validate::agent_identity::id_split_findings(
+        (spellings.iter())
+            .filter(|(_, _, s)| s.slugs.len() > 1)
+            .map(|(w, k, s)| (w, k, places_of(s), s.slugs.as_slice())),
         &authorities,
     ));
     if let Some(named) = &named {

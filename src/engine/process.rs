@@ -1,7 +1,7 @@
 //! Processing one unit on a worker thread: read, validate, normalize and render it (or
 //! replay it from the incremental cache), giving what the gathering thread keeps.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::path::Path;
 use std::sync::Arc;
@@ -86,24 +86,35 @@ pub(super) enum Step {
 }
 
 /// A name as written: in a record processed now, the agent it resolved to (so a mention
-/// copies no text on its way to be gathered); in the cache, the spelling and kind.
+/// copies no text on its way to be gathered); in the cache, the spelling, kind and the slugs
+/// of the record's agents written so (for N007: one name given an authority id in one
+/// mention and none in another).
 pub(super) enum Spelled {
     Agent(Arc<Agent>),
-    Text(String, AgentKind),
+    Text(String, AgentKind, Vec<String>),
 }
 
 impl Spelled {
     pub(super) fn text(&self) -> &str {
         match self {
             Spelled::Agent(a) => &a.as_written,
-            Spelled::Text(t, _) => t,
+            Spelled::Text(t, _, _) => t,
+        }
+    }
+
+    /// The slugs of the agents this spelling was resolved to in its record (one, unless a
+    /// cached record names it twice with different authority ids).
+    pub(super) fn slugs(&self) -> &[String] {
+        match self {
+            Spelled::Agent(a) => std::slice::from_ref(&a.slug),
+            Spelled::Text(_, _, slugs) => slugs,
         }
     }
 
     pub(super) fn kind(&self) -> AgentKind {
         match self {
             Spelled::Agent(a) => a.kind,
-            Spelled::Text(_, k) => *k,
+            Spelled::Text(_, k, _) => *k,
         }
     }
 }
@@ -314,10 +325,23 @@ impl Ctx<'_> {
             ..Done::default()
         };
         for (record, replayed) in entry.records.into_iter().zip(exports) {
+            // The slug of each agent node of the record, by the forms written for it (one
+            // pass over the nodes, so a record naming many agents stays linear).
+            let mut slugs: HashMap<&str, Vec<String>> = HashMap::new();
+            for (iri, agent) in &record.agents {
+                let slug = iri.rsplit('/').next().unwrap_or_default();
+                for w in &agent.written {
+                    let of = slugs.entry(w.as_str()).or_default();
+                    if !of.iter().any(|s| s == slug) {
+                        of.push(slug.to_string());
+                    }
+                }
+            }
             for (written, kind, i, line, col) in record.mentions.iter().cloned() {
                 let loc = Loc { line, col };
+                let of = slugs.get(written.as_str()).cloned().unwrap_or_default();
                 done.mentions.push((
-                    Spelled::Text(written, Entry::kind(&kind)),
+                    Spelled::Text(written, Entry::kind(&kind), of),
                     (file, ordinal, i, loc),
                 ));
             }
@@ -471,8 +495,20 @@ impl Ctx<'_> {
                 .map(|body| (key, incremental::Body::new(body)));
         }
         // The records are done with: their mentions move on to be gathered.
-        done.mentions
-            .reserve_exact(result.records.iter().map(|r| r.mentions.len()).sum());
+        done.mentions.reserve_exact(
+            result
+                .records
+                .iter()
+                .map(|r| r.mentions.len())
+                .sum::<usize>()
+                + result.refused_mentions.len(),
+        );
+        // The names of records refused with an error are checked across the catalogue too
+        // (every problem at once); placed as those of the records kept.
+        for (i, (_, m)) in result.refused_mentions.into_iter().enumerate() {
+            let place = (file, ordinal, i as u32, m.location.into());
+            done.mentions.push((Spelled::Agent(m.agent), place));
+        }
         for mut record in result.records {
             if self.report {
                 done.facts.push(crate::report::Facts::take(&mut record));

@@ -16,7 +16,8 @@
 //! given under the catalogue's own vocabulary (`<base>vocab#`) because neither schema.org nor
 //! DCMI has a property for "earliest day a creation date may mean".
 //!
-//! Each distinct agent is one node with a stable `@id` made from its kind and heading;
+//! Each distinct agent is one node with a stable `@id` made from its kind and what tells it
+//! from other agents ([`agent_iri`]);
 //! records point at agents, collections and related records by `@id`.
 //!
 //! One encoder writes the document, member by member: [`opening`] (the context, then the
@@ -87,9 +88,12 @@ pub fn context(options: &ExportOptions) -> Json {
     })
 }
 
-/// The stable `@id` of an agent: its kind and the slug of its preferred (display) name
-/// ([`Agent::slug`]). Life dates are left out, so that adding them to the authority file does
-/// not change the IRI.
+/// The stable `@id` of an agent: its kind and its slug ([`Agent::slug`]), made from what
+/// tells agents apart: the heading with its life dates and additions, the authority entry,
+/// an authority id of the record's own ([`crate::normalize::names::slug`]). One agent, one
+/// heading, one node: two agents never share an `@id`. The life dates of an authority entry
+/// are left out of its slug, so that adding them to the authority file does not change the
+/// IRI.
 pub fn agent_iri(agent: &Agent, options: &ExportOptions) -> String {
     let folder = match agent.kind {
         AgentKind::Person => "people/",

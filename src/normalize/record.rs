@@ -91,14 +91,27 @@ pub struct Context<'a> {
     pub date_options: &'a dates::DateOptions,
 }
 
-/// Normalize a schema-valid document. Returns the record (`None` when an error refuses it)
-/// and every finding, warnings included.
+/// What normalizing a document gave.
+#[derive(Debug, Default)]
+pub struct Normalized {
+    /// The record, `None` when an error refuses it.
+    pub record: Option<Record>,
+    /// The agents of a refused record (a kept record holds its own in
+    /// [`Record::mentions`]): its names are still checked across the catalogue (N001).
+    pub refused_mentions: Vec<Mention>,
+    /// Every finding, warnings included: a record refused for its date or a language still
+    /// gets the warnings about its names, so that a cataloguer sees every problem at once.
+    pub findings: Vec<Finding>,
+}
+
+/// Normalize a schema-valid document: the record, or its refusal with the mentions of its
+/// agents, and every finding, warnings included.
 pub fn normalize_record(
     file: &Path,
     root: &Node,
     in_stream: bool,
     ctx: &Context<'_>,
-) -> (Option<Record>, Vec<Finding>) {
+) -> Normalized {
     let mut findings = Vec::new();
     let text = |field: &str| root.get(field).map(text_of).unwrap_or_default();
     let id_node = root.get("id");
@@ -132,98 +145,21 @@ pub fn normalize_record(
         }
     }
 
-    if !findings.is_empty() {
-        return (None, findings);
-    }
-    let named = |field: &str| root.get(field).map_or(0, |n| n.items().len());
-    let mut mentions =
-        Vec::with_capacity(named("creators") + named("recipients") + named("people"));
-    let mut agents = |field: &str| -> Vec<Arc<Agent>> {
-        let nodes = root.get(field).map(Node::items).unwrap_or_default();
-        let mut out = Vec::with_capacity(nodes.len());
-        for node in nodes {
-            let (agent, written) = agent(node, ctx.authorities);
-            let at = node.get("name").unwrap_or(node).span.start;
-            if let Written::Mapping { kind: Some(kind) } = written
-                && kind != agent.kind
-            {
-                let kind_at = node.get("kind").map_or(at, |k| k.span.start);
-                findings.push(
-                    Finding::new(
-                        Code::KindDiffersFromAuthority,
-                        file,
-                        Some(kind_at),
-                        format!(
-                            "`{}` is written as {} `{}`, but the authority file has it as {} `{}`",
-                            agent.as_written,
-                            article(kind),
-                            kind.as_str(),
-                            article(agent.kind),
-                            agent.kind.as_str()
-                        ),
-                    )
-                    .with_help(format!(
-                        "write `kind: {}` (the exports use the authority file's kind), or correct \
-                         the entry in _authorities.yaml",
-                        agent.kind.as_str()
-                    )),
-                );
-            }
-            if written == Written::Text
-                && agent.kind == AgentKind::Person
-                && agent.reads_as_organization
-            {
-                findings.push(
-                    Finding::new(
-                        Code::LooksLikeOrganization,
-                        file,
-                        Some(at),
-                        format!(
-                            "`{}` in `{field}` looks like an organization, but plain text is \
-                             taken as a person's name",
-                            agent.as_written
-                        ),
-                    )
-                    .with_help(format!(
-                        "write it as `- {{name: {}, kind: organization}}` so that it is not \
-                         inverted like a person's name",
-                        agent.as_written
-                    )),
-                );
-            }
-            if agent.kind == AgentKind::Person
-                && agent.kept_as_written
-                && !(written == Written::Text && agent.reads_as_organization)
-            {
-                findings.push(
-                    Finding::new(
-                        Code::KeptAsWritten,
-                        file,
-                        Some(at),
-                        format!(
-                            "`{}` in `{field}` is kept as written: the name rules cannot tell \
-                             which part is the family name, so it is not inverted",
-                            agent.as_written
-                        ),
-                    )
-                    .with_help(
-                        "if it is one person, write the heading inverted (`Family, Given`) or \
-                         add it to _authorities.yaml; if it names several people, list each \
-                         one; a group is written `- {name: ..., kind: organization}`",
-                    ),
-                );
-            }
-            mentions.push(Mention {
-                agent: Arc::clone(&agent),
-                location: at,
-            });
-            out.push(agent);
-        }
-        out
-    };
+    // A date or a language refuses the record, but its names are checked all the same.
+    let refused = !findings.is_empty();
+    let mut mentions = Vec::new();
+    let mut agents =
+        |field: &str| agents_of(file, root, field, ctx, &mut findings, &mut mentions, false);
     let creators = agents("creators");
     let recipients = agents("recipients");
     let people = agents("people");
+    if refused {
+        return Normalized {
+            record: None,
+            refused_mentions: mentions,
+            findings,
+        };
+    }
     let texts = |field: &str| -> Vec<String> {
         root.get(field)
             .map(Node::items)
@@ -276,7 +212,140 @@ pub fn normalize_record(
         related: references("related"),
         mentions,
     };
-    (Some(record), findings)
+    Normalized {
+        record: Some(record),
+        refused_mentions: Vec::new(),
+        findings,
+    }
+}
+
+/// The names of a document the schema refused, checked as those of a valid record are
+/// (N002, N004, N005 here; N001 across the catalogue from the mentions): a record with a
+/// misspelt field still has names to check. Only the agents whose shape the schema would
+/// accept are read (a name as text, or a mapping whose `name` is text and whose `kind` and
+/// `id`, if written, are valid); the schema's findings say what is wrong with the others.
+pub fn check_names(file: &Path, root: &Node, ctx: &Context<'_>) -> (Vec<Mention>, Vec<Finding>) {
+    let (mut findings, mut mentions) = (Vec::new(), Vec::new());
+    for field in ["creators", "recipients", "people"] {
+        agents_of(file, root, field, ctx, &mut findings, &mut mentions, true);
+    }
+    (mentions, findings)
+}
+
+/// Whether an agent node has the shape the record schema gives agents.
+fn well_shaped_agent(node: &Node) -> bool {
+    let text = |n: &Node| matches!(&n.value, Value::Str(s) if !s.trim().is_empty());
+    match &node.value {
+        Value::Str(_) => text(node),
+        Value::Map(_) => {
+            node.get("name").is_some_and(text)
+                && node
+                    .get("kind")
+                    .is_none_or(|k| matches!(k.as_str(), Some("person" | "organization")))
+                && node.get("id").is_none_or(text)
+        }
+        _ => false,
+    }
+}
+
+/// The agents of list `field`, resolved, with their warnings added to `findings` and their
+/// mentions to `mentions`. With `checked_shape`, agents the schema would refuse are skipped
+/// (see [`check_names`]).
+#[allow(clippy::too_many_arguments)]
+fn agents_of(
+    file: &Path,
+    root: &Node,
+    field: &str,
+    ctx: &Context<'_>,
+    findings: &mut Vec<Finding>,
+    mentions: &mut Vec<Mention>,
+    checked_shape: bool,
+) -> Vec<Arc<Agent>> {
+    let nodes = root.get(field).map(Node::items).unwrap_or_default();
+    let mut out = Vec::with_capacity(nodes.len());
+    mentions.reserve(nodes.len());
+    for node in nodes {
+        if checked_shape && !well_shaped_agent(node) {
+            continue;
+        }
+        let (agent, written) = agent(node, ctx.authorities);
+        let at = node.get("name").unwrap_or(node).span.start;
+        if let Written::Mapping { kind: Some(kind) } = written
+            && kind != agent.kind
+        {
+            let kind_at = node.get("kind").map_or(at, |k| k.span.start);
+            findings.push(
+                Finding::new(
+                    Code::KindDiffersFromAuthority,
+                    file,
+                    Some(kind_at),
+                    format!(
+                        "`{}` is written as {} `{}`, but the authority file has it as {} `{}`",
+                        agent.as_written,
+                        article(kind),
+                        kind.as_str(),
+                        article(agent.kind),
+                        agent.kind.as_str()
+                    ),
+                )
+                .with_help(format!(
+                    "write `kind: {}` (the exports use the authority file's kind), or correct \
+                         the entry in _authorities.yaml",
+                    agent.kind.as_str()
+                )),
+            );
+        }
+        if written == Written::Text
+            && agent.kind == AgentKind::Person
+            && agent.reads_as_organization
+        {
+            findings.push(
+                Finding::new(
+                    Code::LooksLikeOrganization,
+                    file,
+                    Some(at),
+                    format!(
+                        "`{}` in `{field}` looks like an organization, but plain text is \
+                             taken as a person's name",
+                        agent.as_written
+                    ),
+                )
+                .with_help(format!(
+                    "write it as `- {{name: {}, kind: organization}}` so that it is not \
+                         inverted like a person's name",
+                    agent.as_written
+                )),
+            );
+        }
+        if agent.kind == AgentKind::Person
+            && agent.kept_as_written
+            && !(written == Written::Text && agent.reads_as_organization)
+        {
+            findings.push(
+                Finding::new(
+                    Code::KeptAsWritten,
+                    file,
+                    Some(at),
+                    format!(
+                        "`{}` in `{field}` is kept as written: the name rules cannot tell \
+                             which part is the family name, so it is not inverted",
+                        agent.as_written
+                    ),
+                )
+                .with_help(
+                    "if it is one person, write the heading inverted (`Family, Given`) or \
+                         add it to _authorities.yaml; if it names several people, list each \
+                         one; a group is written `- {name: ..., kind: organization}`",
+                ),
+            );
+        }
+        mentions.push(Mention {
+            agent: Arc::clone(&agent),
+            location: at,
+        });
+        out.push(agent);
+    }
+    out
 }
 
 /// The date of a record: the expression as written, and the normalized date the exports

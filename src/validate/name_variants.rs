@@ -2,6 +2,12 @@
 //! file spelled in several ways, and names that look like another spelling of an authority
 //! entry. The engine and `check-outlines` gather the spellings (each in its own way) and
 //! both make their warnings here.
+//!
+//! A warning is one line a cataloguer reads, and its text comes from the catalogue, so it is
+//! bounded (issue #24): a group lists its first [`MAX_SPELLINGS`] spellings (most frequent
+//! first) and says how many it left out, the proposed entry its first [`MAX_SPELLINGS`]
+//! variants, and a name is quoted up to [`MAX_NAME_CHARS`] characters, then `…` and how many
+//! characters were left out. The run report (`--report`) keeps every spelling of a group.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -10,6 +16,31 @@ use crate::diagnostics::{Code, Finding, Location};
 use crate::normalize::names::fingerprint::{VariantGroup, fingerprint};
 use crate::normalize::names::{AgentKind, AuthorityEntry, AuthorityIndex};
 use crate::validate::AUTHORITIES_FILE;
+
+/// The most spellings (and proposed variants) one N001 warning lists.
+pub const MAX_SPELLINGS: usize = 10;
+
+/// The most characters of one name that a warning quotes.
+pub const MAX_NAME_CHARS: usize = 200;
+
+/// `name`, or its first [`MAX_NAME_CHARS`] characters and what was left out.
+pub(crate) fn shown(name: &str) -> std::borrow::Cow<'_, str> {
+    match name.char_indices().nth(MAX_NAME_CHARS) {
+        None => name.into(),
+        Some((end, _)) => {
+            let left = name[end..].chars().count();
+            format!("{}… ({left} more characters)", &name[..end]).into()
+        }
+    }
+}
+
+/// ", and N more spellings" for the items of `total` past the first [`MAX_SPELLINGS`].
+fn left_out(total: usize, what: &str) -> String {
+    match total.saturating_sub(MAX_SPELLINGS) {
+        0 => String::new(),
+        n => format!("; and {n} more {what}"),
+    }
+}
 
 /// One N001 warning per distinct spelling (as written, kind, how often, its first places)
 /// that is not in the authority file but shares its fingerprint with an entry's form.
@@ -52,14 +83,16 @@ pub fn near_authority_findings<'a>(
                 &file,
                 Some(location),
                 format!(
-                    "`{written}` is not in {AUTHORITIES_FILE}, but may be another spelling of `{}`{elsewhere}",
-                    entry.preferred
+                    "`{}` is not in {AUTHORITIES_FILE}, but may be another spelling of `{}`{elsewhere}",
+                    shown(written),
+                    shown(&entry.preferred)
                 ),
             )
             .with_help(format!(
-                "if it is the same {}, add {written:?} to the `variants` of `{}` in {AUTHORITIES_FILE}",
+                "if it is the same {}, add {:?} to the `variants` of `{}` in {AUTHORITIES_FILE}",
                 entry.kind.as_str(),
-                entry.preferred
+                shown(written),
+                shown(&entry.preferred)
             )),
         );
     }
@@ -77,33 +110,102 @@ pub fn variant_findings<P: AsRef<Path>>(groups: Vec<VariantGroup<(P, Location)>>
             let described: Vec<String> = group
                 .spellings
                 .iter()
+                .take(MAX_SPELLINGS)
                 .map(|s| {
                     let places: Vec<String> = s.locations.iter().take(3).map(place).collect();
                     let more = s.count.saturating_sub(3);
                     let more = if more > 0 { format!(" and {more} more") } else { String::new() };
                     let times = if s.count == 1 { "once".to_string() } else { format!("{} times", s.count) };
-                    format!("`{}` {times} ({}{more})", s.spelling, places.join(", "))
+                    format!("`{}` {times} ({}{more})", shown(&s.spelling), places.join(", "))
                 })
                 .collect();
             let (file, location) = group.spellings.get(1)?.locations.first()?;
             let (file, location) = (file.as_ref(), *location);
             let entry = &group.suggested;
-            let variants: Vec<String> = entry.variants.iter().map(|v| format!("{v:?}")).collect();
+            let variants: Vec<String> = (entry.variants.iter().take(MAX_SPELLINGS))
+                .map(|v| format!("{:?}", shown(v)))
+                .collect();
+            let spellings_left_out = left_out(group.spellings.len(), "spellings");
+            let variants_left_out = left_out(entry.variants.len(), "variants");
             Some(
                 Finding::new(
                     Code::NameVariants,
                     file,
                     Some(location),
-                    format!("one {} may be spelled in several ways: {}", entry.kind.as_str(), described.join("; ")),
+                    format!(
+                        "one {} may be spelled in several ways: {}{spellings_left_out}",
+                        entry.kind.as_str(),
+                        described.join("; ")
+                    ),
                 )
                 .with_help(format!(
-                    "if they are one {}, add to {AUTHORITIES_FILE}: `- {{preferred: {:?}, kind: {}, variants: [{}]}}`; otherwise ignore this warning",
+                    "if they are one {}, add to {AUTHORITIES_FILE}: `- {{preferred: {:?}, kind: {}, variants: [{}]}}`{variants_left_out}; otherwise ignore this warning",
                     entry.kind.as_str(),
-                    entry.preferred,
+                    shown(&entry.preferred),
                     entry.kind.as_str(),
                     variants.join(", ")
                 )),
             )
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::names::fingerprint::VariantSpelling;
+
+    /// A group of 1,000 spellings of 1,000 characters each (issue #24 measured one warning
+    /// of 741 KB on one line): the warning lists the first ten, each name cut at 200
+    /// characters, and says how many it left out; it no longer grows with the group.
+    #[test]
+    fn a_warning_of_a_large_group_is_bounded_and_says_what_it_left_out() {
+        let spellings: Vec<VariantSpelling<(PathBuf, Location)>> = (0..1000)
+            .map(|i| VariantSpelling {
+                spelling: format!("{i:04}{}", "x".repeat(996)),
+                count: 1,
+                locations: vec![(
+                    PathBuf::from("a.yaml"),
+                    Location {
+                        line: i + 1,
+                        col: 1,
+                    },
+                )],
+                as_written: vec![format!("{i:04}")],
+            })
+            .collect();
+        let suggested = AuthorityEntry {
+            preferred: spellings[0].spelling.clone(),
+            kind: AgentKind::Person,
+            variants: spellings[1..].iter().map(|s| s.spelling.clone()).collect(),
+            dates: None,
+            ids: Vec::new(),
+        };
+        let group = VariantGroup {
+            key: "k".into(),
+            kind: AgentKind::Person,
+            spellings,
+            suggested,
+        };
+        let findings = variant_findings(vec![group]);
+        assert_eq!(findings.len(), 1);
+        let message = &findings[0].message;
+        let help = findings[0].help.as_deref().unwrap_or_default();
+        assert!(message.ends_with("; and 990 more spellings"), "{message}");
+        assert_eq!(message.matches("… (800 more characters)").count(), 10);
+        assert!(help.contains("; and 989 more variants"), "{help}");
+        // Ten names of 200 characters and their places, not a thousand of a thousand.
+        assert!(message.len() < 3_000, "{} bytes", message.len());
+        assert!(help.len() < 3_000, "{} bytes", help.len());
+    }
+
+    #[test]
+    fn a_short_name_is_shown_whole() {
+        assert_eq!(shown("Kim Il Sung"), "Kim Il Sung");
+        let long = "é".repeat(MAX_NAME_CHARS + 5);
+        assert_eq!(
+            shown(&long),
+            format!("{}… (5 more characters)", "é".repeat(MAX_NAME_CHARS))
+        );
+    }
 }

@@ -22,9 +22,9 @@
 //!
 //! - `id`, `related`, `collections`: as written, with their 1-based line and column;
 //!   `id` is `null` for a document without a text id.
-//! - `agents`: every agent the record names, as written, with its kind and place. Only a
-//!   record that passed the schema has them (as in `validate`, whose name warnings count
-//!   only valid records).
+//! - `agents`: every agent the record names, as written, with its kind and place. A record
+//!   refused with an error lists them too (those whose own shape the schema accepts), as
+//!   `validate` checks the names of every record.
 //!
 //! Fields are only added within a version, never renamed or removed. Lines of other
 //! versions are refused, naming the file and line.
@@ -39,7 +39,7 @@ use crate::diagnostics::{Finding, Location, sort_findings};
 use crate::normalize::names::AgentKind;
 use crate::normalize::names::AuthorityIndex;
 use crate::normalize::names::fingerprint::{VariantGroup, find_variants_counted};
-use crate::normalize::record::{Record, Reference};
+use crate::normalize::record::{Mention, Record, Reference};
 use crate::validate::crosscheck::{Collection, Outline};
 use crate::validate::outline_table::cross_check_outlines;
 
@@ -93,6 +93,15 @@ fn reference(r: &RefLine) -> Reference {
     }
 }
 
+fn agent_line(m: &Mention) -> AgentLine {
+    AgentLine {
+        name: m.written().to_string(),
+        kind: m.kind().as_str().to_string(),
+        line: m.location.line,
+        column: m.location.col,
+    }
+}
+
 impl OutlineLine {
     /// The line of a document's outline; `record` is the document's record when it passed
     /// the schema (its agents are listed).
@@ -105,17 +114,7 @@ impl OutlineLine {
             related: outline.related.iter().map(ref_line).collect(),
             collections: outline.collections.iter().map(ref_line).collect(),
             agents: record
-                .map(|r| {
-                    r.mentions
-                        .iter()
-                        .map(|m| AgentLine {
-                            name: m.written().to_string(),
-                            kind: m.kind().as_str().to_string(),
-                            line: m.location.line,
-                            column: m.location.col,
-                        })
-                        .collect()
-                })
+                .map(|r| r.mentions.iter().map(agent_line).collect())
                 .unwrap_or_default(),
         }
     }
@@ -163,16 +162,27 @@ impl OutlineLine {
 /// Pair each outline of a file's documents with the record that came from it (matched by
 /// the place of the id, which no two documents of a file share). Both are in document
 /// order, and only some documents give a record, so one pass over the records does.
-pub fn lines_of(outlines: &[Outline], records: &[Record]) -> Vec<OutlineLine> {
+pub fn lines_of(
+    outlines: &[Outline],
+    records: &[Record],
+    refused: &[(usize, Mention)],
+) -> Vec<OutlineLine> {
     let mut next = records.iter().peekable();
+    let mut refused = refused.iter().peekable();
     outlines
         .iter()
-        .map(|o| {
+        .enumerate()
+        .map(|(i, o)| {
             let record = next.next_if(|r| {
                 o.id.as_ref()
                     .is_some_and(|id| r.file == o.file && r.id_location == id.location)
             });
-            OutlineLine::of(o, record)
+            let mut line = OutlineLine::of(o, record);
+            // A record refused with an error: its agents, whose names are checked all the same.
+            while let Some((_, m)) = refused.next_if(|(at, _)| *at == i) {
+                line.agents.push(agent_line(m));
+            }
+            line
         })
         .collect()
 }
@@ -230,6 +240,12 @@ pub fn check(
         authorities,
     );
     findings.extend(crate::validate::name_variants::variant_findings(groups));
+    findings.extend(crate::validate::agent_identity::identity_findings(
+        spellings
+            .iter()
+            .map(|(&(w, k), places)| (w, k, places.len(), places.clone())),
+        authorities,
+    ));
     findings.extend(crate::validate::name_variants::near_authority_findings(
         spellings.into_iter().map(|((w, k), mut places)| {
             places.sort();

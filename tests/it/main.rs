@@ -3,6 +3,7 @@
 //!
 //! | module | covers | where the expectations come from |
 //! |---|---|---|
+//! | [`agents`] | agents across a catalogue: name warnings on records with errors, folding for matching, one agent one node in the exports | the cases of issue #23, read against the README and docs/codes.md |
 //! | [`cli`] | the program as a user runs it: exit codes, findings with file:line:col, outputs written only for a valid catalogue, byte-identical across runs and thread counts, `fix` | written here from the records' YAML and the README's promises |
 //! | [`codes`] | one fixture and one snapshot per finding code, every output format | the catalogues in `tests/fixtures/codes/<code>/`; snapshots in `tests/it/snapshots/` (insta), read by hand when accepted |
 //! | [`convert`] | `pipeline convert` (streams, JSON lines, `files`): the rows and documents of `pipeline run`, stream line numbers | a `pipeline run` of the same records |
@@ -26,6 +27,7 @@
 //! (a tmpfs mount as root; file permissions as an unprivileged user). To run them here:
 //! `cargo test --test it -- --ignored --exact NAME`.
 
+mod agents;
 mod cli;
 mod codes;
 mod convert;

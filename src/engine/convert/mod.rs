@@ -777,7 +777,8 @@ impl Ctx<'_> {
     /// Render the valid records of `docs` and gather the findings and outlines.
     fn finish(&self, mut result: FileResult, docs: &[Node], mut done: Done) -> Done {
         if self.outlines {
-            done.outlines = outline_file::lines_of(&result.outlines, &result.records);
+            done.outlines =
+                outline_file::lines_of(&result.outlines, &result.records, &result.refused_mentions);
         }
         done.findings = std::mem::take(&mut result.findings);
         if self.options.to == OutputFormat::Shard {

@@ -22,23 +22,32 @@
 //! - **Kind**: a key belongs to the entry's kind. [`AuthorityIndex::lookup`] tries the
 //!   person key, then the organization key; [`AuthorityIndex::lookup_kind`] tries the
 //!   given kind only.
+//! - **Slugs**: each entry gets the slug of its agents' IRI once, here ([`super::slug`]): the
+//!   slug of its preferred heading without the life dates (`Mao, Zedong` → `mao-zedong`).
+//!   Two entries whose slugs would be the same (two `Smith, John` told apart by their dates
+//!   or variants) are two agents: the first in file order keeps the slug, a later one is
+//!   [`super::slug::qualified`] by its dates (`smith-john--1901-1970`), or, without dates
+//!   or when those are taken too, by its place in the file (`smith-john--entry-7`).
 //! - **Identity**: an index cannot change once built (no `&mut self` method), and each one
 //!   built gets a process-unique number (`AuthorityIndex::identity`; a clone keeps it, as it
 //!   has the same entries). The per-thread memo of [`super::resolve_agent`] is tagged with
 //!   it, so a memoized agent is never reused with another authority file.
 
-use std::collections::HashMap;
 use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::lexicon::fold;
+use super::fold::fold;
 use super::rules::{PersonName, normalize_organization, normalize_person};
-use super::{AgentKind, AuthorityEntry};
+use super::{AgentKind, AuthorityEntry, slug};
 
 /// A name folded to letters and digits only: `Kim Il-sung` → `kimilsung`.
 pub(crate) fn alnum_fold(s: &str) -> String {
-    fold(s).chars().filter(|c| c.is_alphanumeric()).collect()
+    // Folded, then filtered in place: one allocation per key (it is made for every name).
+    let mut key = fold(s);
+    key.retain(char::is_alphanumeric);
+    key
 }
 
 /// The key under which a name is matched against the authority file (see the module
@@ -94,6 +103,8 @@ pub struct AuthorityIndex {
     entries: Vec<AuthorityEntry>,
     /// The preferred form of each person entry after the rules (for its heading).
     preferred: Vec<Option<PersonName>>,
+    /// The slug of each entry's agent (see the module docs, "Slugs").
+    slugs: Vec<String>,
     keys: HashMap<(AgentKind, String), usize>,
     conflicts: Vec<AuthorityConflict>,
 }
@@ -110,6 +121,7 @@ impl Default for AuthorityIndex {
             identity: next_identity(),
             entries: Vec::new(),
             preferred: Vec::new(),
+            slugs: Vec::new(),
             keys: HashMap::new(),
             conflicts: Vec::new(),
         }
@@ -165,10 +177,12 @@ impl AuthorityIndex {
                 }
             }
         }
+        let slugs = entry_slugs(&entries, &preferred);
         Self {
             identity: next_identity(),
             entries,
             preferred,
+            slugs,
             keys,
             conflicts,
         }
@@ -215,5 +229,79 @@ impl AuthorityIndex {
 
     pub(crate) fn entry(&self, i: usize) -> (&AuthorityEntry, Option<&PersonName>) {
         (&self.entries[i], self.preferred[i].as_ref())
+    }
+
+    /// The slug of entry `i`'s agent, distinct from every other entry's.
+    pub(crate) fn slug(&self, i: usize) -> &str {
+        &self.slugs[i]
+    }
+}
+
+/// The slug of every entry (see the module docs, "Slugs"), distinct per kind.
+fn entry_slugs(entries: &[AuthorityEntry], preferred: &[Option<PersonName>]) -> Vec<String> {
+    let mut taken: HashSet<(AgentKind, String)> = HashSet::with_capacity(entries.len());
+    let mut slugs = Vec::with_capacity(entries.len());
+    for (i, (e, p)) in entries.iter().zip(preferred).enumerate() {
+        let base = match p {
+            Some(p) if !p.display.is_empty() => slug::of(&p.heading),
+            _ => slug::of(&normalize_organization(&e.preferred)),
+        };
+        let by_dates = e
+            .dates
+            .as_deref()
+            .filter(|d| !d.trim().is_empty())
+            .map(|d| slug::qualified(&base, d));
+        let by_place = || slug::qualified(&base, &format!("entry-{}", i + 1));
+        let slug = [Some(base.clone()), by_dates]
+            .into_iter()
+            .flatten()
+            .find(|s| !taken.contains(&(e.kind, s.clone())))
+            .unwrap_or_else(by_place);
+        taken.insert((e.kind, slug.clone()));
+        slugs.push(slug);
+    }
+    slugs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn person(preferred: &str, dates: Option<&str>) -> AuthorityEntry {
+        AuthorityEntry {
+            preferred: preferred.into(),
+            kind: AgentKind::Person,
+            variants: Vec::new(),
+            dates: dates.map(str::to_string),
+            ids: Vec::new(),
+        }
+    }
+
+    /// Entries whose slugs would be the same are still two agents with two slugs: the first
+    /// in file order keeps the slug, a later one takes its dates, else its place; an
+    /// organization of the same name is in another folder and keeps its own.
+    #[test]
+    fn every_entry_has_a_slug_of_its_own() {
+        let index = AuthorityIndex::new(vec![
+            person("John Smith", Some("1900-1980")),
+            person("John Smith", Some("1901-1970")),
+            person("Smith, John", None),
+            person("Mao Zedong", Some("1893-1976")),
+            AuthorityEntry {
+                kind: AgentKind::Organization,
+                ..person("Smith John", None)
+            },
+        ]);
+        let slugs: Vec<&str> = (0..index.len()).map(|i| index.slug(i)).collect();
+        assert_eq!(
+            slugs,
+            [
+                "smith-john",
+                "smith-john--1901-1970",
+                "smith-john--entry-3",
+                "mao-zedong",
+                "smith-john"
+            ]
+        );
     }
 }

@@ -31,10 +31,11 @@
 //! **Output order** is deterministic: groups sorted by fingerprint then kind; spellings by
 //! count (descending), then spelling; locations in input order.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::authority::{AuthorityIndex, alnum_fold, match_key, person_key};
-use super::lexicon::{self, fold};
+use super::fold::fold;
+use super::lexicon;
 use super::rules::{normalize_organization, normalize_person};
 use super::{AgentKind, AuthorityEntry};
 
@@ -170,6 +171,10 @@ fn group_spellings<'a, L>(
     authorities: &AuthorityIndex,
 ) -> Groups<L> {
     let mut groups: Groups<L> = BTreeMap::new();
+    // The forms as written already placed: a form gives one key and one spelling, so a
+    // form met again only adds its count and places (a set, not a search of the spelling's
+    // forms, so that many forms of one spelling stay linear).
+    let mut placed: HashSet<(AgentKind, &'a str)> = HashSet::new();
     for (written, kind, count, locations) in names {
         if authorities.lookup_kind(written, kind).is_some() {
             continue;
@@ -197,7 +202,7 @@ fn group_spellings<'a, L>(
             });
         s.count += count;
         s.locations.extend(locations);
-        if !s.as_written.iter().any(|w| w == written) {
+        if placed.insert((kind, written)) {
             s.as_written.push(written.to_string());
         }
     }
@@ -214,15 +219,15 @@ fn variant_groups<L>(groups: Groups<L>) -> Vec<VariantGroup<L>> {
             let mut spellings: Vec<_> = spellings.into_values().collect();
             spellings.sort_by(|a, b| b.count.cmp(&a.count).then(a.spelling.cmp(&b.spelling)));
             let preferred = spellings[0].spelling.clone();
-            let mut seen = vec![match_key(&preferred, kind)];
+            // A set, so that a group of many spellings stays linear.
+            let mut seen = HashSet::from([match_key(&preferred, kind)]);
             let mut variants = Vec::new();
             for s in &spellings[1..] {
                 let k = match kind {
                     AgentKind::Person => person_key(&normalize_person(&s.spelling)),
                     AgentKind::Organization => match_key(&s.spelling, kind),
                 };
-                if !seen.contains(&k) {
-                    seen.push(k);
+                if seen.insert(k) {
                     variants.push(s.spelling.clone());
                 }
             }

@@ -10,6 +10,7 @@
 //! - [`rules`]: the cataloguing rules for a name that is not in the authority file
 //!   (RDA 9.2.2, LC-PCC PS, ALA-LC romanization), documented rule by rule;
 //! - [`authority`]: the authority index and its match key;
+//! - `fold`: folding for matching (letters without a decomposition, `ł` `ø` `ß`, included);
 //! - [`mod@fingerprint`]: romanization-aware variant detection across the catalogue, and the
 //!   organization-word heuristic;
 //! - `lexicon`: the data files under `data/` (titles, terms of address, additions such as
@@ -21,7 +22,7 @@
 //! and the agent says so ([`Agent::kept_as_written`], finding N005); a plain-text name
 //! that reads as an organization is not inverted (N002). Two headings that differ in an
 //! addition (`Moxon, Charles, Mrs` and `Moxon, Charles`; `Ashburton, Lady` and
-//! `Ashburton, Lord`) are two agents everywhere: the display form and so the JSON-LD slug,
+//! `Ashburton, Lord`) are two agents everywhere: the heading and so the JSON-LD slug,
 //! the memo (keyed by the text as written), the authority match key and the N001
 //! fingerprint all carry the additions. N001 does not group them: they are different
 //! people, not spellings of one.
@@ -46,6 +47,7 @@
 
 pub mod authority;
 pub mod fingerprint;
+mod fold;
 mod lexicon;
 mod memo;
 pub mod rules;
@@ -109,7 +111,9 @@ pub struct Agent {
     pub name: String,
     /// The inverted heading (`Mao, Zedong`, `Puzanov, A. M.`); organizations: the name.
     pub heading: String,
-    /// The slug of `name` ([`slug::of`]), for the agent's IRI.
+    /// The slug of the agent's IRI ([`mod@slug`]): made from what tells agents apart (the
+    /// heading with its dates and additions, the authority entry, an authority id of the
+    /// record's own), so that two agents never share a node.
     pub slug: String,
     /// Whether the text as written reads like a corporate body's name
     /// ([`looks_like_organization`]): made here, once per spelling (the memo keeps it),
@@ -175,12 +179,16 @@ fn resolve_direct(
 }
 
 /// The record's explicit id goes after the authority entry's ids, unless already there
-/// (only then is the shared agent copied).
+/// (only then is the shared agent copied). An id the agent did not have makes it another
+/// agent (two `John Smith` with two VIAF ids are two people): its slug is qualified by the
+/// id ([`slug::qualified`]), so it gets a node of its own.
 fn with_explicit_id(mut agent: Arc<Agent>, explicit_id: Option<&str>) -> Arc<Agent> {
     if let Some(id) = explicit_id.map(str::trim).filter(|s| !s.is_empty())
         && !agent.ids.iter().any(|x| x == id)
     {
-        Arc::make_mut(&mut agent).ids.push(id.to_string());
+        let agent = Arc::make_mut(&mut agent);
+        agent.ids.push(id.to_string());
+        agent.slug = slug::qualified(&agent.slug, id);
     }
     agent
 }
@@ -217,7 +225,7 @@ fn resolve_uncached(written: &str, kind: AgentKind, authorities: &AuthorityIndex
             as_written: written.to_string(),
             reads_as_organization: looks_like_organization(written),
             kept_as_written: false,
-            slug: slug::of(&name),
+            slug: authorities.slug(i).to_string(),
             name,
             heading,
             family,
@@ -229,19 +237,22 @@ fn resolve_uncached(written: &str, kind: AgentKind, authorities: &AuthorityIndex
 
     let ids = Vec::new();
     match person {
-        Some(p) if !p.display.is_empty() => Agent {
-            kind,
-            as_written: written.to_string(),
-            reads_as_organization: looks_like_organization(written),
-            kept_as_written: p.kept_as_written(),
-            slug: slug::of(&p.display),
-            heading: with_dates(&p.heading, p.dates.as_deref()),
-            given: given_with_particles(&p),
-            name: p.display,
-            family: p.family,
-            roles,
-            ids,
-        },
+        Some(p) if !p.display.is_empty() => {
+            let heading = with_dates(&p.heading, p.dates.as_deref());
+            Agent {
+                kind,
+                as_written: written.to_string(),
+                reads_as_organization: looks_like_organization(written),
+                kept_as_written: p.kept_as_written(),
+                slug: slug::of(&heading),
+                heading,
+                given: given_with_particles(&p),
+                name: p.display,
+                family: p.family,
+                roles,
+                ids,
+            }
+        }
         _ => {
             let name = normalize_organization(written);
             Agent {
