@@ -233,6 +233,30 @@ pub fn normalize_record(
                     ),
                 );
             }
+            if agent.kind == AgentKind::Person
+                && agent.unproven
+                && !(written == Written::Text && agent.reads_as_organization)
+            {
+                findings.push(
+                    Finding::new(
+                        Code::NoEvidenceToInvert,
+                        file,
+                        Some(at),
+                        format!(
+                            "`{}` in `{field}` is kept as written: nothing certain says which \
+                             word is the family name (no given name of the list before it, a \
+                             prefix whose place depends on the language, or a word that may \
+                             be a title or a given name)",
+                            agent.as_written
+                        ),
+                    )
+                    .with_help(
+                        "add the person to _authorities.yaml, or write the heading inverted \
+                         (`Family, Given`); a group or a firm is written `- {name: ..., kind: \
+                         organization}`",
+                    ),
+                );
+            }
             mentions.push(Mention {
                 agent: Arc::clone(&agent),
                 location: at,

@@ -120,6 +120,14 @@ pub struct Agent {
     /// & George`, `Gego (Gertrud Goldschmidt)`, `Le Corbusier`). Never for a name matched
     /// in the authority file, nor for an organization. The pipeline reports it (N005).
     pub kept_as_written: bool,
+    /// Whether the name rules kept this person's name as written for want of evidence of
+    /// which word is the family name ([`PersonName::unproven`]: `Katsushika Hokusai`,
+    /// `Meissen Porcelain Manufactory`, `Premier Engraver`). Never for a name matched in the
+    /// authority file, nor for an organization. The pipeline reports it (N006).
+    pub unproven: bool,
+    /// The family name, only when the name was read with evidence (an inverted heading as
+    /// written, the authority file, or the name rules' evidence): with [`Self::given`], what
+    /// makes the JSON-LD type the agent `Person` rather than an agent of unknown kind.
     pub family: Option<String>,
     pub given: Option<String>,
     /// Titles and forms of address dropped from the name (`Chairman`).
@@ -217,6 +225,7 @@ fn resolve_uncached(written: &str, kind: AgentKind, authorities: &AuthorityIndex
             as_written: written.to_string(),
             reads_as_organization: looks_like_organization(written),
             kept_as_written: false,
+            unproven: false,
             slug: slug::of(&name),
             name,
             heading,
@@ -234,6 +243,7 @@ fn resolve_uncached(written: &str, kind: AgentKind, authorities: &AuthorityIndex
             as_written: written.to_string(),
             reads_as_organization: looks_like_organization(written),
             kept_as_written: p.kept_as_written(),
+            unproven: p.unproven(),
             slug: slug::of(&p.display),
             heading: with_dates(&p.heading, p.dates.as_deref()),
             given: given_with_particles(&p),
@@ -249,6 +259,7 @@ fn resolve_uncached(written: &str, kind: AgentKind, authorities: &AuthorityIndex
                 as_written: written.to_string(),
                 reads_as_organization: looks_like_organization(written),
                 kept_as_written: false,
+                unproven: false,
                 heading: name.clone(),
                 slug: slug::of(&name),
                 name,

@@ -145,6 +145,12 @@ pub enum NameOrder {
     /// century`), or a name that reads as an organization. Display form and heading are
     /// the text with only NFC, whitespace and editorial square brackets changed.
     AsWritten,
+    /// Kept as written because nothing in the text is evidence of which word is the family
+    /// name (rule 9: `Meissen Porcelain Manufactory`, `Katsushika Hokusai`, `Sitting Bull`),
+    /// or because a word may be a title or a given name (rule 3: `Premier Engraver`). The
+    /// pipeline says so (N006) and how to settle it. Display form and heading as for
+    /// [`NameOrder::AsWritten`].
+    Unproven,
 }
 
 /// A person's name after the rules of this module.
@@ -189,6 +195,12 @@ impl PersonName {
                 .any(|w| lexicon::particle(w).is_some()),
             _ => false,
         }
+    }
+
+    /// Whether the name is kept as written for want of evidence ([`NameOrder::Unproven`],
+    /// finding N006): a heading could be made, but nothing certain says which.
+    pub fn unproven(&self) -> bool {
+        self.order == NameOrder::Unproven && !self.display.is_empty()
     }
 }
 
@@ -238,8 +250,27 @@ const NOT_IN_NAMES: &[char] = &[
     '<', '>', '{', '}', '=', '@', '#', '|', '\\', '*', '_', '~', '^', '%', '$', '+', '/',
 ];
 
+/// The longest name, in bytes, that the rules read: a longer one is kept as written (N005).
+/// The longest personal names of real catalogues are a few hundred bytes (`Pablo Diego José
+/// Francisco de Paula Juan Nepomuceno María de los Remedios Cipriano de la Santísima
+/// Trinidad Ruiz y Picasso` is 130); the bound keeps the rules' work on one name constant,
+/// whatever a hostile record holds (a name of a million repeated titles took 47 s).
+pub const MAX_NAME_BYTES: usize = 1024;
+
+/// The most words (separated by whitespace) of a name that the rules read; see
+/// [`MAX_NAME_BYTES`].
+pub const MAX_NAME_WORDS: usize = 48;
+
 /// Apply the person rules of this module to a name as written.
+///
+/// Time and memory are linear in the length of `written`: a name longer than
+/// [`MAX_NAME_BYTES`] or [`MAX_NAME_WORDS`] is kept as written after NFC and whitespace
+/// only (both linear), and the rules, some of which look at a word against the words
+/// before it, run on at most that many words.
 pub fn normalize_person(written: &str) -> PersonName {
+    if written.len() > MAX_NAME_BYTES || written.split_whitespace().nth(MAX_NAME_WORDS).is_some() {
+        return as_written(written);
+    }
     let nfc = crate::normalize::nfc(written);
     // A cataloguer's doubt or note is part of what was written, never dropped with the
     // brackets around it: `Curtis, Bert [?]`, `One [?], Richard T.`, `EGW [illegible]`,
@@ -358,6 +389,14 @@ fn as_written(cleaned: &str) -> PersonName {
     }
 }
 
+/// The name kept as written for want of evidence (N006), as [`as_written`].
+fn unproven(cleaned: &str) -> PersonName {
+    PersonName {
+        order: NameOrder::Unproven,
+        ..as_written(cleaned)
+    }
+}
+
 /// Rules 2-9 on a name without joins or round brackets; `None` when a part cannot be
 /// read with confidence (then the name is kept as written).
 fn read(cleaned: &str) -> Option<PersonName> {
@@ -376,9 +415,9 @@ fn read(cleaned: &str) -> Option<PersonName> {
         return Some(direct(Vec::new(), roles, None, None, adds));
     };
     let before = first.len();
-    if !strip_front(&mut first, &mut roles, &mut adds) {
-        return None;
-    }
+    // A title that may be a given name (`Marshal`, `Premier`): dropped only if the rest is
+    // read with evidence as a name of two words or more, checked at the end.
+    let ambiguous_front = strip_front(&mut first, &mut roles, &mut adds)?;
     // `Sir John Smith, K.C.B.`: a first part that began with a title or a term of address
     // and still has two words is a name in direct order, not an inverted family name.
     let direct_first = first.len() < before && first.len() > 1;
@@ -449,6 +488,10 @@ fn read(cleaned: &str) -> Option<PersonName> {
                 add(&mut adds, part[..title_len].join(" "), Place::Nobility);
                 nobility_family = Some(part[title_len..].to_vec());
             }
+        } else if part.len() == 2 && part[0] == "The" && lexicon::fold(&part[1]).ends_with("er") {
+            // `David Teniers, The Younger`, `Willem Van De Velde, The Elder`: an epithet
+            // (RDA 9.2.2.9.5), never a forename.
+            add(&mut adds, format!("the {}", part[1]), Place::Close);
         } else if cased && part.iter().any(|w| w == "of" || w == "the") {
             // `the Elder`, `of Duddingston`, `Bishop of Gibraltar`; any other lower-case
             // word makes the part a forename that is not readable (kept as written).
@@ -460,8 +503,36 @@ fn read(cleaned: &str) -> Option<PersonName> {
             add(&mut adds, joined(), place);
         } else if !named && !direct_first {
             let mut g = part;
-            if !strip_front(&mut g, &mut roles, &mut adds) {
-                return None;
+            if lexicon::peerage(&g[0])
+                && !matches!(lexicon::fold(&g[0]).as_str(), "lord" | "lady")
+                && g.len() > 1
+            {
+                // `Jean, comte Budes de Guébriant`, `Carl, Count de Geer`: a forename, then
+                // a title of nobility and a name (a display form), or a family name and a
+                // forename with a title: nothing says which.
+                return Some(unproven(cleaned));
+            }
+            if first.len() > 1
+                && first[..first.len() - 1]
+                    .iter()
+                    .all(|w| given_name_evidence(w, false))
+                && !g
+                    .first()
+                    .is_some_and(|w| given_name_evidence(w, false) && !lexicon::rank_or_office(w))
+            {
+                // `Carlo Francesco Rusca, Cavalier`, `Clifford Harrington, Walcliff Antiques`:
+                // a name in direct order, then a word that is no forename.
+                return Some(unproven(cleaned));
+            }
+            if strip_front(&mut g, &mut roles, &mut adds)? {
+                // `Neilan, Marshal John`: a title or a given name, nothing says which.
+                return Some(unproven(cleaned));
+            }
+            if first.len() > 1 && adds.iter().any(|a| a.place == Place::Front) {
+                // `Aimée Geraldine Bradshaw Stern, Lady Michelham`: a name in direct order,
+                // then a title with a place, or a compound family name and a forename
+                // with its term of address: nothing says which.
+                return Some(unproven(cleaned));
             }
             given = Some(g);
         } else {
@@ -470,6 +541,20 @@ fn read(cleaned: &str) -> Option<PersonName> {
         }
     }
 
+    if (given.is_some() || nobility_family.is_some())
+        && (first.len() > 3
+            || first.iter().any(|w| regnal_numeral(w))
+            || nobility_family.is_some() && first.iter().any(|w| prefix_of_unknown_custom(w)))
+    {
+        // `Holy Roman Emperor Rudolph II Habsburg, Prague`; `Cesare d' Este, Duke of
+        // Ferrara`: no family name has so many words, or a numeral, and the place of `d'`
+        // depends on the language.
+        return Some(unproven(cleaned));
+    }
+    if ambiguous_front && given.is_some() || ambiguous_front && nobility_family.is_some() {
+        // `Major Smith, John`: the word dropped may have been a given name.
+        return Some(unproven(cleaned));
+    }
     if let Some(family) = nobility_family {
         if !readable(&first) || !readable(&family) {
             return None;
@@ -486,7 +571,16 @@ fn read(cleaned: &str) -> Option<PersonName> {
         ));
     }
     let Some(mut given) = given else {
-        return from_direct_order(first, roles, adds, suffix, dates, cased);
+        let p = from_direct_order(cleaned, first, roles, adds, suffix, dates, cased)?;
+        let read_with_evidence =
+            matches!(p.order, NameOrder::GivenFirst | NameOrder::FamilyFirst) && p.given.is_some();
+        return Some(if ambiguous_front && !read_with_evidence {
+            // `Premier Engraver`, `Marshal "Mickey" Neilan`: `Premier` and `Marshal` are
+            // given names too; without a certain reading of the rest, none is dropped.
+            unproven(cleaned)
+        } else {
+            p
+        });
     };
 
     // Inverted input: `Family, Given`.
@@ -578,10 +672,14 @@ fn is_address(words: &[String]) -> bool {
 /// the list or an ordinal, at least one a post-nominal; or, when `generic` (the name
 /// already has its forename), one word of two or more capitals (`FRSA`).
 fn is_post_nominal_part(words: &[String], generic: bool) -> bool {
+    // `R.A.`, split into initials by rule 4, is `RA`.
     let listed = words.iter().any(|w| lexicon::post_nominal(w))
         && words
             .iter()
-            .all(|w| lexicon::post_nominal(w) || lexicon::ordinal(w));
+            .all(|w| lexicon::post_nominal(w) || lexicon::ordinal(w))
+        || words.len() > 1
+            && words.iter().all(|w| is_initial(w))
+            && lexicon::post_nominal(&words.concat());
     // `FRSA`, `K.C.B.` (split into initials by rule 4), `M.D.`
     let letters = words
         .iter()
@@ -626,10 +724,17 @@ fn starts_upper(w: &str) -> bool {
 }
 
 /// Strip leading titles (dropped as roles) and terms of address (kept as additions),
-/// longest first, never the last remaining word. `false` when a leading word may be a
-/// title or a given name ([`lexicon::title_or_given_name`]: `Sen Katayama`): the name is
-/// then kept as written.
-fn strip_front(words: &mut Vec<String>, roles: &mut Vec<String>, adds: &mut Vec<Addition>) -> bool {
+/// longest first, never the last remaining word. `None` when a leading word may be an
+/// abbreviated title or a given name ([`lexicon::title_or_given_name`]: `Sen Katayama`):
+/// the name is then kept as written. `Some(true)` when a title dropped is one word, written
+/// without a period, that is also in the given-name list (`Marshal`, `Premier`, `Major`):
+/// the caller keeps it unless the rest is certain.
+fn strip_front(
+    words: &mut Vec<String>,
+    roles: &mut Vec<String>,
+    adds: &mut Vec<Addition>,
+) -> Option<bool> {
+    let mut ambiguous = false;
     'outer: while words.len() > 1 {
         let key = lexicon::title_word_key(&words[0]);
         for (list, keep) in [
@@ -644,7 +749,14 @@ fn strip_front(words: &mut Vec<String>, roles: &mut Vec<String>, adds: &mut Vec<
                 let slice: Vec<&str> = words[..n].iter().map(String::as_str).collect();
                 if let Some(t) = list.get(&slice) {
                     if n == 1 && !keep && lexicon::title_or_given_name(slice[0]) {
-                        return false;
+                        return None;
+                    }
+                    if n == 1
+                        && !keep
+                        && !slice[0].ends_with('.')
+                        && lexicon::given_name_births(slice[0]) > 0
+                    {
+                        ambiguous = true;
                     }
                     if keep {
                         add(adds, slice.join(" "), Place::Front);
@@ -658,7 +770,7 @@ fn strip_front(words: &mut Vec<String>, roles: &mut Vec<String>, adds: &mut Vec<
         }
         break;
     }
-    true
+    Some(ambiguous)
 }
 
 /// The words of one comma part: split on whitespace, initials spaced, punctuation-only
@@ -932,6 +1044,7 @@ fn syllable_count(piece: &str, onsets: &[&str], codas: &[&str]) -> Option<usize>
 }
 
 fn from_direct_order(
+    cleaned: &str,
     mut words: Vec<String>,
     mut roles: Vec<String>,
     mut adds: Vec<Addition>,
@@ -939,6 +1052,12 @@ fn from_direct_order(
     dates: Option<String>,
     cased: bool,
 ) -> Option<PersonName> {
+    if roles.is_empty()
+        && adds.is_empty()
+        && let Some(p) = royal_or_papal(&words, dates.as_deref())
+    {
+        return Some(p);
+    }
     // Additions written after the name (rule 6), last first: `Jr.`, `Junior`, `III`,
     // `OM`, `7th Bt`, `the Elder`, `of Derby`.
     let mut tail: Vec<Addition> = Vec::new();
@@ -947,7 +1066,11 @@ fn from_direct_order(
         if n >= 2
             && suffix.is_none()
             && let Some(s) = lexicon::suffix(&words[n - 1]).filter(|s| {
-                (s.chars().count() > 1 || n >= 3)
+                // After one word, only an abbreviation or a regnal numeral: `Betsy
+                // Senior` is a forename and a family name.
+                (n >= 3
+                    || s.ends_with('.')
+                    || s.chars().count() > 1 && s.chars().all(|c| matches!(c, 'I' | 'V' | 'X')))
                     // `Ho Ka I`: a syllable of a Korean name, not the numeral I.
                     && !(*s == "I" && lexicon::CJK_SURNAMES.contains(&lexicon::fold(&words[0])))
             })
@@ -1033,7 +1156,11 @@ fn from_direct_order(
         }
         1 => {
             let family = words.pop().unwrap_or_default();
-            return Some(assemble(
+            // A title or a term of address says that the word is a person's name
+            // (`Chairman Mao`, `Lady Dacre`); a word alone (`Canaletto`, `Behrens`) may be a
+            // byname or a firm: its own heading, but no family name is claimed.
+            let person = !roles.is_empty() || !adds.is_empty();
+            let mut p = assemble(
                 NameOrder::Single,
                 vec![family],
                 Vec::new(),
@@ -1042,7 +1169,11 @@ fn from_direct_order(
                 dates,
                 roles,
                 adds,
-            ));
+            );
+            if !person {
+                p.family = None;
+            }
+            return Some(p);
         }
         _ => {}
     }
@@ -1054,6 +1185,12 @@ fn from_direct_order(
         return None;
     }
     if words.len() <= 4 && looks_family_first(&words[..1], &words[1..]) {
+        if western_reading_possible(&words) {
+            // `Lou Cannon`, `Nam June Paik`, `Lee Ufan`: a family name of the East Asian
+            // lists that is also a common Western given name, and every word but the last a
+            // given name: both readings hold.
+            return Some(unproven(cleaned));
+        }
         let given = words.split_off(1);
         return Some(assemble(
             NameOrder::FamilyFirst,
@@ -1108,6 +1245,46 @@ fn from_direct_order(
     {
         family_start -= 1;
     }
+    // The evidence for inverting (rule 9): every word before the family name (and its
+    // prefixes) is a given name of the list or an initial, and no prefix is one whose place
+    // depends on the person's language.
+    if lexicon::CJK_SURNAMES.contains(&lexicon::fold(&words[0]))
+        && words[1..].iter().all(|w| is_syllabic(w))
+    {
+        // `Lee Ufan` (Korean, family name first, in a romanization of his own) or `Lee
+        // Miller`: a family name of the East Asian lists, then words that may be syllables
+        // of a romanization.
+        return Some(unproven(cleaned));
+    }
+    // `Sir` and `Dame` go with the forename (`Sir Muirhead Bone`, never `Sir Bone`), so the
+    // word after them is one.
+    let forename_after_address = adds.iter().any(|a| {
+        a.place == Place::Front && matches!(lexicon::fold(&a.text).as_str(), "sir" | "dame")
+    });
+    // The first forename needs only to be in the list (a European forename such as `Georges`,
+    // `Ernst` or `Heinz` is more often a family name in the US census); a later one must be
+    // more often a given name than a family name, or it may begin a family name of two words
+    // (`George Spencer Watson`, `Mario Garcia Torres`).
+    let evidence = words[..start].iter().enumerate().all(|(i, w)| {
+        if i == 0 {
+            forename_after_address || given_name_evidence(w, false)
+        } else {
+            given_name_evidence(w, true)
+        }
+    });
+    // An epithet of place after a rank or an office (`Abbot Rupert of Deutz`): the first
+    // word is the office, not a forename.
+    let office_of_place = lexicon::rank_or_office(&words[0])
+        && adds
+            .iter()
+            .any(|a| a.place == Place::Close && a.text.starts_with("of "));
+    if !evidence
+        || office_of_place
+        || words[1..].iter().any(|w| prefix_of_unknown_custom(w))
+        || japanese_in_either_order(&words)
+    {
+        return Some(unproven(cleaned));
+    }
     let family = words.split_off(family_start);
     let particles = words.split_off(start);
     Some(assemble(
@@ -1120,6 +1297,161 @@ fn from_direct_order(
         roles,
         adds,
     ))
+}
+
+/// Whether a word before the family name is evidence of a name in Western order: an
+/// initial (`A.`, `J.-P.`, `A`), or a given name of the list (`data/given_names.tsv`);
+/// when `more_than_family_name`, one that is more often a given name than a family name
+/// ([`lexicon::given_name_evidence`]).
+fn given_name_evidence(word: &str, more_than_family_name: bool) -> bool {
+    word.split('-').all(is_initial) || lexicon::given_name_evidence(word, more_than_family_name)
+}
+
+/// Whether a word is a lower-case prefix whose place in the heading depends on the
+/// person's language, which the text does not give (RDA F.11): `de`, `da` (French, Spanish,
+/// Portuguese: after the forename, `Gaulle, Charles de`; modern Italian: the entry element,
+/// `De Chirico, Giorgio`), `di`, `del`, `della` (modern Italian: the entry element; before
+/// about 1600 a byname, entered under the forename: `Andrea, del Castagno`), and an elided
+/// `d'` or `l'` written onto the name (`Erlanger, Rodolphe d'`; `D'Annunzio, Gabriele`).
+fn prefix_of_unknown_custom(word: &str) -> bool {
+    const PREFIXES: &[&str] = &["de", "da", "di", "del", "della", "dei", "degli", "dello"];
+    let lower = word.chars().next().is_some_and(char::is_lowercase);
+    let folded = lexicon::fold(word);
+    let elided = word.contains(lexicon::is_apostrophe)
+        && matches!(
+            word.split(lexicon::is_apostrophe)
+                .next()
+                .map(lexicon::fold)
+                .as_deref(),
+            Some("d" | "l" | "dell" | "dall" | "nell")
+        );
+    // A capitalized prefix inside a name (`Henri De Toulouse-Lautrec`, `Jan Van Dar
+    // Vaart`) is the English custom (`Van Buren, Martin`) or a capital written where the
+    // language writes none; `Saint` is always part of the entry element (F.11).
+    let capitalized = !lower
+        && lexicon::particle(word).is_some()
+        && !matches!(folded.as_str(), "saint" | "sainte" | "st" | "st." | "ste");
+    // Arabic articles (`Rana El Nemr`: `El Nemr, Rana`; `al-Sadr`).
+    let article = matches!(folded.as_str(), "el" | "al")
+        || folded.starts_with("al-")
+        || folded.starts_with("el-");
+    lower && PREFIXES.contains(&folded.as_str()) || elided || capitalized || article
+}
+
+/// A regnal numeral of two letters or more (`II`, `XIV`), which no family name holds.
+fn regnal_numeral(word: &str) -> bool {
+    word.chars().count() > 1 && word.chars().all(|c| matches!(c, 'I' | 'V' | 'X' | 'L'))
+}
+
+/// Whether a name of two words may be a Japanese name in either order: both are syllables
+/// of Hepburn romanization, two at least each (`Katsushika Hokusai` is family name first,
+/// `Yoko Ono` given name first; catalogues write both), and the first is not a common
+/// Western given name.
+fn japanese_in_either_order(words: &[String]) -> bool {
+    words.len() == 2
+        && lexicon::given_name_births(&words[0]) < lexicon::COMMON_GIVEN_NAME
+        && words.iter().all(|w| {
+            let folded = lexicon::fold(w);
+            !folded.contains('-')
+                && syllable_count(&folded, JAPANESE.onsets, JAPANESE.codas).is_some_and(|n| n >= 2)
+        })
+}
+
+/// Whether a name read family first (rule 8) may also be read in Western order: one of its
+/// words is a common Western given name ([`lexicon::COMMON_GIVEN_NAME`]: `Lou`, `Lee`,
+/// `June`) and every word but the last is evidence of a given name.
+fn western_reading_possible(words: &[String]) -> bool {
+    words
+        .iter()
+        .any(|w| lexicon::given_name_births(w) >= lexicon::COMMON_GIVEN_NAME)
+        && words[..words.len() - 1]
+            .iter()
+            .enumerate()
+            .all(|(i, w)| given_name_evidence(w, i > 0))
+}
+
+/// Royal persons and popes (RDA 9.2.2.20 with 9.19.1.2; LC-PCC PS 9.19.1.2; LCNAF `George
+/// III, King of Great Britain`, `John Paul II, Pope`): a title of the list, one to three
+/// forenames, then a regnal numeral, `of` and a place, or both (a pope needs neither: `Pope
+/// Francis`). The heading is the forenames and numeral, then the title with its place, as
+/// written: `King George III of England` → `George III, King of England`. The title is
+/// never dropped.
+fn royal_or_papal(words: &[String], dates: Option<&str>) -> Option<PersonName> {
+    const TITLES: &[&str] = &[
+        "king",
+        "queen",
+        "emperor",
+        "empress",
+        "pope",
+        "tsar",
+        "czar",
+        "tsarina",
+        "czarina",
+        "kaiser",
+        "prince",
+        "princess",
+        "archduke",
+        "archduchess",
+        "sultan",
+        "shah",
+    ];
+    let title = words.first()?;
+    let key = lexicon::fold(title);
+    if !starts_upper(title) || !TITLES.contains(&key.as_str()) {
+        return None;
+    }
+    let regnal = |w: &str| !w.is_empty() && w.chars().all(|c| matches!(c, 'I' | 'V' | 'X' | 'L'));
+    let mut i = 1;
+    while i < words.len()
+        && i <= 3
+        && starts_upper(&words[i])
+        && !regnal(&words[i])
+        && words[i].chars().all(char::is_alphabetic)
+    {
+        i += 1;
+    }
+    let names = &words[1..i];
+    if names.is_empty() {
+        return None;
+    }
+    let numeral = words.get(i).filter(|w| regnal(w));
+    i += usize::from(numeral.is_some());
+    let place = match words.get(i) {
+        Some(of) if of == "of" => {
+            let place = &words[i + 1..];
+            if place.is_empty() || !place.iter().all(|w| starts_upper(w)) {
+                return None;
+            }
+            Some(place)
+        }
+        Some(_) => return None,
+        None => None,
+    };
+    if numeral.is_none() && place.is_none() && key != "pope" {
+        return None;
+    }
+    let mut given = names.join(" ");
+    if let Some(n) = numeral {
+        given.push(' ');
+        given.push_str(n);
+    }
+    let mut office = title.clone();
+    if let Some(place) = place {
+        office.push_str(" of ");
+        office.push_str(&place.join(" "));
+    }
+    Some(PersonName {
+        display: words.join(" "),
+        heading: format!("{given}, {office}"),
+        family: None,
+        given: Some(given),
+        particles: None,
+        suffix: numeral.cloned(),
+        dates: dates.map(str::to_string),
+        roles: Vec::new(),
+        additions: vec![office],
+        order: NameOrder::Direct,
+    })
 }
 
 /// `of Derby`, `of Norbury` at the end of a name of at least two words before it, the
