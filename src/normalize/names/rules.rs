@@ -505,6 +505,7 @@ fn read(cleaned: &str) -> Option<PersonName> {
             let mut g = part;
             if lexicon::peerage(&g[0])
                 && !matches!(lexicon::fold(&g[0]).as_str(), "lord" | "lady")
+                && !given_name_evidence(&g[0], false)
                 && g.len() > 1
             {
                 // `Jean, comte Budes de Guébriant`, `Carl, Count de Geer`: a forename, then
@@ -512,26 +513,28 @@ fn read(cleaned: &str) -> Option<PersonName> {
                 // forename with a title: nothing says which.
                 return Some(unproven(cleaned));
             }
-            if first.len() > 1
-                && first[..first.len() - 1]
-                    .iter()
-                    .all(|w| given_name_evidence(w, false))
-                && !g
-                    .first()
-                    .is_some_and(|w| given_name_evidence(w, false) && !lexicon::rank_or_office(w))
-            {
-                // `Carlo Francesco Rusca, Cavalier`, `Clifford Harrington, Walcliff Antiques`:
-                // a name in direct order, then a word that is no forename.
-                return Some(unproven(cleaned));
-            }
+            let fronts = adds.len();
             if strip_front(&mut g, &mut roles, &mut adds)? {
                 // `Neilan, Marshal John`: a title or a given name, nothing says which.
                 return Some(unproven(cleaned));
             }
-            if first.len() > 1 && adds.iter().any(|a| a.place == Place::Front) {
+            let forename = g.first().is_some_and(|w| {
+                (given_name_evidence(w, false) || is_initial(w)) && !lexicon::rank_or_office(w)
+            });
+            if first.len() > 1 && adds.len() > fronts && !forename {
                 // `Aimée Geraldine Bradshaw Stern, Lady Michelham`: a name in direct order,
                 // then a title with a place, or a compound family name and a forename
                 // with its term of address: nothing says which.
+                return Some(unproven(cleaned));
+            }
+            if first.len() > 1
+                && first[..first.len() - 1]
+                    .iter()
+                    .all(|w| given_name_evidence(w, false))
+                && !forename
+            {
+                // `Carlo Francesco Rusca, Cavalier`, `Clifford Harrington, Walcliff Antiques`:
+                // a name in direct order, then a word that is no forename.
                 return Some(unproven(cleaned));
             }
             given = Some(g);
@@ -979,6 +982,10 @@ const ONSETS: &[&str] = &[
     "s", "t", "v", "w", "x", "y", "z", "",
 ];
 const CODAS: &[&str] = &["ng", "nh", "ch", "n", "m", "k", "l", "p", "t", "r", "h", ""];
+/// The finals that a romanized East Asian syllable may have in any of the systems, without
+/// the `l` and `r` that only some write after a vowel and that English family names have
+/// (`Jo Baer`, `Lee Miller` are not read as romanizations; `Lee Ufan` is).
+const ROMANIZED_CODAS: &[&str] = &["ng", "n", "m", "k", "p", "t", "h", ""];
 
 fn is_vowel(b: u8) -> bool {
     matches!(b, b'a' | b'e' | b'i' | b'o' | b'u')
@@ -1185,7 +1192,10 @@ fn from_direct_order(
         return None;
     }
     if words.len() <= 4 && looks_family_first(&words[..1], &words[1..]) {
-        if western_reading_possible(&words) {
+        // A hyphenated given name of syllables (`Kim Il-sung`, `Lee Young-guk`) is the
+        // romanization's, never a Western name's.
+        let hyphenated = words[1..].iter().any(|w| w.contains('-'));
+        if !hyphenated && western_reading_possible(&words) {
             // `Lou Cannon`, `Nam June Paik`, `Lee Ufan`: a family name of the East Asian
             // lists that is also a common Western given name, and every word but the last a
             // given name: both readings hold.
@@ -1249,7 +1259,14 @@ fn from_direct_order(
     // prefixes) is a given name of the list or an initial, and no prefix is one whose place
     // depends on the person's language.
     if lexicon::CJK_SURNAMES.contains(&lexicon::fold(&words[0]))
-        && words[1..].iter().all(|w| is_syllabic(w))
+        && words[1..].iter().all(|w| {
+            let folded = lexicon::fold(w);
+            !folded.is_empty()
+                && folded.split('-').all(|piece| {
+                    syllable_count(piece, ONSETS, ROMANIZED_CODAS)
+                        .is_some_and(|n| (1..=4).contains(&n))
+                })
+        })
     {
         // `Lee Ufan` (Korean, family name first, in a romanization of his own) or `Lee
         // Miller`: a family name of the East Asian lists, then words that may be syllables
@@ -1265,13 +1282,28 @@ fn from_direct_order(
     // `Ernst` or `Heinz` is more often a family name in the US census); a later one must be
     // more often a given name than a family name, or it may begin a family name of two words
     // (`George Spencer Watson`, `Mario Garcia Torres`).
-    let evidence = words[..start].iter().enumerate().all(|(i, w)| {
-        if i == 0 {
-            forename_after_address || given_name_evidence(w, false)
-        } else {
-            given_name_evidence(w, true)
-        }
-    });
+    // A family name written in capitals, last (`Jacob Lauder RAITH`), is the cataloguer's
+    // mark of the family name (National Archives of Australia item titles).
+    let capital_family = cased
+        && words[..words.len() - 1]
+            .iter()
+            .all(|w| w.chars().any(char::is_lowercase) || is_initial(w))
+        && words[words.len() - 1]
+            .chars()
+            .filter(|c| c.is_alphabetic())
+            .count()
+            >= 4
+        && words[words.len() - 1]
+            .chars()
+            .all(|c| !c.is_alphabetic() || c.is_uppercase());
+    let evidence = capital_family
+        || words[..start].iter().enumerate().all(|(i, w)| {
+            if i == 0 {
+                forename_after_address || given_name_evidence(w, false)
+            } else {
+                given_name_evidence(w, true)
+            }
+        });
     // An epithet of place after a rank or an office (`Abbot Rupert of Deutz`): the first
     // word is the office, not a forename.
     let office_of_place = lexicon::rank_or_office(&words[0])
@@ -1327,10 +1359,14 @@ fn prefix_of_unknown_custom(word: &str) -> bool {
         );
     // A capitalized prefix inside a name (`Henri De Toulouse-Lautrec`, `Jan Van Dar
     // Vaart`) is the English custom (`Van Buren, Martin`) or a capital written where the
-    // language writes none; `Saint` is always part of the entry element (F.11).
+    // language writes none; `Saint` and the French articles (`Le Brun`, `Du Maurier`) are
+    // part of the entry element in every custom (F.11).
     let capitalized = !lower
         && lexicon::particle(word).is_some()
-        && !matches!(folded.as_str(), "saint" | "sainte" | "st" | "st." | "ste");
+        && !matches!(
+            folded.as_str(),
+            "saint" | "sainte" | "st" | "st." | "ste" | "le" | "la" | "les" | "du" | "des"
+        );
     // Arabic articles (`Rana El Nemr`: `El Nemr, Rana`; `al-Sadr`).
     let article = matches!(folded.as_str(), "el" | "al")
         || folded.starts_with("al-")
@@ -1361,9 +1397,10 @@ fn japanese_in_either_order(words: &[String]) -> bool {
 /// words is a common Western given name ([`lexicon::COMMON_GIVEN_NAME`]: `Lou`, `Lee`,
 /// `June`) and every word but the last is evidence of a given name.
 fn western_reading_possible(words: &[String]) -> bool {
+    // As written: `Văn` is Vietnamese, not `Van`.
     words
         .iter()
-        .any(|w| lexicon::given_name_births(w) >= lexicon::COMMON_GIVEN_NAME)
+        .any(|w| w.is_ascii() && lexicon::given_name_births(w) >= lexicon::COMMON_GIVEN_NAME)
         && words[..words.len() - 1]
             .iter()
             .enumerate()
