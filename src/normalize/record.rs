@@ -223,7 +223,7 @@ pub fn normalize_record(
                         format!(
                             "`{}` in `{field}` is kept as written: the name rules cannot tell \
                              which part is the family name, so it is not inverted",
-                            agent.as_written
+                            quoted_name(&agent.as_written)
                         ),
                     )
                     .with_help(
@@ -247,7 +247,7 @@ pub fn normalize_record(
                              word is the family name (no given name of the list before it, a \
                              prefix whose place depends on the language, or a word that may \
                              be a title or a given name)",
-                            agent.as_written
+                            quoted_name(&agent.as_written)
                         ),
                     )
                     .with_help(
@@ -351,6 +351,21 @@ fn agent(node: &Node, authorities: &AuthorityIndex) -> (Arc<Agent>, Written) {
             resolve_agent(&text_in(node), AgentKind::Person, None, authorities),
             Written::Text,
         ),
+    }
+}
+
+/// A name as quoted in a finding: at most 200 characters, then how many were left out (a
+/// name may be a megabyte of hostile text; issue #24: a finding's message is bounded).
+fn quoted_name(name: &str) -> std::borrow::Cow<'_, str> {
+    const MAX: usize = 200;
+    match name.char_indices().nth(MAX) {
+        None => name.into(),
+        Some((cut, _)) => format!(
+            "{}… ({} more characters)",
+            &name[..cut],
+            name[cut..].chars().count()
+        )
+        .into(),
     }
 }
 

@@ -212,7 +212,12 @@ fn resolve_uncached(written: &str, kind: AgentKind, authorities: &AuthorityIndex
             Some(p) if !p.display.is_empty() => (
                 p.display.clone(),
                 with_dates(&p.heading, entry.dates.as_deref()),
-                p.family.clone(),
+                // A person of the authority file known by one word (`Behrens`): the file
+                // is the evidence that it is a person's name, and the word is its heading.
+                p.family.clone().or_else(|| {
+                    (entry.kind == AgentKind::Person && p.order == NameOrder::Single)
+                        .then(|| p.display.clone())
+                }),
                 given_with_particles(p),
             ),
             _ => {
