@@ -2,7 +2,7 @@
 //! with `include_str!`.
 //!
 //! Why a module of its own: the rules (titles, terms of address, additions, particles,
-//! suffixes, surnames, romanization equivalences, organization words) are cataloguing
+//! suffixes, surnames, romanization equivalences, organization words, given names) are cataloguing
 //! policy that a cataloguer should be
 //! able to review and extend without reading Rust. Each file documents its source in its
 //! own `#` comments. The lists are parsed once, on first use, into hash sets

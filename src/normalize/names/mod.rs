@@ -18,8 +18,15 @@
 //!
 //! The principle, for every name: **certain, or kept as written, or refused with a
 //! suggestion; never a confident guess.** A name the rules cannot read is kept as written
-//! and the agent says so ([`Agent::kept_as_written`], finding N005); a plain-text name
-//! that reads as an organization is not inverted (N002). Two headings that differ in an
+//! and the agent says so ([`Agent::kept_as_written`], finding N005); so is a name that
+//! nothing certain says how to invert ([`Agent::unproven`], N006: `Katsushika Hokusai`,
+//! `Lou Cannon`); a plain-text name that reads as an organization is not inverted (N002).
+//! The kind of an agent is claimed only from evidence: a family or given name read with
+//! evidence (an inverted heading as written, the authority file, the rules' evidence)
+//! makes the JSON-LD say `Person`; `kind: organization` or the authority file's kind,
+//! `Organization`; anything else `dcterms:Agent` (`export::jsonld::agent_type`), also a
+//! name written `kind: person` that the rules keep as written (the node carries no sign of
+//! the `kind:`; a gap, on the safe side). Two headings that differ in an
 //! addition (`Moxon, Charles, Mrs` and `Moxon, Charles`; `Ashburton, Lady` and
 //! `Ashburton, Lord`) are two agents everywhere: the display form and so the JSON-LD slug,
 //! the memo (keyed by the text as written), the authority match key and the N001

@@ -4,8 +4,8 @@
 //!
 //! Why a module of its own: most agents of the collection appear once or twice and will
 //! never get an authority entry, yet every export needs a heading that sorts under the
-//! family name. These rules make a consistent heading from the text alone, on one
-//! principle: **certain, or kept as written** (rule 10). A mangled name or two people
+//! family name. These rules make a heading from the text alone only where the text is
+//! evidence of it, on one principle: **certain, or kept as written** (rules 9 and 10). A mangled name or two people
 //! merged into one in published metadata is silent data loss; a name left as written is
 //! not. Each rule and its source:
 //!
@@ -27,7 +27,11 @@
 //!    longest first, only at the start of the name (or of the given-name part of an
 //!    inverted name, or as a whole comma-separated part: `Mao Zedong, Chairman`). The
 //!    only remaining word is never stripped (`Premier` alone stays `Premier`, as RDA
-//!    9.2.2.9.4 keeps `Seuss, Dr.`).
+//!    9.2.2.9.4 keeps `Seuss, Dr.`). A title of one word written without a period that is
+//!    also a given name of the list (`Marshal`, `Premier`, `Major`, `General`) is dropped
+//!    only when the rest is read with evidence as a name of two words or more (`Premier Zhou
+//!    Enlai`); otherwise the name is kept as written (`Premier Engraver`, `Marshal "Mickey"
+//!    Neilan`: rule 9, N006), so that no given name is lost.
 //! 4. **Initials spaced** (LC-PCC PS 8.5.6.1, formerly LCRI 22.1B: "input a single space
 //!    between the initials"): `A.M. Puzanov` → `A. M. Puzanov`. An initial written
 //!    without a period (`A Puzanov`) stays as written: in case of doubt, no period.
@@ -99,29 +103,59 @@
 //!    Harvey`, `Jo Baer` → `Baer, Jo` (Korean has no final `r`), `Ota Janecek` → `Janecek,
 //!    Ota` (Hepburn has no `c` onset). A first word that is both a surname prefix and a
 //!    listed family name (`Le Corbusier`, `Le Duan`) keeps the name as written.
-//!    **Limit:** a Western given name that happens to be a syllable string after a listed
-//!    surname (`Lee Linda`, `Kim Anna`), and a Korean name in a romanization that is none
-//!    of these (`Lee Ufan`); only the authority file can fix such a name. A CJK name
-//!    written given-name-first (`Zedong Mao`) is inverted like a Western one and so gets
-//!    the same heading `Mao, Zedong`.
-//! 9. **Everything else** is Western order: the last word (with its `with` prefixes) is
-//!    the family name (`A. M. Puzanov` → `Puzanov, A. M.`). A single word (`Behrens`) is
-//!    the family name and the heading. A name whose last word is an initial (`H. D.`) is
-//!    not inverted (LCRI 22.10: names of initials are entered directly), nor is a
-//!    forename with a regnal numeral (`Henry VIII`, `Elizabeth II, Queen of Great
-//!    Britain`; RDA 9.2.2.20). `Esq.` at the end is a title (`John Smith Esq`; only it:
-//!    `William Calder Marshall` is no marshal). **Limit:**
-//!    compound surnames without a hyphen (`Smith Brindle`, `Andrade Tudela`) are not
-//!    recognized.
+//!    Not when a Western reading holds too: a word of the name is a common Western given
+//!    name (`Lou`, `Lee`, `June`: `lexicon::COMMON_GIVEN_NAME` births) and every word but
+//!    the last is a given name of the list (`Lou Cannon`, `Nam June Paik`, `Kim Lim`),
+//!    unless a given word is hyphenated (`Kim Il-sung`): kept as written (N006).
+//!    **Limit:** a Chinese name in Western order whose given name is a listed surname
+//!    (`Yun Gee`, `Dong Kingman`); only the authority file can fix such a name. A CJK name
+//!    written given-name-first (`Zedong Mao`) is kept as written (rule 9: `Zedong` is no
+//!    given name of the list).
+//! 9. **Western order only from evidence** (issue #23: inverting every other name was wrong
+//!    for 1.7 % of the distinct names of three museum catalogues). The last word (with its
+//!    `with` prefixes) is the family name (`A. M. Puzanov` → `Puzanov, A. M.`) only when:
+//!    the first word before it is a given name of the shipped list (`data/given_names.tsv`:
+//!    US Social Security Administration baby names, public domain, every name of 20 births
+//!    or more since 1880, which holds given names of many languages: `Georges`, `Giovanni`,
+//!    `Pieter`, `Kazimierz`), an initial, or follows `Sir` or `Dame` (which go with the
+//!    forename); every later word before it is an initial or a given name of the list that
+//!    is more often a given name than a family name in the US census of 1990 (`Henry`,
+//!    `Louise`; not `Spencer`, `Garcia`: `George Spencer Watson`, `Mario Garcia Torres` may
+//!    have a family name of two words); no prefix is one whose place depends on the
+//!    language (lower-case `de`, `da`, `di`, `del`, `della`; an elided `d'`; a capitalized
+//!    `Van`, `De`, `Von`; Arabic `El`, `Al`: RDA F.11); the name is not two words of Hepburn
+//!    syllables (`Katsushika Hokusai` and `Yoko Ono` are written in both orders); the first
+//!    word is no East Asian family name followed by words of romanized syllables (`Lee
+//!    Ufan`); and no rank or office comes before an epithet of place (`Abbot Rupert of
+//!    Deutz`). A family name written in capitals, last (`Jacob Lauder RAITH`), is evidence
+//!    by itself. Everything else is kept as written ([`NameOrder::Unproven`], N006). A
+//!    single word (`Behrens`) is its own heading, with no family name claimed unless a
+//!    title or a term of address says it is a person's name (`Chairman Mao`). A name whose
+//!    last word is an initial (`H. D.`) is not inverted (LCRI 22.10: names of initials are
+//!    entered directly), nor is a forename with a regnal numeral (`Henry VIII`, `Elizabeth
+//!    II, Queen of Great Britain`; RDA 9.2.2.20). Royal persons and popes written with
+//!    their title (`King George III of England`, `Pope John Paul II`, `Prince Alois I of
+//!    Liechtenstein`) are headed by the forename, the numeral and the title with its place
+//!    (`George III, King of England`, `John Paul II, Pope`; RDA 9.2.2.20 with 9.19.1.2,
+//!    LC-PCC PS 9.19.1.2); the title is kept. A word of relationship after one word is a
+//!    family name (`Betsy Senior`), unless it is an abbreviation (`Smith Jr.`). `Esq.` at
+//!    the end is a title (`John Smith Esq`; only it: `William Calder Marshall` is no
+//!    marshal). A name longer than [`MAX_NAME_BYTES`] or [`MAX_NAME_WORDS`] is not read
+//!    (N005), which keeps the work on any name linear in its length.
 //! 10. **Kept as written** ([`NameOrder::AsWritten`], [`PersonName::kept_as_written`]):
 //!     what the rules cannot read with confidence is neither inverted nor changed beyond
 //!     rules 1-2: several names joined (`&`, `+`, `;`, `/`, the word `and`: `Gilbert &
 //!     George`, `Olds, Wortman & King`), brackets other than rule 2's, a word beginning in
 //!     lower case (not a prefix) or holding a digit in a name that is not all lower case
 //!     (`Master of the Giants`, `British School 18th century`), a prefix that may be a
-//!     family name (rule 8), a second forename part (rule 7), and a name that reads as an
-//!     organization ([`super::fingerprint::looks_like_organization`], `Northwest Public
-//!     Broadcasting`). The pipeline says so: N005, or N002 for an organization.
+//!     family name (rule 8), a second forename part (rule 7), a notname (`Master CR`), and
+//!     a name that reads as an organization ([`super::fingerprint::looks_like_organization`],
+//!     `Northwest Public Broadcasting`). The pipeline says so: N005, or N002 for an
+//!     organization. Rule 7's inverted input is kept as written too (N006) when it may be a
+//!     display form rather than a heading: a forename then a title of nobility (`Jean,
+//!     comte Budes de Guébriant`), a name in direct order then a word that is no forename
+//!     (`Carlo Francesco Rusca, Cavalier`; `Aimée … Stern, Lady Michelham`), a "family
+//!     name" of more than three words or with a regnal numeral.
 //!
 //! Organizations (RDA chapter 11) get none of this: only NFC and whitespace
 //! ([`normalize_organization`]); `Embassy [of Poland]` keeps its brackets.
