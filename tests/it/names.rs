@@ -288,12 +288,6 @@ fn rule_family_name_first() {
             Some("Kai-shek"),
             "Chiang, Kai-shek",
         ),
-        (
-            "Kishi Nobusuke",
-            "Kishi",
-            Some("Nobusuke"),
-            "Kishi, Nobusuke",
-        ),
         // Western order
         ("A. M. Puzanov", "Puzanov", Some("A. M."), "Puzanov, A. M."),
         // the documented heuristic: Harvey/Oswald are not romanized syllables
@@ -318,6 +312,14 @@ fn rule_family_name_first() {
         assert_eq!(p.order, NameOrder::Single);
         assert_eq!((p.heading.as_str(), p.family.as_deref()), (written, None));
     }
+    // Japanese names are written in both orders (`Kishi Nobusuke`, `Nobusuke Kishi`): a
+    // Japanese family name of the list before Hepburn syllables is kept as written (N006);
+    // inverted as written, it is read (`Kishi, Nobusuke`).
+    assert!(normalize_person("Kishi Nobusuke").unproven());
+    assert_eq!(
+        normalize_person("Kishi, Nobusuke").heading,
+        "Kishi, Nobusuke"
+    );
     // A CJK name written given name first (`Zedong Mao`) was inverted like a Western one;
     // `Zedong` is no given name of the list, so it is kept as written (N006).
     assert!(normalize_person("Zedong Mao").unproven());

@@ -537,14 +537,30 @@ fn read(cleaned: &str) -> Option<PersonName> {
             add(&mut adds, joined(), place);
         } else if !named && !direct_first {
             let mut g = part;
-            if lexicon::peerage(&g[0])
-                && !matches!(lexicon::fold(&g[0]).as_str(), "lord" | "lady")
-                && !given_name_evidence(&g[0], false)
+            let lord_or_lady = matches!(lexicon::fold(&g[0]).as_str(), "lord" | "lady");
+            if lexicon::rank_or_office(&g[0])
+                && !lord_or_lady
                 && g.len() > 1
+                && !g[1..].iter().all(|w| is_initial(w))
             {
                 // `Jean, comte Budes de Guébriant`, `Carl, Count de Geer`: a forename, then
                 // a title of nobility and a name (a display form), or a family name and a
                 // forename with a title: nothing says which.
+                return Some(unproven(cleaned));
+            }
+            // The part before the comma reads as a name in direct order (`John Clerk`,
+            // `George Gordon Byron`, `Alfred Tennyson`), not as a family name of two words.
+            let direct_name = first.len() > 1
+                && first[..first.len() - 1]
+                    .iter()
+                    .all(|w| given_name_evidence(w, false) && lexicon::particle(w).is_none());
+            if lord_or_lady
+                && g.len() == 2
+                && (direct_name || first.len() == 1 && given_name_evidence(&first[0], false))
+            {
+                // `John Clerk, Lord Eldin`, `George Gordon Byron, Lord Byron`, `Frederic, Lord
+                // Leighton`: a title and a place after a name in direct order, or a family
+                // name and `Lord` with a forename (`Douglas, Lord Alfred`): nothing says which.
                 return Some(unproven(cleaned));
             }
             let fronts = adds.len();
@@ -552,8 +568,16 @@ fn read(cleaned: &str) -> Option<PersonName> {
                 // `Neilan, Marshal John`: a title or a given name, nothing says which.
                 return Some(unproven(cleaned));
             }
+            if direct_name && g.len() > 1 {
+                // `Alfred Tennyson, Barton Tennyson`: two names, or a family name of two words
+                // and two forenames.
+                return Some(unproven(cleaned));
+            }
             let forename = g.first().is_some_and(|w| {
-                (given_name_evidence(w, false) || is_initial(w)) && !lexicon::rank_or_office(w)
+                starts_upper(w)
+                    && lexicon::particle(w).is_none()
+                    && (given_name_evidence(w, false) || is_initial(w))
+                    && !lexicon::rank_or_office(w)
             });
             if first.len() > 1 && adds.len() > fronts && !forename {
                 // `Aimée Geraldine Bradshaw Stern, Lady Michelham`: a name in direct order,
@@ -561,12 +585,7 @@ fn read(cleaned: &str) -> Option<PersonName> {
                 // with its term of address: nothing says which.
                 return Some(unproven(cleaned));
             }
-            if first.len() > 1
-                && first[..first.len() - 1]
-                    .iter()
-                    .all(|w| given_name_evidence(w, false))
-                && !forename
-            {
+            if direct_name && !forename {
                 // `Carlo Francesco Rusca, Cavalier`, `Clifford Harrington, Walcliff Antiques`:
                 // a name in direct order, then a word that is no forename.
                 return Some(unproven(cleaned));
@@ -750,8 +769,13 @@ fn nobility_in_display_order(words: &[String]) -> Option<usize> {
         return None;
     }
     let place = &words[i.min(words.len())..];
-    // `Larrison, Earl J.`: Earl is a forename there; a place is never an initial.
-    (!place.is_empty() && place.iter().all(|w| starts_upper(w) && !is_initial(w))).then_some(i)
+    // `Larrison, Earl J.`: Earl is a forename there; a place is never an initial. Without
+    // `of`, the place is one word (`Viscount Harding`): `Baron Vincenzo Camuccini` is a
+    // title and a name.
+    (!place.is_empty()
+        && (of || place.len() == 1)
+        && place.iter().all(|w| starts_upper(w) && !is_initial(w)))
+    .then_some(i)
 }
 
 fn starts_upper(w: &str) -> bool {
@@ -1229,6 +1253,10 @@ fn from_direct_order(
         // A hyphenated given name of syllables (`Kim Il-sung`, `Lee Young-guk`) is the
         // romanization's, never a Western name's.
         let hyphenated = words[1..].iter().any(|w| w.contains('-'));
+        if only_japanese(&words) || japanese_in_either_order(&words) {
+            // `Kishi Nobusuke`, `Tanaka Ryohei`: Japanese names are written in both orders.
+            return Some(unproven(cleaned));
+        }
         if !hyphenated && western_reading_possible(&words) {
             // `Lou Cannon`, `Nam June Paik`, `Lee Ufan`: a family name of the East Asian
             // lists that is also a common Western given name, and every word but the last a
@@ -1348,6 +1376,11 @@ fn from_direct_order(
         || office_of_place
         || words[1..].iter().any(|w| prefix_of_unknown_custom(w))
         || japanese_in_either_order(&words)
+        || two_syllables(&words)
+        // `John St John Long`: `St John` is a forename or begins the family name.
+        || words[1..start]
+            .iter()
+            .any(|w| matches!(lexicon::fold(w).as_str(), "st" | "st." | "saint"))
     {
         return Some(unproven(cleaned));
     }
@@ -1411,6 +1444,32 @@ fn prefix_of_unknown_custom(word: &str) -> bool {
 /// A regnal numeral of two letters or more (`II`, `XIV`), which no family name holds.
 fn regnal_numeral(word: &str) -> bool {
     word.chars().count() > 1 && word.chars().all(|c| matches!(c, 'I' | 'V' | 'X' | 'L'))
+}
+
+/// Whether the family-first reading of rule 8 rests on the Japanese list and Hepburn
+/// syllables alone (no Chinese, Korean or Vietnamese reading): catalogues write Japanese
+/// names in both orders (`Kaneko Jun`, `Jun Kaneko`), so nothing says which.
+fn only_japanese(words: &[String]) -> bool {
+    let surname = lexicon::fold(&words[0]);
+    let folded: Vec<String> = words[1..].iter().map(|w| lexicon::fold(w)).collect();
+    let hyphenated = folded.iter().any(|w| w.contains('-'));
+    let [chinese, korean, _, vietnamese] = Grammar::of_surname(&surname, hyphenated);
+    lexicon::JAPANESE_SURNAMES.contains(&surname)
+        && ![chinese, korean, vietnamese]
+            .into_iter()
+            .flatten()
+            .any(|g| folded.iter().all(|w| g.is_syllabic(w)))
+}
+
+/// Whether a name is two words of one romanized syllable each (`Hai Bo`, `Tu Fu`) whose
+/// first is no common Western given name: a Chinese name, in either order.
+fn two_syllables(words: &[String]) -> bool {
+    words.len() == 2
+        && lexicon::given_name_births(&words[0]) < lexicon::COMMON_GIVEN_NAME
+        && words.iter().all(|w| {
+            let folded = lexicon::fold(w);
+            syllable_count(&folded, ONSETS, ROMANIZED_CODAS) == Some(1)
+        })
 }
 
 /// Whether a name of two words may be a Japanese name in either order: both are syllables
