@@ -1295,3 +1295,66 @@ fn a_long_name_is_kept_as_written_without_reading_it() {
     let long = "A".repeat(MAX_NAME_BYTES + 1);
     assert!(normalize_person(&long).kept_as_written());
 }
+
+/// Issue #23: a form with a comma is a heading only when it reads as one. Display forms of
+/// titled persons (National Gallery of Art, Washington: `Jean, comte Budes de Guébriant`;
+/// RDA 9.2.2.14 would enter under the title, the text does not say which word is the
+/// family name) and names of the same shape as a heading are kept as written (N006); the
+/// headings of the same shape with a forename after the comma are read (RDA 9.19.1.2).
+#[test]
+fn rule_display_forms_are_not_read_as_headings() {
+    for written in [
+        "Jean, comte Budes de Guébriant",
+        "Louis, Prince de Polignac",
+        "John Clerk, Lord Eldin",
+        "Frederic, Lord Leighton",
+        "Pauline, baronne Meunier",
+        "Alexis-François, Chevalier Artaud de Montor",
+        "Alfred Tennyson, Barton Tennyson",
+        "Carlo Francesco Rusca, Cavalier",
+        "Holy Roman Emperor Rudolph II Habsburg, Prague",
+        "Jeanne Antoinette Poisson, marquise de Pompadour",
+        "Hai Bo",
+        "John St John Long",
+        "Abbot Rupert of Deutz",
+        "Rana El Nemr",
+        "Pierre-Jean David D'Angers",
+        "Henri De Toulouse-Lautrec",
+    ] {
+        let p = normalize_person(written);
+        assert!(p.unproven(), "{written:?}: {p:?}");
+        assert_eq!(p.heading, written);
+    }
+    check_table(
+        "headings with a comma",
+        &[
+            (
+                "Allan, Sir William",
+                "Sir William Allan",
+                "Allan, William, Sir",
+            ),
+            (
+                "Ashburton, Lady Harriet",
+                "Lady Harriet Ashburton",
+                "Ashburton, Harriet, Lady",
+            ),
+            ("Larrison, Earl J.", "Earl J. Larrison", "Larrison, Earl J."),
+            (
+                "Van Dyck, Sir Anthony",
+                "Sir Anthony Van Dyck",
+                "Van Dyck, Anthony, Sir",
+            ),
+            // RDA 9.2.2.20: a royal person under the forename, the title after it.
+            (
+                "Leopold Friedrich, Prince of Anhalt",
+                "Leopold Friedrich, Prince of Anhalt",
+                "Leopold Friedrich, Prince of Anhalt",
+            ),
+        ],
+    );
+    let p = normalize_person("Leopold Friedrich, Prince of Anhalt");
+    assert_eq!(
+        (p.family, p.given.as_deref()),
+        (None, Some("Leopold Friedrich"))
+    );
+}

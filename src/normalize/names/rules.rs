@@ -460,6 +460,7 @@ fn read(cleaned: &str) -> Option<PersonName> {
     let mut dates = None;
     let mut given: Option<Vec<String>> = None;
     let mut nobility_family: Option<Vec<String>> = None;
+    let mut royal_part = false;
     for (part, raw) in parts {
         // The part as written, for additions and dates; made only when one is found.
         let joined = || collapse(raw);
@@ -529,6 +530,24 @@ fn read(cleaned: &str) -> Option<PersonName> {
         } else if cased && part.iter().any(|w| w == "of" || w == "the") {
             // `the Elder`, `of Duddingston`, `Bishop of Gibraltar`; any other lower-case
             // word makes the part a forename that is not readable (kept as written).
+            // `Leopold Friedrich, Prince of Anhalt`: a royal person, entered under the
+            // forename (RDA 9.2.2.20), never inverted.
+            royal_part |= part.len() > 2
+                && part[1] == "of"
+                && matches!(
+                    lexicon::fold(&part[0]).as_str(),
+                    "king"
+                        | "queen"
+                        | "prince"
+                        | "princess"
+                        | "emperor"
+                        | "empress"
+                        | "archduke"
+                        | "archduchess"
+                        | "elector"
+                        | "tsar"
+                        | "czar"
+                );
             let place = if lowercase_word(&part[0]) {
                 Place::Close
             } else {
@@ -538,6 +557,23 @@ fn read(cleaned: &str) -> Option<PersonName> {
         } else if !named && !direct_first {
             let mut g = part;
             let lord_or_lady = matches!(lexicon::fold(&g[0]).as_str(), "lord" | "lady");
+            // A term of address that is a title of nobility (`Lady`, `Lord`, `baronne`,
+            // `Comte`, `Marquise`; `data/address.txt`).
+            let noble_address = lexicon::ADDRESS_LIST
+                .get(&[g[0].as_str()])
+                .is_some_and(|c| {
+                    matches!(
+                        c,
+                        "Lord"
+                            | "Lady"
+                            | "Count"
+                            | "Countess"
+                            | "Baron"
+                            | "Baroness"
+                            | "Marquis"
+                            | "Marquise"
+                    )
+                });
             if lexicon::rank_or_office(&g[0])
                 && !lord_or_lady
                 && g.len() > 1
@@ -554,18 +590,28 @@ fn read(cleaned: &str) -> Option<PersonName> {
                 && first[..first.len() - 1]
                     .iter()
                     .all(|w| given_name_evidence(w, false) && lexicon::particle(w).is_none());
-            if lord_or_lady
+            if noble_address
                 && g.len() == 2
-                && (direct_name || first.len() == 1 && given_name_evidence(&first[0], false))
+                && (first.len() > 1 || given_name_evidence(&first[0], false))
             {
                 // `John Clerk, Lord Eldin`, `George Gordon Byron, Lord Byron`, `Frederic, Lord
-                // Leighton`: a title and a place after a name in direct order, or a family
-                // name and `Lord` with a forename (`Douglas, Lord Alfred`): nothing says which.
+                // Leighton`, `Pauline, baronne Meunier`, `Amélie … Castelnau, Lady Wallace`:
+                // a title and a place or a family name after a name in direct order, or a
+                // family name and `Lord` with a forename (`Douglas, Lord Alfred`): nothing
+                // says which.
                 return Some(unproven(cleaned));
             }
             let fronts = adds.len();
             if strip_front(&mut g, &mut roles, &mut adds)? {
                 // `Neilan, Marshal John`: a title or a given name, nothing says which.
+                return Some(unproven(cleaned));
+            }
+            if g[..g.len() - 1]
+                .iter()
+                .any(|w| lexicon::particle(w).is_some() && !starts_upper(w))
+            {
+                // `Alexis-François, Chevalier Artaud de Montor`: a prefix inside the forename
+                // part is a display form's (`Gaulle, Charles de` has it last).
                 return Some(unproven(cleaned));
             }
             if direct_name && g.len() > 1 {
@@ -627,6 +673,14 @@ fn read(cleaned: &str) -> Option<PersonName> {
         ));
     }
     let Some(mut given) = given else {
+        if royal_part {
+            if !readable(&first) || first.len() > 4 {
+                return None;
+            }
+            let mut p = direct(first, roles, suffix, dates, adds);
+            p.given = Some(p.display.split(", ").next().unwrap_or_default().to_string());
+            return Some(p);
+        }
         let p = from_direct_order(cleaned, first, roles, adds, suffix, dates, cased)?;
         let read_with_evidence =
             matches!(p.order, NameOrder::GivenFirst | NameOrder::FamilyFirst) && p.given.is_some();
@@ -1224,7 +1278,7 @@ fn from_direct_order(
             // A title or a term of address says that the word is a person's name
             // (`Chairman Mao`, `Lady Dacre`); a word alone (`Canaletto`, `Behrens`) may be a
             // byname or a firm: its own heading, but no family name is claimed.
-            let person = !roles.is_empty() || !adds.is_empty();
+            let person = !roles.is_empty() || adds.iter().any(|a| a.place == Place::Front);
             let mut p = assemble(
                 NameOrder::Single,
                 vec![family],
