@@ -653,7 +653,7 @@ fn read(cleaned: &str) -> Option<PersonName> {
         // depends on the language.
         return Some(unproven(cleaned));
     }
-    if ambiguous_front && given.is_some() || ambiguous_front && nobility_family.is_some() {
+    if ambiguous_front && (given.is_some() || nobility_family.is_some()) {
         // `Major Smith, John`: the word dropped may have been a given name.
         return Some(unproven(cleaned));
     }
