@@ -233,21 +233,20 @@ pub fn normalize_record(
                     ),
                 );
             }
-            if agent.kind == AgentKind::Person
-                && agent.unproven
-                && !(written == Written::Text && agent.reads_as_organization)
-            {
+            if let Some(doubt) = agent.unproven.filter(|_| {
+                agent.kind == AgentKind::Person
+                    && !(written == Written::Text && agent.reads_as_organization)
+            }) {
                 findings.push(
                     Finding::new(
                         Code::NoEvidenceToInvert,
                         file,
                         Some(at),
                         format!(
-                            "`{}` in `{field}` is kept as written: nothing certain says which \
-                             word is the family name (no given name of the list before it, a \
-                             prefix whose place depends on the language, or a word that may \
-                             be a title or a given name)",
-                            quoted_name(&agent.as_written)
+                            "`{}` in `{field}` is kept as written, not inverted: nothing \
+                             certain says which word is the family name; {}",
+                            quoted_name(&agent.as_written),
+                            doubt.explain()
                         ),
                     )
                     .with_help(

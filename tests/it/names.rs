@@ -1195,7 +1195,7 @@ fn rule_no_evidence_to_invert() {
             p.roles
         );
         let a = resolve_agent(written, AgentKind::Person, None, &AuthorityIndex::empty());
-        assert!(a.unproven && !a.kept_as_written, "{written:?}");
+        assert!(a.unproven.is_some() && !a.kept_as_written, "{written:?}");
         assert_eq!((a.family.as_deref(), a.given.as_deref()), (None, None));
     }
     // A notname and an organization word keep the name as written with their own findings.
@@ -1357,4 +1357,22 @@ fn rule_display_forms_are_not_read_as_headings() {
         (p.family, p.given.as_deref()),
         (None, Some("Leopold Friedrich"))
     );
+}
+
+/// N006 says why a name is kept as written, so that the cataloguer knows what to settle.
+#[test]
+fn the_doubt_is_named() {
+    use pipeline::normalize::names::Doubt;
+    for (written, doubt) in [
+        ("Katsushika Hokusai", Doubt::EitherOrder),
+        ("Sitting Bull", Doubt::NoGivenName),
+        ("George Spencer Watson", Doubt::FamilyNameOfTwoWords),
+        ("Charles de Gaulle", Doubt::PrefixOfUnknownCustom),
+        ("Lou Cannon", Doubt::EitherOrder),
+        ("Premier Engraver", Doubt::TitleOrGivenName),
+        ("John Clerk, Lord Eldin", Doubt::DisplayForm),
+    ] {
+        assert_eq!(normalize_person(written).doubt, Some(doubt), "{written:?}");
+    }
+    assert_eq!(normalize_person("A. M. Puzanov").doubt, None);
 }

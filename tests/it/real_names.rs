@@ -56,7 +56,9 @@ fn tate_names_read_as_a_cataloguer_reads_them() {
                     && !org
             }
             "kept" => got == (r.heading, r.display) && p.kept_as_written() && !org,
-            "unproven" => got == (r.written, r.written) && p.unproven() && agent.unproven && !org,
+            "unproven" => {
+                got == (r.written, r.written) && p.unproven() && agent.unproven.is_some() && !org
+            }
             "organization" => got == (r.written, r.written) && org && agent.family.is_none(),
             "limit" => p.heading != r.heading,
             other => panic!("line {}: unknown outcome {other:?}", r.line),

@@ -62,7 +62,9 @@ pub use authority::{AuthorityConflict, AuthorityIndex, match_key};
 pub use fingerprint::{
     VariantGroup, VariantSpelling, find_variants, fingerprint, looks_like_organization,
 };
-pub use rules::{NameOrder, PersonName, is_syllabic, normalize_organization, normalize_person};
+pub use rules::{
+    Doubt, NameOrder, PersonName, is_syllabic, normalize_organization, normalize_person,
+};
 
 use std::sync::Arc;
 
@@ -130,8 +132,9 @@ pub struct Agent {
     /// Whether the name rules kept this person's name as written for want of evidence of
     /// which word is the family name ([`PersonName::unproven`]: `Katsushika Hokusai`,
     /// `Meissen Porcelain Manufactory`, `Premier Engraver`). Never for a name matched in the
-    /// authority file, nor for an organization. The pipeline reports it (N006).
-    pub unproven: bool,
+    /// authority file, nor for an organization. The pipeline reports it (N006) and says why
+    /// ([`Doubt::explain`]).
+    pub unproven: Option<Doubt>,
     /// The family name, only when the name was read with evidence (an inverted heading as
     /// written, the authority file, or the name rules' evidence): with [`Self::given`], what
     /// makes the JSON-LD type the agent `Person` rather than an agent of unknown kind.
@@ -237,7 +240,7 @@ fn resolve_uncached(written: &str, kind: AgentKind, authorities: &AuthorityIndex
             as_written: written.to_string(),
             reads_as_organization: looks_like_organization(written),
             kept_as_written: false,
-            unproven: false,
+            unproven: None,
             slug: slug::of(&name),
             name,
             heading,
@@ -255,7 +258,7 @@ fn resolve_uncached(written: &str, kind: AgentKind, authorities: &AuthorityIndex
             as_written: written.to_string(),
             reads_as_organization: looks_like_organization(written),
             kept_as_written: p.kept_as_written(),
-            unproven: p.unproven(),
+            unproven: p.doubt.filter(|_| p.unproven()),
             slug: slug::of(&p.display),
             heading: with_dates(&p.heading, p.dates.as_deref()),
             given: given_with_particles(&p),
@@ -271,7 +274,7 @@ fn resolve_uncached(written: &str, kind: AgentKind, authorities: &AuthorityIndex
                 as_written: written.to_string(),
                 reads_as_organization: looks_like_organization(written),
                 kept_as_written: false,
-                unproven: false,
+                unproven: None,
                 heading: name.clone(),
                 slug: slug::of(&name),
                 name,

@@ -187,6 +187,57 @@ pub enum NameOrder {
     Unproven,
 }
 
+/// Why a name is kept as written for want of evidence ([`NameOrder::Unproven`], N006): what
+/// the finding tells the cataloguer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Doubt {
+    /// A word before the family name is no given name of the list (`Katsushika Hokusai`,
+    /// `Sitting Bull`).
+    NoGivenName,
+    /// A middle word is more often a family name than a given name: the family name may
+    /// have two words (`George Spencer Watson`), or `St John` may begin it.
+    FamilyNameOfTwoWords,
+    /// A prefix whose place depends on the person's language (`Charles de Gaulle`, RDA
+    /// F.11).
+    PrefixOfUnknownCustom,
+    /// An East Asian or Japanese name that may be in either order (`Lou Cannon`, `Yoko
+    /// Ono`, `Kishi Nobusuke`).
+    EitherOrder,
+    /// A word that may be a title or a given name (`Premier Engraver`).
+    TitleOrGivenName,
+    /// A form with a comma that may be a display form of a titled person rather than a
+    /// heading (`John Clerk, Lord Eldin`), or an office before an epithet of place.
+    DisplayForm,
+}
+
+impl Doubt {
+    /// What the finding says of the name: why no word can be taken as the family name.
+    pub fn explain(self) -> &'static str {
+        match self {
+            Doubt::NoGivenName => {
+                "a word before the last is no given name of the list, so the last word may \
+                 not be the family name"
+            }
+            Doubt::FamilyNameOfTwoWords => {
+                "a word before the last is more often a family name than a given name, so \
+                 the family name may have two words"
+            }
+            Doubt::PrefixOfUnknownCustom => {
+                "it has a prefix whose place in the heading depends on the person's language \
+                 (RDA F.11)"
+            }
+            Doubt::EitherOrder => {
+                "it may be an East Asian or Japanese name written in either order"
+            }
+            Doubt::TitleOrGivenName => "a word of it may be a title or a given name",
+            Doubt::DisplayForm => {
+                "it may be a display form with a title rather than a heading (`Family, \
+                 Given`)"
+            }
+        }
+    }
+}
+
 /// A person's name after the rules of this module.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PersonName {
@@ -213,6 +264,8 @@ pub struct PersonName {
     /// honours and offices (`OM`, `2nd Bt`, `Bishop of Gibraltar`).
     pub additions: Vec<String>,
     pub order: NameOrder,
+    /// Why the name is kept as written for want of evidence ([`NameOrder::Unproven`]).
+    pub doubt: Option<Doubt>,
 }
 
 impl PersonName {
@@ -420,13 +473,15 @@ fn as_written(cleaned: &str) -> PersonName {
         roles: Vec::new(),
         additions: Vec::new(),
         order: NameOrder::AsWritten,
+        doubt: None,
     }
 }
 
 /// The name kept as written for want of evidence (N006), as [`as_written`].
-fn unproven(cleaned: &str) -> PersonName {
+fn unproven(cleaned: &str, doubt: Doubt) -> PersonName {
     PersonName {
         order: NameOrder::Unproven,
+        doubt: Some(doubt),
         ..as_written(cleaned)
     }
 }
@@ -582,7 +637,7 @@ fn read(cleaned: &str) -> Option<PersonName> {
                 // `Jean, comte Budes de Guébriant`, `Carl, Count de Geer`: a forename, then
                 // a title of nobility and a name (a display form), or a family name and a
                 // forename with a title: nothing says which.
-                return Some(unproven(cleaned));
+                return Some(unproven(cleaned, Doubt::DisplayForm));
             }
             // The part before the comma reads as a name in direct order (`John Clerk`,
             // `George Gordon Byron`, `Alfred Tennyson`), not as a family name of two words.
@@ -599,12 +654,12 @@ fn read(cleaned: &str) -> Option<PersonName> {
                 // a title and a place or a family name after a name in direct order, or a
                 // family name and `Lord` with a forename (`Douglas, Lord Alfred`): nothing
                 // says which.
-                return Some(unproven(cleaned));
+                return Some(unproven(cleaned, Doubt::DisplayForm));
             }
             let fronts = adds.len();
             if strip_front(&mut g, &mut roles, &mut adds)? {
                 // `Neilan, Marshal John`: a title or a given name, nothing says which.
-                return Some(unproven(cleaned));
+                return Some(unproven(cleaned, Doubt::TitleOrGivenName));
             }
             if g[..g.len() - 1]
                 .iter()
@@ -612,12 +667,12 @@ fn read(cleaned: &str) -> Option<PersonName> {
             {
                 // `Alexis-François, Chevalier Artaud de Montor`: a prefix inside the forename
                 // part is a display form's (`Gaulle, Charles de` has it last).
-                return Some(unproven(cleaned));
+                return Some(unproven(cleaned, Doubt::DisplayForm));
             }
             if direct_name && g.len() > 1 {
                 // `Alfred Tennyson, Barton Tennyson`: two names, or a family name of two words
                 // and two forenames.
-                return Some(unproven(cleaned));
+                return Some(unproven(cleaned, Doubt::DisplayForm));
             }
             let forename = g.first().is_some_and(|w| {
                 starts_upper(w)
@@ -629,12 +684,12 @@ fn read(cleaned: &str) -> Option<PersonName> {
                 // `Aimée Geraldine Bradshaw Stern, Lady Michelham`: a name in direct order,
                 // then a title with a place, or a compound family name and a forename
                 // with its term of address: nothing says which.
-                return Some(unproven(cleaned));
+                return Some(unproven(cleaned, Doubt::DisplayForm));
             }
             if direct_name && !forename {
                 // `Carlo Francesco Rusca, Cavalier`, `Clifford Harrington, Walcliff Antiques`:
                 // a name in direct order, then a word that is no forename.
-                return Some(unproven(cleaned));
+                return Some(unproven(cleaned, Doubt::DisplayForm));
             }
             given = Some(g);
         } else {
@@ -651,11 +706,11 @@ fn read(cleaned: &str) -> Option<PersonName> {
         // `Holy Roman Emperor Rudolph II Habsburg, Prague`; `Cesare d' Este, Duke of
         // Ferrara`: no family name has so many words, or a numeral, and the place of `d'`
         // depends on the language.
-        return Some(unproven(cleaned));
+        return Some(unproven(cleaned, Doubt::DisplayForm));
     }
     if ambiguous_front && (given.is_some() || nobility_family.is_some()) {
         // `Major Smith, John`: the word dropped may have been a given name.
-        return Some(unproven(cleaned));
+        return Some(unproven(cleaned, Doubt::TitleOrGivenName));
     }
     if let Some(family) = nobility_family {
         if !readable(&first) || !readable(&family) {
@@ -687,7 +742,7 @@ fn read(cleaned: &str) -> Option<PersonName> {
         return Some(if ambiguous_front && !read_with_evidence {
             // `Premier Engraver`, `Marshal "Mickey" Neilan`: `Premier` and `Marshal` are
             // given names too; without a certain reading of the rest, none is dropped.
-            unproven(cleaned)
+            unproven(cleaned, Doubt::TitleOrGivenName)
         } else {
             p
         });
@@ -1309,13 +1364,13 @@ fn from_direct_order(
         let hyphenated = words[1..].iter().any(|w| w.contains('-'));
         if only_japanese(&words) || japanese_in_either_order(&words) {
             // `Kishi Nobusuke`, `Tanaka Ryohei`: Japanese names are written in both orders.
-            return Some(unproven(cleaned));
+            return Some(unproven(cleaned, Doubt::EitherOrder));
         }
         if !hyphenated && western_reading_possible(&words) {
             // `Lou Cannon`, `Nam June Paik`, `Lee Ufan`: a family name of the East Asian
             // lists that is also a common Western given name, and every word but the last a
             // given name: both readings hold.
-            return Some(unproven(cleaned));
+            return Some(unproven(cleaned, Doubt::EitherOrder));
         }
         let given = words.split_off(1);
         return Some(assemble(
@@ -1387,7 +1442,7 @@ fn from_direct_order(
         // `Lee Ufan` (Korean, family name first, in a romanization of his own) or `Lee
         // Miller`: a family name of the East Asian lists, then words that may be syllables
         // of a romanization.
-        return Some(unproven(cleaned));
+        return Some(unproven(cleaned, Doubt::EitherOrder));
     }
     // `Sir` and `Dame` go with the forename (`Sir Muirhead Bone`, never `Sir Bone`), so the
     // word after them is one.
@@ -1426,17 +1481,35 @@ fn from_direct_order(
         && adds
             .iter()
             .any(|a| a.place == Place::Close && a.text.starts_with("of "));
-    if !evidence
-        || office_of_place
-        || words[1..].iter().any(|w| prefix_of_unknown_custom(w))
-        || japanese_in_either_order(&words)
-        || two_syllables(&words)
-        // `John St John Long`: `St John` is a forename or begins the family name.
-        || words[1..start]
-            .iter()
-            .any(|w| matches!(lexicon::fold(w).as_str(), "st" | "st." | "saint"))
+    let doubt = if japanese_in_either_order(&words) || two_syllables(&words) {
+        Some(Doubt::EitherOrder)
+    } else if words[1..].iter().any(|w| prefix_of_unknown_custom(w)) {
+        Some(Doubt::PrefixOfUnknownCustom)
+    } else if office_of_place {
+        Some(Doubt::DisplayForm)
+    } else if words[1..start]
+        .iter()
+        .any(|w| matches!(lexicon::fold(w).as_str(), "st" | "st." | "saint"))
     {
-        return Some(unproven(cleaned));
+        // `John St John Long`: `St John` is a forename or begins the family name.
+        Some(Doubt::FamilyNameOfTwoWords)
+    } else if !evidence {
+        // A word not in the list at all, or only words that are more often family names.
+        let absent = words[..start].iter().enumerate().any(|(i, w)| {
+            !(i == 0 && forename_after_address)
+                && !w.split('-').all(is_initial)
+                && lexicon::given_name_births(w) < lexicon::GIVEN_NAME_EVIDENCE
+        });
+        Some(if absent {
+            Doubt::NoGivenName
+        } else {
+            Doubt::FamilyNameOfTwoWords
+        })
+    } else {
+        None
+    };
+    if let Some(doubt) = doubt {
+        return Some(unproven(cleaned, doubt));
     }
     let family = words.split_off(family_start);
     let particles = words.split_off(start);
@@ -1635,6 +1708,7 @@ fn royal_or_papal(words: &[String], dates: Option<&str>) -> Option<PersonName> {
         roles: Vec::new(),
         additions: vec![office],
         order: NameOrder::Direct,
+        doubt: None,
     })
 }
 
@@ -1686,6 +1760,7 @@ fn direct(
         roles,
         additions: adds.into_iter().map(|a| a.text).collect(),
         order: NameOrder::Direct,
+        doubt: None,
     }
 }
 
@@ -1769,6 +1844,7 @@ fn assemble(
         roles,
         additions: adds.into_iter().map(|a| a.text).collect(),
         order,
+        doubt: None,
     }
 }
 
