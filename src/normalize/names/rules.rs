@@ -1496,9 +1496,9 @@ fn from_direct_order(
     } else if !evidence {
         // A word not in the list at all, or only words that are more often family names.
         let absent = words[..start].iter().enumerate().any(|(i, w)| {
-            !(i == 0 && forename_after_address)
-                && !w.split('-').all(is_initial)
-                && lexicon::given_name_births(w) < lexicon::GIVEN_NAME_EVIDENCE
+            let initial_or_after_sir =
+                w.split('-').all(is_initial) || i == 0 && forename_after_address;
+            !initial_or_after_sir && lexicon::given_name_births(w) < lexicon::GIVEN_NAME_EVIDENCE
         });
         Some(if absent {
             Doubt::NoGivenName
