@@ -832,6 +832,6 @@ fn report_lists_names_kept_as_written_by_frequency() {
         r["names"]["kept_as_written"][0]["first"]
             .as_str()
             .unwrap()
-            .ends_with("a.yaml:6:11")
+            .ends_with("a.yaml:6:12")
     );
 }
