@@ -31,6 +31,16 @@ const ORGANIZATION_WORDS_WEAK: &str = include_str!("data/organization_words_weak
 const ROMANIZATION: &str = include_str!("data/romanization.txt");
 const NOT_NAMES: &str = include_str!("data/not_names.txt");
 const GIVEN_NAMES: &str = include_str!("data/given_names.tsv");
+const BYNAMES: &str = include_str!("data/bynames.txt");
+
+/// `data/bynames.txt`: bynames of place that stand where a family name would (`Romano`,
+/// `Veneziano`), folded.
+static BYNAME_SET: LazyLock<WordSet> = LazyLock::new(|| word_set(&[BYNAMES]));
+
+/// Whether `word` is a byname of place of the list (`Giulio Romano`, `Bartolomeo Veneto`).
+pub(crate) fn byname(word: &str) -> bool {
+    BYNAME_SET.contains(&fold(word))
+}
 
 /// `data/given_names.tsv`: given names (folded), how many births the US Social Security
 /// Administration records for each, 1880-2024, and how many people bore the word as a
@@ -575,6 +585,7 @@ mod tests {
         assert!(given_name_evidence("Spencer", false) && given_name_evidence("Georges", false));
         assert!(!given_name_evidence("Spencer-Stanhope", true));
         assert!(!given_name_evidence("Katsushika", false));
+        assert!(byname("Romano") && byname("VENEZIANO") && !byname("Rossi"));
     }
 
     #[test]

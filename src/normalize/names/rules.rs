@@ -208,6 +208,9 @@ pub enum Doubt {
     /// A form with a comma that may be a display form of a titled person rather than a
     /// heading (`John Clerk, Lord Eldin`), or an office before an epithet of place.
     DisplayForm,
+    /// The last word may be a byname of place rather than a family name (`Giulio Romano`,
+    /// LCNAF `Giulio, Romano`; `data/bynames.txt`).
+    Byname,
 }
 
 impl Doubt {
@@ -233,6 +236,10 @@ impl Doubt {
             Doubt::DisplayForm => {
                 "it may be a display form with a title rather than a heading (`Family, \
                  Given`)"
+            }
+            Doubt::Byname => {
+                "the last word may be a byname of place (entered after the given name, RDA \
+                 9.2.2.18) rather than a family name"
             }
         }
     }
@@ -1485,6 +1492,8 @@ fn from_direct_order(
         Some(Doubt::EitherOrder)
     } else if words[1..].iter().any(|w| prefix_of_unknown_custom(w)) {
         Some(Doubt::PrefixOfUnknownCustom)
+    } else if lexicon::byname(&words[words.len() - 1]) {
+        Some(Doubt::Byname)
     } else if office_of_place {
         Some(Doubt::DisplayForm)
     } else if words[1..start]
