@@ -1390,3 +1390,24 @@ fn the_doubt_is_named() {
     }
     assert_eq!(normalize_person("A. M. Puzanov").doubt, None);
 }
+
+/// The prefixes of a heading come last in its forename part (`Leck, Bart van der`,
+/// `Villeglé, Jacques Mahé de la`; RDA F.11): read as written, not taken for a display form.
+#[test]
+fn trailing_prefixes_of_a_heading_are_read() {
+    check_table(
+        "prefixes last",
+        &[
+            (
+                "Leck, Bart van der",
+                "Bart van der Leck",
+                "Leck, Bart van der",
+            ),
+            (
+                "Villeglé, Jacques Mahé de la",
+                "Jacques Mahé de la Villeglé",
+                "Villeglé, Jacques Mahé de la",
+            ),
+        ],
+    );
+}

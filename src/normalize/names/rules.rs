@@ -636,10 +636,18 @@ fn read(cleaned: &str) -> Option<PersonName> {
                             | "Marquise"
                     )
                 });
+            // A lower-case prefix followed by a word that is no prefix: `Budes de Guébriant`
+            // (a display form's), not `Bart van der` (a heading's prefixes, last).
+            let inner_prefix = g.windows(2).any(|w| {
+                lexicon::particle(&w[0]).is_some()
+                    && !starts_upper(&w[0])
+                    && lexicon::particle(&w[1]).is_none()
+            });
             if lexicon::rank_or_office(&g[0])
                 && !lord_or_lady
                 && g.len() > 1
                 && !g[1..].iter().all(|w| is_initial(w))
+                && (inner_prefix || first.len() == 1 && given_name_evidence(&first[0], false))
             {
                 // `Jean, comte Budes de Guébriant`, `Carl, Count de Geer`: a forename, then
                 // a title of nobility and a name (a display form), or a family name and a
@@ -654,7 +662,7 @@ fn read(cleaned: &str) -> Option<PersonName> {
                     .all(|w| given_name_evidence(w, false) && lexicon::particle(w).is_none());
             if noble_address
                 && g.len() == 2
-                && (first.len() > 1 || given_name_evidence(&first[0], false))
+                && (direct_name || first.len() == 1 && given_name_evidence(&first[0], false))
             {
                 // `John Clerk, Lord Eldin`, `George Gordon Byron, Lord Byron`, `Frederic, Lord
                 // Leighton`, `Pauline, baronne Meunier`, `Amélie … Castelnau, Lady Wallace`:
@@ -668,10 +676,7 @@ fn read(cleaned: &str) -> Option<PersonName> {
                 // `Neilan, Marshal John`: a title or a given name, nothing says which.
                 return Some(unproven(cleaned, Doubt::TitleOrGivenName));
             }
-            if g[..g.len() - 1]
-                .iter()
-                .any(|w| lexicon::particle(w).is_some() && !starts_upper(w))
-            {
+            if inner_prefix {
                 // `Alexis-François, Chevalier Artaud de Montor`: a prefix inside the forename
                 // part is a display form's (`Gaulle, Charles de` has it last).
                 return Some(unproven(cleaned, Doubt::DisplayForm));
