@@ -24,6 +24,7 @@ struct Tally {
     inverted: usize,
     single: usize,
     kept: usize,
+    unproven: usize,
     organization: usize,
 }
 
@@ -37,6 +38,9 @@ impl Tally {
         } else if p.kept_as_written() {
             self.kept += 1;
             "kept as written (N005)"
+        } else if p.unproven() {
+            self.unproven += 1;
+            "kept as written, no evidence (N006)"
         } else if p.order == NameOrder::Single {
             self.single += 1;
             "single word"
@@ -50,8 +54,8 @@ impl Tally {
     fn print(&self, what: &str) {
         println!(
             "{what}: {} names; read and inverted {}, one word {}, kept as written {}, \
-             organization {}",
-            self.total, self.inverted, self.single, self.kept, self.organization
+             no evidence to invert {}, organization {}",
+            self.total, self.inverted, self.single, self.kept, self.unproven, self.organization
         );
     }
 }
@@ -74,6 +78,9 @@ fn class(ours: &str, tate: &str, fc: &str, kept: bool, organization: bool) -> &'
     }
     if kept {
         return "B kept as written (N005): names joined, brackets, unknown words; Tate inverts or trims";
+    }
+    if fc == ours {
+        return "M kept as written for want of evidence (N006)";
     }
     if ours.replace(". ", ".") == tate.replace(". ", ".")
         || ours.replace(". ", ".").replace('.', "") == tate.replace(". ", ".").replace('.', "")

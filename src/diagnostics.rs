@@ -86,6 +86,7 @@ codes! {
     AuthorityConflict = "N003", Error, "two entries of the authority file claim the same name";
     KindDiffersFromAuthority = "N004", Warning, "an agent's `kind` differs from its authority entry";
     KeptAsWritten = "N005", Warning, "a person's name the rules cannot read with confidence is kept as written";
+    NoEvidenceToInvert = "N006", Warning, "a person's name is kept as written: nothing certain says which word is the family name";
     AgentIdentity = "N007", Warning, "one name written as two headings (two agents), or two headings that differ only in case or punctuation (one agent)";
     DuplicateId = "X001", Error, "two records share one id";
     IdNotFileName = "X002", Error, "a record's id differs from its file name";

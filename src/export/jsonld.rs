@@ -58,6 +58,7 @@ pub fn context(options: &ExportOptions) -> Json {
         "Collection": "schema:Collection",
         "Person": "schema:Person",
         "Organization": "schema:Organization",
+        "Agent": "dcterms:Agent",
         "identifier": "schema:identifier",
         "name": "schema:name",
         "alternateName": "schema:alternateName",
@@ -476,14 +477,29 @@ pub fn collection_node(c: &Collection, options: &ExportOptions) -> Json {
     Json::Object(node)
 }
 
+/// The type of an agent node: only what is certain (issue #23). `Organization` comes only
+/// from `kind: organization` written in a record or from the authority file. `Person` only
+/// when the name was read as a person's name with evidence, which is when it has a family
+/// or a given name: an inverted heading as written, the authority file's preferred form,
+/// or the name rules' evidence (a given name of the list, a title or a term of address, a
+/// rule for royal persons). Any other agent, a name kept as written (`Meissen Porcelain
+/// Manufactory`, `Gilbert & George`) or a word alone (`Canaletto`), is `dcterms:Agent`: the
+/// class that the range of `dcterms:creator` already gives any creator, so it claims
+/// nothing the record does not say (schema.org has no class above Person and
+/// Organization but Thing).
+pub fn agent_type(a: &AgentNode) -> &'static str {
+    match a.kind.unwrap_or_default() {
+        AgentKind::Organization => "Organization",
+        AgentKind::Person if a.family.is_some() || a.given.is_some() => "Person",
+        AgentKind::Person => "Agent",
+    }
+}
+
 /// The node of an agent, merged over all its mentions.
 pub fn agent_node(iri: String, a: AgentNode) -> Json {
     let mut node = Map::new();
     node.insert("@id".into(), Json::String(iri));
-    let kind = match a.kind.unwrap_or_default() {
-        AgentKind::Person => "Person",
-        AgentKind::Organization => "Organization",
-    };
+    let kind = agent_type(&a);
     node.insert("@type".into(), Json::String(kind.into()));
     node.insert("name".into(), Json::String(a.name.clone()));
     if let Some(f) = a.family {

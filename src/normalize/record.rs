@@ -329,13 +329,36 @@ fn agents_of(
                     format!(
                         "`{}` in `{field}` is kept as written: the name rules cannot tell \
                              which part is the family name, so it is not inverted",
-                        agent.as_written
+                        quoted_name(&agent.as_written)
                     ),
                 )
                 .with_help(
                     "if it is one person, write the heading inverted (`Family, Given`) or \
                          add it to _authorities.yaml; if it names several people, list each \
                          one; a group is written `- {name: ..., kind: organization}`",
+                ),
+            );
+        }
+        if let Some(doubt) = agent.unproven.filter(|_| {
+            agent.kind == AgentKind::Person
+                && !(written == Written::Text && agent.reads_as_organization)
+        }) {
+            findings.push(
+                Finding::new(
+                    Code::NoEvidenceToInvert,
+                    file,
+                    Some(at),
+                    format!(
+                        "`{}` in `{field}` is kept as written, not inverted: nothing \
+                         certain says which word is the family name; {}",
+                        quoted_name(&agent.as_written),
+                        doubt.explain()
+                    ),
+                )
+                .with_help(
+                    "add the person to _authorities.yaml, or write the heading inverted \
+                     (`Family, Given`); a group or a firm is written `- {name: ..., kind: \
+                     organization}`",
                 ),
             );
         }
@@ -531,6 +554,21 @@ fn agent(node: &Node, authorities: &AuthorityIndex) -> (Arc<Agent>, Written) {
             resolve_agent(&text_in(node), AgentKind::Person, None, authorities),
             Written::Text,
         ),
+    }
+}
+
+/// A name as quoted in a finding: at most 200 characters, then how many were left out (a
+/// name may be a megabyte of hostile text; issue #24: a finding's message is bounded).
+fn quoted_name(name: &str) -> std::borrow::Cow<'_, str> {
+    const MAX: usize = 200;
+    match name.char_indices().nth(MAX) {
+        None => name.into(),
+        Some((cut, _)) => format!(
+            "{}… ({} more characters)",
+            &name[..cut],
+            name[cut..].chars().count()
+        )
+        .into(),
     }
 }
 

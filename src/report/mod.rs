@@ -206,11 +206,26 @@ pub struct OrgWarning {
     pub first: String,
 }
 
+/// A person's name kept as written (N005, N006), with how often: the forms a cataloguer
+/// settles first (an authority entry, or the heading written inverted).
+#[derive(Debug, Serialize)]
+pub struct KeptName {
+    pub name: String,
+    /// `N005` or `N006`.
+    pub code: String,
+    pub count: usize,
+    /// The first place it was written, `file:line:col`.
+    pub first: String,
+}
+
 #[derive(Debug, Serialize)]
 pub struct NamesPart {
     pub clusters_total: usize,
     pub clusters: Vec<NameCluster>,
     pub organizations: Vec<OrgWarning>,
+    /// Names kept as written, most frequent first (at most `NAMES_CAP`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub kept_as_written: Vec<KeptName>,
 }
 
 /// The first line of a code's explanation, without the `## CODE` heading.
@@ -377,6 +392,29 @@ pub fn build(
         .collect();
     organizations.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
     organizations.truncate(NAMES_CAP);
+    let mut kept: BTreeMap<(String, Code), (usize, String)> = BTreeMap::new();
+    for f in findings
+        .iter()
+        .filter(|f| matches!(f.code, Code::KeptAsWritten | Code::NoEvidenceToInvert))
+    {
+        let name = f.message.split('`').nth(1).unwrap_or_default().to_string();
+        let place = match f.location {
+            Some(l) => format!("{}:{}:{}", f.file.display(), l.line, l.col),
+            None => f.file.display().to_string(),
+        };
+        kept.entry((name, f.code)).or_insert((0, place)).0 += 1;
+    }
+    let mut kept_as_written: Vec<KeptName> = kept
+        .into_iter()
+        .map(|((name, code), (count, first))| KeptName {
+            name,
+            code: code.as_str().to_string(),
+            count,
+            first,
+        })
+        .collect();
+    kept_as_written.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
+    kept_as_written.truncate(NAMES_CAP);
     let mut clusters = aggregates.names.clone();
     let total = |c: &NameCluster| c.spellings.iter().map(|s| s.1).sum::<usize>();
     clusters.sort_by(|a, b| {
@@ -414,6 +452,7 @@ pub fn build(
             clusters_total,
             clusters,
             organizations,
+            kept_as_written,
         },
     }
 }

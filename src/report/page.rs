@@ -441,6 +441,10 @@ pub fn to_html(r: &Report) -> String {
                     @if r.names.organizations.is_empty() { p.note { "None." } } @else {
                         (num_table(&["Name", "First at", "Times"], 2, r.names.organizations.iter().map(|o| vec![o.name.clone(), o.first.clone(), o.count.to_string()]).collect()))
                     }
+                    h3 { "Persons' names kept as written (N005, N006), most frequent first: " (r.names.kept_as_written.len()) }
+                    @if r.names.kept_as_written.is_empty() { p.note { "None." } } @else {
+                        (num_table(&["Name", "Code", "First at", "Times"], 3, r.names.kept_as_written.iter().map(|k| vec![k.name.clone(), k.code.clone(), k.first.clone(), k.count.to_string()]).collect()))
+                    }
                 }
                 }
                 script { (PreEscaped(SCRIPT)) }

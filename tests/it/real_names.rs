@@ -56,6 +56,9 @@ fn tate_names_read_as_a_cataloguer_reads_them() {
                     && !org
             }
             "kept" => got == (r.heading, r.display) && p.kept_as_written() && !org,
+            "unproven" => {
+                got == (r.written, r.written) && p.unproven() && agent.unproven.is_some() && !org
+            }
             "organization" => got == (r.written, r.written) && org && agent.family.is_none(),
             "limit" => p.heading != r.heading,
             other => panic!("line {}: unknown outcome {other:?}", r.line),
@@ -77,10 +80,10 @@ fn tate_names_read_as_a_cataloguer_reads_them() {
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }
 
-/// The display form of every name read reads back to the same heading (except a family
-/// name of two words without a hyphen or a prefix, `Clarke Hall`: the documented limit),
-/// and no two distinct headings of the corpus share an agent's slug (one JSON-LD node
-/// each).
+/// The display form of every name read reads back to the same heading or, for want of
+/// evidence, is kept as written (N006), never another heading (except a family name of two
+/// words without a hyphen or a prefix, `Clarke Hall`: the documented limit), and no two
+/// distinct headings of the corpus share an agent's slug (one JSON-LD node each).
 #[test]
 fn tate_display_forms_read_back_and_slugs_stay_apart() {
     let idx = AuthorityIndex::empty();
@@ -90,8 +93,9 @@ fn tate_display_forms_read_back_and_slugs_stay_apart() {
         let compound = p.family.as_deref().is_some_and(|f| {
             f.contains(' ') && !["Le ", "Van ", "Saint "].iter().any(|x| f.starts_with(x))
         });
+        let again = normalize_person(&p.display);
         assert!(
-            compound || normalize_person(&p.display).heading == p.heading,
+            compound || again.heading == p.heading || again.unproven(),
             "line {}: {:?} via {:?}",
             r.line,
             r.written,
@@ -153,7 +157,17 @@ fn additions_are_separate_agents_in_the_exports() {
         .map(|n| n["@id"].as_str().unwrap().to_string())
         .collect();
     people.sort();
-    assert_eq!(people.len(), 5, "{people:?}");
+    assert_eq!(people.len(), 4, "{people:?}");
     people.dedup();
-    assert_eq!(people.len(), 5, "{people:?}");
+    assert_eq!(people.len(), 4, "{people:?}");
+    // `Gilbert & George`, kept as written, is one agent whose kind nothing says (issue #23:
+    // `Person` only when certain): `dcterms:Agent`.
+    let agents: Vec<&serde_json::Value> = doc["@graph"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["@type"] == "Agent")
+        .collect();
+    assert_eq!(agents.len(), 1, "{agents:?}");
+    assert_eq!(agents[0]["name"], "Gilbert & George");
 }

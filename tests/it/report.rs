@@ -784,3 +784,54 @@ fn a_report_named_like_its_json_is_refused_before_the_run() {
         assert!(!stderr.contains("does not exist"), "{stderr}");
     }
 }
+
+/// Issue #23: the report lists the persons' names kept as written (N005, N006), most
+/// frequent first, so that a cataloguer can work through them. Counts worked out from the
+/// records written here: `Katsushika Hokusai` three times, `Sitting Bull` once (N006),
+/// `Gilbert & George` twice (N005).
+#[test]
+fn report_lists_names_kept_as_written_by_frequency() {
+    let dir = tempfile::tempdir().unwrap();
+    let record = |id: &str, creators: &str| {
+        std::fs::write(
+            dir.path().join(format!("{id}.yaml")),
+            format!(
+                "id: {id}\ntitle: A title\ndate: 1831\ntype: Print\nsummary: A print.\n\
+                 creators: [{creators}]\n"
+            ),
+        )
+        .unwrap();
+    };
+    record("a", "Katsushika Hokusai, Gilbert & George");
+    record("b", "Katsushika Hokusai, Sitting Bull");
+    record("c", "Katsushika Hokusai, Gilbert & George");
+    let out = run_with_report(dir.path());
+    let r = read_json(&out.path().join("o").join("report.json"));
+    let kept: Vec<(String, String, u64)> = r["names"]["kept_as_written"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| {
+            (
+                k["name"].as_str().unwrap().to_string(),
+                k["code"].as_str().unwrap().to_string(),
+                k["count"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let expect = |n: &str, c: &str, k: u64| (n.to_string(), c.to_string(), k);
+    assert_eq!(
+        kept,
+        [
+            expect("Katsushika Hokusai", "N006", 3),
+            expect("Gilbert & George", "N005", 2),
+            expect("Sitting Bull", "N006", 1),
+        ]
+    );
+    assert!(
+        r["names"]["kept_as_written"][0]["first"]
+            .as_str()
+            .unwrap()
+            .ends_with("a.yaml:6:12")
+    );
+}

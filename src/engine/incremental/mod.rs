@@ -507,6 +507,7 @@ mod tests {
                 slug: "kim-il-sung".into(),
                 reads_as_organization: false,
                 kept_as_written: false,
+                unproven: None,
                 family: Some("Kim".into()),
                 given: Some("Il Sung".into()),
                 roles: vec![],

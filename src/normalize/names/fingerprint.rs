@@ -82,10 +82,8 @@ pub fn fingerprint(name: &str, kind: AgentKind) -> String {
     }
     let p = normalize_person(name);
     let Some(family) = p.family.as_deref() else {
-        return alnum_fold(&p.display);
+        return kept_fingerprint(&p.display);
     };
-    let table = &*lexicon::ROMANIZATION_TABLE;
-    let mut fam = pieces(family).concat();
     let mut rest = Vec::new();
     // The additions (terms of address, `Jr.`, `OM`, `the Elder`) are part of the
     // fingerprint: `Moxon, Charles, Mrs` and `Moxon, Charles` are two people, not two
@@ -97,6 +95,32 @@ pub fn fingerprint(name: &str, kind: AgentKind) -> String {
     {
         rest.extend(pieces(part));
     }
+    romanized_key(pieces(family).concat(), &rest)
+}
+
+/// The fingerprint of a person's name the rules keep as written (no family name read).
+///
+/// A name whose first word is a family name of the East Asian lists is keyed as if that
+/// word were the family name, for the fingerprint only (no heading is claimed): a spelling
+/// the rules read family name first (`Đặng Văn Ngữ` → `Đặng, Văn Ngữ`) and one they keep as
+/// written for lack of evidence (`Dang Van Ngu`, whose order the text does not settle) are
+/// then one variant group (N001), as the display forms of both are in the written order.
+/// Any other kept name is its folded letters.
+fn kept_fingerprint(display: &str) -> String {
+    let mut words = display.split_whitespace();
+    if let (Some(first), Some(_)) = (words.next(), words.clone().next()) {
+        let fam = pieces(first).concat();
+        if lexicon::CJK_SURNAMES.contains(&fam) {
+            let rest: Vec<String> = words.flat_map(pieces).collect();
+            return romanized_key(fam, &rest);
+        }
+    }
+    alnum_fold(display)
+}
+
+/// `family|given`, each rewritten by the romanization rules of the family name's language.
+fn romanized_key(mut fam: String, rest: &[String]) -> String {
+    let table = &*lexicon::ROMANIZATION_TABLE;
     let rules: &[(String, String)] = if let Some(canonical) = table.korean_surnames.get(&fam) {
         fam = canonical.clone();
         &table.korean

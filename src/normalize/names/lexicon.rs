@@ -2,7 +2,7 @@
 //! with `include_str!`.
 //!
 //! Why a module of its own: the rules (titles, terms of address, additions, particles,
-//! suffixes, surnames, romanization equivalences, organization words) are cataloguing
+//! suffixes, surnames, romanization equivalences, organization words, given names) are cataloguing
 //! policy that a cataloguer should be
 //! able to review and extend without reading Rust. Each file documents its source in its
 //! own `#` comments. The lists are parsed once, on first use, into hash sets
@@ -27,6 +27,76 @@ const ORGANIZATION_WORDS: &str = include_str!("data/organization_words.txt");
 const ORGANIZATION_WORDS_WEAK: &str = include_str!("data/organization_words_weak.txt");
 const ROMANIZATION: &str = include_str!("data/romanization.txt");
 const NOT_NAMES: &str = include_str!("data/not_names.txt");
+const GIVEN_NAMES: &str = include_str!("data/given_names.tsv");
+const BYNAMES: &str = include_str!("data/bynames.txt");
+
+/// `data/bynames.txt`: bynames of place that stand where a family name would (`Romano`,
+/// `Veneziano`), folded.
+static BYNAME_SET: LazyLock<WordSet> = LazyLock::new(|| word_set(&[BYNAMES]));
+
+/// Whether `word` is a byname of place of the list (`Giulio Romano`, `Bartolomeo Veneto`).
+pub(crate) fn byname(word: &str) -> bool {
+    BYNAME_SET.contains(&fold(word))
+}
+
+/// `data/given_names.tsv`: given names (folded), how many births the US Social Security
+/// Administration records for each, 1880-2024, and how many people bore the word as a
+/// family name in the US census of 1990 (`data/README.md` has the sources and licences).
+static GIVEN_NAME_LIST: LazyLock<HashMap<String, (u32, u32), foldhash::fast::RandomState>> =
+    LazyLock::new(|| {
+        lines(GIVEN_NAMES)
+            .filter_map(|l| {
+                let mut cols = l.split('\t').map(str::trim);
+                let name = fold(cols.next()?);
+                let births = cols.next()?.parse().ok()?;
+                let as_family_name = cols.next().and_then(|c| c.parse().ok()).unwrap_or(0);
+                Some((name, (births, as_family_name)))
+            })
+            .collect()
+    });
+
+/// How many births of the given-name list a word's folded form has (0: not in the list).
+/// A hyphenated word (`Jean-Baptiste`) counts as its rarest piece.
+pub(crate) fn given_name_births(word: &str) -> u32 {
+    let folded = fold(word);
+    folded
+        .split('-')
+        .map(|piece| GIVEN_NAME_LIST.get(piece).map_or(0, |e| e.0))
+        .min()
+        .unwrap_or(0)
+}
+
+/// Whether the list is evidence that `word` is a given name: every hyphenated piece has at
+/// least [`GIVEN_NAME_EVIDENCE`] births, and, when `more_than_family_name`, more births as a
+/// given name than people who bore it as a family name (`Henry`, `Louise`, `Gabriel` are; `Spencer`, `Boyd`,
+/// `Hamilton`, `Garcia`, `Diaz` are not: `George Spencer Watson` may have the family name
+/// `Spencer Watson`, `Sebastian Diaz Morales` has `Diaz Morales`).
+pub(crate) fn given_name_evidence(word: &str, more_than_family_name: bool) -> bool {
+    let folded = fold(word);
+    // Of a hyphenated word, the first piece is compared with the family names: `Jean-Baptiste`
+    // (`Baptiste` is more often a family name) is a given name, `Spencer-Stanhope` is not.
+    folded.split('-').enumerate().all(|(i, piece)| {
+        GIVEN_NAME_LIST
+            .get(piece)
+            .is_some_and(|&(births, as_family)| {
+                births >= GIVEN_NAME_EVIDENCE
+                    && (i > 0 || !more_than_family_name || births >= as_family)
+            })
+    })
+}
+
+/// The births a word needs in the given-name list to be evidence that it is a given name
+/// (rule 9 of `rules`): every name of the list (which has none under 20). What the list
+/// holds besides given names (`Premier`, 49; `Master`, 467; family names given as
+/// forenames) is kept out by the rules before it: titles, notnames, organization words, the
+/// East Asian and Japanese rules, and the evidence needed for every word before the family
+/// name, not only the first.
+pub(crate) const GIVEN_NAME_EVIDENCE: u32 = 20;
+
+/// The births that make a word a *common* Western given name (`Lou`, `Kim`, `Lee`, `June`,
+/// `Jo`): a family name of the East Asian surname lists that is also one is not read as a
+/// family name first when the words after it may be read as a Western name.
+pub(crate) const COMMON_GIVEN_NAME: u32 = 10_000;
 
 /// `data/not_names.txt`: words that make a name a placeholder, and opening phrases that
 /// qualify an attribution; each phrase as its folded words.
@@ -486,6 +556,18 @@ mod tests {
         assert!(designation_key("saint") && !designation_key("prince"));
         assert_eq!(suffix("Junior"), Some("Junior"));
         assert_eq!(suffix("VIII"), Some("VIII"));
+        assert!(given_name_births("Thomas") > COMMON_GIVEN_NAME);
+        assert!(given_name_births("JEAN-baptiste") >= GIVEN_NAME_EVIDENCE);
+        assert!(given_name_births("José") > GIVEN_NAME_EVIDENCE);
+        assert!(given_name_births("Premier") > 0);
+        assert_eq!(given_name_births("Katsushika"), 0);
+        assert_eq!(given_name_births("Manufactory"), 0);
+        assert!(given_name_evidence("Henry", true) && given_name_evidence("Jean-Baptiste", true));
+        assert!(!given_name_evidence("Spencer", true) && !given_name_evidence("Garcia", true));
+        assert!(given_name_evidence("Spencer", false) && given_name_evidence("Georges", false));
+        assert!(!given_name_evidence("Spencer-Stanhope", true));
+        assert!(!given_name_evidence("Katsushika", false));
+        assert!(byname("Romano") && byname("VENEZIANO") && !byname("Rossi"));
     }
 
     #[test]

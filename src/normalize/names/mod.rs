@@ -19,8 +19,15 @@
 //!
 //! The principle, for every name: **certain, or kept as written, or refused with a
 //! suggestion; never a confident guess.** A name the rules cannot read is kept as written
-//! and the agent says so ([`Agent::kept_as_written`], finding N005); a plain-text name
-//! that reads as an organization is not inverted (N002). Two headings that differ in an
+//! and the agent says so ([`Agent::kept_as_written`], finding N005); so is a name that
+//! nothing certain says how to invert ([`Agent::unproven`], N006: `Katsushika Hokusai`,
+//! `Lou Cannon`); a plain-text name that reads as an organization is not inverted (N002).
+//! The kind of an agent is claimed only from evidence: a family or given name read with
+//! evidence (an inverted heading as written, the authority file, the rules' evidence)
+//! makes the JSON-LD say `Person`; `kind: organization` or the authority file's kind,
+//! `Organization`; anything else `dcterms:Agent` (`export::jsonld::agent_type`), also a
+//! name written `kind: person` that the rules keep as written (the node carries no sign of
+//! the `kind:`; a gap, on the safe side). Two headings that differ in an
 //! addition (`Moxon, Charles, Mrs` and `Moxon, Charles`; `Ashburton, Lady` and
 //! `Ashburton, Lord`) are two agents everywhere: the heading and so the JSON-LD slug,
 //! the memo (keyed by the text as written), the authority match key and the N001
@@ -57,7 +64,9 @@ pub use authority::{AuthorityConflict, AuthorityIndex, match_key};
 pub use fingerprint::{
     VariantGroup, VariantSpelling, find_variants, fingerprint, looks_like_organization,
 };
-pub use rules::{NameOrder, PersonName, is_syllabic, normalize_organization, normalize_person};
+pub use rules::{
+    Doubt, NameOrder, PersonName, is_syllabic, normalize_organization, normalize_person,
+};
 
 use std::sync::Arc;
 
@@ -124,6 +133,15 @@ pub struct Agent {
     /// & George`, `Gego (Gertrud Goldschmidt)`, `Le Corbusier`). Never for a name matched
     /// in the authority file, nor for an organization. The pipeline reports it (N005).
     pub kept_as_written: bool,
+    /// Whether the name rules kept this person's name as written for want of evidence of
+    /// which word is the family name ([`PersonName::unproven`]: `Katsushika Hokusai`,
+    /// `Meissen Porcelain Manufactory`, `Premier Engraver`). Never for a name matched in the
+    /// authority file, nor for an organization. The pipeline reports it (N006) and says why
+    /// ([`Doubt::explain`]).
+    pub unproven: Option<Doubt>,
+    /// The family name, only when the name was read with evidence (an inverted heading as
+    /// written, the authority file, or the name rules' evidence): with [`Self::given`], what
+    /// makes the JSON-LD type the agent `Person` rather than an agent of unknown kind.
     pub family: Option<String>,
     pub given: Option<String>,
     /// Titles and forms of address dropped from the name (`Chairman`).
@@ -212,7 +230,12 @@ fn resolve_uncached(written: &str, kind: AgentKind, authorities: &AuthorityIndex
             Some(p) if !p.display.is_empty() => (
                 p.display.clone(),
                 with_dates(&p.heading, entry.dates.as_deref()),
-                p.family.clone(),
+                // A person of the authority file known by one word (`Behrens`): the file
+                // is the evidence that it is a person's name, and the word is its heading.
+                p.family.clone().or_else(|| {
+                    (entry.kind == AgentKind::Person && p.order == NameOrder::Single)
+                        .then(|| p.display.clone())
+                }),
                 given_with_particles(p),
             ),
             _ => {
@@ -225,6 +248,7 @@ fn resolve_uncached(written: &str, kind: AgentKind, authorities: &AuthorityIndex
             as_written: written.to_string(),
             reads_as_organization: looks_like_organization(written),
             kept_as_written: false,
+            unproven: None,
             slug: authorities.slug(i).to_string(),
             name,
             heading,
@@ -244,6 +268,7 @@ fn resolve_uncached(written: &str, kind: AgentKind, authorities: &AuthorityIndex
                 as_written: written.to_string(),
                 reads_as_organization: looks_like_organization(written),
                 kept_as_written: p.kept_as_written(),
+                unproven: p.doubt.filter(|_| p.unproven()),
                 slug: slug::of(&heading),
                 heading,
                 given: given_with_particles(&p),
@@ -260,6 +285,7 @@ fn resolve_uncached(written: &str, kind: AgentKind, authorities: &AuthorityIndex
                 as_written: written.to_string(),
                 reads_as_organization: looks_like_organization(written),
                 kept_as_written: false,
+                unproven: None,
                 heading: name.clone(),
                 slug: slug::of(&name),
                 name,

@@ -4,8 +4,8 @@
 //!
 //! Why a module of its own: most agents of the collection appear once or twice and will
 //! never get an authority entry, yet every export needs a heading that sorts under the
-//! family name. These rules make a consistent heading from the text alone, on one
-//! principle: **certain, or kept as written** (rule 10). A mangled name or two people
+//! family name. These rules make a heading from the text alone only where the text is
+//! evidence of it, on one principle: **certain, or kept as written** (rules 9 and 10). A mangled name or two people
 //! merged into one in published metadata is silent data loss; a name left as written is
 //! not. Each rule and its source:
 //!
@@ -27,7 +27,11 @@
 //!    longest first, only at the start of the name (or of the given-name part of an
 //!    inverted name, or as a whole comma-separated part: `Mao Zedong, Chairman`). The
 //!    only remaining word is never stripped (`Premier` alone stays `Premier`, as RDA
-//!    9.2.2.9.4 keeps `Seuss, Dr.`).
+//!    9.2.2.9.4 keeps `Seuss, Dr.`). A title of one word written without a period that is
+//!    also a given name of the list (`Marshal`, `Premier`, `Major`, `General`) is dropped
+//!    only when the rest is read with evidence as a name of two words or more (`Premier Zhou
+//!    Enlai`); otherwise the name is kept as written (`Premier Engraver`, `Marshal "Mickey"
+//!    Neilan`: rule 9, N006), so that no given name is lost.
 //! 4. **Initials spaced** (LC-PCC PS 8.5.6.1, formerly LCRI 22.1B: "input a single space
 //!    between the initials"): `A.M. Puzanov` → `A. M. Puzanov`. An initial written
 //!    without a period (`A Puzanov`) stays as written: in case of doubt, no period.
@@ -99,29 +103,59 @@
 //!    Harvey`, `Jo Baer` → `Baer, Jo` (Korean has no final `r`), `Ota Janecek` → `Janecek,
 //!    Ota` (Hepburn has no `c` onset). A first word that is both a surname prefix and a
 //!    listed family name (`Le Corbusier`, `Le Duan`) keeps the name as written.
-//!    **Limit:** a Western given name that happens to be a syllable string after a listed
-//!    surname (`Lee Linda`, `Kim Anna`), and a Korean name in a romanization that is none
-//!    of these (`Lee Ufan`); only the authority file can fix such a name. A CJK name
-//!    written given-name-first (`Zedong Mao`) is inverted like a Western one and so gets
-//!    the same heading `Mao, Zedong`.
-//! 9. **Everything else** is Western order: the last word (with its `with` prefixes) is
-//!    the family name (`A. M. Puzanov` → `Puzanov, A. M.`). A single word (`Behrens`) is
-//!    the family name and the heading. A name whose last word is an initial (`H. D.`) is
-//!    not inverted (LCRI 22.10: names of initials are entered directly), nor is a
-//!    forename with a regnal numeral (`Henry VIII`, `Elizabeth II, Queen of Great
-//!    Britain`; RDA 9.2.2.20). `Esq.` at the end is a title (`John Smith Esq`; only it:
-//!    `William Calder Marshall` is no marshal). **Limit:**
-//!    compound surnames without a hyphen (`Smith Brindle`, `Andrade Tudela`) are not
-//!    recognized.
+//!    Not when a Western reading holds too: a word of the name is a common Western given
+//!    name (`Lou`, `Lee`, `June`: `lexicon::COMMON_GIVEN_NAME` births) and every word but
+//!    the last is a given name of the list (`Lou Cannon`, `Nam June Paik`, `Kim Lim`),
+//!    unless a given word is hyphenated (`Kim Il-sung`): kept as written (N006).
+//!    **Limit:** a Chinese name in Western order whose given name is a listed surname
+//!    (`Yun Gee`, `Dong Kingman`); only the authority file can fix such a name. A CJK name
+//!    written given-name-first (`Zedong Mao`) is kept as written (rule 9: `Zedong` is no
+//!    given name of the list).
+//! 9. **Western order only from evidence** (issue #23: inverting every other name was wrong
+//!    for 1.7 % of the distinct names of three museum catalogues). The last word (with its
+//!    `with` prefixes) is the family name (`A. M. Puzanov` → `Puzanov, A. M.`) only when:
+//!    the first word before it is a given name of the shipped list (`data/given_names.tsv`:
+//!    US Social Security Administration baby names, public domain, every name of 20 births
+//!    or more since 1880, which holds given names of many languages: `Georges`, `Giovanni`,
+//!    `Pieter`, `Kazimierz`), an initial, or follows `Sir` or `Dame` (which go with the
+//!    forename); every later word before it is an initial or a given name of the list that
+//!    is more often a given name than a family name in the US census of 1990 (`Henry`,
+//!    `Louise`; not `Spencer`, `Garcia`: `George Spencer Watson`, `Mario Garcia Torres` may
+//!    have a family name of two words); no prefix is one whose place depends on the
+//!    language (lower-case `de`, `da`, `di`, `del`, `della`; an elided `d'`; a capitalized
+//!    `Van`, `De`, `Von`; Arabic `El`, `Al`: RDA F.11); the name is not two words of Hepburn
+//!    syllables (`Katsushika Hokusai` and `Yoko Ono` are written in both orders); the first
+//!    word is no East Asian family name followed by words of romanized syllables (`Lee
+//!    Ufan`); and no rank or office comes before an epithet of place (`Abbot Rupert of
+//!    Deutz`). A family name written in capitals, last (`Jacob Lauder RAITH`), is evidence
+//!    by itself. Everything else is kept as written ([`NameOrder::Unproven`], N006). A
+//!    single word (`Behrens`) is its own heading, with no family name claimed unless a
+//!    title or a term of address says it is a person's name (`Chairman Mao`). A name whose
+//!    last word is an initial (`H. D.`) is not inverted (LCRI 22.10: names of initials are
+//!    entered directly), nor is a forename with a regnal numeral (`Henry VIII`, `Elizabeth
+//!    II, Queen of Great Britain`; RDA 9.2.2.20). Royal persons and popes written with
+//!    their title (`King George III of England`, `Pope John Paul II`, `Prince Alois I of
+//!    Liechtenstein`) are headed by the forename, the numeral and the title with its place
+//!    (`George III, King of England`, `John Paul II, Pope`; RDA 9.2.2.20 with 9.19.1.2,
+//!    LC-PCC PS 9.19.1.2); the title is kept. A word of relationship after one word is a
+//!    family name (`Betsy Senior`), unless it is an abbreviation (`Smith Jr.`). `Esq.` at
+//!    the end is a title (`John Smith Esq`; only it: `William Calder Marshall` is no
+//!    marshal). A name longer than [`MAX_NAME_BYTES`] or [`MAX_NAME_WORDS`] is not read
+//!    (N005), which keeps the work on any name linear in its length.
 //! 10. **Kept as written** ([`NameOrder::AsWritten`], [`PersonName::kept_as_written`]):
 //!     what the rules cannot read with confidence is neither inverted nor changed beyond
 //!     rules 1-2: several names joined (`&`, `+`, `;`, `/`, the word `and`: `Gilbert &
 //!     George`, `Olds, Wortman & King`), brackets other than rule 2's, a word beginning in
 //!     lower case (not a prefix) or holding a digit in a name that is not all lower case
 //!     (`Master of the Giants`, `British School 18th century`), a prefix that may be a
-//!     family name (rule 8), a second forename part (rule 7), and a name that reads as an
-//!     organization ([`super::fingerprint::looks_like_organization`], `Northwest Public
-//!     Broadcasting`). The pipeline says so: N005, or N002 for an organization.
+//!     family name (rule 8), a second forename part (rule 7), a notname (`Master CR`), and
+//!     a name that reads as an organization ([`super::fingerprint::looks_like_organization`],
+//!     `Northwest Public Broadcasting`). The pipeline says so: N005, or N002 for an
+//!     organization. Rule 7's inverted input is kept as written too (N006) when it may be a
+//!     display form rather than a heading: a forename then a title of nobility (`Jean,
+//!     comte Budes de Guébriant`), a name in direct order then a word that is no forename
+//!     (`Carlo Francesco Rusca, Cavalier`; `Aimée … Stern, Lady Michelham`), a "family
+//!     name" of more than three words or with a regnal numeral.
 //!
 //! Organizations (RDA chapter 11) get none of this: only NFC and whitespace
 //! ([`normalize_organization`]); `Embassy [of Poland]` keeps its brackets.
@@ -145,6 +179,70 @@ pub enum NameOrder {
     /// century`), or a name that reads as an organization. Display form and heading are
     /// the text with only NFC, whitespace and editorial square brackets changed.
     AsWritten,
+    /// Kept as written because nothing in the text is evidence of which word is the family
+    /// name (rule 9: `Meissen Porcelain Manufactory`, `Katsushika Hokusai`, `Sitting Bull`),
+    /// or because a word may be a title or a given name (rule 3: `Premier Engraver`). The
+    /// pipeline says so (N006) and how to settle it. Display form and heading as for
+    /// [`NameOrder::AsWritten`].
+    Unproven,
+}
+
+/// Why a name is kept as written for want of evidence ([`NameOrder::Unproven`], N006): what
+/// the finding tells the cataloguer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Doubt {
+    /// A word before the family name is no given name of the list (`Katsushika Hokusai`,
+    /// `Sitting Bull`).
+    NoGivenName,
+    /// A middle word is more often a family name than a given name: the family name may
+    /// have two words (`George Spencer Watson`), or `St John` may begin it.
+    FamilyNameOfTwoWords,
+    /// A prefix whose place depends on the person's language (`Charles de Gaulle`, RDA
+    /// F.11).
+    PrefixOfUnknownCustom,
+    /// An East Asian or Japanese name that may be in either order (`Lou Cannon`, `Yoko
+    /// Ono`, `Kishi Nobusuke`).
+    EitherOrder,
+    /// A word that may be a title or a given name (`Premier Engraver`).
+    TitleOrGivenName,
+    /// A form with a comma that may be a display form of a titled person rather than a
+    /// heading (`John Clerk, Lord Eldin`), or an office before an epithet of place.
+    DisplayForm,
+    /// The last word may be a byname of place rather than a family name (`Giulio Romano`,
+    /// LCNAF `Giulio, Romano`; `data/bynames.txt`).
+    Byname,
+}
+
+impl Doubt {
+    /// What the finding says of the name: why no word can be taken as the family name.
+    pub fn explain(self) -> &'static str {
+        match self {
+            Doubt::NoGivenName => {
+                "a word before the last is no given name of the list, so the last word may \
+                 not be the family name"
+            }
+            Doubt::FamilyNameOfTwoWords => {
+                "a word before the last is more often a family name than a given name, so \
+                 the family name may have two words"
+            }
+            Doubt::PrefixOfUnknownCustom => {
+                "it has a prefix whose place in the heading depends on the person's language \
+                 (RDA F.11)"
+            }
+            Doubt::EitherOrder => {
+                "it may be an East Asian or Japanese name written in either order"
+            }
+            Doubt::TitleOrGivenName => "a word of it may be a title or a given name",
+            Doubt::DisplayForm => {
+                "it may be a display form with a title rather than a heading (`Family, \
+                 Given`)"
+            }
+            Doubt::Byname => {
+                "the last word may be a byname of place (entered after the given name, RDA \
+                 9.2.2.18) rather than a family name"
+            }
+        }
+    }
 }
 
 /// A person's name after the rules of this module.
@@ -173,6 +271,8 @@ pub struct PersonName {
     /// honours and offices (`OM`, `2nd Bt`, `Bishop of Gibraltar`).
     pub additions: Vec<String>,
     pub order: NameOrder,
+    /// Why the name is kept as written for want of evidence ([`NameOrder::Unproven`]).
+    pub doubt: Option<Doubt>,
 }
 
 impl PersonName {
@@ -189,6 +289,12 @@ impl PersonName {
                 .any(|w| lexicon::particle(w).is_some()),
             _ => false,
         }
+    }
+
+    /// Whether the name is kept as written for want of evidence ([`NameOrder::Unproven`],
+    /// finding N006): a heading could be made, but nothing certain says which.
+    pub fn unproven(&self) -> bool {
+        self.order == NameOrder::Unproven && !self.display.is_empty()
     }
 }
 
@@ -238,8 +344,27 @@ const NOT_IN_NAMES: &[char] = &[
     '<', '>', '{', '}', '=', '@', '#', '|', '\\', '*', '_', '~', '^', '%', '$', '+', '/',
 ];
 
+/// The longest name, in bytes, that the rules read: a longer one is kept as written (N005).
+/// The longest personal names of real catalogues are a few hundred bytes (`Pablo Diego José
+/// Francisco de Paula Juan Nepomuceno María de los Remedios Cipriano de la Santísima
+/// Trinidad Ruiz y Picasso` is 130); the bound keeps the rules' work on one name constant,
+/// whatever a hostile record holds (a name of a million repeated titles took 47 s).
+pub const MAX_NAME_BYTES: usize = 1024;
+
+/// The most words (separated by whitespace) of a name that the rules read; see
+/// [`MAX_NAME_BYTES`].
+pub const MAX_NAME_WORDS: usize = 48;
+
 /// Apply the person rules of this module to a name as written.
+///
+/// Time and memory are linear in the length of `written`: a name longer than
+/// [`MAX_NAME_BYTES`] or [`MAX_NAME_WORDS`] is kept as written after NFC and whitespace
+/// only (both linear), and the rules, some of which look at a word against the words
+/// before it, run on at most that many words.
 pub fn normalize_person(written: &str) -> PersonName {
+    if written.len() > MAX_NAME_BYTES || written.split_whitespace().nth(MAX_NAME_WORDS).is_some() {
+        return as_written(written);
+    }
     let nfc = crate::normalize::nfc(written);
     // A cataloguer's doubt or note is part of what was written, never dropped with the
     // brackets around it: `Curtis, Bert [?]`, `One [?], Richard T.`, `EGW [illegible]`,
@@ -355,6 +480,16 @@ fn as_written(cleaned: &str) -> PersonName {
         roles: Vec::new(),
         additions: Vec::new(),
         order: NameOrder::AsWritten,
+        doubt: None,
+    }
+}
+
+/// The name kept as written for want of evidence (N006), as [`as_written`].
+fn unproven(cleaned: &str, doubt: Doubt) -> PersonName {
+    PersonName {
+        order: NameOrder::Unproven,
+        doubt: Some(doubt),
+        ..as_written(cleaned)
     }
 }
 
@@ -376,9 +511,9 @@ fn read(cleaned: &str) -> Option<PersonName> {
         return Some(direct(Vec::new(), roles, None, None, adds));
     };
     let before = first.len();
-    if !strip_front(&mut first, &mut roles, &mut adds) {
-        return None;
-    }
+    // A title that may be a given name (`Marshal`, `Premier`): dropped only if the rest is
+    // read with evidence as a name of two words or more, checked at the end.
+    let ambiguous_front = strip_front(&mut first, &mut roles, &mut adds)?;
     // `Sir John Smith, K.C.B.`: a first part that began with a title or a term of address
     // and still has two words is a name in direct order, not an inverted family name.
     let direct_first = first.len() < before && first.len() > 1;
@@ -387,6 +522,7 @@ fn read(cleaned: &str) -> Option<PersonName> {
     let mut dates = None;
     let mut given: Option<Vec<String>> = None;
     let mut nobility_family: Option<Vec<String>> = None;
+    let mut royal_part = false;
     for (part, raw) in parts {
         // The part as written, for additions and dates; made only when one is found.
         let joined = || collapse(raw);
@@ -449,9 +585,31 @@ fn read(cleaned: &str) -> Option<PersonName> {
                 add(&mut adds, part[..title_len].join(" "), Place::Nobility);
                 nobility_family = Some(part[title_len..].to_vec());
             }
+        } else if part.len() == 2 && part[0] == "The" && lexicon::fold(&part[1]).ends_with("er") {
+            // `David Teniers, The Younger`, `Willem Van De Velde, The Elder`: an epithet
+            // (RDA 9.2.2.9.5), never a forename.
+            add(&mut adds, format!("the {}", part[1]), Place::Close);
         } else if cased && part.iter().any(|w| w == "of" || w == "the") {
             // `the Elder`, `of Duddingston`, `Bishop of Gibraltar`; any other lower-case
             // word makes the part a forename that is not readable (kept as written).
+            // `Leopold Friedrich, Prince of Anhalt`: a royal person, entered under the
+            // forename (RDA 9.2.2.20), never inverted.
+            royal_part |= part.len() > 2
+                && part[1] == "of"
+                && matches!(
+                    lexicon::fold(&part[0]).as_str(),
+                    "king"
+                        | "queen"
+                        | "prince"
+                        | "princess"
+                        | "emperor"
+                        | "empress"
+                        | "archduke"
+                        | "archduchess"
+                        | "elector"
+                        | "tsar"
+                        | "czar"
+                );
             let place = if lowercase_word(&part[0]) {
                 Place::Close
             } else {
@@ -460,8 +618,90 @@ fn read(cleaned: &str) -> Option<PersonName> {
             add(&mut adds, joined(), place);
         } else if !named && !direct_first {
             let mut g = part;
-            if !strip_front(&mut g, &mut roles, &mut adds) {
-                return None;
+            let lord_or_lady = matches!(lexicon::fold(&g[0]).as_str(), "lord" | "lady");
+            // A term of address that is a title of nobility (`Lady`, `Lord`, `baronne`,
+            // `Comte`, `Marquise`; `data/address.txt`).
+            let noble_address = lexicon::ADDRESS_LIST
+                .get(&[g[0].as_str()])
+                .is_some_and(|c| {
+                    matches!(
+                        c,
+                        "Lord"
+                            | "Lady"
+                            | "Count"
+                            | "Countess"
+                            | "Baron"
+                            | "Baroness"
+                            | "Marquis"
+                            | "Marquise"
+                    )
+                });
+            // A lower-case prefix followed by a word that is no prefix: `Budes de Guébriant`
+            // (a display form's), not `Bart van der` (a heading's prefixes, last).
+            let inner_prefix = g.windows(2).any(|w| {
+                lexicon::particle(&w[0]).is_some()
+                    && !starts_upper(&w[0])
+                    && lexicon::particle(&w[1]).is_none()
+            });
+            if lexicon::rank_or_office(&g[0])
+                && !lord_or_lady
+                && g.len() > 1
+                && !g[1..].iter().all(|w| is_initial(w))
+                && (inner_prefix || first.len() == 1 && given_name_evidence(&first[0], false))
+            {
+                // `Jean, comte Budes de Guébriant`, `Carl, Count de Geer`: a forename, then
+                // a title of nobility and a name (a display form), or a family name and a
+                // forename with a title: nothing says which.
+                return Some(unproven(cleaned, Doubt::DisplayForm));
+            }
+            // The part before the comma reads as a name in direct order (`John Clerk`,
+            // `George Gordon Byron`, `Alfred Tennyson`), not as a family name of two words.
+            let direct_name = first.len() > 1
+                && first[..first.len() - 1]
+                    .iter()
+                    .all(|w| given_name_evidence(w, false) && lexicon::particle(w).is_none());
+            if noble_address
+                && g.len() == 2
+                && (direct_name || first.len() == 1 && given_name_evidence(&first[0], false))
+            {
+                // `John Clerk, Lord Eldin`, `George Gordon Byron, Lord Byron`, `Frederic, Lord
+                // Leighton`, `Pauline, baronne Meunier`, `Amélie … Castelnau, Lady Wallace`:
+                // a title and a place or a family name after a name in direct order, or a
+                // family name and `Lord` with a forename (`Douglas, Lord Alfred`): nothing
+                // says which.
+                return Some(unproven(cleaned, Doubt::DisplayForm));
+            }
+            let fronts = adds.len();
+            if strip_front(&mut g, &mut roles, &mut adds)? {
+                // `Neilan, Marshal John`: a title or a given name, nothing says which.
+                return Some(unproven(cleaned, Doubt::TitleOrGivenName));
+            }
+            if inner_prefix {
+                // `Alexis-François, Chevalier Artaud de Montor`: a prefix inside the forename
+                // part is a display form's (`Gaulle, Charles de` has it last).
+                return Some(unproven(cleaned, Doubt::DisplayForm));
+            }
+            if direct_name && g.len() > 1 {
+                // `Alfred Tennyson, Barton Tennyson`: two names, or a family name of two words
+                // and two forenames.
+                return Some(unproven(cleaned, Doubt::DisplayForm));
+            }
+            let forename = g.first().is_some_and(|w| {
+                starts_upper(w)
+                    && lexicon::particle(w).is_none()
+                    && (given_name_evidence(w, false) || is_initial(w))
+                    && !lexicon::rank_or_office(w)
+            });
+            if first.len() > 1 && adds.len() > fronts && !forename {
+                // `Aimée Geraldine Bradshaw Stern, Lady Michelham`: a name in direct order,
+                // then a title with a place, or a compound family name and a forename
+                // with its term of address: nothing says which.
+                return Some(unproven(cleaned, Doubt::DisplayForm));
+            }
+            if direct_name && !forename {
+                // `Carlo Francesco Rusca, Cavalier`, `Clifford Harrington, Walcliff Antiques`:
+                // a name in direct order, then a word that is no forename.
+                return Some(unproven(cleaned, Doubt::DisplayForm));
             }
             given = Some(g);
         } else {
@@ -470,6 +710,20 @@ fn read(cleaned: &str) -> Option<PersonName> {
         }
     }
 
+    if (given.is_some() || nobility_family.is_some())
+        && (first.len() > 3
+            || first.iter().any(|w| regnal_numeral(w))
+            || nobility_family.is_some() && first.iter().any(|w| prefix_of_unknown_custom(w)))
+    {
+        // `Holy Roman Emperor Rudolph II Habsburg, Prague`; `Cesare d' Este, Duke of
+        // Ferrara`: no family name has so many words, or a numeral, and the place of `d'`
+        // depends on the language.
+        return Some(unproven(cleaned, Doubt::DisplayForm));
+    }
+    if ambiguous_front && (given.is_some() || nobility_family.is_some()) {
+        // `Major Smith, John`: the word dropped may have been a given name.
+        return Some(unproven(cleaned, Doubt::TitleOrGivenName));
+    }
     if let Some(family) = nobility_family {
         if !readable(&first) || !readable(&family) {
             return None;
@@ -486,7 +740,24 @@ fn read(cleaned: &str) -> Option<PersonName> {
         ));
     }
     let Some(mut given) = given else {
-        return from_direct_order(first, roles, adds, suffix, dates, cased);
+        if royal_part {
+            if !readable(&first) || first.len() > 4 {
+                return None;
+            }
+            let mut p = direct(first, roles, suffix, dates, adds);
+            p.given = Some(p.display.split(", ").next().unwrap_or_default().to_string());
+            return Some(p);
+        }
+        let p = from_direct_order(cleaned, first, roles, adds, suffix, dates, cased)?;
+        let read_with_evidence =
+            matches!(p.order, NameOrder::GivenFirst | NameOrder::FamilyFirst) && p.given.is_some();
+        return Some(if ambiguous_front && !read_with_evidence {
+            // `Premier Engraver`, `Marshal "Mickey" Neilan`: `Premier` and `Marshal` are
+            // given names too; without a certain reading of the rest, none is dropped.
+            unproven(cleaned, Doubt::TitleOrGivenName)
+        } else {
+            p
+        });
     };
 
     // Inverted input: `Family, Given`.
@@ -578,10 +849,14 @@ fn is_address(words: &[String]) -> bool {
 /// the list or an ordinal, at least one a post-nominal; or, when `generic` (the name
 /// already has its forename), one word of two or more capitals (`FRSA`).
 fn is_post_nominal_part(words: &[String], generic: bool) -> bool {
+    // `R.A.`, split into initials by rule 4, is `RA`.
     let listed = words.iter().any(|w| lexicon::post_nominal(w))
         && words
             .iter()
-            .all(|w| lexicon::post_nominal(w) || lexicon::ordinal(w));
+            .all(|w| lexicon::post_nominal(w) || lexicon::ordinal(w))
+        || words.len() > 1
+            && words.iter().all(|w| is_initial(w))
+            && lexicon::post_nominal(&words.concat());
     // `FRSA`, `K.C.B.` (split into initials by rule 4), `M.D.`
     let letters = words
         .iter()
@@ -615,8 +890,13 @@ fn nobility_in_display_order(words: &[String]) -> Option<usize> {
         return None;
     }
     let place = &words[i.min(words.len())..];
-    // `Larrison, Earl J.`: Earl is a forename there; a place is never an initial.
-    (!place.is_empty() && place.iter().all(|w| starts_upper(w) && !is_initial(w))).then_some(i)
+    // `Larrison, Earl J.`: Earl is a forename there; a place is never an initial. Without
+    // `of`, the place is one word (`Viscount Harding`): `Baron Vincenzo Camuccini` is a
+    // title and a name.
+    (!place.is_empty()
+        && (of || place.len() == 1)
+        && place.iter().all(|w| starts_upper(w) && !is_initial(w)))
+    .then_some(i)
 }
 
 fn starts_upper(w: &str) -> bool {
@@ -626,10 +906,17 @@ fn starts_upper(w: &str) -> bool {
 }
 
 /// Strip leading titles (dropped as roles) and terms of address (kept as additions),
-/// longest first, never the last remaining word. `false` when a leading word may be a
-/// title or a given name ([`lexicon::title_or_given_name`]: `Sen Katayama`): the name is
-/// then kept as written.
-fn strip_front(words: &mut Vec<String>, roles: &mut Vec<String>, adds: &mut Vec<Addition>) -> bool {
+/// longest first, never the last remaining word. `None` when a leading word may be an
+/// abbreviated title or a given name ([`lexicon::title_or_given_name`]: `Sen Katayama`):
+/// the name is then kept as written. `Some(true)` when a title dropped is one word, written
+/// without a period, that is also in the given-name list (`Marshal`, `Premier`, `Major`):
+/// the caller keeps it unless the rest is certain.
+fn strip_front(
+    words: &mut Vec<String>,
+    roles: &mut Vec<String>,
+    adds: &mut Vec<Addition>,
+) -> Option<bool> {
+    let mut ambiguous = false;
     'outer: while words.len() > 1 {
         let key = lexicon::title_word_key(&words[0]);
         for (list, keep) in [
@@ -644,7 +931,14 @@ fn strip_front(words: &mut Vec<String>, roles: &mut Vec<String>, adds: &mut Vec<
                 let slice: Vec<&str> = words[..n].iter().map(String::as_str).collect();
                 if let Some(t) = list.get(&slice) {
                     if n == 1 && !keep && lexicon::title_or_given_name(slice[0]) {
-                        return false;
+                        return None;
+                    }
+                    if n == 1
+                        && !keep
+                        && !slice[0].ends_with('.')
+                        && lexicon::given_name_births(slice[0]) > 0
+                    {
+                        ambiguous = true;
                     }
                     if keep {
                         add(adds, slice.join(" "), Place::Front);
@@ -658,7 +952,7 @@ fn strip_front(words: &mut Vec<String>, roles: &mut Vec<String>, adds: &mut Vec<
         }
         break;
     }
-    true
+    Some(ambiguous)
 }
 
 /// The words of one comma part: split on whitespace, initials spaced, punctuation-only
@@ -867,6 +1161,10 @@ const ONSETS: &[&str] = &[
     "s", "t", "v", "w", "x", "y", "z", "",
 ];
 const CODAS: &[&str] = &["ng", "nh", "ch", "n", "m", "k", "l", "p", "t", "r", "h", ""];
+/// The finals that a romanized East Asian syllable may have in any of the systems, without
+/// the `l` and `r` that only some write after a vowel and that English family names have
+/// (`Jo Baer`, `Lee Miller` are not read as romanizations; `Lee Ufan` is).
+const ROMANIZED_CODAS: &[&str] = &["ng", "n", "m", "k", "p", "t", "h", ""];
 
 fn is_vowel(b: u8) -> bool {
     matches!(b, b'a' | b'e' | b'i' | b'o' | b'u')
@@ -932,6 +1230,7 @@ fn syllable_count(piece: &str, onsets: &[&str], codas: &[&str]) -> Option<usize>
 }
 
 fn from_direct_order(
+    cleaned: &str,
     mut words: Vec<String>,
     mut roles: Vec<String>,
     mut adds: Vec<Addition>,
@@ -939,6 +1238,12 @@ fn from_direct_order(
     dates: Option<String>,
     cased: bool,
 ) -> Option<PersonName> {
+    if roles.is_empty()
+        && adds.is_empty()
+        && let Some(p) = royal_or_papal(&words, dates.as_deref())
+    {
+        return Some(p);
+    }
     // Additions written after the name (rule 6), last first: `Jr.`, `Junior`, `III`,
     // `OM`, `7th Bt`, `the Elder`, `of Derby`.
     let mut tail: Vec<Addition> = Vec::new();
@@ -947,7 +1252,11 @@ fn from_direct_order(
         if n >= 2
             && suffix.is_none()
             && let Some(s) = lexicon::suffix(&words[n - 1]).filter(|s| {
-                (s.chars().count() > 1 || n >= 3)
+                // After one word, only an abbreviation or a regnal numeral: `Betsy
+                // Senior` is a forename and a family name.
+                (n >= 3
+                    || s.ends_with('.')
+                    || s.chars().count() > 1 && s.chars().all(|c| matches!(c, 'I' | 'V' | 'X')))
                     // `Ho Ka I`: a syllable of a Korean name, not the numeral I.
                     && !(*s == "I" && lexicon::CJK_SURNAMES.contains(&lexicon::fold(&words[0])))
             })
@@ -1033,7 +1342,11 @@ fn from_direct_order(
         }
         1 => {
             let family = words.pop().unwrap_or_default();
-            return Some(assemble(
+            // A title or a term of address says that the word is a person's name
+            // (`Chairman Mao`, `Lady Dacre`); a word alone (`Canaletto`, `Behrens`) may be a
+            // byname or a firm: its own heading, but no family name is claimed.
+            let person = !roles.is_empty() || adds.iter().any(|a| a.place == Place::Front);
+            let mut p = assemble(
                 NameOrder::Single,
                 vec![family],
                 Vec::new(),
@@ -1042,7 +1355,11 @@ fn from_direct_order(
                 dates,
                 roles,
                 adds,
-            ));
+            );
+            if !person {
+                p.family = None;
+            }
+            return Some(p);
         }
         _ => {}
     }
@@ -1054,6 +1371,19 @@ fn from_direct_order(
         return None;
     }
     if words.len() <= 4 && looks_family_first(&words[..1], &words[1..]) {
+        // A hyphenated given name of syllables (`Kim Il-sung`, `Lee Young-guk`) is the
+        // romanization's, never a Western name's.
+        let hyphenated = words[1..].iter().any(|w| w.contains('-'));
+        if only_japanese(&words) || japanese_in_either_order(&words) {
+            // `Kishi Nobusuke`, `Tanaka Ryohei`: Japanese names are written in both orders.
+            return Some(unproven(cleaned, Doubt::EitherOrder));
+        }
+        if !hyphenated && western_reading_possible(&words) {
+            // `Lou Cannon`, `Nam June Paik`, `Lee Ufan`: a family name of the East Asian
+            // lists that is also a common Western given name, and every word but the last a
+            // given name: both readings hold.
+            return Some(unproven(cleaned, Doubt::EitherOrder));
+        }
         let given = words.split_off(1);
         return Some(assemble(
             NameOrder::FamilyFirst,
@@ -1108,6 +1438,93 @@ fn from_direct_order(
     {
         family_start -= 1;
     }
+    // The evidence for inverting (rule 9): every word before the family name (and its
+    // prefixes) is a given name of the list or an initial, and no prefix is one whose place
+    // depends on the person's language.
+    if lexicon::CJK_SURNAMES.contains(&lexicon::fold(&words[0]))
+        && words[1..].iter().all(|w| {
+            let folded = lexicon::fold(w);
+            !folded.is_empty()
+                && folded.split('-').all(|piece| {
+                    syllable_count(piece, ONSETS, ROMANIZED_CODAS)
+                        .is_some_and(|n| (1..=4).contains(&n))
+                })
+        })
+    {
+        // `Lee Ufan` (Korean, family name first, in a romanization of his own) or `Lee
+        // Miller`: a family name of the East Asian lists, then words that may be syllables
+        // of a romanization.
+        return Some(unproven(cleaned, Doubt::EitherOrder));
+    }
+    // `Sir` and `Dame` go with the forename (`Sir Muirhead Bone`, never `Sir Bone`), so the
+    // word after them is one.
+    let forename_after_address = adds.iter().any(|a| {
+        a.place == Place::Front && matches!(lexicon::fold(&a.text).as_str(), "sir" | "dame")
+    });
+    // The first forename needs only to be in the list (a European forename such as `Georges`,
+    // `Ernst` or `Heinz` is more often a family name in the US census); a later one must be
+    // more often a given name than a family name, or it may begin a family name of two words
+    // (`George Spencer Watson`, `Mario Garcia Torres`).
+    // A family name written in capitals, last (`Jacob Lauder RAITH`), is the cataloguer's
+    // mark of the family name (National Archives of Australia item titles).
+    let capital_family = cased
+        && words[..words.len() - 1]
+            .iter()
+            .all(|w| w.chars().any(char::is_lowercase) || is_initial(w))
+        && words[words.len() - 1]
+            .chars()
+            .filter(|c| c.is_alphabetic())
+            .count()
+            >= 4
+        && words[words.len() - 1]
+            .chars()
+            .all(|c| !c.is_alphabetic() || c.is_uppercase());
+    let evidence = capital_family
+        || words[..start].iter().enumerate().all(|(i, w)| {
+            if i == 0 {
+                forename_after_address || given_name_evidence(w, false)
+            } else {
+                given_name_evidence(w, true)
+            }
+        });
+    // An epithet of place after a rank or an office (`Abbot Rupert of Deutz`): the first
+    // word is the office, not a forename.
+    let office_of_place = lexicon::rank_or_office(&words[0])
+        && adds
+            .iter()
+            .any(|a| a.place == Place::Close && a.text.starts_with("of "));
+    let doubt = if japanese_in_either_order(&words) || two_syllables(&words) {
+        Some(Doubt::EitherOrder)
+    } else if words[1..].iter().any(|w| prefix_of_unknown_custom(w)) {
+        Some(Doubt::PrefixOfUnknownCustom)
+    } else if lexicon::byname(&words[words.len() - 1]) {
+        Some(Doubt::Byname)
+    } else if office_of_place {
+        Some(Doubt::DisplayForm)
+    } else if words[1..start]
+        .iter()
+        .any(|w| matches!(lexicon::fold(w).as_str(), "st" | "st." | "saint"))
+    {
+        // `John St John Long`: `St John` is a forename or begins the family name.
+        Some(Doubt::FamilyNameOfTwoWords)
+    } else if !evidence {
+        // A word not in the list at all, or only words that are more often family names.
+        let absent = words[..start].iter().enumerate().any(|(i, w)| {
+            let initial_or_after_sir =
+                w.split('-').all(is_initial) || i == 0 && forename_after_address;
+            !initial_or_after_sir && lexicon::given_name_births(w) < lexicon::GIVEN_NAME_EVIDENCE
+        });
+        Some(if absent {
+            Doubt::NoGivenName
+        } else {
+            Doubt::FamilyNameOfTwoWords
+        })
+    } else {
+        None
+    };
+    if let Some(doubt) = doubt {
+        return Some(unproven(cleaned, doubt));
+    }
     let family = words.split_off(family_start);
     let particles = words.split_off(start);
     Some(assemble(
@@ -1120,6 +1537,193 @@ fn from_direct_order(
         roles,
         adds,
     ))
+}
+
+/// Whether a word before the family name is evidence of a name in Western order: an
+/// initial (`A.`, `J.-P.`, `A`), or a given name of the list (`data/given_names.tsv`);
+/// when `more_than_family_name`, one that is more often a given name than a family name
+/// ([`lexicon::given_name_evidence`]).
+fn given_name_evidence(word: &str, more_than_family_name: bool) -> bool {
+    word.split('-').all(is_initial) || lexicon::given_name_evidence(word, more_than_family_name)
+}
+
+/// Whether a word is a lower-case prefix whose place in the heading depends on the
+/// person's language, which the text does not give (RDA F.11): `de`, `da` (French, Spanish,
+/// Portuguese: after the forename, `Gaulle, Charles de`; modern Italian: the entry element,
+/// `De Chirico, Giorgio`), `di`, `del`, `della` (modern Italian: the entry element; before
+/// about 1600 a byname, entered under the forename: `Andrea, del Castagno`), and an elided
+/// `d'` or `l'` written onto the name (`Erlanger, Rodolphe d'`; `D'Annunzio, Gabriele`).
+fn prefix_of_unknown_custom(word: &str) -> bool {
+    const PREFIXES: &[&str] = &["de", "da", "di", "del", "della", "dei", "degli", "dello"];
+    let lower = word.chars().next().is_some_and(char::is_lowercase);
+    let folded = lexicon::fold(word);
+    let elided = word.contains(lexicon::is_apostrophe)
+        && matches!(
+            word.split(lexicon::is_apostrophe)
+                .next()
+                .map(lexicon::fold)
+                .as_deref(),
+            Some("d" | "l" | "dell" | "dall" | "nell")
+        );
+    // A capitalized prefix inside a name (`Henri De Toulouse-Lautrec`, `Jan Van Dar
+    // Vaart`) is the English custom (`Van Buren, Martin`) or a capital written where the
+    // language writes none; `Saint` and the French articles (`Le Brun`, `Du Maurier`) are
+    // part of the entry element in every custom (F.11).
+    let capitalized = !lower
+        && lexicon::particle(word).is_some()
+        && !matches!(
+            folded.as_str(),
+            "saint" | "sainte" | "st" | "st." | "ste" | "le" | "la" | "les" | "du" | "des"
+        );
+    // Arabic articles (`Rana El Nemr`: `El Nemr, Rana`; `al-Sadr`).
+    let article = matches!(folded.as_str(), "el" | "al")
+        || folded.starts_with("al-")
+        || folded.starts_with("el-");
+    lower && PREFIXES.contains(&folded.as_str()) || elided || capitalized || article
+}
+
+/// A regnal numeral of two letters or more (`II`, `XIV`), which no family name holds.
+fn regnal_numeral(word: &str) -> bool {
+    word.chars().count() > 1 && word.chars().all(|c| matches!(c, 'I' | 'V' | 'X' | 'L'))
+}
+
+/// Whether the family-first reading of rule 8 rests on the Japanese list and Hepburn
+/// syllables alone (no Chinese, Korean or Vietnamese reading): catalogues write Japanese
+/// names in both orders (`Kaneko Jun`, `Jun Kaneko`), so nothing says which.
+fn only_japanese(words: &[String]) -> bool {
+    let surname = lexicon::fold(&words[0]);
+    let folded: Vec<String> = words[1..].iter().map(|w| lexicon::fold(w)).collect();
+    let hyphenated = folded.iter().any(|w| w.contains('-'));
+    let [chinese, korean, _, vietnamese] = Grammar::of_surname(&surname, hyphenated);
+    lexicon::JAPANESE_SURNAMES.contains(&surname)
+        && ![chinese, korean, vietnamese]
+            .into_iter()
+            .flatten()
+            .any(|g| folded.iter().all(|w| g.is_syllabic(w)))
+}
+
+/// Whether a name is two words of one romanized syllable each (`Hai Bo`, `Tu Fu`) whose
+/// first is no common Western given name: a Chinese name, in either order.
+fn two_syllables(words: &[String]) -> bool {
+    words.len() == 2
+        && lexicon::given_name_births(&words[0]) < lexicon::COMMON_GIVEN_NAME
+        && words.iter().all(|w| {
+            let folded = lexicon::fold(w);
+            syllable_count(&folded, ONSETS, ROMANIZED_CODAS) == Some(1)
+        })
+}
+
+/// Whether a name of two words may be a Japanese name in either order: both are syllables
+/// of Hepburn romanization, two at least each (`Katsushika Hokusai` is family name first,
+/// `Yoko Ono` given name first; catalogues write both), and the first is not a common
+/// Western given name.
+fn japanese_in_either_order(words: &[String]) -> bool {
+    words.len() == 2
+        && lexicon::given_name_births(&words[0]) < lexicon::COMMON_GIVEN_NAME
+        && words.iter().all(|w| {
+            let folded = lexicon::fold(w);
+            !folded.contains('-')
+                && syllable_count(&folded, JAPANESE.onsets, JAPANESE.codas).is_some_and(|n| n >= 2)
+        })
+}
+
+/// Whether a name read family first (rule 8) may also be read in Western order: one of its
+/// words is a common Western given name ([`lexicon::COMMON_GIVEN_NAME`]: `Lou`, `Lee`,
+/// `June`) and every word but the last is evidence of a given name.
+fn western_reading_possible(words: &[String]) -> bool {
+    // As written: `Văn` is Vietnamese, not `Van`.
+    words
+        .iter()
+        .any(|w| w.is_ascii() && lexicon::given_name_births(w) >= lexicon::COMMON_GIVEN_NAME)
+        && words[..words.len() - 1]
+            .iter()
+            .enumerate()
+            .all(|(i, w)| given_name_evidence(w, i > 0))
+}
+
+/// Royal persons and popes (RDA 9.2.2.20 with 9.19.1.2; LC-PCC PS 9.19.1.2; LCNAF `George
+/// III, King of Great Britain`, `John Paul II, Pope`): a title of the list, one to three
+/// forenames, then a regnal numeral, `of` and a place, or both (a pope needs neither: `Pope
+/// Francis`). The heading is the forenames and numeral, then the title with its place, as
+/// written: `King George III of England` → `George III, King of England`. The title is
+/// never dropped.
+fn royal_or_papal(words: &[String], dates: Option<&str>) -> Option<PersonName> {
+    const TITLES: &[&str] = &[
+        "king",
+        "queen",
+        "emperor",
+        "empress",
+        "pope",
+        "tsar",
+        "czar",
+        "tsarina",
+        "czarina",
+        "kaiser",
+        "prince",
+        "princess",
+        "archduke",
+        "archduchess",
+        "sultan",
+        "shah",
+    ];
+    let title = words.first()?;
+    let key = lexicon::fold(title);
+    if !starts_upper(title) || !TITLES.contains(&key.as_str()) {
+        return None;
+    }
+    let regnal = |w: &str| !w.is_empty() && w.chars().all(|c| matches!(c, 'I' | 'V' | 'X' | 'L'));
+    let mut i = 1;
+    while i < words.len()
+        && i <= 3
+        && starts_upper(&words[i])
+        && !regnal(&words[i])
+        && words[i].chars().all(char::is_alphabetic)
+    {
+        i += 1;
+    }
+    let names = &words[1..i];
+    if names.is_empty() {
+        return None;
+    }
+    let numeral = words.get(i).filter(|w| regnal(w));
+    i += usize::from(numeral.is_some());
+    let place = match words.get(i) {
+        Some(of) if of == "of" => {
+            let place = &words[i + 1..];
+            if place.is_empty() || !place.iter().all(|w| starts_upper(w)) {
+                return None;
+            }
+            Some(place)
+        }
+        Some(_) => return None,
+        None => None,
+    };
+    if numeral.is_none() && place.is_none() && key != "pope" {
+        return None;
+    }
+    let mut given = names.join(" ");
+    if let Some(n) = numeral {
+        given.push(' ');
+        given.push_str(n);
+    }
+    let mut office = title.clone();
+    if let Some(place) = place {
+        office.push_str(" of ");
+        office.push_str(&place.join(" "));
+    }
+    Some(PersonName {
+        display: words.join(" "),
+        heading: format!("{given}, {office}"),
+        family: None,
+        given: Some(given),
+        particles: None,
+        suffix: numeral.cloned(),
+        dates: dates.map(str::to_string),
+        roles: Vec::new(),
+        additions: vec![office],
+        order: NameOrder::Direct,
+        doubt: None,
+    })
 }
 
 /// `of Derby`, `of Norbury` at the end of a name of at least two words before it, the
@@ -1170,6 +1774,7 @@ fn direct(
         roles,
         additions: adds.into_iter().map(|a| a.text).collect(),
         order: NameOrder::Direct,
+        doubt: None,
     }
 }
 
@@ -1253,6 +1858,7 @@ fn assemble(
         roles,
         additions: adds.into_iter().map(|a| a.text).collect(),
         order,
+        doubt: None,
     }
 }
 
