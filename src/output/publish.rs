@@ -134,24 +134,30 @@ pub fn check_separate(input: &Path, output: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// `path` made absolute, with the symbolic links of its longest existing prefix resolved.
+/// `path` made absolute and resolved one component at a time, as the system will walk it:
+/// an existing part has its links resolved, and a `..` after a part that does not exist
+/// (yet) takes that part away. Resolving only the longest existing prefix left
+/// `nothere/../input` unresolved, so it passed for a folder beside the catalogue while the
+/// system wrote into the catalogue.
 fn resolve(path: &Path) -> PathBuf {
+    use std::path::Component;
     let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let mut existing = absolute.as_path();
-    let mut rest = Vec::new();
-    loop {
-        if let Ok(mut resolved) = existing.canonicalize() {
-            resolved.extend(rest.iter().rev());
-            return resolved;
-        }
-        match (existing.parent(), existing.file_name()) {
-            (Some(parent), Some(name)) => {
-                rest.push(name.to_owned());
-                existing = parent;
+    let mut out = PathBuf::new();
+    for part in absolute.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
             }
-            _ => return absolute,
+            other => {
+                out.push(other);
+                if let Ok(real) = out.canonicalize() {
+                    out = real;
+                }
+            }
         }
     }
+    out
 }
 
 /// A new generation being written: the output folder is locked, what earlier killed runs
@@ -553,5 +559,10 @@ mod tests {
             std::os::unix::fs::symlink(&input, &link).unwrap();
             assert!(check_separate(&input, &link.join("out")).is_err());
         }
+        // A part that does not exist, then `..`: the system walks back out of it.
+        let nothere = dir.path().join("nothere").join("..").join("input");
+        assert!(check_separate(&input, &nothere).is_err());
+        assert!(check_separate(&input, &dir.path().join("nothere/../input/out")).is_err());
+        assert!(check_separate(&nothere.join("sub"), &input).is_err());
     }
 }
