@@ -17,13 +17,16 @@
 //! three paths users read change together. The previous generation is removed after the
 //! switch; leftovers of a killed run (a half-written generation, temporary links, and the
 //! `.dc-new-*` / `.export-new-*` files of earlier versions) are removed at the start of the next
-//! run. The three user-facing paths are links the tool replaces, never follows for writing,
-//! so a `dc` link planted to point elsewhere is replaced, not written through.
+//! run. The three user-facing paths are links the tool replaces, never follows for writing.
+//!
+//! The tool removes or replaces only what it wrote ([`check_ours`]): an existing output
+//! folder must be empty or carry the lock file every run leaves, and `dc`, `records.csv`,
+//! `records.jsonld` and the report must be missing or links into `.current`; `.cache` must
+//! be a real folder. Anything else (a user's folder, a real `dc/` of the layout before
+//! generations, a link planted to point elsewhere) refuses the run with the path named.
 //!
 //! What is not atomic: a reader that opens `records.csv` and later `dc/x.xml` may straddle a
 //! switch; to read one set for sure, resolve `.current` once and read inside that generation.
-//! The first run over an output folder in the old layout (real `dc/` folder and files)
-//! replaces each of the three paths separately (each replacement atomic).
 //!
 //! One run at a time may write an output folder: a lock (`.pipeline.lock`, `flock`) refuses a
 //! second. Record ids are checked again at the point of writing
@@ -195,9 +198,16 @@ impl Drop for Generation {
 
 impl Generation {
     /// Lock `output` (created if missing), clean leftovers, and start a new generation.
+    ///
+    /// An output folder that exists must be one this tool writes ([`check_ours`]): the run
+    /// is refused, before anything is written, rather than remove or replace a file it did
+    /// not write.
     pub fn begin(output: &Path) -> Result<Generation, PublishError> {
         let created = !output.exists();
         fs::create_dir_all(output).map_err(at(output))?;
+        if !created {
+            check_ours(output)?;
+        }
         let lock = lock(output)?;
         remove_leftovers(output);
         let dir = tempfile::Builder::new()
@@ -274,6 +284,12 @@ impl Generation {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
+        let names: Vec<&str> = OUTPUTS
+            .iter()
+            .copied()
+            .chain(self.extra.iter().map(String::as_str))
+            .collect();
+        check_entries(&output, &names)?;
         let Some(dir) = self.dir.take() else {
             return Ok(Locked {
                 _lock: self.lock.take(),
@@ -306,6 +322,78 @@ pub struct Locked {
 /// Stop with an "interrupted" error if SIGINT or SIGTERM arrived (see [`stop_on_signals`]).
 pub fn interrupted(path: &Path) -> Result<(), PublishError> {
     check_interrupted(path)
+}
+
+/// Refuse an output folder, or an entry of it, that this tool did not write. How the tool
+/// knows what it wrote:
+///
+/// - the folder: it is empty, or it holds the lock file [`LOCK_FILE`], which every run
+///   creates in the folder it writes and never removes (a folder that has it was written by
+///   an earlier run; a folder without it is someone's folder, and its `dc/` or
+///   `records.csv` are theirs);
+/// - the paths it replaces ([`OUTPUTS`], the report's names): missing, or a link into
+///   [`CURRENT`] (what a run leaves there). A real folder or file, or a link elsewhere, is
+///   never replaced: it was put there by someone else (or by a version of the tool older
+///   than generations, whose outputs cannot be told from a user's files);
+/// - the incremental cache [`CACHE_DIR`]: missing or a real folder, never a link (files
+///   are written into it and old logs removed from it).
+///
+/// Every refusal names the path and says what to do.
+pub fn check_ours(output: &Path) -> Result<(), PublishError> {
+    let refuse = |path: PathBuf, why: String| PublishError {
+        path,
+        source: std::io::Error::new(std::io::ErrorKind::AlreadyExists, why),
+    };
+    let lock = output.join(LOCK_FILE);
+    let marked = fs::symlink_metadata(&lock).is_ok_and(|m| m.is_file());
+    if !marked {
+        let mut entries = fs::read_dir(output).map_err(at(output))?;
+        if entries.next().is_some() {
+            return Err(refuse(
+                output.to_path_buf(),
+                format!(
+                    "this folder is not empty and no earlier pipeline run wrote it (it has no \
+                     {LOCK_FILE}); pipeline never removes or replaces files it did not write: \
+                     choose a new or empty output folder"
+                ),
+            ));
+        }
+        return Ok(());
+    }
+    check_entries(output, &OUTPUTS)?;
+    let cache = output.join(CACHE_DIR);
+    match fs::symlink_metadata(&cache) {
+        Ok(m) if !m.is_dir() => Err(refuse(
+            cache,
+            "this is not a folder pipeline made (a link or a file): it is never written \
+             through nor removed; move it away and run again"
+                .into(),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Refuse when `output/NAME`, for a name of `names`, exists and is not a link into
+/// [`CURRENT`] (see [`check_ours`]).
+fn check_entries(output: &Path, names: &[&str]) -> Result<(), PublishError> {
+    for name in names {
+        let path = output.join(name);
+        if fs::symlink_metadata(&path).is_err() {
+            continue;
+        }
+        if fs::read_link(&path).is_ok_and(|t| t.starts_with(CURRENT)) {
+            continue;
+        }
+        return Err(PublishError {
+            path,
+            source: std::io::Error::new(
+                std::io::ErrorKind::AlreadyExists,
+                "this was not written by pipeline (the outputs are links into .current); it is \
+                 never removed or replaced: move it away, or choose another output folder",
+            ),
+        });
+    }
+    Ok(())
 }
 
 /// Hold the output folder's lock until the returned file is dropped.
@@ -352,7 +440,6 @@ fn remove_leftovers(output: &Path) {
         let name = entry.file_name();
         let text = name.to_string_lossy();
         let stale = LEFTOVER_PREFIXES.iter().any(|p| text.starts_with(p))
-            || text == "dc.old"
             || (text.starts_with(GENERATION_PREFIX) && current.as_ref() != Some(&name));
         if !stale {
             continue;
@@ -384,15 +471,47 @@ fn sync_generation(dir: &Path) -> Result<(), PublishError> {
     sync_folder(dir).map_err(at(dir))
 }
 
+/// A file the user names for writing (`validate --report FILE`, `convert --outlines FILE`)
+/// that must not be replaced: a character device (`/dev/null`, `/dev/stdout`, a terminal)
+/// is opened and written through, as a shell's `>` would; anything else that is not a
+/// regular file (a FIFO, whose reader may never come; a socket; a block device; a folder)
+/// is refused. `Ok(None)`: `target` is missing or a regular file, to be replaced whole
+/// ([`replace_file`]). Renaming a new file over `/dev/null` turned the machine's
+/// `/dev/null` into a file (issue 24).
+pub fn device_target(target: &Path) -> std::io::Result<Option<File>> {
+    let Ok(meta) = fs::metadata(target) else {
+        return Ok(None);
+    };
+    if meta.is_file() {
+        return Ok(None);
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if meta.file_type().is_char_device() {
+            return File::options().write(true).open(target).map(Some);
+        }
+    }
+    Err(std::io::Error::new(
+        std::io::ErrorKind::InvalidInput,
+        "it is not a regular file nor a character device; it is not replaced: name a file",
+    ))
+}
+
 /// Write `bytes` as the whole of `target`: into a new temporary file beside it, flushed to
 /// disk, then renamed over it, so that a reader sees the old file or the new one, never a
 /// part of one, and a failure leaves the old one. The new file gets `permissions` (a
-/// temporary file is made 0600); `None` gives 0644, as a file the user writes.
+/// temporary file is made 0600); `None` gives 0644, as a file the user writes. A character
+/// device at `target` is written through, anything else but a regular file refused
+/// ([`device_target`]).
 pub fn replace_file(
     target: &Path,
     bytes: &[u8],
     permissions: Option<fs::Permissions>,
 ) -> std::io::Result<()> {
+    if let Some(mut device) = device_target(target)? {
+        return device.write_all(bytes);
+    }
     let dir = target
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -448,8 +567,7 @@ fn switch(output: &Path, name: &str) -> Result<(), PublishError> {
 }
 
 /// Make `dc`, `records.csv` and `records.jsonld` links through `.current`. Nothing to do
-/// after the first run; replaces the real folder and files of the old layout, and any link
-/// that points elsewhere, each with one atomic rename or exchange.
+/// after the first run; anything there but a link of ours is refused ([`check_entries`]).
 /// `extra` files (the report) are linked the same way; a link through `.current` whose file
 /// the new generation does not have (a report of an earlier run) is removed.
 fn link_outputs(output: &Path, extra: &[&str]) -> Result<(), PublishError> {
@@ -464,7 +582,13 @@ fn link_outputs(output: &Path, extra: &[&str]) -> Result<(), PublishError> {
             }
         }
     }
-    for name in OUTPUTS.iter().chain(extra) {
+    let names: Vec<&str> = OUTPUTS
+        .iter()
+        .copied()
+        .chain(extra.iter().copied())
+        .collect();
+    check_entries(output, &names)?;
+    for name in names {
         let path = output.join(name);
         let want = Path::new(CURRENT).join(name);
         if fs::read_link(&path).is_ok_and(|target| target == want) {
@@ -473,33 +597,11 @@ fn link_outputs(output: &Path, extra: &[&str]) -> Result<(), PublishError> {
         let temp = output.join(format!(".link-new-{name}"));
         let _ = fs::remove_file(&temp);
         symlink(&want, &temp)?;
-        match fs::symlink_metadata(&path) {
-            Ok(meta) if meta.is_dir() => {
-                exchange(&temp, &path)?;
-                // `temp` now holds the old folder.
-                fs::remove_dir_all(&temp).map_err(at(&temp))?;
-            }
-            // `rename` replaces a file or a link itself, never what a link points to.
-            _ => fs::rename(&temp, &path).map_err(at(&path))?,
-        }
+        // `rename` replaces a link itself, never what a link points to; `check_entries`
+        // made sure that `path` is nothing but a link of ours or missing.
+        fs::rename(&temp, &path).map_err(at(&path))?;
     }
     Ok(())
-}
-
-/// Swap two paths; with no atomic exchange, move `target` aside and `new` into its place.
-fn exchange(new: &Path, target: &Path) -> Result<(), PublishError> {
-    #[cfg(target_os = "linux")]
-    {
-        use rustix::fs::{CWD, RenameFlags, renameat_with};
-        if renameat_with(CWD, new, CWD, target, RenameFlags::EXCHANGE).is_ok() {
-            return Ok(());
-        }
-    }
-    let aside = target.with_extension("old");
-    let _ = fs::remove_dir_all(&aside);
-    fs::rename(target, &aside).map_err(at(target))?;
-    fs::rename(new, target).map_err(at(target))?;
-    fs::rename(&aside, new).map_err(at(new))
 }
 
 fn symlink(target: &Path, link: &Path) -> Result<(), PublishError> {

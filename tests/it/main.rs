@@ -10,6 +10,7 @@
 //! | [`exports`] | the three exports read back with independent parsers | quick-xml, `xmllint` and the official `tests/data/oai_dc/oai_dc.xsd`, the `csv` crate, serde_json; values written by hand |
 //! | [`fast_yaml`] | the fast YAML front end against saphyr (differential), on fixtures, generated records and the bench catalogue | saphyr's reading of the same text |
 //! | [`hostile`] | hostile and malformed input, links out of the catalogue, round trips, a fuzz smoke test | the corpus `tests/fixtures/hostile/` and its table of expected findings |
+//! | [`hostile_writes`] | writing where the tool must not (output folders it did not write, planted links, devices), wrong exits and leaks (issue 24) | the attacks of issue 24 and the README's Security section |
 //! | [`names`] | name normalization: one table per rule, authority matching, variants, properties | the rules' sources cited per table; `names.proptest-regressions` |
 //! | [`publish`] | atomic publication on real runs: killed, interrupted, a full disk, a read-only folder | the previous and the new outputs, byte for byte |
 //! | [`real_dates`] | the real-catalogue date corpus (issue #14) | `tests/data/real/dates/` (sources and licences in its README) |
@@ -30,6 +31,7 @@ mod dates;
 mod exports;
 mod fast_yaml;
 mod hostile;
+mod hostile_writes;
 mod names;
 mod publish;
 mod real_dates;

@@ -1,0 +1,252 @@
+//! Writing where it must not, and wrong exits and leaks (issue 24): each test builds the
+//! attack of the issue in a temporary folder, runs the binary as a user would, and checks
+//! that nothing outside what the tool wrote was removed, replaced, written through or
+//! printed. Every test here failed before its fix; the expectations come from the issue's
+//! description of each attack and the README's "Security" section.
+
+use std::fs;
+use std::path::Path;
+use std::time::Duration;
+
+use assert_cmd::Command;
+use tempfile::TempDir;
+
+use crate::support;
+
+/// A small valid record with id `id`.
+fn record(id: &str) -> String {
+    format!("id: {id}\ntitle: Title of {id}\ndate: 1957-12-17\ntype: Cable\nsummary: Summary.\n")
+}
+
+/// The binary run in `dir`, killed after two minutes so that a hang fails the test.
+fn pipeline_in(dir: &Path) -> Command {
+    let mut cmd = support::pipeline();
+    cmd.current_dir(dir).timeout(Duration::from_secs(120));
+    cmd
+}
+
+/// Exit code and standard error of a run of `cmd`.
+fn outcome(cmd: &mut Command) -> (Option<i32>, String) {
+    let out = cmd.output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// `run --output nothere/../input`: the output names the catalogue through a folder that
+/// does not exist. It used to pass the overlap check and replace the catalogue's `dc/`.
+#[test]
+fn an_output_folder_that_walks_back_into_the_input_is_refused() {
+    let dir = TempDir::new().unwrap();
+    let input = dir.path().join("input");
+    fs::create_dir_all(input.join("dc")).unwrap();
+    fs::write(input.join("dc/a.yaml"), record("a")).unwrap();
+    let (code, stderr) = outcome(pipeline_in(dir.path()).args([
+        "run",
+        "--input",
+        "input",
+        "--output",
+        "nothere/../input",
+    ]));
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("overlap"), "{stderr}");
+    assert_eq!(
+        fs::read_to_string(input.join("dc/a.yaml")).unwrap(),
+        record("a")
+    );
+    assert!(!input.join(".current").exists());
+}
+
+/// An existing folder that no run wrote (no lock file): its `dc/` and `records.csv` are the
+/// user's. They used to be deleted without a message.
+#[test]
+fn an_existing_folder_no_run_wrote_is_refused_and_kept() {
+    let dir = TempDir::new().unwrap();
+    let input = support::catalogue(&[("a.yaml", record("a"))]);
+    let output = dir.path().join("mine");
+    fs::create_dir_all(output.join("dc")).unwrap();
+    fs::write(output.join("dc/thesis.xml"), "mine").unwrap();
+    fs::write(output.join("records.csv"), "mine").unwrap();
+    let (code, stderr) = outcome(
+        pipeline_in(dir.path())
+            .args(["run", "--input"])
+            .arg(input.path())
+            .arg("--output")
+            .arg(&output),
+    );
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("no earlier pipeline run wrote it"),
+        "{stderr}"
+    );
+    assert_eq!(
+        fs::read_to_string(output.join("dc/thesis.xml")).unwrap(),
+        "mine"
+    );
+    assert_eq!(
+        fs::read_to_string(output.join("records.csv")).unwrap(),
+        "mine"
+    );
+    assert!(!output.join(".pipeline.lock").exists());
+}
+
+/// A run's output folder where the user later put a real `records.csv` and a report name
+/// of their own: both are refused, not replaced.
+#[test]
+fn a_file_of_the_user_at_an_output_path_is_refused_and_kept() {
+    let dir = TempDir::new().unwrap();
+    let input = support::catalogue(&[("a.yaml", record("a"))]);
+    let output = dir.path().join("out");
+    let run = |extra: &[&str]| {
+        outcome(
+            pipeline_in(dir.path())
+                .args(["run", "-q", "--input"])
+                .arg(input.path())
+                .arg("--output")
+                .arg(&output)
+                .args(extra),
+        )
+    };
+    assert_eq!(run(&[]).0, Some(0));
+    fs::write(output.join("notes.html"), "mine").unwrap();
+    let (code, stderr) = run(&["--report", "notes.html"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("notes.html"), "{stderr}");
+    assert_eq!(
+        fs::read_to_string(output.join("notes.html")).unwrap(),
+        "mine"
+    );
+    fs::remove_file(output.join("records.csv")).unwrap();
+    fs::write(output.join("records.csv"), "mine").unwrap();
+    let (code, stderr) = run(&[]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("records.csv"), "{stderr}");
+    assert_eq!(
+        fs::read_to_string(output.join("records.csv")).unwrap(),
+        "mine"
+    );
+}
+
+/// A `.cache` link planted in an output folder: the incremental cache would be written
+/// through it, and old logs removed from where it leads.
+#[cfg(unix)]
+#[test]
+fn a_cache_link_planted_in_the_output_folder_is_not_written_through() {
+    let dir = TempDir::new().unwrap();
+    let input = support::catalogue(&[("a.yaml", record("a"))]);
+    let output = dir.path().join("out");
+    let elsewhere = dir.path().join("elsewhere");
+    fs::create_dir_all(&elsewhere).unwrap();
+    fs::write(elsewhere.join("precious.bodies"), "keep").unwrap();
+    let run = || {
+        outcome(
+            pipeline_in(dir.path())
+                .args(["run", "-q", "--input"])
+                .arg(input.path())
+                .arg("--output")
+                .arg(&output),
+        )
+    };
+    assert_eq!(run().0, Some(0));
+    fs::remove_dir_all(output.join(".cache")).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, output.join(".cache")).unwrap();
+    let (code, stderr) = run();
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains(".cache"), "{stderr}");
+    let names: Vec<_> = fs::read_dir(&elsewhere)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["precious.bodies"]);
+    assert_eq!(
+        fs::read_to_string(elsewhere.join("precious.bodies")).unwrap(),
+        "keep"
+    );
+}
+
+/// `validate --report FILE` and `convert --outlines FILE` at a character device write
+/// through it and leave it in place. A link to `/dev/null` stands for the device: the old
+/// code renamed a new file over the name (the link), which would have been `/dev/null`
+/// itself.
+#[cfg(unix)]
+#[test]
+fn reports_and_outlines_at_a_character_device_are_written_through_not_replaced() {
+    let dir = TempDir::new().unwrap();
+    let cat = support::catalogue(&[("a.yaml", record("a"))]);
+    for name in ["page.html", "page.json", "o.outlines"] {
+        std::os::unix::fs::symlink("/dev/null", dir.path().join(name)).unwrap();
+    }
+    let (code, stderr) = outcome(
+        pipeline_in(dir.path())
+            .args(["validate", "-q", "--report", "page.html"])
+            .arg(cat.path()),
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    let (code, stderr) = outcome(
+        pipeline_in(dir.path())
+            .args([
+                "convert",
+                "-q",
+                "--from",
+                "yaml-stream",
+                "--to",
+                "jsonl",
+                "--outlines",
+                "o.outlines",
+            ])
+            .write_stdin(record("a")),
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    for name in ["page.html", "page.json", "o.outlines"] {
+        let meta = fs::symlink_metadata(dir.path().join(name)).unwrap();
+        assert!(meta.file_type().is_symlink(), "{name} was replaced");
+    }
+}
+
+/// The same options at a FIFO (a reader may never come) are refused, and the FIFO stays.
+#[cfg(unix)]
+#[test]
+fn reports_and_outlines_at_a_fifo_are_refused_not_replaced() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = TempDir::new().unwrap();
+    let cat = support::catalogue(&[("a.yaml", record("a"))]);
+    for name in ["page.html", "o.outlines"] {
+        use rustix::fs::{CWD, FileType, Mode};
+        rustix::fs::mknodat(
+            CWD,
+            dir.path().join(name),
+            FileType::Fifo,
+            Mode::from_raw_mode(0o644),
+            0,
+        )
+        .unwrap();
+    }
+    let (code, stderr) = outcome(
+        pipeline_in(dir.path())
+            .args(["validate", "-q", "--report", "page.html"])
+            .arg(cat.path()),
+    );
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("page.html"), "{stderr}");
+    let (code, stderr) = outcome(
+        pipeline_in(dir.path())
+            .args([
+                "convert",
+                "-q",
+                "--from",
+                "yaml-stream",
+                "--to",
+                "jsonl",
+                "--outlines",
+                "o.outlines",
+            ])
+            .write_stdin(record("a")),
+    );
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("o.outlines"), "{stderr}");
+    for name in ["page.html", "o.outlines"] {
+        let meta = fs::symlink_metadata(dir.path().join(name)).unwrap();
+        assert!(meta.file_type().is_fifo(), "{name} was replaced");
+    }
+}
