@@ -289,14 +289,10 @@ pub fn merge(
         };
         part.advance()?;
         // Dublin Core files move (or are copied, across file systems) into the new folder.
-        let dc_dir = dir.join("dc");
-        if dc_dir.is_dir() {
+        if let Some(dc_dir) = shard_dc(dir)? {
             for entry in fs::read_dir(&dc_dir).map_err(io(&dc_dir))? {
                 let entry = entry.map_err(io(&dc_dir))?;
-                let to = dc.join(entry.file_name());
-                if fs::hard_link(entry.path(), &to).is_err() {
-                    fs::copy(entry.path(), &to).map_err(io(&entry.path()))?;
-                }
+                take_dc_file(&entry.path(), &dc.join(entry.file_name()))?;
             }
         }
         parts.push(part);
@@ -332,6 +328,87 @@ pub fn merge(
     let agents = agents.into_iter().map(|(iri, (_, a))| (iri, a)).collect();
     let staged = Staged::from_parts(output, generation, agents, collections.len(), written);
     Ok(staged.publish()?)
+}
+
+/// A shard's `dc/` folder, if it has one: `dc` is a link into the shard's generation
+/// (`.current/dc`), and must lead to a folder inside the shard folder. A `dc` planted to
+/// lead elsewhere (`/etc`) would publish that folder's files in the merged outputs.
+fn shard_dc(shard: &Path) -> Result<Option<PathBuf>, MergeError> {
+    let dc = shard.join("dc");
+    if fs::symlink_metadata(&dc).is_err() {
+        return Ok(None);
+    }
+    let root = shard.canonicalize().map_err(io(shard))?;
+    let real = dc.canonicalize().map_err(io(&dc))?;
+    if !real.starts_with(&root) || !real.is_dir() {
+        return Err(MergeError::Invalid(
+            dc,
+            "this is not a shard's dc/ folder (it leads outside the shard folder or is not a \
+             folder); nothing was merged"
+                .into(),
+        ));
+    }
+    Ok(Some(real))
+}
+
+/// Put the shard's Dublin Core file `from` into the merged `dc/` at `to`: a hard link, or a
+/// copy across file systems. Only a regular file named `<record id>.xml` is taken; a link
+/// (which a hard link would publish as a link, and a copy would follow) or anything else is
+/// refused, and the file is opened without following links, so one swapped in is refused
+/// too.
+fn take_dc_file(from: &Path, to: &Path) -> Result<(), MergeError> {
+    let refuse = |why: &str| {
+        MergeError::Invalid(
+            from.to_path_buf(),
+            format!("{why}; a shard's dc/ holds only the files pipeline wrote, nothing was merged"),
+        )
+    };
+    let named = from
+        .file_name()
+        .and_then(|n| n.to_str())
+        .and_then(|n| n.strip_suffix(".xml"))
+        .is_some_and(crate::validate::crosscheck::safe_file_stem);
+    if !named {
+        return Err(refuse("this is not the Dublin Core file of a record id"));
+    }
+    let meta = fs::symlink_metadata(from).map_err(io(from))?;
+    if !meta.is_file() {
+        return Err(refuse(
+            "this is not a regular file (a link or a special file)",
+        ));
+    }
+    if fs::hard_link(from, to).is_ok() {
+        // `link` does not follow a link: one swapped in since the check would be linked
+        // itself, and is caught here.
+        if fs::symlink_metadata(to).is_ok_and(|m| m.is_file()) {
+            return Ok(());
+        }
+        let _ = fs::remove_file(to);
+        return Err(refuse(
+            "this is not a regular file (a link or a special file)",
+        ));
+    }
+    let mut options = File::options();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        let flags = rustix::fs::OFlags::NOFOLLOW | rustix::fs::OFlags::NONBLOCK;
+        options.custom_flags(flags.bits() as i32);
+    }
+    let mut source = options.open(from).map_err(io(from))?;
+    if !source.metadata().map_err(io(from))?.is_file() {
+        return Err(refuse(
+            "this is not a regular file (a link or a special file)",
+        ));
+    }
+    let mut target = File::options()
+        .write(true)
+        .create_new(true)
+        .open(to)
+        .map_err(io(to))?;
+    std::io::copy(&mut source, &mut target).map_err(io(to))?;
+    Ok(())
 }
 
 /// The export options (base IRI from the context) and the collections of a shard's

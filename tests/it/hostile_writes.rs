@@ -250,3 +250,78 @@ fn reports_and_outlines_at_a_fifo_are_refused_not_replaced() {
         assert!(meta.file_type().is_fifo(), "{name} was replaced");
     }
 }
+
+/// Two shards of a small catalogue written by `run --shard I/2`, in `dir/shard-I`.
+fn two_shards(dir: &Path) -> Vec<std::path::PathBuf> {
+    let input = dir.join("input");
+    fs::create_dir_all(&input).unwrap();
+    for id in ["a", "b", "c", "d"] {
+        fs::write(input.join(format!("{id}.yaml")), record(id)).unwrap();
+    }
+    (0..2)
+        .map(|i| {
+            let out = dir.join(format!("shard-{i}"));
+            let (code, stderr) = outcome(
+                pipeline_in(dir)
+                    .args(["run", "-q", "--input", "input", "--output"])
+                    .arg(&out)
+                    .args(["--shard", &format!("{i}/2")]),
+            );
+            assert_eq!(code, Some(0), "{stderr}");
+            out
+        })
+        .collect()
+}
+
+/// `merge` of shards into `dir/merged`: exit code and standard error.
+fn merge(dir: &Path, shards: &[std::path::PathBuf]) -> (Option<i32>, String) {
+    outcome(
+        pipeline_in(dir)
+            .arg("merge")
+            .args(shards)
+            .args(["--output", "merged"]),
+    )
+}
+
+/// A link planted among a shard's Dublin Core files was published by `merge` (hard-linked
+/// as a link, or copied through it): refused, and nothing is published.
+#[cfg(unix)]
+#[test]
+fn merge_refuses_a_link_planted_in_a_shard_s_dc_folder() {
+    let dir = TempDir::new().unwrap();
+    fs::write(dir.path().join("secret.txt"), "SECRET").unwrap();
+    let shards = two_shards(dir.path());
+    let dc = fs::canonicalize(shards[0].join("dc")).unwrap();
+    std::os::unix::fs::symlink(dir.path().join("secret.txt"), dc.join("zz.xml")).unwrap();
+    let (code, stderr) = merge(dir.path(), &shards);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("zz.xml"), "{stderr}");
+    assert!(!stderr.contains("SECRET"), "{stderr}");
+    assert!(!dir.path().join("merged/dc").exists());
+}
+
+/// A shard's `dc` replaced by a link to a folder outside it: its files (regular files, which
+/// a hard link publishes) are not merged.
+#[cfg(unix)]
+#[test]
+fn merge_refuses_a_shard_dc_link_that_leads_outside_the_shard() {
+    let dir = TempDir::new().unwrap();
+    let outside = dir.path().join("outside");
+    fs::create_dir_all(&outside).unwrap();
+    fs::write(outside.join("zz.xml"), "SECRET").unwrap();
+    let shards = two_shards(dir.path());
+    let real = fs::canonicalize(shards[1].join("dc")).unwrap();
+    for entry in fs::read_dir(&real).unwrap() {
+        fs::copy(
+            entry.as_ref().unwrap().path(),
+            outside.join(entry.unwrap().file_name()),
+        )
+        .unwrap();
+    }
+    fs::remove_file(shards[1].join("dc")).unwrap();
+    std::os::unix::fs::symlink(&outside, shards[1].join("dc")).unwrap();
+    let (code, stderr) = merge(dir.path(), &shards);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("dc"), "{stderr}");
+    assert!(!dir.path().join("merged/dc").exists());
+}
