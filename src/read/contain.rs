@@ -161,6 +161,35 @@ impl Scope {
         regular(self.open(path)?)
     }
 
+    /// Check a path named on `convert --from paths`' input (as `find` prints them): a path
+    /// with no symbolic link in it is read as given (the list is the user's), but one that
+    /// goes through a link (planted in the catalogue: `leak.yaml -> ~/.ssh/id_rsa`) is read
+    /// only when it leads inside the scope's root, as `validate` reads the catalogue; else
+    /// the [`outside`] finding, which names the path and not the target.
+    pub fn check_named(&self, path: &Path) -> Result<(), Finding> {
+        if self.follows() {
+            return Ok(());
+        }
+        let mut prefix = PathBuf::new();
+        let mut through_link = false;
+        for part in path.components() {
+            prefix.push(part);
+            if matches!(part, Component::Normal(_))
+                && fs::symlink_metadata(&prefix).is_ok_and(|m| m.file_type().is_symlink())
+            {
+                through_link = true;
+                break;
+            }
+        }
+        if !through_link {
+            return Ok(());
+        }
+        match self.resolve(path) {
+            Resolved::Outside => Err(outside(path)),
+            _ => Ok(()),
+        }
+    }
+
     /// Check `root/name` (`_collections.yaml`, `_authorities.yaml`): the path to read, `None`
     /// when there is no such file, or the finding that refuses it.
     pub fn special_file(&self, root: &Path, name: &str) -> Result<Option<PathBuf>, Finding> {

@@ -325,3 +325,64 @@ fn merge_refuses_a_shard_dc_link_that_leads_outside_the_shard() {
     assert!(stderr.contains("dc"), "{stderr}");
     assert!(!dir.path().join("merged/dc").exists());
 }
+
+/// `find input -name '*.yaml' | pipeline convert --from paths`: a link planted in the
+/// catalogue (to a file, or a folder link) that leads out of the current folder is Y009, as
+/// `validate` reports it, and the target is not read; a link inside is read; with
+/// `--follow-symlinks` links are followed. The secret used to be printed in a finding.
+#[cfg(unix)]
+#[test]
+fn convert_from_paths_does_not_follow_links_out_of_the_current_folder() {
+    let dir = TempDir::new().unwrap();
+    let outside = dir.path().join("outside");
+    fs::create_dir_all(&outside).unwrap();
+    fs::write(outside.join("secret.yaml"), "id: SECRET-TOKEN-1234\n").unwrap();
+    let work = dir.path().join("work");
+    let input = work.join("input");
+    fs::create_dir_all(input.join("real")).unwrap();
+    fs::write(input.join("a.yaml"), record("a")).unwrap();
+    fs::write(input.join("real/b.yaml"), record("b")).unwrap();
+    std::os::unix::fs::symlink(outside.join("secret.yaml"), input.join("leak.yaml")).unwrap();
+    std::os::unix::fs::symlink(&outside, input.join("sub")).unwrap();
+    std::os::unix::fs::symlink("real/b.yaml", input.join("b.yaml")).unwrap();
+    let paths = "input/a.yaml\ninput/leak.yaml\ninput/sub/secret.yaml\ninput/b.yaml\n";
+    let out = pipeline_in(&work)
+        .args(["convert", "-q", "--from", "paths", "--to", "csv"])
+        .write_stdin(paths)
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    for link in ["input/leak.yaml", "input/sub/secret.yaml"] {
+        assert!(
+            stderr
+                .lines()
+                .any(|l| l.starts_with(link) && l.contains("Y009")),
+            "{stderr}"
+        );
+    }
+    assert!(
+        !stderr.contains("SECRET") && !stdout.contains("SECRET"),
+        "{stderr}{stdout}"
+    );
+    // a and b (through a link inside) are converted: a header and two rows.
+    assert_eq!(stdout.lines().count(), 3, "{stdout}");
+    let out = pipeline_in(&work)
+        .args([
+            "convert",
+            "-q",
+            "--from",
+            "paths",
+            "--to",
+            "csv",
+            "--follow-symlinks",
+        ])
+        .write_stdin("input/leak.yaml\n")
+        .output()
+        .unwrap();
+    // Followed: the file is read (its id is quoted in the S004 finding).
+    assert!(String::from_utf8_lossy(&out.stderr).contains("SECRET-TOKEN-1234"));
+}

@@ -12,7 +12,7 @@ use crate::output::Outcome;
 pub fn convert(args: &crate::cli::ConvertArgs) -> Result<Outcome, String> {
     let started = Instant::now();
     // A path given on the input (`--from paths`) is the user's choice, read as given.
-    let settings = settings_of(&args.reading, false)?;
+    let settings = settings_of(&args.reading, args.follow_symlinks)?;
     let export = ExportOptions {
         base_iri: args.base_iri.clone(),
         csv_separator: args.csv_separator,
