@@ -28,6 +28,7 @@ use crate::diagnostics::{Code, Finding};
 use crate::engine::batches::{self, Bounds, Sink};
 use crate::engine::catalogue;
 use crate::normalize::dates::{self, DateErrorKind, DateInput, DateOptions};
+use crate::read::contain::Scope;
 use crate::read::{self, Limits, Node, Value};
 
 /// One change to a file: the byte range of a value's source text and its new text.
@@ -55,19 +56,24 @@ pub struct FileFix {
     pub findings: Vec<Finding>,
 }
 
-/// Work out the fixes for one file without writing anything.
+/// Work out the fixes for one file named by the user (read as given) without writing
+/// anything.
 pub fn plan(path: &Path, limits: &Limits, date_options: &DateOptions) -> FileFix {
+    plan_in(path, &Scope::following(), limits, date_options)
+}
+
+/// Work out the fixes for one file of the folder `scope` describes, opened as `validate`
+/// opens it ([`Scope::open_regular`]): without following a link that leads out of the
+/// folder, even one swapped in after the walk.
+pub fn plan_in(path: &Path, scope: &Scope, limits: &Limits, date_options: &DateOptions) -> FileFix {
     let mut result = FileFix {
         path: path.to_path_buf(),
         ..FileFix::default()
     };
     // The whole file or nothing: a file over the limit is refused, never cut short and
     // written back shortened.
-    let bytes = match crate::engine::catalogue::read_bounded(
-        path,
-        crate::read::contain::open_regular(path),
-        limits,
-    ) {
+    let bytes = match crate::engine::catalogue::read_bounded(path, scope.open_regular(path), limits)
+    {
         Ok(b) => b,
         Err(f) => {
             result.findings.push(f);
@@ -174,7 +180,7 @@ pub fn run<S: Sink<FileFix, Error: Send> + Send>(
     settings: &catalogue::Settings,
     sink: &mut S,
 ) -> Result<Walked, S::Error> {
-    let (files, findings) = files(paths, settings.follow_symlinks);
+    let (files, scopes, findings) = files(paths, settings.follow_symlinks);
     let walked = Walked {
         files: files.len(),
         findings,
@@ -182,7 +188,14 @@ pub fn run<S: Sink<FileFix, Error: Send> + Send>(
     batches::run(
         files.into_iter().map(Ok),
         Bounds::units(crate::engine::BATCH),
-        |file| plan(&file, &settings.limits, &settings.date_options),
+        |(file, scope)| {
+            plan_in(
+                &file,
+                &scopes[scope],
+                &settings.limits,
+                &settings.date_options,
+            )
+        },
         sink,
         |_| Ok(()),
     )?;
@@ -190,21 +203,28 @@ pub fn run<S: Sink<FileFix, Error: Send> + Send>(
 }
 
 /// Every record file named by `paths` (files, or folders searched like an input folder:
-/// a link in a folder that leads outside it is not followed unless `follow_symlinks`).
-pub fn files(paths: &[PathBuf], follow_symlinks: bool) -> (Vec<PathBuf>, Vec<Finding>) {
+/// a link in a folder that leads outside it is not followed unless `follow_symlinks`), each
+/// with the index of the scope it is opened in: a file named by the user is read as given,
+/// a file found in a folder within that folder.
+pub fn files(
+    paths: &[PathBuf],
+    follow_symlinks: bool,
+) -> (Vec<(PathBuf, usize)>, Vec<Scope>, Vec<Finding>) {
     let mut files = Vec::new();
+    let mut scopes = vec![Scope::following()];
     let mut findings = Vec::new();
     for p in paths {
         if p.is_dir() {
-            let scope = crate::read::contain::Scope::new(p, follow_symlinks);
+            let scope = Scope::new(p, follow_symlinks);
             let (f, e) = crate::read::contain::record_files(p, &scope);
-            files.extend(f);
+            files.extend(f.into_iter().map(|f| (f, scopes.len())));
+            scopes.push(scope);
             findings.extend(e);
         } else {
-            files.push(p.clone());
+            files.push((p.clone(), 0));
         }
     }
-    (files, findings)
+    (files, scopes, findings)
 }
 
 /// Byte offsets of line starts, to turn a (line, column) into a byte offset without

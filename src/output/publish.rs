@@ -498,20 +498,26 @@ pub fn device_target(target: &Path) -> std::io::Result<Option<File>> {
     ))
 }
 
+/// Write a file the user named on the command line (`validate --report FILE`): a character
+/// device is written through, anything else but a regular file refused ([`device_target`]),
+/// a regular file replaced whole ([`replace_file`]). Only for names the user gives: a
+/// record's path (`fix`) is always replaced, never written through.
+pub fn write_named_file(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    match device_target(target)? {
+        Some(mut device) => device.write_all(bytes),
+        None => replace_file(target, bytes, None),
+    }
+}
+
 /// Write `bytes` as the whole of `target`: into a new temporary file beside it, flushed to
 /// disk, then renamed over it, so that a reader sees the old file or the new one, never a
 /// part of one, and a failure leaves the old one. The new file gets `permissions` (a
-/// temporary file is made 0600); `None` gives 0644, as a file the user writes. A character
-/// device at `target` is written through, anything else but a regular file refused
-/// ([`device_target`]).
+/// temporary file is made 0600); `None` gives 0644, as a file the user writes.
 pub fn replace_file(
     target: &Path,
     bytes: &[u8],
     permissions: Option<fs::Permissions>,
 ) -> std::io::Result<()> {
-    if let Some(mut device) = device_target(target)? {
-        return device.write_all(bytes);
-    }
     let dir = target
         .parent()
         .filter(|p| !p.as_os_str().is_empty())

@@ -386,3 +386,43 @@ fn convert_from_paths_does_not_follow_links_out_of_the_current_folder() {
     // Followed: the file is read (its id is quoted in the S004 finding).
     assert!(String::from_utf8_lossy(&out.stderr).contains("SECRET-TOKEN-1234"));
 }
+
+/// `fix` opens each file of a folder as `validate` does: a record swapped for a link out of
+/// the folder after the walk (here, a link there when the file is opened) is refused, its
+/// target neither read nor shown in a diff. `fix` used to open it following the link.
+#[cfg(unix)]
+#[test]
+fn fix_does_not_read_through_a_link_out_of_the_folder() {
+    use pipeline::normalize::dates::DateOptions;
+    use pipeline::read::Limits;
+    use pipeline::read::contain::Scope;
+    let dir = TempDir::new().unwrap();
+    let secret = dir.path().join("secret.yaml");
+    fs::write(&secret, "id: a\ntitle: '  SECRET   TEXT  '\n").unwrap();
+    let cat = dir.path().join("cat");
+    fs::create_dir_all(&cat).unwrap();
+    std::os::unix::fs::symlink(&secret, cat.join("a.yaml")).unwrap();
+    let scope = Scope::new(&cat, false);
+    let plan = pipeline::fix::plan_in(
+        &cat.join("a.yaml"),
+        &scope,
+        &Limits::default(),
+        &DateOptions::default(),
+    );
+    assert!(plan.fixed.is_none());
+    assert!(!plan.original.contains("SECRET"));
+    assert_eq!(plan.findings.len(), 1, "{:?}", plan.findings);
+    assert!(!plan.findings[0].message.contains("SECRET"));
+    // Through the command, a folder holding the link: reported, nothing shown or written.
+    let out = pipeline_in(dir.path())
+        .args(["fix", "--diff", "cat"])
+        .output()
+        .unwrap();
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!all.contains("SECRET"), "{all}");
+    assert!(all.contains("Y009"), "{all}");
+}
