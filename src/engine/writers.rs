@@ -32,6 +32,9 @@ pub struct Staged {
     pub(super) shard: Option<(Shard, BTreeMap<String, String>)>,
     /// This run's incremental cache, put in place after the exports.
     pub(super) pack: Option<incremental::PackWriter>,
+    /// Why the exports are not in id order, if a record came after one whose id sorts
+    /// after its own ([`Writers::append`]): publishing is then refused.
+    pub(super) disordered: Option<String>,
 }
 
 pub(super) struct Writers {
@@ -153,6 +156,7 @@ impl Writers {
                 jsonld_base: opening.len() as u64,
                 shard: None,
                 pack: None,
+                disordered: None,
             },
         })
     }
@@ -181,10 +185,17 @@ impl Writers {
         let part = &mut self.part;
         if let Some(last) = &part.last_id {
             if f.id < *last {
-                return Err(RunError::Internal(format!(
-                    "record `{}` came after `{last}`: the stream index and the parsed id disagree",
-                    f.id
-                )));
+                // The order of single-record files is their file names': a file whose id
+                // sorts elsewhere (`0.yaml` holding `id: z`) is X002, which fails the run
+                // before anything is published. The record is not written; should a run
+                // with no error come here, publishing refuses (see `Staged::publish`).
+                self.staged.disordered.get_or_insert_with(|| {
+                    format!(
+                        "record `{}` came after `{last}`: the exports are not in id order",
+                        f.id
+                    )
+                });
+                return Ok(None);
             }
             if f.id == *last {
                 return Ok(None); // a duplicate id: X001 fails the run
@@ -466,6 +477,12 @@ impl Staged {
     /// Finish the JSON-LD document (its agent nodes after the records), flush everything to
     /// disk and switch the new generation in.
     pub fn publish(mut self) -> Result<Published, PublishError> {
+        if let Some(why) = self.disordered.take() {
+            return Err(PublishError {
+                path: self.output.clone(),
+                source: std::io::Error::other(format!("internal error: {why}")),
+            });
+        }
         let output = &self.output;
         let generation = self.generation;
         let jsonld_path = generation.path().join("records.jsonld");
@@ -543,6 +560,7 @@ impl Staged {
             jsonld_base: 0, // no cache to point into it
             shard: None,
             pack: None,
+            disordered: None,
         }
     }
 }
