@@ -474,3 +474,35 @@ fn one_id_in_many_documents_of_a_stream_is_x001_every_time() {
         assert!(stderr.contains("error[X001]"), "{stderr}");
     }
 }
+
+/// One record with 65,536 `related` references (one more than a `u16` counts), and one with
+/// as many unresolved: the first is valid and exported, the second is X003 at the place of
+/// each reference (exit 1). Both used to stop the run with exit 2, "internal error", and no
+/// finding.
+#[test]
+fn a_record_with_more_than_65535_references_is_checked_like_any_other() {
+    let refs = |to: &str| -> String {
+        let mut text = record("a");
+        text.push_str("related:\n");
+        for _ in 0..65_536 {
+            text.push_str(&format!("  - {to}\n"));
+        }
+        text
+    };
+    let dir = TempDir::new().unwrap();
+    let input = dir.path().join("in");
+    fs::create_dir_all(&input).unwrap();
+    fs::write(input.join("a.yaml"), refs("b")).unwrap();
+    fs::write(input.join("b.yaml"), record("b")).unwrap();
+    let (code, stderr) =
+        outcome(pipeline_in(dir.path()).args(["run", "-q", "--input", "in", "--output", "out"]));
+    assert_eq!(code, Some(0), "{stderr}");
+    let csv = fs::read_to_string(dir.path().join("out/records.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 3, "a header and two records");
+    fs::write(input.join("a.yaml"), refs("nowhere")).unwrap();
+    let (code, stderr) =
+        outcome(pipeline_in(dir.path()).args(["validate", "--max-errors", "2", "in"]));
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("in/a.yaml:7:5: error[X003]"), "{stderr}");
+    assert!(!stderr.contains("internal error"), "{stderr}");
+}
