@@ -506,3 +506,33 @@ fn a_record_with_more_than_65535_references_is_checked_like_any_other() {
     assert!(stderr.contains("in/a.yaml:7:5: error[X003]"), "{stderr}");
     assert!(!stderr.contains("internal error"), "{stderr}");
 }
+
+/// `--schema` naming a FIFO: refused at once (exit 2, naming it) instead of waiting for a
+/// writer forever. The two-minute timeout of [`pipeline_in`] is what fails the test before
+/// the fix.
+#[cfg(unix)]
+#[test]
+fn a_schema_at_a_fifo_is_refused_without_waiting() {
+    use rustix::fs::{CWD, FileType, Mode};
+    let dir = TempDir::new().unwrap();
+    let cat = support::catalogue(&[("a.yaml", record("a"))]);
+    rustix::fs::mknodat(
+        CWD,
+        dir.path().join("schema.json"),
+        FileType::Fifo,
+        Mode::from_raw_mode(0o644),
+        0,
+    )
+    .unwrap();
+    let (code, stderr) = outcome(
+        pipeline_in(dir.path())
+            .args(["validate", "--schema", "schema.json"])
+            .arg(cat.path())
+            .timeout(Duration::from_secs(20)),
+    );
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("schema.json") && stderr.contains("FIFO"),
+        "{stderr}"
+    );
+}
