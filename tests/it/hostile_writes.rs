@@ -536,3 +536,27 @@ fn a_schema_at_a_fifo_is_refused_without_waiting() {
         "{stderr}"
     );
 }
+
+/// A record file whose name is not UTF-8 (`b\xFF.yaml`, holding `id: b`): X002 names the
+/// file with the byte escaped and suggests the id's file name, never an empty id. It used
+/// to say "differs from the file name `.yaml`" and "change the id to ``".
+#[cfg(unix)]
+#[test]
+fn a_file_name_that_is_not_utf8_is_named_in_x002_with_no_empty_suggestion() {
+    use std::os::unix::ffi::OsStrExt;
+    let cat = support::catalogue(&[("a.yaml", record("a"))]);
+    let name = std::ffi::OsStr::from_bytes(b"b\xFF.yaml");
+    fs::write(cat.path().join(name), record("b")).unwrap();
+    let out = pipeline_in(cat.path())
+        .args(["validate", "--format", "json", "."])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let findings = doc["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{doc}");
+    assert_eq!(findings[0]["code"], "X002");
+    let message = findings[0]["message"].as_str().unwrap();
+    assert!(message.contains(r"`b\x{FF}.yaml`"), "{message}");
+    assert_eq!(findings[0]["help"], "rename the file to `b.yaml`");
+}
