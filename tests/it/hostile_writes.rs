@@ -560,3 +560,44 @@ fn a_file_name_that_is_not_utf8_is_named_in_x002_with_no_empty_suggestion() {
     assert!(message.contains(r"`b\x{FF}.yaml`"), "{message}");
     assert_eq!(findings[0]["help"], "rename the file to `b.yaml`");
 }
+
+/// A record that is a hard link to a file outside the catalogue (a tarball can make one):
+/// refused (Y001, naming the record and saying why), its text never quoted, by `validate`,
+/// `run` and `fix`; read with `--follow-symlinks`. It used to be read and quoted.
+#[cfg(unix)]
+#[test]
+fn a_record_with_several_hard_links_is_refused_unless_links_are_followed() {
+    let dir = TempDir::new().unwrap();
+    let secret = dir.path().join("secret.yaml");
+    fs::write(&secret, "id: a\ntitle: '  SECRET   TEXT '\n").unwrap();
+    let cat = dir.path().join("cat");
+    fs::create_dir_all(&cat).unwrap();
+    fs::write(cat.join("b.yaml"), record("b")).unwrap();
+    fs::hard_link(&secret, cat.join("a.yaml")).unwrap();
+    for args in [
+        &["validate", "cat"][..],
+        &["run", "--input", "cat", "--output", "out"],
+        &["fix", "--diff", "cat"],
+    ] {
+        let out = pipeline_in(dir.path()).args(args).output().unwrap();
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {all}");
+        assert!(!all.contains("SECRET"), "{args:?}: {all}");
+        assert!(
+            all.contains("cat/a.yaml: error[Y001]") && all.contains("hard links"),
+            "{args:?}: {all}"
+        );
+    }
+    let out = pipeline_in(dir.path())
+        .args(["validate", "--follow-symlinks", "cat"])
+        .output()
+        .unwrap();
+    // Read: the record's missing fields are reported, not its links.
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("hard links"), "{stderr}");
+    assert!(stderr.contains("cat/a.yaml:1:1: error[S001]"), "{stderr}");
+}
