@@ -601,3 +601,38 @@ fn a_record_with_several_hard_links_is_refused_unless_links_are_followed() {
     assert!(!stderr.contains("hard links"), "{stderr}");
     assert!(stderr.contains("cat/a.yaml:1:1: error[S001]"), "{stderr}");
 }
+
+/// `convert --to shard --output DIR` replaces only a shard folder it wrote (an earlier
+/// attempt at the part): a user's folder, or a `DIR.partial` of theirs, is refused and kept.
+/// Both used to be deleted whole.
+#[test]
+fn convert_to_shard_replaces_only_a_shard_folder() {
+    let dir = TempDir::new().unwrap();
+    let convert = |out: &str| {
+        outcome(
+            pipeline_in(dir.path())
+                .args(["convert", "-q", "--from", "yaml-stream", "--to", "shard"])
+                .args(["--part", "0/1", "--output", out])
+                .write_stdin(record("a")),
+        )
+    };
+    // A shard written twice: the second attempt replaces the first.
+    assert_eq!(convert("shard").0, Some(0));
+    let (code, stderr) = convert("shard");
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(dir.path().join("shard/dc/a.xml").is_file());
+    // A user's folder and a user's `.partial` folder.
+    for (folder, keep) in [
+        ("mine", "mine/thesis.txt"),
+        ("other.partial", "other.partial/notes.txt"),
+    ] {
+        let path = dir.path().join(keep);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, "precious").unwrap();
+        let out = folder.trim_end_matches(".partial");
+        let (code, stderr) = convert(out);
+        assert_eq!(code, Some(2), "{folder}: {stderr}");
+        assert!(stderr.contains("is not part of a shard"), "{stderr}");
+        assert_eq!(fs::read_to_string(&path).unwrap(), "precious");
+    }
+}

@@ -420,7 +420,8 @@ pub struct ConvertArgs {
     /// Write the outline of every document (one JSON line each) to FILE, for check-outlines.
     #[arg(long, value_name = "FILE")]
     pub outlines: Option<PathBuf>,
-    /// With `--to shard`: the shard folder to write (replaced if it exists).
+    /// With `--to shard`: the shard folder to write (a shard folder an earlier attempt wrote
+    /// is replaced; any other folder is refused).
     #[arg(long, short, value_name = "DIR")]
     pub output: Option<PathBuf>,
     /// With `--to shard`: which part of how many this is (from 0), for `pipeline merge`.
