@@ -97,6 +97,7 @@ pub fn plan_in(path: &Path, scope: &Scope, limits: &Limits, date_options: &DateO
         }
     };
     let mut edits = Vec::new();
+    let mut aliases = Vec::new();
     let lines = LineIndex::new(text);
     let mut ctx = Collector {
         path,
@@ -105,6 +106,7 @@ pub fn plan_in(path: &Path, scope: &Scope, limits: &Limits, date_options: &DateO
         date_options,
         edits: &mut edits,
         findings: &mut result.findings,
+        aliases: &mut aliases,
     };
     for doc in &docs {
         if let Value::Map(entries) = &doc.value {
@@ -123,7 +125,7 @@ pub fn plan_in(path: &Path, scope: &Scope, limits: &Limits, date_options: &DateO
     // Safety net: the edited file must read back as the same documents, with exactly the
     // intended values changed.
     match read::parse(path, &fixed, limits) {
-        Ok(new_docs) if same_except(&docs, &new_docs, &edits) => {
+        Ok(new_docs) if same_except(&docs, &new_docs, &edits, &aliases) => {
             result.edits = edits.len();
             result.fixed = Some(format!("{}{fixed}", &result.original[..bom]));
         }
@@ -262,12 +264,22 @@ struct Collector<'a> {
     date_options: &'a DateOptions,
     edits: &'a mut Vec<Edit>,
     findings: &'a mut Vec<Finding>,
+    /// Where aliases (`*name`) start, as character offsets: never edited, and not compared
+    /// by the safety net (each stands for its anchor's value, which is).
+    aliases: &'a mut Vec<usize>,
 }
 
 impl Collector<'_> {
     /// Collect the edits for `node`, a value of `field`; `in_flow` is whether it sits inside
     /// a `[...]` or `{...}` collection, where commas and brackets end a plain value.
     fn collect(&mut self, field: &str, node: &Node, in_flow: bool) {
+        // An alias is left as written: it repeats its anchor's value, fixed where the
+        // anchor is. Writing the value in its place expanded the alias (issue 24).
+        let at = self.lines.byte(self.text, node.span.start);
+        if at.is_some_and(|b| self.text[b..].starts_with('*')) {
+            self.aliases.push(node.span.start_char);
+            return;
+        }
         match &node.value {
             Value::Seq(_) | Value::Map(_) => {
                 let flow = in_flow
@@ -311,6 +323,17 @@ impl Collector<'_> {
             Some(len) => start + len,
             None => end,
         };
+        // An anchor (`&name`) or a tag (`!!str`) before the value is kept: only the value
+        // after them is replaced (replacing the whole span removed the anchor, and the
+        // aliases of it no longer parsed).
+        let mut start = start;
+        while let Some(rest) = self.text.get(start..end)
+            && rest.starts_with(['&', '!'])
+        {
+            let token = rest.find([' ', '\t']).unwrap_or(rest.len());
+            let blanks = rest[token..].len() - rest[token..].trim_start_matches([' ', '\t']).len();
+            start += token + blanks;
+        }
         let source = &self.text[start..end];
         if source.is_empty() || source.contains(['\n', '\r']) {
             return;
@@ -484,17 +507,23 @@ fn scalar_text(value: &Value) -> Option<String> {
     }
 }
 
-fn same_except(old: &[Node], new: &[Node], edits: &[Edit]) -> bool {
-    fn walk(a: &Node, b: &Node, edits: &[Edit]) -> bool {
+/// Whether `new` is `old` with exactly the `edits` made. An alias (at a character offset of
+/// `aliases`) stands for its anchor's value, compared where the anchor is (its text is
+/// never edited, so it is an alias still).
+fn same_except(old: &[Node], new: &[Node], edits: &[Edit], aliases: &[usize]) -> bool {
+    fn walk(a: &Node, b: &Node, edits: &[Edit], aliases: &[usize]) -> bool {
+        if aliases.contains(&a.span.start_char) {
+            return true;
+        }
         match (&a.value, &b.value) {
             (Value::Seq(x), Value::Seq(y)) => {
-                x.len() == y.len() && x.iter().zip(y).all(|(a, b)| walk(a, b, edits))
+                x.len() == y.len() && x.iter().zip(y).all(|(a, b)| walk(a, b, edits, aliases))
             }
             (Value::Map(x), Value::Map(y)) => {
                 x.len() == y.len()
-                    && x.iter()
-                        .zip(y)
-                        .all(|((ka, va), (kb, vb))| ka.value == kb.value && walk(va, vb, edits))
+                    && x.iter().zip(y).all(|((ka, va), (kb, vb))| {
+                        ka.value == kb.value && walk(va, vb, edits, aliases)
+                    })
             }
             (x, y) => match edits.iter().find(|e| e.start_char == a.span.start_char) {
                 Some(edit) => scalar_text(y).as_deref() == Some(edit.value.as_str()),
@@ -502,7 +531,7 @@ fn same_except(old: &[Node], new: &[Node], edits: &[Edit]) -> bool {
             },
         }
     }
-    old.len() == new.len() && old.iter().zip(new).all(|(a, b)| walk(a, b, edits))
+    old.len() == new.len() && old.iter().zip(new).all(|(a, b)| walk(a, b, edits, aliases))
 }
 
 #[cfg(test)]
@@ -675,5 +704,25 @@ mod tests {
         assert_eq!(quoted_len("plain"), None);
         // A negative EDTF year would be read back as a number.
         assert_eq!(requote("x", "-0500", false), "\"-0500\"");
+    }
+
+    /// An anchored value is fixed after its anchor (and tag), which stay; its aliases stay
+    /// aliases, and so repeat the fixed value. `fix` used to replace the anchor with the
+    /// value and write the value over each alias (issue 24). Expected texts written by hand.
+    #[test]
+    fn anchors_and_aliases_are_kept() {
+        let text = "id: a\ntitle: &t \"  Title   with  spaces \"\nsummary: *t\n\
+                    subjects: !!seq &s [\" a  b \", c]\npeople: *s\nplaces: [!!str &p \" x  y\", *p]\n";
+        let fix = fix_text(text);
+        assert_eq!(
+            fix.fixed.as_deref(),
+            Some(
+                "id: a\ntitle: &t \"Title with spaces\"\nsummary: *t\n\
+                 subjects: !!seq &s [\"a b\", c]\npeople: *s\nplaces: [!!str &p \"x y\", *p]\n"
+            ),
+            "{:?}",
+            fix.findings
+        );
+        assert_eq!(fix.edits, 3);
     }
 }
