@@ -372,6 +372,15 @@ fn is_link_refused(e: &io::Error) -> bool {
     }
 }
 
+/// Open a file that findings point into, to quote its lines (the human format), at the
+/// time they are printed: never through a symbolic link (`O_NOFOLLOW`) nor a file of
+/// several hard links, a regular file only. The file was checked when it was read, but it
+/// may have been swapped for a link to a secret since; a file that is a link now gets no
+/// quoted line (its findings are printed with their place, as in the concise format).
+pub fn open_quoted(path: &Path) -> io::Result<(File, fs::Metadata)> {
+    regular(single_link(open_with(path, true)?)?)
+}
+
 /// Open a file (following links, as [`open`]) and check that it is a regular file: the
 /// bytes of anything else are not read (a device can be endless).
 pub fn open_regular(path: &Path) -> io::Result<(File, fs::Metadata)> {

@@ -636,3 +636,51 @@ fn convert_to_shard_replaces_only_a_shard_folder() {
         assert_eq!(fs::read_to_string(&path).unwrap(), "precious");
     }
 }
+
+/// The human format quotes the lines findings point at, reading the file when it prints:
+/// a record swapped for a link to a secret after it was checked (here, a link when the
+/// findings are printed), or a hard link to one, is not quoted; its findings keep their
+/// place. It used to follow the link and print the secret's line.
+#[cfg(unix)]
+#[test]
+fn the_human_format_never_quotes_through_a_link_at_print_time() {
+    use pipeline::diagnostics::{Code, Finding, Location};
+    use pipeline::render::{Format, Summary, render};
+    let dir = TempDir::new().unwrap();
+    let secret = dir.path().join("secret.txt");
+    fs::write(&secret, "SECRET-TOKEN-1234: x\n").unwrap();
+    let cat = dir.path().join("cat");
+    fs::create_dir_all(&cat).unwrap();
+    fs::write(cat.join("plain.yaml"), "titel: x\n").unwrap();
+    std::os::unix::fs::symlink(&secret, cat.join("a.yaml")).unwrap();
+    fs::hard_link(&secret, cat.join("b.yaml")).unwrap();
+    let at = Location { line: 1, col: 1 };
+    let findings: Vec<Finding> = ["a.yaml", "b.yaml", "plain.yaml"]
+        .iter()
+        .map(|name| {
+            Finding::new(
+                Code::UnknownField,
+                &cat.join(name),
+                Some(at),
+                "unknown".into(),
+            )
+        })
+        .collect();
+    let mut out = Vec::new();
+    render(
+        &mut out,
+        Format::Human,
+        &findings,
+        0,
+        &Summary::default(),
+        false,
+    )
+    .unwrap();
+    let text = String::from_utf8(out).unwrap();
+    assert!(!text.contains("SECRET"), "{text}");
+    for name in ["a.yaml:1:1", "b.yaml:1:1"] {
+        assert!(text.contains(name), "{text}");
+    }
+    // A plain file is still quoted.
+    assert!(text.contains("titel: x"), "{text}");
+}
