@@ -320,7 +320,7 @@ fn open_with(path: &Path, no_follow: bool) -> io::Result<File> {
     options.open(path)
 }
 
-/// The error of a file refused for its hard links ([`single_link`]).
+/// The error of a file refused for its hard links when opened ([`Scope::open`]).
 #[derive(Debug, thiserror::Error)]
 #[error(
     "this file has {0} hard links (names), and one of them may be a file outside the \
