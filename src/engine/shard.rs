@@ -164,7 +164,7 @@ pub fn merge(
     let mut manifests = Vec::new();
     for dir in shards {
         let path = dir.join(MANIFEST);
-        let text = fs::read_to_string(&path).map_err(io(&path))?;
+        let text = fs::read_to_string(shard_file(dir, MANIFEST)?).map_err(io(&path))?;
         let m: Json = serde_json::from_str(&text)
             .map_err(|e| MergeError::Invalid(path.clone(), e.to_string()))?;
         if m["format"] != FORMAT {
@@ -245,7 +245,7 @@ pub fn merge(
     }
 
     // Options and collections, from the first shard's JSON-LD document.
-    let first_jsonld = shards[0].join("records.jsonld");
+    let first_jsonld = shard_file(&shards[0], "records.jsonld")?;
     let (options, collections) = head(&first_jsonld, csv_separator)?;
 
     let generation = crate::output::publish::Generation::begin(output)?;
@@ -273,10 +273,10 @@ pub fn merge(
 
     let mut parts = Vec::new();
     for dir in shards {
-        let csv_path = dir.join("records.csv");
+        let csv_path = shard_file(dir, "records.csv")?;
         let csv = ::csv::Reader::from_path(&csv_path)
             .map_err(|e| MergeError::Invalid(csv_path, e.to_string()))?;
-        let mut members = Members::open(&dir.join("records.jsonld"))?;
+        let mut members = Members::open(&shard_file(dir, "records.jsonld")?)?;
         // Skip the collection members; the record members follow.
         for _ in 0..collections.len() {
             members.next_member()?;
@@ -328,6 +328,25 @@ pub fn merge(
     let agents = agents.into_iter().map(|(iri, (_, a))| (iri, a)).collect();
     let staged = Staged::from_parts(output, generation, agents, collections.len(), written);
     Ok(staged.publish()?)
+}
+
+/// The file `name` of a shard folder, resolved: `records.csv` and the others are links into
+/// the shard's generation (`.current/...`), and must lead to a regular file inside the shard
+/// folder. A link planted to lead elsewhere (`records.csv -> ~/.aws/credentials`) would be
+/// read and its lines published in the merged outputs.
+fn shard_file(shard: &Path, name: &str) -> Result<PathBuf, MergeError> {
+    let path = shard.join(name);
+    let root = shard.canonicalize().map_err(io(shard))?;
+    let real = path.canonicalize().map_err(io(&path))?;
+    if !real.starts_with(&root) || !real.is_file() {
+        return Err(MergeError::Invalid(
+            path,
+            "this is not a file of the shard (it leads outside the shard folder or is not a \
+             regular file); nothing was merged"
+                .into(),
+        ));
+    }
+    Ok(real)
 }
 
 /// A shard's `dc/` folder, if it has one: `dc` is a link into the shard's generation

@@ -684,3 +684,30 @@ fn the_human_format_never_quotes_through_a_link_at_print_time() {
     // A plain file is still quoted.
     assert!(text.contains("titel: x"), "{text}");
 }
+
+/// A shard's `records.csv` (or `records.jsonld`, `shard.json`) replaced by a link out of the
+/// shard folder: its lines were read as rows and published in the merged `records.csv`.
+#[cfg(unix)]
+#[test]
+fn merge_refuses_a_shard_file_that_leads_outside_the_shard() {
+    let dir = TempDir::new().unwrap();
+    let shards = two_shards(dir.path());
+    let real = fs::canonicalize(shards[1].join("records.csv")).unwrap();
+    // Another CSV of the same shape, outside: its rows would be merged as they are.
+    let text = fs::read_to_string(&real)
+        .unwrap()
+        .replace("Title of", "SECRET of");
+    assert!(text.contains("SECRET"));
+    fs::write(dir.path().join("outside.csv"), text).unwrap();
+    fs::remove_file(shards[1].join("records.csv")).unwrap();
+    std::os::unix::fs::symlink(
+        dir.path().join("outside.csv"),
+        shards[1].join("records.csv"),
+    )
+    .unwrap();
+    let (code, stderr) = merge(dir.path(), &shards);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("records.csv"), "{stderr}");
+    assert!(!stderr.contains("SECRET"), "{stderr}");
+    assert!(!dir.path().join("merged/records.csv").exists());
+}
