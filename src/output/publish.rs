@@ -472,12 +472,12 @@ fn sync_generation(dir: &Path) -> Result<(), PublishError> {
 }
 
 /// A file the user names for writing (`validate --report FILE`, `convert --outlines FILE`)
-/// that must not be replaced: a character device (`/dev/null`, `/dev/stdout`, a terminal)
-/// is opened and written through, as a shell's `>` would; anything else that is not a
-/// regular file (a FIFO, whose reader may never come; a socket; a block device; a folder)
-/// is refused. `Ok(None)`: `target` is missing or a regular file, to be replaced whole
-/// ([`replace_file`]). Renaming a new file over `/dev/null` turned the machine's
-/// `/dev/null` into a file (issue 24).
+/// that must not be replaced: a character device (`/dev/null`, a terminal) is opened and
+/// written through, as a shell's `>` would, and so is a pipe with a reader (`/dev/stderr`
+/// into a pipe, `>(gzip > x)`); a pipe with no reader (which could block the run for ever),
+/// a socket, a block device or a folder is refused. `Ok(None)`: `target` is missing or a
+/// regular file, to be replaced whole ([`replace_file`]). Renaming a new file over
+/// `/dev/null` turned the machine's `/dev/null` into a file (issue 24).
 pub fn device_target(target: &Path) -> std::io::Result<Option<File>> {
     let Ok(meta) = fs::metadata(target) else {
         return Ok(None);
@@ -487,14 +487,36 @@ pub fn device_target(target: &Path) -> std::io::Result<Option<File>> {
     }
     #[cfg(unix)]
     {
-        use std::os::unix::fs::FileTypeExt;
+        use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
         if meta.file_type().is_char_device() {
             return File::options().write(true).open(target).map(Some);
+        }
+        if meta.file_type().is_fifo() {
+            // Without a reader, a non-blocking open fails (ENXIO) instead of waiting.
+            let file = File::options()
+                .write(true)
+                .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32)
+                .open(target)
+                .map_err(|e| match e.raw_os_error() {
+                    Some(code) if code == rustix::io::Errno::NXIO.raw_os_error() => {
+                        std::io::Error::new(
+                            std::io::ErrorKind::InvalidInput,
+                            "it is a named pipe (FIFO) that no one reads; it is not replaced: \
+                             name a file, or start the reader first",
+                        )
+                    }
+                    _ => e,
+                })?;
+            // Written as a shell writes to a pipe: waiting while the reader catches up.
+            let flags = rustix::fs::fcntl_getfl(&file)? - rustix::fs::OFlags::NONBLOCK;
+            rustix::fs::fcntl_setfl(&file, flags)?;
+            return Ok(Some(file));
         }
     }
     Err(std::io::Error::new(
         std::io::ErrorKind::InvalidInput,
-        "it is not a regular file nor a character device; it is not replaced: name a file",
+        "it is not a regular file, a character device nor a pipe; it is not replaced: name a \
+         file",
     ))
 }
 

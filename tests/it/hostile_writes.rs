@@ -204,10 +204,11 @@ fn reports_and_outlines_at_a_character_device_are_written_through_not_replaced()
     }
 }
 
-/// The same options at a FIFO (a reader may never come) are refused, and the FIFO stays.
+/// The same options at a FIFO no one reads (a reader may never come) are refused at once,
+/// and the FIFO stays.
 #[cfg(unix)]
 #[test]
-fn reports_and_outlines_at_a_fifo_are_refused_not_replaced() {
+fn reports_and_outlines_at_a_fifo_no_one_reads_are_refused_not_replaced() {
     use std::os::unix::fs::FileTypeExt;
     let dir = TempDir::new().unwrap();
     let cat = support::catalogue(&[("a.yaml", record("a"))]);
@@ -710,4 +711,37 @@ fn merge_refuses_a_shard_file_that_leads_outside_the_shard() {
     assert!(stderr.contains("records.csv"), "{stderr}");
     assert!(!stderr.contains("SECRET"), "{stderr}");
     assert!(!dir.path().join("merged/records.csv").exists());
+}
+
+/// `convert --outlines FIFO` with a reader (as `>(gzip > x)` gives): written through, the
+/// FIFO left in place. The reader here opens first, without blocking, and reads what the
+/// pipe holds once the conversion is done (one outline, far less than a pipe buffer).
+#[cfg(unix)]
+#[test]
+fn outlines_into_a_pipe_with_a_reader_are_written_through() {
+    use std::io::Read;
+    use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+    let dir = TempDir::new().unwrap();
+    let fifo = dir.path().join("o.outlines");
+    {
+        use rustix::fs::{CWD, FileType, Mode};
+        rustix::fs::mknodat(CWD, &fifo, FileType::Fifo, Mode::from_raw_mode(0o644), 0).unwrap();
+    }
+    let mut reader = fs::File::options()
+        .read(true)
+        .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32)
+        .open(&fifo)
+        .unwrap();
+    let (code, stderr) = outcome(
+        pipeline_in(dir.path())
+            .args(["convert", "-q", "--from", "yaml-stream", "--to", "jsonl"])
+            .args(["--outlines", "o.outlines"])
+            .write_stdin(record("a")),
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    let mut text = String::new();
+    reader.read_to_string(&mut text).unwrap();
+    let outline: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+    assert!(outline.to_string().contains("\"a\""), "{text}");
+    assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
 }
