@@ -151,7 +151,7 @@ pub fn id_not_file_name(file: &Path, id: &Reference) -> Option<Finding> {
                     "the id `{}` differs from the file name `{}`, which is not UTF-8 text \
                      (no id can equal it)",
                     id.id,
-                    escaped_bytes(name.as_encoded_bytes())
+                    crate::read::file_list::escaped_name(name)
                 ),
             )
             .with_help(format!("rename the file to `{}.{ext}`", id.id)),
@@ -172,19 +172,6 @@ pub fn id_not_file_name(file: &Path, id: &Reference) -> Option<Finding> {
             id.id
         )),
     )
-}
-
-/// Bytes that may not be UTF-8, as text: what is UTF-8 as it is (the finding escapes
-/// control characters), any other byte as `\x{FF}`.
-fn escaped_bytes(bytes: &[u8]) -> String {
-    let mut out = String::new();
-    for chunk in bytes.utf8_chunks() {
-        out.push_str(chunk.valid());
-        for b in chunk.invalid() {
-            out.push_str(&format!("\\x{{{b:02X}}}"));
-        }
-    }
-    out
 }
 
 /// At most this many distinct unresolved `related` ids get a "did you mean" suggestion.
