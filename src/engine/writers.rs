@@ -513,6 +513,24 @@ impl Staged {
             let text = crate::engine::manifest::manifest(*shard, self.written, &self.agents, first)
                 .map_err(|e| at(output)(std::io::Error::other(e)))?;
             let path = output.join(crate::engine::manifest::MANIFEST);
+            // Replaced only when it is a manifest a run wrote: never a file of the user's.
+            if fs::symlink_metadata(&path).is_ok() {
+                let ours = fs::symlink_metadata(&path).is_ok_and(|m| m.is_file())
+                    && fs::read(&path)
+                        .ok()
+                        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+                        .is_some_and(|m| m["format"] == crate::engine::manifest::FORMAT);
+                if !ours {
+                    return Err(PublishError {
+                        path,
+                        source: std::io::Error::new(
+                            std::io::ErrorKind::AlreadyExists,
+                            "this is not a shard manifest pipeline wrote; it is not replaced: \
+                             move it away, or choose another output folder",
+                        ),
+                    });
+                }
+            }
             let mut tmp = tempfile::Builder::new()
                 .prefix(".manifest-")
                 .tempfile_in(output)

@@ -745,3 +745,29 @@ fn outlines_into_a_pipe_with_a_reader_are_written_through() {
     assert!(outline.to_string().contains("\"a\""), "{text}");
     assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
 }
+
+/// `run --shard` into a folder a run wrote, where the user put a `shard.json` of their own
+/// (or a link by that name): refused and kept. It was replaced.
+#[test]
+fn run_shard_does_not_replace_a_shard_json_it_did_not_write() {
+    let dir = TempDir::new().unwrap();
+    let shards = two_shards(dir.path());
+    // A second run over a shard folder replaces the manifest it wrote.
+    let again = |out: &Path| {
+        outcome(
+            pipeline_in(dir.path())
+                .args(["run", "-q", "--input", "input", "--output"])
+                .arg(out)
+                .args(["--shard", "0/2"]),
+        )
+    };
+    assert_eq!(again(&shards[0]).0, Some(0));
+    fs::write(shards[0].join("shard.json"), "{\"mine\": true}").unwrap();
+    let (code, stderr) = again(&shards[0]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("shard.json"), "{stderr}");
+    assert_eq!(
+        fs::read_to_string(shards[0].join("shard.json")).unwrap(),
+        "{\"mine\": true}"
+    );
+}
