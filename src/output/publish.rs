@@ -19,7 +19,7 @@
 //! `.dc-new-*` / `.export-new-*` files of earlier versions) are removed at the start of the next
 //! run. The three user-facing paths are links the tool replaces, never follows for writing.
 //!
-//! The tool removes or replaces only what it wrote ([`check_ours`]): an existing output
+//! The tool removes or replaces only what it wrote ([`super::owned`]): an existing output
 //! folder must be empty or carry the lock file every run leaves, and `dc`, `records.csv`,
 //! `records.jsonld` and the report must be missing or links into `.current`; `.cache` must
 //! be a real folder. Anything else (a user's folder, a real `dc/` of the layout before
@@ -38,17 +38,10 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
-/// The link naming the generation in force.
-pub const CURRENT: &str = ".current";
+pub use super::owned::{CACHE_DIR, CURRENT, LOCK_FILE, OUTPUTS};
+
 /// The start of a generation folder's name.
 pub const GENERATION_PREFIX: &str = ".gen-";
-/// The lock file that keeps two runs from writing one output folder.
-pub const LOCK_FILE: &str = ".pipeline.lock";
-/// The incremental cache's folder inside the output folder (see `engine::incremental`): kept
-/// across generations, removed with an output folder a failed first run created.
-pub const CACHE_DIR: &str = ".cache";
-/// The paths users read, relative to the output folder.
-pub const OUTPUTS: [&str; 3] = ["dc", "records.csv", "records.jsonld"];
 /// Names of temporary entries a killed run may leave (this version and earlier ones).
 const LEFTOVER_PREFIXES: [&str; 4] = [".dc-new-", ".export-new-", ".current-new-", ".link-new-"];
 
@@ -64,6 +57,15 @@ impl PublishError {
     /// Whether the run stopped because of SIGINT or SIGTERM (see [`stop_on_signals`]).
     pub fn is_interrupted(&self) -> bool {
         self.source.kind() == std::io::ErrorKind::Interrupted
+    }
+}
+
+impl From<super::owned::Refused> for PublishError {
+    fn from(r: super::owned::Refused) -> PublishError {
+        PublishError {
+            path: r.path,
+            source: r.source,
+        }
     }
 }
 
@@ -199,14 +201,15 @@ impl Drop for Generation {
 impl Generation {
     /// Lock `output` (created if missing), clean leftovers, and start a new generation.
     ///
-    /// An output folder that exists must be one this tool writes ([`check_ours`]): the run
+    /// An output folder that exists must be one this tool writes
+    /// ([`super::owned::check_ours`]): the run
     /// is refused, before anything is written, rather than remove or replace a file it did
     /// not write.
     pub fn begin(output: &Path) -> Result<Generation, PublishError> {
         let created = !output.exists();
         fs::create_dir_all(output).map_err(at(output))?;
         if !created {
-            check_ours(output)?;
+            super::owned::check_ours(output)?;
         }
         let lock = lock(output)?;
         remove_leftovers(output);
@@ -289,7 +292,7 @@ impl Generation {
             .copied()
             .chain(self.extra.iter().map(String::as_str))
             .collect();
-        check_entries(&output, &names)?;
+        super::owned::check_entries(&output, &names)?;
         let Some(dir) = self.dir.take() else {
             return Ok(Locked {
                 _lock: self.lock.take(),
@@ -322,78 +325,6 @@ pub struct Locked {
 /// Stop with an "interrupted" error if SIGINT or SIGTERM arrived (see [`stop_on_signals`]).
 pub fn interrupted(path: &Path) -> Result<(), PublishError> {
     check_interrupted(path)
-}
-
-/// Refuse an output folder, or an entry of it, that this tool did not write. How the tool
-/// knows what it wrote:
-///
-/// - the folder: it is empty, or it holds the lock file [`LOCK_FILE`], which every run
-///   creates in the folder it writes and never removes (a folder that has it was written by
-///   an earlier run; a folder without it is someone's folder, and its `dc/` or
-///   `records.csv` are theirs);
-/// - the paths it replaces ([`OUTPUTS`], the report's names): missing, or a link into
-///   [`CURRENT`] (what a run leaves there). A real folder or file, or a link elsewhere, is
-///   never replaced: it was put there by someone else (or by a version of the tool older
-///   than generations, whose outputs cannot be told from a user's files);
-/// - the incremental cache [`CACHE_DIR`]: missing or a real folder, never a link (files
-///   are written into it and old logs removed from it).
-///
-/// Every refusal names the path and says what to do.
-pub fn check_ours(output: &Path) -> Result<(), PublishError> {
-    let refuse = |path: PathBuf, why: String| PublishError {
-        path,
-        source: std::io::Error::new(std::io::ErrorKind::AlreadyExists, why),
-    };
-    let lock = output.join(LOCK_FILE);
-    let marked = fs::symlink_metadata(&lock).is_ok_and(|m| m.is_file());
-    if !marked {
-        let mut entries = fs::read_dir(output).map_err(at(output))?;
-        if entries.next().is_some() {
-            return Err(refuse(
-                output.to_path_buf(),
-                format!(
-                    "this folder is not empty and no earlier pipeline run wrote it (it has no \
-                     {LOCK_FILE}); pipeline never removes or replaces files it did not write: \
-                     choose a new or empty output folder"
-                ),
-            ));
-        }
-        return Ok(());
-    }
-    check_entries(output, &OUTPUTS)?;
-    let cache = output.join(CACHE_DIR);
-    match fs::symlink_metadata(&cache) {
-        Ok(m) if !m.is_dir() => Err(refuse(
-            cache,
-            "this is not a folder pipeline made (a link or a file): it is never written \
-             through nor removed; move it away and run again"
-                .into(),
-        )),
-        _ => Ok(()),
-    }
-}
-
-/// Refuse when `output/NAME`, for a name of `names`, exists and is not a link into
-/// [`CURRENT`] (see [`check_ours`]).
-fn check_entries(output: &Path, names: &[&str]) -> Result<(), PublishError> {
-    for name in names {
-        let path = output.join(name);
-        if fs::symlink_metadata(&path).is_err() {
-            continue;
-        }
-        if fs::read_link(&path).is_ok_and(|t| t.starts_with(CURRENT)) {
-            continue;
-        }
-        return Err(PublishError {
-            path,
-            source: std::io::Error::new(
-                std::io::ErrorKind::AlreadyExists,
-                "this was not written by pipeline (the outputs are links into .current); it is \
-                 never removed or replaced: move it away, or choose another output folder",
-            ),
-        });
-    }
-    Ok(())
 }
 
 /// Hold the output folder's lock until the returned file is dropped.
@@ -471,66 +402,6 @@ fn sync_generation(dir: &Path) -> Result<(), PublishError> {
     sync_folder(dir).map_err(at(dir))
 }
 
-/// A file the user names for writing (`validate --report FILE`, `convert --outlines FILE`)
-/// that must not be replaced: a character device (`/dev/null`, a terminal) is opened and
-/// written through, as a shell's `>` would, and so is a pipe with a reader (`/dev/stderr`
-/// into a pipe, `>(gzip > x)`); a pipe with no reader (which could block the run for ever),
-/// a socket, a block device or a folder is refused. `Ok(None)`: `target` is missing or a
-/// regular file, to be replaced whole ([`replace_file`]). Renaming a new file over
-/// `/dev/null` turned the machine's `/dev/null` into a file (issue 24).
-pub fn device_target(target: &Path) -> std::io::Result<Option<File>> {
-    let Ok(meta) = fs::metadata(target) else {
-        return Ok(None);
-    };
-    if meta.is_file() {
-        return Ok(None);
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
-        if meta.file_type().is_char_device() {
-            return File::options().write(true).open(target).map(Some);
-        }
-        if meta.file_type().is_fifo() {
-            // Without a reader, a non-blocking open fails (ENXIO) instead of waiting.
-            let file = File::options()
-                .write(true)
-                .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32)
-                .open(target)
-                .map_err(|e| match e.raw_os_error() {
-                    Some(code) if code == rustix::io::Errno::NXIO.raw_os_error() => {
-                        std::io::Error::new(
-                            std::io::ErrorKind::InvalidInput,
-                            "it is a named pipe (FIFO) that no one reads; it is not replaced: \
-                             name a file, or start the reader first",
-                        )
-                    }
-                    _ => e,
-                })?;
-            // Written as a shell writes to a pipe: waiting while the reader catches up.
-            let flags = rustix::fs::fcntl_getfl(&file)? - rustix::fs::OFlags::NONBLOCK;
-            rustix::fs::fcntl_setfl(&file, flags)?;
-            return Ok(Some(file));
-        }
-    }
-    Err(std::io::Error::new(
-        std::io::ErrorKind::InvalidInput,
-        "it is not a regular file, a character device nor a pipe; it is not replaced: name a \
-         file",
-    ))
-}
-
-/// Write a file the user named on the command line (`validate --report FILE`): a character
-/// device is written through, anything else but a regular file refused ([`device_target`]),
-/// a regular file replaced whole ([`replace_file`]). Only for names the user gives: a
-/// record's path (`fix`) is always replaced, never written through.
-pub fn write_named_file(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    match device_target(target)? {
-        Some(mut device) => device.write_all(bytes),
-        None => replace_file(target, bytes, None),
-    }
-}
-
 /// Write `bytes` as the whole of `target`: into a new temporary file beside it, flushed to
 /// disk, then renamed over it, so that a reader sees the old file or the new one, never a
 /// part of one, and a failure leaves the old one. The new file gets `permissions` (a
@@ -595,7 +466,8 @@ fn switch(output: &Path, name: &str) -> Result<(), PublishError> {
 }
 
 /// Make `dc`, `records.csv` and `records.jsonld` links through `.current`. Nothing to do
-/// after the first run; anything there but a link of ours is refused ([`check_entries`]).
+/// after the first run; anything there but a link of ours is refused
+/// ([`super::owned::check_entries`]).
 /// `extra` files (the report) are linked the same way; a link through `.current` whose file
 /// the new generation does not have (a report of an earlier run) is removed.
 fn link_outputs(output: &Path, extra: &[&str]) -> Result<(), PublishError> {
@@ -615,7 +487,7 @@ fn link_outputs(output: &Path, extra: &[&str]) -> Result<(), PublishError> {
         .copied()
         .chain(extra.iter().copied())
         .collect();
-    check_entries(output, &names)?;
+    super::owned::check_entries(output, &names)?;
     for name in names {
         let path = output.join(name);
         let want = Path::new(CURRENT).join(name);

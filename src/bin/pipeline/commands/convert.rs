@@ -68,7 +68,7 @@ pub fn convert(args: &crate::cli::ConvertArgs) -> Result<Outcome, String> {
     // a file cut short that `check-outlines` would read as complete.
     // A character device (`--outlines /dev/null`) is written through, never replaced.
     let mut device = match &args.outlines {
-        Some(path) => pipeline::output::publish::device_target(path)
+        Some(path) => pipeline::output::named::device_target(path)
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?
             .map(std::io::BufWriter::new),
         None => None,
