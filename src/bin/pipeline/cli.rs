@@ -403,17 +403,17 @@ pub struct ConvertArgs {
     /// Treat warnings as errors (exit 1; the records are still written).
     #[arg(long)]
     pub deny_warnings: bool,
+    /// With `--from paths`: follow symbolic links wherever they lead (trusted catalogues
+    /// only); without it, a path through a link is read only when the link leads inside the
+    /// current folder, as validate reads a catalogue (Y009).
+    #[arg(long)]
+    pub follow_symlinks: bool,
     /// The catalogue's authority file (`_authorities.yaml`): names take its preferred forms.
     #[arg(long, value_name = "FILE")]
     pub authorities: Option<PathBuf>,
     /// How findings are written to standard error.
     #[arg(long, value_parser = choice::<FindingsFormat>(), value_name = "FORMAT", default_value = "concise")]
     pub findings: FindingsFormat,
-    /// With `--from paths`: follow symbolic links wherever they lead (trusted catalogues
-    /// only); without it, a path through a link is read only when the link leads inside the
-    /// current folder, as validate reads a catalogue (Y009).
-    #[arg(long)]
-    pub follow_symlinks: bool,
     /// The file name findings give to standard input.
     #[arg(long, value_name = "NAME", default_value = pipeline::engine::convert::STDIN)]
     pub stdin_name: String,
