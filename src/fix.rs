@@ -36,6 +36,7 @@ use crate::diagnostics::{Code, Finding};
 use crate::engine::batches::{self, Bounds, Sink};
 use crate::engine::catalogue;
 use crate::normalize::dates::{self, DateErrorKind, DateInput, DateOptions};
+use crate::read::contain::Scope;
 use crate::read::{self, Limits, Node, Value};
 
 /// One change to a file: the byte range of a value's source text and its new text.
@@ -66,19 +67,24 @@ pub struct FileFix {
     pub findings: Vec<Finding>,
 }
 
-/// Work out the fixes for one file without writing anything.
+/// Work out the fixes for one file named by the user (read as given) without writing
+/// anything.
 pub fn plan(path: &Path, limits: &Limits, date_options: &DateOptions) -> FileFix {
+    plan_in(path, &Scope::following(), limits, date_options)
+}
+
+/// Work out the fixes for one file of the folder `scope` describes, opened as `validate`
+/// opens it ([`Scope::open_regular`]): without following a link that leads out of the
+/// folder, even one swapped in after the walk.
+pub fn plan_in(path: &Path, scope: &Scope, limits: &Limits, date_options: &DateOptions) -> FileFix {
     let mut result = FileFix {
         path: path.to_path_buf(),
         ..FileFix::default()
     };
     // The whole file or nothing: a file over the limit is refused, never cut short and
     // written back shortened.
-    let bytes = match crate::engine::catalogue::read_bounded(
-        path,
-        crate::read::contain::open_regular(path),
-        limits,
-    ) {
+    let bytes = match crate::engine::catalogue::read_bounded(path, scope.open_regular(path), limits)
+    {
         Ok(b) => b,
         Err(f) => {
             result.findings.push(f);
@@ -102,6 +108,7 @@ pub fn plan(path: &Path, limits: &Limits, date_options: &DateOptions) -> FileFix
         }
     };
     let mut edits = Vec::new();
+    let mut aliases = Vec::new();
     let lines = LineIndex::new(text);
     let mut ctx = Collector {
         path,
@@ -110,6 +117,7 @@ pub fn plan(path: &Path, limits: &Limits, date_options: &DateOptions) -> FileFix
         date_options,
         edits: &mut edits,
         findings: &mut result.findings,
+        aliases: &mut aliases,
     };
     for doc in &docs {
         if let Value::Map(entries) = &doc.value {
@@ -128,7 +136,7 @@ pub fn plan(path: &Path, limits: &Limits, date_options: &DateOptions) -> FileFix
     // Safety net: the edited file must read back as the same documents, with exactly the
     // intended values changed.
     match read::parse(path, &fixed, limits) {
-        Ok(new_docs) if same_except(&docs, &new_docs, &edits) => {
+        Ok(new_docs) if same_except(&docs, &new_docs, &edits, &aliases) => {
             result.edits = edits.len();
             result.fixed = Some(format!("{}{fixed}", &result.original[..bom]));
         }
@@ -186,7 +194,7 @@ pub fn run<S: Sink<FileFix, Error: Send> + Send>(
     settings: &catalogue::Settings,
     sink: &mut S,
 ) -> Result<Walked, S::Error> {
-    let (files, findings) = files(paths, settings.follow_symlinks);
+    let (files, scopes, findings) = files(paths, settings.follow_symlinks);
     let walked = Walked {
         files: files.len(),
         findings,
@@ -194,7 +202,14 @@ pub fn run<S: Sink<FileFix, Error: Send> + Send>(
     batches::run(
         files.into_iter().map(Ok),
         Bounds::units(crate::engine::BATCH),
-        |file| plan(&file, &settings.limits, &settings.date_options),
+        |(file, scope)| {
+            plan_in(
+                &file,
+                &scopes[scope],
+                &settings.limits,
+                &settings.date_options,
+            )
+        },
         sink,
         |_| Ok(()),
     )?;
@@ -202,21 +217,28 @@ pub fn run<S: Sink<FileFix, Error: Send> + Send>(
 }
 
 /// Every record file named by `paths` (files, or folders searched like an input folder:
-/// a link in a folder that leads outside it is not followed unless `follow_symlinks`).
-pub fn files(paths: &[PathBuf], follow_symlinks: bool) -> (Vec<PathBuf>, Vec<Finding>) {
+/// a link in a folder that leads outside it is not followed unless `follow_symlinks`), each
+/// with the index of the scope it is opened in: a file named by the user is read as given,
+/// a file found in a folder within that folder.
+pub fn files(
+    paths: &[PathBuf],
+    follow_symlinks: bool,
+) -> (Vec<(PathBuf, usize)>, Vec<Scope>, Vec<Finding>) {
     let mut files = Vec::new();
+    let mut scopes = vec![Scope::following()];
     let mut findings = Vec::new();
     for p in paths {
         if p.is_dir() {
-            let scope = crate::read::contain::Scope::new(p, follow_symlinks);
+            let scope = Scope::new(p, follow_symlinks);
             let (f, e) = crate::read::contain::record_files(p, &scope);
-            files.extend(f);
+            files.extend(f.into_iter().map(|f| (f, scopes.len())));
+            scopes.push(scope);
             findings.extend(e);
         } else {
-            files.push(p.clone());
+            files.push((p.clone(), 0));
         }
     }
-    (files, findings)
+    (files, scopes, findings)
 }
 
 /// Byte offsets of line starts, to turn a (line, column) into a byte offset without
@@ -254,12 +276,22 @@ struct Collector<'a> {
     date_options: &'a DateOptions,
     edits: &'a mut Vec<Edit>,
     findings: &'a mut Vec<Finding>,
+    /// Where aliases (`*name`) start, as character offsets: never edited, and not compared
+    /// by the safety net (each stands for its anchor's value, which is).
+    aliases: &'a mut Vec<usize>,
 }
 
 impl Collector<'_> {
     /// Collect the edits for `node`, a value of `field`; `in_flow` is whether it sits inside
     /// a `[...]` or `{...}` collection, where commas and brackets end a plain value.
     fn collect(&mut self, field: &str, node: &Node, in_flow: bool) {
+        // An alias is left as written: it repeats its anchor's value, fixed where the
+        // anchor is. Writing the value in its place expanded the alias (issue 24).
+        let at = self.lines.byte(self.text, node.span.start);
+        if at.is_some_and(|b| self.text[b..].starts_with('*')) {
+            self.aliases.push(node.span.start_char);
+            return;
+        }
         match &node.value {
             Value::Seq(_) | Value::Map(_) => {
                 let flow = in_flow
@@ -306,6 +338,17 @@ impl Collector<'_> {
             Some(len) => start + len,
             None => end,
         };
+        // An anchor (`&name`) or a tag (`!!str`) before the value is kept: only the value
+        // after them is replaced (replacing the whole span removed the anchor, and the
+        // aliases of it no longer parsed).
+        let mut start = start;
+        while let Some(rest) = self.text.get(start..end)
+            && rest.starts_with(['&', '!'])
+        {
+            let token = rest.find([' ', '\t']).unwrap_or(rest.len());
+            let blanks = rest[token..].len() - rest[token..].trim_start_matches([' ', '\t']).len();
+            start += token + blanks;
+        }
         let source = &self.text[start..end];
         if source.is_empty() || source.contains(['\n', '\r']) {
             return;
@@ -521,17 +564,23 @@ fn reads_as(new: &Value, edit: &Edit) -> bool {
         if entry(e, "expression", &edit.value) && entry(n, "normal", normal))
 }
 
-fn same_except(old: &[Node], new: &[Node], edits: &[Edit]) -> bool {
-    fn walk(a: &Node, b: &Node, edits: &[Edit]) -> bool {
+/// Whether `new` is `old` with exactly the `edits` made. An alias (at a character offset of
+/// `aliases`) stands for its anchor's value, compared where the anchor is (its text is
+/// never edited, so it is an alias still).
+fn same_except(old: &[Node], new: &[Node], edits: &[Edit], aliases: &[usize]) -> bool {
+    fn walk(a: &Node, b: &Node, edits: &[Edit], aliases: &[usize]) -> bool {
+        if aliases.contains(&a.span.start_char) {
+            return true;
+        }
         match (&a.value, &b.value) {
             (Value::Seq(x), Value::Seq(y)) => {
-                x.len() == y.len() && x.iter().zip(y).all(|(a, b)| walk(a, b, edits))
+                x.len() == y.len() && x.iter().zip(y).all(|(a, b)| walk(a, b, edits, aliases))
             }
             (Value::Map(x), Value::Map(y)) => {
                 x.len() == y.len()
-                    && x.iter()
-                        .zip(y)
-                        .all(|((ka, va), (kb, vb))| ka.value == kb.value && walk(va, vb, edits))
+                    && x.iter().zip(y).all(|((ka, va), (kb, vb))| {
+                        ka.value == kb.value && walk(va, vb, edits, aliases)
+                    })
             }
             (x, y) => match edits.iter().find(|e| e.start_char == a.span.start_char) {
                 Some(edit) => reads_as(y, edit),
@@ -539,7 +588,7 @@ fn same_except(old: &[Node], new: &[Node], edits: &[Edit]) -> bool {
             },
         }
     }
-    old.len() == new.len() && old.iter().zip(new).all(|(a, b)| walk(a, b, edits))
+    old.len() == new.len() && old.iter().zip(new).all(|(a, b)| walk(a, b, edits, aliases))
 }
 
 #[cfg(test)]
@@ -742,5 +791,25 @@ mod tests {
         assert_eq!(quoted_len("plain"), None);
         // A negative EDTF year would be read back as a number.
         assert_eq!(requote("x", "-0500", false), "\"-0500\"");
+    }
+
+    /// An anchored value is fixed after its anchor (and tag), which stay; its aliases stay
+    /// aliases, and so repeat the fixed value. `fix` used to replace the anchor with the
+    /// value and write the value over each alias (issue 24). Expected texts written by hand.
+    #[test]
+    fn anchors_and_aliases_are_kept() {
+        let text = "id: a\ntitle: &t \"  Title   with  spaces \"\nsummary: *t\n\
+                    subjects: !!seq &s [\" a  b \", c]\npeople: *s\nplaces: [!!str &p \" x  y\", *p]\n";
+        let fix = fix_text(text);
+        assert_eq!(
+            fix.fixed.as_deref(),
+            Some(
+                "id: a\ntitle: &t \"Title with spaces\"\nsummary: *t\n\
+                 subjects: !!seq &s [\"a b\", c]\npeople: *s\nplaces: [!!str &p \"x y\", *p]\n"
+            ),
+            "{:?}",
+            fix.findings
+        );
+        assert_eq!(fix.edits, 3);
     }
 }

@@ -160,10 +160,11 @@ impl Sources {
     }
 }
 
-/// A file's bytes for its snippets: a regular file only, opened without blocking.
+/// A file's bytes for its snippets: a regular file only, opened without blocking, never
+/// through a link ([`crate::read::contain::open_quoted`]).
 fn read_source(path: &Path) -> Option<Vec<u8>> {
     use std::io::Read;
-    let (file, meta) = crate::read::contain::open_regular(path).ok()?;
+    let (file, meta) = crate::read::contain::open_quoted(path).ok()?;
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
     (&file)
         .take(crate::read::Limits::default().max_file_bytes)

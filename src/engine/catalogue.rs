@@ -348,8 +348,12 @@ pub(crate) fn read_bounded(
     limits: &Limits,
 ) -> Result<Vec<u8>, Finding> {
     let unreadable = |e: std::io::Error| {
-        Finding::new(Code::Unreadable, path, None, format!("cannot be read: {e}"))
-            .with_help("check that the file exists and that you may read it")
+        let help = if crate::read::contain::SeveralLinks::is(&e) {
+            crate::read::contain::SeveralLinks::HELP
+        } else {
+            "check that the file exists and that you may read it"
+        };
+        Finding::new(Code::Unreadable, path, None, format!("cannot be read: {e}")).with_help(help)
     };
     let (file, meta) = opened.map_err(unreadable)?;
     match read::read_within_file(&file, limits.max_file_bytes) {

@@ -164,7 +164,7 @@ pub fn merge(
     let mut manifests = Vec::new();
     for dir in shards {
         let path = dir.join(MANIFEST);
-        let text = fs::read_to_string(&path).map_err(io(&path))?;
+        let text = fs::read_to_string(shard_file(dir, MANIFEST)?).map_err(io(&path))?;
         let m: Json = serde_json::from_str(&text)
             .map_err(|e| MergeError::Invalid(path.clone(), e.to_string()))?;
         if m["format"] != FORMAT {
@@ -245,7 +245,7 @@ pub fn merge(
     }
 
     // Options and collections, from the first shard's JSON-LD document.
-    let first_jsonld = shards[0].join("records.jsonld");
+    let first_jsonld = shard_file(&shards[0], "records.jsonld")?;
     let (options, collections) = head(&first_jsonld, csv_separator)?;
 
     let generation = crate::output::publish::Generation::begin(output)?;
@@ -273,10 +273,10 @@ pub fn merge(
 
     let mut parts = Vec::new();
     for dir in shards {
-        let csv_path = dir.join("records.csv");
+        let csv_path = shard_file(dir, "records.csv")?;
         let csv = ::csv::Reader::from_path(&csv_path)
             .map_err(|e| MergeError::Invalid(csv_path, e.to_string()))?;
-        let mut members = Members::open(&dir.join("records.jsonld"))?;
+        let mut members = Members::open(&shard_file(dir, "records.jsonld")?)?;
         // Skip the collection members; the record members follow.
         for _ in 0..collections.len() {
             members.next_member()?;
@@ -289,14 +289,10 @@ pub fn merge(
         };
         part.advance()?;
         // Dublin Core files move (or are copied, across file systems) into the new folder.
-        let dc_dir = dir.join("dc");
-        if dc_dir.is_dir() {
+        if let Some(dc_dir) = shard_dc(dir)? {
             for entry in fs::read_dir(&dc_dir).map_err(io(&dc_dir))? {
                 let entry = entry.map_err(io(&dc_dir))?;
-                let to = dc.join(entry.file_name());
-                if fs::hard_link(entry.path(), &to).is_err() {
-                    fs::copy(entry.path(), &to).map_err(io(&entry.path()))?;
-                }
+                take_dc_file(&entry.path(), &dc.join(entry.file_name()))?;
             }
         }
         parts.push(part);
@@ -332,6 +328,106 @@ pub fn merge(
     let agents = agents.into_iter().map(|(iri, (_, a))| (iri, a)).collect();
     let staged = Staged::from_parts(output, generation, agents, collections.len(), written);
     Ok(staged.publish()?)
+}
+
+/// The file `name` of a shard folder, resolved: `records.csv` and the others are links into
+/// the shard's generation (`.current/...`), and must lead to a regular file inside the shard
+/// folder. A link planted to lead elsewhere (`records.csv -> ~/.aws/credentials`) would be
+/// read and its lines published in the merged outputs.
+fn shard_file(shard: &Path, name: &str) -> Result<PathBuf, MergeError> {
+    let path = shard.join(name);
+    let root = shard.canonicalize().map_err(io(shard))?;
+    let real = path.canonicalize().map_err(io(&path))?;
+    if !real.starts_with(&root) || !real.is_file() {
+        return Err(MergeError::Invalid(
+            path,
+            "this is not a file of the shard (it leads outside the shard folder or is not a \
+             regular file); nothing was merged"
+                .into(),
+        ));
+    }
+    Ok(real)
+}
+
+/// A shard's `dc/` folder, if it has one: `dc` is a link into the shard's generation
+/// (`.current/dc`), and must lead to a folder inside the shard folder. A `dc` planted to
+/// lead elsewhere (`/etc`) would publish that folder's files in the merged outputs.
+fn shard_dc(shard: &Path) -> Result<Option<PathBuf>, MergeError> {
+    let dc = shard.join("dc");
+    if fs::symlink_metadata(&dc).is_err() {
+        return Ok(None);
+    }
+    let root = shard.canonicalize().map_err(io(shard))?;
+    let real = dc.canonicalize().map_err(io(&dc))?;
+    if !real.starts_with(&root) || !real.is_dir() {
+        return Err(MergeError::Invalid(
+            dc,
+            "this is not a shard's dc/ folder (it leads outside the shard folder or is not a \
+             folder); nothing was merged"
+                .into(),
+        ));
+    }
+    Ok(Some(real))
+}
+
+/// Put the shard's Dublin Core file `from` into the merged `dc/` at `to`: a hard link, or a
+/// copy across file systems. Only a regular file named `<record id>.xml` is taken; a link
+/// (which a hard link would publish as a link, and a copy would follow) or anything else is
+/// refused, and the file is opened without following links, so one swapped in is refused
+/// too.
+fn take_dc_file(from: &Path, to: &Path) -> Result<(), MergeError> {
+    let refuse = |why: &str| {
+        MergeError::Invalid(
+            from.to_path_buf(),
+            format!("{why}; a shard's dc/ holds only the files pipeline wrote, nothing was merged"),
+        )
+    };
+    let named = from
+        .file_name()
+        .and_then(|n| n.to_str())
+        .and_then(|n| n.strip_suffix(".xml"))
+        .is_some_and(crate::validate::crosscheck::safe_file_stem);
+    if !named {
+        return Err(refuse("this is not the Dublin Core file of a record id"));
+    }
+    let meta = fs::symlink_metadata(from).map_err(io(from))?;
+    if !meta.is_file() {
+        return Err(refuse(
+            "this is not a regular file (a link or a special file)",
+        ));
+    }
+    if fs::hard_link(from, to).is_ok() {
+        // `link` does not follow a link: one swapped in since the check would be linked
+        // itself, and is caught here.
+        if fs::symlink_metadata(to).is_ok_and(|m| m.is_file()) {
+            return Ok(());
+        }
+        let _ = fs::remove_file(to);
+        return Err(refuse(
+            "this is not a regular file (a link or a special file)",
+        ));
+    }
+    let mut options = File::options();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        let flags = rustix::fs::OFlags::NOFOLLOW | rustix::fs::OFlags::NONBLOCK;
+        options.custom_flags(flags.bits() as i32);
+    }
+    let mut source = options.open(from).map_err(io(from))?;
+    if !source.metadata().map_err(io(from))?.is_file() {
+        return Err(refuse(
+            "this is not a regular file (a link or a special file)",
+        ));
+    }
+    let mut target = File::options()
+        .write(true)
+        .create_new(true)
+        .open(to)
+        .map_err(io(to))?;
+    std::io::copy(&mut source, &mut target).map_err(io(to))?;
+    Ok(())
 }
 
 /// The export options (base IRI from the context) and the collections of a shard's

@@ -32,6 +32,9 @@ pub struct Staged {
     pub(super) shard: Option<(Shard, BTreeMap<String, String>)>,
     /// This run's incremental cache, put in place after the exports.
     pub(super) pack: Option<incremental::PackWriter>,
+    /// Why the exports are not in id order, if a record came after one whose id sorts
+    /// after its own ([`Writers::append`]): publishing is then refused.
+    pub(super) disordered: Option<String>,
 }
 
 pub(super) struct Writers {
@@ -153,6 +156,7 @@ impl Writers {
                 jsonld_base: opening.len() as u64,
                 shard: None,
                 pack: None,
+                disordered: None,
             },
         })
     }
@@ -181,10 +185,17 @@ impl Writers {
         let part = &mut self.part;
         if let Some(last) = &part.last_id {
             if f.id < *last {
-                return Err(RunError::Internal(format!(
-                    "record `{}` came after `{last}`: the stream index and the parsed id disagree",
-                    f.id
-                )));
+                // The order of single-record files is their file names': a file whose id
+                // sorts elsewhere (`0.yaml` holding `id: z`) is X002, which fails the run
+                // before anything is published. The record is not written; should a run
+                // with no error come here, publishing refuses (see `Staged::publish`).
+                self.staged.disordered.get_or_insert_with(|| {
+                    format!(
+                        "record `{}` came after `{last}`: the exports are not in id order",
+                        f.id
+                    )
+                });
+                return Ok(None);
             }
             if f.id == *last {
                 return Ok(None); // a duplicate id: X001 fails the run
@@ -466,6 +477,12 @@ impl Staged {
     /// Finish the JSON-LD document (its agent nodes after the records), flush everything to
     /// disk and switch the new generation in.
     pub fn publish(mut self) -> Result<Published, PublishError> {
+        if let Some(why) = self.disordered.take() {
+            return Err(PublishError {
+                path: self.output.clone(),
+                source: std::io::Error::other(format!("internal error: {why}")),
+            });
+        }
         let output = &self.output;
         let generation = self.generation;
         let jsonld_path = generation.path().join("records.jsonld");
@@ -496,6 +513,24 @@ impl Staged {
             let text = crate::engine::manifest::manifest(*shard, self.written, &self.agents, first)
                 .map_err(|e| at(output)(std::io::Error::other(e)))?;
             let path = output.join(crate::engine::manifest::MANIFEST);
+            // Replaced only when it is a manifest a run wrote: never a file of the user's.
+            if fs::symlink_metadata(&path).is_ok() {
+                let ours = fs::symlink_metadata(&path).is_ok_and(|m| m.is_file())
+                    && fs::read(&path)
+                        .ok()
+                        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+                        .is_some_and(|m| m["format"] == crate::engine::manifest::FORMAT);
+                if !ours {
+                    return Err(PublishError {
+                        path,
+                        source: std::io::Error::new(
+                            std::io::ErrorKind::AlreadyExists,
+                            "this is not a shard manifest pipeline wrote; it is not replaced: \
+                             move it away, or choose another output folder",
+                        ),
+                    });
+                }
+            }
             let mut tmp = tempfile::Builder::new()
                 .prefix(".manifest-")
                 .tempfile_in(output)
@@ -543,6 +578,7 @@ impl Staged {
             jsonld_base: 0, // no cache to point into it
             shard: None,
             pack: None,
+            disordered: None,
         }
     }
 }

@@ -17,13 +17,16 @@
 //! three paths users read change together. The previous generation is removed after the
 //! switch; leftovers of a killed run (a half-written generation, temporary links, and the
 //! `.dc-new-*` / `.export-new-*` files of earlier versions) are removed at the start of the next
-//! run. The three user-facing paths are links the tool replaces, never follows for writing,
-//! so a `dc` link planted to point elsewhere is replaced, not written through.
+//! run. The three user-facing paths are links the tool replaces, never follows for writing.
+//!
+//! The tool removes or replaces only what it wrote ([`super::owned`]): an existing output
+//! folder must be empty or carry the lock file every run leaves, and `dc`, `records.csv`,
+//! `records.jsonld` and the report must be missing or links into `.current`; `.cache` must
+//! be a real folder. Anything else (a user's folder, a real `dc/` of the layout before
+//! generations, a link planted to point elsewhere) refuses the run with the path named.
 //!
 //! What is not atomic: a reader that opens `records.csv` and later `dc/x.xml` may straddle a
 //! switch; to read one set for sure, resolve `.current` once and read inside that generation.
-//! The first run over an output folder in the old layout (real `dc/` folder and files)
-//! replaces each of the three paths separately (each replacement atomic).
 //!
 //! One run at a time may write an output folder: a lock (`.pipeline.lock`, `flock`) refuses a
 //! second. Record ids are checked again at the point of writing
@@ -35,17 +38,10 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
-/// The link naming the generation in force.
-pub const CURRENT: &str = ".current";
+pub use super::owned::{CACHE_DIR, CURRENT, LOCK_FILE, OUTPUTS};
+
 /// The start of a generation folder's name.
 pub const GENERATION_PREFIX: &str = ".gen-";
-/// The lock file that keeps two runs from writing one output folder.
-pub const LOCK_FILE: &str = ".pipeline.lock";
-/// The incremental cache's folder inside the output folder (see `engine::incremental`): kept
-/// across generations, removed with an output folder a failed first run created.
-pub const CACHE_DIR: &str = ".cache";
-/// The paths users read, relative to the output folder.
-pub const OUTPUTS: [&str; 3] = ["dc", "records.csv", "records.jsonld"];
 /// Names of temporary entries a killed run may leave (this version and earlier ones).
 const LEFTOVER_PREFIXES: [&str; 4] = [".dc-new-", ".export-new-", ".current-new-", ".link-new-"];
 
@@ -61,6 +57,15 @@ impl PublishError {
     /// Whether the run stopped because of SIGINT or SIGTERM (see [`stop_on_signals`]).
     pub fn is_interrupted(&self) -> bool {
         self.source.kind() == std::io::ErrorKind::Interrupted
+    }
+}
+
+impl From<super::owned::Refused> for PublishError {
+    fn from(r: super::owned::Refused) -> PublishError {
+        PublishError {
+            path: r.path,
+            source: r.source,
+        }
     }
 }
 
@@ -134,24 +139,30 @@ pub fn check_separate(input: &Path, output: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// `path` made absolute, with the symbolic links of its longest existing prefix resolved.
+/// `path` made absolute and resolved one component at a time, as the system will walk it:
+/// an existing part has its links resolved, and a `..` after a part that does not exist
+/// (yet) takes that part away. Resolving only the longest existing prefix left
+/// `nothere/../input` unresolved, so it passed for a folder beside the catalogue while the
+/// system wrote into the catalogue.
 fn resolve(path: &Path) -> PathBuf {
+    use std::path::Component;
     let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let mut existing = absolute.as_path();
-    let mut rest = Vec::new();
-    loop {
-        if let Ok(mut resolved) = existing.canonicalize() {
-            resolved.extend(rest.iter().rev());
-            return resolved;
-        }
-        match (existing.parent(), existing.file_name()) {
-            (Some(parent), Some(name)) => {
-                rest.push(name.to_owned());
-                existing = parent;
+    let mut out = PathBuf::new();
+    for part in absolute.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
             }
-            _ => return absolute,
+            other => {
+                out.push(other);
+                if let Ok(real) = out.canonicalize() {
+                    out = real;
+                }
+            }
         }
     }
+    out
 }
 
 /// A new generation being written: the output folder is locked, what earlier killed runs
@@ -189,9 +200,17 @@ impl Drop for Generation {
 
 impl Generation {
     /// Lock `output` (created if missing), clean leftovers, and start a new generation.
+    ///
+    /// An output folder that exists must be one this tool writes
+    /// ([`super::owned::check_ours`]): the run
+    /// is refused, before anything is written, rather than remove or replace a file it did
+    /// not write.
     pub fn begin(output: &Path) -> Result<Generation, PublishError> {
         let created = !output.exists();
         fs::create_dir_all(output).map_err(at(output))?;
+        if !created {
+            super::owned::check_ours(output)?;
+        }
         let lock = lock(output)?;
         remove_leftovers(output);
         let dir = tempfile::Builder::new()
@@ -268,6 +287,12 @@ impl Generation {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
+        let names: Vec<&str> = OUTPUTS
+            .iter()
+            .copied()
+            .chain(self.extra.iter().map(String::as_str))
+            .collect();
+        super::owned::check_entries(&output, &names)?;
         let Some(dir) = self.dir.take() else {
             return Ok(Locked {
                 _lock: self.lock.take(),
@@ -346,7 +371,6 @@ fn remove_leftovers(output: &Path) {
         let name = entry.file_name();
         let text = name.to_string_lossy();
         let stale = LEFTOVER_PREFIXES.iter().any(|p| text.starts_with(p))
-            || text == "dc.old"
             || (text.starts_with(GENERATION_PREFIX) && current.as_ref() != Some(&name));
         if !stale {
             continue;
@@ -442,8 +466,8 @@ fn switch(output: &Path, name: &str) -> Result<(), PublishError> {
 }
 
 /// Make `dc`, `records.csv` and `records.jsonld` links through `.current`. Nothing to do
-/// after the first run; replaces the real folder and files of the old layout, and any link
-/// that points elsewhere, each with one atomic rename or exchange.
+/// after the first run; anything there but a link of ours is refused
+/// ([`super::owned::check_entries`]).
 /// `extra` files (the report) are linked the same way; a link through `.current` whose file
 /// the new generation does not have (a report of an earlier run) is removed.
 fn link_outputs(output: &Path, extra: &[&str]) -> Result<(), PublishError> {
@@ -458,7 +482,13 @@ fn link_outputs(output: &Path, extra: &[&str]) -> Result<(), PublishError> {
             }
         }
     }
-    for name in OUTPUTS.iter().chain(extra) {
+    let names: Vec<&str> = OUTPUTS
+        .iter()
+        .copied()
+        .chain(extra.iter().copied())
+        .collect();
+    super::owned::check_entries(output, &names)?;
+    for name in names {
         let path = output.join(name);
         let want = Path::new(CURRENT).join(name);
         if fs::read_link(&path).is_ok_and(|target| target == want) {
@@ -467,33 +497,11 @@ fn link_outputs(output: &Path, extra: &[&str]) -> Result<(), PublishError> {
         let temp = output.join(format!(".link-new-{name}"));
         let _ = fs::remove_file(&temp);
         symlink(&want, &temp)?;
-        match fs::symlink_metadata(&path) {
-            Ok(meta) if meta.is_dir() => {
-                exchange(&temp, &path)?;
-                // `temp` now holds the old folder.
-                fs::remove_dir_all(&temp).map_err(at(&temp))?;
-            }
-            // `rename` replaces a file or a link itself, never what a link points to.
-            _ => fs::rename(&temp, &path).map_err(at(&path))?,
-        }
+        // `rename` replaces a link itself, never what a link points to; `check_entries`
+        // made sure that `path` is nothing but a link of ours or missing.
+        fs::rename(&temp, &path).map_err(at(&path))?;
     }
     Ok(())
-}
-
-/// Swap two paths; with no atomic exchange, move `target` aside and `new` into its place.
-fn exchange(new: &Path, target: &Path) -> Result<(), PublishError> {
-    #[cfg(target_os = "linux")]
-    {
-        use rustix::fs::{CWD, RenameFlags, renameat_with};
-        if renameat_with(CWD, new, CWD, target, RenameFlags::EXCHANGE).is_ok() {
-            return Ok(());
-        }
-    }
-    let aside = target.with_extension("old");
-    let _ = fs::remove_dir_all(&aside);
-    fs::rename(target, &aside).map_err(at(target))?;
-    fs::rename(new, target).map_err(at(target))?;
-    fs::rename(&aside, new).map_err(at(new))
 }
 
 fn symlink(target: &Path, link: &Path) -> Result<(), PublishError> {
@@ -553,5 +561,10 @@ mod tests {
             std::os::unix::fs::symlink(&input, &link).unwrap();
             assert!(check_separate(&input, &link.join("out")).is_err());
         }
+        // A part that does not exist, then `..`: the system walks back out of it.
+        let nothere = dir.path().join("nothere").join("..").join("input");
+        assert!(check_separate(&input, &nothere).is_err());
+        assert!(check_separate(&input, &dir.path().join("nothere/../input/out")).is_err());
+        assert!(check_separate(&nothere.join("sub"), &input).is_err());
     }
 }

@@ -25,6 +25,10 @@
 //! change the catalogue while the tool runs could swap a folder above a checked file for a
 //! link, or a link's target between its check and its open. In CI the checkout is fixed
 //! before the tool starts, so this needs code already running on the runner.
+//!
+//! Hard links: a regular file with more than one link is refused when opened (unless
+//! `--follow-symlinks`), since one of its names may be outside the catalogue and nothing
+//! tells which ([`Scope::open`]).
 
 use std::fs::{self, File};
 use std::io;
@@ -143,7 +147,7 @@ impl Scope {
         if self.follows() {
             return open(path);
         }
-        match open_with(path, true) {
+        let file = match open_with(path, true) {
             Err(e) if is_link_refused(&e) => match self.resolve(path) {
                 Resolved::Inside(target) => open_with(&target, true),
                 Resolved::Outside => Err(io::Error::other(
@@ -152,13 +156,43 @@ impl Scope {
                 _ => Err(e),
             },
             other => other,
-        }
+        }?;
+        single_link(file)
     }
 
     /// [`Scope::open`], then check that it is a regular file: the bytes of anything else
     /// are not read (a device can be endless).
     pub fn open_regular(&self, path: &Path) -> io::Result<(File, fs::Metadata)> {
         regular(self.open(path)?)
+    }
+
+    /// Check a path named on `convert --from paths`' input (as `find` prints them): a path
+    /// with no symbolic link in it is read as given (the list is the user's), but one that
+    /// goes through a link (planted in the catalogue: `leak.yaml -> ~/.ssh/id_rsa`) is read
+    /// only when it leads inside the scope's root, as `validate` reads the catalogue; else
+    /// the [`outside`] finding, which names the path and not the target.
+    pub fn check_named(&self, path: &Path) -> Result<(), Finding> {
+        if self.follows() {
+            return Ok(());
+        }
+        let mut prefix = PathBuf::new();
+        let mut through_link = false;
+        for part in path.components() {
+            prefix.push(part);
+            if matches!(part, Component::Normal(_))
+                && fs::symlink_metadata(&prefix).is_ok_and(|m| m.file_type().is_symlink())
+            {
+                through_link = true;
+                break;
+            }
+        }
+        if !through_link {
+            return Ok(());
+        }
+        match self.resolve(path) {
+            Resolved::Outside => Err(outside(path)),
+            _ => Ok(()),
+        }
     }
 
     /// Check `root/name` (`_collections.yaml`, `_authorities.yaml`): the path to read, `None`
@@ -286,6 +320,43 @@ fn open_with(path: &Path, no_follow: bool) -> io::Result<File> {
     options.open(path)
 }
 
+/// The error of a file refused for its hard links when opened ([`Scope::open`]).
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "this file has {0} hard links (names), and one of them may be a file outside the \
+     catalogue; it was not read"
+)]
+pub struct SeveralLinks(pub u64);
+
+impl SeveralLinks {
+    /// What to do about it.
+    pub const HELP: &'static str = "replace it by a copy of its own (e.g. `cp --remove-destination \
+         SOURCE FILE`); in a trusted setup, --follow-symlinks reads it";
+
+    /// Whether `e` is this error.
+    pub fn is(e: &io::Error) -> bool {
+        e.get_ref().is_some_and(|inner| inner.is::<SeveralLinks>())
+    }
+}
+
+/// Refuse a regular file with more than one hard link (when links are not followed). A
+/// hard link is not a symbolic link: nothing in the catalogue says where else the file is,
+/// and a tarball or a shared runner can make `record.yaml` a second name of a file outside
+/// the catalogue (`~/.ssh/id_rsa`), which would then be read and quoted in findings. A
+/// checkout never holds hard links (git writes each file), so a record with several names
+/// is refused and reported; `--follow-symlinks` (trusted catalogues) reads it.
+fn single_link(file: File) -> io::Result<File> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let meta = file.metadata()?;
+        if meta.is_file() && meta.nlink() > 1 {
+            return Err(io::Error::other(SeveralLinks(meta.nlink())));
+        }
+    }
+    Ok(file)
+}
+
 /// The error `O_NOFOLLOW` gives for a link (`ELOOP`; `EMLINK` on FreeBSD).
 fn is_link_refused(e: &io::Error) -> bool {
     #[cfg(unix)]
@@ -299,6 +370,15 @@ fn is_link_refused(e: &io::Error) -> bool {
         let _ = e;
         false
     }
+}
+
+/// Open a file that findings point into, to quote its lines (the human format), at the
+/// time they are printed: never through a symbolic link (`O_NOFOLLOW`) nor a file of
+/// several hard links, a regular file only. The file was checked when it was read, but it
+/// may have been swapped for a link to a secret since; a file that is a link now gets no
+/// quoted line (its findings are printed with their place, as in the concise format).
+pub fn open_quoted(path: &Path) -> io::Result<(File, fs::Metadata)> {
+    regular(single_link(open_with(path, true)?)?)
 }
 
 /// Open a file (following links, as [`open`]) and check that it is a regular file: the

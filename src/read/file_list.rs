@@ -144,6 +144,20 @@ pub fn stem(path: &Path) -> &str {
     std::str::from_utf8(stem).unwrap_or("")
 }
 
+/// A file name that may not be UTF-8, as text: what is UTF-8 as it is (a finding escapes
+/// its control characters), any other byte as `\x{FF}`, so that a message names the file it
+/// means (the lossy form turns every such byte into the same `�`).
+pub fn escaped_name(name: &std::ffi::OsStr) -> String {
+    let mut out = String::new();
+    for chunk in name.as_encoded_bytes().utf8_chunks() {
+        out.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{{{b:02X}}}"));
+        }
+    }
+    out
+}
+
 /// `path` relative to `root` (the folder it was found under), as
 /// `path.strip_prefix(root)` gives it, without comparing the two component by component
 /// (1.3 % of a run's instructions, for the cache key of every file). A path found by

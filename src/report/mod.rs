@@ -528,7 +528,7 @@ pub fn run_info(
 pub fn write_files(path: &Path, report: &Report) -> Result<(), String> {
     check_page_path(path)?;
     let write = |target: &Path, bytes: &[u8]| {
-        crate::output::publish::replace_file(target, bytes, None)
+        crate::output::named::write_named_file(target, bytes)
             .map_err(|e| format!("cannot write {}: {e}", target.display()))
     };
     write(path, to_html(report).as_bytes())?;

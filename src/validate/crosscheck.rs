@@ -138,6 +138,25 @@ pub fn id_not_file_name(file: &Path, id: &Reference) -> Option<Finding> {
         return None;
     }
     let ext = file.extension().and_then(|s| s.to_str()).unwrap_or("yaml");
+    let name = file.file_name().unwrap_or_default();
+    if name.to_str().is_none() {
+        // Not UTF-8: the stem read as text is empty, which named the wrong file and
+        // suggested an empty id. Name the file with its bytes escaped; only renaming helps.
+        return Some(
+            Finding::new(
+                Code::IdNotFileName,
+                file,
+                Some(id.location),
+                format!(
+                    "the id `{}` differs from the file name `{}`, which is not UTF-8 text \
+                     (no id can equal it)",
+                    id.id,
+                    crate::read::file_list::escaped_name(name)
+                ),
+            )
+            .with_help(format!("rename the file to `{}.{ext}`", id.id)),
+        );
+    }
     Some(
         Finding::new(
             Code::IdNotFileName,

@@ -119,8 +119,8 @@ struct Row {
     id_at: Loc,
     /// Its references: `related` then `collections` of them, from `first`.
     first: u32,
-    related: u16,
-    collections: u16,
+    related: u32,
+    collections: u32,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -139,8 +139,10 @@ pub(crate) struct OutlineTable {
     collection_texts: HashMap<Box<str>, Text>,
 }
 
-/// The table cannot hold more (4 GiB of ids and references, or 65,535 references in one
-/// record: far beyond any catalogue this tool reads, but said rather than wrapped).
+/// The table cannot hold more (4 GiB of ids and references, or 4 billion references: far
+/// beyond any catalogue this tool reads, but said rather than wrapped). One record's
+/// references are counted in `u32`, as the whole table's are: a record of more than
+/// 65,535 references (a few hundred KiB of YAML) stopped the run with an internal error.
 #[derive(Debug, thiserror::Error)]
 #[error("the catalogue's outlines exceed what one run can hold ({0})")]
 pub struct Full(&'static str);
@@ -173,7 +175,7 @@ impl OutlineTable {
     /// Add one record's outline.
     pub fn push(&mut self, b: Brief) -> Result<(), Full> {
         let first = u32::try_from(self.refs.len()).map_err(|_| Full("4 billion references"))?;
-        let count = |n: usize| u16::try_from(n).map_err(|_| Full("65,535 references"));
+        let count = |n: usize| u32::try_from(n).map_err(|_| Full("4 billion references"));
         let related = count(b.related.len())?;
         let collections = count(b.collections.len())?;
         for (s, at) in b.related.iter() {
@@ -233,10 +235,10 @@ impl OutlineTable {
     fn references(&self, i: usize) -> (&[Ref], &[Ref]) {
         let r = &self.rows[i];
         let first = r.first as usize;
-        let middle = first + usize::from(r.related);
+        let middle = first + r.related as usize;
         (
             &self.refs[first..middle],
-            &self.refs[middle..middle + usize::from(r.collections)],
+            &self.refs[middle..middle + r.collections as usize],
         )
     }
 

@@ -46,10 +46,17 @@ impl Schema {
     /// Read and compile a schema file.
     pub fn load(path: &Path) -> Result<Schema, SchemaError> {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| SchemaError::Io {
-            path: shown.clone(),
-            source,
-        })?;
+        // A regular file only, opened without blocking: a FIFO at `--schema` hung the run
+        // waiting for a writer, and a device can be endless (issue 24).
+        let text = crate::read::contain::open_regular(path)
+            .and_then(|(mut file, _)| {
+                let mut text = String::new();
+                std::io::Read::read_to_string(&mut file, &mut text).map(|_| text)
+            })
+            .map_err(|source| SchemaError::Io {
+                path: shown.clone(),
+                source,
+            })?;
         let document: Json = serde_json::from_str(&text).map_err(|source| SchemaError::Json {
             path: shown.clone(),
             source,

@@ -306,8 +306,11 @@ fn the_three_outputs_switch_together_through_one_link() {
     assert!(!output.join(&generation).exists(), "the old one is removed");
 }
 
+/// The layout before generations (a real `dc/` folder and real files) cannot be told from a
+/// user's own files: the run is refused and they are kept (issue 24: an existing output
+/// folder's own `dc/` and `records.csv` were deleted without a message).
 #[test]
-fn an_output_folder_in_the_old_layout_is_converted() {
+fn an_output_folder_in_the_old_layout_is_refused_and_kept() {
     let dir = TempDir::new().unwrap();
     let input = dir.path().join("in");
     catalogue(&input, 2, "x");
@@ -316,27 +319,45 @@ fn an_output_folder_in_the_old_layout_is_converted() {
     fs::write(output.join("dc/gone.xml"), "old").unwrap();
     fs::write(output.join("records.csv"), "old").unwrap();
     fs::write(output.join("records.jsonld"), "old").unwrap();
-    run_ok(&input, &output);
-    let seen = read_outputs(&output);
-    assert_loadable(&seen, 2);
-    assert!(!seen.dc.contains_key("gone.xml"));
+    let out = run_cmd(&input, &output).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("not empty"), "{stderr}");
+    assert_eq!(
+        fs::read_to_string(output.join("dc/gone.xml")).unwrap(),
+        "old"
+    );
+    assert_eq!(
+        fs::read_to_string(output.join("records.csv")).unwrap(),
+        "old"
+    );
+    assert_eq!(
+        fs::read_to_string(output.join("records.jsonld")).unwrap(),
+        "old"
+    );
 }
 
+/// Links planted at the outputs' paths are neither written through nor replaced: the run is
+/// refused, naming the path.
 #[cfg(unix)]
 #[test]
-fn planted_links_are_replaced_never_written_through() {
+fn planted_links_are_refused_never_written_through() {
     let dir = TempDir::new().unwrap();
     let input = dir.path().join("in");
     catalogue(&input, 2, "x");
     let output = dir.path().join("out");
+    run_ok(&input, &output);
     let elsewhere = dir.path().join("elsewhere");
     fs::create_dir_all(&elsewhere).unwrap();
     fs::write(elsewhere.join("precious.txt"), "keep").unwrap();
-    fs::create_dir_all(&output).unwrap();
+    fs::remove_file(output.join("dc")).unwrap();
+    fs::remove_file(output.join("records.csv")).unwrap();
     std::os::unix::fs::symlink(&elsewhere, output.join("dc")).unwrap();
     std::os::unix::fs::symlink(elsewhere.join("precious.txt"), output.join("records.csv")).unwrap();
-    run_ok(&input, &output);
-    assert_loadable(&read_outputs(&output), 2);
+    let out = run_cmd(&input, &output).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("not written by pipeline"), "{stderr}");
     let mut left: Vec<_> = fs::read_dir(&elsewhere)
         .unwrap()
         .map(|e| e.unwrap().file_name())
@@ -347,6 +368,7 @@ fn planted_links_are_replaced_never_written_through() {
         fs::read_to_string(elsewhere.join("precious.txt")).unwrap(),
         "keep"
     );
+    assert_eq!(fs::read_link(output.join("dc")).unwrap(), elsewhere);
 }
 
 #[cfg(unix)]

@@ -404,6 +404,11 @@ pub struct ConvertArgs {
     /// Treat warnings as errors (exit 1; the records are still written).
     #[arg(long)]
     pub deny_warnings: bool,
+    /// With `--from paths`: follow symbolic links wherever they lead (trusted catalogues
+    /// only); without it, a path through a link is read only when the link leads inside the
+    /// current folder, as validate reads a catalogue (Y009).
+    #[arg(long)]
+    pub follow_symlinks: bool,
     /// The catalogue's authority file (`_authorities.yaml`): names take its preferred forms.
     #[arg(long, value_name = "FILE")]
     pub authorities: Option<PathBuf>,
@@ -416,7 +421,8 @@ pub struct ConvertArgs {
     /// Write the outline of every document (one JSON line each) to FILE, for check-outlines.
     #[arg(long, value_name = "FILE")]
     pub outlines: Option<PathBuf>,
-    /// With `--to shard`: the shard folder to write (replaced if it exists).
+    /// With `--to shard`: the shard folder to write (a shard folder an earlier attempt wrote
+    /// is replaced; any other folder is refused).
     #[arg(long, short, value_name = "DIR")]
     pub output: Option<PathBuf>,
     /// With `--to shard`: which part of how many this is (from 0), for `pipeline merge`.

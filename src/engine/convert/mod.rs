@@ -667,13 +667,15 @@ impl Ctx<'_> {
                 ordinal,
             } => self.document(bytes, *lines, *ordinal),
             Unit::File(path) => {
-                // A path given on the input is the user's choice, read as given (as a file
-                // named on the command line is).
-                let scope = crate::read::contain::Scope::following();
-                self.file(
-                    path,
-                    catalogue::read_documents(path, &self.settings.limits, &scope),
-                )
+                // A path given on the input is the user's choice, read as given; but one
+                // through a symbolic link (planted in the catalogue `find` lists) is read
+                // only inside the current folder, as `validate` reads a catalogue, unless
+                // --follow-symlinks.
+                let scope = self.settings.scope(Path::new("."));
+                let documents = scope
+                    .check_named(path)
+                    .and_then(|()| catalogue::read_documents(path, &self.settings.limits, &scope));
+                self.file(path, documents)
             }
             Unit::Named(path, bytes) => self.file(
                 path,

@@ -108,7 +108,8 @@ impl<'a> ShardWriter<'a> {
         let mut partial = shard.dir.as_os_str().to_owned();
         partial.push(".partial");
         let partial = PathBuf::from(partial);
-        if partial.exists() {
+        check_shard_folder(shard.dir, false)?;
+        if check_shard_folder(&partial, true)? {
             std::fs::remove_dir_all(&partial)?;
         }
         std::fs::create_dir_all(partial.join("dc"))?;
@@ -226,7 +227,7 @@ impl<'a> ShardWriter<'a> {
         // On disk before the folder takes its name, as `run` flushes a generation before
         // switching to it: a folder named like a finished shard is a finished shard.
         crate::output::publish::sync_folder(&dir)?;
-        if self.shard.dir.exists() {
+        if check_shard_folder(self.shard.dir, false)? {
             std::fs::remove_dir_all(self.shard.dir)?;
         }
         std::fs::rename(&dir, self.shard.dir)?;
@@ -241,6 +242,86 @@ impl Drop for ShardWriter<'_> {
             let _ = std::fs::remove_dir_all(&self.partial);
         }
     }
+}
+
+/// Whether `dir` is there to be replaced, after checking that it is a shard folder this
+/// tool wrote (an earlier attempt at the part): a real folder holding only a shard's
+/// entries (`dc/` of `.xml` files, the two exports, `shard.json`; for `partial`, the spill
+/// files too), and, for a finished one, a `shard.json` of this format. Anything else is
+/// refused with an error naming it: `--output` naming a user's folder deleted it whole.
+fn check_shard_folder(dir: &Path, partial: bool) -> io::Result<bool> {
+    let refuse = |why: &str| {
+        Err(io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            format!(
+                "{} {why}; it is not replaced, since pipeline removes only the shard folders \
+                 it wrote: choose a new folder, or remove it",
+                if partial {
+                    "the folder .partial beside it"
+                } else {
+                    "it"
+                }
+            ),
+        ))
+    };
+    let Ok(meta) = std::fs::symlink_metadata(dir) else {
+        return Ok(false);
+    };
+    if !meta.is_dir() {
+        return refuse("is not a folder (a file or a link)");
+    }
+    let mut allowed = vec![
+        "dc",
+        "records.csv",
+        "records.jsonld",
+        crate::engine::manifest::MANIFEST,
+    ];
+    if partial {
+        allowed.extend([SPILL_ROWS, SPILL_NODES]);
+    }
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        let known = name.to_str().is_some_and(|n| allowed.contains(&n));
+        if !known {
+            return refuse(&format!(
+                "holds {}, which is not part of a shard",
+                Path::new(&name).display()
+            ));
+        }
+        if name != "dc" && !entry.file_type()?.is_file() {
+            return refuse(&format!(
+                "holds {}, which is not a regular file",
+                Path::new(&name).display()
+            ));
+        }
+        if name == "dc" {
+            if !entry.file_type()?.is_dir() {
+                return refuse("has a dc that is not a folder");
+            }
+            for file in std::fs::read_dir(entry.path())? {
+                let file = file?;
+                let xml = file.file_type()?.is_file()
+                    && Path::new(&file.file_name())
+                        .extension()
+                        .is_some_and(|e| e == "xml");
+                if !xml {
+                    return refuse("has a dc/ holding something else than Dublin Core files");
+                }
+            }
+        }
+    }
+    if !partial {
+        let manifest = std::fs::read(dir.join(crate::engine::manifest::MANIFEST))
+            .ok()
+            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok());
+        let ours = manifest.is_some_and(|m| m["format"] == crate::engine::manifest::FORMAT);
+        let empty = std::fs::read_dir(dir)?.next().is_none();
+        if !ours && !empty {
+            return refuse("has no shard.json of a shard");
+        }
+    }
+    Ok(true)
 }
 
 /// A spill file read back at the places [`ShardWriter::add`] wrote to, mostly in order.

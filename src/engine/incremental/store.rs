@@ -233,6 +233,14 @@ fn read_head(r: &mut impl Read) -> std::io::Result<(PlacesHead, u64)> {
     let mut base = [0u8; 8];
     r.read_exact(&mut base)?;
     let log = read_name(r)?;
+    // The names are joined to the output and cache folders, and the log is appended to: a
+    // damaged or planted places file must not name a file anywhere else (`../../x.bodies`).
+    let plain = |n: &str| !n.is_empty() && n != "." && n != ".." && !n.contains(['/', '\\', '\0']);
+    if !plain(&generation) || !plain(&log) || !log.ends_with(super::LOG_SUFFIX) {
+        return Err(std::io::Error::other(
+            "the places name a file outside the output folder",
+        ));
+    }
     let len = (PLACES_HEADER.len() + 16 + 2 + generation.len() + 8 + 2 + log.len()) as u64;
     Ok((
         PlacesHead {
@@ -292,13 +300,22 @@ mod tests {
     /// The places file as `super` documents it, with `units` as (key byte, count, places
     /// bytes actually written).
     fn places_file(units: &[(u8, u32, usize)]) -> tempfile::NamedTempFile {
+        places_file_naming("gen", "records-x.bodies", units)
+    }
+
+    /// [`places_file`] naming the generation `generation` and the log `log`.
+    fn places_file_naming(
+        generation: &str,
+        log: &str,
+        units: &[(u8, u32, usize)],
+    ) -> tempfile::NamedTempFile {
         let mut f = tempfile::NamedTempFile::new().unwrap();
         let mut bytes = PLACES_HEADER.to_vec();
         bytes.extend([7u8; 16]); // the run key
-        for name in ["gen", "records-x.bodies"] {
+        for (i, name) in [generation, log].into_iter().enumerate() {
             bytes.extend((name.len() as u16).to_le_bytes());
             bytes.extend(name.as_bytes());
-            if name == "gen" {
+            if i == 0 {
                 bytes.extend(0u64.to_le_bytes()); // the record nodes' offset
             }
         }
@@ -326,5 +343,23 @@ mod tests {
             [1],
             "the unit claiming 1,000 places in 24 bytes is left out"
         );
+    }
+
+    /// A places file naming a log or a generation outside the cache folder (the log is
+    /// appended to by the next run) is not read: `.cache/../../x.bodies` would be written.
+    #[test]
+    fn places_naming_a_file_elsewhere_are_not_read() {
+        for (generation, log) in [
+            ("gen", "../../x.bodies"),
+            ("gen", "/tmp/x.bodies"),
+            ("gen", "records-x.txt"),
+            ("../elsewhere", "records-x.bodies"),
+            ("..", "records-x.bodies"),
+        ] {
+            let f = places_file_naming(generation, log, &[(1, 1, PLACE_BYTES)]);
+            assert!(index(&f.reopen().unwrap()).is_err(), "{generation} {log}");
+        }
+        let f = places_file_naming("gen", "records-x.bodies", &[(1, 1, PLACE_BYTES)]);
+        assert!(index(&f.reopen().unwrap()).is_ok());
     }
 }

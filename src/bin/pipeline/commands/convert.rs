@@ -12,7 +12,7 @@ use crate::output::Outcome;
 pub fn convert(args: &crate::cli::ConvertArgs) -> Result<Outcome, String> {
     let started = Instant::now();
     // A path given on the input (`--from paths`) is the user's choice, read as given.
-    let settings = settings_of(&args.reading, false)?;
+    let settings = settings_of(&args.reading, args.follow_symlinks)?;
     let export = ExportOptions {
         base_iri: args.base_iri.clone(),
         csv_separator: args.csv_separator,
@@ -66,7 +66,15 @@ pub fn convert(args: &crate::cli::ConvertArgs) -> Result<Outcome, String> {
     // The outlines are written to a temporary file beside their name and put in place only
     // when the conversion succeeded: a failed one leaves the previous file as it was, never
     // a file cut short that `check-outlines` would read as complete.
+    // A character device (`--outlines /dev/null`) is written through, never replaced.
+    let mut device = match &args.outlines {
+        Some(path) => pipeline::output::named::device_target(path)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?
+            .map(std::io::BufWriter::new),
+        None => None,
+    };
     let mut outlines = match &args.outlines {
+        Some(_) if device.is_some() => None,
         Some(path) => {
             let dir = path
                 .parent()
@@ -94,12 +102,21 @@ pub fn convert(args: &crate::cli::ConvertArgs) -> Result<Outcome, String> {
         std::io::BufReader::with_capacity(1 << 16, std::io::stdin()),
         std::io::BufWriter::with_capacity(1 << 16, std::io::stdout()),
         std::io::stderr(),
-        outlines.as_mut().map(|(_, w)| w as &mut (dyn Write + Send)),
+        match (outlines.as_mut(), device.as_mut()) {
+            (Some((_, w)), _) => Some(w as &mut (dyn Write + Send)),
+            (None, Some(w)) => Some(w as &mut (dyn Write + Send)),
+            (None, None) => None,
+        },
         &options,
         &settings,
         &export,
     )
     .map_err(|e| e.to_string())?;
+    if let (Some(mut writer), Some(path)) = (device, &args.outlines) {
+        writer
+            .flush()
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
     if let Some((path, writer)) = outlines {
         let fail = |e: std::io::Error| format!("cannot write {}: {e}", path.display());
         let file = writer.into_inner().map_err(|e| fail(e.into_error()))?;
