@@ -31,6 +31,7 @@ const NAMES: &[(&str, AgentKind)] = &[
 
 fn person(preferred: &str, variants: &[&str], dates: &str) -> AuthorityEntry {
     AuthorityEntry {
+        heading: None,
         preferred: preferred.to_string(),
         kind: AgentKind::Person,
         variants: variants.iter().map(|v| v.to_string()).collect(),
@@ -50,6 +51,7 @@ fn authority_entries() -> Vec<AuthorityEntry> {
         person("Deng Zihui", &["Teng Tzu-hui"], "1896-1972"),
         person("M. S. Kapitsa", &[], "1921-1995"),
         AuthorityEntry {
+            heading: None,
             preferred: "Ministry of Foreign Affairs".into(),
             kind: AgentKind::Organization,
             variants: vec!["MFA".into()],

@@ -517,6 +517,7 @@ fn authorities_in(
                 variants: list("variants"),
                 dates: text("dates"),
                 ids: list("ids"),
+                heading: text("heading"),
             }
         })
         .collect();

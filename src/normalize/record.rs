@@ -356,9 +356,9 @@ fn agents_of(
                     ),
                 )
                 .with_help(
-                    "add the person to _authorities.yaml, or write the heading inverted \
-                     (`Family, Given`); a group or a firm is written `- {name: ..., kind: \
-                     organization}`",
+                    "add the person to _authorities.yaml with its heading (`heading: Family, \
+                     Given`), or write the heading inverted in the record (`Family, Given`); \
+                     a group or a firm is written `- {name: ..., kind: organization}`",
                 ),
             );
         }

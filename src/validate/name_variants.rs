@@ -175,6 +175,7 @@ mod tests {
             })
             .collect();
         let suggested = AuthorityEntry {
+            heading: None,
             preferred: spellings[0].spelling.clone(),
             kind: AgentKind::Person,
             variants: spellings[1..].iter().map(|s| s.spelling.clone()).collect(),

@@ -87,7 +87,8 @@ fn letters_without_a_decomposition_make_variants() {
 }
 
 /// The authority entry `Lech Wałęsa` matches `Lech Walesa` as written; the agent takes the
-/// entry's preferred form, with its letters.
+/// entry's preferred form, with its letters, and the heading the entry gives (`Lech` is no
+/// forename of the shipped list, so the entry is where the family name is said).
 #[test]
 fn an_authority_entry_matches_its_spelling_without_the_letters() {
     let index = AuthorityIndex::new(vec![AuthorityEntry {
@@ -96,6 +97,7 @@ fn an_authority_entry_matches_its_spelling_without_the_letters() {
         variants: vec![],
         dates: Some("1943-".into()),
         ids: vec!["http://viaf.org/viaf/84045462".into()],
+        heading: Some("Wałęsa, Lech".into()),
     }]);
     for written in ["Lech Walesa", "Walesa, Lech", "LECH WALESA", "Lech Wałęsa"] {
         let agent = resolve_agent(written, AgentKind::Person, None, &index);
@@ -107,12 +109,58 @@ fn an_authority_entry_matches_its_spelling_without_the_letters() {
     let dir = catalogue(&[
         (
             "_authorities.yaml",
-            "- preferred: Lech Wałęsa\n  kind: person\n",
+            "- preferred: Lech Wałęsa\n  kind: person\n  heading: Wałęsa, Lech\n",
         ),
         ("a.yaml", &format!("id: a\n{HEAD}creators: [Lech Walesa]\n")),
     ]);
     let stderr = stderr_of(dir.path(), 0);
     assert!(!stderr.contains("N001"), "{stderr}");
+    assert!(!stderr.contains("N006"), "{stderr}");
+}
+
+/// An authority entry settles what the text cannot (issue #23): with `heading:` the heading
+/// is the entry's, whatever order the display form has (a Japanese name written family name
+/// first, LCNAF `Katsushika, Hokusai, 1760-1849`); without it, a display form whose family
+/// name nothing certain gives is kept whole as the heading, never inverted by guess.
+#[test]
+fn an_authority_entry_gives_the_heading_the_rules_cannot() {
+    let entry = |heading: Option<&str>| AuthorityEntry {
+        preferred: "Katsushika Hokusai".into(),
+        kind: AgentKind::Person,
+        variants: vec![],
+        dates: Some("1760-1849".into()),
+        ids: vec![],
+        heading: heading.map(str::to_string),
+    };
+    let index = AuthorityIndex::new(vec![entry(Some("Katsushika,  Hokusai"))]);
+    for written in [
+        "Katsushika Hokusai",
+        "Katsushika, Hokusai",
+        "KATSUSHIKA HOKUSAI",
+    ] {
+        let agent = resolve_agent(written, AgentKind::Person, None, &index);
+        assert_eq!(agent.name, "Katsushika Hokusai", "{written}");
+        assert_eq!(agent.heading, "Katsushika, Hokusai, 1760-1849", "{written}");
+        assert_eq!(agent.family.as_deref(), Some("Katsushika"), "{written}");
+        assert_eq!(agent.given.as_deref(), Some("Hokusai"), "{written}");
+    }
+    let index = AuthorityIndex::new(vec![entry(None)]);
+    let agent = resolve_agent("Katsushika Hokusai", AgentKind::Person, None, &index);
+    assert_eq!(agent.heading, "Katsushika Hokusai, 1760-1849");
+    assert_eq!(agent.family, None);
+    // Through the binary: the schema takes `heading`, the export carries it, no N006.
+    let dir = catalogue(&[
+        (
+            "_authorities.yaml",
+            "- preferred: Katsushika Hokusai\n  heading: Katsushika, Hokusai\n  dates: 1760-1849\n",
+        ),
+        (
+            "a.yaml",
+            &format!("id: a\n{HEAD}creators: [Katsushika Hokusai]\n"),
+        ),
+    ]);
+    let stderr = stderr_of(dir.path(), 0);
+    assert!(!stderr.contains("N006"), "{stderr}");
 }
 
 /// What `pipeline run` wrote for a catalogue: the warnings, and for each record (by id) the

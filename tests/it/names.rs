@@ -354,6 +354,7 @@ fn rule_organizations_untouched() {
 
 fn entry(preferred: &str, variants: &[&str], dates: Option<&str>, ids: &[&str]) -> AuthorityEntry {
     AuthorityEntry {
+        heading: None,
         preferred: preferred.into(),
         kind: AgentKind::Person,
         variants: variants.iter().map(|v| v.to_string()).collect(),
@@ -385,6 +386,7 @@ fn collection_index() -> AuthorityIndex {
         entry("Liu Shaoqi", &["Liu Shao-ch'i"], Some("1898-1969"), &[]),
         entry("Zhou Enlai", &["Chou En-lai"], Some("1898-1976"), &[]),
         AuthorityEntry {
+            heading: None,
             preferred: "Korea (North). Ministry of Foreign Affairs".into(),
             kind: AgentKind::Organization,
             variants: vec!["DPRK Ministry of Foreign Affairs".into()],

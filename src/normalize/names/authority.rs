@@ -148,7 +148,10 @@ impl AuthorityIndex {
         let mut preferred = Vec::with_capacity(entries.len());
         for (i, e) in entries.iter().enumerate() {
             preferred.push((e.kind == AgentKind::Person).then(|| normalize_person(&e.preferred)));
-            for form in std::iter::once(&e.preferred).chain(&e.variants) {
+            for form in std::iter::once(&e.preferred)
+                .chain(&e.variants)
+                .chain(e.heading.iter())
+            {
                 let key = match_key(form, e.kind);
                 if key.is_empty() {
                     continue;
@@ -269,6 +272,7 @@ mod tests {
 
     fn person(preferred: &str, dates: Option<&str>) -> AuthorityEntry {
         AuthorityEntry {
+            heading: None,
             preferred: preferred.into(),
             kind: AgentKind::Person,
             variants: Vec::new(),

@@ -259,6 +259,7 @@ fn variant_groups<L>(groups: Groups<L>) -> Vec<VariantGroup<L>> {
                 key,
                 kind,
                 suggested: AuthorityEntry {
+                    heading: None,
                     preferred,
                     kind,
                     variants,

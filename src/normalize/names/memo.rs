@@ -120,6 +120,7 @@ mod tests {
 
     fn index(preferred: &str, kind: AgentKind, variants: &[&str], ids: &[&str]) -> AuthorityIndex {
         AuthorityIndex::new(vec![AuthorityEntry {
+            heading: None,
             preferred: preferred.into(),
             kind,
             variants: variants.iter().map(|v| v.to_string()).collect(),

@@ -107,6 +107,11 @@ pub struct AuthorityEntry {
     pub dates: Option<String>,
     /// Authority URIs (VIAF, LCNAF, Wikidata, ISNI).
     pub ids: Vec<String>,
+    /// A person's heading as the cataloguer gives it (`Katsushika, Hokusai`): the family name
+    /// before the first comma, the forenames after it. It is the evidence the name rules
+    /// cannot find in a display form (which word is the family name), so the heading is
+    /// taken as written instead of read from `preferred`; `dates` are added to it.
+    pub heading: Option<String>,
 }
 
 /// An agent after normalization.
@@ -157,6 +162,20 @@ fn given_with_particles(p: &PersonName) -> Option<String> {
         (Some(g), Some(x)) => Some(format!("{g} {x}")),
         (g, x) => g.clone().or_else(|| x.clone()),
     }
+}
+
+/// The heading an authority entry of a person gives (`heading:`), in NFC with its white
+/// space collapsed; none for an organization (its heading is its preferred form).
+fn given_heading(entry: &AuthorityEntry) -> Option<String> {
+    use unicode_normalization::UnicodeNormalization;
+    let h = entry.heading.as_deref()?;
+    let h: String = h
+        .nfc()
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    (entry.kind == AgentKind::Person && !h.is_empty()).then_some(h)
 }
 
 fn with_dates(heading: &str, dates: Option<&str>) -> String {
@@ -226,8 +245,24 @@ fn resolve_uncached(written: &str, kind: AgentKind, authorities: &AuthorityIndex
     if let Some(i) = found {
         let (entry, preferred) = authorities.entry(i);
         let ids = entry.ids.clone();
-        let (name, heading, family, given) = match preferred {
-            Some(p) if !p.display.is_empty() => (
+        let (name, heading, family, given) = match (preferred, given_heading(entry)) {
+            (Some(p), Some(h)) => {
+                let mut parts = h.splitn(3, ',').map(str::trim);
+                let family = parts.next().filter(|f| !f.is_empty()).map(str::to_string);
+                let given = parts.next().filter(|g| !g.is_empty()).map(str::to_string);
+                let display = if p.display.is_empty() {
+                    entry.preferred.clone()
+                } else {
+                    p.display.clone()
+                };
+                (
+                    display,
+                    with_dates(&h, entry.dates.as_deref()),
+                    family,
+                    given,
+                )
+            }
+            (Some(p), None) if !p.display.is_empty() => (
                 p.display.clone(),
                 with_dates(&p.heading, entry.dates.as_deref()),
                 // A person of the authority file known by one word (`Behrens`): the file
@@ -238,7 +273,7 @@ fn resolve_uncached(written: &str, kind: AgentKind, authorities: &AuthorityIndex
                 }),
                 given_with_particles(p),
             ),
-            _ => {
+            (_, _) => {
                 let n = normalize_organization(&entry.preferred);
                 (n.clone(), n, None, None)
             }
