@@ -407,7 +407,8 @@ mod tests {
 
     fn unbounded<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
         let candidates: Vec<Candidate<'a>> = known.iter().map(|k| Candidate::of(k)).collect();
-        nearest(word, &candidates, &mut u64::MAX).expect("an unbounded search ends")
+        let mut left = u64::MAX;
+        nearest(word, &candidates, &mut left).expect("an unbounded search ends")
     }
 
     #[test]
