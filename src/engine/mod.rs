@@ -53,10 +53,12 @@ pub mod selection;
 pub mod shard;
 
 mod gather;
+mod kept;
 mod process;
 pub(crate) mod units;
 pub(crate) mod writers;
 
+pub use kept::dropped_errors;
 pub use options::{BATCH, Options, RunError};
 pub use selection::{Shard, fnv1a};
 pub use writers::Staged;
@@ -114,8 +116,13 @@ pub fn run(
     let mut doc_keys = TextArena::default();
     let mut units: Vec<Unit> = Vec::new();
     let mut writers: Option<Writers> = None;
+    let mut kept = kept::Kept::new(match options.selection {
+        Selection::All => options.keep_findings,
+        _ => None,
+    });
+    kept.extend(findings);
     let mut gathered = Gathered {
-        findings,
+        findings: kept,
         briefs: OutlineTable::with_capacity(files.len()),
         aggregates: options.report.then(Box::default),
         ..Gathered::default()
@@ -291,6 +298,8 @@ pub fn run(
         }),
         &authorities,
     ));
+    // With a limit, only a run over the whole catalogue, which filters nothing below.
+    let (mut findings, not_kept) = findings.finish();
     if let Some(named) = &named {
         // Only the named files' findings are reported; but a refused collections or
         // authority file changes the checks of every file, whatever is named.
@@ -323,6 +332,7 @@ pub fn run(
     let catalogue = Catalogue {
         collections: collections.clone().unwrap_or_default(),
         findings,
+        not_kept,
         files: match &named {
             Some(_) => selected.iter().filter(|&&s| s).count(),
             None => files.len(),

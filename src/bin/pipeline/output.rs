@@ -32,7 +32,7 @@ pub fn report(catalogue: &Catalogue, common: &Common) {
         .min(catalogue.findings.len());
     let summary = catalogue.summary();
     let findings = &catalogue.findings[..shown];
-    let omitted = catalogue.findings.len() - shown;
+    let omitted = catalogue.findings.len() - shown + catalogue.not_kept();
     print_findings(findings, omitted, &summary, common.format, common.color);
 }
 
