@@ -14,6 +14,7 @@ to the ratio.
     scripts/complexity.py --no-build  use target/release/pipeline as it is
     scripts/complexity.py SHAPE...    only these shapes (names as printed)
     scripts/complexity.py --scale 2   every n twice as large (for a slower or faster machine)
+    scripts/complexity.py --binary P  run the binary P instead (e.g. a previous build), no build
 
 Exit 0 when every shape holds, 1 otherwise. Sizes are chosen so that the whole harness
 takes well under three minutes on two cores.
@@ -114,7 +115,7 @@ def human_long_line(d, n):
 def human_many_files(d, n):
     # n files with a finding each: the human format must not keep every file it quotes.
     for i in range(n):
-        write(f"{d}/input/f/f-{i:07d}.yaml", record(f"f-{i:07d}", "tittle: x\n" + "subjects: [s]\n" * 0))
+        write(f"{d}/input/f/f-{i:07d}.yaml", record(f"f-{i:07d}", "tittle: x\n"))
     return ["validate", "--input", f"{d}/input", "--format", "human", "-q"], None
 
 
@@ -128,8 +129,8 @@ def convert_findings(d, n):
         for k in range(20):
             doc[f"unknown-{k}"] = "v"
         lines.append(json.dumps(doc))
-    write(f"{d}/stdin.jsonl", "\n".join(lines) + "\n")
-    return ["convert", "--from", "jsonl", "--to", "jsonl", "--max-errors", "10", "-q"], f"{d}/stdin.jsonl"
+    write(f"{d}/input/stdin.jsonl", "\n".join(lines) + "\n")
+    return ["convert", "--from", "jsonl", "--to", "jsonl", "--max-errors", "10", "-q"], f"{d}/input/stdin.jsonl"
 
 
 def long_list(command):
@@ -144,15 +145,15 @@ def long_list(command):
 
 
 SHAPES = [
-    ("unknown-keys", 4000, unknown_keys("concise")),
-    ("unknown-keys-human", 2000, unknown_keys("human")),
-    ("unknown-keys-max-errors", 4000, unknown_keys_capped),
+    ("unknown-keys", 8000, unknown_keys("concise")),
+    ("unknown-keys-human", 4000, unknown_keys("human")),
+    ("unknown-keys-max-errors", 8000, unknown_keys_capped),
     ("long-key", 100_000, long_key),
     ("collections-suggest", 1000, collections_suggest),
     ("related-suggest", 500, related_suggest),
-    ("human-stream", 1000, human_stream),
+    ("human-stream", 2000, human_stream),
     ("human-long-line", 1000, human_long_line),
-    ("human-many-files", 300, human_many_files),
+    ("human-many-files", 500, human_many_files),
     ("convert-max-errors", 1000, convert_findings),
     ("long-list-validate", 20_000, long_list("validate")),
     ("long-list-run", 20_000, long_list("run")),
@@ -192,6 +193,11 @@ def main():
     if "--scale" in args:
         scale = float(args[args.index("--scale") + 1])
         args.remove(args[args.index("--scale") + 1])
+    global BINARY
+    if "--binary" in args:
+        BINARY = os.path.abspath(args[args.index("--binary") + 1])
+        args.remove(args[args.index("--binary") + 1])
+        build = False
     names = [a for a in args if not a.startswith("--")]
     if build:
         subprocess.run(["cargo", "build", "--release", "--locked", "--quiet"], cwd=ROOT, check=True)
@@ -212,7 +218,8 @@ def main():
                 os.makedirs(d)
                 argv, stdin_path = shape(d, size)
                 cpu, kb, wall, code = measure(argv, stdin_path, d)
-                figures.append((input_bytes(d), cpu, kb, code))
+                size_in = input_bytes(f"{d}/input")
+                figures.append((size_in, cpu, kb, code))
                 shutil.rmtree(d)
             (b1, t1, m1, c1), (b8, t8, m8, c8) = figures
             tx = t8 / max(t1, 0.01)
