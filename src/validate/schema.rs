@@ -716,6 +716,44 @@ mod tests {
         f
     }
 
+    /// A large mapping is searched through its index (`Keys`), a small one in place: the
+    /// findings point at the same keys either way, and a misspelt required field is still
+    /// reported once: `tittle` for `title`, then 40 unknown fields.
+    #[test]
+    fn the_fields_of_a_large_mapping_are_found_through_its_index() {
+        let mut yaml = String::from("id: a\ntittle: T\ndate: 1950\ntype: Cable\nsummary: S\n");
+        for i in 0..40 {
+            yaml.push_str(&format!("unknown-{i}: v\n"));
+        }
+        let f = findings(&yaml);
+        assert_eq!(f.len(), 41, "{f:?}");
+        assert!(f.iter().all(|f| f.code == Code::UnknownField));
+        assert_eq!(f[0].location, Some(Location { line: 2, col: 1 }));
+        assert_eq!(f[0].help.as_deref(), Some("did you mean `title`?"));
+        for (i, f) in f[1..].iter().enumerate() {
+            assert_eq!(
+                f.location,
+                Some(Location {
+                    line: 6 + i,
+                    col: 1
+                }),
+                "{f:?}"
+            );
+            assert_eq!(
+                f.message,
+                format!("`unknown-{i}` is not a field of a record")
+            );
+        }
+        let mut keys = Keys::default();
+        let docs = parse(Path::new("r.yaml"), &yaml, &Limits::default()).unwrap();
+        for i in [0, 17, 39] {
+            let key = format!("unknown-{i}");
+            assert_eq!(keys.entry(&docs[0], &key), docs[0].entry(&key));
+        }
+        assert_eq!(keys.entry(&docs[0], "nothing"), None);
+        assert_eq!(keys.entry(&docs[0], "id"), docs[0].entry("id"));
+    }
+
     /// Every error of `validator` on `instance`: (instance path, schema path, message).
     fn errors_of<'i, F: jsonschema::json::Json>(
         validator: &'i jsonschema::Validator<F>,
