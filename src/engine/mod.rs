@@ -36,7 +36,8 @@
 //! stream documents), [`batches`] (the one batching loop: each batch processed on every
 //! core while the results of the one before are handed, in order, to a sink; `convert` and
 //! `fix` go through it too), `process` (one unit on a worker thread), `gather` (the run's
-//! sink: what is kept of every unit, in order, and the exports written), `writers` (the
+//! sink: what is kept of every unit, in order, and the exports written), `kept` (the
+//! findings kept: all, or the first N and a count of the rest), `writers` (the
 //! exports staged in id order, [`Staged`]), then [`manifest`] and [`shard`] (sharded runs
 //! and `merge`), [`incremental`] and [`outline_cache`] (the two stores), [`catalogue`]
 //! (settings and the per-unit steps of reading, validating and normalizing) and [`convert`]
