@@ -172,7 +172,8 @@ pub fn id_not_file_name(file: &Path, id: &Reference) -> Option<Finding> {
 pub const MAX_SUGGESTED: usize = 1_000;
 
 /// The work all the searches of one [`Suggestions`] may do, in steps: a candidate costs
-/// the length of both words plus the 128 counters of [`LowerBound`], and an edit distance
+/// the length of both words plus the 128 counters of a lower bound of the distance (from
+/// the characters each word lacks), and an edit distance
 /// computed costs the product of their lengths (the cells of its table). About a second on
 /// one core; a catalogue with a few misspelt ids among 100k records needs a tenth of it.
 pub const SUGGESTION_BUDGET: u64 = 300_000_000;
