@@ -173,10 +173,11 @@ pub const MAX_SUGGESTED: usize = 1_000;
 
 /// The work all the searches of one [`Suggestions`] may do, in steps: a candidate costs
 /// the length of both words plus the 128 counters of a lower bound of the distance (from
-/// the characters each word lacks), and an edit distance
-/// computed costs the product of their lengths (the cells of its table). About a second on
-/// one core; a catalogue with a few misspelt ids among 100k records needs a tenth of it.
-pub const SUGGESTION_BUDGET: u64 = 300_000_000;
+/// the characters each word lacks), and an edit distance computed costs the product of
+/// their lengths (the cells of its table). About a second on one core (a step is about
+/// 2 ns on the machine of BENCHMARKS.md); one search among 100k ids of about 30 characters
+/// costs about 19 M steps, so some 25 of them fit.
+pub const SUGGESTION_BUDGET: u64 = 500_000_000;
 
 /// What the search for a near id found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
