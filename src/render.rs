@@ -638,6 +638,23 @@ mod tests {
     }
 
     #[test]
+    fn one_quoted_file_is_held_at_a_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a.yaml"), dir.path().join("b.yaml"));
+        std::fs::write(&a, "id: a\n").unwrap();
+        std::fs::write(&b, "id: b\n").unwrap();
+        let mut sources = Sources::default();
+        for (path, text) in [(&a, "id: a"), (&b, "id: b"), (&a, "id: a")] {
+            match sources.line(path, 1, 1) {
+                Some(SourceLine::Plain(line, 1)) => assert_eq!(line, text),
+                _ => panic!("{}", path.display()),
+            }
+            // Only the file just quoted is held.
+            assert_eq!(sources.file.as_ref().map(|(p, _)| p), Some(path));
+        }
+    }
+
+    #[test]
     fn a_long_line_is_shown_as_a_window_around_the_column() {
         // 2,000 distinct words on one line (`w0 w1 ...`): the window holds the word at
         // the column, at most 40 characters before it and 120 from it, and `…` where cut.
