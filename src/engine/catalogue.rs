@@ -123,8 +123,11 @@ fn builtin(text: &str) -> Schema {
 #[derive(Debug, Default)]
 pub struct Catalogue {
     pub collections: Vec<Collection>,
-    /// Every finding, sorted by file and position.
+    /// Every finding, sorted by file and position; with [`crate::engine::Options::keep_findings`],
+    /// only the first ones.
     pub findings: Vec<Finding>,
+    /// The findings counted but not kept, by code.
+    pub not_kept: std::collections::BTreeMap<crate::diagnostics::Code, usize>,
     /// Record files read.
     pub files: usize,
     /// Records (documents) read, valid or not.
@@ -141,10 +144,16 @@ impl Catalogue {
             .iter()
             .filter(|f| f.severity == crate::diagnostics::Severity::Error)
             .count()
+            + crate::engine::dropped_errors(&self.not_kept)
     }
 
     pub fn warnings(&self) -> usize {
-        self.findings.len() - self.errors()
+        self.findings.len() + self.not_kept.values().sum::<usize>() - self.errors()
+    }
+
+    /// How many findings were counted but not kept.
+    pub fn not_kept(&self) -> usize {
+        self.not_kept.values().sum()
     }
 
     /// Records read that did not make it through validation.

@@ -6,11 +6,11 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use super::batches::{self, Bounds, Sink};
+use super::kept::Kept;
 use super::options::{BATCH, RunError};
 use super::process::{MentionPlace, Spelled, Step};
 use super::units::Unit;
 use super::writers::Writers;
-use crate::diagnostics::Finding;
 use crate::normalize::names::AgentKind;
 use crate::read::stream_index::DocRange;
 use crate::validate::outline_table::OutlineTable;
@@ -76,7 +76,7 @@ impl Spellings {
 /// What the run keeps of every unit, gathered one unit at a time, in unit order.
 #[derive(Default)]
 pub(super) struct Gathered {
-    pub(super) findings: Vec<Finding>,
+    pub(super) findings: Kept,
     pub(super) briefs: OutlineTable,
     pub(super) spellings: Spellings,
     pub(super) documents: usize,

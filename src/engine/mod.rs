@@ -36,7 +36,8 @@
 //! stream documents), [`batches`] (the one batching loop: each batch processed on every
 //! core while the results of the one before are handed, in order, to a sink; `convert` and
 //! `fix` go through it too), `process` (one unit on a worker thread), `gather` (the run's
-//! sink: what is kept of every unit, in order, and the exports written), `writers` (the
+//! sink: what is kept of every unit, in order, and the exports written), `kept` (the
+//! findings kept: all, or the first N and a count of the rest), `writers` (the
 //! exports staged in id order, [`Staged`]), then [`manifest`] and [`shard`] (sharded runs
 //! and `merge`), [`incremental`] and [`outline_cache`] (the two stores), [`catalogue`]
 //! (settings and the per-unit steps of reading, validating and normalizing) and [`convert`]
@@ -53,10 +54,12 @@ pub mod selection;
 pub mod shard;
 
 mod gather;
+mod kept;
 mod process;
 pub(crate) mod units;
 pub(crate) mod writers;
 
+pub use kept::dropped_errors;
 pub use options::{BATCH, Options, RunError};
 pub use selection::{Shard, fnv1a};
 pub use writers::Staged;
@@ -114,8 +117,13 @@ pub fn run(
     let mut doc_keys = TextArena::default();
     let mut units: Vec<Unit> = Vec::new();
     let mut writers: Option<Writers> = None;
+    let mut kept = kept::Kept::new(match options.selection {
+        Selection::All => options.keep_findings,
+        _ => None,
+    });
+    kept.extend(findings);
     let mut gathered = Gathered {
-        findings,
+        findings: kept,
         briefs: OutlineTable::with_capacity(files.len()),
         aggregates: options.report.then(Box::default),
         ..Gathered::default()
@@ -301,6 +309,8 @@ pub fn run(
             .map(|(w, k, s)| (w, k, places_of(s), s.slugs.as_slice())),
         &authorities,
     ));
+    // With a limit, only a run over the whole catalogue, which filters nothing below.
+    let (mut findings, not_kept) = findings.finish();
     if let Some(named) = &named {
         // Only the named files' findings are reported; but a refused collections or
         // authority file changes the checks of every file, whatever is named.
@@ -333,6 +343,7 @@ pub fn run(
     let catalogue = Catalogue {
         collections: collections.clone().unwrap_or_default(),
         findings,
+        not_kept,
         files: match &named {
             Some(_) => selected.iter().filter(|&&s| s).count(),
             None => files.len(),

@@ -25,6 +25,11 @@ pub struct Options<'a> {
     /// [`crate::engine::catalogue::Catalogue::aggregates`]. Units are then never replayed from the incremental cache
     /// (it keeps their exports, not what the report counts); they are still stored in it.
     pub report: bool,
+    /// Keep only the first N findings in reporting order (`--max-errors N`), counting the
+    /// others by code as they come ([`crate::engine::catalogue::Catalogue::not_kept`]).
+    /// Applies to a run over the whole catalogue ([`Selection::All`]); a selection of
+    /// files or a shard keeps every finding, as it filters them at the end.
+    pub keep_findings: Option<usize>,
 }
 
 /// A failure that stops the run (exit 2).

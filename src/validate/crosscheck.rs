@@ -110,20 +110,32 @@ fn place(file: &Path, location: Location) -> String {
     format!("{}:{}:{}", file.display(), location.line, location.col)
 }
 
-/// The X001 finding at the `i`-th of several places that use the id `id`.
+/// The most other places an X001 finding names: an id used 10,000 times gives 10,000
+/// findings, each of a bounded length, not 10,000 places each.
+pub const MAX_PLACES: usize = 10;
+
+/// The X001 finding at the `i`-th of several places that use the id `id`: the first
+/// [`MAX_PLACES`] others are named, and how many more there are.
 pub fn duplicate_id(id: &str, places: &[(&Path, Location)], i: usize) -> Finding {
     let others: Vec<String> = places
         .iter()
         .enumerate()
         .filter(|(j, _)| *j != i)
+        .take(MAX_PLACES)
         .map(|(_, (f, l))| place(f, *l))
         .collect();
+    let more = places.len() - 1 - others.len();
+    let more = match more {
+        0 => String::new(),
+        1 => " and 1 more place".into(),
+        n => format!(" and {n} more places"),
+    };
     let (file, location) = places[i];
     Finding::new(
         Code::DuplicateId,
         file,
         Some(location),
-        format!("the id `{id}` is also used at {}", others.join(", ")),
+        format!("the id `{id}` is also used at {}{more}", others.join(", ")),
     )
     .with_help("give each record its own id; ids name the output files")
 }
@@ -174,43 +186,93 @@ pub fn id_not_file_name(file: &Path, id: &Reference) -> Option<Finding> {
     )
 }
 
-/// At most this many distinct unresolved `related` ids get a "did you mean" suggestion.
+/// At most this many distinct unresolved ids (of `related`, of `collections`) are searched
+/// for a "did you mean" suggestion.
 pub const MAX_SUGGESTED: usize = 1_000;
 
-/// Suggestions for `related` ids that name no record. Finding the nearest id compares one id
-/// with every id of the catalogue, so each distinct unresolved id is searched once (a
-/// renamed record referenced by thousands of others costs one search, not thousands: 10k
-/// such references to one id took 66 s), and only the first [`MAX_SUGGESTED`] distinct ones
-/// in sorted order are searched at all, so that every path and thread count agrees on which
-/// get one. The others get the generic help.
-pub struct RelatedSuggestions<'k> {
-    found: HashMap<Box<str>, &'k str>,
+/// The work all the searches of one [`Suggestions`] may do, in steps: a candidate costs
+/// the length of both words plus the 128 counters of a lower bound of the distance (from
+/// the characters each word lacks), and an edit distance computed costs the product of
+/// their lengths (the cells of its table). About a second on one core (a step is about
+/// 2 ns on the machine of BENCHMARKS.md); one search among 100k ids of about 30 characters
+/// costs about 19 M steps, so some 25 of them fit.
+pub const SUGGESTION_BUDGET: u64 = 500_000_000;
+
+/// What the search for a near id found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Suggestion<'k> {
+    /// The nearest known id, close enough to be a misspelling of it.
+    Found(&'k str),
+    /// No known id is close enough.
+    None,
+    /// Not searched: more than [`MAX_SUGGESTED`] distinct ids do not resolve, or the
+    /// [`SUGGESTION_BUDGET`] was spent on the ids before it (in sorted order).
+    NotSearched,
 }
 
-impl<'k> RelatedSuggestions<'k> {
+/// Suggestions for ids that name nothing known (`related` entries that name no record,
+/// `collections` entries that name no described collection). Finding the nearest id
+/// compares one id with every known id, so each distinct unresolved id is searched once (a
+/// renamed record referenced by thousands of others costs one search, not thousands: 10k
+/// such references to one id took 66 s), in sorted order, until [`MAX_SUGGESTED`] ids are
+/// searched or the [`SUGGESTION_BUDGET`] is spent: so the work is bounded whatever the
+/// catalogue (1,000 unknown ids in 20k records took 30.7 s, 8,000 unknown collections
+/// 62 s), and every path and thread count agrees on which ids get one. A search the budget
+/// cuts short is dropped, never half used: its best so far may not be the nearest.
+pub struct Suggestions<'k> {
+    found: HashMap<Box<str>, Option<&'k str>>,
+}
+
+impl<'k> Suggestions<'k> {
     pub fn new<'w>(unresolved: impl IntoIterator<Item = &'w str>, known_ids: &[&'k str]) -> Self {
+        Self::with_budget(unresolved, known_ids, SUGGESTION_BUDGET)
+    }
+
+    pub fn with_budget<'w>(
+        unresolved: impl IntoIterator<Item = &'w str>,
+        known_ids: &[&'k str],
+        budget: u64,
+    ) -> Self {
         let mut distinct: Vec<&str> = unresolved.into_iter().collect();
         distinct.sort_unstable();
         distinct.dedup();
-        let found = distinct
-            .iter()
-            .take(MAX_SUGGESTED)
-            .filter_map(|w| nearest(w, known_ids).map(|k| (Box::from(*w), k)))
-            .collect();
-        RelatedSuggestions { found }
+        let known: Vec<Candidate<'k>> = known_ids.iter().map(|k| Candidate::of(k)).collect();
+        let mut left = budget;
+        let mut found = HashMap::new();
+        for w in distinct.into_iter().take(MAX_SUGGESTED) {
+            match nearest(w, &known, &mut left) {
+                Some(best) => found.insert(Box::from(w), best),
+                None => break,
+            };
+        }
+        Suggestions { found }
     }
 
-    pub fn get(&self, id: &str) -> Option<&'k str> {
-        self.found.get(id).copied()
+    pub fn get(&self, id: &str) -> Suggestion<'k> {
+        match self.found.get(id) {
+            Some(Some(best)) => Suggestion::Found(best),
+            Some(None) => Suggestion::None,
+            None => Suggestion::NotSearched,
+        }
     }
 }
 
+/// What a help says of an id no search was made for.
+fn not_searched() -> String {
+    format!(
+        " (no similar id was searched for: the search stops after {MAX_SUGGESTED} distinct \
+         unknown ids or a fixed amount of work, in sorted order)"
+    )
+}
+
 /// The X003 finding for a `related` entry that names no record, with the suggestion of
-/// [`RelatedSuggestions`].
-pub fn unresolved_related(file: &Path, r: &Reference, suggestion: Option<&str>) -> Finding {
+/// [`Suggestions`].
+pub fn unresolved_related(file: &Path, r: &Reference, suggestion: Suggestion<'_>) -> Finding {
+    let generic = "write the id of a record in this catalogue, or remove the entry";
     let help = match suggestion {
-        Some(best) => format!("did you mean `{best}`?"),
-        None => "write the id of a record in this catalogue, or remove the entry".into(),
+        Suggestion::Found(best) => format!("did you mean `{best}`?"),
+        Suggestion::None => generic.into(),
+        Suggestion::NotSearched => format!("{generic}{}", not_searched()),
     };
     Finding::new(
         Code::UnresolvedRelated,
@@ -221,28 +283,28 @@ pub fn unresolved_related(file: &Path, r: &Reference, suggestion: Option<&str>) 
     .with_help(help)
 }
 
-/// The X004 finding for a `collections` entry that names no described collection.
+/// The X004 finding for a `collections` entry that names no described collection (`None`
+/// without a collections file), with the suggestion of [`Suggestions`].
 pub fn unresolved_collection(
     file: &Path,
     c: &Reference,
-    collections: Option<&[Collection]>,
+    collections: Option<Suggestion<'_>>,
 ) -> Finding {
-    let collection_ids: Vec<&str> = collections
-        .unwrap_or_default()
-        .iter()
-        .map(|c| c.id.as_str())
-        .collect();
-    let help = match (collections, nearest(&c.id, &collection_ids)) {
-        (None, _) => format!(
+    let add = || {
+        format!(
+            "add `{}` with its title and description to `_collections.yaml`",
+            c.id
+        )
+    };
+    let help = match collections {
+        None => format!(
             "describe the collection in `_collections.yaml` at the top of the \
              catalogue folder: `{}: {{title: ..., description: ...}}`",
             c.id
         ),
-        (Some(_), Some(best)) => format!("did you mean `{best}`?"),
-        (Some(_), None) => format!(
-            "add `{}` with its title and description to `_collections.yaml`",
-            c.id
-        ),
+        Some(Suggestion::Found(best)) => format!("did you mean `{best}`?"),
+        Some(Suggestion::None) => add(),
+        Some(Suggestion::NotSearched) => format!("{}{}", add(), not_searched()),
     };
     Finding::new(
         Code::UnresolvedCollection,
@@ -256,16 +318,86 @@ pub fn unresolved_collection(
     .with_help(help)
 }
 
-fn nearest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+/// A known id with what the cheap filters need of it.
+struct Candidate<'k> {
+    text: &'k str,
+    chars: usize,
+}
+
+impl<'k> Candidate<'k> {
+    fn of(text: &'k str) -> Self {
+        Candidate {
+            text,
+            chars: text.chars().count(),
+        }
+    }
+}
+
+/// A lower bound of the Damerau-Levenshtein distance from the characters each word has
+/// that the other lacks (counted by code point modulo 128, exact for ASCII ids): an
+/// insertion or a deletion removes one such character, a substitution one on each side, a
+/// transposition none; so the distance is at least the larger of the two counts. Computed
+/// in the words' length, it rules out nearly every candidate before the edit distance
+/// (the product of the lengths) is computed.
+struct LowerBound {
+    counts: [i32; 128],
+}
+
+impl LowerBound {
+    fn of(word: &str) -> Self {
+        let mut counts = [0i32; 128];
+        for c in word.chars() {
+            counts[c as usize % 128] += 1;
+        }
+        LowerBound { counts }
+    }
+
+    fn to(&self, other: &str) -> usize {
+        let mut counts = self.counts;
+        for c in other.chars() {
+            counts[c as usize % 128] -= 1;
+        }
+        let (mut more, mut fewer) = (0i64, 0i64);
+        for n in counts {
+            if n > 0 {
+                more += i64::from(n);
+            } else {
+                fewer -= i64::from(n);
+            }
+        }
+        more.max(fewer) as usize
+    }
+}
+
+/// The nearest candidate to `word` within a distance of `3.max(len / 4)` of the candidate
+/// (`Some(None)` when none is), or `None` when the search would spend more than `left`
+/// steps (see [`SUGGESTION_BUDGET`]); `left` is decreased by what the search spent.
+fn nearest<'k>(
+    word: &str,
+    candidates: &[Candidate<'k>],
+    left: &mut u64,
+) -> Option<Option<&'k str>> {
     let chars = word.chars().count();
-    candidates
-        .iter()
+    let bound = LowerBound::of(word);
+    let mut best: Option<(usize, &'k str)> = None;
+    for c in candidates {
+        let most = 3.max(c.text.len() / 4);
         // The distance is at least the difference in length: skip what cannot be near.
-        .filter(|c| c.chars().count().abs_diff(chars) <= 3.max(c.len() / 4))
-        .map(|c| (strsim::damerau_levenshtein(word, c), *c))
-        .filter(|(d, c)| *d <= 3.max(c.len() / 4))
-        .min_by_key(|(d, c)| (*d, *c))
-        .map(|(_, c)| c)
+        if c.chars.abs_diff(chars) > most {
+            *left = left.checked_sub(1)?;
+            continue;
+        }
+        *left = left.checked_sub(128 + (word.len() + c.text.len()) as u64)?;
+        if bound.to(c.text) > most {
+            continue;
+        }
+        *left = left.checked_sub((word.len() as u64 + 2) * (c.text.len() as u64 + 2))?;
+        let d = strsim::damerau_levenshtein(word, c.text);
+        if d <= most && best.is_none_or(|b| (d, c.text) < b) {
+            best = Some((d, c.text));
+        }
+    }
+    Some(best.map(|(_, c)| c))
 }
 
 /// Whether `id` can name a file inside the output folder and nowhere else. The schema's id
@@ -294,8 +426,14 @@ mod tests {
             .map(|(_, c)| c)
     }
 
+    fn unbounded<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
+        let candidates: Vec<Candidate<'a>> = known.iter().map(|k| Candidate::of(k)).collect();
+        let mut left = u64::MAX;
+        nearest(word, &candidates, &mut left).expect("an unbounded search ends")
+    }
+
     #[test]
-    fn the_length_filter_changes_no_suggestion() {
+    fn the_filters_change_no_suggestion() {
         let known = [
             "a",
             "ab",
@@ -306,6 +444,8 @@ mod tests {
             "zhou-enlai-cable-1950-01-22",
             "été-1950",
             "x",
+            // 'é' is U+E9, 'i' U+69: the same counter of the lower bound (233 % 128 = 105).
+            "ite-1950",
         ];
         for word in [
             "",
@@ -313,36 +453,89 @@ mod tests {
             "abcd",
             "kim-il-sung-1957x",
             "kim-ilsung-1957",
+            "kmi-il-sung-1957",
             "zhou-enlai-cable",
             "zhou-enlai-cable-1950-01",
             "ete-1950",
             "été-195",
+            "éte-1950",
             "completely-different-id",
         ] {
             assert_eq!(
-                nearest(word, &known),
+                unbounded(word, &known),
                 nearest_unfiltered(word, &known),
                 "{word}"
             );
         }
     }
 
+    proptest::proptest! {
+        /// The lower bound never exceeds the distance it stands in for (so the filter drops
+        /// no candidate the distance would keep), on words of a small alphabet where edits
+        /// of every kind are common, and on any text.
+        #[test]
+        fn the_lower_bound_is_a_lower_bound(a in "[ab\u{e9}i-]{0,12}", b in "[ab\u{e9}i-]{0,12}", c in "\\PC{0,8}", d in "\\PC{0,8}") {
+            for (x, y) in [(&a, &b), (&c, &d), (&a, &d)] {
+                proptest::prop_assert!(
+                    LowerBound::of(x).to(y) <= strsim::damerau_levenshtein(x, y),
+                    "{x:?} {y:?}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn suggestions_are_searched_once_per_id_and_capped_in_sorted_order() {
         let known = ["rec-0001", "rec-0002"];
-        let s = RelatedSuggestions::new(["rec-001", "rec-001", "nothing-like-it"], &known);
-        assert_eq!(s.get("rec-001"), Some("rec-0001"));
-        assert_eq!(s.get("nothing-like-it"), None);
-        // Past the cap (in sorted order), no suggestion, whatever the input order.
+        let s = Suggestions::new(["rec-001", "rec-001", "nothing-like-it"], &known);
+        assert_eq!(s.get("rec-001"), Suggestion::Found("rec-0001"));
+        assert_eq!(s.get("nothing-like-it"), Suggestion::None);
+        // Past the cap (in sorted order), not searched, whatever the input order.
         let wrong: Vec<String> = (0..=MAX_SUGGESTED)
             .map(|i| format!("rec-{i:05}x"))
             .collect();
         let known = ["rec-00000", &format!("rec-{MAX_SUGGESTED:05}")];
         let mut reversed: Vec<&str> = wrong.iter().map(String::as_str).collect();
         reversed.reverse();
-        let s = RelatedSuggestions::new(reversed, &known);
-        assert_eq!(s.get("rec-00000x"), Some("rec-00000"));
-        assert_eq!(s.get(&format!("rec-{MAX_SUGGESTED:05}x")), None);
+        let s = Suggestions::new(reversed, &known);
+        assert_eq!(s.get("rec-00000x"), Suggestion::Found("rec-00000"));
+        assert_eq!(
+            s.get(&format!("rec-{MAX_SUGGESTED:05}x")),
+            Suggestion::NotSearched
+        );
+    }
+
+    #[test]
+    fn the_budget_ends_the_searches_in_sorted_order_and_drops_a_search_cut_short() {
+        let known = ["rec-0001", "rec-0002", "rec-0003"];
+        // What one search of a 7-character word costs here: three candidates of 8, each
+        // through the lower bound (128 + 7 + 8, which lets it through: 2 <= 3) and the
+        // distance ((7 + 2) * (8 + 2) cells).
+        let one = 3 * (128 + 7 + 8 + 9 * 10);
+        let words = ["rec-001", "rec-002", "rec-003"];
+        let s = Suggestions::with_budget(words.iter().rev().copied(), &known, 2 * one);
+        assert_eq!(s.get("rec-001"), Suggestion::Found("rec-0001"));
+        assert_eq!(s.get("rec-002"), Suggestion::Found("rec-0002"));
+        assert_eq!(s.get("rec-003"), Suggestion::NotSearched);
+        // A budget that ends inside a search: the candidates seen so far include the
+        // nearest, but the search is not used.
+        let s = Suggestions::with_budget(["rec-001"], &known, one - 1);
+        assert_eq!(s.get("rec-001"), Suggestion::NotSearched);
+    }
+
+    #[test]
+    fn a_finding_says_when_no_suggestion_was_searched_for() {
+        let r = Reference {
+            id: "x".into(),
+            location: Location { line: 1, col: 1 },
+        };
+        let f = unresolved_related(Path::new("a.yaml"), &r, Suggestion::NotSearched);
+        let help = f.help.unwrap_or_default();
+        assert!(help.contains("no similar id was searched for"), "{help}");
+        let f = unresolved_collection(Path::new("a.yaml"), &r, Some(Suggestion::NotSearched));
+        let help = f.help.unwrap_or_default();
+        assert!(help.starts_with("add `x` with"), "{help}");
+        assert!(help.contains("no similar id was searched for"), "{help}");
     }
 
     /// The checks over these outlines, as the engine runs them.
@@ -375,6 +568,30 @@ mod tests {
             "{}",
             dups[1].message
         );
+    }
+
+    #[test]
+    fn a_duplicate_id_names_at_most_ten_other_places_and_counts_the_rest() {
+        let mut yaml = String::new();
+        for _ in 0..13 {
+            yaml.push_str("---\nid: a\n");
+        }
+        let f = check(&outline("in/s.yaml", &yaml), None);
+        assert_eq!(f.len(), 13);
+        // The first names the next ten documents (lines 4, 6, ... 22, column 5 where the id is) and counts two more.
+        let expected: Vec<String> = (0..10)
+            .map(|k| format!("in/s.yaml:{}:5", 4 + 2 * k))
+            .collect();
+        assert_eq!(
+            f[0].message,
+            format!(
+                "the id `a` is also used at {} and 2 more places",
+                expected.join(", ")
+            )
+        );
+        // Two places only: the other one, nothing more.
+        let f = check(&outline("in/s.yaml", "---\nid: a\n---\nid: a\n"), None);
+        assert_eq!(f[0].message, "the id `a` is also used at in/s.yaml:4:5");
     }
 
     #[test]

@@ -301,7 +301,28 @@ impl OutlineTable {
             }
             None => Vec::new(),
         };
-        let suggestions = crosscheck::RelatedSuggestions::new(unresolved(), &known);
+        let suggestions = crosscheck::Suggestions::new(unresolved(), &known);
+        // The described collections, looked up once per reference; and suggestions for the
+        // references that name none of them.
+        let described: std::collections::HashSet<&str> = collections
+            .unwrap_or_default()
+            .iter()
+            .map(|c| c.id.as_str())
+            .collect();
+        let mut collection_ids: Vec<&str> = described.iter().copied().collect();
+        collection_ids.sort_unstable();
+        let unknown_collections = || {
+            (0..self.len())
+                .flat_map(|i| self.references(i).1)
+                .map(|c| self.text(c.text))
+                .filter(|id| !described.contains(id))
+        };
+        let collection_suggestions = match (collections, unknown_collections().next()) {
+            (Some(_), Some(_)) => {
+                crosscheck::Suggestions::new(unknown_collections(), &collection_ids)
+            }
+            _ => crosscheck::Suggestions::new(std::iter::empty(), &[]),
+        };
         for (i, refused) in refused.iter_mut().enumerate() {
             let file = &files[self.file(i) as usize];
             if !self.in_stream(i)
@@ -331,11 +352,11 @@ impl OutlineTable {
             }
             for c in in_collections {
                 let id = self.text(c.text);
-                if !collections.unwrap_or_default().iter().any(|k| *k.id == *id) {
+                if !described.contains(id) {
                     findings.push(crosscheck::unresolved_collection(
                         file,
                         &self.reference(c),
-                        collections,
+                        collections.map(|_| collection_suggestions.get(id)),
                     ));
                     *refused = true;
                 }

@@ -816,3 +816,35 @@ fn files_jsonl_holds_a_line_to_the_size_limit() {
     );
     assert_eq!(stdout.lines().count(), 1, "{stdout}");
 }
+
+/// `--max-errors N` writes the first N findings, counts every one, and says how many were
+/// left out: 3 documents of 2 unknown fields each are 6 errors, 2 written.
+#[test]
+fn max_errors_caps_the_findings_written_but_not_the_count() {
+    let doc = |id: &str| {
+        format!(
+            "{{\"id\":\"{id}\",\"title\":\"T\",\"date\":\"1950\",\"type\":\"Cable\",\"summary\":\"S\",\"x1\":1,\"x2\":2}}\n"
+        )
+    };
+    let input = [doc("a"), doc("b"), doc("c")].concat();
+    let out = pipeline()
+        .args([
+            "convert",
+            "--from",
+            "jsonl",
+            "--to",
+            "jsonl",
+            "--max-errors",
+            "2",
+        ])
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.matches("error[S002]").count(), 2, "{stderr}");
+    // The first two in input order: both of the first document's.
+    assert_eq!(stderr.matches("`x1` is not a field").count(), 1, "{stderr}");
+    assert!(stderr.contains("... and 4 more findings"), "{stderr}");
+    assert!(stderr.contains("6 errors"), "{stderr}");
+}

@@ -1331,3 +1331,38 @@ fn escapes_in_names_and_fields_are_written_escaped_in_every_format() {
         );
     }
 }
+
+/// With a limit (`--max-errors`), the engine keeps the first findings in reporting order
+/// and counts the others by code: the same first findings and the same counts as a run
+/// that keeps them all, whatever the order units finish in.
+#[test]
+fn a_finding_limit_keeps_the_first_and_counts_the_rest() {
+    let base = "title: T\ndate: 1950\ntype: Cable\nsummary: S\n";
+    let unknown: String = (0..300).map(|i| format!("unknown-{i}: v\n")).collect();
+    let a = format!("id: a\n{base}{unknown}");
+    let b = format!("id: b\n{base}related: [nowhere]\n");
+    let c = "id: c\ntitle: T\n".to_string();
+    let dir = catalogue(&[("a.yaml", &a), ("b.yaml", &b), ("c.yaml", &c)]);
+    let settings = Settings::new(None).unwrap();
+    let all = support::options(None, pipeline::engine::selection::Selection::All);
+    let (every, _) = pipeline::engine::run(dir.path(), &settings, &all).unwrap();
+    assert!(every.not_kept.is_empty());
+    let limited = pipeline::engine::Options {
+        keep_findings: Some(5),
+        ..support::options(None, pipeline::engine::selection::Selection::All)
+    };
+    let (first, _) = pipeline::engine::run(dir.path(), &settings, &limited).unwrap();
+    assert_eq!(first.findings, every.findings[..5]);
+    assert_eq!(first.not_kept(), every.findings.len() - 5);
+    assert_eq!(first.errors(), every.errors());
+    assert_eq!(first.warnings(), every.warnings());
+    // The counts by code of what was left out: 295 of a's 300 unknown fields (S002; the
+    // first five, lines 6 to 10, are kept), b's
+    // unresolved reference (X003), c's three missing fields (S001).
+    let mut left: std::collections::BTreeMap<Code, usize> = Default::default();
+    for f in &every.findings[5..] {
+        *left.entry(f.code).or_default() += 1;
+    }
+    assert_eq!(first.not_kept, left);
+    assert_eq!(left.get(&Code::UnknownField), Some(&295));
+}

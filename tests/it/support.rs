@@ -51,6 +51,7 @@ pub fn options(output: Option<&Path>, selection: Selection) -> Options<'_> {
         selection,
         progress: None,
         report: false,
+        keep_findings: None,
     }
 }
 

@@ -415,6 +415,9 @@ pub struct ConvertArgs {
     /// How findings are written to standard error.
     #[arg(long, value_parser = choice::<FindingsFormat>(), value_name = "FORMAT", default_value = "concise")]
     pub findings: FindingsFormat,
+    /// Write at most N findings (all of them are still counted).
+    #[arg(long, value_name = "N")]
+    pub max_errors: Option<usize>,
     /// The file name findings give to standard input.
     #[arg(long, value_name = "NAME", default_value = pipeline::engine::convert::STDIN)]
     pub stdin_name: String,

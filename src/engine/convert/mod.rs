@@ -177,6 +177,9 @@ pub struct ConvertOptions<'a> {
     pub authorities: &'a AuthorityIndex,
     /// With [`OutputFormat::Shard`]: where and which part.
     pub shard: Option<ShardOutput<'a>>,
+    /// Write at most this many findings (`--max-errors`); the others are counted, and the
+    /// concise format says how many were left out.
+    pub max_findings: Option<usize>,
 }
 
 /// What a conversion saw.
@@ -294,6 +297,8 @@ struct Printer<'a, W: Write, E: Write> {
     err: E,
     outlines: Option<&'a mut (dyn Write + Send)>,
     counts: Counts,
+    /// Findings still to write before `--max-errors` is reached (`usize::MAX` without it).
+    room: usize,
     /// With `--to shard`: the shard folder being written.
     shard: Option<ShardWriter<'a>>,
 }
@@ -318,6 +323,7 @@ pub fn convert(
         stdin_name: STDIN,
         authorities: &authorities,
         shard: None,
+        max_findings: None,
     };
     convert_with(input, out, err, None, &options, settings, export)
 }
@@ -349,6 +355,7 @@ pub fn convert_with<'a>(
         err,
         outlines,
         counts: Counts::default(),
+        room: options.max_findings.unwrap_or(usize::MAX),
         shard: match &options.shard {
             Some(shard) => Some(
                 ShardWriter::create(shard, export)
@@ -383,6 +390,14 @@ pub fn convert_with<'a>(
     if let Some(shard) = printer.shard.take() {
         let dir = shard.shard.dir.to_path_buf();
         shard.finish().map_err(|e| ConvertError::Shard(dir, e))?;
+    }
+    let written = printer.counts.errors + printer.counts.warnings;
+    let omitted = written.saturating_sub(options.max_findings.unwrap_or(usize::MAX));
+    if omitted > 0 && printer.findings == FindingsFormat::Concise {
+        let _ = writeln!(
+            printer.err,
+            "... and {omitted} more findings (raise --max-errors to see them)"
+        );
     }
     Ok(printer.counts)
 }
@@ -622,6 +637,10 @@ impl<W: Write, E: Write> Printer<'_, W, E> {
             Severity::Error => self.counts.errors += 1,
             _ => self.counts.warnings += 1,
         }
+        if self.room == 0 {
+            return;
+        }
+        self.room -= 1;
         // Findings are best effort: a closed standard error does not stop the conversion.
         let _ = match self.findings {
             FindingsFormat::Concise => writeln!(self.err, "{f}"),

@@ -95,6 +95,7 @@ pub fn convert(args: &crate::cli::ConvertArgs) -> Result<Outcome, String> {
         stdin_name: &args.stdin_name,
         authorities: &authorities,
         shard,
+        max_findings: args.max_errors,
     };
     // Unlocked handles: the conversion reads and writes from whichever thread of the pool
     // takes each batch (one at a time), and a lock may not move between threads.

@@ -25,6 +25,8 @@ pub fn run(args: &RunArgs) -> Result<Outcome, String> {
         selection: args.shard.map(Selection::Shard).unwrap_or_default(),
         progress: Some(&report_progress),
         report: args.report.is_some(),
+        // The report lists and counts every finding: they are kept for it.
+        keep_findings: args.common.max_errors.filter(|_| args.report.is_none()),
     };
     // From here on, Ctrl-C and SIGTERM stop the run cleanly: between batches while reading,
     // before the switch while publishing; the previous outputs stay in force.

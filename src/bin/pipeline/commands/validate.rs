@@ -27,12 +27,17 @@ pub fn validate(args: &ValidateArgs) -> Result<Outcome, String> {
             selection: selection.map(Selection::Files).unwrap_or_default(),
             progress: Some(&report_progress),
             report: args.report.is_some(),
+            // The report lists and counts every finding: they are kept for it.
+            keep_findings: args.common.max_errors.filter(|_| args.report.is_none()),
         };
         let (c, _) = engine::run(&root, &settings, &options).map_err(|e| e.to_string())?;
         total.files += c.files;
         total.documents += c.documents;
         total.valid += c.valid;
         total.findings.extend(c.findings);
+        for (code, n) in c.not_kept {
+            *total.not_kept.entry(code).or_default() += n;
+        }
         total.collections.extend(c.collections);
         if let Some(a) = c.aggregates {
             match aggregates.as_mut() {
