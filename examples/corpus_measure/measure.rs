@@ -97,6 +97,8 @@ pub fn name_finding(agent: &Agent) -> Option<&'static str> {
         Some("N002")
     } else if agent.kept_as_written {
         Some("N005")
+    } else if agent.unproven.is_some() {
+        Some("N006")
     } else {
         None
     }

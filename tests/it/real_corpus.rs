@@ -119,9 +119,23 @@ fn refused_dates_stay_under_their_ceiling() {
     }
 }
 
+/// The wrong headings without a finding that are known and still open (issue #23's target
+/// is none): each is a form the text alone does not settle and the rules still read. The
+/// test fails on any other wrong heading, and on one of these that is no longer wrong (take
+/// it off the list then).
+/// - `Dong Kingman`: a Chinese-American painter written in Western order (LCNAF `Kingman,
+///   Dong`); `Dong` is a Chinese family name and `Kingman` is no given name of the list, so
+///   the East Asian rule reads it family name first.
+/// - `Reinhold Merkelbach`: a German stoneware firm named after its founder (CMOA types it
+///   an organization); written as plain text it is read as the person it names.
+/// - `K Art`: a body (NGA: corporate) whose name is an initial and a word.
+const KNOWN_WRONG: [(&str, &str); 3] = [
+    ("cmoa", "Dong Kingman"),
+    ("cmoa", "Reinhold Merkelbach"),
+    ("nga", "K Art"),
+];
+
 #[test]
-#[ignore = "fails on main (issue #23): the name rules invert without evidence; re-enable when \
-            names-evidence is merged"]
 fn no_heading_is_wrong_without_a_finding() {
     let mut failures = Vec::new();
     for inst in INSTITUTIONS {
@@ -145,7 +159,14 @@ fn no_heading_is_wrong_without_a_finding() {
                     r.row.display
                 ));
             }
-            if let (NameOutcome::Wrong(class), false) = (r.outcome, is_reviewed) {
+            let known = KNOWN_WRONG.contains(&(inst, r.row.display.as_str()));
+            if known && !matches!(r.outcome, NameOutcome::Wrong(_)) {
+                failures.push(format!(
+                    "{inst}: {:?} is on KNOWN_WRONG but is no longer wrong: take it off",
+                    r.row.display
+                ));
+            }
+            if let (NameOutcome::Wrong(class), false, false) = (r.outcome, is_reviewed, known) {
                 failures.push(format!(
                     "{inst}: {:?} → {:?}, the institution's heading {:?} ({class})",
                     r.row.display, r.ours, r.row.heading
@@ -161,15 +182,22 @@ fn no_heading_is_wrong_without_a_finding() {
     );
 }
 
+/// Issue #23 asks for at most 10 % of distinct names kept as written ([`KEPT_CEILING`]);
+/// with headings only from evidence the samples are at 31.9 % (CMOA), 34.5 % (NGA) and
+/// 20.4 % (Colby), N002, N005 and N006 together. Until the target is met, these ceilings
+/// (today's figures, rounded up) keep the share from growing.
+const KEPT_TODAY: [(&str, f64); 3] = [("cmoa", 32.0), ("nga", 35.0), ("colby", 21.0)];
+
 #[test]
-#[ignore = "fails on main for cmoa (issue #23's ceiling); re-enable with names-evidence"]
 fn names_kept_as_written_stay_under_the_ceiling() {
-    for inst in INSTITUTIONS {
+    for (inst, ceiling) in KEPT_TODAY {
+        assert!(ceiling >= KEPT_CEILING);
         let f = measure::measure_names(&names(inst).0);
         let kept = share(f.with_finding, f.distinct);
         assert!(
-            kept <= KEPT_CEILING,
-            "{inst}: {kept:.1} % of distinct names kept as written, ceiling {KEPT_CEILING} %"
+            kept <= ceiling,
+            "{inst}: {kept:.1} % of distinct names kept as written, ceiling {ceiling} % \
+             (issue #23's target: {KEPT_CEILING} %)"
         );
     }
 }
@@ -182,6 +210,14 @@ fn the_audit_counts_what_it_should() {
     let mut agent = (*measure::our_agent("Kitano Tsunetomi")).clone();
     agent.heading = "Tsunetomi, Kitano".to_string();
     agent.kept_as_written = false;
+    // The rules keep it as written (N006: it may be in either order): a heading that differs
+    // from the institution's is then one with a finding.
+    assert!(agent.unproven.is_some());
+    assert_eq!(
+        measure::classify_name("Kitano Tsunetomi", "Kitano Tsunetomi", &agent),
+        NameOutcome::Finding("N006")
+    );
+    agent.unproven = None;
     agent.reads_as_organization = false;
     let direct = "Kitano Tsunetomi";
     assert!(matches!(
