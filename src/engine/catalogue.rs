@@ -144,7 +144,7 @@ impl Catalogue {
             .iter()
             .filter(|f| f.severity == crate::diagnostics::Severity::Error)
             .count()
-            + crate::engine::dropped_errors(&self.not_kept)
+            + crate::engine::kept::dropped_errors(&self.not_kept)
     }
 
     pub fn warnings(&self) -> usize {
