@@ -68,3 +68,64 @@ fn a_misspelt_language_gets_a_did_you_mean() {
              name we know\n  help: did you mean `Polish`? Otherwise, write the English name",
         ));
 }
+
+/// A collection defined at the top of the catalogue, a record two folders down.
+fn nested_catalogue() -> tempfile::TempDir {
+    catalogue(&[
+        (
+            "mycat/_collections.yaml",
+            "letters: {title: Letters, description: The letters.}\n".to_string(),
+        ),
+        (
+            "mycat/letters/x.yaml",
+            record("x", "1956", "en") + "collections: [letters]\n",
+        ),
+    ])
+}
+
+/// `validate mycat/letters/x.yaml` without `--input mycat` (issue #25): the catalogue is the
+/// nearest folder up holding `_collections.yaml`, and the program says which it took.
+#[test]
+fn a_file_named_outside_input_is_checked_against_its_catalogue() {
+    let dir = nested_catalogue();
+    pipeline()
+        .current_dir(dir.path())
+        .args(["validate", "mycat/letters/x.yaml"])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains(
+            "pipeline: mycat/letters/x.yaml: checked against the catalogue folder mycat (the \
+             nearest folder up holding _collections.yaml or _authorities.yaml; --input names \
+             another)",
+        ))
+        .stderr(predicate::str::contains("X004").not());
+    // From inside the catalogue, the folder is named as the user can reach it.
+    pipeline()
+        .current_dir(dir.path().join("mycat/letters"))
+        .args(["validate", "x.yaml"])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains(
+            "pipeline: x.yaml: checked against the catalogue folder ..",
+        ));
+}
+
+/// With no catalogue folder up from it, a file is checked against its own folder, and the
+/// note says that none was found (so an X004 can be read for what it is).
+#[test]
+fn a_file_with_no_catalogue_up_says_so() {
+    let dir = catalogue(&[(
+        "lone/x.yaml",
+        record("x", "1956", "en") + "collections: [letters]\n",
+    )]);
+    pipeline()
+        .current_dir(dir.path())
+        .args(["validate", "lone/x.yaml"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "pipeline: lone/x.yaml: checked against the catalogue folder lone (no folder up \
+             holds _collections.yaml or _authorities.yaml; --input names another)",
+        ))
+        .stderr(predicate::str::contains("error[X004]"));
+}

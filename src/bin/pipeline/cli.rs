@@ -257,7 +257,9 @@ fn parse_shard(text: &str) -> Result<pipeline::engine::Shard, String> {
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
     /// Record files or catalogue folders to check [default: the --input folder]. A file inside
-    /// the --input folder is checked against the whole catalogue (ids, references).
+    /// the --input folder is checked against the whole catalogue (ids, references); a path
+    /// outside it, against the nearest folder up holding _collections.yaml or
+    /// _authorities.yaml (the folder taken is printed).
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// The catalogue folder that files named on the command line belong to.
