@@ -129,3 +129,35 @@ fn a_file_with_no_catalogue_up_says_so() {
         ))
         .stderr(predicate::str::contains("error[X004]"));
 }
+
+/// N001 with two spellings written once each (issue #25): the help proposed the unaccented
+/// `Lech Walesa` (first in byte order) with `variants: []`. The fuller spelling is proposed
+/// (RDA 1.7.4 records diacritics as they appear; they can be folded away but not put back),
+/// and an entry is never proposed with an empty list of variants: the authority match
+/// already equates `Walesa` with `Wałęsa`.
+#[test]
+fn n001_prefers_the_spelling_with_diacritics_and_never_proposes_empty_variants() {
+    let agent = |id: &str, name: &str| {
+        format!(
+            "id: {id}\ntitle: A title\ndate: 1980\ntype: Letter\nsummary: A summary.\n\
+             creators: [{name}]\n"
+        )
+    };
+    let dir = catalogue(&[
+        ("a.yaml", agent("a", "Lech Walesa")),
+        ("b.yaml", agent("b", "Lech Wałęsa")),
+    ]);
+    pipeline()
+        .args(["validate", "--input"])
+        .arg(dir.path())
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains(
+            "warning[N001]: one person may be spelled in several ways: `Lech Wałęsa` once",
+        ))
+        .stderr(predicate::str::contains(
+            "help: if they are one person, add to _authorities.yaml: `- {preferred: \
+             \"Lech Wałęsa\", kind: person}` (the other spellings match it already",
+        ))
+        .stderr(predicate::str::contains("variants: []").not());
+}
