@@ -161,3 +161,89 @@ fn n001_prefers_the_spelling_with_diacritics_and_never_proposes_empty_variants()
         ))
         .stderr(predicate::str::contains("variants: []").not());
 }
+
+/// The summary line (issue #25): "1 warnings" and "1 records" are singular; `validate`
+/// writes nothing and no longer says "0 written"; `run` still counts what it wrote.
+#[test]
+fn the_summary_line_counts_in_words_and_validate_says_nothing_of_writing() {
+    let dir = catalogue(&[
+        (
+            "a.yaml",
+            "id: a\ntitle: A title\ndate: 1957\ntype: Letter\nsummary: A summary.\n\
+             creators: [Kim Il Sung]\n",
+        ),
+        (
+            "b.yaml",
+            "id: b\ntitle: A title\ndate: Octobr 1956\ntype: Letter\nsummary: A summary.\n\
+             creators: [Kim Il-sung]\n",
+        ),
+    ]);
+    pipeline()
+        .args(["validate", "--input"])
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::is_match(
+            r"\npipeline: 2 records read, 1 valid, 1 invalid; 1 error, 1 warning in [0-9.]+s\n$",
+        )
+        .unwrap());
+    let one = catalogue(&[("a.yaml", record("a", "1957", "en"))]);
+    let out = tempfile::TempDir::new().unwrap();
+    pipeline()
+        .args(["run", "--input"])
+        .arg(one.path())
+        .arg("--output")
+        .arg(out.path())
+        .assert()
+        .code(0)
+        .stderr(
+            predicate::str::is_match(
+                r"^pipeline: 1 record read, 1 valid, 0 invalid, 1 written in [0-9.]+s\n$",
+            )
+            .unwrap(),
+        );
+}
+
+/// `fix` counts in words too ("1 value in 1 of 1 file" was "1 values ... 1 files").
+#[test]
+fn the_fix_summary_counts_in_words() {
+    let dir = catalogue(&[("a.yaml", record("a", "January 11, 1950", "en"))]);
+    pipeline()
+        .args(["fix", "--diff"])
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "pipeline: would fix 1 value in 1 of 1 file; 0 left as written, in",
+        ));
+}
+
+/// The README's exit codes of `fix` (its table had none): 0 when nothing is left, 1 when an
+/// error is left as written (the other fixes written), 2 when a path is missing.
+#[test]
+fn fix_exits_as_the_readme_table_says() {
+    let dir = catalogue(&[
+        ("a.yaml", record("a", "January 11, 1950", "en")),
+        ("b.yaml", record("b", "Octobr 1956", "en")),
+    ]);
+    pipeline()
+        .arg("fix")
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "fixed 1 value in 1 of 2 files; 1 left as written",
+        ));
+    assert!(
+        std::fs::read_to_string(dir.path().join("a.yaml"))
+            .unwrap()
+            .contains("normal: 1950-01-11")
+    );
+    std::fs::remove_file(dir.path().join("b.yaml")).unwrap();
+    pipeline().arg("fix").arg(dir.path()).assert().code(0);
+    pipeline()
+        .arg("fix")
+        .arg(dir.path().join("missing.yaml"))
+        .assert()
+        .code(2);
+}

@@ -67,7 +67,7 @@ pub fn validate(args: &ValidateArgs) -> Result<Outcome, String> {
         );
         pipeline::report::write_files(path, &report)?;
     }
-    summary(&total, 0, started, &args.common);
+    summary(&total, None, started, &args.common);
     Ok(if failed(&total, &args.common) {
         Outcome::Invalid
     } else {
