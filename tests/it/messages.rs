@@ -247,3 +247,119 @@ fn fix_exits_as_the_readme_table_says() {
         .assert()
         .code(2);
 }
+
+/// `validate --report` of `files` into a new folder: the page and the JSON as text.
+fn report_of(
+    files: &[(&str, String)],
+    exit: i32,
+) -> (String, serde_json::Value, time_bounds::Bounds) {
+    let dir = catalogue(files);
+    let page = dir.path().join("out/report.html");
+    std::fs::create_dir_all(page.parent().unwrap()).unwrap();
+    let before = time_bounds::now();
+    pipeline()
+        .args(["validate", "-q", "--input"])
+        .arg(dir.path().join("cat"))
+        .arg("--report")
+        .arg(&page)
+        .assert()
+        .code(exit);
+    let after = time_bounds::now();
+    let html = std::fs::read_to_string(&page).unwrap();
+    let json = serde_json::from_str(&std::fs::read_to_string(page.with_extension("json")).unwrap())
+        .unwrap();
+    (html, json, (before, after))
+}
+
+/// Seconds since the Unix epoch, to compare the report's time with the test's clock.
+mod time_bounds {
+    pub type Bounds = (u64, u64);
+    pub fn now() -> u64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs()
+    }
+}
+
+/// The shipped collection names 24 agents: the page listed 20 under "Agents (24 distinct)"
+/// with no note (issue #25). It says which 20 it shows, and `report.json` keeps all 24
+/// (the 24 counted from the CSV export in `report::agrees_with_csv`).
+#[test]
+fn facets_say_they_show_the_most_frequent_and_the_json_keeps_them_all() {
+    let files: Vec<(String, String)> = std::fs::read_dir(crate::support::shipped_input())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .map(|p| {
+            (
+                format!("cat/{}", p.file_name().unwrap().to_string_lossy()),
+                std::fs::read_to_string(&p).unwrap(),
+            )
+        })
+        .collect();
+    let files: Vec<(&str, String)> = files.iter().map(|(n, c)| (n.as_str(), c.clone())).collect();
+    let (html, json, _) = report_of(&files, 0);
+    let agents = &json["facets"]["agents"];
+    assert_eq!(agents["distinct"], 24);
+    assert_eq!(agents["top"].as_array().unwrap().len(), 20);
+    assert_eq!(agents["values"].as_array().unwrap().len(), 24);
+    assert!(
+        html.contains("<h3>Agents: the 20 most frequent of 24</h3>"),
+        "{html}"
+    );
+    assert!(html.contains(
+        "<p class=\"note\">report.json lists all 24 (<code>facets.agents.values</code>).</p>"
+    ));
+    // A facet shown whole keeps its heading.
+    assert!(html.contains("<h3>Languages (2 distinct)</h3>"));
+}
+
+/// The page's findings (issue #25): the colours of the chart by code have a legend, a
+/// backtick-quoted stretch is `<code>` (escaped: the catalogue's `<i>` stays text), and the
+/// page and the JSON say when the run started.
+#[test]
+fn report_page_has_a_legend_code_and_the_time_of_the_run() {
+    let (html, json, (before, after)) = report_of(
+        &[
+            ("cat/a.yaml", record("a", "1957", "<i>Polnish</i>")),
+            (
+                "cat/b.yaml",
+                "id: b\ntitle: A title\ndate: 1957\ntype: Letter\nsummary: A summary.\n\
+             creators: [Ministry of Foreign Affairs]\n"
+                    .to_string(),
+            ),
+        ],
+        1,
+    );
+    assert!(
+        html.contains("<span style=\"background:#D55E00\"></span>error (the record is refused)")
+    );
+    assert!(
+        html.contains("<span style=\"background:#E69F00\"></span>warning (the record is kept)")
+    );
+    assert!(
+        html.contains(
+            ": <code>&lt;i&gt;Polnish&lt;/i&gt;</code> is neither an ISO 639 code nor a language \
+             name we know"
+        ),
+        "{html}"
+    );
+    // No backtick is left in the findings and the table of codes (the explanations, in
+    // `<pre>`, are shown as the Markdown of `pipeline explain`).
+    let findings =
+        &html[html.find("id=\"findings\"").unwrap()..html.find("<h3>What the codes mean").unwrap()];
+    assert!(!findings.contains('`'), "{findings}");
+    // The time: RFC 3339 in UTC, within the run, shown on the page.
+    let started = json["run"]["started"].as_str().unwrap();
+    let t: jiff::Timestamp = started.parse().unwrap();
+    let secs = t.as_second() as u64;
+    assert!(started.ends_with('Z') && started.len() == 20, "{started}");
+    assert!(
+        before.saturating_sub(1) <= secs && secs <= after,
+        "{started}"
+    );
+    let (day, time) = started.trim_end_matches('Z').split_once('T').unwrap();
+    assert!(html.contains(&format!(
+        "<time datetime=\"{started}\">{day} {time} UTC</time>"
+    )));
+}
