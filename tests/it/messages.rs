@@ -349,6 +349,32 @@ fn report_page_has_a_legend_code_and_the_time_of_the_run() {
     let findings =
         &html[html.find("id=\"findings\"").unwrap()..html.find("<h3>What the codes mean").unwrap()];
     assert!(!findings.contains('`'), "{findings}");
+    // The page with the catalogue's markup quoted in `<code>` parses in html5lib's strict
+    // mode (as `report::report_html_parses_without_errors_in_html5lib_strict_mode`).
+    if crate::report::have(
+        "html5lib",
+        std::process::Command::new("python3").args(["-c", "import html5lib"]),
+        "pip install html5lib",
+    ) {
+        let out = std::process::Command::new("python3")
+            .args([
+                "-c",
+                "import sys, html5lib\n\
+                 p = html5lib.HTMLParser(strict=True)\n\
+                 p.parse(sys.stdin.buffer.read().decode('utf-8'))\n\
+                 print('parsed', len(p.errors), 'errors')",
+            ])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .and_then(|mut child| {
+                use std::io::Write;
+                child.stdin.take().unwrap().write_all(html.as_bytes())?;
+                child.wait_with_output()
+            })
+            .unwrap();
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "parsed 0 errors\n");
+    }
     // The time: RFC 3339 in UTC, within the run, shown on the page.
     let started = json["run"]["started"].as_str().unwrap();
     let t: jiff::Timestamp = started.parse().unwrap();

@@ -571,7 +571,7 @@ fn validate_selected_files_writes_a_report_of_them() {
 // The page, parsed and rendered by independent tools.
 
 /// Whether `tool` can run; otherwise SKIPPED, or a failure in CI.
-fn have(tool: &str, probe: &mut Process, what: &str) -> bool {
+pub(crate) fn have(tool: &str, probe: &mut Process, what: &str) -> bool {
     if probe.output().is_ok_and(|o| o.status.success()) {
         return true;
     }
