@@ -20,7 +20,11 @@ fn record(id: &str, date: &str, languages: &str) -> String {
 
 #[test]
 fn a_misspelt_month_gets_a_did_you_mean_that_reads() {
-    let dir = catalogue(&[("octobr.yaml", record("octobr", "Octobr 1956", "en"))]);
+    let dir = catalogue(&[
+        ("octobr.yaml", record("octobr", "Octobr 1956", "en")),
+        // With the reader's other words around it.
+        ("before.yaml", record("before", "before Octobr 1956", "en")),
+    ]);
     pipeline()
         .args(["validate", "--input"])
         .arg(dir.path())
@@ -29,6 +33,10 @@ fn a_misspelt_month_gets_a_did_you_mean_that_reads() {
         .stderr(predicate::str::contains(
             "octobr.yaml:3:7: error[D004]: `Octobr 1956` is not a date in a form we can read\n  \
              help: did you mean `October 1956` (read as `1956-10`)?",
+        ))
+        .stderr(predicate::str::contains(
+            "before.yaml:3:7: error[D004]: `before Octobr 1956` is not a date in a form we can \
+             read\n  help: did you mean `before October 1956` (read as `../1956-10`)?",
         ));
 }
 

@@ -436,7 +436,10 @@ fn respelled(written: &str, options: &DateOptions) -> Option<(String, String)> {
             .find(|c: char| !c.is_alphabetic())
             .unwrap_or(rest.len());
         let word = &rest[..end];
-        match months::nearest_name(word) {
+        let respelled = (!freetext::is_known_word(word))
+            .then(|| months::nearest_name(word))
+            .flatten();
+        match respelled {
             Some(name) => {
                 out.push_str(&name);
                 changed = true;
