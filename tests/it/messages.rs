@@ -107,6 +107,15 @@ fn a_file_named_outside_input_is_checked_against_its_catalogue() {
              another)",
         ))
         .stderr(predicate::str::contains("X004").not());
+    // A folder of the catalogue, too.
+    pipeline()
+        .current_dir(dir.path())
+        .args(["validate", "mycat/letters"])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains(
+            "pipeline: mycat/letters: checked against the catalogue folder mycat (",
+        ));
     // From inside the catalogue, the folder is named as the user can reach it.
     pipeline()
         .current_dir(dir.path().join("mycat/letters"))
