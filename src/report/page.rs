@@ -427,7 +427,7 @@ pub fn to_html(r: &Report) -> String {
                             div {
                                 @if f.distinct > f.top.len() {
                                     h3 { (facet_title(name)) ": the " (f.top.len()) " most frequent of " (n(f.distinct as u64)) }
-                                    p.note { "report.json lists all " (n(f.distinct as u64)) " (" code { "facets." (name) ".values" } ")." }
+                                    p.note { "The JSON beside this page lists all " (n(f.distinct as u64)) " (" code { "facets." (name) ".values" } ")." }
                                 } @else {
                                     h3 { (facet_title(name)) " (" (n(f.distinct as u64)) " distinct)" }
                                 }

@@ -325,7 +325,7 @@ fn facets_say_they_show_the_most_frequent_and_the_json_keeps_them_all() {
         "{html}"
     );
     assert!(html.contains(
-        "<p class=\"note\">report.json lists all 24 (<code>facets.agents.values</code>).</p>"
+        "<p class=\"note\">The JSON beside this page lists all 24 (<code>facets.agents.values</code>).</p>"
     ));
     // A facet shown whole keeps its heading.
     assert!(html.contains("<h3>Languages (2 distinct)</h3>"));
