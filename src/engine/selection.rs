@@ -20,7 +20,7 @@
 
 use std::collections::HashSet;
 use std::ffi::OsString;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 /// Which records a run processes in full.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -46,8 +46,9 @@ impl Selection {
 }
 
 /// Which catalogue each named path belongs to: paths inside `input` are checked against the
-/// whole of `input`; another folder is a catalogue of its own; another file is checked
-/// against the folder it is in.
+/// whole of `input`; another path against the nearest catalogue up from it
+/// ([`enclosing_catalogue`]); failing that, a folder is a catalogue of its own and a file is
+/// checked against the folder it is in.
 pub type Group = (PathBuf, Option<Vec<PathBuf>>);
 
 pub fn group_by_catalogue(paths: &[PathBuf], input: &Path) -> Result<Vec<Group>, String> {
@@ -80,6 +81,12 @@ pub fn group_by_catalogue(paths: &[PathBuf], input: &Path) -> Result<Vec<Group>,
             // A folder of the catalogue: the files under it (and the findings of the walk
             // there: links that lead outside, special files).
             (input.to_path_buf(), Some(vec![path.clone()]))
+        } else if let Some(root) = enclosing_catalogue(path) {
+            // Outside `--input`, a path belongs to the nearest catalogue up from it.
+            match root.canonicalize().ok() == Some(canon.clone()) {
+                true => (root, None),
+                false => (root, Some(vec![path.clone()])),
+            }
         } else if path.is_dir() {
             (path.clone(), None)
         } else {
@@ -199,6 +206,54 @@ impl NamedFiles {
 }
 
 /// Where `path` is, with its folder resolved but not its last part (a link stays itself).
+/// The files that mark a catalogue's top folder (README, "The record format in brief").
+pub const CATALOGUE_MARKERS: [&str; 2] = ["_collections.yaml", "_authorities.yaml"];
+
+/// The catalogue a path outside `--input` belongs to: the nearest folder, from the path (a
+/// folder) or its folder (a file) up, that holds one of [`CATALOGUE_MARKERS`], not looking
+/// above a folder that holds `.git` (a repository's top). Written as the user wrote the path
+/// where it is one of its folders (`mycat` for `mycat/letters/x.yaml`), else absolute; `None`
+/// when no folder up holds a marker.
+pub fn enclosing_catalogue(path: &Path) -> Option<PathBuf> {
+    let start = if path.is_dir() {
+        path
+    } else {
+        path.parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+    };
+    let canon = start.canonicalize().ok()?;
+    let (up, found) = canon.ancestors().enumerate().find_map(|(up, dir)| {
+        let marked = CATALOGUE_MARKERS.iter().any(|m| dir.join(m).is_file());
+        match (marked, dir.join(".git").exists()) {
+            (true, _) => Some(Some((up, dir))),
+            (false, true) => Some(None),
+            (false, false) => None,
+        }
+    })??;
+    // The folder as written: `start` with `up` trailing folders taken off, when that is the
+    // same folder (it may not be through a symbolic link).
+    let mut written = start.to_path_buf();
+    for _ in 0..up {
+        match written.components().next_back() {
+            Some(Component::Normal(_)) => {
+                written.pop();
+            }
+            Some(Component::CurDir) | None => written = PathBuf::from(".."),
+            Some(Component::ParentDir) => written.push(".."),
+            Some(Component::RootDir | Component::Prefix(_)) => return Some(found.to_path_buf()),
+        }
+    }
+    if written.as_os_str().is_empty() {
+        written = PathBuf::from(".");
+    }
+    if written.canonicalize().ok().as_deref() == Some(found) {
+        Some(written)
+    } else {
+        Some(found.to_path_buf())
+    }
+}
+
 fn located(path: &Path) -> Option<PathBuf> {
     let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
     let parent = parent.unwrap_or(Path::new(".")).canonicalize().ok()?;

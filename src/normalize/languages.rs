@@ -35,6 +35,78 @@ static NAMES: LazyLock<HashMap<String, Language>> = LazyLock::new(|| {
     map
 });
 
+/// The languages a "did you mean" may name: those with an ISO 639-1 code (the ~180 languages
+/// archives mostly write) and the everyday names below, as (lower case, as written in help).
+/// A fixed short list, so that the search for the nearest name stays bounded; the ~7,900
+/// ISO 639-3 names hold so many near neighbours that a guess among them would not be certain.
+static SUGGESTIBLE: LazyLock<Vec<(String, String)>> = LazyLock::new(|| {
+    let mut list: Vec<(String, String)> = Language::match_names(|_| true)
+        .filter(|l| l.to_639_1().is_some())
+        .map(|l| (l.to_name().to_lowercase(), l.to_name().to_string()))
+        .collect();
+    for (name, _) in ENGLISH_ALIASES {
+        list.push(((*name).to_string(), title_case(name)));
+    }
+    list
+});
+
+/// Names shorter than this are not respelled (they are codes, or too short to be sure of).
+const SUGGEST_MIN_CHARS: usize = 4;
+/// Names longer than this are not compared (keeps the search bounded).
+const SUGGEST_MAX_CHARS: usize = 40;
+
+/// The language name nearest an unknown `written` one (`Polnish` → `Polish`), for a "did you
+/// mean"; `None` when none is near, or two languages are equally near (a guess between them
+/// would be a confident wrong answer). "Near" is the Damerau–Levenshtein distance (`strsim`):
+/// one edit for names of up to 6 letters, two for longer ones.
+pub fn nearest_language_name(written: &str) -> Option<String> {
+    let lower = written.trim().to_lowercase();
+    let chars = lower.chars().count();
+    if !(SUGGEST_MIN_CHARS..=SUGGEST_MAX_CHARS).contains(&chars) || NAMES.contains_key(&lower) {
+        return None;
+    }
+    let budget = if chars <= 6 { 1 } else { 2 };
+    let mut best: Option<(usize, &str)> = None;
+    let mut two_languages = false;
+    for (name, shown) in SUGGESTIBLE.iter() {
+        // The distance is at least the difference in length: skip what cannot be near.
+        if name.chars().count().abs_diff(chars) > budget {
+            continue;
+        }
+        let d = strsim::damerau_levenshtein(&lower, name);
+        if d > budget {
+            continue;
+        }
+        match best {
+            Some((bd, _)) if d > bd => {}
+            Some((bd, b)) if d == bd => {
+                two_languages |= language(b) != language(shown);
+            }
+            _ => {
+                best = Some((d, shown));
+                two_languages = false;
+            }
+        }
+    }
+    let (_, shown) = best.filter(|_| !two_languages)?;
+    Some(shown.to_string())
+}
+
+/// `serbo-croatian` → `Serbo-Croatian`.
+fn title_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut start = true;
+    for c in name.chars() {
+        if start {
+            out.extend(c.to_uppercase());
+        } else {
+            out.push(c);
+        }
+        start = c == ' ' || c == '-';
+    }
+    out
+}
+
 /// ISO 639-2/B codes that differ from their ISO 639-2/T (= 639-3) form.
 const BIBLIOGRAPHIC_CODES: &[(&str, &str)] = &[
     ("alb", "sqi"),
@@ -182,5 +254,34 @@ mod tests {
         assert_eq!(normalize_language("Klingonese"), None);
         assert_eq!(normalize_language(""), None);
         assert_eq!(normalize_language("xx"), None);
+    }
+
+    /// The misspelling of issue #25 (`Polnish`) and common slips in the names archives write.
+    #[test]
+    fn a_misspelt_language_has_its_nearest_name() {
+        assert_eq!(nearest_language_name("Polnish").as_deref(), Some("Polish"));
+        assert_eq!(nearest_language_name("Russain").as_deref(), Some("Russian"));
+        assert_eq!(nearest_language_name("chinese ").as_deref(), None, "known");
+        assert_eq!(
+            nearest_language_name("Hungarain").as_deref(),
+            Some("Hungarian")
+        );
+        assert_eq!(nearest_language_name("Koraen").as_deref(), Some("Korean"));
+        assert_eq!(
+            nearest_language_name("Cantonesse").as_deref(),
+            Some("Cantonese")
+        );
+    }
+
+    #[test]
+    fn no_guess_for_codes_far_names_or_two_languages() {
+        assert_eq!(nearest_language_name("xx"), None);
+        assert_eq!(nearest_language_name("zzz"), None);
+        assert_eq!(nearest_language_name("Klingonese"), None);
+        // Three letters are a code or too short to be sure of.
+        assert_eq!(nearest_language_name("Tai"), None);
+        // One edit from `Igbo` (ig) and from `Ido` (io): no guess between them.
+        assert_eq!(nearest_language_name("Idbo"), None);
+        assert_eq!(nearest_language_name(&"a".repeat(10_000)), None);
     }
 }

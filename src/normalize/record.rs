@@ -12,9 +12,13 @@ use crate::diagnostics::{Code, Finding, Location};
 use crate::normalize::dates::{
     self, Bound, DateError, DateErrorKind, DateInput, DateOptions, NormalizedDate,
 };
-use crate::normalize::languages::normalize_language;
+use crate::normalize::languages::{nearest_language_name, normalize_language};
+
 use crate::normalize::names::{Agent, AgentKind, AuthorityIndex, resolve_agent};
 use crate::read::{Node, Value};
+
+const LANGUAGE_HELP: &str = "write the English name of the language (Chinese, Korean, Russian) or \
+     its ISO 639 code (zh, ko, ru; see https://iso639-3.sil.org)";
 
 /// Where the original of the document is held.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -137,10 +141,10 @@ pub fn normalize_record(
                     Some(node.span.start),
                     format!("`{written}` is neither an ISO 639 code nor a language name we know"),
                 )
-                .with_help(
-                    "write the English name of the language (Chinese, Korean, Russian) or its \
-                     ISO 639 code (zh, ko, ru; see https://iso639-3.sil.org)",
-                ),
+                .with_help(match nearest_language_name(written) {
+                    Some(name) => format!("did you mean `{name}`? Otherwise, {}", LANGUAGE_HELP),
+                    None => LANGUAGE_HELP.to_string(),
+                }),
             ),
         }
     }

@@ -90,6 +90,10 @@ pub struct RunInfo {
     pub input: String,
     pub output: Option<String>,
     pub schema: String,
+    /// When the run started, in UTC to the second (RFC 3339, `2026-12-08T01:41:15Z`). The
+    /// report is not an export: it carries this time and `elapsed_seconds`, so two reports
+    /// of one catalogue differ in these two fields (the exports are byte-identical).
+    pub started: String,
     pub elapsed_seconds: f64,
 }
 
@@ -190,8 +194,11 @@ pub struct FacetPart {
     pub complete: bool,
     /// Mentions of values first seen after the cap.
     pub other: u64,
-    /// The most frequent, by records (ties by value).
+    /// The [`TOP`] most frequent, by records (ties by value).
     pub top: Vec<(String, u64)>,
+    /// Every value counted exactly (at most [`FACET_CAP`]), in the order of `top`: the page
+    /// shows the first [`TOP`] and says of how many.
+    pub values: Vec<(String, u64)>,
     /// What a listed value means, where the value is a code: a language's English name, a
     /// collection's title.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
@@ -336,25 +343,28 @@ pub fn build(
         ("century", rows)
     };
 
+    // Every value of a facet is labelled: a map, so that many collections stay linear.
+    let titles: std::collections::HashMap<&str, &str> = collections
+        .iter()
+        .rev()
+        .map(|c| (c.id.as_str(), c.title.as_str()))
+        .collect();
     let facets = FACETS
         .iter()
         .zip(&aggregates.facets)
         .map(|(name, counts)| {
-            let mut top: Vec<(String, u64)> =
+            let mut values: Vec<(String, u64)> =
                 counts.counts.iter().map(|(v, n)| (v.clone(), *n)).collect();
-            top.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-            top.truncate(TOP);
-            let labels = top
+            values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            let top = values[..values.len().min(TOP)].to_vec();
+            let labels = values
                 .iter()
                 .filter_map(|(v, _)| {
                     let label = match *name {
                         "languages" => isolang::Language::from_639_1(v)
                             .or_else(|| isolang::Language::from_639_3(v))
                             .map(|l| l.to_name().to_string()),
-                        "collections" => collections
-                            .iter()
-                            .find(|c| c.id == *v)
-                            .map(|c| c.title.clone()),
+                        "collections" => titles.get(v.as_str()).map(|t| (*t).to_string()),
                         _ => None,
                     };
                     label.map(|l| (v.clone(), l))
@@ -367,6 +377,7 @@ pub fn build(
                     complete: counts.other == 0,
                     other: counts.other,
                     top,
+                    values,
                     labels,
                 },
             )
@@ -519,8 +530,18 @@ pub fn run_info(
         input: input.display().to_string(),
         output: output.map(|o| o.display().to_string()),
         schema,
+        started: started_at(jiff::Timestamp::now(), elapsed),
         elapsed_seconds: (elapsed.as_secs_f64() * 100.0).round() / 100.0,
     }
+}
+
+/// The time `elapsed` before `now`, in UTC to the second (`2026-12-08T01:41:15Z`).
+fn started_at(now: jiff::Timestamp, elapsed: std::time::Duration) -> String {
+    let started = jiff::SignedDuration::try_from(elapsed)
+        .ok()
+        .and_then(|d| now.checked_sub(d).ok())
+        .unwrap_or(now);
+    started.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
 /// Write `validate --report FILE`: the page at FILE, the JSON beside it; each file is
@@ -575,6 +596,7 @@ mod tests {
             input: "in".into(),
             output: None,
             schema: "s".into(),
+            started: "2026-12-08T01:41:15Z".into(),
             elapsed_seconds: 0.0,
         };
         build(a, &[], &[], crate::render::Summary::default(), run)
@@ -683,5 +705,19 @@ mod tests {
                 code_meaning(*code)
             );
         }
+    }
+
+    /// The time a run started: the report's time less the time taken, to the second, UTC.
+    #[test]
+    fn the_start_is_the_time_taken_before_now_in_utc() {
+        let now: jiff::Timestamp = "2026-12-08T01:41:15.700Z".parse().unwrap();
+        assert_eq!(
+            started_at(now, std::time::Duration::from_millis(2_500)),
+            "2026-12-08T01:41:13Z"
+        );
+        assert_eq!(
+            started_at(now, std::time::Duration::ZERO),
+            "2026-12-08T01:41:15Z"
+        );
     }
 }

@@ -319,7 +319,7 @@ pub fn to_html(r: &Report) -> String {
             body {
                 header {
                     h1 { "Catalogue report" }
-                    p.note { "pipeline " (r.run.tool_version) " · " (r.run.command) " of " code { (printable(&r.run.input)) } }
+                    p.note { "pipeline " (r.run.tool_version) " · " (r.run.command) " of " code { (printable(&r.run.input)) } " · " time datetime=(r.run.started) { (shown_time(&r.run.started)) } }
                     nav { a href="#summary" { "Summary" } a href="#findings" { "Findings" } a href="#completeness" { "Completeness" } a href="#timeline" { "Timeline" } a href="#facets" { "Facets" } a href="#names" { "Names" } }
                 }
                 main {
@@ -338,6 +338,7 @@ pub fn to_html(r: &Report) -> String {
                         @if let Some(o) = &r.run.output { dt { "Output" } dd { code { (printable(o)) } } }
                         dt { "Schema" } dd { code { (printable(&r.run.schema)) } }
                         dt { "Tool" } dd { "pipeline " (r.run.tool_version) }
+                        dt { "Started" } dd { time datetime=(r.run.started) { (shown_time(&r.run.started)) } }
                         dt { "Elapsed" } dd { (format!("{:.2} s", r.run.elapsed_seconds)) }
                     }
                 }
@@ -347,10 +348,19 @@ pub fn to_html(r: &Report) -> String {
                         p { "No findings: every record is valid and no warning was raised." }
                     } @else {
                         p { (n(r.findings.total as u64)) (if r.findings.total == 1 { " finding: " } else { " findings: " }) (n(s.errors as u64)) " errors, " (n(s.warnings as u64)) " warnings." }
+                        p.legend {
+                            span style=(format!("background:{VERMILLION}")) {} "error (the record is refused)"
+                            span style=(format!("background:{ORANGE}")) {} "warning (the record is kept)"
+                        }
                         (hbars("codes", "Findings by code", "Findings", &code_rows, max_code))
                         details {
                             summary { "Findings by code as a table" }
-                            (num_table(&["Code", "Severity", "Meaning", "Findings"], 3, r.findings.by_code.iter().map(|c| vec![c.code.clone(), c.severity.clone(), c.meaning.clone(), n(c.count as u64)]).collect()))
+                            table {
+                                thead { tr { th data-sort="" scope="col" { "Code" } th data-sort="" scope="col" { "Severity" } th data-sort="" scope="col" { "Meaning" } th.n data-sort="" scope="col" { "Findings" } } }
+                                tbody { @for c in &r.findings.by_code {
+                                    tr { td { (c.code) } td { (c.severity) } td { (with_code(&c.meaning)) } td.n { (n(c.count as u64)) } }
+                                } }
+                            }
                         }
                         h3 { "By file" }
                         @if r.findings.omitted > 0 {
@@ -362,8 +372,8 @@ pub fn to_html(r: &Report) -> String {
                                 @for f in list {
                                     div.finding {
                                         code.loc { (printable(&location(f))) } " "
-                                        span class=(format!("sev-{}", f.severity)) { (f.severity) "[" a href=(code_link(&f.code)) { (f.code) } "]" } ": " (f.message)
-                                        @if let Some(h) = &f.help { div.help { "help: " (h) } }
+                                        span class=(format!("sev-{}", f.severity)) { (f.severity) "[" a href=(code_link(&f.code)) { (f.code) } "]" } ": " (with_code(&f.message))
+                                        @if let Some(h) = &f.help { div.help { "help: " (with_code(h)) } }
                                     }
                                 }
                             }
@@ -415,7 +425,12 @@ pub fn to_html(r: &Report) -> String {
                     div.facets {
                         @for (name, f) in &r.facets {
                             div {
-                                h3 { (facet_title(name)) " (" (n(f.distinct as u64)) " distinct)" }
+                                @if f.distinct > f.top.len() {
+                                    h3 { (facet_title(name)) ": the " (f.top.len()) " most frequent of " (n(f.distinct as u64)) }
+                                    p.note { "The JSON beside this page lists all " (n(f.distinct as u64)) " (" code { "facets." (name) ".values" } ")." }
+                                } @else {
+                                    h3 { (facet_title(name)) " (" (n(f.distinct as u64)) " distinct)" }
+                                }
                                 @if f.top.is_empty() { p.note { "None." } } @else {
                                     (num_table(&["Value", "Records"], 1, f.top.iter().map(|(v, count)| vec![match f.labels.get(v) { Some(l) => format!("{l} ({v})"), None => v.clone() }, self::n(*count)]).collect()))
                                 }
@@ -455,6 +470,35 @@ pub fn to_html(r: &Report) -> String {
     // controls, noncharacters: XML 1.0 allows them): written `\u{..}` wherever they are.
     let page = page.into_string();
     crate::escape::html_text(&page).into_owned()
+}
+
+/// Catalogue text (a finding's message or help) with each `quoted` stretch as `<code>`, as
+/// the terminal output marks them with backticks; the text is escaped by maud, so a
+/// backtick a cataloguer wrote can only open or close a `<code>`, never markup. An
+/// unmatched last backtick is shown as written.
+fn with_code(text: &str) -> Markup {
+    let parts: Vec<&str> = text.split('`').collect();
+    // With an even number of backticks the parts are odd in number; else the last
+    // backtick is unmatched and stays, with the text after it.
+    let paired = if parts.len() % 2 == 1 {
+        parts.len()
+    } else {
+        parts.len() - 1
+    };
+    html! {
+        @for (i, part) in parts[..paired].iter().enumerate() {
+            @if i % 2 == 1 { code { (part) } } @else { (part) }
+        }
+        @if paired < parts.len() { "`" (parts[paired..].join("`")) }
+    }
+}
+
+/// `2026-12-08T01:41:15Z` as people read it: `2026-12-08 01:41:15 UTC`.
+fn shown_time(rfc3339: &str) -> String {
+    match rfc3339.strip_suffix('Z').and_then(|t| t.split_once('T')) {
+        Some((day, time)) => format!("{day} {time} UTC"),
+        None => rfc3339.to_string(),
+    }
 }
 
 /// A timeline bucket's name as a column or axis title.

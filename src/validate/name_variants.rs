@@ -138,13 +138,25 @@ pub fn variant_findings<P: AsRef<Path>>(groups: Vec<VariantGroup<(P, Location)>>
                         described.join("; ")
                     ),
                 )
-                .with_help(format!(
-                    "if they are one {}, add to {AUTHORITIES_FILE}: `- {{preferred: {:?}, kind: {}, variants: [{}]}}`{variants_left_out}; otherwise ignore this warning",
-                    entry.kind.as_str(),
-                    shown(&entry.preferred),
-                    entry.kind.as_str(),
-                    variants.join(", ")
-                )),
+                .with_help(if variants.is_empty() {
+                    // The other spellings differ only in what the authority match ignores
+                    // (case, diacritics, hyphens): the entry's preferred form matches them,
+                    // and an entry with `variants: []` would read as if something were missing.
+                    format!(
+                        "if they are one {}, add to {AUTHORITIES_FILE}: `- {{preferred: {:?}, kind: {}}}` (the other spellings match it already: the match ignores case, diacritics, punctuation and spaces); otherwise ignore this warning",
+                        entry.kind.as_str(),
+                        shown(&entry.preferred),
+                        entry.kind.as_str(),
+                    )
+                } else {
+                    format!(
+                        "if they are one {}, add to {AUTHORITIES_FILE}: `- {{preferred: {:?}, kind: {}, variants: [{}]}}`{variants_left_out}; otherwise ignore this warning",
+                        entry.kind.as_str(),
+                        shown(&entry.preferred),
+                        entry.kind.as_str(),
+                        variants.join(", ")
+                    )
+                }),
             )
         })
         .collect()

@@ -255,7 +255,7 @@ fn validating_one_file_checks_its_references_against_the_whole_catalogue() {
         .arg(dir.path())
         .assert()
         .code(0)
-        .stderr(predicate::str::contains("1 records read, 1 valid"));
+        .stderr(predicate::str::contains("1 record read, 1 valid"));
     pipeline()
         .arg("validate")
         .arg(dir.path().join("c.yaml"))

@@ -14,6 +14,7 @@
 //! | [`forged_output`] | no catalogue text (keys, values, file names, quoted lines) forges output: every format read by its consumer's parser, generated hostile text (proptest) | a copy of the GitHub Actions runner's command parser (actions/runner `ActionCommand.cs`), RFC 3986 (fluent-uri), html5lib strict; the JSON output read with serde_json |
 //! | [`hostile`] | hostile and malformed input, links out of the catalogue, round trips, a fuzz smoke test | the corpus `tests/fixtures/hostile/` and its table of expected findings |
 //! | [`hostile_writes`] | writing where the tool must not (output folders it did not write, planted links, devices), wrong exits and leaks (issue 24) | the attacks of issue 24 and the README's Security section |
+//! | [`messages`] | the report and the messages as a person reads them: "did you mean" for months and languages, the N001 help, the catalogue found from a file, the summary line, the report's notes, legend and time | the cases of issue #25, read against the README |
 //! | [`names`] | name normalization: one table per rule, authority matching, variants, properties | the rules' sources cited per table; `names.proptest-regressions` |
 //! | [`publish`] | atomic publication on real runs: killed, interrupted, a full disk, a read-only folder | the previous and the new outputs, byte for byte |
 //! | [`real_corpus`] | names and dates of three more museum catalogues (CMOA, NGA, Colby; CC0) against the institutions' own headings and years (issue #23) | `tests/data/real/{cmoa,nga,colby}/` (sources, commits and licences in their READMEs); the audit's classes in `examples/corpus_measure/measure.rs` |
@@ -39,6 +40,7 @@ mod fix_keeps;
 mod forged_output;
 mod hostile;
 mod hostile_writes;
+mod messages;
 mod names;
 mod publish;
 mod real_corpus;

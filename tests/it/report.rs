@@ -52,6 +52,7 @@ fn read_json(path: &Path) -> Value {
 /// The report with what changes from run to run (time, scratch paths) replaced.
 fn stable(mut report: Value) -> String {
     report["run"]["elapsed_seconds"] = Value::from(0);
+    report["run"]["started"] = Value::from("<time>");
     if !report["run"]["output"].is_null() {
         report["run"]["output"] = Value::from("<output>");
     }
@@ -338,6 +339,15 @@ fn agrees_with_csv(input: &Path) {
         }
         let mut want: Vec<(String, u64)> = counts.into_iter().collect();
         want.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        // Every value in `values` (issue #25), the first 20 in `top`.
+        let every: Vec<(String, u64)> = r["facets"][facet]["values"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| (p[0].as_str().unwrap().into(), p[1].as_u64().unwrap()))
+            .collect();
+        assert_eq!(every, want, "{facet}: values");
+        assert_eq!(r["facets"][facet]["distinct"], want.len(), "{facet}");
         want.truncate(20);
         let got: Vec<(String, u64)> = r["facets"][facet]["top"]
             .as_array()
@@ -561,7 +571,7 @@ fn validate_selected_files_writes_a_report_of_them() {
 // The page, parsed and rendered by independent tools.
 
 /// Whether `tool` can run; otherwise SKIPPED, or a failure in CI.
-fn have(tool: &str, probe: &mut Process, what: &str) -> bool {
+pub(crate) fn have(tool: &str, probe: &mut Process, what: &str) -> bool {
     if probe.output().is_ok_and(|o| o.status.success()) {
         return true;
     }

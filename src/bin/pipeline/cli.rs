@@ -23,7 +23,9 @@ Exit codes:
   0  every record is valid (and, for run, every export was written)
   1  invalid records were found; nothing was written
   2  the tool could not run: bad arguments, an unusable schema, a missing input folder,
-     or an output that could not be written";
+     or an output that could not be written
+  130  run was stopped by Ctrl-C or SIGTERM; the previous outputs stay in force
+  (fix has its own: pipeline fix --help)";
 
 /// Validate catalogue records written in YAML and export them as Dublin Core XML (oai_dc),
 /// CSV and JSON-LD.
@@ -182,9 +184,11 @@ Examples:
   pipeline fix input/a.yaml input/b.yaml    only these files
 
 Exit codes:
-  0  nothing is left to report (with --diff: nothing would change)
-  1  some values were left alone and reported (with --diff: also when changes are pending)
-  2  the tool could not run, or a file could not be written";
+  0  no error was left as written (with --diff: and nothing would change)
+  1  a value fix cannot settle was left as written and reported as an error (the other
+     fixes were written; with --diff: also when changes are pending)
+  2  the tool could not run, or a file could not be written (those fixed before it stay
+     fixed)";
 
 #[derive(Debug, Args)]
 pub struct FixArgs {
@@ -257,7 +261,9 @@ fn parse_shard(text: &str) -> Result<pipeline::engine::Shard, String> {
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
     /// Record files or catalogue folders to check [default: the --input folder]. A file inside
-    /// the --input folder is checked against the whole catalogue (ids, references).
+    /// the --input folder is checked against the whole catalogue (ids, references); a path
+    /// outside it, against the nearest folder up holding _collections.yaml or
+    /// _authorities.yaml (the folder taken is printed).
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// The catalogue folder that files named on the command line belong to.

@@ -69,7 +69,14 @@ pub fn print_findings(
     };
 }
 
-pub fn summary(catalogue: &Catalogue, written: usize, started: Instant, common: &Common) {
+/// `1 record`, `2 records`, `0 records`: a count and its noun, singular only for one.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The summary line. `written` is the number of records exported, for the commands that
+/// export (`run`); `validate` writes nothing and says nothing of it.
+pub fn summary(catalogue: &Catalogue, written: Option<usize>, started: Instant, common: &Common) {
     if catalogue.files == 0 && catalogue.findings.is_empty() {
         let _ = writeln!(
             std::io::stderr(),
@@ -80,15 +87,21 @@ pub fn summary(catalogue: &Catalogue, written: usize, started: Instant, common: 
         return;
     }
     let mut line = format!(
-        "pipeline: {} records read, {} valid, {} invalid, {} written",
-        catalogue.documents,
+        "pipeline: {} read, {} valid, {} invalid",
+        count(catalogue.documents, "record", "records"),
         catalogue.valid,
         catalogue.invalid(),
-        written
     );
+    if let Some(written) = written {
+        line.push_str(&format!(", {written} written"));
+    }
     let (errors, warnings) = (catalogue.errors(), catalogue.warnings());
     if errors + warnings > 0 {
-        line.push_str(&format!("; {errors} errors, {warnings} warnings"));
+        line.push_str(&format!(
+            "; {}, {}",
+            count(errors, "error", "errors"),
+            count(warnings, "warning", "warnings")
+        ));
     }
     line.push_str(&format!(" in {:.2}s", started.elapsed().as_secs_f64()));
     let _ = writeln!(std::io::stderr(), "{line}");

@@ -441,6 +441,12 @@ const KEYWORD_LISTS: &[(&[&str], Kw)] = &[
     (UNCERTAIN_WORDS, UNCERTAIN),
 ];
 
+/// Whether the reader knows `word` (any case): a month, weekday, ordinal or keyword. A known
+/// word is never respelled as a misspelt month (`late` is not `lato`).
+pub(super) fn is_known_word(word: &str) -> bool {
+    word_index().contains_key(word.to_lowercase().as_str())
+}
+
 /// What a known word means: keyword flags, month or season, weekday, ordinal number.
 type WordInfo = (Kw, u8, u8, u8);
 

@@ -415,6 +415,48 @@ pub fn reads_by_convention(written: &str) -> bool {
 const FREE_TEXT_HELP: &str = "write the date as e.g. `1957-11-12`, `November 12, 1957`, \
      `12 November 1957`, `November 1957`, `1957`, `ca. 1957`, `1950s` or `1957-1959`";
 
+/// A refused date is respelled only when it is at most this long (the search stays bounded
+/// whatever a stranger writes).
+const RESPELL_MAX_BYTES: usize = 200;
+
+/// `written` with each word that is a misspelt month name replaced by that name
+/// ([`months::nearest_name`]), and what it reads as, when the respelled date is read by the
+/// rules: a "did you mean" is offered only for a date that would be accepted.
+fn respelled(written: &str, options: &DateOptions) -> Option<(String, String)> {
+    if written.len() > RESPELL_MAX_BYTES {
+        return None;
+    }
+    let mut out = String::with_capacity(written.len() + 4);
+    let mut changed = false;
+    let mut rest = written;
+    while let Some(start) = rest.find(char::is_alphabetic) {
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
+        let end = rest
+            .find(|c: char| !c.is_alphabetic())
+            .unwrap_or(rest.len());
+        let word = &rest[..end];
+        let respelled = (!freetext::is_known_word(word))
+            .then(|| months::nearest_name(word))
+            .flatten();
+        match respelled {
+            Some(name) => {
+                out.push_str(&name);
+                changed = true;
+            }
+            None => out.push_str(word),
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    if !changed {
+        return None;
+    }
+    // The respelled words are names the table knows, so this call respells nothing again.
+    let date = normalize_text(out.trim(), &out, options).ok()?;
+    Some((out, date.edtf))
+}
+
 fn normalize_text(
     text: &str,
     written: &str,
@@ -492,7 +534,13 @@ fn normalize_text(
                     DateError {
                         kind: DateErrorKind::Unrecognized,
                         message: format!("`{written}` is not a date in a form we can read"),
-                        help: FREE_TEXT_HELP.to_string(),
+                        help: match respelled(written, options) {
+                            Some((date, edtf)) => format!(
+                                "did you mean `{date}` (read as `{edtf}`)? Otherwise, \
+                                 {FREE_TEXT_HELP}"
+                            ),
+                            None => FREE_TEXT_HELP.to_string(),
+                        },
                     }
                 }
             })),

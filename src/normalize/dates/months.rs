@@ -415,6 +415,89 @@ pub fn lookup(word: &str) -> Option<u8> {
         .map(|&(_, _, n)| n)
 }
 
+/// Words shorter than this are never respelled: a three-letter word is one letter from too
+/// many abbreviations (`Mat` from `mar`, `may`, `maj`) for a guess to be certain.
+const RESPELL_MIN_CHARS: usize = 4;
+/// Words longer than this are not compared (no month name is longer; keeps the search bounded).
+const RESPELL_MAX_CHARS: usize = 16;
+
+/// The month name a misspelt word most likely stands for (`Octobr` → `October`), in the
+/// word's case, for a "did you mean" in a refusal; `None` when the word is a name the table
+/// knows, is not near one, or is as near to names of two different months (`Juny`: `June` or
+/// `July`), since a guess between two months would be a confident wrong answer.
+///
+/// "Near" is the Damerau–Levenshtein distance (`strsim`): one edit (a letter missing, added,
+/// changed, or two swapped) for words of up to 6 letters, two for longer ones. The search is
+/// bounded: the table is a fixed list of a few hundred short names, and words outside
+/// 4–16 letters are not compared.
+pub fn nearest_name(word: &str) -> Option<String> {
+    let chars = word.chars().count();
+    if !(RESPELL_MIN_CHARS..=RESPELL_MAX_CHARS).contains(&chars)
+        || !word.chars().all(char::is_alphabetic)
+        || lookup(word).is_some()
+        || WEEKDAY_NAMES.iter().any(|(_, name, _)| word_is(word, name))
+        || ORDINAL_WORDS.iter().any(|(name, _)| word_is(word, name))
+        || EVENT_WORDS.iter().any(|name| word_is(word, name))
+    {
+        return None;
+    }
+    let lower = word.to_lowercase();
+    let budget = if chars <= 6 { 1 } else { 2 };
+    // The nearest names; among equally near ones, the one of the word's length (`Marz`:
+    // `März` rather than `Mar`), then the first in the table.
+    let mut best: Option<((usize, usize), &str, u8)> = None;
+    let mut two_months = false;
+    for &(_, name, n) in MONTH_NAMES {
+        let length_gap = name.chars().count().abs_diff(chars);
+        // The distance is at least the difference in length: skip what cannot be near.
+        if length_gap > budget {
+            continue;
+        }
+        let d = strsim::damerau_levenshtein(&lower, name);
+        if d > budget {
+            continue;
+        }
+        match best {
+            Some(((bd, _), _, _)) if d > bd => {}
+            Some(((bd, bgap), _, bn)) if d == bd => {
+                two_months |= n != bn;
+                if length_gap < bgap {
+                    best = Some(((d, length_gap), name, bn));
+                }
+            }
+            _ => {
+                best = Some(((d, length_gap), name, n));
+                two_months = false;
+            }
+        }
+    }
+    let (_, name, _) = best.filter(|_| !two_months)?;
+    Some(in_case_of(word, name))
+}
+
+/// `name` (lower case) written in the case of `word`: all capitals, a capital first, or lower.
+fn in_case_of(word: &str, name: &str) -> String {
+    let mut letters = word.chars();
+    let first_upper = letters.next().is_some_and(char::is_uppercase);
+    if first_upper && chars_upper(letters) && word.chars().count() > 1 {
+        return name.to_uppercase();
+    }
+    if first_upper {
+        let mut out = String::with_capacity(name.len());
+        let mut it = name.chars();
+        if let Some(c) = it.next() {
+            out.extend(c.to_uppercase());
+        }
+        out.extend(it);
+        return out;
+    }
+    name.to_string()
+}
+
+fn chars_upper(mut rest: std::str::Chars<'_>) -> bool {
+    rest.all(|c| !c.is_lowercase())
+}
+
 /// Whether `text` is one of [`UNDATED_PHRASES`] (ignoring case, spaces and periods).
 pub fn is_undated(text: &str) -> bool {
     // No phrase has a digit, and dates nearly always do: skip the comparisons.
@@ -483,5 +566,35 @@ mod tests {
         assert!(is_undated("N. D."));
         assert!(is_undated("Б.г."));
         assert!(!is_undated("1957"));
+    }
+
+    /// Misspellings from issue #25 (`Octobr 1956`) and the common ones of English and German
+    /// month names (a letter dropped, doubled, swapped or changed).
+    #[test]
+    fn a_misspelt_month_has_its_nearest_name() {
+        assert_eq!(nearest_name("Octobr").as_deref(), Some("October"));
+        assert_eq!(nearest_name("Febuary").as_deref(), Some("February"));
+        assert_eq!(nearest_name("Setpember").as_deref(), Some("September"));
+        assert_eq!(nearest_name("AUGUTS").as_deref(), Some("AUGUST"));
+        assert_eq!(nearest_name("decmber").as_deref(), Some("december"));
+        assert_eq!(nearest_name("Smarch").as_deref(), Some("March"));
+        // The nearest is the name in the word's own language.
+        assert_eq!(nearest_name("Oktobr").as_deref(), Some("Oktober"));
+        assert_eq!(nearest_name("Marz").as_deref(), Some("März"));
+    }
+
+    #[test]
+    fn no_guess_between_two_months_or_for_known_and_short_words() {
+        // `juny` is one letter from `june` and from `july`.
+        assert_eq!(nearest_name("Juny"), None);
+        // Known words are not misspellings.
+        assert_eq!(nearest_name("October"), None);
+        assert_eq!(nearest_name("Monday"), None);
+        assert_eq!(nearest_name("printed"), None);
+        // Three letters are too few to be sure of; far words have no neighbour.
+        assert_eq!(nearest_name("Mat"), None);
+        assert_eq!(nearest_name("Easter"), None);
+        assert_eq!(nearest_name("Christmas"), None);
+        assert_eq!(nearest_name("Oct0ber"), None);
     }
 }

@@ -29,7 +29,8 @@
 //! Chinese person gets the Korean rules too (limit).
 //!
 //! **Output order** is deterministic: groups sorted by fingerprint then kind; spellings by
-//! count (descending), then spelling; locations in input order.
+//! count (descending), then the fuller spelling (more letters with diacritics) first, then
+//! spelling; locations in input order.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -241,7 +242,14 @@ fn variant_groups<L>(groups: Groups<L>) -> Vec<VariantGroup<L>> {
         .filter(|(_, spellings)| spellings.len() > 1)
         .map(|((key, kind), spellings)| {
             let mut spellings: Vec<_> = spellings.into_values().collect();
-            spellings.sort_by(|a, b| b.count.cmp(&a.count).then(a.spelling.cmp(&b.spelling)));
+            // Equal counts: the fuller spelling first (see `marked_letters`), then by spelling.
+            spellings.sort_by_cached_key(|s| {
+                (
+                    std::cmp::Reverse(s.count),
+                    std::cmp::Reverse(marked_letters(&s.spelling)),
+                    s.spelling.clone(),
+                )
+            });
             let preferred = spellings[0].spelling.clone();
             // A set, so that a group of many spellings stays linear.
             let mut seen = HashSet::from([match_key(&preferred, kind)]);
@@ -270,6 +278,25 @@ fn variant_groups<L>(groups: Groups<L>) -> Vec<VariantGroup<L>> {
             }
         })
         .collect()
+}
+
+/// How many Latin letters of `spelling` carry a diacritic or are letters ASCII lacks (`ł`,
+/// `ę`, `ŏ`, `ß`; a combining mark counts as one). Of two spellings written equally often,
+/// the one with more is proposed as the preferred form: `Wałęsa` over `Walesa`, since the
+/// diacritics can be folded away from the fuller spelling but not put back into the plainer
+/// one (the authority match ignores them either way), and library practice records them
+/// (RDA 1.7.4: diacritical marks are recorded as they appear, and may be added where the
+/// source left them out but the language's usage has them).
+fn marked_letters(spelling: &str) -> usize {
+    spelling
+        .chars()
+        .filter(|&c| {
+            let u = u32::from(c);
+            (0x0300..=0x036F).contains(&u)
+                || (c.is_alphabetic()
+                    && ((0x00C0..=0x024F).contains(&u) || (0x1E00..=0x1EFF).contains(&u)))
+        })
+        .count()
 }
 
 /// Whether a bare-text agent looks like a corporate body: one of its words (folded) is in

@@ -7,7 +7,7 @@ use pipeline::engine::catalogue;
 use pipeline::export::ExportOptions;
 
 use crate::commands::{existing, settings_of};
-use crate::output::Outcome;
+use crate::output::{Outcome, count};
 
 pub fn convert(args: &crate::cli::ConvertArgs) -> Result<Outcome, String> {
     let started = Instant::now();
@@ -133,12 +133,12 @@ pub fn convert(args: &crate::cli::ConvertArgs) -> Result<Outcome, String> {
     if !args.quiet {
         let _ = writeln!(
             std::io::stderr(),
-            "pipeline: {} records read, {} written, {} left out; {} errors, {} warnings in {:.2}s",
-            counts.records,
+            "pipeline: {} read, {} written, {} left out; {}, {} in {:.2}s",
+            count(counts.records, "record", "records"),
             counts.written,
             counts.records - counts.written,
-            counts.errors,
-            counts.warnings,
+            count(counts.errors, "error", "errors"),
+            count(counts.warnings, "warning", "warnings"),
             started.elapsed().as_secs_f64()
         );
     }

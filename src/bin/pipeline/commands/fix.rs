@@ -15,7 +15,7 @@ use pipeline::escape::log_line;
 use pipeline::fix::FileFix;
 
 use crate::cli::FixArgs;
-use crate::output::{Outcome, failed, report};
+use crate::output::{Outcome, count, failed, report};
 
 pub fn fix(args: &FixArgs) -> Result<Outcome, String> {
     let started = Instant::now();
@@ -50,8 +50,9 @@ pub fn fix(args: &FixArgs) -> Result<Outcome, String> {
         let verb = if args.diff { "would fix" } else { "fixed" };
         let _ = writeln!(
             std::io::stderr(),
-            "pipeline: {verb} {values} values in {changed} of {} files; {} left as written, in {:.2}s",
-            walked.files,
+            "pipeline: {verb} {} in {changed} of {}; {} left as written, in {:.2}s",
+            count(values, "value", "values"),
+            count(walked.files, "file", "files"),
             catalogue.findings.len(),
             started.elapsed().as_secs_f64()
         );

@@ -51,7 +51,7 @@ pub fn run(args: &RunArgs) -> Result<Outcome, String> {
                  `pipeline validate --report FILE` writes one for a catalogue with errors"
             );
         }
-        summary(&catalogue, 0, started, &args.common);
+        summary(&catalogue, Some(0), started, &args.common);
         return Ok(Outcome::Invalid);
     }
     let mut staged = staged;
@@ -93,6 +93,6 @@ pub fn run(args: &RunArgs) -> Result<Outcome, String> {
         Some(Err(e)) => return Err(e.to_string()),
         None => 0,
     };
-    summary(&catalogue, written, started, &args.common);
+    summary(&catalogue, Some(written), started, &args.common);
     Ok(Outcome::Valid)
 }
