@@ -431,6 +431,9 @@ pub fn literal_years(text: &str) -> Option<(i64, i64)> {
     if lower.contains("bc") || lower.contains("b.c") {
         return None;
     }
+    if let Some(years) = plain_years(&lower) {
+        return Some(years);
+    }
     let chars: Vec<char> = lower.chars().collect();
     let (mut first, mut last): (Option<i64>, Option<i64>) = (None, None);
     let mut i = 0;
@@ -459,6 +462,27 @@ pub fn literal_years(text: &str) -> Option<(i64, i64)> {
         last = Some(last.map_or(b, |l: i64| l.max(b)));
     }
     first.zip(last)
+}
+
+/// A year or a range of years of one to four digits and nothing else but an era of the
+/// common era (`960-1279`, `607`, `1-199 CE`): the years the text states.
+fn plain_years(lower: &str) -> Option<(i64, i64)> {
+    let mut t = lower.trim();
+    for era in [" ce", " a.d.", " ad"] {
+        t = t.strip_suffix(era).unwrap_or(t).trim_end();
+    }
+    let mut parts = t.splitn(2, ['-', '–']).map(str::trim);
+    let year = |p: &str| {
+        (!p.is_empty() && p.len() <= 4 && p.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| p.parse::<i64>().ok())
+            .flatten()
+    };
+    let a = year(parts.next()?)?;
+    let b = match parts.next() {
+        Some(p) => year(p)?,
+        None => a,
+    };
+    (a <= b).then_some((a, b))
 }
 
 /// Classify our reading of `text` against the institution's years.

@@ -261,4 +261,8 @@ fn the_audit_counts_what_it_should() {
         Some((1600, 1899))
     );
     assert_eq!(measure::literal_years("c. 1980s"), Some((1980, 1989)));
+    assert_eq!(measure::literal_years("960-1279"), Some((960, 1279)));
+    assert_eq!(measure::literal_years("1-199  CE"), Some((1, 199)));
+    assert_eq!(measure::literal_years("607"), Some((607, 607)));
+    assert_eq!(measure::literal_years("May 28, 1938"), None);
 }
