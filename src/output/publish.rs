@@ -328,6 +328,12 @@ pub fn interrupted(path: &Path) -> Result<(), PublishError> {
 }
 
 /// Hold the output folder's lock until the returned file is dropped.
+///
+/// A lock found held is tried again for a moment ([`LOCK_PATIENCE`]) before the run is
+/// refused: a process that another thread of this one starts (`fork`, then `exec`) holds a
+/// copy of every open file, and so of the lock, until its `exec`; a lock just released by
+/// this process can still be held by such a copy for that instant. Another run holds it for
+/// the whole of its run, and is refused.
 fn lock(output: &Path) -> Result<File, PublishError> {
     let path = output.join(LOCK_FILE);
     let file = File::options()
@@ -339,20 +345,36 @@ fn lock(output: &Path) -> Result<File, PublishError> {
     #[cfg(unix)]
     {
         use rustix::fs::{FlockOperation, flock};
-        flock(&file, FlockOperation::NonBlockingLockExclusive).map_err(|e| PublishError {
-            path: output.to_path_buf(),
-            source: if e == rustix::io::Errno::WOULDBLOCK {
-                std::io::Error::new(
-                    std::io::ErrorKind::WouldBlock,
-                    "another pipeline run is writing to this folder",
-                )
-            } else {
-                e.into()
-            },
-        })?;
+        let started = std::time::Instant::now();
+        loop {
+            match flock(&file, FlockOperation::NonBlockingLockExclusive) {
+                Ok(()) => break,
+                Err(e)
+                    if e == rustix::io::Errno::WOULDBLOCK && started.elapsed() < LOCK_PATIENCE =>
+                {
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
+                Err(e) => {
+                    return Err(PublishError {
+                        path: output.to_path_buf(),
+                        source: if e == rustix::io::Errno::WOULDBLOCK {
+                            std::io::Error::new(
+                                std::io::ErrorKind::WouldBlock,
+                                "another pipeline run is writing to this folder",
+                            )
+                        } else {
+                            e.into()
+                        },
+                    });
+                }
+            }
+        }
     }
     Ok(file)
 }
+
+/// How long a lock found held is tried again before the run is refused (see [`lock`]).
+const LOCK_PATIENCE: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// The generation `.current` names, if any.
 pub(crate) fn current_generation(output: &Path) -> Option<std::ffi::OsString> {
