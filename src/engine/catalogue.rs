@@ -184,6 +184,9 @@ pub struct FileResult {
     /// N007), as those of the records kept, and listed in the outline files.
     pub refused_mentions: Vec<(usize, crate::normalize::record::Mention)>,
     pub findings: Vec<Finding>,
+    /// The schema findings past the bound of a document, counted by code and not built
+    /// ([`crate::validate::schema::LISTED_PER_CODE`]).
+    pub not_listed: std::collections::BTreeMap<Code, usize>,
     pub documents: usize,
 }
 
@@ -317,9 +320,12 @@ pub(crate) fn process_document(
     if !full {
         return;
     }
-    let schema_findings = settings.schema.check(path, doc);
-    if !schema_findings.is_empty() {
-        result.findings.extend(schema_findings);
+    let checked = settings.schema.check_counted(path, doc);
+    if !checked.findings.is_empty() {
+        result.findings.extend(checked.findings);
+        for (code, n) in checked.not_listed {
+            *result.not_listed.entry(code).or_default() += n;
+        }
         // Every problem at once: the names of a refused record are still checked.
         let (mentions, warnings) = record::check_names(path, doc, &ctx);
         result.findings.extend(warnings);

@@ -106,6 +106,7 @@ impl Sink<Result<Step, RunError>> for Gathering<'_, '_> {
         };
         let gathered = &mut *self.gathered;
         gathered.findings.extend(done.findings);
+        gathered.findings.count(done.not_listed);
         gathered.documents += done.documents;
         // A unit renders at most a few records (one, unless a stream document is a list).
         for mut brief in done.briefs {

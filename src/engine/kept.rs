@@ -32,7 +32,8 @@ pub(super) struct Kept {
     all: Vec<Finding>,
     /// With a limit: the first ones in reporting order, at most `limit`.
     first: BTreeSet<Ordered>,
-    /// With a limit: the findings counted but not kept, by code.
+    /// The findings counted but not kept, by code: with a limit, those past it; with or
+    /// without, those never built ([`Kept::count`]).
     dropped: BTreeMap<Code, usize>,
 }
 
@@ -82,6 +83,15 @@ impl Kept {
             if let Some(code) = code {
                 *self.dropped.entry(code).or_default() += 1;
             }
+        }
+    }
+
+    /// Count findings that were never built (a document's schema findings past their
+    /// bound, [`crate::validate::schema::LISTED_PER_CODE`]) as not kept, with or without a
+    /// limit.
+    pub(super) fn count(&mut self, counts: BTreeMap<Code, usize>) {
+        for (code, n) in counts {
+            *self.dropped.entry(code).or_default() += n;
         }
     }
 
