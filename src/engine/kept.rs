@@ -25,9 +25,20 @@ impl PartialOrd for Ordered {
     }
 }
 
+/// Which findings a run reports at all (`validate FILE...`: those of the named files), so
+/// that the others are dropped as they come, not kept until the end.
+pub(super) type Filter = Box<dyn Fn(&Finding) -> bool + Send>;
+
 /// Findings as they are gathered, kept whole or up to a limit.
 pub(super) struct Kept {
     limit: Option<usize>,
+    /// The findings reported at all; the others are neither kept nor counted.
+    filter: Option<Filter>,
+    /// With a limit: the codes whose findings are all kept whatever the limit (the run
+    /// report tallies them by name), and never counted as not kept.
+    whole: &'static [Code],
+    /// With a limit: the findings of the codes in `whole`.
+    also: Vec<Finding>,
     /// Without a limit: every finding, sorted at the end.
     all: Vec<Finding>,
     /// With a limit: the first ones in reporting order, at most `limit`.
@@ -48,23 +59,46 @@ impl Kept {
     pub(super) fn new(limit: Option<usize>) -> Kept {
         Kept {
             limit,
+            filter: None,
+            whole: &[],
+            also: Vec::new(),
             all: Vec::new(),
             first: BTreeSet::new(),
             dropped: BTreeMap::new(),
         }
     }
 
+    /// Keep and count only the findings `filter` accepts.
+    pub(super) fn with_filter(mut self, filter: Filter) -> Kept {
+        self.filter = Some(filter);
+        self
+    }
+
+    /// With a limit, keep every finding of the codes `whole` as well as the first ones.
+    pub(super) fn keeping_every(mut self, whole: &'static [Code]) -> Kept {
+        self.whole = whole;
+        self
+    }
+
     /// Take the findings of one unit (or one check). Exact repeats among them are counted
     /// once, as the reporting order drops them ([`sort_findings`]); repeats across units do
     /// not occur (each unit is its own file or document).
     pub(super) fn extend(&mut self, findings: impl IntoIterator<Item = Finding>) {
+        let filter = self.filter.as_ref();
+        let findings = findings
+            .into_iter()
+            .filter(|f| filter.is_none_or(|keep| keep(f)));
         let Some(limit) = self.limit else {
             self.all.extend(findings);
             return;
         };
-        let mut findings: Vec<Finding> = findings.into_iter().collect();
+        let mut findings: Vec<Finding> = findings.collect();
         sort_findings(&mut findings);
+        let whole = self.whole;
         for f in findings {
+            if whole.contains(&f.code) {
+                self.also.push(f.clone());
+            }
             let f = Ordered(f);
             if self.first.contains(&f) {
                 continue;
@@ -80,7 +114,7 @@ impl Kept {
                 }
                 _ => Some(f.0.code),
             };
-            if let Some(code) = code {
+            if let Some(code) = code.filter(|c| !whole.contains(c)) {
                 *self.dropped.entry(code).or_default() += 1;
             }
         }
@@ -103,7 +137,14 @@ impl Kept {
                 sort_findings(&mut all);
                 (all, self.dropped)
             }
-            Some(_) => (self.first.into_iter().map(|o| o.0).collect(), self.dropped),
+            Some(_) => {
+                // The first ones and every one of the `whole` codes: the first N of these
+                // are still the first N of all (those of `whole` come after them or are
+                // among them, repeats dropped by the set).
+                let mut kept = self.first;
+                kept.extend(self.also.into_iter().map(Ordered));
+                (kept.into_iter().map(|o| o.0).collect(), self.dropped)
+            }
         }
     }
 }

@@ -94,7 +94,7 @@ pub fn run(
     let mut findings = crate::read::contain::discover(root, &scope, &mut |path| files.push(&path));
     let shard = options.selection.shard();
     let named = match &options.selection {
-        Selection::Files(paths) => Some(NamedFiles::new(paths, root)),
+        Selection::Files(paths) => Some(std::sync::Arc::new(NamedFiles::new(paths, root))),
         _ => None,
     };
     // The files read through a link that leads outside the catalogue, because the user
@@ -117,10 +117,24 @@ pub fn run(
     let mut doc_keys = TextArena::default();
     let mut units: Vec<Unit> = Vec::new();
     let mut writers: Option<Writers> = None;
-    let mut kept = kept::Kept::new(match options.selection {
-        Selection::All => options.keep_findings,
-        _ => None,
+    // With a limit: a run over the whole catalogue or the named files (whose findings are
+    // filtered as they come); a shard's are filtered at the end, by the files it owns.
+    // The run report lists its first findings and tallies some codes by name: those are
+    // kept for it.
+    let limit = match options.selection {
+        Selection::Shard(_) => None,
+        _ => options.keep_findings,
+    }
+    .map(|n| match options.report {
+        true => n.max(crate::report::FINDINGS_CAP),
+        false => n,
     });
+    let mut kept = kept::Kept::new(limit).keeping_every(crate::report::TALLIED);
+    if let Some(named) = &named {
+        let named = std::sync::Arc::clone(named);
+        let special = special_files(root);
+        kept = kept.with_filter(Box::new(move |f| reported(f, &named, &special)));
+    }
     kept.extend(findings);
     let mut gathered = Gathered {
         findings: kept,
@@ -309,21 +323,8 @@ pub fn run(
             .map(|(w, k, s)| (w, k, places_of(s), s.slugs.as_slice())),
         &authorities,
     ));
-    // With a limit, only a run over the whole catalogue, which filters nothing below.
+    // With a limit, a shard's findings are all kept: it filters them below.
     let (mut findings, not_kept) = findings.finish();
-    if let Some(named) = &named {
-        // Only the named files' findings are reported; but a refused collections or
-        // authority file changes the checks of every file, whatever is named.
-        let special = [
-            root.join(catalogue::COLLECTIONS_FILE),
-            root.join(catalogue::AUTHORITIES_FILE),
-        ];
-        findings.retain(|f| {
-            named.contains(&f.file)
-                || (matches!(f.code, Code::OutsideLink | Code::Unreadable)
-                    && special.contains(&f.file))
-        });
-    }
     if let Some(cache) = outline_cache {
         let cache = cache.into_inner().unwrap_or_else(|e| e.into_inner());
         cache.save(&files);
@@ -362,6 +363,22 @@ pub fn run(
         None => None,
     };
     Ok((catalogue, staged))
+}
+
+/// The collections and authority files of the catalogue at `root`.
+fn special_files(root: &Path) -> [PathBuf; 2] {
+    [
+        root.join(catalogue::COLLECTIONS_FILE),
+        root.join(catalogue::AUTHORITIES_FILE),
+    ]
+}
+
+/// Whether a run over named files reports `f`: only the named files' findings are; but a
+/// refused collections or authority file changes the checks of every file, whatever is
+/// named.
+fn reported(f: &Finding, named: &NamedFiles, special: &[PathBuf; 2]) -> bool {
+    named.contains(&f.file)
+        || (matches!(f.code, Code::OutsideLink | Code::Unreadable) && special.contains(&f.file))
 }
 
 /// The files of the catalogue, with the links among them that lead outside it but that the

@@ -1428,3 +1428,31 @@ fn a_record_of_many_unknown_fields_lists_a_hundred_and_counts_the_rest() {
         "{text}"
     );
 }
+
+/// `validate FILE...` with a limit keeps the first findings of the named files and counts
+/// the rest, as it comes: the same first findings and counts as a run that keeps every
+/// finding, and nothing of the files not named (b.yaml's three missing fields).
+#[test]
+fn a_finding_limit_applies_to_named_files_and_counts_only_theirs() {
+    let base = "title: T\ndate: 1950\ntype: Cable\nsummary: S\n";
+    let unknown: String = (0..40).map(|i| format!("unknown-{i}: v\n")).collect();
+    let a = format!("id: a\n{base}{unknown}");
+    let dir = catalogue(&[("a.yaml", &a), ("b.yaml", &"id: b\ntitle: T\n".to_string())]);
+    let settings = Settings::new(None).unwrap();
+    let named = || pipeline::engine::selection::Selection::Files(vec![dir.path().join("a.yaml")]);
+    let (every, _) =
+        pipeline::engine::run(dir.path(), &settings, &support::options(None, named())).unwrap();
+    assert_eq!(every.findings.len(), 40);
+    assert!(every.not_kept.is_empty());
+    let limited = pipeline::engine::Options {
+        keep_findings: Some(5),
+        ..support::options(None, named())
+    };
+    let (first, _) = pipeline::engine::run(dir.path(), &settings, &limited).unwrap();
+    assert_eq!(first.findings, every.findings[..5]);
+    assert_eq!(
+        first.not_kept,
+        std::collections::BTreeMap::from([(Code::UnknownField, 35)])
+    );
+    assert_eq!(first.errors(), 40);
+}
