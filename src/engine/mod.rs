@@ -108,9 +108,13 @@ pub fn run(
         Some(named) => files.iter().map(|f| named.contains(f)).collect(),
         None => Vec::new(),
     };
-    let (collections, collection_findings) = catalogue::load_collections(root, settings);
+    // The schema findings of the two files past the bound of a document, counted.
+    let mut special_not_listed = catalogue::NotListed::new();
+    let (collections, collection_findings) =
+        catalogue::load_collections(root, settings, &mut special_not_listed);
     findings.extend(collection_findings);
-    let (authorities, authority_findings) = catalogue::load_authorities(root, settings);
+    let (authorities, authority_findings) =
+        catalogue::load_authorities(root, settings, &mut special_not_listed);
     findings.extend(authority_findings);
 
     let mut docs: Vec<StreamDoc> = Vec::new();
@@ -136,6 +140,10 @@ pub fn run(
         kept = kept.with_filter(Box::new(move |f| reported(f, &named, &special)));
     }
     kept.extend(findings);
+    // Named files report nothing of the two files' schema, listed or not.
+    if named.is_none() {
+        kept.count(special_not_listed);
+    }
     let mut gathered = Gathered {
         findings: kept,
         briefs: OutlineTable::with_capacity(files.len()),

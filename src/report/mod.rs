@@ -592,7 +592,14 @@ mod tests {
             schema: "s".into(),
             elapsed_seconds: 0.0,
         };
-        build(a, &[], &BTreeMap::new(), &[], crate::render::Summary::default(), run)
+        build(
+            a,
+            &[],
+            &BTreeMap::new(),
+            &[],
+            crate::render::Summary::default(),
+            run,
+        )
     }
 
     #[test]

@@ -1456,3 +1456,28 @@ fn a_finding_limit_applies_to_named_files_and_counts_only_theirs() {
     );
     assert_eq!(first.errors(), 40);
 }
+
+/// The bound of a document holds for the collections file too: 150 collections each with
+/// an unknown field list 100 and count 50, in the totals of a run.
+#[test]
+fn the_collections_file_lists_a_hundred_of_a_code_and_counts_the_rest() {
+    let collections: String = (0..150)
+        .map(|i| format!("c{i}:\n  title: C\n  unknown: x\n"))
+        .collect();
+    let record = "id: a\ntitle: T\ndate: 1950\ntype: Cable\nsummary: S\n".to_string();
+    let dir = catalogue(&[("_collections.yaml", &collections), ("a.yaml", &record)]);
+    let settings = Settings::new(None).unwrap();
+    let all = support::options(None, pipeline::engine::selection::Selection::All);
+    let (c, _) = pipeline::engine::run(dir.path(), &settings, &all).unwrap();
+    let listed = c
+        .findings
+        .iter()
+        .filter(|f| f.code == Code::UnknownField)
+        .count();
+    assert_eq!(listed, 100);
+    assert_eq!(
+        c.not_kept,
+        std::collections::BTreeMap::from([(Code::UnknownField, 50)])
+    );
+    assert_eq!(c.errors(), 150);
+}
