@@ -1481,3 +1481,54 @@ fn the_collections_file_lists_a_hundred_of_a_code_and_counts_the_rest() {
     );
     assert_eq!(c.errors(), 150);
 }
+
+/// `run --shard` with a limit keeps the first findings of what the shard reports (its own
+/// files', single-record and stream, and the cross-record ones placed in them) and counts
+/// the rest as they come: the same first findings and counts as the shard keeping every
+/// finding, for both shards.
+#[test]
+fn a_finding_limit_applies_to_a_shard_and_counts_only_its_own() {
+    let base = "title: T\ndate: 1950\ntype: Cable\nsummary: S\n";
+    let unknown: String = (0..5).map(|i| format!("unknown-{i}: v\n")).collect();
+    let mut files: Vec<(String, String)> = (0..20)
+        .map(|r| {
+            (
+                format!("r{r:02}.yaml"),
+                format!("id: r{r:02}\n{base}{unknown}related: [nowhere-{r}]\n"),
+            )
+        })
+        .collect();
+    // A stream: documents of both shards, an empty one, one that is not a mapping.
+    let mut stream: String = (0..10)
+        .map(|d| format!("---\nid: s{d:02}\n{base}tittle: x\n"))
+        .collect();
+    stream.push_str("---\n---\n- a list\n");
+    files.push(("s.yaml".into(), stream));
+    let files: Vec<(&str, &String)> = files.iter().map(|(n, t)| (n.as_str(), t)).collect();
+    let dir = catalogue(&files);
+    let settings = Settings::new(None).unwrap();
+    for index in 0..2 {
+        let shard = || {
+            pipeline::engine::selection::Selection::Shard(pipeline::engine::Shard {
+                index,
+                count: 2,
+            })
+        };
+        let (every, _) =
+            pipeline::engine::run(dir.path(), &settings, &support::options(None, shard())).unwrap();
+        assert!(every.findings.len() > 20, "{}", every.findings.len());
+        let limited = pipeline::engine::Options {
+            keep_findings: Some(7),
+            ..support::options(None, shard())
+        };
+        let (first, _) = pipeline::engine::run(dir.path(), &settings, &limited).unwrap();
+        assert_eq!(first.findings, every.findings[..7]);
+        let mut left: std::collections::BTreeMap<Code, usize> = Default::default();
+        for f in &every.findings[7..] {
+            *left.entry(f.code).or_default() += 1;
+        }
+        assert_eq!(first.not_kept, left);
+        assert_eq!(first.errors(), every.errors());
+        assert_eq!(first.warnings(), every.warnings());
+    }
+}
