@@ -1,7 +1,10 @@
 //! The findings a run keeps: every one, or with a limit (`--max-errors N`) only the first N
 //! in reporting order, the others counted by code and dropped as they come. A file of 160k
 //! unknown fields then costs the findings of one unit at a time, not all of them at once
-//! (a 10.5 MB file peaked at 2.5 GB with `--max-errors 10`). Hand-written: a bounded
+//! (a 10.5 MB file peaked at 2.5 GB with `--max-errors 10`). A run over named files gives
+//! its filter (only their findings are reported, the others neither kept nor counted); a
+//! run with a report names the codes it tallies, kept whole. The schema's findings past the
+//! bound of a document are counted here too ([`Kept::count`]). Hand-written: a bounded
 //! ordered set is a `BTreeSet` and a count.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -234,5 +237,35 @@ mod tests {
         assert!(first.is_empty());
         assert_eq!(dropped, BTreeMap::from([(Code::UnknownField, 2)]));
         assert_eq!(dropped_errors(&dropped), 2);
+    }
+
+    #[test]
+    fn the_codes_kept_whole_are_all_kept_and_never_counted() {
+        // A limit of 1: a.yaml:1 is the first; both N002 findings are kept besides, not
+        // counted; b.yaml's S002 is counted. A filter leaves c.yaml out altogether.
+        let mut kept = Kept::new(Some(1))
+            .keeping_every(&[Code::LooksLikeOrganization])
+            .with_filter(Box::new(|f: &Finding| !f.file.starts_with("c.yaml")));
+        kept.extend([
+            finding("b.yaml", 1, Code::UnknownField),
+            finding("a.yaml", 2, Code::LooksLikeOrganization),
+            finding("a.yaml", 1, Code::UnknownField),
+            finding("c.yaml", 1, Code::UnknownField),
+            finding("b.yaml", 9, Code::LooksLikeOrganization),
+        ]);
+        let (first, dropped) = kept.finish();
+        let shown: Vec<(String, usize)> = first
+            .iter()
+            .map(|f| (f.file.display().to_string(), f.location.unwrap().line))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("a.yaml".into(), 1),
+                ("a.yaml".into(), 2),
+                ("b.yaml".into(), 9)
+            ]
+        );
+        assert_eq!(dropped, BTreeMap::from([(Code::UnknownField, 1)]));
     }
 }
