@@ -67,6 +67,21 @@ def unknown_keys_capped(d, n):
     return ["validate", "--input", f"{d}/input", "--max-errors", "10", "-q"], None
 
 
+def many_findings(mode):
+    # n records of 20 unknown fields each, with --max-errors 10: named on the command line
+    # (`validate FOLDER`, whose findings are filtered as they come) or with --report.
+    def build(d, n):
+        keys = "".join(f"unknown-{k}: v\n" for k in range(20))
+        for i in range(n):
+            write(f"{d}/input/r/r-{i:07d}.yaml", record(f"r-{i:07d}", keys))
+        argv = ["validate", "--input", f"{d}/input", "--max-errors", "10", "-q"]
+        if mode == "named":
+            return argv + [f"{d}/input/r"], None
+        return argv + ["--report", f"{d}/report.html"], None
+
+    return build
+
+
 def long_key(d, n):
     # One unknown key of n bytes: its suggestion search must not cost n times the field names.
     write(f"{d}/input/a.yaml", record("a", "titl" + "e" * n + ": v\n"))
@@ -148,6 +163,8 @@ SHAPES = [
     ("unknown-keys", 8000, unknown_keys("concise")),
     ("unknown-keys-human", 4000, unknown_keys("human")),
     ("unknown-keys-max-errors", 8000, unknown_keys_capped),
+    ("named-files-max-errors", 500, many_findings("named")),
+    ("report-max-errors", 500, many_findings("report")),
     ("long-key", 100_000, long_key),
     ("collections-suggest", 1000, collections_suggest),
     ("related-suggest", 500, related_suggest),

@@ -184,6 +184,9 @@ pub struct FileResult {
     /// N007), as those of the records kept, and listed in the outline files.
     pub refused_mentions: Vec<(usize, crate::normalize::record::Mention)>,
     pub findings: Vec<Finding>,
+    /// The schema findings past the bound of a document, counted by code and not built
+    /// ([`crate::validate::schema::LISTED_PER_CODE`]).
+    pub not_listed: std::collections::BTreeMap<Code, usize>,
     pub documents: usize,
 }
 
@@ -317,9 +320,12 @@ pub(crate) fn process_document(
     if !full {
         return;
     }
-    let schema_findings = settings.schema.check(path, doc);
-    if !schema_findings.is_empty() {
-        result.findings.extend(schema_findings);
+    let checked = settings.schema.check_counted(path, doc);
+    if !checked.findings.is_empty() {
+        result.findings.extend(checked.findings);
+        for (code, n) in checked.not_listed {
+            *result.not_listed.entry(code).or_default() += n;
+        }
         // Every problem at once: the names of a refused record are still checked.
         let (mentions, warnings) = record::check_names(path, doc, &ctx);
         result.findings.extend(warnings);
@@ -399,10 +405,15 @@ fn too_large(path: &Path, size: u64, limits: &Limits) -> Finding {
     .with_help("split the file, or raise the limit with --max-file-bytes")
 }
 
-/// Read `_collections.yaml`, if the catalogue has one.
+/// The schema findings of a document past their bound, counted by code.
+pub(crate) type NotListed = std::collections::BTreeMap<Code, usize>;
+
+/// Read `_collections.yaml`, if the catalogue has one; the schema findings past the bound
+/// of the document are counted in `not_listed`.
 pub(crate) fn load_collections(
     root: &Path,
     settings: &Settings,
+    not_listed: &mut NotListed,
 ) -> (Option<Vec<Collection>>, Vec<Finding>) {
     let scope = settings.scope(root);
     let path = match scope.special_file(root, COLLECTIONS_FILE) {
@@ -410,20 +421,22 @@ pub(crate) fn load_collections(
         Ok(None) => return (None, Vec::new()),
         Err(f) => return (Some(Vec::new()), vec![f]),
     };
-    let (collections, findings) = collections_in(&path, settings, &scope);
+    let (collections, findings) = collections_in(&path, settings, &scope, not_listed);
     (Some(collections), findings)
 }
 
 /// Read a collections file named on the command line (read as given): the collections it
-/// describes, sorted by id, and its problems as findings.
+/// describes, sorted by id, and its problems as findings (at most
+/// [`crate::validate::schema::LISTED_PER_CODE`] of a code, the last saying how many more).
 pub fn load_collections_file(path: &Path, settings: &Settings) -> (Vec<Collection>, Vec<Finding>) {
-    collections_in(path, settings, &Scope::following())
+    collections_in(path, settings, &Scope::following(), &mut NotListed::new())
 }
 
 fn collections_in(
     path: &Path,
     settings: &Settings,
     scope: &Scope,
+    not_listed: &mut NotListed,
 ) -> (Vec<Collection>, Vec<Finding>) {
     let path = path.to_path_buf();
     let docs = match read_documents(&path, &settings.limits, scope) {
@@ -433,7 +446,11 @@ fn collections_in(
     let Some(doc) = docs.first() else {
         return (Vec::new(), Vec::new());
     };
-    let mut findings = settings.collections_schema.check(&path, doc);
+    let checked = settings.collections_schema.check_counted(&path, doc);
+    let mut findings = checked.findings;
+    for (code, n) in checked.not_listed {
+        *not_listed.entry(code).or_default() += n;
+    }
     if docs.len() > 1 {
         findings.push(
             Finding::new(
@@ -466,27 +483,35 @@ fn collections_in(
 }
 
 /// Read `_authorities.yaml`, if the catalogue has one, into an index. Schema violations and
-/// entries that claim a name another entry already claims are findings.
-pub(crate) fn load_authorities(root: &Path, settings: &Settings) -> (AuthorityIndex, Vec<Finding>) {
+/// entries that claim a name another entry already claims are findings; the schema findings
+/// past the bound of the document are counted in `not_listed`.
+pub(crate) fn load_authorities(
+    root: &Path,
+    settings: &Settings,
+    not_listed: &mut NotListed,
+) -> (AuthorityIndex, Vec<Finding>) {
     let scope = settings.scope(root);
     let path = match scope.special_file(root, AUTHORITIES_FILE) {
         Ok(Some(path)) => path,
         Ok(None) => return (AuthorityIndex::empty(), Vec::new()),
         Err(f) => return (AuthorityIndex::empty(), vec![f]),
     };
-    authorities_in(&path, settings, &scope)
+    authorities_in(&path, settings, &scope, not_listed)
 }
 
 /// Read an authority file named on the command line (read as given) into an index, with
-/// its problems as findings (an unusable file gives an empty index).
+/// its problems as findings (an unusable file gives an empty index; at most
+/// [`crate::validate::schema::LISTED_PER_CODE`] findings of a code, the last saying how many
+/// more).
 pub fn load_authorities_file(path: &Path, settings: &Settings) -> (AuthorityIndex, Vec<Finding>) {
-    authorities_in(path, settings, &Scope::following())
+    authorities_in(path, settings, &Scope::following(), &mut NotListed::new())
 }
 
 fn authorities_in(
     path: &Path,
     settings: &Settings,
     scope: &Scope,
+    not_listed: &mut NotListed,
 ) -> (AuthorityIndex, Vec<Finding>) {
     let path = path.to_path_buf();
     let docs = match read_documents(&path, &settings.limits, scope) {
@@ -496,7 +521,11 @@ fn authorities_in(
     let Some(doc) = docs.first() else {
         return (AuthorityIndex::empty(), Vec::new());
     };
-    let mut findings = settings.authorities_schema.check(&path, doc);
+    let checked = settings.authorities_schema.check_counted(&path, doc);
+    let mut findings = checked.findings;
+    for (code, n) in checked.not_listed {
+        *not_listed.entry(code).or_default() += n;
+    }
     if !findings.is_empty() {
         return (AuthorityIndex::empty(), findings);
     }

@@ -1,6 +1,7 @@
 //! Gathering, one unit at a time and in unit order: findings, outlines, name spellings and
 //! the report's aggregates of every unit, and the exports written; the engine's sink of the
-//! one batching loop ([`super::batches`]).
+//! one batching loop ([`super::batches`]). A shard's findings are decided here as they come
+//! ([`Owned`]), so that `--max-errors` bounds what a shard keeps.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -11,7 +12,9 @@ use super::options::{BATCH, RunError};
 use super::process::{MentionPlace, Spelled, Step};
 use super::units::Unit;
 use super::writers::Writers;
+use crate::diagnostics::Finding;
 use crate::normalize::names::AgentKind;
+use crate::read::file_list::FileList;
 use crate::read::stream_index::DocRange;
 use crate::validate::outline_table::OutlineTable;
 
@@ -73,10 +76,40 @@ impl Spellings {
     }
 }
 
+/// A shard's findings, decided as they come (`run --shard` with `--max-errors`): a shard
+/// reports the findings of the files it owns (those holding one of its records) and of
+/// files outside the file list (the collections and authority files). A file is known to be
+/// the shard's once one of its records is gathered as the shard's; until then, the
+/// findings of a stream file wait (a bounded [`Kept`] per file), and those of a
+/// single-record file that is not the shard's are dropped once it is gathered.
+pub(super) struct Owned {
+    /// By file number: whether a record of the shard is in it.
+    pub(super) mine: Vec<bool>,
+    pending: HashMap<u32, Kept>,
+    limit: Option<usize>,
+}
+
+impl Owned {
+    pub(super) fn new(files: usize, limit: Option<usize>) -> Owned {
+        Owned {
+            mine: vec![false; files],
+            pending: HashMap::new(),
+            limit,
+        }
+    }
+
+    /// Whether the findings of file `f` are the shard's, once every unit is gathered.
+    pub(super) fn owns(&self, f: usize) -> bool {
+        self.mine.get(f).copied().unwrap_or(false)
+    }
+}
+
 /// What the run keeps of every unit, gathered one unit at a time, in unit order.
 #[derive(Default)]
 pub(super) struct Gathered {
     pub(super) findings: Kept,
+    /// For a shard with a limit: which files' findings it reports.
+    pub(super) owned: Option<Owned>,
     pub(super) briefs: OutlineTable,
     pub(super) spellings: Spellings,
     pub(super) documents: usize,
@@ -89,6 +122,10 @@ pub(super) struct Gathered {
 /// streams found kept for after the files.
 struct Gathering<'g, 'w> {
     gathered: &'g mut Gathered,
+    /// The catalogue's files, to find the number of a finding's file.
+    files: &'g FileList,
+    /// Whether the units are files (else stream documents).
+    of_files: bool,
     writers: Option<&'w mut Writers>,
     streams: Vec<(u32, Vec<DocRange>)>,
 }
@@ -105,7 +142,30 @@ impl Sink<Result<Step, RunError>> for Gathering<'_, '_> {
             }
         };
         let gathered = &mut *self.gathered;
-        gathered.findings.extend(done.findings);
+        // A shard's: the files a record of the shard makes its own first.
+        if let Some(owned) = gathered.owned.as_mut() {
+            for brief in done.briefs.iter().filter(|b| b.mine) {
+                let f = brief.file as usize;
+                if !owned.mine[f] {
+                    owned.mine[f] = true;
+                    if let Some(waiting) = owned.pending.remove(&brief.file) {
+                        let (findings, dropped) = waiting.finish();
+                        gathered.findings.extend(findings);
+                        gathered.findings.count(dropped);
+                    }
+                }
+            }
+        }
+        gathered.report(done.findings, self.files);
+        // A single-record file is whole once gathered: not the shard's, its findings are
+        // not reported.
+        if let Some(owned) = gathered.owned.as_mut()
+            && self.of_files
+            && !owned.mine[done.unit as usize]
+        {
+            owned.pending.remove(&done.unit);
+        }
+        gathered.findings.count(done.not_listed);
         gathered.documents += done.documents;
         // A unit renders at most a few records (one, unless a stream document is a list).
         for mut brief in done.briefs {
@@ -141,6 +201,30 @@ impl Sink<Result<Step, RunError>> for Gathering<'_, '_> {
 }
 
 impl Gathered {
+    /// Take findings: all of them, or for a shard those of files it owns (or outside the
+    /// file list), those of files not yet known to be its own waiting.
+    pub(super) fn report(&mut self, findings: Vec<Finding>, files: &FileList) {
+        let Some(owned) = self.owned.as_mut() else {
+            self.findings.extend(findings);
+            return;
+        };
+        let mut reported = Vec::new();
+        for f in findings {
+            match files.binary_search(&f.file) {
+                Ok(i) if !owned.mine[i] => {
+                    let limit = owned.limit;
+                    owned
+                        .pending
+                        .entry(i as u32)
+                        .or_insert_with(|| Kept::new(limit).keeping_every(crate::report::TALLIED))
+                        .extend([f]);
+                }
+                _ => reported.push(f),
+            }
+        }
+        self.findings.extend(reported);
+    }
+
     /// Process `units` in batches of [`BATCH`] on every thread with `work`, gathering each
     /// batch (and writing its exports) on this thread while the next one is processed, so
     /// that no core waits for the writing ([`batches::run`]). Stops between batches on
@@ -151,11 +235,14 @@ impl Gathered {
         units: &[Unit],
         work: &(dyn Fn(Unit) -> Result<Step, RunError> + Sync),
         writers: Option<&mut Writers>,
+        files: &FileList,
         root: &Path,
         progress: &mut dyn FnMut(u64),
     ) -> Result<Vec<(u32, Vec<DocRange>)>, RunError> {
         let mut sink = Gathering {
             gathered: self,
+            files,
+            of_files: matches!(units.first(), Some(Unit::File(_))),
             writers,
             streams: Vec::new(),
         };

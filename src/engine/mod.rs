@@ -94,7 +94,7 @@ pub fn run(
     let mut findings = crate::read::contain::discover(root, &scope, &mut |path| files.push(&path));
     let shard = options.selection.shard();
     let named = match &options.selection {
-        Selection::Files(paths) => Some(NamedFiles::new(paths, root)),
+        Selection::Files(paths) => Some(std::sync::Arc::new(NamedFiles::new(paths, root))),
         _ => None,
     };
     // The files read through a link that leads outside the catalogue, because the user
@@ -108,26 +108,44 @@ pub fn run(
         Some(named) => files.iter().map(|f| named.contains(f)).collect(),
         None => Vec::new(),
     };
-    let (collections, collection_findings) = catalogue::load_collections(root, settings);
+    // The schema findings of the two files past the bound of a document, counted.
+    let mut special_not_listed = catalogue::NotListed::new();
+    let (collections, collection_findings) =
+        catalogue::load_collections(root, settings, &mut special_not_listed);
     findings.extend(collection_findings);
-    let (authorities, authority_findings) = catalogue::load_authorities(root, settings);
+    let (authorities, authority_findings) =
+        catalogue::load_authorities(root, settings, &mut special_not_listed);
     findings.extend(authority_findings);
 
     let mut docs: Vec<StreamDoc> = Vec::new();
     let mut doc_keys = TextArena::default();
     let mut units: Vec<Unit> = Vec::new();
     let mut writers: Option<Writers> = None;
-    let mut kept = kept::Kept::new(match options.selection {
-        Selection::All => options.keep_findings,
-        _ => None,
+    // With a limit: the first findings of what the run reports (the named files', the
+    // shard's, filtered as they come: [`gather::Owned`]). The run report lists its first findings and tallies some codes by name: those are
+    // kept for it.
+    let limit = options.keep_findings.map(|n| match options.report {
+        true => n.max(crate::report::FINDINGS_CAP),
+        false => n,
     });
-    kept.extend(findings);
+    let mut kept = kept::Kept::new(limit).keeping_every(crate::report::TALLIED);
+    if let Some(named) = &named {
+        let named = std::sync::Arc::clone(named);
+        let special = special_files(root);
+        kept = kept.with_filter(Box::new(move |f| reported(f, &named, &special)));
+    }
+    // Named files report nothing of the two files' schema, listed or not.
+    if named.is_none() {
+        kept.count(special_not_listed);
+    }
     let mut gathered = Gathered {
         findings: kept,
+        owned: shard.map(|_| gather::Owned::new(files.len(), limit)),
         briefs: OutlineTable::with_capacity(files.len()),
         aggregates: options.report.then(Box::default),
         ..Gathered::default()
     };
+    gathered.report(findings, &files);
     // Each file is read once. A single-record file is processed from that read; a stream
     // is indexed from it, and its documents are processed after every file. Exports are
     // written in id order: the files are processed sorted by stem (a file is named after its
@@ -219,7 +237,14 @@ pub fn run(
         Unit::File(f) => ctx.file_step(f, mine_file(f)),
         Unit::Doc(_) => Err(RunError::Internal("a document before its stream".into())),
     };
-    let streams = gathered.batches(&file_units, &work, writers.as_mut(), root, &mut progress)?;
+    let streams = gathered.batches(
+        &file_units,
+        &work,
+        writers.as_mut(),
+        &files,
+        root,
+        &mut progress,
+    )?;
     drop(file_units);
 
     for (file, ranges) in streams {
@@ -242,9 +267,10 @@ pub fn run(
         Unit::Doc(d) => ctx.doc_step(d, mine_doc(d)),
         Unit::File(_) => Err(RunError::Internal("a file among documents".into())),
     };
-    gathered.batches(&units, &work, writers.as_mut(), root, &mut progress)?;
+    gathered.batches(&units, &work, writers.as_mut(), &files, root, &mut progress)?;
     let Gathered {
         mut findings,
+        owned,
         briefs,
         spellings,
         documents,
@@ -252,9 +278,15 @@ pub fn run(
         mut aggregates,
     } = gathered;
 
+    // What a shard reports of the checks below: the files it owns (every unit gathered,
+    // they are known; those still waiting are not its own), and those outside the list.
+    let reported = |f: &Finding| match (&owned, files.binary_search(&f.file)) {
+        (Some(o), Ok(i)) => o.owns(i),
+        _ => true,
+    };
     // Cross-record checks over every outline.
     let (cross, refused) = briefs.cross_check(&files, collections.as_deref());
-    findings.extend(cross);
+    findings.extend(cross.into_iter().filter(|f| reported(f)));
     let groups = find_variants_counted(
         spellings
             .iter()
@@ -287,57 +319,42 @@ pub fn run(
     if let Some(a) = aggregates.as_deref_mut() {
         a.names = groups.iter().map(crate::report::NameCluster::of).collect();
     }
-    findings.extend(crate::validate::name_variants::variant_findings(groups));
+    findings.extend(
+        crate::validate::name_variants::variant_findings(groups)
+            .into_iter()
+            .filter(|f| reported(f)),
+    );
     let places_of = |s: &gather::Spelling| -> Vec<(PathBuf, Location)> {
         (s.first.iter())
             .map(|(f, _, _, l)| (files[*f as usize].to_path_buf(), Location::from(*l)))
             .collect()
     };
     let placed = || (spellings.iter()).map(|(w, k, s)| (w, k, s.count, places_of(s)));
-    findings.extend(crate::validate::name_variants::near_authority_findings(
-        placed(),
-        &authorities,
-    ));
-    findings.extend(crate::validate::agent_identity::identity_findings(
-        placed(),
-        &authorities,
-    ));
+    findings.extend(
+        crate::validate::name_variants::near_authority_findings(placed(), &authorities)
+            .into_iter()
+            .filter(|f| reported(f)),
+    );
+    findings.extend(
+        crate::validate::agent_identity::identity_findings(placed(), &authorities)
+            .into_iter()
+            .filter(|f| reported(f)),
+    );
     // Only a spelling resolved to several agents can be one given an id and none.
-    findings.extend(crate::validate::agent_identity::id_split_findings(
-        (spellings.iter())
-            .filter(|(_, _, s)| s.slugs.len() > 1)
-            .map(|(w, k, s)| (w, k, places_of(s), s.slugs.as_slice())),
-        &authorities,
-    ));
-    // With a limit, only a run over the whole catalogue, which filters nothing below.
+    findings.extend(
+        crate::validate::agent_identity::id_split_findings(
+            (spellings.iter())
+                .filter(|(_, _, s)| s.slugs.len() > 1)
+                .map(|(w, k, s)| (w, k, places_of(s), s.slugs.as_slice())),
+            &authorities,
+        )
+        .into_iter()
+        .filter(|f| reported(f)),
+    );
     let (mut findings, not_kept) = findings.finish();
-    if let Some(named) = &named {
-        // Only the named files' findings are reported; but a refused collections or
-        // authority file changes the checks of every file, whatever is named.
-        let special = [
-            root.join(catalogue::COLLECTIONS_FILE),
-            root.join(catalogue::AUTHORITIES_FILE),
-        ];
-        findings.retain(|f| {
-            named.contains(&f.file)
-                || (matches!(f.code, Code::OutsideLink | Code::Unreadable)
-                    && special.contains(&f.file))
-        });
-    }
     if let Some(cache) = outline_cache {
         let cache = cache.into_inner().unwrap_or_else(|e| e.into_inner());
         cache.save(&files);
-    }
-    if shard.is_some() {
-        let mine: HashSet<&Path> = (0..briefs.len())
-            .filter(|&i| briefs.mine(i))
-            .map(|i| &files[briefs.file(i) as usize])
-            .collect();
-        // Findings in other shards' files are theirs to report; those in the collections
-        // and authority files are reported by every shard.
-        findings.retain(|f| {
-            mine.contains(f.file.as_path()) || files.binary_search(f.file.as_path()).is_err()
-        });
     }
     sort_findings(&mut findings);
     let catalogue = Catalogue {
@@ -362,6 +379,22 @@ pub fn run(
         None => None,
     };
     Ok((catalogue, staged))
+}
+
+/// The collections and authority files of the catalogue at `root`.
+fn special_files(root: &Path) -> [PathBuf; 2] {
+    [
+        root.join(catalogue::COLLECTIONS_FILE),
+        root.join(catalogue::AUTHORITIES_FILE),
+    ]
+}
+
+/// Whether a run over named files reports `f`: only the named files' findings are; but a
+/// refused collections or authority file changes the checks of every file, whatever is
+/// named.
+fn reported(f: &Finding, named: &NamedFiles, special: &[PathBuf; 2]) -> bool {
+    named.contains(&f.file)
+        || (matches!(f.code, Code::OutsideLink | Code::Unreadable) && special.contains(&f.file))
 }
 
 /// The files of the catalogue, with the links among them that lead outside it but that the

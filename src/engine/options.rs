@@ -27,8 +27,11 @@ pub struct Options<'a> {
     pub report: bool,
     /// Keep only the first N findings in reporting order (`--max-errors N`), counting the
     /// others by code as they come ([`crate::engine::catalogue::Catalogue::not_kept`]).
-    /// Applies to a run over the whole catalogue ([`Selection::All`]); a selection of
-    /// files or a shard keeps every finding, as it filters them at the end.
+    /// The first of what the run reports: a selection of files reports the named files'
+    /// findings, a shard those of the files it owns, both filtered as they come. With
+    /// [`Options::report`], at
+    /// least the report's [`crate::report::FINDINGS_CAP`] are kept, and every finding of
+    /// the codes it tallies ([`crate::report::TALLIED`]).
     pub keep_findings: Option<usize>,
 }
 

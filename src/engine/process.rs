@@ -68,6 +68,8 @@ pub(super) struct Done {
     pub(super) unit: u32,
     pub(super) briefs: Vec<Brief>,
     pub(super) findings: Vec<Finding>,
+    /// The schema findings past the bound of a document, counted by code.
+    pub(super) not_listed: std::collections::BTreeMap<crate::diagnostics::Code, usize>,
     pub(super) documents: usize,
     pub(super) fragments: Vec<Fragment>,
     pub(super) mentions: Vec<(Spelled, MentionPlace)>,
@@ -79,7 +81,9 @@ pub(super) struct Done {
 }
 
 /// What one unit of a batch gave: a unit processed, or (on the read of a file) a stream whose
-/// documents are still to be processed.
+/// documents are still to be processed. (Nearly every step is `Done`: boxing it would add
+/// an allocation per unit to save memory on the rare `Stream`.)
+#[allow(clippy::large_enum_variant)]
 pub(super) enum Step {
     Done(Done),
     Stream(u32, Vec<DocRange>),
@@ -479,6 +483,7 @@ impl Ctx<'_> {
                 .map(|o| Brief::of(file, o, mine))
                 .collect(),
             findings: std::mem::take(&mut result.findings),
+            not_listed: std::mem::take(&mut result.not_listed),
             documents: result.documents,
             ..Done::default()
         };

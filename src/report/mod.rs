@@ -44,6 +44,14 @@ pub const FACET_CAP: usize = 10_000;
 pub const TOP: usize = 20;
 /// Findings listed (all are counted).
 pub const FINDINGS_CAP: usize = 1_000;
+
+/// The codes whose findings the report tallies by name (organizations, names kept as
+/// written): a run with a limit on the findings it keeps keeps all of these for it.
+pub const TALLIED: &[Code] = &[
+    Code::LooksLikeOrganization,
+    Code::KeptAsWritten,
+    Code::NoEvidenceToInvert,
+];
 /// Name clusters listed.
 pub const NAMES_CAP: usize = 200;
 /// A timeline with more years than this is drawn by decade.
@@ -273,10 +281,13 @@ fn location(f: &ListedFinding) -> String {
     }
 }
 
-/// Build the report from the run's aggregates and its (sorted) findings.
+/// Build the report from the run's aggregates, its (sorted) findings and the counts by
+/// code of those not kept (`--max-errors`, or past the bound of a document): the findings
+/// kept are at least the first [`FINDINGS_CAP`] and every one of the [`TALLIED`] codes.
 pub fn build(
     aggregates: &Aggregates,
     findings: &[crate::diagnostics::Finding],
+    not_kept: &BTreeMap<Code, usize>,
     collections: &[crate::validate::crosscheck::Collection],
     summary: crate::render::Summary,
     run: RunInfo,
@@ -285,6 +296,10 @@ pub fn build(
     for f in findings {
         *by_code.entry(f.code).or_default() += 1;
     }
+    for (code, n) in not_kept {
+        *by_code.entry(*code).or_default() += n;
+    }
+    let found = findings.len() + not_kept.values().sum::<usize>();
     let mut by_code: Vec<CodeCount> = by_code
         .into_iter()
         .map(|(code, count)| CodeCount {
@@ -296,7 +311,7 @@ pub fn build(
         })
         .collect();
     by_code.sort_by(|a, b| b.count.cmp(&a.count).then(a.code.cmp(&b.code)));
-    let listed = findings
+    let listed: Vec<ListedFinding> = findings
         .iter()
         .take(FINDINGS_CAP)
         .map(|f| ListedFinding {
@@ -441,10 +456,10 @@ pub fn build(
         run,
         summary,
         findings: FindingsPart {
-            total: findings.len(),
+            total: found,
             by_code,
+            omitted: found - listed.len(),
             listed,
-            omitted: findings.len().saturating_sub(FINDINGS_CAP),
         },
         completeness: CompletenessPart { records, fields },
         timeline: TimelinePart {
@@ -599,7 +614,14 @@ mod tests {
             started: "2026-12-08T01:41:15Z".into(),
             elapsed_seconds: 0.0,
         };
-        build(a, &[], &[], crate::render::Summary::default(), run)
+        build(
+            a,
+            &[],
+            &BTreeMap::new(),
+            &[],
+            crate::render::Summary::default(),
+            run,
+        )
     }
 
     #[test]

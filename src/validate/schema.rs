@@ -10,8 +10,15 @@
 //! back through the YAML tree to the node's line and column. A missing field points at the
 //! mapping that lacks it; an unknown field points at its key and suggests the nearest known
 //! field; a type error says what was found and what was expected.
+//!
+//! Every problem at once, within a bound: a document lists at most [`LISTED_PER_CODE`]
+//! findings of one code, and counts the others ([`Checked::not_listed`]), the last one
+//! listed saying how many more there are. A real record has a handful; a hostile one of
+//! 600k unknown keys made 600k findings of some 900 bytes each (558 MB) before any
+//! `--max-errors` could drop them. The counts join those the engine does not keep
+//! (`engine::kept`), so error totals and the exit status stay exact.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 use jsonschema::error::{TypeKind, ValidationErrorKind};
@@ -35,6 +42,52 @@ pub enum SchemaError {
     },
     #[error("the schema {path} is not a valid JSON Schema: {message}")]
     Invalid { path: String, message: String },
+}
+
+/// The most findings of one code listed for one document; the others are counted.
+pub const LISTED_PER_CODE: usize = 100;
+
+/// What checking one document against the schema found.
+#[derive(Debug, Default)]
+pub struct Checked {
+    /// The findings listed: at most [`LISTED_PER_CODE`] of each code.
+    pub findings: Vec<Finding>,
+    /// The findings past [`LISTED_PER_CODE`], counted by code and not built.
+    pub not_listed: BTreeMap<Code, usize>,
+}
+
+/// How many findings of each code a document has listed so far.
+#[derive(Default)]
+struct Budget {
+    listed: HashMap<Code, usize>,
+    over: BTreeMap<Code, usize>,
+}
+
+impl Budget {
+    /// Whether one more finding of `code` is listed; if not, it is counted.
+    fn admit(&mut self, code: Code) -> bool {
+        let listed = self.listed.entry(code).or_default();
+        if *listed < LISTED_PER_CODE {
+            *listed += 1;
+            true
+        } else {
+            *self.over.entry(code).or_default() += 1;
+            false
+        }
+    }
+}
+
+/// What the findings of a code are, counted in the note of the last one listed.
+fn plural(code: Code) -> &'static str {
+    match code {
+        Code::UnknownField => "unknown fields",
+        Code::MissingField => "missing fields",
+        Code::WrongType => "values of the wrong type",
+        Code::EmptyValue => "empty values",
+        Code::InvalidId => "invalid ids",
+        Code::InvalidValue => "values the format does not allow",
+        _ => "findings of this kind",
+    }
 }
 
 /// A compiled schema plus the field names it declares (for "did you mean" suggestions).
@@ -85,17 +138,25 @@ impl Schema {
         })
     }
 
-    /// Every violation of the schema by `root`, located in `file`.
+    /// Every violation of the schema by `root`, located in `file`: the findings listed
+    /// ([`Schema::check_counted`]), without the count of those past the bound.
+    pub fn check(&self, file: &Path, root: &Node) -> Vec<Finding> {
+        self.check_counted(file, root).findings
+    }
+
+    /// Every violation of the schema by `root`, located in `file`: at most
+    /// [`LISTED_PER_CODE`] findings of a code listed, the others counted.
     ///
     /// A misspelt required field (`tittle` for `title`) is one mistake, not two: it is
     /// reported once, as the unknown field with its suggestion.
-    pub fn check(&self, file: &Path, root: &Node) -> Vec<Finding> {
+    pub fn check_counted(&self, file: &Path, root: &Node) -> Checked {
         // Most records are valid: the validator's yes/no path stops at nothing and builds
         // no error (a tenth of the instructions of collecting none); only a record that
         // fails it is walked again for every error.
         if self.validator.is_valid(root) {
-            return Vec::new();
+            return Checked::default();
         }
+        let mut budget = Budget::default();
         let collected: Vec<_> = self.validator.iter_errors(root).collect();
         let mut errors: Vec<(Vec<String>, &ValidationErrorKind)> =
             Vec::with_capacity(collected.len());
@@ -114,6 +175,7 @@ impl Schema {
         // {expression, normal}: one finding that says to quote it, not one per key.
         if let Some(date) = root.get("date").filter(|d| is_unquoted_date(d)) {
             errors.retain(|(path, _)| path.first().is_none_or(|f| f != "date"));
+            budget.admit(Code::WrongType);
             let expected = "text, a whole number or a mapping {expression, normal}";
             findings.push(
                 Finding::new(
@@ -150,11 +212,35 @@ impl Schema {
                 continue;
             }
             let node = keys.walk(root, path).unwrap_or(root);
-            findings.extend(self.describe(file, root, node, path, kind, &mut keys));
+            let described = self.describe(file, root, node, path, kind, &mut keys, &mut budget);
+            if matches!(kind, ValidationErrorKind::AdditionalProperties { .. }) {
+                // Admitted one by one as they were built.
+                findings.extend(described);
+            } else {
+                findings.extend(described.into_iter().filter(|f| budget.admit(f.code)));
+            }
         }
-        findings
+        // The last finding listed of a code past the bound says how many more there are.
+        for (&code, &more) in &budget.over {
+            let last = findings
+                .iter_mut()
+                .filter(|f| f.code == code)
+                .max_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+            if let Some(last) = last {
+                last.message.push_str(&format!(
+                    "; and {more} more {} in this document, not listed (at most \
+                     {LISTED_PER_CODE} of a kind are listed per document)",
+                    plural(code)
+                ));
+            }
+        }
+        Checked {
+            findings,
+            not_listed: budget.over,
+        }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn describe<'n>(
         &self,
         file: &Path,
@@ -163,6 +249,7 @@ impl Schema {
         path: &[String],
         kind: &ValidationErrorKind,
         keys: &mut Keys<'n>,
+        budget: &mut Budget,
     ) -> Vec<Finding> {
         let at = Some(node.span.start);
         let what = describe_path(path);
@@ -199,8 +286,10 @@ impl Schema {
             }
             ValidationErrorKind::AdditionalProperties { unexpected } => {
                 let known = self.known_fields(path);
+                // Only the fields listed are looked up and described: the others are counted.
                 unexpected
                     .iter()
+                    .filter(|_| budget.admit(Code::UnknownField))
                     .map(|field| {
                         let key_at = keys.entry(node, field).map(|(k, _)| k.span.start).or(at);
                         let message = match context(path) {

@@ -848,3 +848,29 @@ fn max_errors_caps_the_findings_written_but_not_the_count() {
     assert!(stderr.contains("... and 4 more findings"), "{stderr}");
     assert!(stderr.contains("6 errors"), "{stderr}");
 }
+
+/// A document of 150 unknown fields writes the first 100 (the bound of a document, README
+/// Security), the last saying 50 more, and counts all 150.
+#[test]
+fn a_document_of_many_unknown_fields_writes_a_hundred_and_counts_every_one() {
+    let extra: String = (0..150).map(|i| format!(",\"x{i}\":1")).collect();
+    let input = format!(
+        "{{\"id\":\"a\",\"title\":\"T\",\"date\":\"1950\",\"type\":\"Cable\",\"summary\":\"S\"{extra}}}\n"
+    );
+    let out = pipeline()
+        .args(["convert", "--from", "jsonl", "--to", "jsonl"])
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.matches("error[S002]").count(), 100, "{stderr}");
+    assert_eq!(
+        stderr
+            .matches("and 50 more unknown fields in this document, not listed")
+            .count(),
+        1,
+        "{stderr}"
+    );
+    assert!(stderr.contains("150 errors"), "{stderr}");
+}

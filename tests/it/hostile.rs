@@ -1338,7 +1338,8 @@ fn escapes_in_names_and_fields_are_written_escaped_in_every_format() {
 #[test]
 fn a_finding_limit_keeps_the_first_and_counts_the_rest() {
     let base = "title: T\ndate: 1950\ntype: Cable\nsummary: S\n";
-    let unknown: String = (0..300).map(|i| format!("unknown-{i}: v\n")).collect();
+    // 60 unknown fields: under the bound of a document's findings of one code, all listed.
+    let unknown: String = (0..60).map(|i| format!("unknown-{i}: v\n")).collect();
     let a = format!("id: a\n{base}{unknown}");
     let b = format!("id: b\n{base}related: [nowhere]\n");
     let c = "id: c\ntitle: T\n".to_string();
@@ -1356,7 +1357,7 @@ fn a_finding_limit_keeps_the_first_and_counts_the_rest() {
     assert_eq!(first.not_kept(), every.findings.len() - 5);
     assert_eq!(first.errors(), every.errors());
     assert_eq!(first.warnings(), every.warnings());
-    // The counts by code of what was left out: 295 of a's 300 unknown fields (S002; the
+    // The counts by code of what was left out: 55 of a's 60 unknown fields (S002; the
     // first five, lines 6 to 10, are kept), b's
     // unresolved reference (X003), c's three missing fields (S001).
     let mut left: std::collections::BTreeMap<Code, usize> = Default::default();
@@ -1364,5 +1365,170 @@ fn a_finding_limit_keeps_the_first_and_counts_the_rest() {
         *left.entry(f.code).or_default() += 1;
     }
     assert_eq!(first.not_kept, left);
-    assert_eq!(left.get(&Code::UnknownField), Some(&295));
+    assert_eq!(left.get(&Code::UnknownField), Some(&55));
+}
+
+/// A record of 1,000 unknown fields lists the first 100 (the bound of one code in one
+/// document, README Security) and counts the other 900: the totals and the exit status are
+/// those of 1,000 errors, the last listed says how many more there are, and the 900 are
+/// never built (600k of them held 558 MB whatever `--max-errors` said).
+#[test]
+fn a_record_of_many_unknown_fields_lists_a_hundred_and_counts_the_rest() {
+    let base = "title: T\ndate: 1950\ntype: Cable\nsummary: S\n";
+    let unknown: String = (0..1000).map(|i| format!("unknown-{i}: v\n")).collect();
+    let dir = catalogue(&[("a.yaml", &format!("id: a\n{base}{unknown}"))]);
+    let settings = Settings::new(None).unwrap();
+    for keep in [None, Some(10)] {
+        let options = pipeline::engine::Options {
+            keep_findings: keep,
+            ..support::options(None, pipeline::engine::selection::Selection::All)
+        };
+        let (c, _) = pipeline::engine::run(dir.path(), &settings, &options).unwrap();
+        assert_eq!(c.errors(), 1000, "{keep:?}");
+        assert_eq!(c.findings.len() + c.not_kept(), 1000, "{keep:?}");
+        let listed = c.findings.len();
+        assert_eq!(c.not_kept.get(&Code::UnknownField), Some(&(1000 - listed)));
+        if keep.is_none() {
+            assert_eq!(listed, 100);
+            // The keys are on lines 6 to 1005: the first hundred listed, in order.
+            let lines: Vec<usize> = c
+                .findings
+                .iter()
+                .map(|f| f.location.unwrap().line)
+                .collect();
+            assert_eq!(lines, (6..106).collect::<Vec<_>>());
+            let notes: Vec<&Finding> = c
+                .findings
+                .iter()
+                .filter(|f| f.message.contains("more unknown fields"))
+                .collect();
+            assert_eq!(notes.len(), 1);
+            assert_eq!(notes[0].location.unwrap().line, 105);
+            assert!(
+                notes[0]
+                    .message
+                    .contains("and 900 more unknown fields in this document, not listed"),
+                "{}",
+                notes[0].message
+            );
+        }
+    }
+    // From the command line: the exit status and the summary count all 1,000.
+    let out = pipeline()
+        .args(["validate", "--input"])
+        .arg(dir.path())
+        .args(["--format", "concise"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&[out.stdout, out.stderr].concat()).into_owned();
+    assert_eq!(text.matches("S002").count(), 100, "{text}");
+    assert!(
+        text.contains("1000 errors") || text.contains("1,000 errors"),
+        "{text}"
+    );
+}
+
+/// `validate FILE...` with a limit keeps the first findings of the named files and counts
+/// the rest, as it comes: the same first findings and counts as a run that keeps every
+/// finding, and nothing of the files not named (b.yaml's three missing fields).
+#[test]
+fn a_finding_limit_applies_to_named_files_and_counts_only_theirs() {
+    let base = "title: T\ndate: 1950\ntype: Cable\nsummary: S\n";
+    let unknown: String = (0..40).map(|i| format!("unknown-{i}: v\n")).collect();
+    let a = format!("id: a\n{base}{unknown}");
+    let dir = catalogue(&[("a.yaml", &a), ("b.yaml", &"id: b\ntitle: T\n".to_string())]);
+    let settings = Settings::new(None).unwrap();
+    let named = || pipeline::engine::selection::Selection::Files(vec![dir.path().join("a.yaml")]);
+    let (every, _) =
+        pipeline::engine::run(dir.path(), &settings, &support::options(None, named())).unwrap();
+    assert_eq!(every.findings.len(), 40);
+    assert!(every.not_kept.is_empty());
+    let limited = pipeline::engine::Options {
+        keep_findings: Some(5),
+        ..support::options(None, named())
+    };
+    let (first, _) = pipeline::engine::run(dir.path(), &settings, &limited).unwrap();
+    assert_eq!(first.findings, every.findings[..5]);
+    assert_eq!(
+        first.not_kept,
+        std::collections::BTreeMap::from([(Code::UnknownField, 35)])
+    );
+    assert_eq!(first.errors(), 40);
+}
+
+/// The bound of a document holds for the collections file too: 150 collections each with
+/// an unknown field list 100 and count 50, in the totals of a run.
+#[test]
+fn the_collections_file_lists_a_hundred_of_a_code_and_counts_the_rest() {
+    let collections: String = (0..150)
+        .map(|i| format!("c{i}:\n  title: C\n  unknown: x\n"))
+        .collect();
+    let record = "id: a\ntitle: T\ndate: 1950\ntype: Cable\nsummary: S\n".to_string();
+    let dir = catalogue(&[("_collections.yaml", &collections), ("a.yaml", &record)]);
+    let settings = Settings::new(None).unwrap();
+    let all = support::options(None, pipeline::engine::selection::Selection::All);
+    let (c, _) = pipeline::engine::run(dir.path(), &settings, &all).unwrap();
+    let listed = c
+        .findings
+        .iter()
+        .filter(|f| f.code == Code::UnknownField)
+        .count();
+    assert_eq!(listed, 100);
+    assert_eq!(
+        c.not_kept,
+        std::collections::BTreeMap::from([(Code::UnknownField, 50)])
+    );
+    assert_eq!(c.errors(), 150);
+}
+
+/// `run --shard` with a limit keeps the first findings of what the shard reports (its own
+/// files', single-record and stream, and the cross-record ones placed in them) and counts
+/// the rest as they come: the same first findings and counts as the shard keeping every
+/// finding, for both shards.
+#[test]
+fn a_finding_limit_applies_to_a_shard_and_counts_only_its_own() {
+    let base = "title: T\ndate: 1950\ntype: Cable\nsummary: S\n";
+    let unknown: String = (0..5).map(|i| format!("unknown-{i}: v\n")).collect();
+    let mut files: Vec<(String, String)> = (0..20)
+        .map(|r| {
+            (
+                format!("r{r:02}.yaml"),
+                format!("id: r{r:02}\n{base}{unknown}related: [nowhere-{r}]\n"),
+            )
+        })
+        .collect();
+    // A stream: documents of both shards, an empty one, one that is not a mapping.
+    let mut stream: String = (0..10)
+        .map(|d| format!("---\nid: s{d:02}\n{base}tittle: x\n"))
+        .collect();
+    stream.push_str("---\n---\n- a list\n");
+    files.push(("s.yaml".into(), stream));
+    let files: Vec<(&str, &String)> = files.iter().map(|(n, t)| (n.as_str(), t)).collect();
+    let dir = catalogue(&files);
+    let settings = Settings::new(None).unwrap();
+    for index in 0..2 {
+        let shard = || {
+            pipeline::engine::selection::Selection::Shard(pipeline::engine::Shard {
+                index,
+                count: 2,
+            })
+        };
+        let (every, _) =
+            pipeline::engine::run(dir.path(), &settings, &support::options(None, shard())).unwrap();
+        assert!(every.findings.len() > 20, "{}", every.findings.len());
+        let limited = pipeline::engine::Options {
+            keep_findings: Some(7),
+            ..support::options(None, shard())
+        };
+        let (first, _) = pipeline::engine::run(dir.path(), &settings, &limited).unwrap();
+        assert_eq!(first.findings, every.findings[..7]);
+        let mut left: std::collections::BTreeMap<Code, usize> = Default::default();
+        for f in &every.findings[7..] {
+            *left.entry(f.code).or_default() += 1;
+        }
+        assert_eq!(first.not_kept, left);
+        assert_eq!(first.errors(), every.errors());
+        assert_eq!(first.warnings(), every.warnings());
+    }
 }

@@ -845,3 +845,64 @@ fn report_lists_names_kept_as_written_by_frequency() {
             .ends_with("a.yaml:6:12")
     );
 }
+
+/// With `--report`, a limit on the findings kept (`--max-errors`) keeps the report's first
+/// [`pipeline::report::FINDINGS_CAP`] findings and every finding it tallies by name, and
+/// counts the rest by code: the report is the one a run keeping every finding makes.
+/// 1,200 unknown fields (twelve records of 100) come first; the organization-like name
+/// (N002) of z.yaml comes after the first thousand.
+#[test]
+fn a_finding_limit_keeps_what_the_report_lists_and_tallies() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let base = "title: T\ndate: 1950\ntype: Cable\nsummary: S\n";
+    let unknown: String = (0..100).map(|i| format!("unknown-{i}: v\n")).collect();
+    for r in 0..12 {
+        std::fs::write(
+            dir.path().join(format!("r{r:02}.yaml")),
+            format!("id: r{r:02}\n{base}{unknown}"),
+        )
+        .unwrap();
+    }
+    std::fs::write(
+        dir.path().join("z.yaml"),
+        format!("id: z\n{base}creators:\n  - Acme Trading Company Ltd\n"),
+    )
+    .unwrap();
+    let settings = pipeline::engine::catalogue::Settings::new(None).unwrap();
+    let options = |keep| pipeline::engine::Options {
+        report: true,
+        keep_findings: keep,
+        ..crate::support::options(None, pipeline::engine::selection::Selection::All)
+    };
+    let report = |keep| {
+        let (mut c, _) = pipeline::engine::run(dir.path(), &settings, &options(keep)).unwrap();
+        let kept = c.findings.len();
+        let a = c.aggregates.take().map(|a| *a).unwrap_or_default();
+        let info =
+            pipeline::report::run_info("validate", dir.path(), None, None, Default::default());
+        let r = pipeline::report::build(
+            &a,
+            &c.findings,
+            &c.not_kept,
+            &c.collections,
+            c.summary(),
+            info,
+        );
+        (kept, serde_json::to_value(&r).unwrap())
+    };
+    let (all_kept, mut every) = report(None);
+    let (kept, mut limited) = report(Some(1));
+    assert_eq!(all_kept, 1201);
+    // The first thousand and the N002.
+    assert_eq!(kept, 1001);
+    for r in [&mut every, &mut limited] {
+        r["run"] = Value::Null;
+    }
+    assert_eq!(limited, every);
+    assert_eq!(every["findings"]["total"], 1201);
+    assert_eq!(every["findings"]["omitted"], 201);
+    assert_eq!(
+        every["names"]["organizations"][0]["name"],
+        "Acme Trading Company Ltd"
+    );
+}

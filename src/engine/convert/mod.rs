@@ -273,6 +273,8 @@ impl NamedFile {
 struct Done {
     documents: usize,
     findings: Vec<Finding>,
+    /// The schema findings past the bound of a document, counted by code and not printed.
+    not_listed: std::collections::BTreeMap<crate::diagnostics::Code, usize>,
     output: Vec<u8>,
     written: usize,
     outlines: Vec<OutlineLine>,
@@ -657,6 +659,12 @@ impl<W: Write, E: Write> Sink<Done> for Printer<'_, W, E> {
         for f in &d.findings {
             self.report(f);
         }
+        for (code, n) in &d.not_listed {
+            match code.severity() {
+                Severity::Error => self.counts.errors += n,
+                _ => self.counts.warnings += n,
+            }
+        }
         self.out
             .write_all(&d.output)
             .map_err(ConvertError::Output)?;
@@ -802,6 +810,7 @@ impl Ctx<'_> {
                 outline_file::lines_of(&result.outlines, &result.records, &result.refused_mentions);
         }
         done.findings = std::mem::take(&mut result.findings);
+        done.not_listed = std::mem::take(&mut result.not_listed);
         if self.options.to == OutputFormat::Shard {
             done.written = result.records.len();
             done.shard = (result.records.iter())

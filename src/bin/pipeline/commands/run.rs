@@ -26,7 +26,8 @@ pub fn run(args: &RunArgs) -> Result<Outcome, String> {
         progress: Some(&report_progress),
         report: args.report.is_some(),
         // The report lists and counts every finding: they are kept for it.
-        keep_findings: args.common.max_errors.filter(|_| args.report.is_none()),
+        // With a report, the engine keeps what it lists and tallies, and counts the rest.
+        keep_findings: args.common.max_errors,
     };
     // From here on, Ctrl-C and SIGTERM stop the run cleanly: between batches while reading,
     // before the switch while publishing; the previous outputs stay in force.
@@ -67,6 +68,7 @@ pub fn run(args: &RunArgs) -> Result<Outcome, String> {
         let report = pipeline::report::build(
             &aggregates,
             &catalogue.findings,
+            &catalogue.not_kept,
             &catalogue.collections,
             catalogue.summary(),
             info,

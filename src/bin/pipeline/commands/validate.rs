@@ -32,8 +32,8 @@ pub fn validate(args: &ValidateArgs) -> Result<Outcome, String> {
             selection: selection.map(Selection::Files).unwrap_or_default(),
             progress: Some(&report_progress),
             report: args.report.is_some(),
-            // The report lists and counts every finding: they are kept for it.
-            keep_findings: args.common.max_errors.filter(|_| args.report.is_none()),
+            // With a report, the engine keeps what it lists and tallies, and counts the rest.
+            keep_findings: args.common.max_errors,
         };
         let (c, _) = engine::run(&root, &settings, &options).map_err(|e| e.to_string())?;
         total.files += c.files;
@@ -66,6 +66,7 @@ pub fn validate(args: &ValidateArgs) -> Result<Outcome, String> {
         let report = pipeline::report::build(
             &aggregates,
             &total.findings,
+            &total.not_kept,
             &total.collections,
             total.summary(),
             info,
