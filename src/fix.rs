@@ -560,7 +560,7 @@ fn reads_as(new: &Value, edit: &Edit) -> bool {
     let entry = |(key, value): &(Node, Node), name: &str, expected: &str| {
         key.as_str() == Some(name) && matches!(&value.value, Value::Str(s) if s == expected)
     };
-    matches!(entries.as_slice(), [e, n]
+    matches!(&entries[..], [e, n]
         if entry(e, "expression", &edit.value) && entry(n, "normal", normal))
 }
 
