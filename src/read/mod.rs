@@ -38,7 +38,7 @@ use crate::diagnostics::{Code, Finding, Location};
 /// character offsets count within one parsed text, which [`parse`] refuses above
 /// [`MAX_TEXT_BYTES`] (4 GiB − 1; a file or document is refused far below that, at
 /// `--max-file-bytes`, 256 MiB by default), so they always fit. Lines stay a word wide:
-/// [`crate::engine::units::shift_lines`] moves a document of a stream down by the lines
+/// [`Span::shift_lines`] moves a document of a stream down by the lines
 /// before it, and a stream on standard input has no length limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Span {
