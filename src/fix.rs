@@ -287,9 +287,9 @@ impl Collector<'_> {
     fn collect(&mut self, field: &str, node: &Node, in_flow: bool) {
         // An alias is left as written: it repeats its anchor's value, fixed where the
         // anchor is. Writing the value in its place expanded the alias (issue 24).
-        let at = self.lines.byte(self.text, node.span.start);
+        let at = self.lines.byte(self.text, node.span.start());
         if at.is_some_and(|b| self.text[b..].starts_with('*')) {
-            self.aliases.push(node.span.start_char);
+            self.aliases.push(node.span.start_char());
             return;
         }
         match &node.value {
@@ -297,7 +297,7 @@ impl Collector<'_> {
                 let flow = in_flow
                     || self
                         .lines
-                        .byte(self.text, node.span.start)
+                        .byte(self.text, node.span.start())
                         .and_then(|b| self.text[b..].chars().next())
                         .is_some_and(|c| c == '[' || c == '{');
                 match &node.value {
@@ -324,8 +324,8 @@ impl Collector<'_> {
 
     fn scalar(&mut self, field: &str, node: &Node, value: &str, in_flow: bool) {
         let (Some(start), Some(end)) = (
-            self.lines.byte(self.text, node.span.start),
-            self.lines.byte(self.text, node.span.end),
+            self.lines.byte(self.text, node.span.start()),
+            self.lines.byte(self.text, node.span.end()),
         ) else {
             return;
         };
@@ -367,7 +367,7 @@ impl Collector<'_> {
                 // The date as written stays; its EDTF is added beside it.
                 Ok(Some(edtf)) if !new_value.is_empty() => {
                     self.edits.push(Edit {
-                        start_char: node.span.start_char,
+                        start_char: node.span.start_char(),
                         start_byte: start,
                         end_byte: end,
                         source: format!(
@@ -383,7 +383,7 @@ impl Collector<'_> {
                 Ok(_) => {}
                 Err(finding) => self.findings.push(Finding {
                     file: self.path.to_path_buf(),
-                    location: Some(node.span.start),
+                    location: Some(node.span.start()),
                     ..finding
                 }),
             }
@@ -392,7 +392,7 @@ impl Collector<'_> {
             return;
         }
         self.edits.push(Edit {
-            start_char: node.span.start_char,
+            start_char: node.span.start_char(),
             start_byte: start,
             end_byte: end,
             source: requote(source, &new_value, in_flow),
@@ -560,7 +560,7 @@ fn reads_as(new: &Value, edit: &Edit) -> bool {
     let entry = |(key, value): &(Node, Node), name: &str, expected: &str| {
         key.as_str() == Some(name) && matches!(&value.value, Value::Str(s) if s == expected)
     };
-    matches!(entries.as_slice(), [e, n]
+    matches!(&entries[..], [e, n]
         if entry(e, "expression", &edit.value) && entry(n, "normal", normal))
 }
 
@@ -569,7 +569,7 @@ fn reads_as(new: &Value, edit: &Edit) -> bool {
 /// never edited, so it is an alias still).
 fn same_except(old: &[Node], new: &[Node], edits: &[Edit], aliases: &[usize]) -> bool {
     fn walk(a: &Node, b: &Node, edits: &[Edit], aliases: &[usize]) -> bool {
-        if aliases.contains(&a.span.start_char) {
+        if aliases.contains(&a.span.start_char()) {
             return true;
         }
         match (&a.value, &b.value) {
@@ -582,7 +582,7 @@ fn same_except(old: &[Node], new: &[Node], edits: &[Edit], aliases: &[usize]) ->
                         ka.value == kb.value && walk(va, vb, edits, aliases)
                     })
             }
-            (x, y) => match edits.iter().find(|e| e.start_char == a.span.start_char) {
+            (x, y) => match edits.iter().find(|e| e.start_char == a.span.start_char()) {
                 Some(edit) => reads_as(y, edit),
                 None => x == y,
             },

@@ -293,7 +293,7 @@ pub(crate) fn process_document(
                 Finding::new(
                     Code::EmptyDocument,
                     path,
-                    Some(doc.span.start),
+                    Some(doc.span.start()),
                     format!("document {} of this file is empty", i + 1),
                 )
                 .with_help("remove the extra `---` or write the record's fields"),
@@ -305,7 +305,7 @@ pub(crate) fn process_document(
                 Finding::new(
                     Code::NotAMapping,
                     path,
-                    Some(doc.span.start),
+                    Some(doc.span.start()),
                     format!(
                         "a record must be a mapping of fields, but {} was found",
                         other.kind_name()
@@ -456,7 +456,7 @@ fn collections_in(
             Finding::new(
                 Code::InvalidValue,
                 &path,
-                Some(docs[1].span.start),
+                Some(docs[1].span.start()),
                 "the collections file must hold a single mapping, not a `---` stream".into(),
             )
             .with_help("put every collection into the first document"),
@@ -561,7 +561,7 @@ fn authorities_in(
         .collect();
     let index = AuthorityIndex::new(entries);
     for conflict in index.conflicts() {
-        let at = |i: usize| items.get(i).map(|n| n.span.start);
+        let at = |i: usize| items.get(i).map(|n| n.span.start());
         let kept_at = at(conflict.kept).unwrap_or_default();
         findings.push(
             Finding::new(

@@ -217,8 +217,7 @@ pub(super) fn read_range(path: &Path, range: &DocRange, scope: &Scope) -> std::i
 pub(crate) fn shift_lines(node: &mut Node, lines: usize) {
     let mut stack = vec![node];
     while let Some(n) = stack.pop() {
-        n.span.start.line += lines;
-        n.span.end.line += lines;
+        n.span.shift_lines(lines);
         match &mut n.value {
             Value::Seq(items) => stack.extend(items.iter_mut()),
             Value::Map(entries) => {

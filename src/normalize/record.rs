@@ -138,7 +138,7 @@ pub fn normalize_record(
                 Finding::new(
                     Code::UnknownLanguage,
                     file,
-                    Some(node.span.start),
+                    Some(node.span.start()),
                     format!("`{written}` is neither an ISO 639 code nor a language name we know"),
                 )
                 .with_help(match nearest_language_name(written) {
@@ -179,7 +179,7 @@ pub fn normalize_record(
             .iter()
             .map(|n| Reference {
                 id: text_of(n),
-                location: n.span.start,
+                location: n.span.start(),
             })
             .collect()
     };
@@ -193,7 +193,7 @@ pub fn normalize_record(
     let record = Record {
         id: id_node.map(text_of).unwrap_or_default(),
         file: file.to_path_buf(),
-        id_location: id_node.map_or(root.span.start, |n| n.span.start),
+        id_location: id_node.map_or(root.span.start(), |n| n.span.start()),
         in_stream,
         title: text("title"),
         date_as_written,
@@ -273,11 +273,11 @@ fn agents_of(
             continue;
         }
         let (agent, written) = agent(node, ctx.authorities);
-        let at = node.get("name").unwrap_or(node).span.start;
+        let at = node.get("name").unwrap_or(node).span.start();
         if let Written::Mapping { kind: Some(kind) } = written
             && kind != agent.kind
         {
-            let kind_at = node.get("kind").map_or(at, |k| k.span.start);
+            let kind_at = node.get("kind").map_or(at, |k| k.span.start());
             findings.push(
                 Finding::new(
                     Code::KindDiffersFromAuthority,
@@ -392,7 +392,7 @@ fn read_date(
     findings: &mut Vec<Finding>,
 ) -> (String, Option<NormalizedDate>) {
     let refusal = |e: DateError, at: &Node| {
-        Finding::new(date_code(e.kind), file, Some(at.span.start), e.message).with_help(e.help)
+        Finding::new(date_code(e.kind), file, Some(at.span.start()), e.message).with_help(e.help)
     };
     let Value::Map(_) = &node.value else {
         let (written, input) = date_input(node);
@@ -423,7 +423,7 @@ fn read_date(
                 Finding::new(
                     Code::UnrecognizedDate,
                     file,
-                    Some(normal_node.span.start),
+                    Some(normal_node.span.start()),
                     format!("the normal form of the date, `{normal_written}`, is not EDTF"),
                 )
                 .with_help(format!(
@@ -464,7 +464,7 @@ fn read_date(
                 Finding::new(
                     Code::DateDisagrees,
                     file,
-                    Some(normal_node.span.start),
+                    Some(normal_node.span.start()),
                     format!(
                         "the date is written `{written}`, which reads as `{}`; its normal form \
                          `{}` {how}",
@@ -505,7 +505,7 @@ fn date_input(node: &Node) -> (String, DateInput<'_>) {
         Value::Int(year) => {
             // `date: 0957`: more characters than the number's digits (a leading zero, a
             // sign, a base prefix), which YAML 1.1 and 1.2 read differently.
-            let chars = node.span.end_char.saturating_sub(node.span.start_char);
+            let chars = node.span.end_char().saturating_sub(node.span.start_char());
             let input = if chars > year.to_string().len() {
                 DateInput::PaddedInteger {
                     value: *year,

@@ -31,23 +31,89 @@ use saphyr_parser::{Event, Marker, Parser, ScalarStyle, ScanError, Span as YamlS
 use crate::diagnostics::{Code, Finding, Location};
 
 /// A node's place in its file: where it starts and where it ends (exclusive).
+///
+/// Every node of a tree carries one, so its size is most of a tree's memory for a long list
+/// of short values (issue #24): columns and character offsets are held in 32 bits and lines
+/// in a machine word, 32 bytes in all (two [`Location`]s and two `usize` took 48). Columns and
+/// character offsets count within one parsed text, which [`parse`] refuses above
+/// [`MAX_TEXT_BYTES`] (4 GiB − 1; a file or document is refused far below that, at
+/// `--max-file-bytes`, 256 MiB by default), so they always fit. Lines stay a word wide:
+/// [`Span::shift_lines`] moves a document of a stream down by the lines
+/// before it, and a stream on standard input has no length limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Span {
-    pub start: Location,
-    pub end: Location,
-    /// Character offsets of start and end in the decoded text.
-    pub start_char: usize,
-    pub end_char: usize,
+    start_line: usize,
+    end_line: usize,
+    start_col: u32,
+    end_col: u32,
+    start_char: u32,
+    end_char: u32,
+}
+
+/// The longest text [`parse`] reads, in bytes: every column and character offset of a
+/// [`Span`] fits in 32 bits below it.
+pub const MAX_TEXT_BYTES: usize = u32::MAX as usize;
+
+/// A column or character offset of a text of at most [`MAX_TEXT_BYTES`] bytes, which
+/// [`parse`] has checked: a larger value cannot occur (saturated rather than wrapped, were it
+/// ever to).
+fn narrow(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 impl Span {
     fn from_yaml(span: YamlSpan) -> Self {
-        Span {
-            start: location(&span.start),
-            end: location(&span.end),
-            start_char: span.start.index(),
-            end_char: span.end.index(),
+        let mut s = Span::default();
+        s.set_start(&span.start);
+        s.set_end(&span.end);
+        s
+    }
+
+    fn set_start(&mut self, m: &Marker) {
+        let at = location(m);
+        self.start_line = at.line;
+        self.start_col = narrow(at.col);
+        self.start_char = narrow(m.index());
+    }
+
+    fn set_end(&mut self, m: &Marker) {
+        let at = location(m);
+        self.end_line = at.line;
+        self.end_col = narrow(at.col);
+        self.end_char = narrow(m.index());
+    }
+
+    /// Where the node starts (line from 1, column from 1).
+    pub fn start(&self) -> Location {
+        Location {
+            line: self.start_line,
+            col: self.start_col as usize,
         }
+    }
+
+    /// Where the node ends (exclusive).
+    pub fn end(&self) -> Location {
+        Location {
+            line: self.end_line,
+            col: self.end_col as usize,
+        }
+    }
+
+    /// The character offset of the start in the decoded text.
+    pub fn start_char(&self) -> usize {
+        self.start_char as usize
+    }
+
+    /// The character offset of the end (exclusive) in the decoded text.
+    pub fn end_char(&self) -> usize {
+        self.end_char as usize
+    }
+
+    /// Move the span down by `lines` lines (a document of a stream, after the lines before
+    /// it).
+    pub fn shift_lines(&mut self, lines: usize) {
+        self.start_line += lines;
+        self.end_line += lines;
     }
 }
 
@@ -73,9 +139,12 @@ pub enum Value {
     Int(i64),
     Float(f64),
     Str(String),
-    Seq(Vec<Node>),
+    /// Lists and mappings are boxed slices, not `Vec`s, so that a `Value` is 24 bytes (the
+    /// `String`'s niche holds the tag), not 32: a long list of short values is mostly nodes
+    /// (issue #24). A finished list or mapping never grows.
+    Seq(Box<[Node]>),
     /// Entries in document order; keys are unique (duplicates are refused while reading).
-    Map(Vec<(Node, Node)>),
+    Map(Box<[(Node, Node)]>),
 }
 
 impl Value {
@@ -241,6 +310,9 @@ pub fn decode<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, Finding> {
 /// result is the one returned. Both give the same tree for every file the fast front end
 /// accepts.
 pub fn parse(path: &Path, text: &str, limits: &Limits) -> Result<Vec<Node>, Finding> {
+    if text.len() > MAX_TEXT_BYTES {
+        return Err(too_long_text(path, text.len()));
+    }
     if let Some(Ok(docs)) = parse_fast(path, text, limits) {
         return Ok(docs);
     }
@@ -250,6 +322,9 @@ pub fn parse(path: &Path, text: &str, limits: &Limits) -> Result<Vec<Node>, Find
 /// [`parse`] with the fast front end only: `None` when it declines the text. For the
 /// differential tests; [`parse`] is the reader.
 pub fn parse_fast(path: &Path, text: &str, limits: &Limits) -> Option<Result<Vec<Node>, Finding>> {
+    if text.len() > MAX_TEXT_BYTES {
+        return Some(Err(too_long_text(path, text.len())));
+    }
     let mut builder = Builder::new(path, limits);
     match crate::read::fast_yaml::parse(text, |event, span| builder.on_event(event, span)) {
         Ok(()) => Some(Ok(builder.docs)),
@@ -260,6 +335,9 @@ pub fn parse_fast(path: &Path, text: &str, limits: &Limits) -> Option<Result<Vec
 
 /// [`parse`] with saphyr's parser only. For the differential tests; [`parse`] is the reader.
 pub fn parse_saphyr(path: &Path, text: &str, limits: &Limits) -> Result<Vec<Node>, Finding> {
+    if text.len() > MAX_TEXT_BYTES {
+        return Err(too_long_text(path, text.len()));
+    }
     let mut builder = Builder::new(path, limits);
     let mut parser = Parser::new_from_str(text);
     while let Some(event) = parser.next_event() {
@@ -269,6 +347,18 @@ pub fn parse_saphyr(path: &Path, text: &str, limits: &Limits) -> Result<Vec<Node
         }
     }
     Ok(builder.docs)
+}
+
+/// A text past [`MAX_TEXT_BYTES`]: refused, since its positions would not fit a [`Span`].
+/// Only reached with `--max-file-bytes` raised above 4 GiB.
+fn too_long_text(path: &Path, len: usize) -> Finding {
+    Finding::new(
+        Code::Limit,
+        path,
+        None,
+        format!("the file is {len} bytes, more than the {MAX_TEXT_BYTES} bytes a file can hold"),
+    )
+    .with_help("split the file")
 }
 
 fn syntax_error(path: &Path, text: &str, e: &ScanError) -> Finding {
@@ -415,12 +505,11 @@ impl<'p> Builder<'p> {
                         anchor,
                         items,
                     }) => {
-                        span.end = location_end(&yspan);
-                        span.end_char = yspan.end.index();
+                        span.set_end(&yspan.end);
                         (
                             Node {
                                 span,
-                                value: Value::Seq(items),
+                                value: Value::Seq(items.into_boxed_slice()),
                             },
                             anchor,
                         )
@@ -431,12 +520,11 @@ impl<'p> Builder<'p> {
                         entries,
                         ..
                     }) => {
-                        span.end = location_end(&yspan);
-                        span.end_char = yspan.end.index();
+                        span.set_end(&yspan.end);
                         (
                             Node {
                                 span,
-                                value: Value::Map(entries),
+                                value: Value::Map(entries.into_boxed_slice()),
                             },
                             anchor,
                         )
@@ -450,7 +538,7 @@ impl<'p> Builder<'p> {
                     return Err(Finding::new(
                         Code::YamlSyntax,
                         self.path,
-                        Some(span.start),
+                        Some(span.start()),
                         "this alias refers to an anchor that is not defined before it".into(),
                     )
                     .with_help("define the anchor (`&name`) before using it (`*name`)"));
@@ -472,7 +560,7 @@ impl<'p> Builder<'p> {
                     return Err(Finding::new(
                         Code::Limit,
                         self.path,
-                        Some(span.start),
+                        Some(span.start()),
                         format!("aliases in this file expand to {what}"),
                     )
                     .with_help(
@@ -508,7 +596,7 @@ impl<'p> Builder<'p> {
         Finding::new(
             Code::Limit,
             self.path,
-            Some(span.start),
+            Some(span.start()),
             format!(
                 "lists and mappings are nested more than {} levels deep here",
                 self.max_depth()
@@ -528,7 +616,7 @@ impl<'p> Builder<'p> {
             return Err(Finding::new(
                 Code::Limit,
                 self.path,
-                Some(span.start),
+                Some(span.start()),
                 format!(
                     "this value is {} bytes long, more than the limit of {} bytes",
                     text.len(),
@@ -541,7 +629,7 @@ impl<'p> Builder<'p> {
             return Err(Finding::new(
                 Code::ForbiddenCharacter,
                 self.path,
-                Some(span.start),
+                Some(span.start()),
                 format!(
                     "this value holds the character U+{:04X} at position {}, which XML 1.0 \
                      (and so Dublin Core) cannot carry",
@@ -582,7 +670,7 @@ impl<'p> Builder<'p> {
                             return Err(Finding::new(
                                 Code::YamlSyntax,
                                 self.path,
-                                Some(span.start),
+                                Some(span.start()),
                                 "a key must be a plain word, not a list or mapping".into(),
                             )
                             .with_help("write `field: value` with the field name as the key"));
@@ -592,7 +680,9 @@ impl<'p> Builder<'p> {
                         *seen = Some(
                             entries
                                 .iter()
-                                .map(|(k, _)| (k.as_str().unwrap_or_default().into(), k.span.start))
+                                .map(|(k, _)| {
+                                    (k.as_str().unwrap_or_default().into(), k.span.start())
+                                })
                                 .collect(),
                         );
                     }
@@ -601,13 +691,13 @@ impl<'p> Builder<'p> {
                         None => entries
                             .iter()
                             .find(|(k, _)| k.as_str() == Some(&text))
-                            .map(|(k, _)| k.span.start),
+                            .map(|(k, _)| k.span.start()),
                     };
                     if let Some(first) = first {
                         return Err(Finding::new(
                             Code::DuplicateKey,
                             self.path,
-                            Some(span.start),
+                            Some(span.start()),
                             format!(
                                 "`{text}` appears twice in this mapping (first at line {}, column {})",
                                 first.line, first.col
@@ -619,7 +709,7 @@ impl<'p> Builder<'p> {
                         )));
                     }
                     if let Some(seen) = seen {
-                        seen.insert(text.clone(), span.start);
+                        seen.insert(text.clone(), span.start());
                     }
                     *key = Some(Node {
                         span,
@@ -631,10 +721,6 @@ impl<'p> Builder<'p> {
         }
         Ok(())
     }
-}
-
-fn location_end(span: &YamlSpan) -> Location {
-    location(&span.end)
 }
 
 /// Counted with an explicit stack: the node may be as deep as the depth limit allows.
@@ -764,6 +850,41 @@ fn is_core_float(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
 
+    /// Issue #24: a node of a long list of short values costs its `Span` and `Value`; the
+    /// span was 48 bytes (two `Location`s of two `usize` and two `usize`), the value 32 (a
+    /// `String` or a `Vec` and the tag), the node 80.
+    #[test]
+    fn a_node_is_56_bytes_a_span_32_and_a_value_24() {
+        assert_eq!(std::mem::size_of::<super::Span>(), 32);
+        assert_eq!(std::mem::size_of::<super::Value>(), 24);
+        assert_eq!(std::mem::size_of::<super::Node>(), 56);
+    }
+
+    /// The positions a span gives back are the ones the parser reported, past 65,535 lines
+    /// and columns (where a 16-bit field would wrap).
+    #[test]
+    fn span_positions_survive_compaction() {
+        let text = format!("{}x: {}y\n", "\n".repeat(70_000), " ".repeat(70_000));
+        let docs = super::parse(
+            std::path::Path::new("a.yaml"),
+            &text,
+            &super::Limits::default(),
+        )
+        .unwrap();
+        let (k, v) = match &docs[0].value {
+            super::Value::Map(entries) => (&entries[0].0, &entries[0].1),
+            other => panic!("not a mapping: {other:?}"),
+        };
+        assert_eq!((k.span.start().line, k.span.start().col), (70_001, 1));
+        assert_eq!((v.span.start().line, v.span.start().col), (70_001, 70_004));
+        assert_eq!(v.span.start_char(), 70_000 + 70_003);
+        assert_eq!(v.span.end_char(), 70_000 + 70_004);
+        let mut span = v.span;
+        span.shift_lines(5_000_000_000);
+        assert_eq!(span.start().line, 5_000_070_001);
+        assert_eq!(span.end().line, 5_000_070_001);
+    }
+
     #[test]
     fn read_within_reads_whole_files_up_to_the_limit() {
         let dir = tempfile::tempdir().unwrap();
@@ -813,13 +934,13 @@ mod tests {
         let docs = parse_ok("id: a\ntitle: \"T\"\nlist:\n  - x\n  - y\n");
         let root = &docs[0];
         assert_eq!(
-            root.get("title").unwrap().span.start,
+            root.get("title").unwrap().span.start(),
             Location { line: 2, col: 8 }
         );
         let list = root.get("list").unwrap();
-        assert_eq!(list.items()[1].span.start, Location { line: 5, col: 5 });
+        assert_eq!(list.items()[1].span.start(), Location { line: 5, col: 5 });
         let (key, _) = root.entry("list").unwrap();
-        assert_eq!(key.span.start, Location { line: 3, col: 1 });
+        assert_eq!(key.span.start(), Location { line: 3, col: 1 });
     }
 
     /// YAML 1.2.2 section 10.3.2 (core schema tag resolution).
@@ -842,7 +963,7 @@ mod tests {
     fn streams_hold_several_documents() {
         let docs = parse_ok("id: a\n---\nid: b\n---\nid: c\n");
         assert_eq!(docs.len(), 3);
-        assert_eq!(docs[2].get("id").unwrap().span.start.line, 5);
+        assert_eq!(docs[2].get("id").unwrap().span.start().line, 5);
     }
 
     #[test]

@@ -79,7 +79,7 @@ impl Outline {
         let reference = |n: &Node| {
             n.as_str().map(|s| Reference {
                 id: s.trim().to_string(),
-                location: n.span.start,
+                location: n.span.start(),
             })
         };
         let list = |field: &str| -> Vec<Reference> {

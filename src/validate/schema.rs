@@ -181,7 +181,7 @@ impl Schema {
                 Finding::new(
                     Code::WrongType,
                     file,
-                    Some(date.span.start),
+                    Some(date.span.start()),
                     format!(
                         "`date` must be {expected}, but {} was found",
                         date.value.kind_name()
@@ -251,7 +251,7 @@ impl Schema {
         keys: &mut Keys<'n>,
         budget: &mut Budget,
     ) -> Vec<Finding> {
-        let at = Some(node.span.start);
+        let at = Some(node.span.start());
         let what = describe_path(path);
         let one = |code, message: String, help: String| {
             vec![Finding::new(code, file, at, message).with_help(help)]
@@ -291,7 +291,7 @@ impl Schema {
                     .iter()
                     .filter(|_| budget.admit(Code::UnknownField))
                     .map(|field| {
-                        let key_at = keys.entry(node, field).map(|(k, _)| k.span.start).or(at);
+                        let key_at = keys.entry(node, field).map(|(k, _)| k.span.start()).or(at);
                         let message = match context(path) {
                             Context::Record => format!("`{field}` is not a field of a record"),
                             _ => format!("`{field}` is not a field of {what}"),
@@ -365,7 +365,7 @@ impl Schema {
             ),
             ValidationErrorKind::PropertyNames { error } => {
                 let name = error.instance().as_str().unwrap_or_default().to_string();
-                let key_at = keys.entry(node, &name).map(|(k, _)| k.span.start).or(at);
+                let key_at = keys.entry(node, &name).map(|(k, _)| k.span.start()).or(at);
                 vec![
                     Finding::new(
                         Code::InvalidId,
@@ -841,7 +841,7 @@ impl<'a> jsonschema::json::Array<'a, Tree> for &'a [Node] {
 
 /// The location a finding about `path` should point at in `root`.
 pub fn location_of(root: &Node, path: &[String]) -> Location {
-    walk(root, path).unwrap_or(root).span.start
+    walk(root, path).unwrap_or(root).span.start()
 }
 
 #[cfg(test)]

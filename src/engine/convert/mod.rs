@@ -824,7 +824,7 @@ impl Ctx<'_> {
         for record in &result.records {
             let Some(node) = nodes.find(|n| {
                 n.get("id")
-                    .is_some_and(|id| id.span.start == record.id_location)
+                    .is_some_and(|id| id.span.start() == record.id_location)
             }) else {
                 break;
             };
