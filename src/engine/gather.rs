@@ -85,14 +85,19 @@ impl Spellings {
 pub(super) struct Owned {
     /// By file number: whether a record of the shard is in it.
     pub(super) mine: Vec<bool>,
+    /// By file number: whether the shard owns the file's name, the id a single-record file
+    /// must hold. A single-record file with no record read (`id: [`, a file that cannot be
+    /// read) is the shard's by its name, so that exactly one shard reports its findings.
+    by_name: Vec<bool>,
     pending: HashMap<u32, Kept>,
     limit: Option<usize>,
 }
 
 impl Owned {
-    pub(super) fn new(files: usize, limit: Option<usize>) -> Owned {
+    pub(super) fn new(by_name: Vec<bool>, limit: Option<usize>) -> Owned {
         Owned {
-            mine: vec![false; files],
+            mine: vec![false; by_name.len()],
+            by_name,
             pending: HashMap::new(),
             limit,
         }
@@ -144,11 +149,17 @@ impl Sink<Result<Step, RunError>> for Gathering<'_, '_> {
         let gathered = &mut *self.gathered;
         // A shard's: the files a record of the shard makes its own first.
         if let Some(owned) = gathered.owned.as_mut() {
-            for brief in done.briefs.iter().filter(|b| b.mine) {
-                let f = brief.file as usize;
+            // A single-record file (a file unit that is not a stream) with no record read is
+            // the shard's that owns its name.
+            let unread = (self.of_files && done.briefs.is_empty())
+                .then_some(done.unit)
+                .filter(|&f| owned.by_name.get(f as usize).copied().unwrap_or(false));
+            let files = done.briefs.iter().filter(|b| b.mine).map(|b| b.file);
+            for file in files.chain(unread) {
+                let f = file as usize;
                 if !owned.mine[f] {
                     owned.mine[f] = true;
-                    if let Some(waiting) = owned.pending.remove(&brief.file) {
+                    if let Some(waiting) = owned.pending.remove(&file) {
                         let (findings, dropped) = waiting.finish();
                         gathered.findings.extend(findings);
                         gathered.findings.count(dropped);

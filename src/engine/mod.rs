@@ -140,7 +140,13 @@ pub fn run(
     }
     let mut gathered = Gathered {
         findings: kept,
-        owned: shard.map(|_| gather::Owned::new(files.len(), limit)),
+        owned: shard.map(|s| {
+            let by_name = files
+                .iter()
+                .map(|p| s.owns(crate::read::file_list::stem(p)))
+                .collect();
+            gather::Owned::new(by_name, limit)
+        }),
         briefs: OutlineTable::with_capacity(files.len()),
         aggregates: options.report.then(Box::default),
         ..Gathered::default()

@@ -1532,3 +1532,57 @@ fn a_finding_limit_applies_to_a_shard_and_counts_only_its_own() {
         assert_eq!(first.warnings(), every.warnings());
     }
 }
+
+/// A single-record file with no record read (a YAML error, `id: [`) is reported by exactly
+/// one shard, the one that owns its name (the id it must hold), as `validate` reports it: no
+/// shard reported it, so the merged shards lost an error and a broken catalogue could pass.
+/// Files that cannot be read at all are each one shard's too.
+#[test]
+fn a_file_with_no_record_read_is_reported_by_the_shard_that_owns_its_name() {
+    let base = "title: T\ndate: 1950\ntype: Cable\nsummary: S\n";
+    let mut files: Vec<(String, String)> = (0..12)
+        .map(|r| (format!("r{r:02}.yaml"), format!("id: r{r:02}\n{base}")))
+        .collect();
+    for bad in ["b1", "b2", "b3", "b4", "b5"] {
+        files.push((format!("{bad}.yaml"), "id: [\n".into()));
+    }
+    let files: Vec<(&str, &String)> = files.iter().map(|(n, t)| (n.as_str(), t)).collect();
+    let dir = catalogue(&files);
+    let settings = Settings::new(None).unwrap();
+    let y003 = |c: &pipeline::engine::catalogue::Catalogue| {
+        let mut files: Vec<String> = c
+            .findings
+            .iter()
+            .filter(|f| f.code == Code::YamlSyntax)
+            .map(|f| f.file.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        files.sort();
+        files
+    };
+    let (whole, _) = pipeline::engine::run(
+        dir.path(),
+        &settings,
+        &support::options(None, pipeline::engine::selection::Selection::All),
+    )
+    .unwrap();
+    assert_eq!(y003(&whole).len(), 5, "{:?}", whole.findings);
+    for keep in [None, Some(1000)] {
+        let mut reported = Vec::new();
+        for index in 0..3 {
+            let options = pipeline::engine::Options {
+                keep_findings: keep,
+                ..support::options(
+                    None,
+                    pipeline::engine::selection::Selection::Shard(pipeline::engine::Shard {
+                        index,
+                        count: 3,
+                    }),
+                )
+            };
+            let (shard, _) = pipeline::engine::run(dir.path(), &settings, &options).unwrap();
+            reported.extend(y003(&shard));
+        }
+        reported.sort();
+        assert_eq!(reported, y003(&whole), "keep_findings {keep:?}");
+    }
+}
