@@ -127,7 +127,8 @@ git_ add -A
 status=0
 out=$(git_ commit -m "an edit of a record fix rewrites" 2>&1) || status=$?
 if [[ $status -ne 0 && $out == *"files were modified by this hook"* ]] \
-  && grep -qx 'date: 1957-12-17' "$repo/$record" && grep -qx 'type: Telegram' "$repo/$record"; then
+  && grep -qxF 'date: {expression: "December 17, 1957", normal: 1957-12-17}' "$repo/$record" \
+  && grep -qx 'type: Telegram' "$repo/$record"; then
   echo "ok: an edit of a record fix rewrites: the commit stops with the record fixed"
 else
   echo "FAILED: an edit of a record fix rewrites (exit $status)"
