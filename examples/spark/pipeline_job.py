@@ -24,9 +24,10 @@ What it does, and why each step is where it is:
    writes (the CSV and JSON-LD in id order, one Dublin Core file per record), switched in
    atomically.
 
-The shard folders are written under OUT/.spark-shards/ by the executors, so on a cluster OUT
-must be on a file system every executor and the driver can reach (NFS, a mounted object
-store); README "More than one machine" says what changes there.
+The shard folders are written beside OUT, in OUT.spark-shards/, by the executors (not inside
+OUT: `pipeline merge` publishes only into a folder that is new, empty or its own), so on a
+cluster OUT's parent must be on a file system every executor and the driver can reach (NFS, a
+mounted object store); README "More than one machine" says what changes there.
 
 Exit codes, as `pipeline run`: 0 published, 1 invalid records (nothing published), 2 the job
 could not run.
@@ -44,7 +45,7 @@ import tempfile
 from pyspark import SparkFiles
 from pyspark.sql import SparkSession
 
-SHARDS = ".spark-shards"
+SHARDS = ".spark-shards"  # the suffix of the shards folder beside OUT
 
 
 def file_line(name, data):
@@ -116,7 +117,7 @@ def main(argv=None):
     if not os.path.isdir(root):
         print("pipeline_job: %s is not a folder" % args.input, file=sys.stderr)
         return 2
-    shards = os.path.join(os.path.abspath(args.output), SHARDS)
+    shards = os.path.abspath(args.output).rstrip(os.sep) + SHARDS
     shutil.rmtree(shards, ignore_errors=True)
     os.makedirs(shards)
 
