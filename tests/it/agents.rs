@@ -148,6 +148,21 @@ fn an_authority_entry_gives_the_heading_the_rules_cannot() {
     let agent = resolve_agent("Katsushika Hokusai", AgentKind::Person, None, &index);
     assert_eq!(agent.heading, "Katsushika Hokusai, 1760-1849");
     assert_eq!(agent.family, None);
+    // An organization's heading is the entry's too, as written, never dropped.
+    let index = AuthorityIndex::new(vec![AuthorityEntry {
+        preferred: "Ministry of Foreign Affairs".into(),
+        kind: AgentKind::Organization,
+        heading: Some("Korea (North). Ministry of Foreign Affairs".into()),
+        ..entry(None)
+    }]);
+    let agent = resolve_agent(
+        "Ministry of Foreign Affairs",
+        AgentKind::Organization,
+        None,
+        &index,
+    );
+    assert_eq!(agent.name, "Ministry of Foreign Affairs");
+    assert_eq!(agent.heading, "Korea (North). Ministry of Foreign Affairs");
     // Through the binary: the schema takes `heading`, the export carries it, no N006.
     let dir = catalogue(&[
         (

@@ -164,18 +164,10 @@ fn given_with_particles(p: &PersonName) -> Option<String> {
     }
 }
 
-/// The heading an authority entry of a person gives (`heading:`), in NFC with its white
-/// space collapsed; none for an organization (its heading is its preferred form).
+/// The heading an authority entry gives (`heading:`), in NFC with its white space collapsed.
 fn given_heading(entry: &AuthorityEntry) -> Option<String> {
-    use unicode_normalization::UnicodeNormalization;
-    let h = entry.heading.as_deref()?;
-    let h: String = h
-        .nfc()
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    (entry.kind == AgentKind::Person && !h.is_empty()).then_some(h)
+    let h = rules::collapse(entry.heading.as_deref()?);
+    (!h.is_empty()).then_some(h)
 }
 
 fn with_dates(heading: &str, dates: Option<&str>) -> String {
@@ -273,9 +265,11 @@ fn resolve_uncached(written: &str, kind: AgentKind, authorities: &AuthorityIndex
                 }),
                 given_with_particles(p),
             ),
-            (_, _) => {
+            // An organization: its preferred form, and the heading the entry gives if any
+            // (`Korea (North). Ministry of Foreign Affairs`).
+            (_, given) => {
                 let n = normalize_organization(&entry.preferred);
-                (n.clone(), n, None, None)
+                (n.clone(), given.unwrap_or(n), None, None)
             }
         };
         return Agent {
