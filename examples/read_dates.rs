@@ -8,7 +8,7 @@
 
 use std::io::{BufRead, Write};
 
-use pipeline::normalize::dates::{Bound, DateErrorKind, DateInput, normalize_date};
+use pipeline::normalize::dates::{Bound, DateInput, normalize_date};
 
 fn bound(b: Bound) -> String {
     match b {
@@ -32,12 +32,7 @@ fn main() -> std::io::Result<()> {
                 bound(n.latest)
             )?,
             Err(e) => {
-                let code = match e.kind {
-                    DateErrorKind::Impossible => "D001",
-                    DateErrorKind::Reversed => "D002",
-                    DateErrorKind::Ambiguous => "D003",
-                    DateErrorKind::Unrecognized => "D004",
-                };
+                let code = e.kind.code().as_str();
                 writeln!(out, "{line}\tREFUSED:{code}\t{}\t{}", e.message, e.help)?;
             }
         }

@@ -18,7 +18,7 @@
 
 use std::collections::BTreeMap;
 
-use pipeline::normalize::dates::{Bound, DateErrorKind, DateInput, normalize_date};
+use pipeline::normalize::dates::{Bound, DateInput, normalize_date};
 
 fn shape(s: &str) -> String {
     s.chars()
@@ -69,12 +69,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         match normalize_date(DateInput::Text(text)) {
             Err(e) => {
                 refused += 1;
-                let code = match e.kind {
-                    DateErrorKind::Impossible => "D001",
-                    DateErrorKind::Reversed => "D002",
-                    DateErrorKind::Ambiguous => "D003",
-                    DateErrorKind::Unrecognized => "D004",
-                };
+                let code = e.kind.code().as_str();
                 add(
                     &mut refusals,
                     format!("{code}\t{}", shape(text)),

@@ -419,12 +419,7 @@ fn certain_edtf(written: &str, options: &DateOptions) -> Result<Option<String>, 
         .then_some(d.edtf)),
         Ok(_) => Ok(None),
         Err(e) => {
-            let code = match e.kind {
-                DateErrorKind::Ambiguous => Code::AmbiguousDate,
-                DateErrorKind::Impossible => Code::ImpossibleDate,
-                DateErrorKind::Reversed => Code::ReversedRange,
-                DateErrorKind::Unrecognized => Code::UnrecognizedDate,
-            };
+            let code = e.kind.code();
             // An ambiguous or unknown form can be settled without losing its words.
             let help = match e.kind {
                 DateErrorKind::Ambiguous | DateErrorKind::Unrecognized => format!(

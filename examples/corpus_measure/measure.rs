@@ -387,12 +387,7 @@ pub enum DateOutcome {
 }
 
 fn code(kind: DateErrorKind) -> &'static str {
-    match kind {
-        DateErrorKind::Impossible => "D001",
-        DateErrorKind::Reversed => "D002",
-        DateErrorKind::Ambiguous => "D003",
-        DateErrorKind::Unrecognized => "D004",
-    }
+    kind.code().as_str()
 }
 
 /// A year of EDTF's astronomical numbering (0 = 1 BCE) as museums count it (no year 0,

@@ -9,9 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::diagnostics::{Code, Finding, Location};
-use crate::normalize::dates::{
-    self, Bound, DateError, DateErrorKind, DateInput, DateOptions, NormalizedDate,
-};
+use crate::normalize::dates::{self, Bound, DateError, DateInput, DateOptions, NormalizedDate};
 use crate::normalize::languages::{nearest_language_name, normalize_language};
 
 use crate::normalize::names::{Agent, AgentKind, AuthorityIndex, resolve_agent};
@@ -392,7 +390,7 @@ fn read_date(
     findings: &mut Vec<Finding>,
 ) -> (String, Option<NormalizedDate>) {
     let refusal = |e: DateError, at: &Node| {
-        Finding::new(date_code(e.kind), file, Some(at.span.start()), e.message).with_help(e.help)
+        Finding::new(e.kind.code(), file, Some(at.span.start()), e.message).with_help(e.help)
     };
     let Value::Map(_) = &node.value else {
         let (written, input) = date_input(node);
@@ -518,15 +516,6 @@ fn date_input(node: &Node) -> (String, DateInput<'_>) {
         }
         Value::Str(s) => (s.clone(), DateInput::Text(s)),
         other => (other.kind_name().to_string(), DateInput::Text("")),
-    }
-}
-
-fn date_code(kind: DateErrorKind) -> Code {
-    match kind {
-        DateErrorKind::Impossible => Code::ImpossibleDate,
-        DateErrorKind::Reversed => Code::ReversedRange,
-        DateErrorKind::Ambiguous => Code::AmbiguousDate,
-        DateErrorKind::Unrecognized => Code::UnrecognizedDate,
     }
 }
 

@@ -6,12 +6,7 @@
 use pipeline::normalize::dates::{DateErrorKind, DateInput, normalize_date};
 
 fn code(kind: DateErrorKind) -> &'static str {
-    match kind {
-        DateErrorKind::Impossible => "D001",
-        DateErrorKind::Reversed => "D002",
-        DateErrorKind::Ambiguous => "D003",
-        DateErrorKind::Unrecognized => "D004",
-    }
+    kind.code().as_str()
 }
 
 /// Every `written<TAB>expected[<TAB>...]` line of `file` (comments start with `#`).

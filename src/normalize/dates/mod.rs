@@ -276,6 +276,19 @@ pub enum DateErrorKind {
     Unrecognized,
 }
 
+impl DateErrorKind {
+    /// The finding code of this refusal (D001-D004, `docs/codes.md`).
+    pub fn code(self) -> crate::diagnostics::Code {
+        use crate::diagnostics::Code;
+        match self {
+            DateErrorKind::Impossible => Code::ImpossibleDate,
+            DateErrorKind::Reversed => Code::ReversedRange,
+            DateErrorKind::Ambiguous => Code::AmbiguousDate,
+            DateErrorKind::Unrecognized => Code::UnrecognizedDate,
+        }
+    }
+}
+
 /// A refusal: what was wrong and a form that would be accepted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DateError {
