@@ -633,27 +633,24 @@ impl<'a> Parser<'_, 'a> {
 
     /// A four-digit year, with an optional year word after it (`г.`, `r.`).
     fn year(&mut self) -> Option<u32> {
-        if let Some(Tok::Num {
-            val,
-            len: 4,
-            suffix: Suffix::None,
-        }) = self.peek()
-        {
-            self.pos += 1;
-            self.word(YEAR_MARK);
-            return Some(val);
-        }
-        None
+        self.year_of(4, 0..=u32::MAX)
     }
 
     /// A year of three digits (`960` in `960–1279`): read as a year, as a YAML integer
     /// `960` is; one or two digits are a year only with an era (`44 BC`, see `point`).
     fn three_digit_year(&mut self) -> Option<u32> {
+        self.year_of(3, 100..=999)
+    }
+
+    /// A number of `digits` digits in `range`, with an optional year word after it.
+    fn year_of(&mut self, digits: u8, range: std::ops::RangeInclusive<u32>) -> Option<u32> {
         if let Some(Tok::Num {
-            val: val @ 100..=999,
-            len: 3,
+            val,
+            len,
             suffix: Suffix::None,
         }) = self.peek()
+            && len == digits
+            && range.contains(&val)
         {
             self.pos += 1;
             self.word(YEAR_MARK);
