@@ -138,15 +138,12 @@ pub fn run(
     if named.is_none() {
         kept.count(special_not_listed);
     }
+    // Taken once per file: a shard's ownership by name, and the sort below, which compares
+    // stems about log2(files) times per file.
+    let stems: Vec<&str> = files.iter().map(crate::read::file_list::stem).collect();
     let mut gathered = Gathered {
         findings: kept,
-        owned: shard.map(|s| {
-            let by_name = files
-                .iter()
-                .map(|p| s.owns(crate::read::file_list::stem(p)))
-                .collect();
-            gather::Owned::new(by_name, limit)
-        }),
+        owned: shard.map(|s| gather::Owned::new(stems.iter().map(|t| s.owns(t)).collect(), limit)),
         briefs: OutlineTable::with_capacity(files.len()),
         aggregates: options.report.then(Box::default),
         ..Gathered::default()
@@ -209,8 +206,6 @@ pub fn run(
         .output
         .map(|o| o.join("dc"))
         .filter(|d| d.is_dir() && shard.is_none());
-    // Taken once per file: the sort below compares stems about log2(files) times per file.
-    let stems: Vec<&str> = files.iter().map(crate::read::file_list::stem).collect();
     let stem = |f: u32| -> &str { stems[f as usize] };
     // Whether a file (a single-record file by its stem, which is its record's id) or a
     // document (by its id, or by its file for a selection of files) is processed in full.
