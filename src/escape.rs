@@ -45,12 +45,18 @@ pub fn hidden(c: char) -> bool {
 /// `text` with every [`hidden`] character written `\u{..}` (hexadecimal code point);
 /// borrowed when there is none.
 pub fn printable(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(hidden) {
+    escaped_where(text, hidden)
+}
+
+/// `text` with every character for which `hide` holds written `\u{..}`; borrowed when there
+/// is none.
+fn escaped_where(text: &str, hide: fn(char) -> bool) -> Cow<'_, str> {
+    if !text.chars().any(hide) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
-        if hidden(c) {
+        if hide(c) {
             push_escape(&mut out, c);
         } else {
             out.push(c);
@@ -270,18 +276,7 @@ fn html_hidden(c: char) -> bool {
 /// [`hidden`] one but the line feed) written `\u{..}`; borrowed when there is none. The
 /// markup characters are left to the template engine.
 pub fn html_text(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(html_hidden) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if html_hidden(c) {
-            push_escape(&mut out, c);
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
+    escaped_where(text, html_hidden)
 }
 
 #[cfg(test)]
